@@ -1,0 +1,752 @@
+"""Registry of the conditions and triggers a policy pack may name, each with its evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from .dates import completed_years, months_between
+from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
+
+__all__ = [
+    "CONDITIONS",
+    "EVENT_KINDS",
+    "TRIGGERS",
+    "Check",
+    "ConditionOutcome",
+    "ConditionRef",
+    "Context",
+    "ParamError",
+    "parse_condition",
+]
+
+
+@dataclass(frozen=True)
+class ConditionOutcome:
+    """One condition's result, with the evidence used and the article it comes from."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    passed: bool
+    evidence: str
+    citation: str
+
+    def display_zh(self) -> str:
+        """Render the outcome for the UI, e.g. ``✔ 年龄 38周岁 ≤ 40周岁 (吴政规字… 二(二)2)``."""
+        mark = "✔" if self.passed else "✘"
+        return f"{mark} {self.label_zh} {self.evidence} ({self.citation})"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an evaluator sees: the facts, the reference date and the policy evaluated."""
+
+    facts: Facts
+    on_date: date
+    policy_id: str
+
+
+@dataclass(frozen=True)
+class ConditionRef:
+    """A condition as a pack names it: registry code, validated parameters, optional citation."""
+
+    code: str
+    params: Mapping[str, object]
+    citation: str | None = None
+
+
+class ParamError(ValueError):
+    """A condition or trigger table is malformed; ``field`` names the offending key."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+Evaluator = Callable[[Mapping[str, object], Context], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered condition or trigger: labels, parameter kinds and its evaluator."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    params: Mapping[str, str]
+    evaluate: Evaluator
+    #: For triggers: the platform event that makes the policy relevant.
+    event_kind: str | None = None
+
+
+def _levels_zh(levels: object) -> str:
+    return "、".join(SKILL_LEVEL_LABELS[level] for level in levels)
+
+
+def _no(what: str) -> tuple[bool, str]:
+    return False, f"无{what}"
+
+
+def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
+    return value, yes if value else no
+
+
+# --- person ------------------------------------------------------------------------------------
+# 以下/以上 include the number (Civil Code art. 1259): "40周岁以下" is age <= 40, "3年以上" >= 3.
+
+
+def _age_max(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None or person.birth_date is None:
+        return _no("出生日期")
+    age = completed_years(person.birth_date, ctx.on_date)
+    return age <= p["years"], f"{age}周岁 ≤ {p['years']}周岁"
+
+
+def _age_min(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None or person.birth_date is None:
+        return _no("出生日期")
+    age = completed_years(person.birth_date, ctx.on_date)
+    return age >= p["years"], f"{age}周岁 ≥ {p['years']}周岁"
+
+
+def _months_since(start: date | None, ctx: Context) -> int | None:
+    if start is None or start > ctx.on_date:
+        return None
+    return months_between(start, ctx.on_date)
+
+
+def _years_since(start: date | None, ctx: Context) -> int | None:
+    if start is None or start > ctx.on_date:
+        return None
+    return completed_years(start, ctx.on_date)
+
+
+def _contract_insured_months(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    months = None if person is None else _months_since(person.contract_insured_since, ctx)
+    if months is None:
+        return _no("劳动合同和社会保险")
+    return months >= p["months"], f"合同+社保连续{months}个月 ≥ {p['months']}个月"
+
+
+def _contract_and_insurance(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    months = None if person is None else _months_since(person.contract_insured_since, ctx)
+    if months is None:
+        return _no("劳动合同和社会保险")
+    return True, f"合同+社保自{person.contract_insured_since.isoformat()}起"
+
+
+def _local_hukou_or_insured_months(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None:
+        return _no("个人信息")
+    if person.hukou_local:
+        return True, "本地常住户口"
+    months = _months_since(person.contract_insured_since, ctx)
+    if months is None:
+        return False, "非本地户口，无劳动合同和社会保险"
+    passed = months >= p["months"]
+    return passed, f"非本地户口；合同+社保连续{months}个月 ≥ {p['months']}个月"
+
+
+def _min_employer_service_years(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    years = None if person is None else _years_since(person.employer_since, ctx)
+    if years is None:
+        return _no("本单位工作记录")
+    return years >= p["years"], f"本单位连续工作{years}年 ≥ {p['years']}年"
+
+
+def _min_district_service_years(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    years = None if person is None else _years_since(person.district_work_since, ctx)
+    if years is None:
+        return _no("本区企业工作记录")
+    return years >= p["years"], f"在本区企业工作{years}年 ≥ {p['years']}年"
+
+
+def _person_flag(attr: str, yes: str, no: str) -> Evaluator:
+    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+        person = ctx.facts.person
+        if person is None:
+            return _no("个人信息")
+        return _flag(getattr(person, attr), yes, no)
+
+    return evaluate
+
+
+def _holds_level_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    wanted = level_rank(p["level"])
+    held = [] if person is None else [c for c in person.certificates if c.issued_on <= ctx.on_date]
+    if not held:
+        return _no("职业资格证书")
+    best = max(held, key=lambda c: level_rank(c.level))
+    passed = level_rank(best.level) >= wanted
+    return (
+        passed,
+        f"最高等级{SKILL_LEVEL_LABELS[best.level]}，要求{SKILL_LEVEL_LABELS[p['level']]}及以上",
+    )
+
+
+# --- certificate ---------------------------------------------------------------------------------
+
+
+def _certificate_level_in(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    cert = ctx.facts.certificate
+    if cert is None:
+        return _no("申报证书")
+    passed = cert.level in p["levels"]
+    return passed, f"证书等级{SKILL_LEVEL_LABELS[cert.level]} ∈ {{{_levels_zh(p['levels'])}}}"
+
+
+def _certificate_route(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    cert = ctx.facts.certificate
+    if cert is None:
+        return _no("申报证书")
+    wanted = "、".join(TRAINING_ROUTES[r] for r in p["routes"])
+    passed = cert.route in p["routes"]
+    return passed, f"取证途径{TRAINING_ROUTES[cert.route]}，要求{wanted}"
+
+
+def _certificate_in_claim_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    cert = ctx.facts.certificate
+    if cert is None:
+        return _no("申报证书")
+    passed = cert.issued_on.year == ctx.on_date.year
+    return passed, f"取证{cert.issued_on.isoformat()}，申报{ctx.on_date.isoformat()}（须同一年）"
+
+
+def _certificate_in_training_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    cert = ctx.facts.certificate
+    if cert is None:
+        return _no("申报证书")
+    if cert.training_ended_on is None:
+        return _no("培训结业日期")
+    passed = cert.issued_on.year == cert.training_ended_on.year
+    return passed, (
+        f"培训结业{cert.training_ended_on.isoformat()}，取证{cert.issued_on.isoformat()}（须同一年）"
+    )
+
+
+def _subject_occupation(ctx: Context) -> str | None:
+    if ctx.facts.certificate is not None:
+        return ctx.facts.certificate.occupation_code
+    if ctx.facts.programme is not None:
+        return ctx.facts.programme.occupation_code
+    return None
+
+
+def _shortage_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    occupation = _subject_occupation(ctx)
+    if occupation is None:
+        return _no("职业（工种）")
+    passed = occupation in ctx.facts.shortage_occupations
+    return passed, f"职业（工种）{occupation}{'在' if passed else '不在'}紧缺目录"
+
+
+def _designated_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    occupation = _subject_occupation(ctx)
+    if occupation is None:
+        return _no("职业（工种）")
+    passed = occupation in ctx.facts.designated_occupations
+    return passed, f"职业（工种）{occupation}{'是' if passed else '不是'}指定职业（工种）"
+
+
+# --- employer ------------------------------------------------------------------------------------
+
+
+def _employer_flag(attr: str, yes: str, no: str) -> Evaluator:
+    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+        employer = ctx.facts.employer
+        if employer is None:
+            return _no("企业信息")
+        return _flag(getattr(employer, attr), yes, no)
+
+    return evaluate
+
+
+# --- student -------------------------------------------------------------------------------------
+
+
+def _student_flag(attr: str, yes: str, no: str) -> Evaluator:
+    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+        person = ctx.facts.person
+        if person is None or person.student is None:
+            return _no("在校学籍")
+        return _flag(getattr(person.student, attr), yes, no)
+
+    return evaluate
+
+
+def _student_track_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None or person.student is None:
+        return _no("在校学籍")
+    track = person.student.track_level
+    passed = level_rank(track) >= level_rank(p["level"])
+    return (
+        passed,
+        f"培养层次{SKILL_LEVEL_LABELS[track]}，要求{SKILL_LEVEL_LABELS[p['level']]}及以上",
+    )
+
+
+def _specialty_on_shortage_list(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None or person.student is None:
+        return _no("在校学籍")
+    listed = sorted(set(person.student.specialty_occupations) & ctx.facts.shortage_occupations)
+    if listed:
+        return True, f"专业对应紧缺职业（工种）{'、'.join(listed)}"
+    return False, "专业不对应紧缺职业（工种）目录"
+
+
+# --- selection, programme, credit ----------------------------------------------------------------
+
+
+def _selection_criterion(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    selection = ctx.facts.selection
+    if selection is None or selection.criterion is None:
+        return _no("评审认定的评选条件")
+    passed = selection.criterion in p["criteria"]
+    return passed, f"评审认定条件{selection.criterion} ∈ {{{'、'.join(p['criteria'])}}}"
+
+
+def _claim_in_programme_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    programme = ctx.facts.programme
+    if programme is None:
+        return _no("项目信息")
+    passed = programme.held_on.year == ctx.on_date.year
+    return passed, f"举办{programme.held_on.isoformat()}，申报{ctx.on_date.isoformat()}（须当年）"
+
+
+def _no_credit_record(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    # R6 bars whoever receives the money, so look at the beneficiary named by the policy.
+    party = {
+        "person": ctx.facts.person,
+        "student": ctx.facts.person,
+        "enterprise": ctx.facts.employer,
+        "school": ctx.facts.school,
+    }[p["beneficiary"]]
+    if party is None:
+        return _no("受益方信息")
+    active = party.credit_record_active
+    return not active, "诚信档案有在期失信记录" if active else "无在期失信记录"
+
+
+def _any_of(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    parts = []
+    passed_any = False
+    for number, option in enumerate(p["options"], start=1):
+        results = [(ref, CONDITIONS[ref.code].evaluate(ref.params, ctx)) for ref in option]
+        passed = all(ok for _, (ok, _) in results)
+        passed_any = passed_any or passed
+        detail = "；".join(
+            f"{'✔' if ok else '✘'}{CONDITIONS[ref.code].label_zh} {evidence}"
+            for ref, (ok, evidence) in results
+        )
+        parts.append(f"〔{number}〕{detail}")
+    return passed_any, " 或 ".join(parts)
+
+
+# --- triggers ------------------------------------------------------------------------------------
+
+
+def _certificate_obtained(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    cert = ctx.facts.certificate
+    if cert is None:
+        return _no("申报证书")
+    if cert.issued_on > ctx.on_date:
+        return False, f"证书{cert.issued_on.isoformat()}尚未取得"
+    passed = cert.level in p["levels"]
+    return passed, (
+        f"{cert.issued_on.isoformat()}取得{SKILL_LEVEL_LABELS[cert.level]}"
+        f"，可申报{_levels_zh(p['levels'])}"
+    )
+
+
+def _placed_months_on_post(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    months = None if person is None else _months_since(person.on_post_since, ctx)
+    if months is None:
+        return _no("上岗记录")
+    return months >= p["months"], f"上岗{months}个月 ≥ {p['months']}个月"
+
+
+def _award_selected(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    selection = ctx.facts.selection
+    if selection is None or selection.policy_id != ctx.policy_id:
+        return _no("本项评选结果")
+    last = selection.year + p["pay_years"] - 1
+    passed = selection.year <= ctx.on_date.year <= last
+    return (
+        passed,
+        f"{selection.year}年当选，享受{selection.year}–{last}年，申报{ctx.on_date.year}年",
+    )
+
+
+def _enrolment_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    person = ctx.facts.person
+    if person is None or person.student is None:
+        return _no("在校学籍")
+    return True, f"{ctx.on_date.year}学年在籍"
+
+
+def _competition_held(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    programme = ctx.facts.programme
+    if programme is None or programme.held_on > ctx.on_date:
+        return _no("已举办的竞赛")
+    passed = programme.participants >= p["min_participants"]
+    return passed, f"参赛{programme.participants}人 ≥ {p['min_participants']}人"
+
+
+def _programme_held(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    programme = ctx.facts.programme
+    if programme is None or programme.held_on > ctx.on_date:
+        return _no("已举办的培训项目")
+    return True, f"项目{programme.programme_id}于{programme.held_on.isoformat()}举办"
+
+
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+def _check(
+    code: str,
+    zh: str,
+    en: str,
+    evaluate: Evaluator,
+    params: Mapping[str, str] = _NO_PARAMS,
+    event_kind: str | None = None,
+) -> Check:
+    return Check(code, zh, en, MappingProxyType(dict(params)), evaluate, event_kind)
+
+
+CONDITIONS: Mapping[str, Check] = MappingProxyType(
+    {
+        c.code: c
+        for c in (
+            _check("age_max", "年龄", "age at most", _age_max, {"years": "count"}),
+            _check("age_min", "年龄", "age at least", _age_min, {"years": "count"}),
+            _check(
+                "contract_insured_months",
+                "劳动合同和社保",
+                "contract + social insurance months",
+                _contract_insured_months,
+                {"months": "count"},
+            ),
+            _check(
+                "contract_and_insurance",
+                "劳动合同和社保",
+                "labour contract and social insurance",
+                _contract_and_insurance,
+            ),
+            _check(
+                "local_hukou_or_insured_months",
+                "户籍或社保",
+                "local hukou or insured months",
+                _local_hukou_or_insured_months,
+                {"months": "count"},
+            ),
+            _check(
+                "min_employer_service_years",
+                "本单位工龄",
+                "years with the employer",
+                _min_employer_service_years,
+                {"years": "count"},
+            ),
+            _check(
+                "min_district_service_years",
+                "本区工作年限",
+                "years in district enterprises",
+                _min_district_service_years,
+                {"years": "count"},
+            ),
+            _check(
+                "first_job_in_district",
+                "首次在本区就业",
+                "first job in the district",
+                _person_flag("first_job_in_district", "首次在本区就业", "此前已在本区就业"),
+            ),
+            _check(
+                "newly_introduced",
+                "新引进人才",
+                "newly introduced talent",
+                _person_flag("newly_introduced", "新引进", "非新引进"),
+            ),
+            _check(
+                "front_line_post",
+                "一线岗位",
+                "front-line post",
+                _person_flag("front_line", "在企业一线岗位", "不在企业一线岗位"),
+            ),
+            _check(
+                "holds_level_at_least",
+                "持证等级",
+                "holds a level at least",
+                _holds_level_at_least,
+                {"level": "level"},
+            ),
+            _check(
+                "certificate_level_in",
+                "证书等级",
+                "certificate level",
+                _certificate_level_in,
+                {"levels": "levels"},
+            ),
+            _check(
+                "certificate_route",
+                "取证途径",
+                "how the certificate was obtained",
+                _certificate_route,
+                {"routes": "routes"},
+            ),
+            _check(
+                "certificate_in_claim_year",
+                "当年申报",
+                "claimed in the certificate year",
+                _certificate_in_claim_year,
+            ),
+            _check(
+                "certificate_in_training_year",
+                "当年取证",
+                "certified in the training year",
+                _certificate_in_training_year,
+            ),
+            _check(
+                "shortage_occupation",
+                "紧缺职业（工种）",
+                "shortage occupation",
+                _shortage_occupation,
+            ),
+            _check(
+                "designated_occupation",
+                "指定职业（工种）",
+                "designated occupation",
+                _designated_occupation,
+            ),
+            _check(
+                "employer_in_district",
+                "本区企业",
+                "enterprise in the district",
+                _employer_flag("in_district", "本区企业", "非本区企业"),
+            ),
+            _check(
+                "key_industry_employer",
+                "重点产业企业",
+                "key-industry enterprise",
+                _employer_flag("key_industry", "重点产业企业", "非重点产业企业"),
+            ),
+            _check(
+                "employer_extracts_education_fund",
+                "职工教育经费",
+                "extracts the education fund",
+                _employer_flag(
+                    "extracts_education_fund",
+                    "按规定提取使用职工教育经费",
+                    "未按规定提取使用职工教育经费",
+                ),
+            ),
+            _check(
+                "student_full_time",
+                "全日制学籍",
+                "full-time enrolment",
+                _student_flag("full_time", "全日制正式学籍", "非全日制正式学籍"),
+            ),
+            _check(
+                "student_track_at_least",
+                "培养层次",
+                "programme level",
+                _student_track_at_least,
+                {"level": "level"},
+            ),
+            _check(
+                "designated_school",
+                "指定院校",
+                "designated school",
+                _student_flag("designated_school", "就读指定院校", "非指定院校"),
+            ),
+            _check(
+                "school_in_education_base",
+                "职业教育基地",
+                "school in the education base",
+                _student_flag(
+                    "in_education_base", "院校在职业教育基地内", "院校不在职业教育基地内"
+                ),
+            ),
+            _check(
+                "specialty_on_shortage_list",
+                "紧缺专业",
+                "specialty on the shortage list",
+                _specialty_on_shortage_list,
+            ),
+            _check(
+                "selection_criterion",
+                "评选条件",
+                "selection criterion",
+                _selection_criterion,
+                {"criteria": "strings"},
+            ),
+            _check(
+                "claim_in_programme_year",
+                "当年申报",
+                "claimed in the programme year",
+                _claim_in_programme_year,
+            ),
+            _check(
+                "no_credit_record",
+                "诚信档案",
+                "no active credit record",
+                _no_credit_record,
+                {"beneficiary": "beneficiary"},
+            ),
+            _check("any_of", "满足其一", "any of", _any_of, {"options": "options"}),
+        )
+    }
+)
+
+TRIGGERS: Mapping[str, Check] = MappingProxyType(
+    {
+        c.code: c
+        for c in (
+            _check(
+                "certificate_obtained",
+                "取得证书",
+                "certificate obtained",
+                _certificate_obtained,
+                {"levels": "levels"},
+                "certificate_recorded",
+            ),
+            _check(
+                "placed_months_on_post",
+                "上岗时间",
+                "months on the post",
+                _placed_months_on_post,
+                {"months": "count"},
+                "placement_months_reached",
+            ),
+            _check(
+                "talent_introduced",
+                "引进时间",
+                "contract + insurance after introduction",
+                _contract_insured_months,
+                {"months": "count"},
+                "talent_introduced",
+            ),
+            _check(
+                "award_selected",
+                "评选当选",
+                "selected for the award",
+                _award_selected,
+                {"pay_years": "count"},
+                "award_selected",
+            ),
+            _check(
+                "enrolment_year",
+                "在校学年",
+                "enrolled this school year",
+                _enrolment_year,
+                event_kind="school_year_started",
+            ),
+            _check(
+                "competition_held",
+                "竞赛规模",
+                "competition held",
+                _competition_held,
+                {"min_participants": "count"},
+                "competition_held",
+            ),
+            _check(
+                "programme_held",
+                "培训项目",
+                "programme held",
+                _programme_held,
+                event_kind="programme_held",
+            ),
+            _check(
+                "service_years_reached",
+                "本单位工龄",
+                "years with the employer",
+                _min_employer_service_years,
+                {"years": "count"},
+                "service_years_reached",
+            ),
+        )
+    }
+)
+
+#: Events the web layer raises; each trigger kind belongs to exactly one.
+EVENT_KINDS: tuple[str, ...] = tuple(sorted({t.event_kind for t in TRIGGERS.values()}))
+
+_BENEFICIARIES = ("person", "student", "enterprise", "school")
+
+
+def _param(kind: str, field: str, value: object) -> object:
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ParamError(field, f"must be a non-negative integer, got {value!r}")
+        return value
+    if kind == "level":
+        if value not in SKILL_LEVELS:
+            raise ParamError(
+                field, f"unknown skill level {value!r}; expected one of {SKILL_LEVELS}"
+            )
+        return value
+    if kind in ("levels", "routes", "strings"):
+        allowed = {"levels": SKILL_LEVELS, "routes": tuple(TRAINING_ROUTES), "strings": None}[kind]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ParamError(field, f"must be a non-empty list of strings, got {value!r}")
+        unknown = [v for v in value if allowed is not None and v not in allowed]
+        if unknown:
+            raise ParamError(field, f"unknown values {unknown}; expected some of {allowed}")
+        return tuple(value)
+    if kind == "beneficiary":
+        if value not in _BENEFICIARIES:
+            raise ParamError(field, f"must be one of {_BENEFICIARIES}, got {value!r}")
+        return value
+    # "options": a list of alternatives, each a list of condition tables that must all hold.
+    if not isinstance(value, list) or len(value) < 2:
+        raise ParamError(field, "must list at least two alternatives")
+    options = []
+    for i, option in enumerate(value):
+        if not isinstance(option, list) or not option:
+            raise ParamError(f"{field}[{i}]", "must be a non-empty list of condition tables")
+        options.append(
+            tuple(parse_condition(c, f"{field}[{i}][{j}]") for j, c in enumerate(option))
+        )
+    return tuple(options)
+
+
+def parse_params(check: Check, table: Mapping[str, object], field: str) -> Mapping[str, object]:
+    """Validate ``table`` against ``check``'s parameter kinds; extra keys are errors."""
+    missing = [name for name in check.params if name not in table]
+    if missing:
+        raise ParamError(f"{field}.{missing[0]}", f"required by {check.code!r}")
+    return MappingProxyType(
+        {name: _param(kind, f"{field}.{name}", table[name]) for name, kind in check.params.items()}
+    )
+
+
+def parse_condition(table: object, field: str) -> ConditionRef:
+    """Turn one condition table of a pack into a :class:`ConditionRef`, or raise ParamError."""
+    if not isinstance(table, dict):
+        raise ParamError(field, f"must be a table, got {table!r}")
+    code = table.get("code")
+    if code not in CONDITIONS:
+        raise ParamError(
+            f"{field}.code", f"unknown condition {code!r}; known: {sorted(CONDITIONS)}"
+        )
+    check = CONDITIONS[code]
+    extra = sorted(set(table) - set(check.params) - {"code", "citation"})
+    if extra:
+        raise ParamError(f"{field}.{extra[0]}", f"not a parameter of condition {code!r}")
+    citation = table.get("citation")
+    if citation is not None and (not isinstance(citation, str) or not citation.strip()):
+        raise ParamError(f"{field}.citation", "must be a non-empty string")
+    return ConditionRef(code, parse_params(check, table, field), citation)
