@@ -1,0 +1,364 @@
+"""Pack loading: the bundled packs, their seed quotations, and precise validation errors."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from skillbridge.platform.policy import (
+    CONDITIONS,
+    REGION_CODES,
+    PackError,
+    load_all_packs,
+    load_pack,
+    load_pack_file,
+)
+
+SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+
+
+def test_every_region_has_a_pack_with_policies_and_placement_rules():
+    packs = load_all_packs()
+    assert tuple(packs) == REGION_CODES
+    for code, pack in packs.items():
+        assert pack.region == code
+        assert pack.policies, code
+        assert pack.placement_rules.post_internship_max_months.value == 12
+        assert pack.placement_rules.post_internship_generic_months.value == 6
+
+
+def test_policy_ids_are_unique_across_packs_and_budgets_resolve():
+    ids = [p.id for pack in load_all_packs().values() for p in pack.policies]
+    assert len(ids) == len(set(ids))
+    for pack in load_all_packs().values():
+        for policy in pack.policies:
+            if policy.budget_id is not None:
+                assert pack.budget(policy.budget_id).citation
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_every_quotation_is_verbatim_from_the_seed(region):
+    pack = load_pack(region)
+    text = (SEEDS / pack.source.seed).read_text(encoding="utf-8")
+    for policy in pack.policies:
+        assert policy.source.quote in text, policy.id
+
+
+# Every figure of DOMAIN.md's subsidy table, with the pack field that must hold it.
+DOMAIN_FIGURES = [
+    ("zhongkai", "zhongkai.training_appraisal_subsidy", "amount.levels.senior", 500, "000 第六条(一)2"),
+    ("zhongkai", "zhongkai.training_appraisal_subsidy", "amount.levels.technician", 1000, "000 第六条(一)2"),
+    ("zhongkai", "zhongkai.training_appraisal_subsidy", "amount.levels.senior_technician", 1500, "000 第六条(一)2"),
+    ("zhongkai", "zhongkai.chief_technician_grant", "amount.yuan", 20000, "000 第五条"),
+    ("zhongkai", "zhongkai.chief_technician_grant", "quota.count", 50, "000 第五条"),
+    ("zhongkai", "zhongkai.excellent_technician_grant", "amount.yuan", 5000, "000 第五条"),
+    ("zhongkai", "zhongkai.excellent_technician_grant", "quota.count", 200, "000 第五条"),
+    ("zhongkai", "zhongkai.paid_training_leave", "amount.quantity", 15, "000 第六条(一)2"),
+    ("zhongkai", "zhongkai.paid_training_leave", "trigger.params.years", 3, "000 第六条(一)2"),
+    ("wujiang", "wujiang.introduction_reward", "amount.yuan", 2000, "002 二(一)1"),
+    ("wujiang", "wujiang.introduction_reward", "trigger.params.months", 6, "002 二(一)1"),
+    ("wujiang", "wujiang.settling_subsidy", "amount.yuan", 150000, "002 二(一)1"),
+    ("wujiang", "wujiang.housing_subsidy", "amount.yuan", 60000, "002 二(一)1"),
+    ("wujiang", "wujiang.training_grant", "amount.levels.senior", 1000, "002 二(一)2"),
+    ("wujiang", "wujiang.training_grant", "amount.levels.technician", 1500, "002 二(一)2"),
+    ("wujiang", "wujiang.training_grant", "amount.levels.senior_technician", 2000, "002 二(一)2"),
+    ("wujiang", "wujiang.in_house_training_subsidy", "amount.levels.senior", 500, "002 二(一)3"),
+    ("wujiang", "wujiang.in_house_training_subsidy", "amount.levels.technician", 750, "002 二(一)3"),
+    ("wujiang", "wujiang.in_house_training_subsidy", "amount.levels.senior_technician", 1000, "002 二(一)3"),
+    ("wujiang", "wujiang.youth_school_enterprise_reward", "amount.yuan", 2000, "002 二(二)2"),
+    ("wujiang", "wujiang.youth_school_enterprise_reward", "trigger.params.months", 6, "002 二(二)2"),
+    ("wujiang", "wujiang.technician_class_subsidy", "amount.yuan", 2000, "002 二(二)2"),
+    ("wujiang", "wujiang.technician_class_matching_fund", "amount.min_yuan", 100000, "002 二(二)2"),
+    ("wujiang", "wujiang.outstanding_contribution_pay", "amount.levels.senior", 5000, "002 二(三)1"),
+    ("wujiang", "wujiang.outstanding_contribution_pay", "amount.levels.technician", 10000, "002 二(三)1"),
+    ("wujiang", "wujiang.outstanding_contribution_pay", "amount.levels.senior_technician", 15000, "002 二(三)1"),
+    ("wujiang", "wujiang.outstanding_contribution_pay", "trigger.params.pay_years", 5, "002 二(三)1"),
+    ("wujiang", "wujiang.competition_subsidy", "amount.yuan", 20000, "002 三(三)"),
+    ("wujiang", "wujiang.competition_subsidy", "trigger.params.min_participants", 50, "002 三(三)"),
+    ("dalian", "dalian.transport_subsidy", "amount.local_yuan", 300, "003 二(二)"),
+    ("dalian", "dalian.transport_subsidy", "amount.non_local_yuan", 500, "003 二(二)"),
+    ("dalian", "dalian.outstanding_contribution_award", "amount.yuan", 10000, "003 四(一)"),
+    ("dalian", "dalian.outstanding_contribution_award", "quota.count", 10, "003 四(一)"),
+    ("dalian", "dalian.outstanding_contribution_award", "quota.period_years", 2, "003 四(一)"),
+    ("dalian", "dalian.technical_expert_award", "amount.yuan", 5000, "003 四(一)"),
+    ("dalian", "dalian.technical_expert_award", "quota.count", 30, "003 四(一)"),
+    ("dalian", "dalian.technical_expert_award", "quota.period_years", 2, "003 四(一)"),
+    ("zhanjiang", "zhanjiang.subsidised_vocational_training", "quota.count", 13000, "001 (六)"),
+    ("zhanjiang", "zhanjiang.subsidised_vocational_training", "quota.year", 2024, "001 (六)"),
+]  # fmt: skip
+
+DOMAIN_CONDITION_FIGURES = [
+    ("zhongkai", "zhongkai.excellent_technician_grant", "age_max", "years", 55, "000 第五条"),
+    ("zhongkai", "zhongkai.excellent_technician_grant", "min_district_service_years", "years", 3, "000 第五条"),
+    ("wujiang", "wujiang.settling_subsidy", "age_max", "years", 50, "002 二(一)1"),
+    ("wujiang", "wujiang.housing_subsidy", "age_max", "years", 35, "002 二(一)1"),
+    ("wujiang", "wujiang.training_grant", "local_hukou_or_insured_months", "months", 36, "002 二(一)2"),
+    ("wujiang", "wujiang.youth_school_enterprise_reward", "age_max", "years", 40, "002 二(二)2"),
+]  # fmt: skip
+
+
+def _resolve(obj, path):
+    for part in path.split("."):
+        obj = obj[part] if isinstance(obj, dict) or hasattr(obj, "keys") else getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize(("region", "policy_id", "path", "value", "source"), DOMAIN_FIGURES)
+def test_domain_figure_is_in_its_pack(region, policy_id, path, value, source):
+    policy = load_pack(region).policy(policy_id)
+    assert _resolve(policy, path) == value
+    assert policy.source.ref.split(" ")[0] == source.split(" ")[0]
+
+
+def _condition_params(conditions):
+    for ref in conditions:
+        yield ref
+        if ref.code == "any_of":
+            for option in ref.params["options"]:
+                yield from _condition_params(option)
+
+
+@pytest.mark.parametrize(
+    ("region", "policy_id", "code", "param", "value", "source"), DOMAIN_CONDITION_FIGURES
+)
+def test_domain_condition_figure_is_in_its_pack(region, policy_id, code, param, value, source):
+    refs = _condition_params(load_pack(region).policy(policy_id).conditions)
+    assert value in [r.params[param] for r in refs if r.code == code]
+
+
+def test_domain_budget_and_education_fund_figures():
+    assert load_pack("wujiang").budget("wujiang.special_fund").total_yuan == 30_000_000
+    wujiang = load_pack("wujiang")
+    assert {p.budget_id for p in wujiang.policies} == {"wujiang.special_fund"}
+    for region in ("zhongkai", "zhanjiang"):
+        assert load_pack(region).placement_rules.education_fund_front_line_min_share.value == 60
+    rules = load_pack("inner_mongolia").placement_rules
+    assert (rules.education_fund_payroll_rate.value, rules.education_fund_payroll_rate.printed) == (
+        150,
+        "15%",
+    )
+    assert str(rules.education_fund_payroll_rate.ratio) == "0.015"
+    assert str(rules.education_fund_payroll_rate_training_heavy.ratio) == "0.025"
+    assert rules.education_fund_payroll_rate_training_heavy.printed == "25%"
+    assert rules.education_fund_skilled_workers_min_share.value == 50
+    assert rules.education_fund_high_skill_min_share.value == 60
+
+
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_national_placement_figures_are_in_every_pack(region):
+    rules = load_pack(region).placement_rules
+    assert rules.post_internship_min_age.value == 16
+    assert str(rules.max_intern_share_of_enterprise_staff.ratio) == "0.1"
+    assert str(rules.max_intern_share_of_post_staff.ratio) == "0.2"
+    assert str(rules.min_stipend_ratio.ratio) == "0.8"
+    assert rules.min_partner_enterprises_per_specialty.value == 3
+    assert rules.post_internship_max_months.citation == "大政发[2011]46号 二(三)"
+
+
+def test_ratio_of_a_count_is_refused():
+    with pytest.raises(ValueError, match="'months' is not a ratio"):
+        _ = load_pack("dalian").placement_rules.post_internship_max_months.ratio
+
+
+def test_unknown_region_is_refused():
+    with pytest.raises(KeyError, match="unknown region 'shenzhen'"):
+        load_pack("shenzhen")
+
+
+# --- validation errors on small hand-written packs ------------------------------------------
+
+_FIGURES = {
+    "post_internship_max_months": (12, "months"),
+    "post_internship_generic_months": (6, "months"),
+    "post_internship_min_age": (16, "years"),
+    "max_intern_share_of_enterprise_staff": (10, "percent"),
+    "max_intern_share_of_post_staff": (20, "percent"),
+    "min_stipend_ratio": (80, "percent"),
+    "min_partner_enterprises_per_specialty": (3, "enterprises"),
+}
+
+_POLICY = """
+[[policies]]
+id = "zhongkai.test_subsidy"
+name_zh = "测试补贴"
+name_en = "Test subsidy"
+beneficiary = "person"
+source = { article = "第六条(一)2", quote = "分别给予一次性500元" }
+trigger = { kind = "certificate_obtained", levels = ["senior"] }
+amount = { kind = "fixed", per = "once", yuan = 500 }
+once_only_key = "{policy}:{person}"
+budget = "zhongkai.fund"
+
+[[policies.conditions]]
+code = "age_max"
+years = 40
+"""
+
+
+def _pack_text(policy=_POLICY, figures=None):
+    lines = [
+        'region = "zhongkai"',
+        'name_zh = "测试"',
+        'name_en = "Test"',
+        "[source]",
+        'seed = "000_test.txt"',
+        'document = "测试文件"',
+        'title_zh = "测试文件"',
+        "year = 2014",
+        "[placement_rules]",
+    ]
+    for name, (value, unit) in (figures or _FIGURES).items():
+        lines.append(f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一" }}')
+    lines += ["[[budgets]]", 'id = "zhongkai.fund"', 'name_zh = "基金"', 'citation = "测试 七"']
+    return "\n".join(lines) + "\n" + policy
+
+
+def _load(tmp_path, text, name="zhongkai.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_pack_file(path)
+
+
+def test_minimal_pack_loads(tmp_path):
+    pack = _load(tmp_path, _pack_text())
+    assert pack.policy("zhongkai.test_subsidy").conditions[0].params["years"] == 40
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "yuan = 500 }",
+            'yuan = 500, currency = "CNY" }',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'amount.currency': unknown field",
+        ),
+        (
+            'code = "age_max"',
+            'code = "age_below"',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'conditions[0].code': "
+            "unknown condition 'age_below'",
+        ),
+        (
+            'source = { article = "第六条(一)2", quote = "分别给予一次性500元" }\n',
+            "",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'source': "
+            "is missing: every policy cites its seed article",
+        ),
+        (
+            'article = "第六条(一)2", ',
+            "",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'source.article': is missing",
+        ),
+        (
+            "yuan = 500 }",
+            "yuan = 500.0 }",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'amount.yuan': "
+            "floats are not allowed for money or ratios, got 500.0",
+        ),
+        (
+            "years = 40",
+            'years = "40"',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'conditions[0].years': "
+            "must be a non-negative integer, got '40'",
+        ),
+        (
+            "years = 40",
+            "years = 40\nmonths = 6",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'conditions[0].months': "
+            "not a parameter of condition 'age_max'",
+        ),
+        (
+            'budget = "zhongkai.fund"',
+            'budget = "zhongkai.other"',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'budget': "
+            "unknown budget 'zhongkai.other'",
+        ),
+        (
+            '"{policy}:{person}"',
+            '"{policy}:{student_no}"',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'once_only_key': "
+            "unknown placeholder {student_no}",
+        ),
+        (
+            'kind = "certificate_obtained"',
+            'kind = "certificate_issued"',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'trigger.kind': "
+            "unknown trigger 'certificate_issued'",
+        ),
+        (
+            'levels = ["senior"]',
+            'levels = ["master"]',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'trigger.levels': "
+            "unknown values ['master']",
+        ),
+        (
+            'amount = { kind = "fixed", per = "once", yuan = 500 }',
+            'amount = { kind = "per_level", per = "once", level_of = "certificate", '
+            "levels = { senior = 500, technician = 1000 } }",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'amount.levels': "
+            "levels ['senior', 'technician'] differ from trigger levels ['senior']",
+        ),
+        (
+            'id = "zhongkai.test_subsidy"',
+            'id = "wujiang.test_subsidy"',
+            "zhongkai.toml: policy 'wujiang.test_subsidy': field 'id': must start with 'zhongkai.'",
+        ),
+    ],
+)
+def test_policy_validation_errors_are_precise(tmp_path, old, new, message):
+    text = _pack_text()
+    assert old in text
+    with pytest.raises(PackError, match="^" + re.escape(message)):
+        _load(tmp_path, text.replace(old, new, 1))
+
+
+def test_any_of_options_are_validated_recursively(tmp_path):
+    policy = _POLICY.replace(
+        'code = "age_max"\nyears = 40',
+        'code = "any_of"\noptions = [[{ code = "age_max", years = 40 }], [{ code = "nope" }]]',
+    )
+    with pytest.raises(PackError) as info:
+        _load(tmp_path, _pack_text(policy))
+    assert info.value.field == "conditions[0].options[1][0].code"
+    assert info.value.policy_id == "zhongkai.test_subsidy"
+    assert "unknown condition 'nope'" in info.value.reason
+
+
+def test_placement_figure_without_citation_is_refused(tmp_path):
+    text = _pack_text().replace(
+        'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一" }',
+        'post_internship_min_age = { value = 16, unit = "years" }',
+    )
+    with pytest.raises(PackError, match=re.escape(
+        "zhongkai.toml: field 'placement_rules.post_internship_min_age.citation': is missing"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+def test_missing_placement_figure_is_refused(tmp_path):
+    figures = {k: v for k, v in _FIGURES.items() if k != "min_stipend_ratio"}
+    with pytest.raises(PackError, match="field 'placement_rules.min_stipend_ratio': must be a table"):
+        _load(tmp_path, _pack_text(figures=figures))
+
+
+def test_duplicate_policy_id_is_refused(tmp_path):
+    with pytest.raises(PackError, match="policy 'zhongkai.test_subsidy': field 'id': duplicate"):
+        _load(tmp_path, _pack_text(_POLICY + _POLICY))
+
+
+def test_region_must_match_file_name(tmp_path):
+    with pytest.raises(PackError, match=re.escape("dalian.toml: field 'region': 'zhongkai'")):
+        _load(tmp_path, _pack_text(), name="dalian.toml")
+
+
+def test_invalid_toml_names_the_file(tmp_path):
+    with pytest.raises(PackError, match=r"^zhongkai\.toml: invalid TOML"):
+        _load(tmp_path, _pack_text() + "\n[[policies]\n")
+
+
+def test_every_condition_code_used_by_packs_is_registered():
+    for pack in load_all_packs().values():
+        for policy in pack.policies:
+            for ref in _condition_params(policy.conditions):
+                assert ref.code in CONDITIONS
