@@ -138,29 +138,24 @@ def _checked_override(policy: Policy, amount_override: int | None) -> int | None
 def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object]:
     person, employer, school = facts.person, facts.employer, facts.school
     certificate, programme, selection = facts.certificate, facts.programme, facts.selection
-    beneficiary = {"person": person, "student": person, "enterprise": employer, "school": school}[
-        policy.beneficiary
-    ]
-    occupation = certificate or programme
-    values = {
-        "policy": policy.id,
-        "region": policy.region,
-        "claim_year": on_date.year,
-        "beneficiary": beneficiary and (
-            getattr(beneficiary, "person_id", None)
-            or getattr(beneficiary, "enterprise_id", None)
-            or getattr(beneficiary, "school_id", None)
-        ),
+    ids = {
         "person": person and person.person_id,
         "enterprise": employer and employer.enterprise_id,
         "school": school and school.school_id,
+    }
+    subject = certificate or programme
+    return {
+        **ids,
+        "policy": policy.id,
+        "region": policy.region,
+        "beneficiary": ids["person" if policy.beneficiary == "student" else policy.beneficiary],
         "level": _subject_level(policy, facts),
+        "claim_year": on_date.year,
         "selection_year": selection and selection.year,
         "certificate_year": certificate and certificate.issued_on.year,
         "programme": programme and programme.programme_id,
-        "occupation": occupation and occupation.occupation_code,
-    }  # fmt: skip
-    return values
+        "occupation": subject and subject.occupation_code,
+    }
 
 
 def _once_only_key(policy: Policy, facts: Facts, on_date: date) -> str:

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from skillbridge.platform.policy import completed_years, months_between
 
 

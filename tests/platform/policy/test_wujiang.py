@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
 from skillbridge.platform.policy import (
     AwardSelection,
     Certificate,
@@ -34,7 +33,7 @@ def _facts(person=None, certificate=None, **kw):
     )
 
 
-# --- 二(二)2 school–enterprise youth reward: 40周岁以下, 上岗半年后 --------------------------------
+# --- 二(二)2 school–enterprise youth reward: 40周岁以下, 上岗半年后 ---------------------
 
 YOUTH = PACK.policy("wujiang.youth_school_enterprise_reward")
 CLAIM = date(2024, 9, 1)
@@ -68,7 +67,9 @@ def test_youth_reward_boundaries(change, failed):
     assert {c.code for c in result.failed} == failed
     assert result.eligible is (not failed)
     assert result.amount == (None if failed else 2000)
-    assert result.once_only_key == (None if failed else "wujiang.youth_school_enterprise_reward:p-youth")
+    assert result.once_only_key == (
+        None if failed else "wujiang.youth_school_enterprise_reward:p-youth"
+    )
     assert result.budget_id == "wujiang.special_fund"
 
 
@@ -80,7 +81,9 @@ def test_youth_reward_boundaries(change, failed):
         (replace(YOUTH_CERT, occupation_code="4-01-01"), {"designated_occupation"}),
     ],
 )
-def test_youth_reward_needs_school_enterprise_high_skill_designated_certificate(certificate, failed):
+def test_youth_reward_needs_school_enterprise_high_skill_designated_certificate(
+    certificate, failed
+):
     result = evaluate(YOUTH, _facts(YOUTH_PERSON, certificate), CLAIM)
     assert {c.code for c in result.failed} == failed
 
@@ -128,7 +131,9 @@ def test_introduction_reward_is_the_enterprises(on, change, employer, failed):
     assert {c.code for c in result.failed} == failed
     if not failed:
         assert result.amount == 2000
-        assert result.once_only_key == f"wujiang.introduction_reward:{EMPLOYER.enterprise_id}:p-intro"
+        assert (
+            result.once_only_key == f"wujiang.introduction_reward:{EMPLOYER.enterprise_id}:p-intro"
+        )
 
 
 @pytest.mark.parametrize(
@@ -190,7 +195,9 @@ def test_training_grant_residency_and_same_year(hukou_local, insured_since, trai
 
 
 def test_training_grant_refuses_a_level_below_senior():
-    cert = Certificate(OCC, "intermediate", date(2024, 11, 2), "designated_training", date(2024, 11, 1))
+    cert = Certificate(
+        OCC, "intermediate", date(2024, 11, 2), "designated_training", date(2024, 11, 1)
+    )
     person = PersonFacts("p", hukou_local=True)
     result = evaluate(GRANT, _facts(person, cert), date(2024, 12, 1))
     assert {c.code for c in result.failed} == {"trigger.certificate_obtained", "amount_basis"}

@@ -1,0 +1,129 @@
+"""Zhongkai (仲恺高新区技能人才百千万工程实施办法): per-level subsidy, awards, paid leave."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from skillbridge.platform.policy import (
+    AwardSelection,
+    Certificate,
+    EnterpriseFacts,
+    Facts,
+    PersonFacts,
+    evaluate,
+    load_pack,
+)
+
+PACK = load_pack("zhongkai")
+EMPLOYER = EnterpriseFacts("91441300MA4XXXXXX3", in_district=True)
+SUBSIDY = PACK.policy("zhongkai.training_appraisal_subsidy")
+
+
+@pytest.mark.parametrize(
+    ("level", "route", "in_district", "amount", "failed"),
+    [
+        ("senior", "district_programme", True, 500, set()),
+        ("technician", "city_programme", True, 1000, set()),
+        ("senior_technician", "district_programme", True, 1500, set()),
+        ("senior", "social_appraisal", True, None, {"certificate_route"}),
+        ("senior", "district_programme", False, None, {"employer_in_district"}),
+        (
+            "intermediate",
+            "district_programme",
+            True,
+            None,
+            {"trigger.certificate_obtained", "amount_basis"},
+        ),
+    ],
+)
+def test_training_appraisal_subsidy(level, route, in_district, amount, failed):
+    cert = Certificate("6-20-01", level, date(2024, 4, 1), route=route)
+    facts = Facts(
+        person=PersonFacts("p-1"),
+        employer=replace(EMPLOYER, in_district=in_district),
+        certificate=cert,
+    )
+    result = evaluate(SUBSIDY, facts, date(2024, 5, 1))
+    assert {c.code for c in result.failed} == failed
+    assert result.amount == amount
+    if not failed:
+        assert result.once_only_key == f"{SUBSIDY.id}:p-1:{level}"
+
+
+def test_certificate_issued_after_the_claim_date_does_not_trigger():
+    cert = Certificate("6-20-01", "senior", date(2024, 6, 1), route="district_programme")
+    facts = Facts(person=PersonFacts("p-1"), employer=EMPLOYER, certificate=cert)
+    result = evaluate(SUBSIDY, facts, date(2024, 5, 31))
+    assert {c.code for c in result.failed} == {"trigger.certificate_obtained"}
+
+
+EXCELLENT = PACK.policy("zhongkai.excellent_technician_grant")
+TECH = Certificate("6-20-01", "technician", date(2015, 1, 1))
+WORKER = PersonFacts(
+    "p-2",
+    birth_date=date(1969, 6, 1),
+    certificates=(TECH,),
+    district_work_since=date(2021, 6, 1),
+    front_line=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "criterion", "failed"),
+    [
+        ({}, "(1)", set()),  # 55 on the day, 3 years on the day: both bounds include the number
+        ({"birth_date": date(1968, 6, 2)}, "(1)", set()),  # still 55, the day before turning 56
+        ({"birth_date": date(1968, 6, 1)}, "(1)", {"any_of"}),  # 56 on the day
+        ({"district_work_since": date(2021, 6, 2)}, "(1)", {"any_of"}),  # one day short of 3 years
+        (
+            {"birth_date": date(1960, 1, 1)},
+            "(2)",
+            set(),
+        ),  # 市技术能手: the age bound does not apply
+        ({"front_line": False}, "(1)", {"front_line_post"}),
+        ({"certificates": ()}, "(1)", {"holds_level_at_least"}),
+    ],
+)
+def test_excellent_technician_grant(change, criterion, failed):
+    selection = AwardSelection(EXCELLENT.id, 2024, criterion=criterion)
+    facts = Facts(person=replace(WORKER, **change), employer=EMPLOYER, selection=selection)
+    result = evaluate(EXCELLENT, facts, date(2024, 6, 1))
+    assert {c.code for c in result.failed} == failed
+    assert result.amount == (None if failed else 5000)
+
+
+def test_any_of_evidence_shows_each_alternative():
+    selection = AwardSelection(EXCELLENT.id, 2024, criterion="(1)")
+    facts = Facts(person=WORKER, employer=EMPLOYER, selection=selection)
+    outcome = next(
+        c for c in evaluate(EXCELLENT, facts, date(2024, 6, 1)).conditions if c.code == "any_of"
+    )
+    assert "55周岁 ≤ 55周岁" in outcome.evidence
+    assert "在本区企业工作3年 ≥ 3年" in outcome.evidence
+    assert outcome.citation == "仲恺高新区技能人才百千万工程实施办法 第五条(一)2"
+
+
+def test_chief_technician_grant_and_quotas():
+    chief = PACK.policy("zhongkai.chief_technician_grant")
+    facts = Facts(person=WORKER, employer=EMPLOYER, selection=AwardSelection(chief.id, 2024))
+    result = evaluate(chief, facts, date(2024, 7, 1))
+    assert (result.amount, result.once_only_key) == (20000, f"{chief.id}:p-2:2024")
+    assert (chief.quota.count, EXCELLENT.quota.count) == (50, 200)
+    assert chief.budget_id == EXCELLENT.budget_id == "zhongkai.talent_fund"
+
+
+LEAVE = PACK.policy("zhongkai.paid_training_leave")
+
+
+@pytest.mark.parametrize(("on", "eligible"), [(date(2024, 5, 31), False), (date(2024, 6, 1), True)])
+def test_paid_leave_is_fifteen_working_days_after_three_years(on, eligible):
+    facts = Facts(person=PersonFacts("p-3", employer_since=date(2021, 6, 1)), employer=EMPLOYER)
+    result = evaluate(LEAVE, facts, on)
+    assert result.eligible is eligible
+    assert result.amount is None
+    assert result.amount_pending is False
+    if eligible:
+        assert (result.entitlement.quantity, result.entitlement.unit) == (15, "working_days")
+        assert result.once_only_key == f"{LEAVE.id}:p-3:2024"
+    else:
+        assert result.entitlement is None
