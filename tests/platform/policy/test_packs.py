@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from skillbridge.platform.policy import (
-    CONDITIONS,
     REGION_CODES,
     PackError,
     load_all_packs,
