@@ -1,0 +1,44 @@
+# Set-up is part of every target: a fresh machine with only Python 3.11 needs nothing else.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MO := platform/translations/en/LC_MESSAGES/messages.mo
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint bench translations-extract
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(MO): platform/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d platform/translations -l en
+
+install: $(STAMP) $(MO)
+
+run: install
+	$(BIN)/skillbridge db upgrade
+	$(BIN)/skillbridge seed-demo --if-empty
+	$(BIN)/skillbridge run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+# Refresh the English catalogue after changing UI text; then translate the new entries.
+translations-extract: install
+	$(BIN)/pybabel extract -F platform/babel.cfg -k N_ -k _l -o platform/translations/messages.pot .
+	$(BIN)/pybabel update -i platform/translations/messages.pot -d platform/translations -l en

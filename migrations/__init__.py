@@ -1,0 +1,1 @@
+"""Alembic migrations of the SkillBridge schema, packaged for `skillbridge db upgrade`."""

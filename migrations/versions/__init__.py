@@ -1,0 +1,1 @@
+"""One reviewed migration per schema change."""

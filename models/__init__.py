@@ -1,0 +1,88 @@
+"""SkillBridge's SQLAlchemy models; importing this package registers every table."""
+
+from .agreement import AgreementStatus, CooperationAgreement, CooperationKind, Party
+from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
+from .base import Base, VerificationStatus, utcnow
+from .certificate import Certificate
+from .cohort import Cohort, EducationLevel
+from .credit import CreditRecord
+from .enterprise import Enterprise
+from .match_run import MatchRun, RunScope, RunStatus
+from .notification import Notification
+from .occupation import Occupation, ShortageListing, Specialty
+from .placement import SEAT_HOLDING, Placement, PlacementStatus
+from .placement_agreement import (
+    AgreementSignature,
+    FilingStatus,
+    PlacementAgreement,
+    PlacementAgreementKind,
+)
+from .preference import EnterpriseRanking, StudentPreference
+from .region import Region
+from .school import School, SchoolType
+from .slot import Slot, SlotKind, SlotStatus
+from .student import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Student
+from .subsidy import (
+    Beneficiary,
+    Budget,
+    BudgetLedgerEntry,
+    ClaimStatus,
+    LedgerKind,
+    QuotaUsage,
+    SubsidyClaim,
+    SubsidyPolicy,
+)
+from .user import Role, User
+
+__all__ = [
+    "GENESIS_HASH",
+    "SEAT_HOLDING",
+    "SKILL_LEVEL_MAX",
+    "SKILL_LEVEL_MIN",
+    "AgreementSignature",
+    "AgreementStatus",
+    "AuditChainHead",
+    "AuditEvent",
+    "Base",
+    "Beneficiary",
+    "Budget",
+    "BudgetLedgerEntry",
+    "Certificate",
+    "ClaimStatus",
+    "Cohort",
+    "CooperationAgreement",
+    "CooperationKind",
+    "CreditRecord",
+    "EducationLevel",
+    "Enterprise",
+    "EnterpriseRanking",
+    "FilingStatus",
+    "LedgerKind",
+    "MatchRun",
+    "Notification",
+    "Occupation",
+    "Party",
+    "Placement",
+    "PlacementAgreement",
+    "PlacementAgreementKind",
+    "PlacementStatus",
+    "QuotaUsage",
+    "Region",
+    "Role",
+    "RunScope",
+    "RunStatus",
+    "School",
+    "SchoolType",
+    "ShortageListing",
+    "Slot",
+    "SlotKind",
+    "SlotStatus",
+    "Specialty",
+    "Student",
+    "StudentPreference",
+    "SubsidyClaim",
+    "SubsidyPolicy",
+    "User",
+    "VerificationStatus",
+    "utcnow",
+]

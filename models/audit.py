@@ -1,0 +1,39 @@
+"""The hash-chained audit log and the one-row chain head that serialises appends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(Base):
+    """One event; `entry_hash` = SHA-256(prev_hash ‖ canonical JSON of the event)."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditChainHead(Base):
+    """The single row every append locks, holding the last sequence number and hash."""
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)

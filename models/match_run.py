@@ -1,0 +1,54 @@
+"""Match runs: one solve of the assignment problem, its parameters, progress and result."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAtMixin, enum_column
+
+
+class RunScope(enum.StrEnum):
+    """Who the run is for: one school's cohorts, or a whole region."""
+
+    SCHOOL = "school"
+    REGION = "region"
+
+
+class RunStatus(enum.StrEnum):
+    """queued → running → succeeded | failed; succeeded → reviewed → published."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REVIEWED = "reviewed"
+    PUBLISHED = "published"
+
+
+class MatchRun(CreatedAtMixin, Base):
+    """A run; `parameters` and `stats` are JSON documents written by the matching service."""
+
+    __tablename__ = "match_run"
+    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[RunScope] = mapped_column(enum_column(RunScope, "run_scope"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    method: Mapped[str] = mapped_column(default="auto")
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[RunStatus] = mapped_column(
+        enum_column(RunStatus, "run_status"), default=RunStatus.QUEUED
+    )
+    progress: Mapped[int] = mapped_column(default=0)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

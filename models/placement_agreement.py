@@ -1,0 +1,69 @@
+"""The agreement each placement carries: 三方实习协议 or 学生学徒培养协议, with signatures."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .agreement import Party
+from .base import Base, CreatedAtMixin, enum_column, utcnow
+
+
+class PlacementAgreementKind(enum.StrEnum):
+    """Tripartite internship agreement (N5) or student-apprentice training agreement (R5)."""
+
+    TRIPARTITE_INTERNSHIP = "tripartite_internship"
+    APPRENTICE_TRAINING = "apprentice_training"
+
+
+class FilingStatus(enum.StrEnum):
+    """State of the internship plan's filing with the bureau (R2)."""
+
+    NOT_FILED = "not_filed"
+    FILED = "filed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PlacementAgreement(CreatedAtMixin, Base):
+    """One per placement; insurance (R4, N6), guardian consent (N5) and plan filing (R2)."""
+
+    __tablename__ = "placement_agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), unique=True)
+    kind: Mapped[PlacementAgreementKind] = mapped_column(
+        enum_column(PlacementAgreementKind, "placement_agreement_kind")
+    )
+    insurer: Mapped[str | None] = mapped_column(String(120))
+    insurance_policy_no: Mapped[str | None] = mapped_column(String(60))
+    insurance_start: Mapped[date | None]
+    insurance_end: Mapped[date | None]
+    guardian_consent: Mapped[bool] = mapped_column(default=False)
+    guardian_name: Mapped[str | None] = mapped_column(String(60))
+    internship_plan: Mapped[str] = mapped_column(Text, default="")
+    plan_status: Mapped[FilingStatus] = mapped_column(
+        enum_column(FilingStatus, "plan_filing_status"), default=FilingStatus.NOT_FILED
+    )
+    plan_decision_reason: Mapped[str | None] = mapped_column(Text)
+    plan_filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signatures: Mapped[list[AgreementSignature]] = relationship(
+        back_populates="agreement", order_by="AgreementSignature.signed_at"
+    )
+
+
+class AgreementSignature(Base):
+    """One party's signature: who signed, when; each party signs once."""
+
+    __tablename__ = "agreement_signature"
+    __table_args__ = (UniqueConstraint("agreement_id", "party"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("placement_agreement.id"))
+    party: Mapped[Party] = mapped_column(enum_column(Party, "signature_party"))
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    agreement: Mapped[PlacementAgreement] = relationship(back_populates="signatures")

@@ -1,0 +1,158 @@
+"""Subsidy policies, claims, budgets with their ledger, and annual quotas."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAtMixin, enum_column, exactly_one_set
+
+
+class Beneficiary(enum.StrEnum):
+    """Who a subsidy is paid to."""
+
+    PERSON = "person"
+    ENTERPRISE = "enterprise"
+    SCHOOL = "school"
+
+
+class ClaimStatus(enum.StrEnum):
+    """submitted → approved (budget committed) → paid; submitted → rejected."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+
+
+class LedgerKind(enum.StrEnum):
+    """A budget movement: commit on approval, pay on payment."""
+
+    COMMIT = "commit"
+    PAY = "pay"
+
+
+class Budget(Base):
+    """A fund; the database keeps committed + paid + remaining = allocated and remaining ≥ 0."""
+
+    __tablename__ = "budget"
+    __table_args__ = (
+        UniqueConstraint("region_id", "code"),
+        CheckConstraint("remaining_yuan >= 0", name="remaining_nonnegative"),
+        CheckConstraint("committed_yuan >= 0", name="committed_nonnegative"),
+        CheckConstraint("paid_yuan >= 0", name="paid_nonnegative"),
+        CheckConstraint(
+            "committed_yuan + paid_yuan + remaining_yuan = allocated_yuan", name="balanced"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    allocated_yuan: Mapped[int]
+    committed_yuan: Mapped[int] = mapped_column(default=0)
+    paid_yuan: Mapped[int] = mapped_column(default=0)
+    remaining_yuan: Mapped[int]
+
+
+class SubsidyPolicy(Base):
+    """A pack policy enabled in a region; `amount_yuan` is set by the bureau for local schedules."""
+
+    __tablename__ = "subsidy_policy"
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    code: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(120))
+    beneficiary: Mapped[Beneficiary] = mapped_column(enum_column(Beneficiary, "beneficiary"))
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("budget.id"))
+    amount_yuan: Mapped[int | None]
+    annual_quota: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class SubsidyClaim(CreatedAtMixin, Base):
+    """A claim; one live claim per once-only key (rejected claims do not block a new one)."""
+
+    __tablename__ = "subsidy_claim"
+    __table_args__ = (
+        CheckConstraint("amount_yuan IS NULL OR amount_yuan >= 0", name="amount_nonnegative"),
+        CheckConstraint(
+            exactly_one_set("student_id", "enterprise_id", "school_id"),
+            name="one_beneficiary",
+        ),
+        Index(
+            "uq_subsidy_claim_live_once_only_key",
+            "once_only_key",
+            unique=True,
+            postgresql_where=text("status <> 'rejected'"),
+            sqlite_where=text("status <> 'rejected'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("subsidy_policy.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
+    once_only_key: Mapped[str] = mapped_column(String(200))
+    status: Mapped[ClaimStatus] = mapped_column(
+        enum_column(ClaimStatus, "claim_status"), default=ClaimStatus.SUBMITTED
+    )
+    amount_yuan: Mapped[int | None]
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    automatic: Mapped[bool] = mapped_column(default=False)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BudgetLedgerEntry(CreatedAtMixin, Base):
+    """One budget movement for a claim; each claim is committed once and paid once."""
+
+    __tablename__ = "budget_ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "kind"),
+        CheckConstraint("amount_yuan > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budget.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claim.id"))
+    kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind, "ledger_kind"))
+    amount_yuan: Mapped[int]
+
+
+class QuotaUsage(Base):
+    """Approvals used against a policy's annual quota; the database keeps used ≤ quota."""
+
+    __tablename__ = "quota_usage"
+    __table_args__ = (
+        UniqueConstraint("policy_id", "year"),
+        CheckConstraint("used >= 0", name="used_nonnegative"),
+        CheckConstraint("used <= quota", name="within_quota"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("subsidy_policy.id"))
+    year: Mapped[int]
+    quota: Mapped[int]
+    used: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,71 @@
+"""The JSON API under /api/v1: the same services as the pages, answering JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from ..auth import actor
+from ..db import get_session
+from ..services import directory
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticated() -> None:
+    """The API never redirects to a login page: an anonymous call gets 401."""
+    if not current_user.is_authenticated:
+        abort(401)
+
+
+@bp.get("/me")
+def me():  # type: ignore[no-untyped-def]
+    user = actor()
+    return {
+        "id": user.id,
+        "email": user.email,
+        "role": user.role.value,
+        "school_id": user.school_id,
+        "enterprise_id": user.enterprise_id,
+        "student_id": user.student_id,
+        "region_id": user.region_id,
+    }
+
+
+@bp.get("/schools/<int:school_id>")
+def school(school_id: int):  # type: ignore[no-untyped-def]
+    s = directory.get_school(get_session(), actor(), school_id)
+    return {
+        "id": s.id,
+        "name": s.name,
+        "code": s.code,
+        "type": s.school_type.value,
+        "verification_status": s.verification_status.value,
+    }
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+    e = directory.get_enterprise(get_session(), actor(), enterprise_id)
+    return {
+        "id": e.id,
+        "name": e.name,
+        "uscc": e.uscc,
+        "industry": e.industry,
+        "staff_headcount": e.staff_headcount,
+        "verification_status": e.verification_status.value,
+    }
+
+
+@bp.get("/students/<int:student_id>")
+def student(student_id: int):  # type: ignore[no-untyped-def]
+    s = directory.get_student(get_session(), actor(), student_id)
+    return {
+        "id": s.id,
+        "name": s.name,
+        "national_id": s.national_id_masked,
+        "skill_level": s.skill_level,
+        "months_used": s.months_used,
+        "month_cap": s.month_cap,
+    }

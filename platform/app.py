@@ -1,0 +1,81 @@
+"""The application factory: the only place where the web application is wired together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import db
+from .config import load_config
+
+TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured SkillBridge application."""
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        template_folder=_template_folder(),
+        instance_path=settings["INSTANCE_PATH"],
+    )
+    _load_config(app, settings)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def _template_folder() -> str:
+    """Templates sit beside platform/ in the repo and beside skillbridge/platform when installed."""
+    return str(TEMPLATE_FOLDER)
+
+
+def _load_config(app: Flask, settings: Mapping[str, Any]) -> None:
+    app.config.update(settings)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .auth import init_login
+    from .extensions import babel, bootstrap, csrf, limiter
+    from .i18n import select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    init_login(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .views import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

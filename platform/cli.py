@@ -1,0 +1,112 @@
+"""The `skillbridge` command: thin click wrappers over services (db, demo data, users, audit)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .db import get_database
+from .migrate import check_migrations, upgrade_database
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply every migration (alembic upgrade head)."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    click.echo("database is at the latest migration")
+
+
+@db_group.command("check")
+@with_appcontext
+def db_check() -> None:
+    """Fail when the models differ from the migrations (alembic check)."""
+    check_migrations(current_app.config["DATABASE_URL"])
+    click.echo("models and migrations agree")
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=2026, show_default=True, help="Random seed; same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@with_appcontext
+def seed_demo(seed: int, if_empty: bool) -> None:
+    """Fill the database with a realistic demo region and print the demo logins."""
+    from .services.demo import DEMO_PASSWORD, database_is_empty, seed_demo_region
+
+    database = get_database()
+    with database.session_scope() as session:
+        if if_empty and not database_is_empty(session):
+            click.echo("demo data already present; logins below")
+            logins = None
+        else:
+            logins = seed_demo_region(session, seed=seed)
+    if logins is None:
+        from .services.demo import DEMO_LOGINS
+
+        logins = DEMO_LOGINS
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for role, email in logins.items():
+        click.echo(f"  {role:<10} {email}")
+
+
+@click.command("create-bureau-user")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--region", "region_code", required=True, help="Region code, e.g. wujiang.")
+@click.password_option()
+@with_appcontext
+def create_bureau_user(email: str, display_name: str, region_code: str, password: str) -> None:
+    """Create a bureau (人社局) account; bureau users cannot self-register."""
+    from .services.accounts import create_bureau_user as create
+    from .services.errors import DomainError
+
+    try:
+        with get_database().session_scope() as session:
+            create(session, email, password, display_name, region_code)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"bureau user {email} created")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Audit log commands."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Verify the whole hash chain; exit 1 naming the first bad entry."""
+    from .services.audit import verify_chain
+
+    with get_database().session_scope() as session:
+        result = verify_chain(session)
+    if not result.ok:
+        click.echo(
+            f"audit chain BROKEN at entry #{result.first_bad_seq}: {result.reason}", err=True
+        )
+        sys.exit(1)
+    click.echo(
+        f"audit chain OK: {result.checked} entries, head #{result.last_seq} {result.last_hash}"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command to the app's CLI."""
+    for command in (db_group, seed_demo, create_bureau_user, audit_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `skillbridge` console script."""
+    from .app import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True)(prog_name="skillbridge")

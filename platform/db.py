@@ -1,0 +1,88 @@
+"""Database engines and the one-Session-per-request rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and write-locking transactions."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+        )
+        _make_sqlite_transactions_immediate(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _make_sqlite_transactions_immediate(engine: Engine) -> None:
+    """SQLite ignores SELECT ... FOR UPDATE; BEGIN IMMEDIATE takes the write lock up front.
+
+    This is SQLAlchemy's documented pysqlite recipe: the driver's own transaction handling is
+    switched off so that every transaction starts with BEGIN IMMEDIATE, which serialises writers
+    (seats, months, money, the audit chain) while WAL keeps readers going.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine with its session factory, stored on the app."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error (CLI, workers, tests)."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Attach a Database to the app and close the request's session at teardown."""
+    app.extensions["skillbridge.db"] = Database(app.config["DATABASE_URL"])
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def get_database(app: Flask | None = None) -> Database:
+    """The Database of `app` (the current app by default)."""
+    return (app or current_app).extensions["skillbridge.db"]
+
+
+def get_session() -> Session:
+    """The request's Session, created on first use."""
+    if "db_session" not in g:
+        g.db_session = get_database().sessions()
+    return g.db_session

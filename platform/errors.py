@@ -1,0 +1,49 @@
+"""Map domain errors and database conflicts to HTTP answers, in JSON when JSON is asked for."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .db import get_session
+from .services.errors import DomainError
+
+DB_UNAVAILABLE_STATUS = 503
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _answer(status: int, message: str, details: list[str] | None = None):  # type: ignore[no-untyped-def]
+    if _wants_json():
+        return {"error": message, "details": details or [], "status": status}, status
+    return render_template(
+        "errors/error.html", status=status, message=message, details=details
+    ), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Register handlers; the session is rolled back so nothing half-done is committed later."""
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+        get_session().rollback()
+        return _answer(error.status, error.message, error.details)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(_error: IntegrityError):  # type: ignore[no-untyped-def]
+        # A lost race against a UNIQUE or CHECK constraint is a conflict, never a server error.
+        get_session().rollback()
+        return _answer(409, _("操作与当前数据冲突，请刷新后重试"))
+
+    @app.errorhandler(OperationalError)
+    def _operational_error(_error: OperationalError):  # type: ignore[no-untyped-def]
+        get_session().rollback()
+        return _answer(DB_UNAVAILABLE_STATUS, _("数据库暂时不可用，请稍后重试"))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return _answer(error.code or 500, error.description or error.name)

@@ -1,0 +1,1 @@
+"""Use cases of the platform: Flask-free functions taking (session, actor, ...)."""

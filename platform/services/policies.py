@@ -1,0 +1,62 @@
+"""Object-level authorisation predicates: pure functions of (actor, object), used after loading."""
+
+from __future__ import annotations
+
+from skillbridge.models import Enterprise, Role, School, Slot, Student, User, VerificationStatus
+
+
+def is_bureau_of(actor: User, region_id: int) -> bool:
+    """A bureau user acts for every organisation in its own region."""
+    return actor.role == Role.BUREAU and actor.region_id == region_id
+
+
+def can_view_school(actor: User, school: School) -> bool:
+    """The school's own staff and its region's bureau."""
+    return (actor.role == Role.SCHOOL and actor.school_id == school.id) or is_bureau_of(
+        actor, school.region_id
+    )
+
+
+def can_manage_school(actor: User, school: School) -> bool:
+    """Only the school's own staff change its data."""
+    return actor.role == Role.SCHOOL and actor.school_id == school.id
+
+
+def can_view_enterprise(actor: User, enterprise: Enterprise) -> bool:
+    """The enterprise's own staff and its region's bureau."""
+    return (actor.role == Role.ENTERPRISE and actor.enterprise_id == enterprise.id) or is_bureau_of(
+        actor, enterprise.region_id
+    )
+
+
+def can_manage_enterprise(actor: User, enterprise: Enterprise) -> bool:
+    """Only the enterprise's own staff change its data."""
+    return actor.role == Role.ENTERPRISE and actor.enterprise_id == enterprise.id
+
+
+def can_view_student(actor: User, student: Student, student_region_id: int) -> bool:
+    """The student itself, its school, and its region's bureau."""
+    if actor.role == Role.STUDENT:
+        return actor.student_id == student.id
+    if actor.role == Role.SCHOOL:
+        return actor.school_id == student.school_id
+    return is_bureau_of(actor, student_region_id)
+
+
+def can_view_slot(actor: User, slot: Slot, enterprise_region_id: int) -> bool:
+    """Open slots are visible to every school and student; others to the owner and the bureau."""
+    if actor.role == Role.ENTERPRISE:
+        return actor.enterprise_id == slot.enterprise_id
+    if actor.role == Role.BUREAU:
+        return is_bureau_of(actor, enterprise_region_id)
+    return slot.status == "open"
+
+
+def can_verify_organisations(actor: User, region_id: int) -> bool:
+    """Verification is the bureau's job, in its own region."""
+    return is_bureau_of(actor, region_id)
+
+
+def is_verified(organisation: School | Enterprise) -> bool:
+    """Only a verified organisation may act (post slots, sign agreements, run matches)."""
+    return organisation.verification_status == VerificationStatus.VERIFIED

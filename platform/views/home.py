@@ -1,0 +1,32 @@
+"""The public front page and each role's landing page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..auth import actor
+from ..db import get_session
+from ..services.overview import build_overview
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    return render_template("home/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():  # type: ignore[no-untyped-def]
+    user = actor()
+    overview = build_overview(get_session(), user)
+    return render_template(f"home/{user.role.value}.html", overview=overview)
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Jinja templates of the web interface, one folder per blueprint."""

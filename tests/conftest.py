@@ -1,0 +1,364 @@
+"""Shared fixtures: the database backends, the app, sessions, factories and logged-in clients.
+
+Every test that asks for `app` or `session` runs once on SQLite and once on PostgreSQL. PostgreSQL
+comes from SKILLBRIDGE_TEST_POSTGRES_URL (a server URL; each run creates and drops its own
+database). Without it the PostgreSQL variants skip with the reason, except under CI=true, where a
+missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from skillbridge.models import (
+    Base,
+    Cohort,
+    EducationLevel,
+    Enterprise,
+    Occupation,
+    Region,
+    Role,
+    School,
+    SchoolType,
+    Specialty,
+    Student,
+    User,
+    VerificationStatus,
+)
+from skillbridge.platform.app import create_app
+from skillbridge.platform.db import get_database, make_engine
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.accounts import new_session_token
+from skillbridge.platform.services.identity import mask_national_id, national_id_hash
+from skillbridge.platform.services.passwords import hash_password
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("SKILLBRIDGE_TEST_REDIS_URL", "")
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def require_service(name: str, available: bool, reason: str) -> None:
+    """Skip when a service is absent on a developer machine; fail under CI."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{name} is required under CI but unavailable: {reason}")
+    pytest.skip(f"{name} unavailable: {reason}")
+
+
+def _create_postgres_database() -> tuple[str, Engine]:
+    """A fresh database for this test run on the configured server."""
+    server = make_url(POSTGRES_URL)
+    name = f"skillbridge_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return server.set(database=name).render_as_string(hide_password=False), admin
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A database with the full schema, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        admin = None
+    else:
+        require_service(
+            "PostgreSQL", bool(POSTGRES_URL), "SKILLBRIDGE_TEST_POSTGRES_URL is not set"
+        )
+        try:
+            url, admin = _create_postgres_database()
+        except Exception as exc:  # noqa: BLE001 - any connection failure means "not there"
+            require_service("PostgreSQL", False, f"cannot reach {POSTGRES_URL}: {exc}")
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    if admin is not None:
+        name = make_url(url).database
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    """Leave the schema, remove every row, and restore the audit chain's genesis head."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    with Session(engine) as session:
+        audit.ensure_chain_head(session)
+        session.commit()
+
+
+def test_config(database_url: str, tmp_path, **overrides) -> dict:  # type: ignore[no-untyped-def]
+    """The settings every test app starts from."""
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return config
+
+
+test_config.__test__ = False  # type: ignore[attr-defined] - a helper, not a test
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    application = create_app(test_config(database_url, tmp_path))
+    engine = get_database(application).engine
+    _empty_all_tables(engine)
+    yield application
+    engine.dispose()
+
+
+@pytest.fixture
+def db_engine(app: Flask) -> Engine:
+    return get_database(app).engine
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session outside any request, for arranging data and checking results."""
+    with get_database(app).sessions() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+_sequence = itertools.count(1)
+
+
+def next_number() -> int:
+    """A process-wide unique number for codes, names and emails."""
+    return next(_sequence)
+
+
+def valid_uscc(n: int) -> str:
+    """A USCC with a correct check character, unique per n."""
+    from stdnum.cn import uscc
+
+    body = f"91440300{n:09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def valid_national_id(n: int, birth: date = date(2005, 3, 1)) -> str:
+    """A resident ID with a correct checksum, unique per n."""
+    from stdnum.cn import ric
+
+    body = f"440303{birth:%Y%m%d}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+@dataclass
+class World:
+    """Two tenants of each kind in one region, with a bureau user each side of a region line."""
+
+    region: Region
+    other_region: Region
+    school: School
+    other_school: School
+    enterprise: Enterprise
+    other_enterprise: Enterprise
+    student: Student
+    other_student: Student
+    users: dict[str, User]
+
+
+@pytest.fixture
+def make_region(session: Session):  # type: ignore[no-untyped-def]
+    def factory(code: str | None = None, pack: str = "wujiang") -> Region:
+        n = next_number()
+        region = Region(code=code or f"region-{n}", name=f"测试区{n}", policy_pack=pack)
+        session.add(region)
+        session.flush()
+        return region
+
+    return factory
+
+
+@pytest.fixture
+def make_school(session: Session):  # type: ignore[no-untyped-def]
+    def factory(region: Region, verified: bool = True) -> School:
+        n = next_number()
+        school = School(
+            region_id=region.id,
+            name=f"测试职业技术学院{n}",
+            code=f"{4144000000 + n}",
+            school_type=SchoolType.HIGHER_VOCATIONAL,
+            verification_status=(
+                VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
+            ),
+        )
+        session.add(school)
+        session.flush()
+        return school
+
+    return factory
+
+
+@pytest.fixture
+def make_enterprise(session: Session):  # type: ignore[no-untyped-def]
+    def factory(region: Region, verified: bool = True, headcount: int = 200) -> Enterprise:
+        n = next_number()
+        enterprise = Enterprise(
+            region_id=region.id,
+            name=f"测试制造有限公司{n}",
+            uscc=valid_uscc(n),
+            industry="制造业",
+            staff_headcount=headcount,
+            verification_status=(
+                VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
+            ),
+        )
+        session.add(enterprise)
+        session.flush()
+        return enterprise
+
+    return factory
+
+
+@pytest.fixture
+def make_specialty(session: Session):  # type: ignore[no-untyped-def]
+    def factory(name: str = "数控技术") -> Specialty:
+        n = next_number()
+        occupation = Occupation(code=f"6-18-01-{n:04d}", name=f"车工{n}")
+        specialty = Specialty(code=f"4601{n:04d}", name=f"{name}{n}", occupations=[occupation])
+        session.add(specialty)
+        session.flush()
+        return specialty
+
+    return factory
+
+
+@pytest.fixture
+def make_student(session: Session, make_specialty):  # type: ignore[no-untyped-def]
+    def factory(school: School, birth: date = date(2005, 3, 1), cohort: Cohort | None = None):  # type: ignore[no-untyped-def]
+        if cohort is None:
+            specialty = make_specialty()
+            cohort = Cohort(
+                school_id=school.id,
+                specialty_id=specialty.id,
+                name=f"{next_number()}班",
+                intake_year=2023,
+                graduation_year=2026,
+                level=EducationLevel.HIGHER,
+                window_start=date(2025, 7, 1),
+                window_end=date(2026, 6, 30),
+            )
+            session.add(cohort)
+            session.flush()
+        n = next_number()
+        national_id = valid_national_id(n, birth)
+        student = Student(
+            school_id=school.id,
+            cohort_id=cohort.id,
+            name=f"学生{n}",
+            birth_date=birth,
+            national_id_masked=mask_national_id(national_id),
+            national_id_hash=national_id_hash(national_id, TEST_SECRET),
+            hukou_locality="广东省深圳市",
+            invitation_code=f"INV{n:08d}",
+        )
+        session.add(student)
+        session.flush()
+        return student
+
+    return factory
+
+
+@pytest.fixture
+def make_user(session: Session):  # type: ignore[no-untyped-def]
+    def factory(role: Role, **tenant: int) -> User:
+        n = next_number()
+        user = User(
+            email=f"{role.value}{n}@example.cn",
+            display_name=f"{role.value}{n}",
+            password_hash=_PASSWORD_HASH,
+            role=role,
+            session_token=new_session_token(),
+            **tenant,
+        )
+        session.add(user)
+        session.flush()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def world(
+    session: Session, make_region, make_school, make_enterprise, make_student, make_user
+) -> World:  # type: ignore[no-untyped-def]
+    region, other_region = make_region(), make_region()
+    school, other_school = make_school(region), make_school(other_region)
+    enterprise, other_enterprise = make_enterprise(region), make_enterprise(other_region)
+    student, other_student = make_student(school), make_student(other_school)
+    users = {
+        "school": make_user(Role.SCHOOL, school_id=school.id),
+        "enterprise": make_user(Role.ENTERPRISE, enterprise_id=enterprise.id),
+        "student": make_user(Role.STUDENT, student_id=student.id),
+        "bureau": make_user(Role.BUREAU, region_id=region.id),
+    }
+    session.commit()
+    return World(
+        region,
+        other_region,
+        school,
+        other_school,
+        enterprise,
+        other_enterprise,
+        student,
+        other_student,
+        users,
+    )
+
+
+def login(client: FlaskClient, user: User) -> None:
+    """Log `client` in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def login_as(app: Flask):  # type: ignore[no-untyped-def]
+    """A fresh client logged in as the given user."""
+
+    def factory(user: User) -> FlaskClient:
+        new_client = app.test_client()
+        login(new_client, user)
+        return new_client
+
+    return factory
