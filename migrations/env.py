@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import create_engine, pool
+
 from skillbridge.models import Base
 from skillbridge.platform.config import load_config
-from sqlalchemy import create_engine, pool
 
 config = context.config
 target_metadata = Base.metadata

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
 from skillbridge.models import Role, User
 
 from .db import get_session

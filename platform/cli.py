@@ -52,7 +52,7 @@ def seed_demo(seed: int, if_empty: bool) -> None:
         from .services.demo import DEMO_LOGINS
 
         logins = DEMO_LOGINS
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins.items():
         click.echo(f"  {role:<10} {email}")
 

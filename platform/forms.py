@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from skillbridge.models import SchoolType
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
+
+from skillbridge.models import SchoolType
 
 from .services.passwords import MIN_PASSWORD_LENGTH
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import skillbridge.migrations
 from alembic import command
 from alembic.config import Config
+
+import skillbridge.migrations
 
 
 def alembic_config(database_url: str) -> Config:

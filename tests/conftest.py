@@ -18,6 +18,10 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
 from skillbridge.models import (
     Base,
     Cohort,
@@ -39,9 +43,6 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 from skillbridge.platform.services.passwords import hash_password
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from ..auth import actor
-from ..db import get_session
-from ..services import directory
+from skillbridge.platform.auth import actor
+from skillbridge.platform.db import get_session
+from skillbridge.platform.services import directory
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

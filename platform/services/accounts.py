@@ -5,6 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from skillbridge.models import (
     Enterprise,
     Region,
@@ -16,9 +20,6 @@ from skillbridge.models import (
     VerificationStatus,
     utcnow,
 )
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied

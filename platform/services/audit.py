@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from skillbridge.models import GENESIS_HASH, AuditChainHead, AuditEvent, User, utcnow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from skillbridge.models import GENESIS_HASH, AuditChainHead, AuditEvent, User, utcnow
 
 HEAD_ID = 1
 

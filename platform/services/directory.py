@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from skillbridge.models import Enterprise, School, Student, User
 from sqlalchemy.orm import Session
+
+from skillbridge.models import Enterprise, School, Student, User
 
 from .errors import NotFound, PermissionDenied
 from .policies import can_view_enterprise, can_view_school, can_view_student

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from skillbridge.models import (
     SEAT_HOLDING,
     AgreementStatus,
@@ -21,8 +24,6 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from .accounts import count_pending
 from .text import N_

@@ -14,22 +14,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
-from skillbridge.models import Region, SchoolType
 from sqlalchemy import select
 
-from ..auth import actor
-from ..db import get_session
-from ..extensions import limiter
-from ..forms import (
+from skillbridge.models import Region, SchoolType
+from skillbridge.platform.auth import actor
+from skillbridge.platform.db import get_session
+from skillbridge.platform.extensions import limiter
+from skillbridge.platform.forms import (
     ActivationForm,
     EnterpriseRegistrationForm,
     LoginForm,
     PasswordChangeForm,
     SchoolRegistrationForm,
 )
-from ..i18n import LOCALE_SESSION_KEY
-from ..services import accounts
-from ..services.errors import DomainError
+from skillbridge.platform.i18n import LOCALE_SESSION_KEY
+from skillbridge.platform.services import accounts
+from skillbridge.platform.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from skillbridge.models import Enterprise, Role, School, VerificationStatus
 from sqlalchemy import select
 
-from ..auth import actor, role_required
-from ..db import get_session
-from ..forms import DecisionForm
-from ..services import accounts
+from skillbridge.models import Enterprise, Role, School, VerificationStatus
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.forms import DecisionForm
+from skillbridge.platform.services import accounts
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 

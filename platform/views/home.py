@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..auth import actor
-from ..db import get_session
-from ..services.overview import build_overview
+from skillbridge.platform.auth import actor
+from skillbridge.platform.db import get_session
+from skillbridge.platform.services.overview import build_overview
 
 bp = Blueprint("home", __name__)
 
