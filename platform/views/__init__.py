@@ -1,10 +1,26 @@
-"""Blueprints of the web interface, one per resource."""
+"""Blueprints of the web interface, one module per resource, discovered by name.
 
-from .auth import bp as auth_bp
-from .bureau import bp as bureau_bp
-from .home import bp as home_bp
-from .orgs import bp as orgs_bp
+Each module exposes `bp` (its Blueprint) and may expose `NAV`: (roles, endpoint, label) rows
+that the base layout shows in the navigation bar for those roles.
+"""
 
-BLUEPRINTS = [auth_bp, home_bp, bureau_bp, orgs_bp]
+from __future__ import annotations
 
-__all__ = ["BLUEPRINTS"]
+import importlib
+import pkgutil
+
+from flask import Blueprint
+
+
+def _discover() -> tuple[list[Blueprint], list[tuple[tuple[str, ...], str, object]]]:
+    blueprints, nav = [], []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        blueprints.append(module.bp)
+        nav.extend(getattr(module, "NAV", ()))
+    return blueprints, nav
+
+
+BLUEPRINTS, NAV_ITEMS = _discover()
+
+__all__ = ["BLUEPRINTS", "NAV_ITEMS"]

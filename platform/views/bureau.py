@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from skillbridge.platform.forms import DecisionForm
 from skillbridge.platform.services import accounts
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
+NAV = [(("bureau",), "bureau.verifications", _l("机构审核"))]
 
 
 @bp.before_request
