@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from skillbridge.platform.policy import completed_years, months_between
 
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from skillbridge.platform.policy import (
     REGION_CODES,
     PackError,

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+
 from skillbridge.platform.policy import (
     AwardSelection,
     Certificate,
