@@ -1,7 +1,30 @@
 """Matching engine: optimal, explainable, stability-aware assignment of students to seats."""
 
+from ._explain import (
+    Explanation,
+    StabilityReport,
+    blocking_pairs,
+    check_assignment,
+    explain,
+    stability_report,
+)
 from ._generate import generate_city
+from ._orlib import read_orlib
 from ._problem import Assignment, Outcome, Problem
 from ._solve import METHODS, solve
 
-__all__ = ["METHODS", "Assignment", "Outcome", "Problem", "generate_city", "solve"]
+__all__ = [
+    "METHODS",
+    "Assignment",
+    "Explanation",
+    "Outcome",
+    "Problem",
+    "StabilityReport",
+    "blocking_pairs",
+    "check_assignment",
+    "explain",
+    "generate_city",
+    "read_orlib",
+    "solve",
+    "stability_report",
+]

@@ -36,8 +36,9 @@ def core_of(problem):
     if problem.group is not None and problem.n_groups:
         slot_group = problem.group
         in_group = slot_group >= 0
-        seats = np.bincount(slot_group[in_group], weights=capacity[in_group],
-                            minlength=problem.n_groups)
+        seats = np.bincount(
+            slot_group[in_group], weights=capacity[in_group], minlength=problem.n_groups
+        )
         binding = problem.group_capacity < seats
         pair_group = slot_group[problem.slot]
         keep &= (pair_group < 0) | (problem.group_capacity[np.maximum(pair_group, 0)] > 0)

@@ -21,19 +21,20 @@ def flow_network(core):
     slot_head = np.full(m, sink, dtype=np.int64)
     parts = [
         (core.student, n + core.slot, np.ones_like(core.student), top - core.units),
-        (np.full(students.size, source), students, np.ones_like(students),
-         np.zeros_like(students)),
+        (np.full(students.size, source), students, np.ones_like(students), np.zeros_like(students)),
     ]
     if g:
         grouped = core.group >= 0
         slot_head[grouped] = n + m + core.group[grouped]
         groups = np.arange(g)
-        parts.append((n + m + groups, np.full(g, sink), core.group_capacity,
-                      np.zeros(g, dtype=np.int64)))
+        parts.append(
+            (n + m + groups, np.full(g, sink), core.group_capacity, np.zeros(g, dtype=np.int64))
+        )
     slots = np.arange(m)
     parts.append((n + slots, slot_head, core.capacity, np.zeros(m, dtype=np.int64)))
-    tails, heads, caps, costs = (np.concatenate([p[i] for p in parts]).astype(np.int64)
-                                 for i in range(4))
+    tails, heads, caps, costs = (
+        np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(4)
+    )
     return tails, heads, caps, costs, n + m + g + 2, source, sink
 
 

@@ -93,8 +93,10 @@ def generate_city(
     st_level = rng.integers(1, 6, n)
     # Demand per (region, occupation): each student spreads one unit over its occupations.
     offs = np.arange(3)
-    occ_of = occ_start[spec_fam][:, None] + (
-        (spec_first - occ_start[spec_fam])[:, None] + offs) % occ_count[spec_fam][:, None]
+    occ_of = (
+        occ_start[spec_fam][:, None]
+        + ((spec_first - occ_start[spec_fam])[:, None] + offs) % occ_count[spec_fam][:, None]
+    )
     valid = offs[None, :] < width[:, None]
     demand = np.zeros((n_regions, n_occ))
     st_served = served[st_spec]
@@ -172,13 +174,15 @@ def generate_city(
         priority[order] = dense - np.maximum.accumulate(np.where(new, dense, 0)) + 1
     pair_ent = ent[slot]
     per_ent = np.bincount(pair_ent, minlength=n_ent)
-    parts = np.column_stack([
-        np.where(rank > 0, 2.0 * (max_ranked + 1 - rank) / max_ranked, 0.0),
-        1.0 - (priority - 1) / np.maximum(per_ent[pair_ent], 1),
-        1.0 - np.abs(st_level[student] - rng.integers(1, 6, n_slots)[slot]) / 4.0,
-        0.5 * rng.random(n_pairs),
-        np.where(shortage[slot_occ[slot]], 0.5, 0.0),
-    ])
+    parts = np.column_stack(
+        [
+            np.where(rank > 0, 2.0 * (max_ranked + 1 - rank) / max_ranked, 0.0),
+            1.0 - (priority - 1) / np.maximum(per_ent[pair_ent], 1),
+            1.0 - np.abs(st_level[student] - rng.integers(1, 6, n_slots)[slot]) / 4.0,
+            0.5 * rng.random(n_pairs),
+            np.where(shortage[slot_occ[slot]], 0.5, 0.0),
+        ]
+    )
     parts = np.round(parts, 3)
     return Problem(
         n_students=n,

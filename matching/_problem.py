@@ -83,9 +83,10 @@ class Problem:
         :func:`blocking_pairs` and by :func:`explain`; default: all by score.
     priority : array_like of int, shape (n_pairs,), optional
         The slot side's (enterprise's) rank of the student, ``1`` = best, ``0`` = not ranked;
-        unranked students come after ranked ones, by score. Within a group the priorities
-        of a student must be the same on every slot of the group (the enterprise ranks
-        students, not pairs) when ``method="stable"`` is used with group capacities.
+        unranked students come after ranked ones, by score. With group capacities,
+        ``method="stable"`` compares claims across the slots of a group by these pair
+        priorities, so give a student the same priority on every slot of one enterprise
+        (the enterprise ranks students, as :func:`build_candidates` does).
     excluded : array_like of int, shape (n_students, n_rules), optional
         Per student, how many slots each hard rule excluded (from
         :func:`build_candidates`); used by :func:`explain`.

@@ -16,8 +16,9 @@ def solve_reference(core):
         return pair_of
     tails, heads, caps, costs, _, source, sink = flow_network(core)
     graph = nx.DiGraph()
-    for t, h, c, w in zip(tails.tolist(), heads.tolist(), caps.tolist(), costs.tolist(),
-                          strict=True):
+    for t, h, c, w in zip(
+        tails.tolist(), heads.tolist(), caps.tolist(), costs.tolist(), strict=True
+    ):
         graph.add_edge(t, h, capacity=c, weight=w)
     flow = nx.max_flow_min_cost(graph, source, sink)
     n = core.n_students

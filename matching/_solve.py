@@ -12,7 +12,7 @@ from ._flow import solve_flow
 from ._lap import solve_dense, solve_lap
 from ._problem import Problem, make_assignment
 from ._reference import solve_reference
-from ._stable import check_group_priorities, solve_stable
+from ._stable import solve_stable
 
 __all__ = ["METHODS", "solve"]
 
@@ -20,7 +20,7 @@ METHODS = ("auto", "flow", "lap", "stable", "reference")
 
 # A batch of components is solved by one OR-Tools call; cost scaling grows faster than
 # linearly, so many small networks beat one big one, but each call costs Python overhead.
-_BATCH_PAIRS = 20_000
+_BATCH_PAIRS = 4_000
 # Below this many pairs, forking worker processes costs more than it saves.
 _PARALLEL_PAIRS = 300_000
 
@@ -32,26 +32,32 @@ def _default_jobs():
         return os.cpu_count() or 1
 
 
-def _solve_batch(n_students, student, slot, units, capacity, group, group_capacity):
-    """Solve one batch of whole components given with global ids; returns local pairs."""
-    students, s_local = np.unique(student, return_inverse=True)
-    slots, j_local = np.unique(slot, return_inverse=True)
+def _sub_core(core, batch):
+    """The batch's pairs as a compact :class:`Core` and the global ids of its students."""
+    students, s_local = np.unique(core.student[batch], return_inverse=True)
+    slots, j_local = np.unique(core.slot[batch], return_inverse=True)
     sub_group = sub_gcap = None
-    if group is not None:
-        g = group[slots]
+    if core.group is not None:
+        g = core.group[slots]
         groups, g_local = np.unique(g[g >= 0], return_inverse=True)
         if groups.size:
             sub_group = np.full(slots.size, -1, dtype=np.int64)
             sub_group[g >= 0] = g_local
-            sub_gcap = group_capacity[groups]
-    sub = Core(students.size, s_local, j_local, units, capacity[slots], sub_group, sub_gcap)
-    local = solve_flow(sub)
-    placed = local >= 0
-    return students[placed], local[placed]
+            sub_gcap = core.group_capacity[groups]
+    sub = Core(
+        students.size,
+        s_local,
+        j_local,
+        core.units[batch],
+        core.capacity[slots],
+        sub_group,
+        sub_gcap,
+    )
+    return sub, students
 
 
-def _run_batches(tasks):
-    return [_solve_batch(*task) for task in tasks]
+def _run_batches(subs):
+    return [solve_flow(sub) for sub in subs]
 
 
 def _batches(core, label_of_pair, n_components):
@@ -60,9 +66,12 @@ def _batches(core, label_of_pair, n_components):
     bounds = np.searchsorted(label_of_pair[order], np.arange(n_components + 1))
     sizes = np.diff(bounds)
     # Close a batch at the first component end at or past each multiple of _BATCH_PAIRS.
-    ends = np.unique(np.searchsorted(
-        np.cumsum(sizes), np.arange(_BATCH_PAIRS, core.student.size + _BATCH_PAIRS,
-                                    _BATCH_PAIRS)))
+    ends = np.unique(
+        np.searchsorted(
+            np.cumsum(sizes),
+            np.arange(_BATCH_PAIRS, core.student.size + _BATCH_PAIRS, _BATCH_PAIRS),
+        )
+    )
     cuts = bounds[np.minimum(ends + 1, n_components)]
     cuts = np.unique(np.r_[0, cuts, core.student.size])
     return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
@@ -80,8 +89,8 @@ def _solve_auto(core, n_jobs, timings):
     batches = _batches(core, label_of_pair, n_comp)
     timings["decompose"] = time.perf_counter() - t
     t = time.perf_counter()
-    tasks = [(core.n_students, core.student[b], core.slot[b], core.units[b], core.capacity,
-              core.group, core.group_capacity) for b in batches]
+    subs = [_sub_core(core, b) for b in batches]
+    tasks = [sub for sub, _ in subs]
     jobs = min(n_jobs, len(tasks))
     if jobs > 1 and core.student.size >= _PARALLEL_PAIRS:
         import multiprocessing
@@ -95,13 +104,16 @@ def _solve_auto(core, n_jobs, timings):
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             results = list(pool.map(_run_batches, shares))
         method = f"auto(flow, {jobs} processes)"
+        solved = [None] * len(tasks)
         for idx, res in zip(shares_of, results, strict=True):
-            for i, (students, local) in zip(idx, res, strict=True):
-                pair_of[students] = batches[i][local]
+            for i, local in zip(idx, res, strict=True):
+                solved[i] = local
     else:
         method = "auto(flow)"
-        for batch, (students, local) in zip(batches, _run_batches(tasks), strict=True):
-            pair_of[students] = batch[local]
+        solved = _run_batches(tasks)
+    for batch, (_, students), local in zip(batches, subs, solved, strict=True):
+        placed = local >= 0
+        pair_of[students[placed]] = batch[local[placed]]
     timings["solve"] = time.perf_counter() - t
     return pair_of, method
 
@@ -119,7 +131,7 @@ def solve(problem, method="auto", *, n_jobs=None):
             every slot) goes to scipy's dense LAPJV; otherwise the candidate graph is split
             into connected components (students, slots and binding groups;
             ``scipy.sparse.csgraph.connected_components``), whole components are packed
-            into batches of about 20,000 pairs, and each batch is solved by OR-Tools'
+            into batches of about 4,000 pairs, and each batch is solved by OR-Tools'
             min-cost flow, in parallel worker processes (fork) when the problem has at
             least 300,000 pairs and more than one core is available.
         ``"flow"``
@@ -146,9 +158,8 @@ def solve(problem, method="auto", *, n_jobs=None):
     Raises
     ------
     ValueError
-        For an unknown method, group capacities with ``"lap"``, a score range too wide for
-        exact float64 arithmetic with ``"lap"``, or (``"stable"``) a student whose priority
-        differs between slots of one binding group.
+        For an unknown method, group capacities with ``"lap"``, or a score range too wide for
+        exact float64 arithmetic with ``"lap"``.
 
     Notes
     -----
@@ -224,8 +235,6 @@ def solve(problem, method="auto", *, n_jobs=None):
     timings["prepare"] = time.perf_counter() - start
     t = time.perf_counter()
     if method == "stable":
-        if core.group is not None:
-            check_group_priorities(problem, core.group)
         pair_of = solve_stable(problem, kept, core.group)
         used = method
     else:
