@@ -55,7 +55,17 @@ class CooperationAgreement(CreatedAtMixin, Base):
     """An agreement between one school and one enterprise over some specialties."""
 
     __tablename__ = "cooperation_agreement"
-    __table_args__ = (CheckConstraint("valid_to >= valid_from", name="validity_ordered"),)
+    __table_args__ = (
+        CheckConstraint("valid_to >= valid_from", name="validity_ordered"),
+        # A rejection or a termination is always explained to the parties.
+        CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_has_reason"
+        ),
+        CheckConstraint(
+            "status <> 'terminated' OR termination_reason IS NOT NULL",
+            name="termination_has_reason",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -71,4 +81,7 @@ class CooperationAgreement(CreatedAtMixin, Base):
     filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    terminated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    termination_reason: Mapped[str | None] = mapped_column(Text)
     specialties: Mapped[list[Specialty]] = relationship(secondary=agreement_specialty)

@@ -30,7 +30,13 @@ class EnterpriseRanking(Base):
     __tablename__ = "enterprise_ranking"
     __table_args__ = (
         UniqueConstraint("slot_id", "student_id"),
+        UniqueConstraint("slot_id", "rank"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
+        # A candidate is either ranked or screened out, never both or neither.
+        CheckConstraint(
+            "(screened_out AND rank IS NULL) OR (NOT screened_out AND rank IS NOT NULL)",
+            name="ranked_or_screened",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -47,6 +47,10 @@ class Slot(CreatedAtMixin, Base):
         CheckConstraint("seats_taken <= seats", name="no_overbooking"),
         CheckConstraint("duration_months > 0", name="duration_positive"),
         CheckConstraint("stipend_yuan >= 0", name="stipend_nonnegative"),
+        CheckConstraint("post_wage_yuan IS NULL OR post_wage_yuan > 0", name="post_wage_positive"),
+        CheckConstraint(
+            "post_headcount IS NULL OR post_headcount > 0", name="post_headcount_positive"
+        ),
         CheckConstraint(
             f"min_level BETWEEN {SKILL_LEVEL_MIN} AND {SKILL_LEVEL_MAX}", name="min_level_range"
         ),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from skillbridge.models import Enterprise, Role, School, Slot, Student, User, VerificationStatus
+from skillbridge.models import (
+    CooperationAgreement,
+    Enterprise,
+    Role,
+    School,
+    Slot,
+    Student,
+    User,
+    VerificationStatus,
+)
 
 
 def is_bureau_of(actor: User, region_id: int) -> bool:
@@ -60,3 +69,20 @@ def can_verify_organisations(actor: User, region_id: int) -> bool:
 def is_verified(organisation: School | Enterprise) -> bool:
     """Only a verified organisation may act (post slots, sign agreements, run matches)."""
     return organisation.verification_status == VerificationStatus.VERIFIED
+
+
+def can_manage_slot(actor: User, slot: Slot) -> bool:
+    """Only the owning enterprise's staff edit, open, close or rank candidates of a slot."""
+    return actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id
+
+
+def is_party_to_agreement(actor: User, agreement: CooperationAgreement) -> bool:
+    """The school and the enterprise named in a cooperation agreement."""
+    return (actor.role == Role.SCHOOL and actor.school_id == agreement.school_id) or (
+        actor.role == Role.ENTERPRISE and actor.enterprise_id == agreement.enterprise_id
+    )
+
+
+def can_view_agreement(actor: User, agreement: CooperationAgreement, school_region_id: int) -> bool:
+    """Both parties and the bureau of the school's region, which files and reviews it (R2)."""
+    return is_party_to_agreement(actor, agreement) or is_bureau_of(actor, school_region_id)
