@@ -20,6 +20,9 @@ class CreditRecord(CreatedAtMixin, Base):
             exactly_one_set("student_id", "enterprise_id", "school_id"),
             name="one_subject",
         ),
+        CheckConstraint(
+            "(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revocation_recorded"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,3 +37,5 @@ class CreditRecord(CreatedAtMixin, Base):
     blocks_agreements: Mapped[bool] = mapped_column(default=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -71,10 +71,26 @@ class Budget(Base):
 
 
 class SubsidyPolicy(Base):
-    """A pack policy enabled in a region; `amount_yuan` is set by the bureau for local schedules."""
+    """A pack policy enabled in a region; `amount_yuan` is set by the bureau for local schedules.
+
+    `amount_kind` mirrors the pack (fixed, per_level, by_hukou, local); only a ``local`` policy
+    carries `amount_yuan`, and the database keeps it inside the pack's bounds. `annual_quota` caps
+    approvals per period of `quota_period_years` (a pack's ``cap`` quota; targets do not cap).
+    `designated_occupations` lists the occupation codes the bureau designated (指定职业（工种）).
+    """
 
     __tablename__ = "subsidy_policy"
-    __table_args__ = (UniqueConstraint("region_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("region_id", "code"),
+        CheckConstraint(
+            "amount_yuan IS NULL OR (amount_kind = 'local' AND amount_yuan > 0"
+            " AND (amount_min_yuan IS NULL OR amount_yuan >= amount_min_yuan)"
+            " AND (amount_max_yuan IS NULL OR amount_yuan <= amount_max_yuan))",
+            name="amount_within_bounds",
+        ),
+        CheckConstraint("annual_quota IS NULL OR annual_quota > 0", name="quota_positive"),
+        CheckConstraint("quota_period_years > 0", name="quota_period_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
@@ -82,8 +98,13 @@ class SubsidyPolicy(Base):
     name: Mapped[str] = mapped_column(String(120))
     beneficiary: Mapped[Beneficiary] = mapped_column(enum_column(Beneficiary, "beneficiary"))
     budget_id: Mapped[int | None] = mapped_column(ForeignKey("budget.id"))
+    amount_kind: Mapped[str] = mapped_column(String(20), default="fixed")
     amount_yuan: Mapped[int | None]
+    amount_min_yuan: Mapped[int | None]
+    amount_max_yuan: Mapped[int | None]
     annual_quota: Mapped[int | None]
+    quota_period_years: Mapped[int] = mapped_column(default=1)
+    designated_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -97,6 +118,20 @@ class SubsidyClaim(CreatedAtMixin, Base):
             exactly_one_set("student_id", "enterprise_id", "school_id"),
             name="one_beneficiary",
         ),
+        # Money moves only with a fixed amount; a decision names who made it and, if a
+        # rejection, why; a payment has its time.
+        CheckConstraint(
+            "status NOT IN ('approved', 'paid') OR (amount_yuan IS NOT NULL AND amount_yuan > 0)",
+            name="approved_has_amount",
+        ),
+        CheckConstraint(
+            "status = 'submitted' OR (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name="decision_recorded",
+        ),
+        CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_has_reason"
+        ),
+        CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="payment_recorded"),
         Index(
             "uq_subsidy_claim_live_once_only_key",
             "once_only_key",
@@ -112,6 +147,9 @@ class SubsidyClaim(CreatedAtMixin, Base):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    #: The reference date of the evaluation: ages, months and claim years count to it.
+    on_date: Mapped[date]
     once_only_key: Mapped[str] = mapped_column(String(200))
     status: Mapped[ClaimStatus] = mapped_column(
         enum_column(ClaimStatus, "claim_status"), default=ClaimStatus.SUBMITTED
@@ -119,10 +157,12 @@ class SubsidyClaim(CreatedAtMixin, Base):
     amount_yuan: Mapped[int | None]
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     automatic: Mapped[bool] = mapped_column(default=False)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class BudgetLedgerEntry(CreatedAtMixin, Base):
