@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin
@@ -14,9 +14,11 @@ class Notification(CreatedAtMixin, Base):
     """A message to one user with a link to where the action is."""
 
     __tablename__ = "notification"
+    # The unread count on every landing page reads (user_id, read_at).
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")

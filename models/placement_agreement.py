@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agreement import Party
@@ -32,6 +32,9 @@ class PlacementAgreement(CreatedAtMixin, Base):
     """One per placement; insurance (R4, N6), guardian consent (N5) and plan filing (R2)."""
 
     __tablename__ = "placement_agreement"
+    __table_args__ = (
+        CheckConstraint("insurance_end >= insurance_start", name="insurance_period_ordered"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), unique=True)
@@ -42,14 +45,23 @@ class PlacementAgreement(CreatedAtMixin, Base):
     insurance_policy_no: Mapped[str | None] = mapped_column(String(60))
     insurance_start: Mapped[date | None]
     insurance_end: Mapped[date | None]
+    insurance_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    insurance_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     guardian_consent: Mapped[bool] = mapped_column(default=False)
     guardian_name: Mapped[str | None] = mapped_column(String(60))
+    guardian_consent_recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id")
+    )
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     internship_plan: Mapped[str] = mapped_column(Text, default="")
     plan_status: Mapped[FilingStatus] = mapped_column(
         enum_column(FilingStatus, "plan_filing_status"), default=FilingStatus.NOT_FILED
     )
     plan_decision_reason: Mapped[str | None] = mapped_column(Text)
     plan_filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    plan_filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    plan_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    plan_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     signatures: Mapped[list[AgreementSignature]] = relationship(
         back_populates="agreement", order_by="AgreementSignature.signed_at"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from skillbridge.models import (
     CooperationAgreement,
     Enterprise,
+    Notification,
+    Party,
     Role,
     School,
     Slot,
@@ -86,3 +88,55 @@ def is_party_to_agreement(actor: User, agreement: CooperationAgreement) -> bool:
 def can_view_agreement(actor: User, agreement: CooperationAgreement, school_region_id: int) -> bool:
     """Both parties and the bureau of the school's region, which files and reviews it (R2)."""
     return is_party_to_agreement(actor, agreement) or is_bureau_of(actor, school_region_id)
+
+
+def can_view_placement(actor: User, student: Student, slot: Slot, region_ids: set[int]) -> bool:
+    """The student, its school, the host enterprise, and the bureau of either side's region."""
+    if actor.role == Role.STUDENT:
+        return actor.student_id == student.id
+    if actor.role == Role.SCHOOL:
+        return actor.school_id == student.school_id
+    if actor.role == Role.ENTERPRISE:
+        return actor.enterprise_id == slot.enterprise_id
+    return any(is_bureau_of(actor, region_id) for region_id in region_ids)
+
+
+def can_answer_offer(actor: User, student: Student) -> bool:
+    """Only the student itself accepts or declines its offer."""
+    return actor.role == Role.STUDENT and actor.student_id == student.id
+
+
+def placement_party(actor: User, student: Student, slot: Slot) -> Party | None:
+    """The side of a placement agreement the actor signs for, or None."""
+    if actor.role == Role.STUDENT and actor.student_id == student.id:
+        return Party.STUDENT
+    if actor.role == Role.SCHOOL and actor.school_id == student.school_id:
+        return Party.SCHOOL
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id:
+        return Party.ENTERPRISE
+    return None
+
+
+def can_arrange_placement(actor: User, student: Student) -> bool:
+    """The student's school arranges its internships: plan, guardian consent, dates, extension."""
+    return actor.role == Role.SCHOOL and actor.school_id == student.school_id
+
+
+def can_run_placement(actor: User, student: Student, slot: Slot) -> bool:
+    """School and host enterprise record insurance, start and end a placement."""
+    return placement_party(actor, student, slot) in (Party.SCHOOL, Party.ENTERPRISE)
+
+
+def can_publish_offer(actor: User, student: Student, school_region_id: int) -> bool:
+    """Offers go out from the student's school or from its region's bureau (region-wide runs)."""
+    return can_arrange_placement(actor, student) or is_bureau_of(actor, school_region_id)
+
+
+def can_review_internship_plan(actor: User, school_region_id: int) -> bool:
+    """The bureau of the filing school's region reviews its internship plans (R2)."""
+    return is_bureau_of(actor, school_region_id)
+
+
+def can_read_notification(actor: User, notification: Notification) -> bool:
+    """A notification belongs to its recipient alone."""
+    return notification.user_id == actor.id
