@@ -1,5 +1,13 @@
 """Matching engine: optimal, explainable, stability-aware assignment of students to seats."""
 
+from ._candidates import (
+    RULES,
+    Rules,
+    ScoreWeights,
+    SlotArrays,
+    StudentArrays,
+    build_candidates,
+)
 from ._explain import (
     Explanation,
     StabilityReport,
@@ -15,12 +23,18 @@ from ._solve import METHODS, solve
 
 __all__ = [
     "METHODS",
+    "RULES",
     "Assignment",
     "Explanation",
     "Outcome",
     "Problem",
+    "Rules",
+    "ScoreWeights",
+    "SlotArrays",
     "StabilityReport",
+    "StudentArrays",
     "blocking_pairs",
+    "build_candidates",
     "check_assignment",
     "explain",
     "generate_city",

@@ -66,7 +66,7 @@ def generate_city(
     Examples
     --------
     >>> p = generate_city(1000, seed=1)
-    >>> p.n_students, p.n_pairs > 10_000, p.capacity.sum() > p.n_students
+    >>> p.n_students, p.n_pairs > 10_000, bool(p.capacity.sum() > p.n_students)
     (1000, True, True)
     """
     rng = np.random.default_rng(seed)

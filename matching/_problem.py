@@ -31,7 +31,7 @@ def _int_array(name, value, ndim=1):
     if arr.size and not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
         if not np.issubdtype(arr.dtype, np.floating) or not np.all(np.mod(arr, 1) == 0):
             raise ValueError(f"{name} must hold integers, got dtype {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=np.int64)
+    return np.array(arr, dtype=np.int64)
 
 
 def _frozen(arr):
@@ -144,7 +144,7 @@ class Problem:
             raise ValueError(f"capacity[{i}] = {int(capacity[i])} is negative")
         student = _int_array("student", self.student)
         slot = _int_array("slot", self.slot)
-        score = np.ascontiguousarray(np.asarray(self.score, dtype=np.float64))
+        score = np.array(self.score, dtype=np.float64)
         if score.ndim != 1:
             raise ValueError(f"score must be a 1-d array, got shape {score.shape}")
         n_pairs = student.size
@@ -205,7 +205,7 @@ class Problem:
             if self.part_names:
                 raise ValueError("part_names given without parts")
             return
-        parts = np.ascontiguousarray(np.asarray(self.parts, dtype=np.float64))
+        parts = np.array(self.parts, dtype=np.float64)
         names = tuple(self.part_names)
         if parts.ndim != 2 or parts.shape != (n_pairs, len(names)):
             raise ValueError(

@@ -1,0 +1,36 @@
+"""Docstring examples of the matching package run as doctests (not --doctest-modules)."""
+
+import doctest
+import importlib
+
+import pytest
+
+import skillbridge.matching
+
+MODULES = ["_candidates", "_explain", "_generate", "_orlib", "_problem", "_solve"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(f"skillbridge.matching.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("name", skillbridge.matching.__all__)
+def test_public_names_have_docstrings(name):
+    obj = getattr(skillbridge.matching, name)
+    if callable(obj):
+        assert obj.__doc__ and obj.__doc__.strip()
+
+
+def test_public_functions_have_examples():
+    for name in ("solve", "blocking_pairs", "explain", "build_candidates", "Problem",
+                 "stability_report", "check_assignment"):
+        assert ">>>" in getattr(skillbridge.matching, name).__doc__, name
+
+
+def test_import_loads_no_web_framework():
+    import sys
+
+    assert not [m for m in sys.modules if m.split(".")[0] in ("flask", "sqlalchemy")]
