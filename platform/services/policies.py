@@ -11,6 +11,7 @@ from skillbridge.models import (
     School,
     Slot,
     Student,
+    SubsidyClaim,
     User,
     VerificationStatus,
 )
@@ -140,3 +141,24 @@ def can_review_internship_plan(actor: User, school_region_id: int) -> bool:
 def can_read_notification(actor: User, notification: Notification) -> bool:
     """A notification belongs to its recipient alone."""
     return notification.user_id == actor.id
+
+
+def can_manage_subsidies(actor: User, region_id: int) -> bool:
+    """Subsidy policies, budgets, claim decisions and credit records are the region bureau's."""
+    return is_bureau_of(actor, region_id)
+
+
+def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
+    """The student, enterprise or school the claim pays."""
+    if actor.role == Role.STUDENT:
+        return claim.student_id is not None and actor.student_id == claim.student_id
+    if actor.role == Role.ENTERPRISE:
+        return claim.enterprise_id is not None and actor.enterprise_id == claim.enterprise_id
+    if actor.role == Role.SCHOOL:
+        return claim.school_id is not None and actor.school_id == claim.school_id
+    return False
+
+
+def can_view_claim(actor: User, claim: SubsidyClaim, policy_region_id: int) -> bool:
+    """The beneficiary and the bureau of the policy's region."""
+    return is_claim_beneficiary(actor, claim) or can_manage_subsidies(actor, policy_region_id)
