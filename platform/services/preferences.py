@@ -24,9 +24,8 @@ from skillbridge.models import (
 
 from . import audit
 from .eligibility import Failure, explain_for, student_context
-from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from .policies import can_manage_slot
-from .slots import lock_row
+from .errors import Conflict, InvalidInput, PermissionDenied
+from .slots import get_own_slot, lock_row
 from .text import N_
 
 
@@ -144,15 +143,6 @@ class Candidate:
     screened_out: bool
 
 
-def _own_slot(session: Session, actor: User, slot_id: int, lock: bool) -> Slot:
-    slot = lock_row(session, Slot, slot_id) if lock else session.get(Slot, slot_id)
-    if slot is None:
-        raise NotFound(N_("岗位不存在"))
-    if not can_manage_slot(actor, slot):
-        raise PermissionDenied(N_("无权管理该岗位"))
-    return slot
-
-
 def _candidates(session: Session, slot: Slot, today: date) -> list[Candidate]:
     rankings = {
         r.student_id: r
@@ -189,7 +179,7 @@ def slot_candidates(
     session: Session, actor: User, slot_id: int, today: date
 ) -> tuple[Slot, list[Candidate]]:
     """The enterprise's own slot and its candidates: eligible students who ranked it."""
-    slot = _own_slot(session, actor, slot_id, lock=False)
+    slot = get_own_slot(session, actor, slot_id)
     return slot, _candidates(session, slot, today)
 
 
@@ -202,7 +192,7 @@ def rank_candidates(
     today: date,
 ) -> list[EnterpriseRanking]:
     """Replace the enterprise's view of a slot's candidates: ranked in order, or screened out."""
-    slot = _own_slot(session, actor, slot_id, lock=True)
+    slot = get_own_slot(session, actor, slot_id, lock=True)
     if slot.status != SlotStatus.OPEN:
         raise Conflict(N_("只有开放中的岗位可以排序候选人"))
     everyone = ranked_ids + screened_ids

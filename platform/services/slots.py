@@ -297,9 +297,9 @@ def get_slot(session: Session, actor: User, slot_id: int) -> Slot:
     return slot
 
 
-def _own_slot(session: Session, actor: User, slot_id: int) -> Slot:
-    """The actor's own slot, locked: 404 when absent, 403 when another enterprise's."""
-    slot = lock_row(session, Slot, slot_id)
+def get_own_slot(session: Session, actor: User, slot_id: int, lock: bool = False) -> Slot:
+    """The actor's own slot (locked if asked): 404 when absent, 403 when another enterprise's."""
+    slot = lock_row(session, Slot, slot_id) if lock else session.get(Slot, slot_id)
     if slot is None:
         raise NotFound(N_("岗位不存在"))
     if not can_manage_slot(actor, slot):
@@ -309,7 +309,7 @@ def _own_slot(session: Session, actor: User, slot_id: int) -> Slot:
 
 def update_slot(session: Session, actor: User, slot_id: int, data: SlotInput) -> Slot:
     """Edit a draft; an open or closed slot is fixed because students may have ranked it."""
-    slot = _own_slot(session, actor, slot_id)
+    slot = get_own_slot(session, actor, slot_id, lock=True)
     enterprise = _posting_enterprise(session, actor)
     if slot.status != SlotStatus.DRAFT:
         raise Conflict(N_("只有草稿状态的岗位可以修改"))
@@ -329,7 +329,7 @@ def open_slot(session: Session, actor: User, slot_id: int, today: date) -> Slot:
     if actor.role != Role.ENTERPRISE:
         raise PermissionDenied(N_("无权管理该岗位"))
     enterprise = lock_row(session, Enterprise, actor.enterprise_id)
-    slot = _own_slot(session, actor, slot_id)
+    slot = get_own_slot(session, actor, slot_id, lock=True)
     if not is_verified(enterprise):
         raise PermissionDenied(N_("企业通过人社局审核后才能发布岗位"))
     if slot.status != SlotStatus.DRAFT:
@@ -373,7 +373,7 @@ def slot_input(slot: Slot) -> SlotInput:
 
 def close_slot(session: Session, actor: User, slot_id: int) -> Slot:
     """Close an open slot: it takes no new preferences or offers."""
-    slot = _own_slot(session, actor, slot_id)
+    slot = get_own_slot(session, actor, slot_id, lock=True)
     if slot.status != SlotStatus.OPEN:
         raise Conflict(N_("只有开放中的岗位可以关闭"))
     slot.status = SlotStatus.CLOSED

@@ -1,0 +1,234 @@
+"""Cooperation agreement pages: propose, accept, file, review, terminate, and R3 coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from skillbridge.models import (
+    AgreementStatus,
+    CooperationKind,
+    Enterprise,
+    Party,
+    Role,
+    School,
+    Specialty,
+)
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.forms import DecisionForm
+from skillbridge.platform.services import cooperation
+from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.policies import is_bureau_of, is_party_to_agreement
+
+bp = Blueprint("cooperation", __name__, url_prefix="/agreements")
+NAV = [
+    (("school", "enterprise", "bureau"), "cooperation.index", _l("合作协议")),
+    (("school", "bureau"), "cooperation.coverage", _l("专业合作企业")),
+]
+
+KIND_LABELS = {
+    CooperationKind.INTERNSHIP_BASE: _l("顶岗实习基地"),
+    CooperationKind.ORDER_TRAINING: _l("订单培养"),
+    CooperationKind.APPRENTICESHIP: _l("学徒制"),
+    CooperationKind.DIRECTED_TRAINING: _l("定向培养"),
+}
+STATUS_LABELS = {
+    AgreementStatus.PROPOSED: _l("待对方确认"),
+    AgreementStatus.ACCEPTED: _l("双方已确认，待学校备案"),
+    AgreementStatus.FILED: _l("已备案，待人社局审查"),
+    AgreementStatus.APPROVED: _l("已批准"),
+    AgreementStatus.REJECTED: _l("已驳回"),
+    AgreementStatus.TERMINATED: _l("已终止"),
+    AgreementStatus.EXPIRED: _l("已到期"),
+}
+
+
+class ProposalForm(FlaskForm):
+    counterpart_id = SelectField(_l("合作方"), coerce=int)
+    kind = SelectField(_l("合作类型"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    specialty_ids = SelectMultipleField(_l("合作专业（可多选）"), coerce=int)
+    valid_from = DateField(_l("有效期起"), validators=[DataRequired()])
+    valid_to = DateField(_l("有效期止"), validators=[DataRequired()])
+    submit = SubmitField(_l("提交合作意向"))
+
+
+class ActionForm(FlaskForm):
+    """A button that posts nothing but the CSRF token."""
+
+
+class TerminationForm(FlaskForm):
+    reason = StringField(_l("终止理由"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("终止协议"))
+
+
+def _proposal_form() -> ProposalForm:
+    db, user = get_session(), actor()
+    form = ProposalForm()
+    form.counterpart_id.choices = [
+        (o.id, o.name) for o in cooperation.counterpart_choices(db, user)
+    ]
+    if user.role == Role.SCHOOL:
+        ids = sorted(cooperation.school_specialty_ids(db, user.school_id))
+        specialties = db.scalars(select(Specialty).where(Specialty.id.in_(ids)))
+    else:
+        specialties = db.scalars(select(Specialty).order_by(Specialty.code))
+    form.specialty_ids.choices = [(s.id, f"{s.code} {s.name}") for s in specialties]
+    return form
+
+
+@bp.get("/")
+@login_required
+@role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
+def index():  # type: ignore[no-untyped-def]
+    db = get_session()
+    agreements = cooperation.list_agreements(db, actor())
+    schools = {
+        s.id: s
+        for s in db.scalars(select(School).where(School.id.in_({a.school_id for a in agreements})))
+    }
+    enterprises = {
+        e.id: e
+        for e in db.scalars(
+            select(Enterprise).where(Enterprise.id.in_({a.enterprise_id for a in agreements}))
+        )
+    }
+    return render_template(
+        "cooperation/index.html",
+        agreements=agreements,
+        schools=schools,
+        enterprises=enterprises,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def propose():  # type: ignore[no-untyped-def]
+    form = _proposal_form()
+    if form.validate_on_submit():
+        db = get_session()
+        data = cooperation.AgreementInput(
+            counterpart_id=form.counterpart_id.data,
+            kind=CooperationKind(form.kind.data),
+            specialty_ids=tuple(form.specialty_ids.data or ()),
+            valid_from=form.valid_from.data,
+            valid_to=form.valid_to.data,
+        )
+        try:
+            agreement = cooperation.propose_agreement(db, actor(), data, date.today())
+        except DomainError as error:
+            db.rollback()
+            flash(error.message, "danger")
+            for detail in error.details:
+                flash(detail, "danger")
+            return render_template("cooperation/propose.html", form=form), error.status
+        db.commit()
+        flash(_("合作意向已提交，等待对方确认"), "success")
+        return redirect(url_for("cooperation.detail", agreement_id=agreement.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("cooperation/propose.html", form=form), status
+
+
+@bp.get("/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int):  # type: ignore[no-untyped-def]
+    db, user = get_session(), actor()
+    agreement = cooperation.get_agreement(db, user, agreement_id)
+    school = db.get(School, agreement.school_id)
+    party = is_party_to_agreement(user, agreement)
+    proposer_side = Role.SCHOOL if agreement.proposed_by == Party.SCHOOL else Role.ENTERPRISE
+    return render_template(
+        "cooperation/detail.html",
+        agreement=agreement,
+        school=school,
+        enterprise=db.get(Enterprise, agreement.enterprise_id),
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        may_accept=party and user.role != proposer_side,
+        may_file=party and user.role == Role.SCHOOL,
+        may_decide=is_bureau_of(user, school.region_id),
+        may_terminate=party or is_bureau_of(user, school.region_id),
+        action_form=ActionForm(),
+        decision_form=DecisionForm(),
+        termination_form=TerminationForm(),
+    )
+
+
+def _done(agreement_id: int, message: str):  # type: ignore[no-untyped-def]
+    get_session().commit()
+    flash(message, "success")
+    return redirect(url_for("cooperation.detail", agreement_id=agreement_id))
+
+
+def _expired_form(agreement_id: int):  # type: ignore[no-untyped-def]
+    flash(_("表单已过期，请重试"), "danger")
+    return redirect(url_for("cooperation.detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/accept")
+@login_required
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def accept(agreement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _expired_form(agreement_id)
+    cooperation.accept_agreement(get_session(), actor(), agreement_id, date.today())
+    return _done(agreement_id, _("已确认合作协议"))
+
+
+@bp.post("/<int:agreement_id>/file")
+@login_required
+@role_required(Role.SCHOOL)
+def file(agreement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _expired_form(agreement_id)
+    cooperation.file_agreement(get_session(), actor(), agreement_id)
+    return _done(agreement_id, _("协议已报人社局备案"))
+
+
+@bp.post("/<int:agreement_id>/decide")
+@login_required
+@role_required(Role.BUREAU)
+def decide(agreement_id: int):  # type: ignore[no-untyped-def]
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _expired_form(agreement_id)
+    cooperation.decide_agreement(
+        get_session(),
+        actor(),
+        agreement_id,
+        approve=bool(form.approve.data),
+        reason=form.reason.data or "",
+        today=date.today(),
+    )
+    return _done(agreement_id, _("审查结果已保存"))
+
+
+@bp.post("/<int:agreement_id>/terminate")
+@login_required
+@role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
+def terminate(agreement_id: int):  # type: ignore[no-untyped-def]
+    form = TerminationForm()
+    if not form.validate_on_submit():
+        flash(_("终止协议须填写理由"), "danger")
+        return redirect(url_for("cooperation.detail", agreement_id=agreement_id))
+    cooperation.terminate_agreement(get_session(), actor(), agreement_id, form.reason.data)
+    return _done(agreement_id, _("合作协议已终止"))
+
+
+@bp.get("/coverage")
+@login_required
+@role_required(Role.SCHOOL, Role.BUREAU)
+def coverage():  # type: ignore[no-untyped-def]
+    rows = cooperation.partner_coverage(get_session(), actor(), date.today())
+    return render_template("cooperation/coverage.html", rows=rows)

@@ -1,0 +1,103 @@
+"""Preference pages: a student ranks eligible slots; an enterprise ranks or screens candidates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from skillbridge.models import Role
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.services import preferences
+from skillbridge.platform.services.errors import DomainError, InvalidInput
+
+bp = Blueprint("preferences", __name__, url_prefix="/preferences")
+NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]
+
+MAX_RANK = 1000
+
+
+class RankingForm(FlaskForm):
+    """The CSRF token of a ranking page; the ranks themselves are one input per row."""
+
+
+def _ranks(prefix: str) -> list[tuple[int, int]]:
+    """(rank, id) pairs from inputs named `<prefix><id>`; blanks are not ranked."""
+    pairs = []
+    for name, value in request.form.items():
+        if not name.startswith(prefix) or not value.strip():
+            continue
+        raw_id, raw_rank = name.removeprefix(prefix), value.strip()
+        if not (raw_id.isdigit() and raw_rank.isdigit() and 1 <= int(raw_rank) <= MAX_RANK):
+            raise InvalidInput(_("志愿顺序须填写 1 至 %(n)d 的整数", n=MAX_RANK))
+        pairs.append((int(raw_rank), int(raw_id)))
+    if len({rank for rank, _id in pairs}) != len(pairs):
+        raise InvalidInput(_("志愿顺序不能重复"))
+    return sorted(pairs)
+
+
+def _fail(error: DomainError) -> None:
+    get_session().rollback()
+    flash(error.message, "danger")
+    for detail in error.details:
+        flash(detail, "danger")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+@role_required(Role.STUDENT)
+def mine():  # type: ignore[no-untyped-def]
+    db, user, form = get_session(), actor(), RankingForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("表单已过期，请重试"), "danger")
+            return redirect(url_for("preferences.mine"))
+        try:
+            slot_ids = [slot_id for _rank, slot_id in _ranks("rank-")]
+            preferences.set_student_preferences(db, user, slot_ids, date.today())
+        except DomainError as error:
+            _fail(error)
+            options = preferences.slot_options(db, user, date.today())
+            return render_template(
+                "preferences/mine.html", options=options, form=form
+            ), error.status
+        db.commit()
+        flash(_("岗位志愿已保存"), "success")
+        return redirect(url_for("preferences.mine"))
+    options = preferences.slot_options(db, user, date.today())
+    return render_template("preferences/mine.html", options=options, form=form)
+
+
+@bp.route("/slots/<int:slot_id>/candidates", methods=["GET", "POST"])
+@login_required
+@role_required(Role.ENTERPRISE)
+def candidates(slot_id: int):  # type: ignore[no-untyped-def]
+    db, user, form = get_session(), actor(), RankingForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("表单已过期，请重试"), "danger")
+            return redirect(url_for("preferences.candidates", slot_id=slot_id))
+        screened = [
+            int(name.removeprefix("screen-"))
+            for name in request.form
+            if name.startswith("screen-") and name.removeprefix("screen-").isdigit()
+        ]
+        try:
+            ranked = [sid for _rank, sid in _ranks("rank-") if sid not in screened]
+            preferences.rank_candidates(db, user, slot_id, ranked, screened, date.today())
+        except DomainError as error:
+            _fail(error)
+            slot, rows = preferences.slot_candidates(db, user, slot_id, date.today())
+            return render_template(
+                "preferences/candidates.html", slot=slot, candidates=rows, form=form
+            ), error.status
+        db.commit()
+        flash(_("候选人排序已保存"), "success")
+        return redirect(url_for("preferences.candidates", slot_id=slot_id))
+    slot, rows = preferences.slot_candidates(db, user, slot_id, date.today())
+    return render_template("preferences/candidates.html", slot=slot, candidates=rows, form=form)
