@@ -47,7 +47,9 @@ def seed_demo(seed: int, if_empty: bool) -> None:
             click.echo("demo data already present; logins below")
             logins = None
         else:
-            logins = seed_demo_region(session, seed=seed)
+            logins = seed_demo_region(
+                session, seed=seed, id_hash_key=current_app.config["ID_HASH_KEY"]
+            )
     if logins is None:
         from .services.demo import DEMO_LOGINS
 
