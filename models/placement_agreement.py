@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agreement import Party
 from .base import Base, CreatedAtMixin, enum_column, utcnow
+from .user import User
 
 
 class PlacementAgreementKind(enum.StrEnum):
@@ -79,3 +80,4 @@ class AgreementSignature(Base):
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     agreement: Mapped[PlacementAgreement] = relationship(back_populates="signatures")
+    signed_by: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,131 @@
+"""In-app notifications: sent by other services in their transaction, read by their recipient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from skillbridge.models import Notification, Role, User, utcnow
+
+from . import audit
+from .errors import InvalidInput, NotFound, PermissionDenied
+from .policies import can_read_notification
+
+# Kinds of event that ask someone to act; others may add their own (e.g. "claim.decided").
+OFFER_RECEIVED = "offer.received"
+AGREEMENT_TO_SIGN = "agreement.to_sign"
+PLAN_FILED = "plan.filed"
+PLAN_APPROVED = "plan.approved"
+PLAN_REJECTED = "plan.rejected"
+
+PAGE_SIZE = 50
+
+
+def _check_link(link: str) -> str:
+    """Only same-site paths: a notification must never send anyone off the platform."""
+    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
+        raise InvalidInput("通知链接必须是站内路径")
+    return link
+
+
+def notify(
+    session: Session,
+    recipients: Iterable[User | int],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+) -> list[Notification]:
+    """Queue one notification per distinct recipient (users or user ids) in the caller's transaction.
+
+    `title` should be a constant Chinese string marked with N_() so the page can translate it;
+    `body` carries the particulars (names, dates) and is shown as written.
+    """
+    link = _check_link(link)
+    user_ids = sorted({r.id if isinstance(r, User) else int(r) for r in recipients})
+    notifications = [
+        Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+        for user_id in user_ids
+    ]
+    session.add_all(notifications)
+    session.flush()
+    return notifications
+
+
+def _active_users(session: Session, *criteria) -> list[int]:  # type: ignore[no-untyped-def]
+    return list(session.scalars(select(User.id).where(User.is_active.is_(True), *criteria)))
+
+
+def school_users(session: Session, school_id: int) -> list[int]:
+    """Active staff accounts of a school."""
+    return _active_users(session, User.role == Role.SCHOOL, User.school_id == school_id)
+
+
+def enterprise_users(session: Session, enterprise_id: int) -> list[int]:
+    """Active staff accounts of an enterprise."""
+    return _active_users(session, User.role == Role.ENTERPRISE, User.enterprise_id == enterprise_id)
+
+
+def student_users(session: Session, student_id: int) -> list[int]:
+    """The student's own account, if it has activated one."""
+    return _active_users(session, User.role == Role.STUDENT, User.student_id == student_id)
+
+
+def bureau_users(session: Session, region_id: int) -> list[int]:
+    """Active bureau accounts of a region."""
+    return _active_users(session, User.role == Role.BUREAU, User.region_id == region_id)
+
+
+def list_notifications(session: Session, actor: User, limit: int = PAGE_SIZE) -> list[Notification]:
+    """The actor's latest notifications, unread first."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == actor.id)
+            .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(session: Session, actor: User) -> int:
+    """How many of the actor's notifications are unread."""
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == actor.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(session: Session, actor: User, notification_id: int) -> Notification:
+    """Mark one of the actor's notifications as read (reading twice keeps the first time)."""
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound("通知不存在")
+    if not can_read_notification(actor, notification):
+        raise PermissionDenied("无权操作该通知")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        audit.record(session, actor, "notification.read", "notification", notification.id)
+    session.flush()
+    return notification
+
+
+def mark_all_read(session: Session, actor: User) -> int:
+    """Mark every unread notification of the actor as read; returns how many."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        audit.record(
+            session, actor, "notification.read_all", "user", actor.id, {"count": result.rowcount}
+        )
+    return result.rowcount

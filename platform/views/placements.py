@@ -1,0 +1,351 @@
+"""Offers, placements and their agreements for students, schools, enterprises and the bureau."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from skillbridge.models import (
+    FilingStatus,
+    Party,
+    PlacementAgreementKind,
+    PlacementStatus,
+    Role,
+    SlotKind,
+    Student,
+)
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.forms import DecisionForm
+from skillbridge.platform.services import offers as offer_service
+from skillbridge.platform.services import (
+    placement_agreements,
+    placements,
+    placements_lifecycle,
+)
+from skillbridge.platform.services.months import months_left
+
+bp = Blueprint("placements", __name__, url_prefix="/placements")
+NAV = [
+    (("student",), "placements.offers", _l("录用通知")),
+    (("student", "school", "enterprise", "bureau"), "placements.index", _l("实习安排")),
+    (("school",), "placements.near_cap", _l("临近月数上限")),
+    (("bureau",), "placements.plans", _l("实习计划审查")),
+]
+
+STATUS_LABELS = {
+    PlacementStatus.PROPOSED: _l("拟录用"),
+    PlacementStatus.OFFERED: _l("待答复"),
+    PlacementStatus.ACCEPTED: _l("已接受"),
+    PlacementStatus.DECLINED: _l("已拒绝"),
+    PlacementStatus.EXPIRED: _l("已过期"),
+    PlacementStatus.ACTIVE: _l("实习中"),
+    PlacementStatus.ENDED: _l("已结束"),
+    PlacementStatus.CANCELLED: _l("已撤回"),
+}
+PARTY_LABELS = {
+    Party.SCHOOL: _l("学校"),
+    Party.ENTERPRISE: _l("实习单位"),
+    Party.STUDENT: _l("学生"),
+    Party.GUARDIAN: _l("监护人"),
+}
+KIND_LABELS = {
+    SlotKind.POST_INTERNSHIP: _l("岗位实习（顶岗实习）"),
+    SlotKind.SHADOW_INTERNSHIP: _l("跟岗实习"),
+    SlotKind.APPRENTICESHIP: _l("学徒"),
+    SlotKind.ORDER_CLASS: _l("订单班"),
+}
+PLAN_LABELS = {
+    FilingStatus.NOT_FILED: _l("未报备"),
+    FilingStatus.FILED: _l("待审查"),
+    FilingStatus.APPROVED: _l("已审定备案"),
+    FilingStatus.REJECTED: _l("已驳回"),
+}
+LABELS = {
+    "status_labels": STATUS_LABELS,
+    "party_labels": PARTY_LABELS,
+    "kind_labels": KIND_LABELS,
+    "plan_labels": PLAN_LABELS,
+    "TRIPARTITE": PlacementAgreementKind.TRIPARTITE_INTERNSHIP,
+}
+
+
+class ActionForm(FlaskForm):
+    """A button that only carries the CSRF token."""
+
+    submit = SubmitField(_l("确认"))
+
+
+class InsuranceForm(FlaskForm):
+    insurer = StringField(_l("保险公司"), validators=[DataRequired(), Length(max=120)])
+    policy_no = StringField(_l("保单号"), validators=[DataRequired(), Length(max=60)])
+    start = DateField(_l("保险起期"), validators=[DataRequired()])
+    end = DateField(_l("保险止期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记保险"))
+
+
+class GuardianForm(FlaskForm):
+    guardian_name = StringField(_l("监护人姓名"), validators=[DataRequired(), Length(max=60)])
+    submit = SubmitField(_l("登记监护人书面同意"))
+
+
+class PlanForm(FlaskForm):
+    plan = TextAreaField(_l("实习计划"), validators=[DataRequired(), Length(max=10000)])
+    submit = SubmitField(_l("报人社局审定备案"))
+
+
+class EndForm(FlaskForm):
+    end_date = DateField(_l("结束日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("结束实习"))
+
+
+class ExtendForm(FlaskForm):
+    new_end = DateField(_l("新的结束日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("延长实习"))
+
+
+class AmendForm(FlaskForm):
+    start_date = DateField(_l("开始日期"), validators=[DataRequired()])
+    end_date = DateField(_l("结束日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("变更日期"))
+
+
+@bp.before_request
+@login_required
+def _authenticated() -> None:
+    """Placements are never public; each route narrows the roles further."""
+
+
+def _done(message: str, placement_id: int | None = None):  # type: ignore[no-untyped-def]
+    """Commit the request's one change, say so, and go back to the placement (or the list)."""
+    get_session().commit()
+    flash(message, "success")
+    if placement_id is None:
+        return redirect(url_for("placements.offers"))
+    return redirect(url_for("placements.detail", placement_id=placement_id))
+
+
+def _invalid(form: FlaskForm, placement_id: int):  # type: ignore[no-untyped-def]
+    errors = [f"{form[name].label.text}：{'；'.join(e)}" for name, e in form.errors.items()]
+    flash(_("表单有误") + "：" + "，".join(errors), "danger")
+    return redirect(url_for("placements.detail", placement_id=placement_id))
+
+
+@bp.get("/")
+@role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
+def index():  # type: ignore[no-untyped-def]
+    db, user = get_session(), actor()
+    student = db.get(Student, user.student_id) if user.role == Role.STUDENT else None
+    return render_template(
+        "placements/index.html",
+        items=placements.list_placements(db, user),
+        to_sign=placement_agreements.agreements_to_sign(db, user)
+        if user.role != Role.BUREAU
+        else [],
+        student=student,
+        months_left=months_left(student) if student is not None else None,
+        **LABELS,
+    )
+
+
+@bp.get("/offers")
+@role_required(Role.STUDENT)
+def offers():  # type: ignore[no-untyped-def]
+    db = get_session()
+    return render_template(
+        "placements/offers.html",
+        items=offer_service.list_offers(db, actor()),
+        form=ActionForm(),
+        today=date.today(),
+        **LABELS,
+    )
+
+
+@bp.post("/<int:placement_id>/accept")
+@role_required(Role.STUDENT)
+def accept(placement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    offer_service.accept_offer(get_session(), actor(), placement_id, date.today())
+    return _done(_("已接受录用，请签署实习协议"), placement_id)
+
+
+@bp.post("/<int:placement_id>/decline")
+@role_required(Role.STUDENT)
+def decline(placement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    offer_service.decline_offer(get_session(), actor(), placement_id, date.today())
+    return _done(_("已拒绝该录用通知"))
+
+
+@bp.get("/<int:placement_id>")
+def detail(placement_id: int):  # type: ignore[no-untyped-def]
+    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    placement = page.context.placement
+    return render_template(
+        "placements/detail.html",
+        page=page,
+        action_form=ActionForm(),
+        insurance_form=InsuranceForm(),
+        guardian_form=GuardianForm(),
+        plan_form=PlanForm(),
+        decision_form=DecisionForm(),
+        end_form=EndForm(end_date=placement.end_date),
+        extend_form=ExtendForm(),
+        amend_form=AmendForm(start_date=placement.start_date, end_date=placement.end_date),
+        **LABELS,
+    )
+
+
+@bp.get("/<int:placement_id>/agreement")
+def agreement(placement_id: int):  # type: ignore[no-untyped-def]
+    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    if page.context.agreement is None:
+        flash(_("接受录用后才会生成实习协议"), "info")
+        return redirect(url_for("placements.detail", placement_id=placement_id))
+    return render_template("placements/agreement.html", page=page, **LABELS)
+
+
+@bp.post("/<int:placement_id>/sign")
+@role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE)
+def sign(placement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    placement_agreements.sign_agreement(get_session(), actor(), placement_id)
+    return _done(_("已签署协议"), placement_id)
+
+
+@bp.post("/<int:placement_id>/insurance")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def insurance(placement_id: int):  # type: ignore[no-untyped-def]
+    form = InsuranceForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placement_agreements.record_insurance(
+        get_session(),
+        actor(),
+        placement_id,
+        placement_agreements.Insurance(
+            form.insurer.data, form.policy_no.data, form.start.data, form.end.data
+        ),
+    )
+    return _done(_("保险信息已登记"), placement_id)
+
+
+@bp.post("/<int:placement_id>/guardian")
+@role_required(Role.SCHOOL)
+def guardian(placement_id: int):  # type: ignore[no-untyped-def]
+    form = GuardianForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placement_agreements.record_guardian_consent(
+        get_session(), actor(), placement_id, form.guardian_name.data
+    )
+    return _done(_("监护人同意书已登记"), placement_id)
+
+
+@bp.post("/<int:placement_id>/plan")
+@role_required(Role.SCHOOL)
+def file_plan(placement_id: int):  # type: ignore[no-untyped-def]
+    form = PlanForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placement_agreements.file_internship_plan(get_session(), actor(), placement_id, form.plan.data)
+    return _done(_("实习计划已报人社局审定备案"), placement_id)
+
+
+@bp.post("/<int:placement_id>/plan/decision")
+@role_required(Role.BUREAU)
+def decide_plan(placement_id: int):  # type: ignore[no-untyped-def]
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placement_agreements.decide_internship_plan(
+        get_session(),
+        actor(),
+        placement_id,
+        approve=bool(form.approve.data),
+        reason=form.reason.data or "",
+    )
+    get_session().commit()
+    flash(_("审查结果已保存"), "success")
+    return redirect(url_for("placements.plans"))
+
+
+@bp.post("/<int:placement_id>/start")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def start(placement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    placements_lifecycle.start_placement(get_session(), actor(), placement_id)
+    return _done(_("实习已开始"), placement_id)
+
+
+@bp.post("/<int:placement_id>/end")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def end(placement_id: int):  # type: ignore[no-untyped-def]
+    form = EndForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placements_lifecycle.end_placement(get_session(), actor(), placement_id, form.end_date.data)
+    return _done(_("实习已结束"), placement_id)
+
+
+@bp.post("/<int:placement_id>/extend")
+@role_required(Role.SCHOOL)
+def extend(placement_id: int):  # type: ignore[no-untyped-def]
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placements_lifecycle.extend_placement(get_session(), actor(), placement_id, form.new_end.data)
+    return _done(_("实习已延长"), placement_id)
+
+
+@bp.post("/<int:placement_id>/amend")
+@role_required(Role.SCHOOL)
+def amend(placement_id: int):  # type: ignore[no-untyped-def]
+    form = AmendForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placements_lifecycle.amend_placement(
+        get_session(), actor(), placement_id, form.start_date.data, form.end_date.data
+    )
+    return _done(_("实习日期已变更，各方需重新签署协议"), placement_id)
+
+
+@bp.post("/<int:placement_id>/cancel")
+@role_required(Role.STUDENT, Role.SCHOOL)
+def cancel(placement_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    placements_lifecycle.cancel_placement(get_session(), actor(), placement_id)
+    return _done(_("实习安排已撤回，名额和月数已释放"), placement_id)
+
+
+@bp.get("/near-cap")
+@role_required(Role.SCHOOL)
+def near_cap():  # type: ignore[no-untyped-def]
+    return render_template(
+        "placements/near_cap.html",
+        students=placements.students_near_cap(get_session(), actor()),
+        within=placements.NEAR_CAP_MONTHS,
+    )
+
+
+@bp.get("/plans")
+@role_required(Role.BUREAU)
+def plans():  # type: ignore[no-untyped-def]
+    return render_template(
+        "placements/plans.html",
+        items=placement_agreements.plans_to_review(get_session(), actor()),
+        form=DecisionForm(),
+        **LABELS,
+    )
