@@ -32,12 +32,12 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     orlib = sub.add_parser("orlib", help="print the optimum of an OR-Library assignment file")
     orlib.add_argument("file")
-    orlib.add_argument("--method", default="auto", choices=[m for m in METHODS
-                                                            if m != "stable"])
+    orlib.add_argument("--method", default="auto", choices=[m for m in METHODS if m != "stable"])
     orlib.set_defaults(run=_orlib)
     bench = sub.add_parser("bench", help="benchmark solve against whole-instance solvers")
-    bench.add_argument("--sizes", default="10k,100k",
-                       help="comma-separated student counts, e.g. 10k,100k,1M")
+    bench.add_argument(
+        "--sizes", default="10k,100k", help="comma-separated student counts, e.g. 10k,100k,1M"
+    )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--seed", type=int, default=1)
     bench.set_defaults(run=_bench)

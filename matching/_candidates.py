@@ -216,47 +216,63 @@ def build_candidates(
     if occ.size and (occ.min() < 0 or occ.max() >= n_occ):
         raise ValueError("occupation ids must index the columns of specialty_occupation")
     # Specialty-eligible pairs: students × specialties × occupations × slots.
-    st_spec = csr_matrix((np.ones(n, dtype=bool), (np.arange(n), spec)),
-                         shape=(n, spec_occ.shape[0]))
+    st_spec = csr_matrix(
+        (np.ones(n, dtype=bool), (np.arange(n), spec)), shape=(n, spec_occ.shape[0])
+    )
     occ_slot = csr_matrix((np.ones(m, dtype=bool), (occ, np.arange(m))), shape=(n_occ, m))
     eligible = (st_spec @ spec_occ @ occ_slot).tocoo()
     i, j = eligible.row.astype(np.int64), eligible.col.astype(np.int64)
     order = np.lexsort((j, i))
     i, j = i[order], j[order]
     end = start[j] + np.ceil(months[j] * _DAYS_PER_MONTH).astype(np.int64)
-    fails = np.column_stack([
-        level[i] < min_level[j],
-        cert_req[j] & ~_lookup(students.certificates, i, occ[j]),
-        (start[j] < w_start[i]) | (end > w_end[i]),
-        post[j] & (used[i] + months[j] > rules.month_cap),
-        post[j] & rules.require_agreement & ~_lookup(agreement, akey[i], ent[j]),
-        np.broadcast_to(blocked[i] & rules.credit_bars_placement, i.shape),
-        post[j] & (age[i] < rules.min_age),
-    ])
+    fails = np.column_stack(
+        [
+            level[i] < min_level[j],
+            cert_req[j] & ~_lookup(students.certificates, i, occ[j]),
+            (start[j] < w_start[i]) | (end > w_end[i]),
+            post[j] & (used[i] + months[j] > rules.month_cap),
+            post[j] & rules.require_agreement & ~_lookup(agreement, akey[i], ent[j]),
+            np.broadcast_to(blocked[i] & rules.credit_bars_placement, i.shape),
+            post[j] & (age[i] < rules.min_age),
+        ]
+    )
     excluded = np.zeros((n, len(RULES)), dtype=np.int64)
     for k in range(len(RULES)):
         excluded[:, k] = np.bincount(i[fails[:, k]], minlength=n)
     ok = ~fails.any(axis=1)
     i, j = i[ok], j[ok]
-    rank = (np.zeros(i.size, dtype=np.int64) if student_ranks is None
-            else np.asarray(csr_matrix(student_ranks)[i, j]).ravel().astype(np.int64))
-    prio = (np.zeros(i.size, dtype=np.int64) if enterprise_ranks is None
-            else np.asarray(csr_matrix(enterprise_ranks)[ent[j], i]).ravel().astype(np.int64))
+    rank = (
+        np.zeros(i.size, dtype=np.int64)
+        if student_ranks is None
+        else np.asarray(csr_matrix(student_ranks)[i, j]).ravel().astype(np.int64)
+    )
+    prio = (
+        np.zeros(i.size, dtype=np.int64)
+        if enterprise_ranks is None
+        else np.asarray(csr_matrix(enterprise_ranks)[ent[j], i]).ravel().astype(np.int64)
+    )
     top_rank = max(int(rank.max(initial=0)), 1)
     top_prio = max(int(prio.max(initial=0)), 1)
-    same_district = (np.zeros(i.size, dtype=bool) if students.district is None
-                     or slots.district is None
-                     else _column("district", students.district, n)[i]
-                     == _column("district", slots.district, m)[j])
-    short = (np.zeros(i.size, dtype=bool) if shortage is None
-             else _column("shortage", shortage, n_occ, bool)[occ[j]])
-    parts = np.column_stack([
-        weights.student_rank * np.where(rank > 0, (top_rank + 1 - rank) / top_rank, 0.0),
-        weights.enterprise_rank * np.where(prio > 0, (top_prio + 1 - prio) / top_prio, 0.0),
-        weights.level_fit * (1.0 - np.minimum(level[i] - min_level[j], 7) / 7.0),
-        weights.locality * same_district,
-        weights.shortage * short,
-    ])
+    same_district = (
+        np.zeros(i.size, dtype=bool)
+        if students.district is None or slots.district is None
+        else _column("district", students.district, n)[i]
+        == _column("district", slots.district, m)[j]
+    )
+    short = (
+        np.zeros(i.size, dtype=bool)
+        if shortage is None
+        else _column("shortage", shortage, n_occ, bool)[occ[j]]
+    )
+    parts = np.column_stack(
+        [
+            weights.student_rank * np.where(rank > 0, (top_rank + 1 - rank) / top_rank, 0.0),
+            weights.enterprise_rank * np.where(prio > 0, (top_prio + 1 - prio) / top_prio, 0.0),
+            weights.level_fit * (1.0 - np.minimum(level[i] - min_level[j], 7) / 7.0),
+            weights.locality * same_district,
+            weights.shortage * short,
+        ]
+    )
     score = parts.sum(axis=1)
     if max_per_student is not None:
         if max_per_student < 1:
@@ -271,6 +287,18 @@ def build_candidates(
         if ent.size and (ent.min() < 0 or ent.max() >= n_ent):
             raise ValueError("enterprise ids must index enterprise_capacity")
         extra = dict(group=ent, group_capacity=enterprise_capacity)
-    return Problem(n_students=n, capacity=capacity, student=i, slot=j, score=score,
-                   parts=parts, part_names=_PARTS, student_rank=rank, priority=prio,
-                   excluded=excluded, excluded_names=RULES, resolution=resolution, **extra)
+    return Problem(
+        n_students=n,
+        capacity=capacity,
+        student=i,
+        slot=j,
+        score=score,
+        parts=parts,
+        part_names=_PARTS,
+        student_rank=rank,
+        priority=prio,
+        excluded=excluded,
+        excluded_names=RULES,
+        resolution=resolution,
+        **extra,
+    )

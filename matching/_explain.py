@@ -52,8 +52,11 @@ def check_assignment(problem, assignment):
         raise ValueError("a chosen pair index is out of range")
     if np.any(problem.student[chosen] != np.flatnonzero(placed)):
         raise ValueError("a chosen pair belongs to another student")
-    slot_of = np.where(placed, problem.slot[np.maximum(pair_of, 0)], -1) if problem.n_pairs \
+    slot_of = (
+        np.where(placed, problem.slot[np.maximum(pair_of, 0)], -1)
+        if problem.n_pairs
         else np.full(problem.n_students, -1)
+    )
     if np.any(assignment.slot_of != slot_of):
         raise ValueError("slot_of disagrees with pair_of")
     load = np.bincount(problem.slot[chosen], minlength=problem.n_slots)
@@ -64,10 +67,12 @@ def check_assignment(problem, assignment):
         gload = np.bincount(g[g >= 0], minlength=problem.n_groups)
         if np.any(gload > problem.group_capacity):
             raise ValueError(
-                f"group {int(np.argmax(gload > problem.group_capacity))} is over capacity")
+                f"group {int(np.argmax(gload > problem.group_capacity))} is over capacity"
+            )
     has = np.bincount(problem.student, minlength=problem.n_students) > 0
-    expected = np.where(placed, Outcome.PLACED,
-                        np.where(has, Outcome.OUTCOMPETED, Outcome.NO_CANDIDATE))
+    expected = np.where(
+        placed, Outcome.PLACED, np.where(has, Outcome.OUTCOMPETED, Outcome.NO_CANDIDATE)
+    )
     if np.any(assignment.outcome != expected):
         raise ValueError("outcome disagrees with the pairs")
     if assignment.n_placed != int(placed.sum()):
@@ -154,8 +159,7 @@ def blocking_pairs(problem, assignment):
         g = group[sl]
         gi = np.maximum(g, 0)
         own = np.where(pair_of[st] >= 0, group[problem.slot[np.maximum(pair_of[st], 0)]], -1)
-        group_ok = (g < 0) | (gload[gi] < core.group_capacity[gi]) | (own == g) | (
-            gworst[gi] > cl)
+        group_ok = (g < 0) | (gload[gi] < core.group_capacity[gi]) | (own == g) | (gworst[gi] > cl)
         takes |= free & group_ok
     return np.sort(cand[prefers & takes])
 
@@ -214,8 +218,11 @@ def explain(problem, assignment, student):
     'not placed: all 1 seats on its 1 candidate slots went to other students, 1 with a higher claim; it lost its choice #1, slot 0'
     """
     _check_pair(problem, assignment)
-    if isinstance(student, bool) or not isinstance(student, int | np.integer) or not (
-            0 <= student < problem.n_students):
+    if (
+        isinstance(student, bool)
+        or not isinstance(student, int | np.integer)
+        or not (0 <= student < problem.n_students)
+    ):
         raise ValueError(f"student must be an int in [0, {problem.n_students}), got {student!r}")
     student = int(student)
     core, kept = core_of(problem)
@@ -223,27 +230,43 @@ def explain(problem, assignment, student):
     outcome = Outcome(int(assignment.outcome[student]))
     excluded = None
     if problem.excluded is not None:
-        excluded = {name: int(c) for name, c in zip(problem.excluded_names,
-                                                      problem.excluded[student], strict=True)
-                    if c}
+        excluded = {
+            name: int(c)
+            for name, c in zip(problem.excluded_names, problem.excluded[student], strict=True)
+            if c
+        }
     if mine.size == 0:
         rules = ", ".join(f"{name}: {c}" for name, c in (excluded or {}).items())
-        return Explanation(student, outcome, "not placed: no candidate slot" + (
-            f" (slots excluded by rule: {rules})" if rules else ""), excluded=excluded)
+        return Explanation(
+            student,
+            outcome,
+            "not placed: no candidate slot"
+            + (f" (slots excluded by rule: {rules})" if rules else ""),
+            excluded=excluded,
+        )
     pos = _positions(problem, mine)
     mine = mine[np.argsort(pos[mine])]
     if outcome == Outcome.PLACED:
         pair = int(assignment.pair_of[student])
         rank = int(pos[pair]) + 1
-        parts = None if problem.parts is None else dict(
-            zip(problem.part_names, problem.parts[pair].tolist(), strict=True))
+        parts = (
+            None
+            if problem.parts is None
+            else dict(zip(problem.part_names, problem.parts[pair].tolist(), strict=True))
+        )
         score = float(problem.score[pair])
         slot = int(problem.slot[pair])
         return Explanation(
-            student, outcome,
+            student,
+            outcome,
             f"placed on slot {slot}, its choice #{rank} of {mine.size}, score {score:g}",
-            slot=slot, score=score, parts=parts, rank=rank, n_candidates=int(mine.size),
-            excluded=excluded)
+            slot=slot,
+            score=score,
+            parts=parts,
+            rank=rank,
+            n_candidates=int(mine.size),
+            excluded=excluded,
+        )
     claim = claim_order(problem)
     slots = problem.slot[mine]
     pair_of = assignment.pair_of
@@ -255,11 +278,16 @@ def explain(problem, assignment, student):
     seats = int(problem.capacity[slots].sum())
     best = int(slots[0])
     return Explanation(
-        student, outcome,
+        student,
+        outcome,
         f"not placed: all {on_mine.size} seats on its {mine.size} candidate slots went to "
         f"other students, {stronger} with a higher claim; it lost its choice #1, slot {best}",
-        n_candidates=int(mine.size), excluded=excluded, n_stronger=stronger, seats=seats,
-        best_alternative=best)
+        n_candidates=int(mine.size),
+        excluded=excluded,
+        n_stronger=stronger,
+        seats=seats,
+        best_alternative=best,
+    )
 
 
 @dataclass(frozen=True)

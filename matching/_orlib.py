@@ -37,5 +37,11 @@ def read_orlib(path):
         student, slot, cost = triples[:, 0] - 1, triples[:, 1] - 1, triples[:, 2]
     else:
         raise ValueError(f"{path}: {rest.size} numbers after n={n} fit neither format")
-    return Problem(n_students=n, capacity=np.ones(n, dtype=np.int64), student=student,
-                   slot=slot, score=-cost.astype(np.float64), resolution=1.0)
+    return Problem(
+        n_students=n,
+        capacity=np.ones(n, dtype=np.int64),
+        student=student,
+        slot=slot,
+        score=-cost.astype(np.float64),
+        resolution=1.0,
+    )

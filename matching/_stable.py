@@ -37,11 +37,15 @@ def preference_order(problem, pairs):
 
     Ranked slots first by rank, then unranked ones by score (higher first), then by slot.
     """
-    rank = (np.zeros(pairs.size, dtype=np.int64) if problem.student_rank is None
-            else _rank_key(problem.student_rank[pairs]))
+    rank = (
+        np.zeros(pairs.size, dtype=np.int64)
+        if problem.student_rank is None
+        else _rank_key(problem.student_rank[pairs])
+    )
     primary = problem.student[pairs] * (int(rank.max(initial=0)) + 1) + rank
-    return pairs[_two_key_order(primary, problem.units[pairs], problem.slot[pairs],
-                                max(problem.n_slots, 1))]
+    return pairs[
+        _two_key_order(primary, problem.units[pairs], problem.slot[pairs], max(problem.n_slots, 1))
+    ]
 
 
 def claim_order(problem):
@@ -51,8 +55,11 @@ def claim_order(problem):
     then by student index: a strict order, so every comparison has one answer.
     """
     n_pairs = problem.n_pairs
-    prio = (np.zeros(n_pairs, dtype=np.int64) if problem.priority is None
-            else _rank_key(problem.priority))
+    prio = (
+        np.zeros(n_pairs, dtype=np.int64)
+        if problem.priority is None
+        else _rank_key(problem.priority)
+    )
     order = _two_key_order(prio, problem.units, problem.student, max(problem.n_students, 1))
     claim = np.empty(n_pairs, dtype=np.int64)
     claim[order] = np.arange(n_pairs)

@@ -25,8 +25,15 @@ def test_public_names_have_docstrings(name):
 
 
 def test_public_functions_have_examples():
-    for name in ("solve", "blocking_pairs", "explain", "build_candidates", "Problem",
-                 "stability_report", "check_assignment"):
+    for name in (
+        "solve",
+        "blocking_pairs",
+        "explain",
+        "build_candidates",
+        "Problem",
+        "stability_report",
+        "check_assignment",
+    ):
         assert ">>>" in getattr(skillbridge.matching, name).__doc__, name
 
 

@@ -71,11 +71,20 @@ def _hr_problem(resident_prefs, hospital_prefs, capacities, groups=None):
     extra = {}
     if groups:
         names = list(groups["capacity"])
-        extra = dict(group=[names.index(groups["of"][h]) for h in hospitals],
-                     group_capacity=[groups["capacity"][g] for g in names])
-    problem = Problem(n_students=len(residents), capacity=[capacities[h] for h in hospitals],
-                      student=student, slot=slot, score=np.zeros(len(student)),
-                      student_rank=rank, priority=prio, **extra)
+        extra = dict(
+            group=[names.index(groups["of"][h]) for h in hospitals],
+            group_capacity=[groups["capacity"][g] for g in names],
+        )
+    problem = Problem(
+        n_students=len(residents),
+        capacity=[capacities[h] for h in hospitals],
+        student=student,
+        slot=slot,
+        score=np.zeros(len(student)),
+        student_rank=rank,
+        priority=prio,
+        **extra,
+    )
     return problem, residents, hospitals
 
 
@@ -94,7 +103,8 @@ def _cases():
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["id"])
 def test_hr_published_resident_optimal(case):
     problem, residents, hospitals = _hr_problem(
-        case["resident_prefs"], case["hospital_prefs"], case["capacities"])
+        case["resident_prefs"], case["hospital_prefs"], case["capacities"]
+    )
     assignment = solve(problem, method="stable")
     check_assignment(problem, assignment)
     expected = {h: sorted(case["expected_resident_optimal"].get(h, [])) for h in hospitals}
@@ -111,7 +121,8 @@ def test_sa_tutorial_published_student_optimal():
     inst = data["instance"]
     groups = {"of": inst["project_supervisors"], "capacity": inst["supervisor_capacities"]}
     problem, students, projects = _hr_problem(
-        inst["student_prefs"], inst["supervisor_prefs"], inst["project_capacities"], groups)
+        inst["student_prefs"], inst["supervisor_prefs"], inst["project_capacities"], groups
+    )
     assignment = solve(problem, method="stable")
     check_assignment(problem, assignment)
     expected = {p: sorted(data["expected_student_optimal"].get(p, [])) for p in projects}

@@ -19,9 +19,15 @@ OPTIMAL = ["auto", "flow", "lap", "reference"]
 
 
 def _p(n, capacity, pairs, **kw):
-    student, slot, score = (zip(*pairs, strict=True) if pairs else ([], [], []))
-    return Problem(n_students=n, capacity=capacity, student=list(student), slot=list(slot),
-                   score=list(score), **kw)
+    student, slot, score = zip(*pairs, strict=True) if pairs else ([], [], [])
+    return Problem(
+        n_students=n,
+        capacity=capacity,
+        student=list(student),
+        slot=list(slot),
+        score=list(score),
+        **kw,
+    )
 
 
 # (problem, n_placed, total score) checked by hand.
@@ -30,8 +36,11 @@ CASES = {
     "cardinality-beats-score": (_p(2, [1, 1], [(0, 0, 1.0), (1, 0, 9.0), (1, 1, 0.5)]), 2, 1.5),
     "capacity-two": (_p(3, [2], [(0, 0, 1.0), (1, 0, 3.0), (2, 0, 2.0)]), 2, 5.0),
     "negative-scores": (_p(2, [1, 1], [(0, 0, -5.0), (0, 1, -1.0), (1, 1, -2.0)]), 2, -7.0),
-    "chain": (_p(3, [1, 1, 1], [(0, 0, 5.0), (1, 0, 6.0), (1, 1, 5.0), (2, 1, 6.0),
-                                (2, 2, 1.0)]), 3, 11.0),
+    "chain": (
+        _p(3, [1, 1, 1], [(0, 0, 5.0), (1, 0, 6.0), (1, 1, 5.0), (2, 1, 6.0), (2, 2, 1.0)]),
+        3,
+        11.0,
+    ),
     "no-pairs": (_p(3, [1, 2], []), 0, 0.0),
     "no-slots": (_p(2, [], []), 0, 0.0),
     "no-students": (_p(0, [3], []), 0, 0.0),
@@ -72,15 +81,23 @@ def _random(rng, n, m, density=0.5, groups=False, max_cap=2):
     if groups and m:
         g = rng.integers(-1, max(1, m // 2), m)
         extra = dict(group=g, group_capacity=rng.integers(0, 3, max(1, m // 2)))
-    return Problem(n_students=n, capacity=rng.integers(0, max_cap + 1, m), student=student,
-                   slot=slot, score=rng.integers(-3, 10, student.size).astype(float),
-                   student_rank=None, priority=rng.integers(0, 4, student.size), **extra)
+    return Problem(
+        n_students=n,
+        capacity=rng.integers(0, max_cap + 1, m),
+        student=student,
+        slot=slot,
+        score=rng.integers(-3, 10, student.size).astype(float),
+        student_rank=None,
+        priority=rng.integers(0, 4, student.size),
+        **extra,
+    )
 
 
 def _brute_force(problem):
     """Best (placed, units) over every choice of one pair or none per student."""
-    options = [[-1] + np.flatnonzero(problem.student == i).tolist()
-               for i in range(problem.n_students)]
+    options = [
+        [-1] + np.flatnonzero(problem.student == i).tolist() for i in range(problem.n_students)
+    ]
     best = (-1, 0)
     for combo in itertools.product(*options):
         chosen = np.array([e for e in combo if e >= 0], dtype=np.int64)
@@ -89,8 +106,7 @@ def _brute_force(problem):
             continue
         if problem.group is not None:
             g = problem.group[problem.slot[chosen]]
-            if np.any(np.bincount(g[g >= 0], minlength=problem.n_groups)
-                      > problem.group_capacity):
+            if np.any(np.bincount(g[g >= 0], minlength=problem.n_groups) > problem.group_capacity):
                 continue
         best = max(best, (chosen.size, int(problem.units[chosen].sum())))
     return best
@@ -196,8 +212,9 @@ def test_parallel_auto_equals_serial(monkeypatch):
 def test_dense_problem_uses_lap_in_auto():
     rng = np.random.default_rng(7)
     student, slot = np.divmod(np.arange(12), 4)
-    problem = Problem(n_students=3, capacity=[1, 1, 2, 1], student=student, slot=slot,
-                      score=rng.random(12))
+    problem = Problem(
+        n_students=3, capacity=[1, 1, 2, 1], student=student, slot=slot, score=rng.random(12)
+    )
     assignment = solve(problem)
     assert assignment.method == "auto(lap)"
     assert assignment.objective == solve(problem, method="reference").objective
@@ -213,11 +230,16 @@ def test_max_cardinality_equals_hopcroft_karp():
     reps = problem.capacity[problem.slot]
     rows = np.repeat(problem.student, reps)
     cols = np.repeat(first[problem.slot], reps) + (
-        np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
-    graph = csr_matrix((np.ones(rows.size), (rows, cols)), shape=(problem.n_students,
-                                                                   seats.size))
+        np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    )
+    graph = csr_matrix((np.ones(rows.size), (rows, cols)), shape=(problem.n_students, seats.size))
     # Hopcroft-Karp ignores group quotas, so compare without them.
-    plain = Problem(n_students=problem.n_students, capacity=problem.capacity,
-                    student=problem.student, slot=problem.slot, score=problem.score)
+    plain = Problem(
+        n_students=problem.n_students,
+        capacity=problem.capacity,
+        student=problem.student,
+        slot=problem.slot,
+        score=problem.score,
+    )
     hk = int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
     assert solve(plain).n_placed == hk
