@@ -236,7 +236,7 @@ def _certificate_rows(session: Session, student_id: int) -> list[tuple[Certifica
             .join(Occupation, Occupation.id == Certificate.occupation_id)
             .where(Certificate.student_id == student_id)
             .order_by(Certificate.issued_on, Certificate.id)
-        ).tuples()
+        )
     )
 
 
