@@ -62,11 +62,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import BLUEPRINTS
+    from .views import BLUEPRINTS, NAV_ITEMS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
+    app.jinja_env.globals["nav_items"] = NAV_ITEMS
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_S = 30
+WRITE_OPTION = "skillbridge_write"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def make_engine(url: str) -> Engine:
@@ -27,8 +29,10 @@ def _make_sqlite_transactions_immediate(engine: Engine) -> None:
     """SQLite ignores SELECT ... FOR UPDATE; BEGIN IMMEDIATE takes the write lock up front.
 
     This is SQLAlchemy's documented pysqlite recipe: the driver's own transaction handling is
-    switched off so that every transaction starts with BEGIN IMMEDIATE, which serialises writers
-    (seats, months, money, the audit chain) while WAL keeps readers going.
+    switched off and we emit BEGIN ourselves. Writing transactions (see `Database.write_sessions`)
+    start with BEGIN IMMEDIATE, which serialises writers (seats, months, money, the audit chain)
+    instead of letting one fail on a stale snapshot; read-only ones start deferred, and WAL keeps
+    them going beside the writer.
     """
 
     @event.listens_for(engine, "connect")
@@ -41,20 +45,28 @@ def _make_sqlite_transactions_immediate(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
-    """An engine with its session factory, stored on the app."""
+    """An engine with its session factories, stored on the app.
+
+    `sessions` open read-mostly transactions; `write_sessions` open transactions that will write
+    (on SQLite they take the write lock at BEGIN; elsewhere the two are the same).
+    """
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error (CLI, workers, tests)."""
-        session = self.sessions()
+        """A writing session that commits on success and rolls back on error (CLI, workers)."""
+        session = self.write_sessions()
         try:
             yield session
             session.commit()
@@ -82,7 +94,9 @@ def get_database(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The request's Session, created on first use."""
+    """The request's Session, created on first use; a writing one for state-changing methods."""
     if "db_session" not in g:
-        g.db_session = get_database().sessions()
+        database = get_database()
+        writes = has_request_context() and request.method not in SAFE_METHODS
+        g.db_session = (database.write_sessions if writes else database.sessions)()
     return g.db_session

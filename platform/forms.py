@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
-from skillbridge.models import SchoolType
+from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
 
 from .services.passwords import MIN_PASSWORD_LENGTH
 
@@ -16,6 +27,30 @@ SCHOOL_TYPE_LABELS = {
     SchoolType.TECHNICAL: _l("技工学校"),
     SchoolType.HIGHER_VOCATIONAL: _l("高等职业院校"),
     SchoolType.TECHNICIAN_COLLEGE: _l("技师学院"),
+}
+
+EDUCATION_LEVEL_LABELS = {
+    EducationLevel.SECONDARY: _l("中职 / 中级工班"),
+    EducationLevel.SENIOR: _l("高级工班"),
+    EducationLevel.PRE_TECHNICIAN: _l("预备技师班"),
+    EducationLevel.HIGHER: _l("高职"),
+}
+
+COOPERATION_KIND_LABELS = {
+    CooperationKind.INTERNSHIP_BASE: _l("顶岗实习基地"),
+    CooperationKind.ORDER_TRAINING: _l("订单培养"),
+    CooperationKind.APPRENTICESHIP: _l("学徒制"),
+    CooperationKind.DIRECTED_TRAINING: _l("定向培养"),
+}
+
+AGREEMENT_STATUS_LABELS = {
+    AgreementStatus.PROPOSED: _l("待对方确认"),
+    AgreementStatus.ACCEPTED: _l("双方已确认，待学校备案"),
+    AgreementStatus.FILED: _l("已备案，待人社局审查"),
+    AgreementStatus.APPROVED: _l("已批准"),
+    AgreementStatus.REJECTED: _l("已驳回"),
+    AgreementStatus.TERMINATED: _l("已终止"),
+    AgreementStatus.EXPIRED: _l("已到期"),
 }
 
 
@@ -41,7 +76,7 @@ class SchoolRegistrationForm(_AccountFields):
     name = StringField(_l("学校名称"), validators=[DataRequired(), Length(max=120)])
     code = StringField(_l("学校标识码（10 位）"), validators=[DataRequired(), Length(10, 10)])
     school_type = SelectField(
-        _l("学校类型"), choices=[(k.value, v) for k, v in SCHOOL_TYPE_LABELS.items()]
+        _l("学校类型"), choices=[SelectChoice(k.value, v) for k, v in SCHOOL_TYPE_LABELS.items()]
     )
     region_id = SelectField(_l("所在地区"), coerce=int)
     submit = SubmitField(_l("提交注册"))
@@ -83,3 +118,59 @@ class DecisionForm(FlaskForm):
     reason = StringField(_l("理由（驳回时必填）"), validators=[Length(max=500)])
     approve = SubmitField(_l("通过"))
     reject = SubmitField(_l("驳回"))
+
+
+class ActionForm(FlaskForm):
+    """A button that only carries the CSRF token (accept, file)."""
+
+    submit = SubmitField(_l("确认"))
+
+
+class ReasonForm(FlaskForm):
+    """A button that needs a reason (decline, terminate)."""
+
+    reason = StringField(_l("理由"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("提交"))
+
+
+class SpecialtyForm(FlaskForm):
+    code = StringField(_l("专业代码"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("专业名称（目录中没有该代码时必填）"), validators=[Length(max=100)])
+    occupation_ids = SelectMultipleField(_l("对应职业（工种）（新专业必选）"), coerce=int)
+    submit = SubmitField(_l("添加专业"))
+
+
+class CohortForm(FlaskForm):
+    specialty_id = SelectField(_l("专业"), coerce=int)
+    name = StringField(_l("班级名称"), validators=[DataRequired(), Length(max=80)])
+    intake_year = IntegerField(
+        _l("入学年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
+    )
+    graduation_year = IntegerField(
+        _l("毕业年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
+    )
+    level = SelectField(
+        _l("层次"), choices=[(k.value, v) for k, v in EDUCATION_LEVEL_LABELS.items()]
+    )
+    window_start = DateField(_l("实习窗口开始"), validators=[DataRequired()])
+    window_end = DateField(_l("实习窗口结束"), validators=[DataRequired()])
+    submit = SubmitField(_l("创建届/班"))
+
+
+class RosterImportForm(FlaskForm):
+    file = FileField(
+        _l("名册文件（.csv 或 .xlsx）"),
+        validators=[FileRequired(), FileAllowed(["csv", "xlsx"], _l("只接受 .csv 或 .xlsx 文件"))],
+    )
+    submit = SubmitField(_l("导入"))
+
+
+class AgreementProposalForm(FlaskForm):
+    counterpart_id = SelectField(_l("合作方"), coerce=int)
+    kind = SelectField(
+        _l("合作类型"), choices=[(k.value, v) for k, v in COOPERATION_KIND_LABELS.items()]
+    )
+    specialty_ids = SelectMultipleField(_l("合作专业"), coerce=int)
+    valid_from = DateField(_l("有效期开始"), validators=[DataRequired()])
+    valid_to = DateField(_l("有效期结束"), validators=[DataRequired()])
+    submit = SubmitField(_l("提出合作协议"))

@@ -8,8 +8,6 @@ missing service is a failure.
 
 from __future__ import annotations
 
-import itertools
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +19,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from support import (  # noqa: F401 - re-exported for test modules that import from conftest
+    IN_CI,
+    PASSWORD,
+    PASSWORD_HASH,
+    POSTGRES_URL,
+    REDIS_URL,
+    TEST_SECRET,
+    login,
+    make_test_config,
+    next_number,
+    require_service,
+    valid_national_id,
+    valid_uscc,
+)
 
 from skillbridge.models import (
     Base,
@@ -42,23 +54,7 @@ from skillbridge.platform.db import get_database, make_engine
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
-from skillbridge.platform.services.passwords import hash_password
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")
-REDIS_URL = os.environ.get("SKILLBRIDGE_TEST_REDIS_URL", "")
-PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(PASSWORD)
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-
-
-def require_service(name: str, available: bool, reason: str) -> None:
-    """Skip when a service is absent on a developer machine; fail under CI."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{name} is required under CI but unavailable: {reason}")
-    pytest.skip(f"{name} unavailable: {reason}")
+from skillbridge.platform.services.passwords import hash_password  # noqa: F401
 
 
 def _create_postgres_database() -> tuple[str, Engine]:
@@ -69,6 +65,26 @@ def _create_postgres_database() -> tuple[str, Engine]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     return server.set(database=name).render_as_string(hide_password=False), admin
+
+
+@pytest.fixture
+def postgres_server_url() -> str:
+    """The PostgreSQL server URL for tests that manage their own databases."""
+    require_service("PostgreSQL", bool(POSTGRES_URL), "SKILLBRIDGE_TEST_POSTGRES_URL is not set")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis URL (a dedicated database number) for tests of Redis-backed features."""
+    require_service("Redis", bool(REDIS_URL), "SKILLBRIDGE_TEST_REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", False, f"cannot reach {REDIS_URL}: {exc}")
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -111,26 +127,9 @@ def _empty_all_tables(engine: Engine) -> None:
         session.commit()
 
 
-def test_config(database_url: str, tmp_path, **overrides) -> dict:  # type: ignore[no-untyped-def]
-    """The settings every test app starts from."""
-    config = {
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    }
-    config.update(overrides)
-    return config
-
-
-test_config.__test__ = False  # type: ignore[attr-defined] - a helper, not a test
-
-
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    application = create_app(test_config(database_url, tmp_path))
+    application = create_app(make_test_config(database_url, tmp_path))
     engine = get_database(application).engine
     _empty_all_tables(engine)
     yield application
@@ -157,30 +156,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
-
-
-_sequence = itertools.count(1)
-
-
-def next_number() -> int:
-    """A process-wide unique number for codes, names and emails."""
-    return next(_sequence)
-
-
-def valid_uscc(n: int) -> str:
-    """A USCC with a correct check character, unique per n."""
-    from stdnum.cn import uscc
-
-    body = f"91440300{n:09d}"
-    return body + uscc.calc_check_digit(body)
-
-
-def valid_national_id(n: int, birth: date = date(2005, 3, 1)) -> str:
-    """A resident ID with a correct checksum, unique per n."""
-    from stdnum.cn import ric
-
-    body = f"440303{birth:%Y%m%d}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body)
 
 
 @dataclass
@@ -307,7 +282,7 @@ def make_user(session: Session):  # type: ignore[no-untyped-def]
         user = User(
             email=f"{role.value}{n}@example.cn",
             display_name=f"{role.value}{n}",
-            password_hash=_PASSWORD_HASH,
+            password_hash=PASSWORD_HASH,
             role=role,
             session_token=new_session_token(),
             **tenant,
@@ -345,12 +320,6 @@ def world(
         other_student,
         users,
     )
-
-
-def login(client: FlaskClient, user: User) -> None:
-    """Log `client` in through the real login form."""
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.fixture

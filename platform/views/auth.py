@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from skillbridge.models import Region, SchoolType
 from skillbridge.platform.auth import actor
@@ -75,9 +76,9 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login"))
 
 
-def _region_choices() -> list[tuple[int, str]]:
+def _region_choices() -> list[SelectChoice]:
     regions = get_session().scalars(select(Region).order_by(Region.id))
-    return [(r.id, r.name) for r in regions]
+    return [SelectChoice(r.id, r.name) for r in regions]
 
 
 def _register(form, template: str, submit):  # type: ignore[no-untyped-def]

@@ -1,0 +1,100 @@
+"""The audit chain: appends link up, `audit verify` catches edits, deletions and truncation."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import delete, func, select, update
+
+from skillbridge.models import AuditChainHead, AuditEvent
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services import audit
+
+
+def _append(session, count: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
+    for i in range(start, start + count):
+        audit.record(session, None, "test.event", "thing", i, {"n": i, "名称": "测试"})
+    session.commit()
+
+
+def test_a_clean_chain_verifies(session):
+    _append(session, 5)
+    result = audit.verify_chain(session)
+    assert result.ok and result.checked == 5 and result.last_seq == 5
+
+
+def test_cli_verify_passes_then_fails_naming_the_edited_entry(session, runner):
+    _append(session, 4)
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0 and "4 entries" in ok.output
+    session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(object_id="999"))
+    session.commit()
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert "#2" in broken.output
+
+
+def test_editing_the_payload_breaks_the_hash(session):
+    _append(session, 3)
+    payload = session.scalar(select(AuditEvent.payload).where(AuditEvent.seq == 2))
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.seq == 2)
+        .values(payload=payload.replace('"n":1', '"n":7'))
+    )
+    session.commit()
+    result = audit.verify_chain(session)
+    assert not result.ok and result.first_bad_seq == 2 and "altered" in result.reason
+
+
+def test_deleting_a_middle_entry_is_detected(session):
+    _append(session, 4)
+    session.execute(delete(AuditEvent).where(AuditEvent.seq == 3))
+    session.commit()
+    result = audit.verify_chain(session)
+    assert not result.ok and result.first_bad_seq == 4 and "#3 is missing" in result.reason
+
+
+def test_truncating_the_tail_is_detected_against_the_head(session):
+    _append(session, 4)
+    session.execute(delete(AuditEvent).where(AuditEvent.seq == 4))
+    session.commit()
+    result = audit.verify_chain(session)
+    assert not result.ok and "tail" in result.reason
+
+
+def test_concurrent_appends_neither_fork_nor_lose_events(app, db_engine):
+    """16 threads append 10 events each, each in its own transaction."""
+    threads, per_thread = 16, 10
+    database = get_database(app)
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                with database.session_scope() as session:
+                    audit.record(session, None, "test.concurrent", "thread", index, {"i": i})
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert errors == []
+    with database.session_scope() as session:
+        assert session.scalar(select(func.count(AuditEvent.seq))) == threads * per_thread
+        assert session.get(AuditChainHead, audit.HEAD_ID).last_seq == threads * per_thread
+        result = audit.verify_chain(session)
+    assert result.ok, result.reason
+
+
+def test_columns_must_agree_with_the_hashed_payload(session):
+    _append(session, 2)
+    session.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="user.deleted"))
+    session.commit()
+    result = audit.verify_chain(session)
+    assert not result.ok and result.first_bad_seq == 1
