@@ -225,8 +225,8 @@ def sign_agreement(session: Session, actor: User, placement_id: int) -> Agreemen
     _require_verified(context, party)
     if party not in missing_parties(agreement):
         raise Conflict(N_("您已签署该协议"))
-    signature = AgreementSignature(agreement_id=agreement.id, party=party, signed_by_id=actor.id)
-    session.add(signature)
+    signature = AgreementSignature(party=party, signed_by_id=actor.id)
+    agreement.signatures.append(signature)
     try:
         session.flush()
     except IntegrityError as exc:
