@@ -792,22 +792,27 @@ class _Seeder:
                 }
             )
             links.append(codes)
-        # A few agreements still on their way, so the bureau's review queue is not empty.
-        for _ in range(max(1, round(6 * self.scale))):
-            school = rng.randrange(len(self.school_ids))
-            enterprise = rng.choice(verified)
-            if (school, enterprise) in partners:
-                continue
-            codes = [
-                c
-                for c in self.school_offers[school]
-                if set(self.specialties[c].occupations)
-                & set(self.industries[enterprise].occupations)
-            ] or self.school_offers[school][:1]
-            partners[(school, enterprise)] = codes
-            status = rng.choice(
-                (AgreementStatus.PROPOSED, AgreementStatus.ACCEPTED, AgreementStatus.FILED)
-            )
+        self.approved_pairs = list(partners)
+        # A few agreements still on their way; the first is filed, so the bureau's review
+        # queue is not empty.
+        open_pairs = []
+        for school, offers in enumerate(self.school_offers):
+            for enterprise in verified:
+                codes = [
+                    c
+                    for c in offers
+                    if set(self.specialties[c].occupations)
+                    & set(self.industries[enterprise].occupations)
+                ]
+                if codes and (school, enterprise) not in partners:
+                    open_pairs.append((school, enterprise, codes))
+        waiting = rng.sample(open_pairs, min(len(open_pairs), max(1, round(6 * self.scale))))
+        for index, (school, enterprise, codes) in enumerate(waiting):
+            status = AgreementStatus.FILED
+            if index > 0:
+                status = rng.choice(
+                    (AgreementStatus.PROPOSED, AgreementStatus.ACCEPTED, AgreementStatus.FILED)
+                )
             row = self._agreement_row(
                 school, enterprise, CooperationKind.INTERNSHIP_BASE, REFERENCE_DATE, status
             )
@@ -815,6 +820,7 @@ class _Seeder:
                 row["filed_at"] = datetime.combine(
                     REFERENCE_DATE - timedelta(days=7), time(2), tzinfo=UTC
                 )
+            partners[(school, enterprise)] = codes
             rows.append(row)
             links.append(codes)
         ids = _insert(self.session, CooperationAgreement, rows)
@@ -827,7 +833,6 @@ class _Seeder:
                 for code in codes
             ],
         )
-        self.partners = partners
         self.counts["agreements"] = len(rows)
 
     def _agreement_row(
@@ -925,7 +930,7 @@ class _Seeder:
         for slot in self.slots:
             if slot.status == SlotStatus.OPEN and school_specialties.intersection(slot.specialties):
                 open_slots[slot.enterprise] += 1
-        partnered = [e for (s, e) in self.partners if s == school]
+        partnered = [e for (s, e) in self.approved_pairs if s == school]
         enterprise = max(
             range(len(self.enterprise_ids)),
             key=lambda e: (
