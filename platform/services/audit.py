@@ -108,14 +108,17 @@ def _columns_match_payload(event: AuditEvent, document: dict[str, Any]) -> bool:
 def verify_chain(session: Session, batch_size: int = 5000) -> VerifyResult:
     """Walk the chain in order: sequence without gaps, links, hashes, columns, and the head."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    stream = session.execute(
+    rows = session.execute(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    ).scalars()
-    for event in stream:
-        problem = _check_event(event, expected_seq, prev_hash)
-        if problem:
-            return VerifyResult(False, checked, expected_seq - 1, prev_hash, event.seq, problem)
-        prev_hash, expected_seq, checked = event.entry_hash, expected_seq + 1, checked + 1
+    )
+    try:
+        for event in rows.scalars():
+            problem = _check_event(event, expected_seq, prev_hash)
+            if problem:
+                return VerifyResult(False, checked, expected_seq - 1, prev_hash, event.seq, problem)
+            prev_hash, expected_seq, checked = event.entry_hash, expected_seq + 1, checked + 1
+    finally:
+        rows.close()  # a server-side cursor must not outlive an early return
     head = session.get(AuditChainHead, HEAD_ID)
     last_seq = expected_seq - 1
     if head is not None and (head.last_seq, head.last_hash) != (last_seq, prev_hash):

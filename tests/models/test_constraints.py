@@ -88,7 +88,11 @@ def test_one_live_claim_per_once_only_key(session, world):
 
     def claim(status: ClaimStatus) -> SubsidyClaim:
         return SubsidyClaim(
-            policy_id=policy.id, student_id=world.student.id, once_only_key="k", status=status
+            policy_id=policy.id,
+            student_id=world.student.id,
+            once_only_key="k",
+            status=status,
+            on_date=date(2026, 5, 1),
         )
 
     session.add(claim(ClaimStatus.REJECTED))

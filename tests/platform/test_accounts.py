@@ -130,8 +130,9 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(login_as, world)
     assert phone.get("/dashboard").status_code == 302
 
 
-def test_student_activates_with_invitation_code(client, session, world):
-    student = world.student
+def test_student_activates_with_invitation_code(client, session, world, make_student):
+    student = make_student(world.school)
+    session.commit()
     form = {
         "invitation_code": student.invitation_code,
         "id_last4": student.national_id_masked[-4:],
@@ -141,6 +142,7 @@ def test_student_activates_with_invitation_code(client, session, world):
     wrong = dict(form, id_last4="0000" if form["id_last4"] != "0000" else "1111")
     assert client.post("/activate", data=wrong).status_code == 400
     assert client.post("/activate", data=form).status_code == 302
+    assert client.post("/activate", data=form).status_code == 400  # the code is spent
     session.expire_all()
     user = session.scalar(select(User).where(User.email == "stu@example.cn"))
     assert user.student_id == student.id
