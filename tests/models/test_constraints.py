@@ -10,17 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from skillbridge.models import (
     Budget,
-    ClaimStatus,
     Occupation,
     Role,
     Slot,
     SlotKind,
     Student,
-    SubsidyClaim,
-    SubsidyPolicy,
     User,
 )
-from skillbridge.models.subsidy import Beneficiary
 
 
 def _expect_refused(session, statement) -> None:  # type: ignore[no-untyped-def]
@@ -77,31 +73,6 @@ def test_a_budget_stays_balanced_and_never_negative(session, world):
         update(Budget).where(Budget.id == budget.id).values(remaining_yuan=-10, paid_yuan=110),
     )
     _expect_refused(session, update(Budget).where(Budget.id == budget.id).values(paid_yuan=50))
-
-
-def test_one_live_claim_per_once_only_key(session, world):
-    policy = SubsidyPolicy(
-        region_id=world.region.id, code="p", name="补贴", beneficiary=Beneficiary.PERSON
-    )
-    session.add(policy)
-    session.flush()
-
-    def claim(status: ClaimStatus) -> SubsidyClaim:
-        return SubsidyClaim(
-            policy_id=policy.id,
-            student_id=world.student.id,
-            once_only_key="k",
-            status=status,
-            on_date=date(2026, 5, 1),
-        )
-
-    session.add(claim(ClaimStatus.REJECTED))
-    session.add(claim(ClaimStatus.SUBMITTED))
-    session.commit()  # a rejected claim does not block a new one
-    session.add(claim(ClaimStatus.SUBMITTED))
-    with pytest.raises(IntegrityError):
-        session.commit()
-    session.rollback()
 
 
 def test_a_user_acts_for_exactly_its_roles_tenant(session, world):
