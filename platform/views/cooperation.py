@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectField, SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from skillbridge.models import (
-    AgreementStatus,
     CooperationKind,
     Enterprise,
     Party,
@@ -24,7 +24,13 @@ from skillbridge.models import (
 )
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.forms import DecisionForm
+from skillbridge.platform.forms import (
+    AGREEMENT_STATUS_LABELS,
+    COOPERATION_KIND_LABELS,
+    ActionForm,
+    DecisionForm,
+    ReasonForm,
+)
 from skillbridge.platform.services import cooperation
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.policies import is_bureau_of, is_party_to_agreement
@@ -35,53 +41,33 @@ NAV = [
     (("school", "bureau"), "cooperation.coverage", _l("专业合作企业")),
 ]
 
-KIND_LABELS = {
-    CooperationKind.INTERNSHIP_BASE: _l("顶岗实习基地"),
-    CooperationKind.ORDER_TRAINING: _l("订单培养"),
-    CooperationKind.APPRENTICESHIP: _l("学徒制"),
-    CooperationKind.DIRECTED_TRAINING: _l("定向培养"),
-}
-STATUS_LABELS = {
-    AgreementStatus.PROPOSED: _l("待对方确认"),
-    AgreementStatus.ACCEPTED: _l("双方已确认，待学校备案"),
-    AgreementStatus.FILED: _l("已备案，待人社局审查"),
-    AgreementStatus.APPROVED: _l("已批准"),
-    AgreementStatus.REJECTED: _l("已驳回"),
-    AgreementStatus.TERMINATED: _l("已终止"),
-    AgreementStatus.EXPIRED: _l("已到期"),
-}
+KIND_LABELS = COOPERATION_KIND_LABELS
+STATUS_LABELS = AGREEMENT_STATUS_LABELS
 
 
 class ProposalForm(FlaskForm):
     counterpart_id = SelectField(_l("合作方"), coerce=int)
-    kind = SelectField(_l("合作类型"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("合作类型"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()]
+    )
     specialty_ids = SelectMultipleField(_l("合作专业（可多选）"), coerce=int)
     valid_from = DateField(_l("有效期起"), validators=[DataRequired()])
     valid_to = DateField(_l("有效期止"), validators=[DataRequired()])
     submit = SubmitField(_l("提交合作意向"))
 
 
-class ActionForm(FlaskForm):
-    """A button that posts nothing but the CSRF token."""
-
-
-class TerminationForm(FlaskForm):
-    reason = StringField(_l("终止理由"), validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField(_l("终止协议"))
-
-
 def _proposal_form() -> ProposalForm:
     db, user = get_session(), actor()
     form = ProposalForm()
     form.counterpart_id.choices = [
-        (o.id, o.name) for o in cooperation.counterpart_choices(db, user)
+        SelectChoice(o.id, o.name) for o in cooperation.counterpart_choices(db, user)
     ]
     if user.role == Role.SCHOOL:
         ids = sorted(cooperation.school_specialty_ids(db, user.school_id))
         specialties = db.scalars(select(Specialty).where(Specialty.id.in_(ids)))
     else:
         specialties = db.scalars(select(Specialty).order_by(Specialty.code))
-    form.specialty_ids.choices = [(s.id, f"{s.code} {s.name}") for s in specialties]
+    form.specialty_ids.choices = [SelectChoice(s.id, f"{s.code} {s.name}") for s in specialties]
     return form
 
 
@@ -161,7 +147,7 @@ def detail(agreement_id: int):  # type: ignore[no-untyped-def]
         may_terminate=party or is_bureau_of(user, school.region_id),
         action_form=ActionForm(),
         decision_form=DecisionForm(),
-        termination_form=TerminationForm(),
+        reason_form=ReasonForm(),
     )
 
 
@@ -218,7 +204,7 @@ def decide(agreement_id: int):  # type: ignore[no-untyped-def]
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
 def terminate(agreement_id: int):  # type: ignore[no-untyped-def]
-    form = TerminationForm()
+    form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("终止协议须填写理由"), "danger")
         return redirect(url_for("cooperation.detail", agreement_id=agreement_id))

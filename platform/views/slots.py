@@ -20,11 +20,13 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from skillbridge.models import Enterprise, Occupation, Role, SlotKind, SlotStatus, Specialty
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.forms import ActionForm
 from skillbridge.platform.services import slots
 from skillbridge.platform.services.eligibility import SKILL_LEVEL_NAMES
 from skillbridge.platform.services.errors import DomainError
@@ -61,12 +63,16 @@ def _slot_labels() -> dict[str, object]:
 
 
 class SlotForm(FlaskForm):
-    kind = SelectField(_l("岗位类型"), choices=[(k.value, v) for k, v in SLOT_KIND_LABELS.items()])
+    kind = SelectField(
+        _l("岗位类型"), choices=[SelectChoice(k.value, v) for k, v in SLOT_KIND_LABELS.items()]
+    )
     title = StringField(_l("岗位名称"), validators=[DataRequired(), Length(max=120)])
     occupation_id = SelectField(_l("职业（工种）"), coerce=int)
     specialty_ids = SelectMultipleField(_l("接收专业（可多选）"), coerce=int)
     min_level = SelectField(
-        _l("最低技能等级"), coerce=int, choices=list(enumerate(SKILL_LEVEL_NAMES))
+        _l("最低技能等级"),
+        coerce=int,
+        choices=[SelectChoice(i, name) for i, name in enumerate(SKILL_LEVEL_NAMES)],
     )
     certificate_required = BooleanField(_l("须持本职业技能等级证书"))
     start_date = DateField(_l("开始日期"), validators=[DataRequired()])
@@ -89,19 +95,16 @@ class SlotForm(FlaskForm):
     submit = SubmitField(_l("保存草稿"))
 
 
-class ActionForm(FlaskForm):
-    """A button that posts nothing but the CSRF token."""
-
-
 def _form_with_choices(**kwargs) -> SlotForm:  # type: ignore[no-untyped-def]
     db = get_session()
     form = SlotForm(**kwargs)
     form.occupation_id.choices = [
-        (o.id, f"{o.code} {o.name}")
+        SelectChoice(o.id, f"{o.code} {o.name}")
         for o in db.scalars(select(Occupation).order_by(Occupation.code))
     ]
     form.specialty_ids.choices = [
-        (s.id, f"{s.code} {s.name}") for s in db.scalars(select(Specialty).order_by(Specialty.code))
+        SelectChoice(s.id, f"{s.code} {s.name}")
+        for s in db.scalars(select(Specialty).order_by(Specialty.code))
     ]
     return form
 
