@@ -61,8 +61,9 @@ from .errors import Conflict, InvalidInput
 from .identity import mask_national_id, national_id_hash
 from .passwords import hash_password
 from .roster import INVITATION_ALPHABET, INVITATION_LENGTH
+from .subsidy_budgets import install_region_policies
 
-DEMO_PASSWORD = "skillbridge-demo"  # noqa: S105 - published on purpose: demo logins only
+DEMO_PASSWORD = "skillbridge-demo"  # published on purpose: it opens demo accounts only
 DEMO_DOMAIN = "demo.skillbridge.cn"
 DEMO_LOGINS: dict[str, str] = {
     role.value: f"{role.value}@{DEMO_DOMAIN}"
@@ -147,7 +148,9 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _weighted_sample(rng: random.Random, items: Sequence[int], weights: Sequence[float], k: int):  # type: ignore[no-untyped-def]
+def _weighted_sample(
+    rng: random.Random, items: Sequence[int], weights: Sequence[float], k: int
+) -> list[int]:
     """k distinct items, heavier ones likelier (Efraimidis–Spirakis keys u^(1/w))."""
     keyed = sorted(
         ((rng.random() ** (1 / w), item) for item, w in zip(items, weights, strict=True)),
@@ -238,6 +241,7 @@ class _Seeder:
         self._users()
         self.session.flush()
         audit.record(self.session, None, "demo.seeded", "region", self.region_id, self.counts)
+        install_region_policies(self.session, self.session.get(Region, self.region_id))
         return dict(DEMO_LOGINS)
 
     # Catalogue and region

@@ -16,6 +16,7 @@ from skillbridge.models import (
     AgreementStatus,
     AuditEvent,
     Base,
+    Budget,
     Certificate,
     Cohort,
     CooperationAgreement,
@@ -32,6 +33,7 @@ from skillbridge.models import (
     SlotStatus,
     Student,
     StudentPreference,
+    SubsidyPolicy,
     User,
     VerificationStatus,
 )
@@ -143,13 +145,16 @@ def test_small_region_has_the_scaled_counts(seeded: Session) -> None:
     assert _count(seeded, ShortageListing) > 0
 
 
-def test_seeding_records_one_audit_event_with_the_counts(seeded: Session) -> None:
-    events = seeded.scalars(select(AuditEvent)).all()
-    assert [e.action for e in events] == ["demo.seeded"]
+def test_seeding_records_one_audit_event_and_installs_the_subsidy_policies(
+    seeded: Session,
+) -> None:
+    events = seeded.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [e.action for e in events] == ["demo.seeded", "subsidy.policies_installed"]
     region_id = seeded.scalar(select(Region.id))
     assert events[0].object_id == str(region_id)
     assert f'"students":{SMALL_SIZE["students"]}' in events[0].payload
     assert audit.verify_chain(seeded).ok
+    assert _count(seeded, SubsidyPolicy) > 0 and _count(seeded, Budget) > 0
 
 
 def test_seed_demo_command_builds_the_full_region_on_sqlite_in_under_30_seconds(
