@@ -16,7 +16,7 @@ def flow_network(core):
     n, m = core.n_students, core.capacity.size
     g = 0 if core.group is None else core.group_capacity.size
     source, sink = n + m + g, n + m + g + 1
-    students = np.unique(core.student)
+    students = np.flatnonzero(np.bincount(core.student, minlength=n))
     top = core.units.max() if core.units.size else 0
     slot_head = np.full(m, sink, dtype=np.int64)
     parts = [
@@ -51,7 +51,7 @@ def solve_flow(core):
     tails, heads, caps, costs, _, source, sink = flow_network(core)
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    total = int(np.unique(core.student).size)
+    total = int(np.count_nonzero(np.bincount(core.student, minlength=core.n_students)))
     solver.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     status = solver.solve_max_flow_with_min_cost()
     if status != solver.OPTIMAL:

@@ -148,6 +148,8 @@ def solve(problem, method="auto", *, n_jobs=None):
             The optimum by networkx's network simplex; small problems only.
     n_jobs : int, optional
         Worker processes for ``"auto"``; default: the cores available to this process.
+        Workers are forked; pass ``n_jobs=1`` from a multi-threaded server process (a
+        forked child inherits only the calling thread) or run the solve in a job queue.
 
     Returns
     -------
