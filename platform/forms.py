@@ -150,7 +150,7 @@ class CohortForm(FlaskForm):
         _l("毕业年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
     )
     level = SelectField(
-        _l("层次"), choices=[(k.value, v) for k, v in EDUCATION_LEVEL_LABELS.items()]
+        _l("层次"), choices=[SelectChoice(k.value, v) for k, v in EDUCATION_LEVEL_LABELS.items()]
     )
     window_start = DateField(_l("实习窗口开始"), validators=[DataRequired()])
     window_end = DateField(_l("实习窗口结束"), validators=[DataRequired()])
@@ -163,14 +163,3 @@ class RosterImportForm(FlaskForm):
         validators=[FileRequired(), FileAllowed(["csv", "xlsx"], _l("只接受 .csv 或 .xlsx 文件"))],
     )
     submit = SubmitField(_l("导入"))
-
-
-class AgreementProposalForm(FlaskForm):
-    counterpart_id = SelectField(_l("合作方"), coerce=int)
-    kind = SelectField(
-        _l("合作类型"), choices=[(k.value, v) for k, v in COOPERATION_KIND_LABELS.items()]
-    )
-    specialty_ids = SelectMultipleField(_l("合作专业"), coerce=int)
-    valid_from = DateField(_l("有效期开始"), validators=[DataRequired()])
-    valid_to = DateField(_l("有效期结束"), validators=[DataRequired()])
-    submit = SubmitField(_l("提出合作协议"))
