@@ -114,3 +114,13 @@ def test_wheel_installs_and_serves_a_page_from_another_directory(tmp_path):
     )
     assert served.returncode == 0, served.stderr
     assert served.stdout.split()[-2:] == ["200", "True"]
+
+
+def test_support_codes_are_valid():
+    """The suite's generated identifiers pass the same checks as real input."""
+    from stdnum.cn import ric, uscc
+
+    from support import valid_national_id, valid_uscc
+
+    assert all(uscc.is_valid(valid_uscc(n)) for n in range(1, 50))
+    assert all(ric.is_valid(valid_national_id(n)) for n in range(1, 50))
