@@ -1,0 +1,55 @@
+"""Factories for agreement tests: the world school's specialty and agreements in any status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    AgreementStatus,
+    Cohort,
+    CooperationAgreement,
+    CooperationKind,
+    Party,
+    Specialty,
+)
+
+
+@pytest.fixture
+def specialty(session: Session, world) -> Specialty:  # type: ignore[no-untyped-def]
+    """The specialty of the world student's cohort, which the world school therefore teaches."""
+    cohort = session.get(Cohort, world.student.cohort_id)
+    return session.get(Specialty, cohort.specialty_id)
+
+
+@pytest.fixture
+def make_agreement(session: Session, world, specialty):  # type: ignore[no-untyped-def]
+    """An agreement written straight to the database, for reading tests."""
+
+    def factory(
+        enterprise=None,  # type: ignore[no-untyped-def]
+        status: AgreementStatus = AgreementStatus.APPROVED,
+        valid_from: date = date(2025, 1, 1),
+        valid_to: date = date(2027, 12, 31),
+        specialties=None,  # type: ignore[no-untyped-def]
+        school=None,  # type: ignore[no-untyped-def]
+    ) -> CooperationAgreement:
+        agreement = CooperationAgreement(
+            school_id=(school or world.school).id,
+            enterprise_id=(enterprise or world.enterprise).id,
+            kind=CooperationKind.INTERNSHIP_BASE,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            status=status,
+            proposed_by=Party.SCHOOL,
+            decision_reason="不符合要求" if status == AgreementStatus.REJECTED else None,
+            termination_reason="停产" if status == AgreementStatus.TERMINATED else None,
+            specialties=specialties if specialties is not None else [specialty],
+        )
+        session.add(agreement)
+        session.commit()
+        return agreement
+
+    return factory
