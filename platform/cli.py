@@ -40,16 +40,20 @@ def db_check() -> None:
 def seed_demo(seed: int, if_empty: bool) -> None:
     """Fill the database with a realistic demo region and print the demo logins."""
     from .services.demo import DEMO_PASSWORD, database_is_empty, seed_demo_region
+    from .services.errors import DomainError
 
     database = get_database()
-    with database.session_scope() as session:
-        if if_empty and not database_is_empty(session):
-            click.echo("demo data already present; logins below")
-            logins = None
-        else:
-            logins = seed_demo_region(
-                session, seed=seed, id_hash_key=current_app.config["ID_HASH_KEY"]
-            )
+    try:
+        with database.session_scope() as session:
+            if if_empty and not database_is_empty(session):
+                click.echo("demo data already present; logins below")
+                logins = None
+            else:
+                logins = seed_demo_region(
+                    session, seed=seed, id_hash_key=current_app.config["ID_HASH_KEY"]
+                )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     if logins is None:
         from .services.demo import DEMO_LOGINS
 
@@ -101,9 +105,31 @@ def audit_verify() -> None:
     )
 
 
+@click.command("daily")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to act as of (default: today).",
+)
+@with_appcontext
+def daily(today) -> None:  # type: ignore[no-untyped-def]
+    """Nightly housekeeping for cron: expire lapsed offers and agreements."""
+    from datetime import date
+
+    from .services.cooperation import expire_agreements
+    from .services.offers import expire_offers
+
+    as_of = today.date() if today else date.today()
+    with get_database().session_scope() as session:
+        offers = expire_offers(session, as_of)
+        agreements = expire_agreements(session, as_of)
+    click.echo(f"{as_of}: {offers} offers expired, {agreements} agreements expired")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
-    for command in (db_group, seed_demo, create_bureau_user, audit_group):
+    for command in (db_group, seed_demo, create_bureau_user, audit_group, daily):
         app.cli.add_command(command)
 
 

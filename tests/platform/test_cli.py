@@ -1,0 +1,58 @@
+"""The `skillbridge` command: database commands, bureau users and the nightly sweep."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from skillbridge.models import (
+    AgreementStatus,
+    CooperationAgreement,
+    CooperationKind,
+    Party,
+    Role,
+    User,
+)
+
+
+def test_create_bureau_user_needs_a_known_region(runner, session, world):
+    bad = runner.invoke(
+        args=["create-bureau-user", "--email", "b@hr.gov.cn", "--name", "王科长", "--region", "x"],
+        input="long enough password\nlong enough password\n",
+    )
+    assert bad.exit_code != 0 and "x 不存在" in bad.output
+    ok = runner.invoke(
+        args=[
+            "create-bureau-user",
+            "--email",
+            "b@hr.gov.cn",
+            "--name",
+            "王科长",
+            "--region",
+            world.region.code,
+        ],
+        input="long enough password\nlong enough password\n",
+    )
+    assert ok.exit_code == 0, ok.output
+    user = session.scalar(select(User).where(User.email == "b@hr.gov.cn"))
+    assert user.role == Role.BUREAU and user.region_id == world.region.id
+
+
+def test_daily_sweep_expires_lapsed_agreements(runner, session, world):
+    agreement = CooperationAgreement(
+        school_id=world.school.id,
+        enterprise_id=world.enterprise.id,
+        kind=CooperationKind.INTERNSHIP_BASE,
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2025, 12, 31),
+        status=AgreementStatus.APPROVED,
+        proposed_by=Party.SCHOOL,
+    )
+    session.add(agreement)
+    session.commit()
+    result = runner.invoke(args=["daily", "--today", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "1 agreements expired" in result.output
+    session.expire_all()
+    assert session.get(CooperationAgreement, agreement.id).status == AgreementStatus.EXPIRED
