@@ -5,8 +5,10 @@ from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from .base import Base, VerificationStatus, utcnow
 from .certificate import Certificate
 from .cohort import Cohort, EducationLevel
+from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .enterprise import Enterprise
+from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchRun, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
@@ -35,6 +37,12 @@ from .subsidy import (
 from .user import Role, User
 
 __all__ = [
+    "InspectionSample",
+    "InspectionOutcome",
+    "Inspection",
+    "Severity",
+    "ComplianceRun",
+    "ComplianceFinding",
     "GENESIS_HASH",
     "SEAT_HOLDING",
     "SKILL_LEVEL_MAX",
