@@ -57,7 +57,7 @@ def _student_ranks(session: Session, student_id: int) -> dict[int, int]:
             StudentPreference.student_id == student_id
         )
     )
-    return dict(rows.tuples().all())
+    return {slot_id: rank for slot_id, rank in rows}
 
 
 def slot_options(session: Session, actor: User, today: date) -> list[SlotOption]:
