@@ -32,7 +32,8 @@ def generate_city(
     * regions of about ``students_per_region`` students; students and slots belong to one
       region and are only candidates inside it (locality);
     * occupation families whose sizes (in occupations) are Zipf-distributed (exponent 2,
-      at most 60), about one occupation per 100 students; 15 % of occupations are on the
+      at most 60), about one occupation per 100 students, at most 1,500 (the
+      size of a national occupation catalogue); 15 % of occupations are on the
       shortage list;
     * specialties inside a family, each mapping to one occupation (60 %), two (30 %) or
       three (10 %) of its family; student counts per specialty are Zipf-skewed;
@@ -72,7 +73,7 @@ def generate_city(
     rng = np.random.default_rng(seed)
     n = int(n_students)
     n_regions = max(1, round(n / students_per_region))
-    n_occ = max(4, n // 100)
+    n_occ = max(4, min(n // 100, 1500))
     # Families of Zipf-distributed size partition the occupations.
     sizes = _zipf_sizes(rng, n_occ, 2.0, 60)
     fam_of_occ = np.repeat(np.arange(sizes.size), sizes)[:n_occ]
