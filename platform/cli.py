@@ -87,14 +87,40 @@ def audit_group() -> None:
     """Audit log commands."""
 
 
-@audit_group.command("verify")
-@with_appcontext
-def audit_verify() -> None:
-    """Verify the whole hash chain; exit 1 naming the first bad entry."""
-    from .services.audit import verify_chain
+def _checkpoint_key(key_file: str) -> bytes:
+    """The bureau's checkpoint key: a file it keeps outside the application database."""
+    from pathlib import Path
 
+    key = Path(key_file).read_bytes().strip()
+    if len(key) < 32:
+        raise click.ClickException("the checkpoint key must be at least 32 bytes")
+    return key
+
+
+@audit_group.command("verify")
+@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--key-file", type=click.Path(exists=True, dir_okay=False), default=None)
+@with_appcontext
+def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
+    """Verify the whole hash chain (and a signed checkpoint); exit 1 naming the first bad entry."""
+    from pathlib import Path
+
+    from .services.audit import verify_chain
+    from .services.audit_checkpoint import load_checkpoint, verify_with_checkpoint
+    from .services.errors import DomainError
+
+    if checkpoint and not key_file:
+        raise click.UsageError("--checkpoint needs --key-file")
     with get_database().session_scope() as session:
-        result = verify_chain(session)
+        if checkpoint:
+            try:
+                signed = load_checkpoint(Path(checkpoint).read_text(), _checkpoint_key(key_file))
+            except DomainError as error:
+                click.echo(f"checkpoint refused: {error.message}", err=True)
+                sys.exit(1)
+            result = verify_with_checkpoint(session, signed)
+        else:
+            result = verify_chain(session)
     if not result.ok:
         click.echo(
             f"audit chain BROKEN at entry #{result.first_bad_seq}: {result.reason}", err=True
@@ -103,6 +129,27 @@ def audit_verify() -> None:
     click.echo(
         f"audit chain OK: {result.checked} entries, head #{result.last_seq} {result.last_hash}"
     )
+
+
+@audit_group.command("checkpoint")
+@click.option("--key-file", type=click.Path(exists=True, dir_okay=False), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def audit_checkpoint(key_file: str, out: str) -> None:
+    """Write a signed checkpoint of the chain's head (keep it, and the key, off this server)."""
+    import json
+    from pathlib import Path
+
+    from .services.audit_checkpoint import make_checkpoint
+    from .services.errors import DomainError
+
+    try:
+        with get_database().session_scope() as session:
+            document = make_checkpoint(session, _checkpoint_key(key_file))
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    Path(out).write_text(json.dumps(document, indent=2))
+    click.echo(f"checkpoint #{document['seq']} written to {out}")
 
 
 @click.command("daily")

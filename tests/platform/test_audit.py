@@ -98,3 +98,59 @@ def test_columns_must_agree_with_the_hashed_payload(session):
     session.commit()
     result = audit.verify_chain(session)
     assert not result.ok and result.first_bad_seq == 1
+
+
+def _checkpoint(runner, tmp_path, session) -> tuple:  # type: ignore[no-untyped-def]
+    key = tmp_path / "bureau.key"
+    key.write_text("k" * 48)
+    out = tmp_path / "checkpoint.json"
+    result = runner.invoke(args=["audit", "checkpoint", "--key-file", str(key), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return key, out
+
+
+def _verify(runner, key, out):  # type: ignore[no-untyped-def]
+    return runner.invoke(args=["audit", "verify", "--checkpoint", str(out), "--key-file", str(key)])
+
+
+def test_checkpoint_verifies_on_an_untouched_chain(session, runner, tmp_path):
+    _append(session, 3)
+    key, out = _checkpoint(runner, tmp_path, session)
+    _append(session, 2, start=3)  # growth after the checkpoint is fine
+    assert _verify(runner, key, out).exit_code == 0
+
+
+def test_checkpoint_catches_tail_truncation_with_a_consistent_head(session, runner, tmp_path):
+    _append(session, 5)
+    key, out = _checkpoint(runner, tmp_path, session)
+    # The attacker removes the last two entries and rewinds the head to keep the chain consistent.
+    last_kept = session.scalar(select(AuditEvent).where(AuditEvent.seq == 3))
+    session.execute(delete(AuditEvent).where(AuditEvent.seq > 3))
+    session.execute(update(AuditChainHead).values(last_seq=3, last_hash=last_kept.entry_hash))
+    session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # invisible without it
+    result = _verify(runner, key, out)
+    assert result.exit_code == 1 and "truncated" in result.output
+
+
+def test_checkpoint_catches_rewritten_history(session, runner, tmp_path):
+    _append(session, 3)
+    key, out = _checkpoint(runner, tmp_path, session)
+    # Rebuild the whole chain with different content: internally valid, but not what was signed.
+    session.execute(delete(AuditEvent))
+    session.execute(update(AuditChainHead).values(last_seq=0, last_hash="0" * 64))
+    session.commit()
+    for i in range(3):
+        audit.record(session, None, "test.forged", "thing", i, {"n": i})
+    session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    result = _verify(runner, key, out)
+    assert result.exit_code == 1 and "rewritten" in result.output
+
+
+def test_a_tampered_checkpoint_file_is_refused(session, runner, tmp_path):
+    _append(session, 2)
+    key, out = _checkpoint(runner, tmp_path, session)
+    out.write_text(out.read_text().replace('"seq": 2', '"seq": 1'))
+    result = _verify(runner, key, out)
+    assert result.exit_code == 1 and "签名无效" in result.output
