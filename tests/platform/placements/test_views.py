@@ -11,6 +11,8 @@ from support import PASSWORD, make_test_config
 from skillbridge.models import Notification, PlacementStatus, Role
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
+from skillbridge.platform.services import placement_agreements as pa
+from skillbridge.platform.services import placements_lifecycle as life
 
 AGREEMENT_PAGES = ("/placements/{}", "/placements/{}/agreement")
 
@@ -165,3 +167,41 @@ def test_post_without_csrf_token_is_refused(
     response = client.post(f"/placements/{placement.id}/accept", data={"csrf_token": token})
     assert response.status_code == 302
     get_database(app).engine.dispose()
+
+
+def test_every_role_sees_its_pages_at_every_stage(
+    session, world, make_slot, make_offer, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    placement = make_offer(world.student, make_slot(world.enterprise))
+    pid = placement.id
+    clients = {role: login_as(user) for role, user in world.users.items()}
+
+    def all_pages_render() -> None:
+        for role, client in clients.items():
+            assert client.get("/placements/").status_code == 200, role
+            assert client.get(f"/placements/{pid}").status_code == 200, role
+            agreement = client.get(f"/placements/{pid}/agreement")
+            assert agreement.status_code in (200, 302), role
+
+    all_pages_render()  # offered
+    assert clients["student"].post(f"/placements/{pid}/accept").status_code == 302
+    all_pages_render()  # accepted
+    for role in ("student", "school", "enterprise"):
+        pa.sign_agreement(session, world.users[role], pid)
+    cover = pa.Insurance("人保财险", "P-9", date(2026, 6, 1), date(2027, 6, 1))
+    pa.record_insurance(session, world.users["school"], pid, cover)
+    pa.file_internship_plan(session, world.users["school"], pid, "计划")
+    pa.decide_internship_plan(session, world.users["bureau"], pid, True)
+    life.start_placement(session, world.users["school"], pid)
+    session.commit()
+    all_pages_render()  # active
+    extended = clients["school"].post(f"/placements/{pid}/extend", data={"new_end": "2027-03-01"})
+    assert extended.status_code == 302
+    assert clients["enterprise"].post(f"/placements/{pid}/extend").status_code == 403
+    assert (
+        clients["enterprise"]
+        .post(f"/placements/{pid}/end", data={"end_date": "2027-03-01"})
+        .status_code
+        == 302
+    )
+    all_pages_render()  # ended
