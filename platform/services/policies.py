@@ -162,3 +162,8 @@ def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
 def can_view_claim(actor: User, claim: SubsidyClaim, policy_region_id: int) -> bool:
     """The beneficiary and the bureau of the policy's region."""
     return is_claim_beneficiary(actor, claim) or can_manage_subsidies(actor, policy_region_id)
+
+
+def can_audit_region(actor: User, region_ids: set[int]) -> bool:
+    """Statistics, timelines, evidence bundles and inspections: the bureau of a region involved."""
+    return any(is_bureau_of(actor, region_id) for region_id in region_ids)
