@@ -42,9 +42,10 @@ MAX_ROWS = 5000
 MAX_PROBLEMS_LISTED = 200
 # An XLSX is a ZIP: the sum of its members' declared sizes, their count and the ratio between
 # inflated and stored bytes are all bounded before openpyxl sees a byte.
-MAX_XLSX_INFLATED_BYTES = 40 * 1024 * 1024
+MAX_XLSX_INFLATED_BYTES = 20 * 1024 * 1024
 MAX_XLSX_MEMBERS = 200
 MAX_XLSX_RATIO = 120
+ID_BATCH = 500  # national-ID hashes looked up per query
 INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 INVITATION_LENGTH = 12
 
@@ -271,6 +272,7 @@ class _Checker:
         }
         self.cohorts = {(c.specialty_id, c.intake_year, c.name): c for c in cohorts}
         self.seen_ids: dict[str, int] = {}
+        self.hashes: dict[str, tuple[int, str]] = {}
 
     def problem(self, row: int, column: str, value: str, why: str) -> None:
         self.problems.append(RowProblem(row, column, value, why))
@@ -329,11 +331,19 @@ class _Checker:
         if first != number:
             self.problem(number, NATIONAL_ID, raw, f"与第 {first} 行重复")
             return None
-        digest = national_id_hash(national_id, self.id_hash_key)
-        if self.session.scalar(select(Student.id).where(Student.national_id_hash == digest)):
-            self.problem(number, NATIONAL_ID, raw, "该学生已在平台登记（重复学生）")
-            return None
+        self.hashes[national_id_hash(national_id, self.id_hash_key)] = (number, raw)
         return national_id
+
+    def known_students(self) -> None:
+        """Rows whose person is already on the platform, in one query per batch of IDs."""
+        digests = list(self.hashes)
+        for start in range(0, len(digests), ID_BATCH):
+            batch = digests[start : start + ID_BATCH]
+            for digest in self.session.scalars(
+                select(Student.national_id_hash).where(Student.national_id_hash.in_(batch))
+            ):
+                number, raw = self.hashes[digest]
+                self.problem(number, NATIONAL_ID, raw, "该学生已在平台登记（重复学生）")
 
     def _cohort(self, number: int, cells: dict[str, str]) -> Cohort | None:
         code, year_text, class_name = cells[SPECIALTY_CODE], cells[INTAKE_YEAR], cells[CLASS_NAME]
@@ -437,10 +447,10 @@ def check_rows(
         row = checker.row(number, cells)
         if row is not None:
             checked.append(row)
+    checker.known_students()
     if checker.problems:
-        raise RosterRejected(
-            f"名册有 {len(checker.problems)} 处问题，未导入任何学生", checker.problems
-        )
+        problems = sorted(checker.problems, key=lambda p: p.row)
+        raise RosterRejected(f"名册有 {len(problems)} 处问题，未导入任何学生", problems)
     if not checked:
         raise _file_problem("文件中没有学生数据")
     return checked
