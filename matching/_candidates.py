@@ -76,6 +76,9 @@ class SlotArrays:
     enterprise: np.ndarray
     capacity: np.ndarray
     district: np.ndarray | None = None
+    #: Exclusive ordinal end day; by default ``start + ceil(months * 365.25 / 12)``. The web
+    #: layer passes the exact calendar end of its month rule.
+    end: np.ndarray | None = None
 
 
 def _column(name, value, size, dtype=np.int64):
@@ -105,6 +108,8 @@ def build_candidates(
     weights=None,
     rules=None,
     max_per_student=None,
+    accepted_specialties=None,
+    screened_out=None,
     resolution=1e-3,
 ):
     r"""Turn student and slot attributes into a :class:`Problem`, without loops over pairs.
@@ -146,6 +151,13 @@ def build_candidates(
         slot index). This bounds memory at ``n_students * max_per_student`` pairs, but the
         optimum is then the optimum of the reduced problem: a student may lose a seat that a
         dropped, lower-scoring pair would have given it, so fewer students can be placed.
+    accepted_specialties : scipy.sparse matrix, shape (n_slots, n_specialties), optional
+        Boolean: the specialties a slot accepts. A slot with an empty row accepts every
+        specialty that leads to its occupation; otherwise the student's specialty must also
+        be listed. Like the occupation match, this decides who is a candidate at all and is
+        not counted in ``excluded``.
+    screened_out : scipy.sparse matrix, shape (n_students, n_slots), optional
+        Boolean: the enterprise screened this student out of this slot; never a candidate.
     resolution : float
         Passed to :class:`Problem`.
 
@@ -224,7 +236,23 @@ def build_candidates(
     i, j = eligible.row.astype(np.int64), eligible.col.astype(np.int64)
     order = np.lexsort((j, i))
     i, j = i[order], j[order]
-    end = start[j] + np.ceil(months[j] * _DAYS_PER_MONTH).astype(np.int64)
+    keep = np.ones(i.size, dtype=bool)
+    if accepted_specialties is not None:
+        accepts = csr_matrix(accepted_specialties, dtype=bool)
+        if accepts.shape != (m, spec_occ.shape[0]):
+            raise ValueError(
+                f"accepted_specialties must have shape ({m}, {spec_occ.shape[0]}), "
+                f"got {accepts.shape}"
+            )
+        open_to_all = np.diff(accepts.indptr) == 0
+        keep &= open_to_all[j] | _lookup(accepts, j, spec[i])
+    if screened_out is not None:
+        keep &= ~_lookup(csr_matrix(screened_out, dtype=bool), i, j)
+    i, j = i[keep], j[keep]
+    if slots.end is None:
+        end = start[j] + np.ceil(months[j] * _DAYS_PER_MONTH).astype(np.int64)
+    else:
+        end = _column("end", slots.end, m)[j]
     fails = np.column_stack(
         [
             level[i] < min_level[j],
