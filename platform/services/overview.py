@@ -93,6 +93,8 @@ def _school_overview(session: Session, actor: User) -> Overview:
     elif school.verification_status == VerificationStatus.REJECTED:
         steps.append(N_("机构资质未通过审核") + "：" + (school.rejection_reason or ""))
     else:
+        if not school.specialties:
+            steps.append(N_("添加本校开设的专业及其对应职业（工种）"))
         if counts["cohorts"] == 0:
             steps.append(N_("创建届/班并导入学生名册"))
         if counts["agreements"] == 0:

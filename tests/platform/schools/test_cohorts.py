@@ -160,3 +160,14 @@ def test_an_unverified_school_sees_its_pages_but_cannot_create(
     assert client.get("/school/cohorts").status_code == 200
     response = client.post("/school/specialties", data={"code": "460199", "name": "x"})
     assert response.status_code == 403
+
+
+def test_the_dashboard_leads_a_new_school_to_its_specialties(login_as, world):  # type: ignore[no-untyped-def]
+    page = login_as(world.users["school"]).get("/dashboard").get_data(as_text=True)
+    assert "添加本校开设的专业" in page
+    assert 'href="/school/roster/import"' in page
+
+
+def test_the_specialty_step_goes_once_a_specialty_is_offered(login_as, school_side):  # type: ignore[no-untyped-def]
+    page = login_as(school_side.user).get("/dashboard").get_data(as_text=True)
+    assert "添加本校开设的专业" not in page
