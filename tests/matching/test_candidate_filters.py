@@ -66,8 +66,10 @@ def test_screened_out_pairs_are_never_candidates():
 
 
 def test_exact_end_days_decide_the_window():
-    # With the default approximation 6 months end after day 200; an exact end of 190 fits.
-    default = build_candidates(_students(1), _slots(), SPEC_OCC, AGREEMENT)
-    exact = build_candidates(_students(1), _slots(end=np.array([190, 201])), SPEC_OCC, AGREEMENT)
+    # Six months from day 10 end on day 193 by the default approximation, past a window
+    # closing on day 190; the exact calendar ends given here are 188 (fits) and 191 (does not).
+    students = _students(1, window_end=190)
+    default = build_candidates(students, _slots(), SPEC_OCC, AGREEMENT)
+    exact = build_candidates(students, _slots(end=np.array([188, 191])), SPEC_OCC, AGREEMENT)
     assert default.student.size == 0
     assert exact.slot.tolist() == [0]
