@@ -167,3 +167,8 @@ def can_view_claim(actor: User, claim: SubsidyClaim, policy_region_id: int) -> b
 def can_audit_region(actor: User, region_ids: set[int]) -> bool:
     """Statistics, timelines, evidence bundles and inspections: the bureau of a region involved."""
     return any(is_bureau_of(actor, region_id) for region_id in region_ids)
+
+
+def can_audit_compliance(actor: User, region_id: int) -> bool:
+    """Compliance checks and their findings are the region bureau's (DOMAIN.md: audits compliance)."""
+    return is_bureau_of(actor, region_id)
