@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -28,6 +27,7 @@ from skillbridge.platform.policy import R6_CITATION, PlacementRules, load_pack
 
 from . import audit
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from .months import add_months
 from .policies import can_manage_slot, can_view_slot, is_verified
 from .text import N_
 
@@ -67,13 +67,6 @@ def active_credit_record(
         .order_by(CreditRecord.ends_on.desc())
         .limit(1)
     ).first()
-
-
-def add_months(start: date, months: int) -> date:
-    """The day `months` calendar months after `start` (month end when the day does not exist)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def slot_end(slot: Slot) -> date:
