@@ -14,7 +14,7 @@ import csv
 import io
 import secrets
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +39,8 @@ from .identity import mask_national_id, national_id_hash
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_SCANNED_ROWS = 20 * MAX_ROWS
+MAX_COLUMNS = 40  # cells right of this are never read; the template has 10 columns
 MAX_PROBLEMS_LISTED = 200
 # An XLSX is a ZIP: the sum of its members' declared sizes, their count and the ratio between
 # inflated and stored bytes are all bounded before openpyxl sees a byte.
@@ -178,9 +180,21 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows]
 
 
-def _bounded(rows: Iterable[list[str]]) -> Iterator[list[str]]:
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS + 1:
+def _bounded(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """Rows up to the limits; a blank row comes back empty so that row numbers stay true.
+
+    Spreadsheets often carry thousands of formatted but empty rows, so only filled rows count
+    toward MAX_ROWS; MAX_SCANNED_ROWS bounds the walk through blank ones.
+    """
+    filled = 0
+    for scanned, row in enumerate(rows, start=1):
+        if scanned > MAX_SCANNED_ROWS:
+            raise _file_problem(f"文件超过 {MAX_SCANNED_ROWS} 行（含空行），请删除多余的行")
+        if not any(cell not in (None, "") for cell in row):
+            yield ()
+            continue
+        filled += 1
+        if filled > MAX_ROWS + 1:
             raise _file_problem(f"数据超过 {MAX_ROWS} 行，请分批导入")
         yield row
 
@@ -216,8 +230,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         if sheet is None:
             raise _file_problem("xlsx 文件没有工作表")
         return [
-            [_cell_text(value) for value in row]
-            for row in _bounded(sheet.iter_rows(values_only=True))
+            _without_trailing_blanks([_cell_text(value) for value in row])
+            for row in _bounded(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
         ]
     except RosterRejected:
         raise
@@ -225,6 +239,13 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise _file_problem("无法读取 .xlsx 文件（工作表内容损坏）") from exc
     finally:
         workbook.close()
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """openpyxl pads every row to the sheet's width; the padding is not content."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _cell_text(value: object) -> str:

@@ -298,3 +298,26 @@ def test_fuzzed_imports_never_write_partially_never_500_and_name_row_and_column(
             assert all(DETAIL.match(d) for d in details if not d.startswith("……")), details
         before = after
     assert outcomes.get(200) and outcomes.get(400) and outcomes.get(503)
+
+
+def test_blank_rows_keep_spreadsheet_row_numbers(session, school_side, roster_files):  # type: ignore[no-untyped-def]
+    rows = roster_files.roster_rows(random.Random(9), school_side.cohort, school_side.specialty, 2)
+    rows.insert(2, [""] * len(roster.COLUMNS))
+    rows[3][2] = "000000"  # spreadsheet row 4, after the blank row 3
+    table = roster.read_table("r.xlsx", roster_files.to_xlsx(rows))
+    with pytest.raises(roster.RosterRejected) as caught:
+        roster.check_rows(session, school_side.school, table, "k")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, roster.SPECIALTY_CODE)]
+
+
+def test_a_sheet_stretched_by_a_far_away_cell_is_refused_quickly(roster_files):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(roster.COLUMNS))
+    workbook.active.cell(row=roster.MAX_SCANNED_ROWS + 10, column=16000, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(roster.RosterRejected) as caught:
+        roster.read_table("r.xlsx", buffer.getvalue())
+    assert "含空行" in caught.value.message
