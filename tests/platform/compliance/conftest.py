@@ -1,0 +1,195 @@
+"""Factories for compliance tests: slots, placements with their agreements, cooperation, checks."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    AgreementSignature,
+    AgreementStatus,
+    Cohort,
+    CooperationAgreement,
+    CooperationKind,
+    Enterprise,
+    FilingStatus,
+    Occupation,
+    Party,
+    Placement,
+    PlacementAgreement,
+    PlacementAgreementKind,
+    PlacementStatus,
+    Region,
+    Slot,
+    SlotKind,
+    SlotStatus,
+    Specialty,
+    Student,
+    User,
+)
+from skillbridge.platform.compliance import CheckContext, Violation, rule_by_id
+from skillbridge.platform.policy import PlacementRules, load_pack
+
+TODAY = date(2026, 3, 1)
+START = date(2025, 9, 1)
+END = date(2026, 2, 28)
+_numbers = itertools.count(1)
+
+
+@dataclass
+class Kit:
+    """Factories bound to the test's session and world."""
+
+    session: Session
+    world: object
+
+    @property
+    def signer(self) -> User:
+        return self.world.users["school"]
+
+    def occupation(self, requires_certificate: bool = False) -> Occupation:
+        n = next(_numbers)
+        occupation = Occupation(
+            code=f"9-99-{n:05d}", name=f"工种{n}", requires_certificate=requires_certificate
+        )
+        self.session.add(occupation)
+        self.session.flush()
+        return occupation
+
+    def slot(
+        self,
+        enterprise: Enterprise | None = None,
+        kind: SlotKind = SlotKind.POST_INTERNSHIP,
+        stipend: int = 3000,
+        wage: int | None = 3500,
+        post_headcount: int | None = 50,
+        occupation: Occupation | None = None,
+        status: SlotStatus = SlotStatus.OPEN,
+    ) -> Slot:
+        slot = Slot(
+            enterprise_id=(enterprise or self.world.enterprise).id,
+            kind=kind,
+            title=f"实习岗{next(_numbers)}",
+            occupation_id=(occupation or self.occupation()).id,
+            start_date=START,
+            duration_months=6,
+            seats=50,
+            stipend_yuan=stipend,
+            post_wage_yuan=wage,
+            post_headcount=post_headcount,
+            status=status,
+        )
+        self.session.add(slot)
+        self.session.flush()
+        return slot
+
+    def placement(
+        self,
+        student: Student,
+        slot: Slot,
+        status: PlacementStatus = PlacementStatus.ACTIVE,
+        start: date = START,
+        end: date = END,
+        months: int = 6,
+    ) -> Placement:
+        placement = Placement(
+            student_id=student.id,
+            slot_id=slot.id,
+            status=status,
+            start_date=start,
+            end_date=end,
+            months=months,
+            counts_toward_cap=slot.kind == SlotKind.POST_INTERNSHIP,
+        )
+        self.session.add(placement)
+        self.session.flush()
+        return placement
+
+    def agreement(
+        self,
+        placement: Placement,
+        kind: PlacementAgreementKind = PlacementAgreementKind.TRIPARTITE_INTERNSHIP,
+        parties: tuple[Party, ...] = (Party.SCHOOL, Party.ENTERPRISE, Party.STUDENT),
+        insured: tuple[date, date] | None = (START, END),
+        plan: FilingStatus = FilingStatus.APPROVED,
+        guardian_consent: bool = False,
+    ) -> PlacementAgreement:
+        agreement = PlacementAgreement(
+            placement_id=placement.id,
+            kind=kind,
+            plan_status=plan,
+            guardian_consent=guardian_consent,
+        )
+        if insured is not None:
+            agreement.insurer = "中国人民财产保险"
+            agreement.insurance_policy_no = f"PICC{next(_numbers)}"
+            agreement.insurance_start, agreement.insurance_end = insured
+        self.session.add(agreement)
+        self.session.flush()
+        for party in parties:
+            self.session.add(
+                AgreementSignature(
+                    agreement_id=agreement.id, party=party, signed_by_id=self.signer.id
+                )
+            )
+        self.session.flush()
+        return agreement
+
+    def cooperation(
+        self,
+        enterprise: Enterprise | None = None,
+        student: Student | None = None,
+        status: AgreementStatus = AgreementStatus.APPROVED,
+        valid_from: date = date(2025, 1, 1),
+        valid_to: date = date(2027, 12, 31),
+    ) -> CooperationAgreement:
+        """An agreement of the student's school with `enterprise` over the student's specialty."""
+        student = student or self.world.student
+        cohort = self.session.get(Cohort, student.cohort_id)
+        agreement = CooperationAgreement(
+            school_id=student.school_id,
+            enterprise_id=(enterprise or self.world.enterprise).id,
+            kind=CooperationKind.INTERNSHIP_BASE,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            status=status,
+            proposed_by=Party.SCHOOL,
+            specialties=[self.session.get(Specialty, cohort.specialty_id)],
+        )
+        self.session.add(agreement)
+        self.session.flush()
+        return agreement
+
+    def compliant_post(self, student: Student | None = None, **slot_args: object) -> Placement:
+        """An active post internship that meets every placement rule."""
+        student = student or self.world.student
+        placement = self.placement(student, self.slot(**slot_args))
+        self.agreement(placement)
+        self.cooperation(student=student)
+        return placement
+
+
+@pytest.fixture
+def kit(session: Session, world) -> Kit:  # type: ignore[no-untyped-def]
+    return Kit(session, world)
+
+
+def figures(region: Region) -> PlacementRules:
+    return load_pack(region.policy_pack).placement_rules
+
+
+@pytest.fixture
+def check(session: Session, world):  # type: ignore[no-untyped-def]
+    """Run one rule's check over a region (the world's by default) as of TODAY."""
+
+    def run(rule_id: str, region: Region | None = None, today: date = TODAY) -> list[Violation]:
+        region = region or world.region
+        session.flush()
+        context = CheckContext(session, region, figures(region), today)
+        return list(rule_by_id(rule_id).check(context))
+
+    return run
