@@ -528,6 +528,17 @@ def import_roster(
     ]
 
 
+def invitations_csv(students: Iterable[Student]) -> bytes:
+    """Name, masked ID and invitation code of students not yet activated, for handing out."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("姓名", "身份证号（脱敏）", "邀请码"))
+    writer.writerows(
+        (s.name, s.national_id_masked, s.invitation_code) for s in students if s.invitation_code
+    )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
 def template_rows() -> list[tuple[str, ...]]:
     """Header (required columns starred) and one example row."""
     header = tuple(f"{c}*" for c in REQUIRED_COLUMNS) + OPTIONAL_COLUMNS

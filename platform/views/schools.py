@@ -108,6 +108,20 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+@bp.get("/cohorts/<int:cohort_id>/invitations.csv")
+def invitations(cohort_id: int):  # type: ignore[no-untyped-def]
+    students = cohorts.cohort_students(get_session(), actor(), cohort_id)
+    return (
+        roster.invitations_csv(students),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f"attachment; filename=invitations-{cohort_id}.csv",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @bp.route("/roster/import", methods=["GET", "POST"])
 def import_roster():  # type: ignore[no-untyped-def]
     form = RosterImportForm()

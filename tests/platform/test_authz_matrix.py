@@ -68,6 +68,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "schools.cohorts": SCHOOL,
     "schools.cohort": SCHOOL,
     "schools.import_roster": SCHOOL,
+    "schools.invitations": SCHOOL,
     "schools.roster_template": SCHOOL,
     "schools.specialties": SCHOOL,
     "slots.browse": ALL,

@@ -171,3 +171,19 @@ def test_the_dashboard_leads_a_new_school_to_its_specialties(login_as, world):  
 def test_the_specialty_step_goes_once_a_specialty_is_offered(login_as, school_side):  # type: ignore[no-untyped-def]
     page = login_as(school_side.user).get("/dashboard").get_data(as_text=True)
     assert "添加本校开设的专业" not in page
+
+
+def test_invitation_codes_download_for_students_not_yet_activated(
+    login_as, session, school_side, make_student
+):  # type: ignore[no-untyped-def]
+    waiting = make_student(school_side.school, cohort=school_side.cohort)
+    joined = make_student(school_side.school, cohort=school_side.cohort)
+    joined.invitation_code = None
+    session.commit()
+    response = login_as(school_side.user).get(
+        f"/school/cohorts/{school_side.cohort.id}/invitations.csv"
+    )
+    text = response.data.decode("utf-8-sig")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert waiting.invitation_code in text and waiting.name in text
+    assert joined.name not in text
