@@ -1,0 +1,86 @@
+"""The bureau's dashboard, the lists behind its charts, and their CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from skillbridge.models import Role
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.services import dashboard, dashboard_lists, exports
+
+bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
+NAV = [(("bureau",), "dashboard.index", _l("数据看板"))]
+FINDING_ENDPOINT = "compliance.finding"
+
+
+@bp.before_request
+@login_required
+@role_required(Role.BUREAU)
+def _bureau_only() -> None:
+    """Region-wide statistics are the bureau's."""
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    board = dashboard.build_dashboard(get_session(), actor(), date.today())
+    return render_template("dashboard/index.html", board=board)
+
+
+@bp.get("/lists/<name>")
+def listing(name: str):  # type: ignore[no-untyped-def]
+    db = get_session()
+    opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
+    page = dashboard_lists.page_of(db, opened, request.args.get("page", 1, type=int))
+    return render_template(
+        "dashboard/list.html",
+        listing=opened,
+        page=page,
+        args={k: v for k, v in request.args.items() if k != "page"},
+        finding_endpoint=FINDING_ENDPOINT
+        if FINDING_ENDPOINT in current_app.view_functions
+        else None,
+    )
+
+
+def _filename(name: str, extension: str) -> str:
+    return f"{name}-{date.today().isoformat()}.{extension}"
+
+
+@bp.get("/lists/<name>.csv")
+def export_csv(name: str):  # type: ignore[no-untyped-def]
+    db = get_session()
+    opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
+    chunks = exports.csv_chunks(opened.spec.headers, dashboard_lists.iter_rows(db, opened))
+    return Response(
+        stream_with_context(chunks),
+        mimetype=exports.CSV_MIMETYPE,
+        headers={"Content-Disposition": f"attachment; filename={_filename(name, 'csv')}"},
+    )
+
+
+@bp.get("/lists/<name>.xlsx")
+def export_xlsx(name: str):  # type: ignore[no-untyped-def]
+    db = get_session()
+    opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
+    workbook = exports.write_xlsx(
+        opened.spec.headers, dashboard_lists.iter_rows(db, opened), opened.spec.title
+    )
+    return send_file(
+        workbook,
+        mimetype=exports.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=_filename(name, "xlsx"),
+    )

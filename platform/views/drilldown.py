@@ -1,0 +1,44 @@
+"""Drill-down for the bureau: the timeline of an organisation, student or placement, and its ZIP."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, send_file
+from flask_login import login_required
+
+from skillbridge.models import Role
+from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.db import get_session
+from skillbridge.platform.services import evidence, placement_agreements
+from skillbridge.platform.services import timeline as timeline_service
+from skillbridge.platform.views.placements import LABELS as PLACEMENT_LABELS
+
+bp = Blueprint("drilldown", __name__, url_prefix="/bureau/drilldown")
+
+
+@bp.before_request
+@login_required
+@role_required(Role.BUREAU)
+def _bureau_only() -> None:
+    """Timelines and evidence bundles are the bureau's inspection tools."""
+
+
+@bp.get("/<kind>/<int:object_id>")
+def timeline(kind: str, object_id: int):  # type: ignore[no-untyped-def]
+    return render_template(
+        "dashboard/timeline.html",
+        timeline=timeline_service.timeline(get_session(), actor(), kind, object_id),
+    )
+
+
+def _printable_agreement(placement_id: int) -> str:
+    """The placements engineer's printable agreement, rendered as the bureau would see it."""
+    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    return render_template("placements/agreement.html", page=page, **PLACEMENT_LABELS)
+
+
+@bp.get("/<kind>/<int:object_id>/evidence.zip")
+def evidence_bundle(kind: str, object_id: int):  # type: ignore[no-untyped-def]
+    name, bundle = evidence.build_bundle(
+        get_session(), actor(), kind, object_id, _printable_agreement
+    )
+    return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
