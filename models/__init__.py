@@ -9,7 +9,7 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
-from .match_run import MatchRun, RunScope, RunStatus
+from .match_run import MatchOutcome, MatchRun, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
@@ -37,6 +37,7 @@ from .subsidy import (
 from .user import Role, User
 
 __all__ = [
+    "MatchOutcome",
     "InspectionSample",
     "InspectionOutcome",
     "Inspection",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin, enum_column
@@ -28,6 +28,7 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
     REVIEWED = "reviewed"
     PUBLISHED = "published"
+    SUPERSEDED = "superseded"  # another run of the region was published first
 
 
 class MatchRun(CreatedAtMixin, Base):
@@ -52,3 +53,18 @@ class MatchRun(CreatedAtMixin, Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MatchOutcome(Base):
+    """One student's result in a run: placed on a slot, or unplaced, with its explanation."""
+
+    __tablename__ = "match_outcome"
+    __table_args__ = (UniqueConstraint("run_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slot.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    rank: Mapped[int] = mapped_column(default=0)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

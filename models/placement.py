@@ -36,14 +36,15 @@ class Placement(CreatedAtMixin, Base):
     __table_args__ = (
         CheckConstraint("months >= 0", name="months_nonnegative"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
-        # A student holds at most one live offer or placement on the same slot.
+        # A student holds at most one live offer or placement on the same slot (proposals of
+        # unpublished runs are not live: several runs may propose the same pair).
         Index(
             "uq_placement_live_student_slot",
             "student_id",
             "slot_id",
             unique=True,
-            postgresql_where=text("status IN ('proposed','offered','accepted','active')"),
-            sqlite_where=text("status IN ('proposed','offered','accepted','active')"),
+            postgresql_where=text("status IN ('offered','accepted','active')"),
+            sqlite_where=text("status IN ('offered','accepted','active')"),
         ),
     )
 

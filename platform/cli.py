@@ -174,9 +174,22 @@ def daily(today) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"{as_of}: {offers} offers expired, {agreements} agreements expired")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Serve background match runs from Redis (needs SKILLBRIDGE_REDIS_URL)."""
+    from .match_jobs import run_worker
+
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        raise click.ClickException("set SKILLBRIDGE_REDIS_URL; without Redis, runs use threads")
+    run_worker(redis_url, burst=burst)
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
-    for command in (db_group, seed_demo, create_bureau_user, audit_group, daily):
+    for command in (db_group, seed_demo, create_bureau_user, audit_group, daily, worker):
         app.cli.add_command(command)
 
 

@@ -20,11 +20,14 @@ from skillbridge.models import (
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
+    MatchRun,
     Notification,
     Occupation,
     Party,
     Placement,
     PlacementStatus,
+    RunScope,
+    RunStatus,
     Slot,
     SlotKind,
     SlotStatus,
@@ -125,6 +128,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.revoke_credit": BUREAU,
     "subsidies.export_csv": BUREAU,
     "subsidies.export_xlsx": BUREAU,
+    "matching.index": SCHOOL | BUREAU,
+    "matching.start": SCHOOL | BUREAU,
+    "matching.run": SCHOOL | BUREAU,
+    "matching.status": SCHOOL | BUREAU,
+    "matching.review": SCHOOL | BUREAU,
+    "matching.publish": SCHOOL | BUREAU,
 }
 
 
@@ -200,7 +209,25 @@ def _make_side(session, world, own: bool) -> Side:  # type: ignore[no-untyped-de
         ends_on=date(2025, 12, 31),
         recorded_by_id=world.users["bureau"].id,
     )
-    session.add_all([policy, placement, credit])
+    # A school run owned by this side's school: its school and its region's bureau may see it.
+    run = MatchRun(
+        scope=RunScope.SCHOOL,
+        region_id=region.id,
+        school_id=school.id,
+        created_by_id=world.users["bureau"].id,
+        status=RunStatus.SUCCEEDED,
+        stats={
+            "placed": 0,
+            "unplaced": 0,
+            "students": 0,
+            "seats": 0,
+            "blocking_pairs": 0,
+            "rank_distribution": {},
+            "method": "auto",
+            "timings": {},
+        },
+    )
+    session.add_all([policy, placement, credit, run])
     session.flush()
     claims = {
         "student": SubsidyClaim(student_id=student.id),
@@ -241,6 +268,7 @@ def _make_side(session, world, own: bool) -> Side:  # type: ignore[no-untyped-de
             "policy_id": policy.id,
             "credit_record_id": credit.id,
             "organisation_id": school.id,
+            "run_id": run.id,
         },
         notification_by_role={r: n.id for r, n in notifications.items()},
         claim_by_role={r: c.id for r, c in claims.items()},
