@@ -1,0 +1,111 @@
+"""Compliance pages: rules, findings, evidence with links, running checks; bureau of the region only."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from skillbridge.models import ComplianceFinding, ComplianceRun, Role
+from skillbridge.platform.services.compliance import run_compliance
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def findings(session, world, kit):  # type: ignore[no-untyped-def]
+    """Own-region findings (an uninsured placement: R4, N6; R3) and one of the other region."""
+    own = kit.placement(world.student, kit.slot())
+    kit.agreement(own, insured=None)
+    kit.cooperation()
+    other = kit.placement(world.other_student, kit.slot(world.other_enterprise))
+    kit.agreement(other, insured=None)
+    session.commit()
+    run_compliance(session, world.region.id, TODAY)
+    run_compliance(session, world.other_region.id, TODAY)
+    session.commit()
+    by_rule = {
+        (f.region_id, f.rule_id): f
+        for f in session.scalars(select(ComplianceFinding).order_by(ComplianceFinding.id))
+    }
+    return by_rule[(world.region.id, "R4")], by_rule[(world.other_region.id, "R4")], own
+
+
+def test_rule_list_shows_every_rule_with_open_counts(login_as, world, findings) -> None:  # type: ignore[no-untyped-def]
+    page = login_as(world.users["bureau"]).get("/bureau/compliance/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for rule_id in ("R1", "R9", "N10"):
+        assert f"<td>{rule_id}</td>" in html
+    assert '/bureau/compliance/findings?rule=R4&amp;state=open">1</a>' in html
+    assert "平台未登记企业职工教育经费" in html  # R9 is manual, with its reason
+
+
+def test_findings_filter_by_rule_severity_and_state(login_as, world, findings) -> None:  # type: ignore[no-untyped-def]
+    own, other, _ = findings
+    client = login_as(world.users["bureau"])
+    html = client.get("/bureau/compliance/findings?rule=R4").get_data(as_text=True)
+    assert f"/bureau/compliance/findings/{own.id}" in html
+    assert f"/bureau/compliance/findings/{other.id}" not in html
+    assert "共 1 项" in html
+    low = client.get("/bureau/compliance/findings?severity=low&state=open").get_data(as_text=True)
+    assert f"/bureau/compliance/findings/{own.id}" not in low
+    resolved = client.get("/bureau/compliance/findings?state=resolved").get_data(as_text=True)
+    assert "共 0 项" in resolved
+    assert client.get("/bureau/compliance/findings?rule=X9").status_code == 400
+
+
+def test_finding_detail_shows_evidence_dates_and_links(app, login_as, world, findings) -> None:  # type: ignore[no-untyped-def]
+    own, _, placement = findings
+    with app.test_request_context():
+        links = {
+            url_for("orgs.enterprise", enterprise_id=world.enterprise.id),
+            url_for("slots.detail", slot_id=placement.slot_id),
+            url_for("placements.detail", placement_id=placement.id),
+        }
+    page = login_as(world.users["bureau"]).get(f"/bureau/compliance/findings/{own.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for link in links:
+        assert f'href="{link}"' in html, link
+    assert "首次发现" in html and "未解决" in html
+    assert "保险公司" in html and placement.start_date.isoformat() in html
+
+
+def test_run_now_records_a_run_and_redirects(login_as, world, session) -> None:  # type: ignore[no-untyped-def]
+    response = login_as(world.users["bureau"]).post("/bureau/compliance/runs")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/bureau/compliance/")
+    run = session.scalars(select(ComplianceRun)).one()
+    assert run.region_id == world.region.id
+    assert run.triggered_by_id == world.users["bureau"].id
+
+
+def test_another_regions_bureau_gets_404(login_as, world, findings, make_user, session) -> None:  # type: ignore[no-untyped-def]
+    own, other, _ = findings
+    stranger = make_user(Role.BUREAU, region_id=world.other_region.id)
+    session.commit()
+    client = login_as(world.users["bureau"])
+    assert client.get(f"/bureau/compliance/findings/{other.id}").status_code == 404
+    assert client.get("/bureau/compliance/findings/999999").status_code == 404
+    assert login_as(stranger).get(f"/bureau/compliance/findings/{own.id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["school", "enterprise", "student"])
+def test_other_roles_are_refused(login_as, world, findings, session, role) -> None:  # type: ignore[no-untyped-def]
+    own, _, _ = findings
+    client = login_as(world.users[role])
+    for url in (
+        "/bureau/compliance/",
+        "/bureau/compliance/findings",
+        f"/bureau/compliance/findings/{own.id}",
+    ):
+        assert client.get(url).status_code == 403, url
+    before = session.scalar(select(func.count()).select_from(ComplianceRun))
+    assert client.post("/bureau/compliance/runs").status_code == 403
+    assert session.scalar(select(func.count()).select_from(ComplianceRun)) == before
+
+
+def test_anonymous_is_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/bureau/compliance/findings")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
