@@ -18,6 +18,7 @@ from skillbridge.models import (
     Occupation,
     QuotaUsage,
     Region,
+    Role,
     SubsidyClaim,
     SubsidyPolicy,
     User,
@@ -358,6 +359,8 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
 
 def list_budgets(session: Session, actor: User) -> list[Budget]:
     """The funds of the actor's region."""
+    if actor.role != Role.BUREAU:
+        return []
     return list(
         session.scalars(
             select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
@@ -367,6 +370,8 @@ def list_budgets(session: Session, actor: User) -> list[Budget]:
 
 def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
     """The installed policies of the actor's region."""
+    if actor.role != Role.BUREAU:
+        return []
     return list(
         session.scalars(
             select(SubsidyPolicy)
@@ -374,3 +379,26 @@ def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
             .order_by(SubsidyPolicy.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class BudgetOverview:
+    """A fund's page: its figures, the ledger recount and the latest ledger rows."""
+
+    budget: Budget
+    check: LedgerCheck
+    entries: list[BudgetLedgerEntry]
+
+
+def budget_overview(
+    session: Session, actor: User, budget_id: int, limit: int = 100
+) -> BudgetOverview:
+    """A fund of the actor's region with its ledger recount and latest movements."""
+    budget = get_budget_for_bureau(session, actor, budget_id)
+    entries = session.scalars(
+        select(BudgetLedgerEntry)
+        .where(BudgetLedgerEntry.budget_id == budget.id)
+        .order_by(BudgetLedgerEntry.id.desc())
+        .limit(limit)
+    )
+    return BudgetOverview(budget, check_ledger(session, budget), list(entries))

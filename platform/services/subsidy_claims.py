@@ -654,3 +654,52 @@ def review_queue(
         elif kind == "enterprise":
             query = query.where(SubsidyClaim.enterprise_id == org_id)
     return _rows(session, query.limit(limit))
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    """What the claim form offers the actor: policies, employees and certificates."""
+
+    policies: list[SubsidyPolicy]
+    students: list[Student]
+    certificates: list[tuple[Certificate, Student]]
+
+
+def claim_options(session: Session, actor: User) -> ClaimOptions:
+    """The claim form's choices: the actor's own certificates, or its placed students' ones."""
+    if actor.role == Role.STUDENT:
+        students = [session.get(Student, actor.student_id)]
+    elif actor.role == Role.ENTERPRISE:
+        students = placed_students(session, actor.enterprise_id)
+    else:
+        return ClaimOptions([], [], [])
+    by_id = {s.id: s for s in students}
+    certificates = session.scalars(
+        select(Certificate)
+        .where(Certificate.student_id.in_(by_id))
+        .order_by(Certificate.student_id, Certificate.issued_on)
+    )
+    return ClaimOptions(
+        claimable_policies(session, actor),
+        students if actor.role == Role.ENTERPRISE else [],
+        [(c, by_id[c.student_id]) for c in certificates],
+    )
+
+
+def region_organisations(session: Session, actor: User) -> list[tuple[str, str]]:
+    """The review queue's organisation filter: the bureau's schools and enterprises."""
+    if actor.role != Role.BUREAU:
+        return []
+    schools = session.execute(
+        select(School.id, School.name)
+        .where(School.region_id == actor.region_id)
+        .order_by(School.id)
+    )
+    enterprises = session.execute(
+        select(Enterprise.id, Enterprise.name)
+        .where(Enterprise.region_id == actor.region_id)
+        .order_by(Enterprise.id)
+    )
+    return [(f"school-{i}", n) for i, n in schools] + [
+        (f"enterprise-{i}", n) for i, n in enterprises
+    ]

@@ -1,0 +1,195 @@
+"""Subsidy pages: claiming, reviewing, paying, funds, policies, exports and credit records."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from skillbridge.models import (
+    Budget,
+    ClaimStatus,
+    CreditRecord,
+    Placement,
+    Role,
+    SubsidyClaim,
+)
+from skillbridge.platform.services import subsidy_claims
+
+from .conftest import YOUTH, occupation_of, policy_named
+
+TODAY = date.today()
+SEVEN_MONTHS_AGO = date(TODAY.year - (TODAY.month <= 7), (TODAY.month - 8) % 12 + 1, 1)
+
+
+@pytest.fixture
+def eligible_today(installed, session, kit):  # type: ignore[no-untyped-def]
+    """The world's student, placed at a cooperating enterprise for 7 months today, 高级工."""
+    world = installed
+    kit.placement(world.student, world.enterprise, start=SEVEN_MONTHS_AGO)
+    kit.cooperation(world.school.id, world.enterprise.id)
+    kit.certificate(world.student, level=3, issued_on=SEVEN_MONTHS_AGO)
+    kit.designate(world.region.id, YOUTH, occupation_of(session, world.student))
+    session.commit()
+    return world
+
+
+def _youth_id(session, world) -> int:  # type: ignore[no-untyped-def]
+    return policy_named(session, world.region.id, YOUTH).id
+
+
+def test_student_previews_then_submits_and_sees_why(eligible_today, session, login_as):
+    world = eligible_today
+    client = login_as(world.users["student"])
+    assert client.get("/subsidies/claims/new").status_code == 200
+    data = {"policy_id": _youth_id(session, world), "certificate_id": 0}
+    preview = client.post("/subsidies/claims/new", data={**data, "preview": "1"})
+    assert preview.status_code == 200 and "✔ 年龄" in preview.get_data(as_text=True)
+    assert session.scalar(select(SubsidyClaim.id)) is None
+    response = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.rollback()
+    claim = session.scalar(select(SubsidyClaim))
+    assert response.headers["Location"].endswith(f"/subsidies/claims/{claim.id}")
+    page = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
+    assert "吴政规字〔2012〕13号 二(二)2" in page and "系统推定" in page
+    assert f"#{claim.id}" in client.get("/subsidies/claims").get_data(as_text=True)
+    again = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
+    assert again.status_code == 409
+
+
+def test_ineligible_claim_is_refused_with_the_failed_conditions(installed, session, login_as):
+    client = login_as(installed.users["student"])
+    data = {"policy_id": _youth_id(session, installed), "certificate_id": 0, "submit": "1"}
+    response = client.post("/subsidies/claims/new", data=data)
+    assert response.status_code == 400
+    assert "✘ 上岗时间 无上岗记录" in response.get_data(as_text=True)
+
+
+def _raised(session, world):  # type: ignore[no-untyped-def]
+    placement = session.scalar(select(Placement).where(Placement.student_id == world.student.id))
+    claim = subsidy_claims.on_placement_months_reached(session, placement, TODAY)[0]
+    session.commit()
+    return claim
+
+
+def test_bureau_approves_pays_and_exports(eligible_today, session, login_as):
+    world = eligible_today
+    claim = _raised(session, world)
+    bureau = login_as(world.users["bureau"])
+    queue = bureau.get(f"/subsidies/review?status=submitted&policy_id={claim.policy_id}")
+    assert f"#{claim.id}" in queue.get_data(as_text=True)
+    assert bureau.post(f"/subsidies/claims/{claim.id}/approve").status_code == 302
+    assert bureau.post(f"/subsidies/claims/{claim.id}/approve").status_code == 409
+    assert bureau.post(f"/subsidies/claims/{claim.id}/pay").status_code == 302
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(claim)
+    assert claim.status == ClaimStatus.PAID
+    exported = bureau.get("/subsidies/exports/paid.csv")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["申领编号", "补贴政策"]
+    assert [r[0] for r in rows[1:]] == [str(claim.id)] and rows[1][6] == "2000"
+    xlsx = bureau.get("/subsidies/exports/paid.xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.data))
+    xlsx.close()  # closes the spooled file send_file streamed, as a WSGI server does
+    sheet = workbook.active
+    assert [c.value for c in sheet[2]][:1] == [claim.id] and sheet.max_row == 2
+    fund_page = bureau.get(
+        f"/subsidies/budgets/{policy_named(session, world.region.id, YOUTH).budget_id}"
+    )
+    assert "台账核对一致" in fund_page.get_data(as_text=True)
+
+
+def test_rejection_shows_the_reason_to_the_beneficiary(eligible_today, session, login_as):
+    claim = _raised(session, eligible_today)
+    bureau = login_as(eligible_today.users["bureau"])
+    assert (
+        bureau.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": ""}).status_code == 302
+    )
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(claim)
+    assert claim.status == ClaimStatus.SUBMITTED  # no reason, nothing decided
+    bureau.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": "社保材料不全"})
+    page = login_as(eligible_today.users["student"]).get(f"/subsidies/claims/{claim.id}")
+    assert "社保材料不全" in page.get_data(as_text=True)
+
+
+def test_other_tenants_get_404_and_beneficiaries_403_on_decisions(
+    eligible_today, session, login_as, make_user
+):
+    world = eligible_today
+    claim = _raised(session, world)
+    other_bureau = make_user(Role.BUREAU, region_id=world.other_region.id)
+    session.commit()
+    for user in (world.users["enterprise"], world.users["school"], other_bureau):
+        assert login_as(user).get(f"/subsidies/claims/{claim.id}").status_code == 404
+    assert login_as(other_bureau).post(f"/subsidies/claims/{claim.id}/approve").status_code == 404
+    student = login_as(world.users["student"])
+    assert student.post(f"/subsidies/claims/{claim.id}/approve").status_code == 403
+    assert student.get("/subsidies/review").status_code == 403
+    assert login_as(world.users["bureau"]).get("/subsidies/claims/new").status_code == 403
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(claim)
+    assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_budget_allocation_and_policy_amount_pages(installed, session, login_as, make_user):
+    world = installed
+    bureau = login_as(world.users["bureau"])
+    fund = session.scalar(select(Budget).where(Budget.region_id == world.region.id))
+    assert bureau.get("/subsidies/budgets").status_code == 200
+    response = bureau.post(f"/subsidies/budgets/{fund.id}/allocation", data={"allocated_yuan": 500})
+    assert response.status_code == 302
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(fund)
+    assert (fund.allocated_yuan, fund.remaining_yuan) == (500, 500)
+    foreign = session.scalar(select(Budget).where(Budget.region_id == world.other_region.id))
+    assert bureau.get(f"/subsidies/budgets/{foreign.id}").status_code == 404
+    policy = policy_named(session, world.region.id, "wujiang.technician_class_matching_fund")
+    assert bureau.get("/subsidies/policies").status_code == 200
+    url = f"/subsidies/policies/{policy.id}"
+    assert bureau.post(url, data={"amount_yuan": 10, "designated": ""}).status_code == 400
+    assert bureau.post(url, data={"amount_yuan": 120000, "designated": ""}).status_code == 302
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(policy)
+    assert policy.amount_yuan == 120000
+
+
+def test_credit_record_page_records_and_revokes(installed, session, login_as):
+    world = installed
+    bureau = login_as(world.users["bureau"])
+    data = {
+        "subject_kind": "enterprise",
+        "subject_id": world.enterprise.id,
+        "rule": "R6",
+        "reason": "虚报培训人数",
+        "starts_on": "2025-01-01",
+        "ends_on": "2026-12-31",
+    }
+    assert bureau.post("/subsidies/credit", data=data).status_code == 302
+    session.rollback()
+    record = session.scalar(select(CreditRecord))
+    assert (record.enterprise_id, record.reason) == (world.enterprise.id, "虚报培训人数")
+    foreign = {**data, "subject_id": world.other_enterprise.id}
+    assert bureau.post("/subsidies/credit", data=foreign).status_code == 404
+    assert "虚报培训人数" in bureau.get("/subsidies/credit").get_data(as_text=True)
+    url = f"/subsidies/credit/{record.id}/revoke"
+    assert bureau.post(url, data={"reason": "复核撤销"}).status_code == 302
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(record)
+    assert record.revoked_at is not None and record.revoked_by_id == world.users["bureau"].id
+    assert bureau.post(url, data={"reason": "再次"}).status_code == 409
+
+
+def test_decisions_need_a_csrf_token(eligible_today, app, session, login_as):
+    claim = _raised(session, eligible_today)
+    bureau = login_as(eligible_today.users["bureau"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert bureau.post(f"/subsidies/claims/{claim.id}/approve").status_code == 400
+    session.rollback()  # end the snapshot the request's commit came after
+    session.refresh(claim)
+    assert claim.status == ClaimStatus.SUBMITTED
