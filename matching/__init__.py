@@ -14,6 +14,7 @@ from ._explain import (
     blocking_pairs,
     check_assignment,
     explain,
+    explain_all,
     stability_report,
 )
 from ._generate import generate_city
@@ -37,6 +38,7 @@ __all__ = [
     "build_candidates",
     "check_assignment",
     "explain",
+    "explain_all",
     "generate_city",
     "read_orlib",
     "solve",

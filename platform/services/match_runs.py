@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.matching import Outcome, blocking_pairs, check_assignment, explain, solve
+from skillbridge.matching import Outcome, blocking_pairs, check_assignment, explain_all, solve
 from skillbridge.models import (
     Cohort,
     MatchOutcome,
@@ -188,9 +188,8 @@ def _summary(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: stats[k] for k in ("students", "placed", "unplaced", "method", "blocking_pairs")}
 
 
-def _explanation(data: MatchInput, assignment, student: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The engine's explanation with slot indexes turned into slot ids."""
-    e = explain(data.problem, assignment, student)
 
     def slot_id(index: int) -> int | None:
         return int(data.slot_ids[index]) if index >= 0 else None
@@ -216,46 +215,49 @@ def _store_result(session: Session, run: MatchRun, data: MatchInput, assignment,
         session.execute(select(Slot.id, Slot.kind).where(Slot.id.in_(data.slot_ids.tolist()))).all()
     )
     outcomes, placements, ranks = [], [], Counter()
-    for student in range(data.problem.n_students):
-        detail = _explanation(data, assignment, student)
+    for student, explanation in enumerate(explain_all(data.problem, assignment)):
+        detail = _explanation(data, explanation)
         slot_index = int(assignment.slot_of[student])
         student_id = int(data.student_ids[student])
         if slot_index >= 0:
             slot_id = int(data.slot_ids[slot_index])
-            start, last_day = data.slot_starts[slot_index], data.slot_ends[slot_index]
-            end = last_day + timedelta(days=1)
+            start = data.slot_starts[slot_index]
+            end = data.slot_ends[slot_index] + timedelta(days=1)
             placements.append(
-                Placement(
-                    run_id=run.id,
-                    student_id=student_id,
-                    slot_id=slot_id,
-                    status=PlacementStatus.PROPOSED,
-                    start_date=start,
-                    end_date=end,
-                    months=placement_months(start, end),
-                    counts_toward_cap=counts_toward_cap(kinds[slot_id]),
-                    score=round(detail["score"] * 1000),
-                    score_breakdown=detail["parts"],
-                    explanation=detail,
-                )
+                {
+                    "run_id": run.id,
+                    "student_id": student_id,
+                    "slot_id": slot_id,
+                    "status": PlacementStatus.PROPOSED,
+                    "start_date": start,
+                    "end_date": end,
+                    "months": placement_months(start, end),
+                    "counts_toward_cap": counts_toward_cap(kinds[slot_id]),
+                    "score": round(detail["score"] * 1000),
+                    "score_breakdown": detail["parts"],
+                    "explanation": detail,
+                    "created_at": utcnow(),
+                }
             )
             ranks[detail["rank"]] += 1
         outcomes.append(
-            MatchOutcome(
-                run_id=run.id,
-                student_id=student_id,
-                slot_id=detail["slot_id"] if slot_index >= 0 else None,
-                outcome=detail["outcome"],
-                rank=detail["rank"],
-                explanation=detail,
-            )
+            {
+                "run_id": run.id,
+                "student_id": student_id,
+                "slot_id": detail["slot_id"] if slot_index >= 0 else None,
+                "outcome": detail["outcome"],
+                "rank": detail["rank"],
+                "explanation": detail,
+            }
         )
-    session.add_all(placements)
-    session.add_all(outcomes)
-    session.flush()
+    # Bulk inserts: a region-wide run writes thousands of rows in one statement each.
+    if placements:
+        session.execute(insert(Placement), placements)
+    if outcomes:
+        session.execute(insert(MatchOutcome), outcomes)
     optimal = run.method != "stable"
     blocking = len(blocking_pairs(data.problem, assignment)) if optimal else None
-    counts = Counter(o.outcome for o in outcomes)
+    counts = Counter(o["outcome"] for o in outcomes)
     return {
         "students": data.problem.n_students,
         "slots": int(data.slot_ids.size),

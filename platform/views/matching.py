@@ -80,7 +80,7 @@ def start():  # type: ignore[no-untyped-def]
             "matching/index.html", runs=match_runs.list_runs(get_session(), actor()), form=form
         ), 400
     db = get_session()
-    cohort_ids = tuple(form.cohort_ids.data or ()) if hasattr(form, "cohort_ids") else ()
+    cohort_ids = tuple(form.cohort_ids.data or ()) if form.cohort_ids is not None else ()
     run = match_runs.start_run(
         db,
         actor(),

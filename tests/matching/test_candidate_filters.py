@@ -73,3 +73,12 @@ def test_exact_end_days_decide_the_window():
     exact = build_candidates(students, _slots(end=np.array([188, 191])), SPEC_OCC, AGREEMENT)
     assert default.student.size == 0
     assert exact.slot.tolist() == [0]
+
+
+def test_explain_all_equals_explain_for_every_student():
+    from skillbridge.matching import explain, explain_all, generate_city, solve
+
+    problem = generate_city(400, seed=3)
+    assignment = solve(problem)
+    together = explain_all(problem, assignment)
+    assert together == [explain(problem, assignment, s) for s in range(problem.n_students)]
