@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from skillbridge.models import ComplianceFinding, ComplianceRun, Role
 from skillbridge.platform.services.compliance import run_compliance
 
-from .conftest import TODAY
+from .conftest import TODAY, figures
 
 
 @pytest.fixture
@@ -109,3 +109,22 @@ def test_other_roles_are_refused(login_as, world, findings, session, role) -> No
 def test_anonymous_is_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/bureau/compliance/findings")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_month_cap_finding_lists_each_placement_with_its_link(
+    login_as, world, kit, session
+) -> None:  # type: ignore[no-untyped-def]
+    cap = figures(world.region).post_internship_max_months.value
+    placements = [kit.placement(world.student, kit.slot(), months=m) for m in (cap, 1)]
+    session.commit()
+    run_compliance(session, world.region.id, TODAY)
+    session.commit()
+    finding = session.scalars(
+        select(ComplianceFinding).where(ComplianceFinding.rule_id == "R1")
+    ).one()
+    html = login_as(world.users["bureau"]).get(f"/bureau/compliance/findings/{finding.id}")
+    html = html.get_data(as_text=True)
+    assert f'href="/students/{world.student.id}"' in html
+    for placement in placements:
+        assert f'<a href="/placements/{placement.id}">{placement.id}</a>' in html
+    assert f"{cap + 1}" in html
