@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from skillbridge.models import (
     AgreementSignature,
@@ -65,12 +65,18 @@ def post_internship_without_agreement_or_plan(ctx: CheckContext) -> Iterator[Vio
             cooperation.label("cooperation_agreement_id"),
             PlacementAgreement.plan_status,
             PlacementAgreement.plan_filed_at,
-        ).where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(STARTED))
+        )
+        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(STARTED))
+        .where(
+            or_(
+                cooperation.is_(None),
+                PlacementAgreement.id.is_(None),
+                PlacementAgreement.plan_status != FilingStatus.APPROVED,
+            )
+        )
     )
     for row in rows:
         plan_ok = row.plan_status == FilingStatus.APPROVED
-        if plan_ok and row.cooperation_agreement_id is not None:
-            continue
         missing = []
         if row.cooperation_agreement_id is None:
             missing.append("开始时无覆盖该专业的有效校企合作协议")
