@@ -161,7 +161,7 @@ def audit_checkpoint(key_file: str, out: str) -> None:
 )
 @with_appcontext
 def daily(today) -> None:  # type: ignore[no-untyped-def]
-    """Nightly housekeeping for cron: expire lapsed offers and agreements."""
+    """Nightly housekeeping for cron: expire lapsed offers and agreements, run compliance checks."""
     from datetime import date
 
     from .services.cooperation import expire_agreements
@@ -172,6 +172,41 @@ def daily(today) -> None:  # type: ignore[no-untyped-def]
         offers = expire_offers(session, as_of)
         agreements = expire_agreements(session, as_of)
     click.echo(f"{as_of}: {offers} offers expired, {agreements} agreements expired")
+    _run_compliance_everywhere(as_of, region_code=None)
+
+
+def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type: ignore[no-untyped-def]
+    """One transaction per region, so a failure in one region keeps the others' findings."""
+    from sqlalchemy import select
+
+    from skillbridge.models import Region
+
+    from .services.compliance import run_compliance
+
+    database = get_database()
+    with database.sessions() as session:
+        query = select(Region.id, Region.code).order_by(Region.id)
+        if region_code:
+            query = query.where(Region.code == region_code)
+        regions = session.execute(query).all()
+    if region_code and not regions:
+        raise click.ClickException(f"no region {region_code}")
+    for region_id, code in regions:
+        with database.session_scope() as session:
+            run = run_compliance(session, region_id, as_of)
+            found = sum(counts["found"] for counts in run.stats.values())
+        click.echo(f"{as_of}: compliance checks in {code}: {found} open findings")
+
+
+@click.command("compliance")
+@click.option("--region", "region_code", default=None, help="Region code (default: every region).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@with_appcontext
+def compliance(region_code: str | None, today) -> None:  # type: ignore[no-untyped-def]
+    """Run the compliance rule checks now and store their findings."""
+    from datetime import date
+
+    _run_compliance_everywhere(today.date() if today else date.today(), region_code)
 
 
 @click.command("worker")
@@ -189,7 +224,15 @@ def worker(burst: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
-    for command in (db_group, seed_demo, create_bureau_user, audit_group, daily, worker):
+    for command in (
+        db_group,
+        seed_demo,
+        create_bureau_user,
+        audit_group,
+        daily,
+        compliance,
+        worker,
+    ):
         app.cli.add_command(command)
 
 

@@ -56,3 +56,16 @@ def test_daily_sweep_expires_lapsed_agreements(runner, session, world):
     assert "1 agreements expired" in result.output
     session.expire_all()
     assert session.get(CooperationAgreement, agreement.id).status == AgreementStatus.EXPIRED
+
+
+def test_compliance_command_stores_findings(runner, session, world):
+    from skillbridge.models import ComplianceFinding
+
+    result = runner.invoke(args=["compliance", "--region", world.region.code])
+    assert result.exit_code == 0, result.output
+    assert "open findings" in result.output
+    # The world's school teaches a specialty with no partner enterprise: an R3 finding.
+    rules = set(session.scalars(select(ComplianceFinding.rule_id)))
+    assert "R3" in rules
+    unknown = runner.invoke(args=["compliance", "--region", "nowhere"])
+    assert unknown.exit_code != 0 and "no region nowhere" in unknown.output
