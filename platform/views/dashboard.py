@@ -61,9 +61,14 @@ def _filename(name: str, extension: str) -> str:
 
 @bp.get("/lists/<name>.csv")
 def export_csv(name: str):  # type: ignore[no-untyped-def]
-    db = get_session()
-    opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
-    chunks = exports.csv_chunks(opened.spec.headers, dashboard_lists.iter_rows(db, opened))
+    opened = dashboard_lists.open_list(get_session(), actor(), name, request.args, date.today())
+
+    def rows():  # type: ignore[no-untyped-def]
+        # The request's teardown has closed its session before the body streams; a session
+        # opened here belongs to the streamed context and is closed when the stream ends.
+        yield from dashboard_lists.iter_rows(get_session(), opened)
+
+    chunks = exports.csv_chunks(opened.spec.headers, rows())
     return Response(
         stream_with_context(chunks),
         mimetype=exports.CSV_MIMETYPE,
