@@ -1,0 +1,452 @@
+"""Time the bureau's dashboard on a synthetic region: ``python -m benchmarks.dashboard --students 100000``.
+
+Builds a fresh PostgreSQL database on the server named by ``--server-url`` (default: the test
+server in SKILLBRIDGE_TEST_POSTGRES_URL), fills one region with bulk inserts (schools, cohorts,
+enterprises, slots, ranked preferences, placements with months, cooperation agreements, paid
+claims, open findings), then requests pages through the Flask test client as the bureau and
+prints the median wall time and the SQL time (summed cursor executions) per page. The database
+is dropped afterwards unless ``--keep`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    AgreementStatus,
+    Base,
+    Beneficiary,
+    Budget,
+    ClaimStatus,
+    Cohort,
+    ComplianceFinding,
+    CooperationAgreement,
+    CooperationKind,
+    EducationLevel,
+    Enterprise,
+    Occupation,
+    Party,
+    Placement,
+    PlacementStatus,
+    Region,
+    Role,
+    School,
+    SchoolType,
+    Severity,
+    Slot,
+    SlotKind,
+    SlotStatus,
+    Specialty,
+    Student,
+    StudentPreference,
+    SubsidyClaim,
+    SubsidyPolicy,
+    User,
+    VerificationStatus,
+)
+from skillbridge.models.agreement import agreement_specialty
+from skillbridge.models.occupation import specialty_occupation
+from skillbridge.models.school import school_specialty
+from skillbridge.platform.app import create_app
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.accounts import new_session_token
+from skillbridge.platform.services.passwords import hash_password
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "benchmark-password"
+INDUSTRIES = ("制造业", "信息技术", "建筑业", "交通运输", "批发零售", "住宿餐饮", "医药卫生")
+INDUSTRIES += ("电力能源", "化工", "汽车", "电子", "物流")
+CHUNK = 10_000
+TODAY = date.today()
+
+
+def _bulk(session: Session, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table), rows[start : start + CHUNK])
+
+
+def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
+    """One region of `students` students; returns the row counts."""
+    rng = random.Random(seed)
+    region = Region(code="bench", name="基准测试区", policy_pack="wujiang")
+    session.add(region)
+    session.flush()
+    n_schools, n_firms = max(students // 2500, 2), max(students // 150, 10)
+    n_occupations, n_specialties = 60, 80
+    n_slots = max(students // 25, 20)
+
+    _bulk(
+        session,
+        Occupation,
+        [{"id": i + 1, "code": f"B-{i:04d}", "name": f"工种{i}"} for i in range(n_occupations)],
+    )
+    _bulk(
+        session,
+        Specialty,
+        [{"id": i + 1, "code": f"S{i:05d}", "name": f"专业{i}"} for i in range(n_specialties)],
+    )
+    _bulk(
+        session,
+        specialty_occupation,
+        [
+            {"specialty_id": i + 1, "occupation_id": i % n_occupations + 1}
+            for i in range(n_specialties)
+        ],
+    )
+    verified = VerificationStatus.VERIFIED
+    _bulk(
+        session,
+        School,
+        [
+            {
+                "id": i + 1,
+                "region_id": region.id,
+                "name": f"职业技术学院{i}",
+                "code": f"41{i:08d}",
+                "school_type": SchoolType.HIGHER_VOCATIONAL,
+                "verification_status": verified,
+            }
+            for i in range(n_schools)
+        ],
+    )
+    _bulk(
+        session,
+        Enterprise,
+        [
+            {
+                "id": i + 1,
+                "region_id": region.id,
+                "name": f"企业{i}",
+                "uscc": f"9132{i:014d}",
+                "industry": INDUSTRIES[i % len(INDUSTRIES)],
+                "staff_headcount": 500,
+                "verification_status": verified,
+            }
+            for i in range(n_firms)
+        ],
+    )
+
+    cohorts, links = [], []
+    for school in range(1, n_schools + 1):
+        for specialty in rng.sample(range(1, n_specialties + 1), 10):
+            links.append({"school_id": school, "specialty_id": specialty})
+            cohorts.append(
+                {
+                    "id": len(cohorts) + 1,
+                    "school_id": school,
+                    "specialty_id": specialty,
+                    "name": "2301班",
+                    "intake_year": 2023,
+                    "graduation_year": 2026,
+                    "level": EducationLevel.HIGHER,
+                    "window_start": date(2025, 7, 1),
+                    "window_end": date(2026, 12, 31),
+                }
+            )
+    _bulk(session, school_specialty, links)
+    _bulk(session, Cohort, cohorts)
+
+    slots = [
+        {
+            "id": i + 1,
+            "enterprise_id": rng.randint(1, n_firms),
+            "kind": rng.choice(list(SlotKind)),
+            "title": f"岗位{i}",
+            "occupation_id": rng.randint(1, n_occupations),
+            "start_date": date(2025, 9, 1),
+            "duration_months": 6,
+            "seats": 0,
+            "status": SlotStatus.OPEN,
+        }
+        for i in range(n_slots)
+    ]
+
+    student_rows, preferences, placements = [], [], []
+    statuses = (PlacementStatus.ACTIVE, PlacementStatus.ENDED, PlacementStatus.ACCEPTED)
+    statuses += (PlacementStatus.DECLINED, PlacementStatus.OFFERED)
+    for i in range(students):
+        cohort = cohorts[i % len(cohorts)]
+        ranked = rng.sample(range(1, n_slots + 1), 5)
+        preferences.extend(
+            {"student_id": i + 1, "slot_id": slot, "rank": r + 1} for r, slot in enumerate(ranked)
+        )
+        used = 0
+        if rng.random() < 0.6:
+            slot = (
+                ranked[min(int(rng.expovariate(0.8)), 4)]
+                if rng.random() < 0.9
+                else rng.randint(1, n_slots)
+            )
+            status = rng.choice(statuses)
+            months = rng.randint(1, 12)
+            counts = slots[slot - 1]["kind"] == SlotKind.POST_INTERNSHIP
+            holds = status in (
+                PlacementStatus.ACTIVE,
+                PlacementStatus.ENDED,
+                PlacementStatus.ACCEPTED,
+            )
+            if holds:
+                slots[slot - 1]["seats"] += 1
+                used = months if counts else 0
+            start = date(2025, 9, 1)
+            placements.append(
+                {
+                    "student_id": i + 1,
+                    "slot_id": slot,
+                    "status": status,
+                    "start_date": start,
+                    "end_date": start + timedelta(days=30 * months),
+                    "months": months,
+                    "counts_toward_cap": counts,
+                }
+            )
+        student_rows.append(
+            {
+                "id": i + 1,
+                "school_id": cohort["school_id"],
+                "cohort_id": cohort["id"],
+                "name": f"学生{i}",
+                "birth_date": date(2005, 1, 1),
+                "national_id_masked": "3205**********0000",
+                "national_id_hash": hashlib.sha256(str(i).encode()).hexdigest(),
+                "hukou_locality": "江苏省苏州市",
+                "months_used": used,
+                "month_cap": 12,
+            }
+        )
+    for slot in slots:
+        slot["seats_taken"] = slot["seats"]
+        slot["seats"] += rng.randint(0, 10)
+    _bulk(session, Slot, slots)
+    _bulk(session, Student, student_rows)
+    _bulk(session, StudentPreference, preferences)
+    _bulk(session, Placement, placements)
+
+    agreements, named = [], []
+    for i in range(n_schools * 20):
+        school = rng.randint(1, n_schools)
+        agreements.append(
+            {
+                "id": i + 1,
+                "school_id": school,
+                "enterprise_id": rng.randint(1, n_firms),
+                "kind": CooperationKind.INTERNSHIP_BASE,
+                "valid_from": TODAY - timedelta(days=100),
+                "valid_to": TODAY + timedelta(days=300),
+                "status": AgreementStatus.APPROVED,
+                "proposed_by": Party.SCHOOL,
+            }
+        )
+        taught = [c["specialty_id"] for c in cohorts if c["school_id"] == school]
+        named.extend({"agreement_id": i + 1, "specialty_id": s} for s in rng.sample(taught, 2))
+    _bulk(session, CooperationAgreement, agreements)
+    _bulk(session, agreement_specialty, named)
+
+    bureau = User(
+        email="bureau@bench.cn",
+        display_name="基准人社局",
+        password_hash=hash_password(PASSWORD),
+        role=Role.BUREAU,
+        region_id=region.id,
+        session_token=new_session_token(),
+    )
+    session.add(bureau)
+    session.flush()
+    claims = []
+    for code in range(3):
+        budget = Budget(
+            region_id=region.id,
+            code=f"fund{code}",
+            name=f"专项资金{code}",
+            allocated_yuan=50_000_000,
+            remaining_yuan=50_000_000,
+        )
+        session.add(budget)
+        session.flush()
+        policy = SubsidyPolicy(
+            region_id=region.id,
+            code=f"p{code}",
+            name=f"补贴{code}",
+            beneficiary=Beneficiary.PERSON,
+            budget_id=budget.id,
+        )
+        session.add(policy)
+        session.flush()
+        paid = 0
+        for j in range(students // 15):
+            when = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 540))
+            claims.append(
+                {
+                    "policy_id": policy.id,
+                    "student_id": rng.randint(1, students),
+                    "on_date": when.date(),
+                    "once_only_key": f"{code}:{j}",
+                    "status": ClaimStatus.PAID,
+                    "amount_yuan": 1000,
+                    "evaluation": {},
+                    "decided_by_id": bureau.id,
+                    "decided_at": when,
+                    "paid_at": when,
+                    "paid_by_id": bureau.id,
+                }
+            )
+            paid += 1000
+        budget.paid_yuan, budget.remaining_yuan = paid, budget.allocated_yuan - paid
+    _bulk(session, SubsidyClaim, claims)
+    rules = ("R1", "R2", "R3", "R4", "N2", "N4", "N5", "N6")
+    _bulk(
+        session,
+        ComplianceFinding,
+        [
+            {
+                "region_id": region.id,
+                "rule_id": rng.choice(rules),
+                "severity": rng.choice(list(Severity)),
+                "subject_key": f"placement:{i}",
+                "object_type": "placement",
+                "object_id": i + 1,
+                "summary": "基准问题",
+                "evidence": {},
+            }
+            for i in range(students // 50)
+        ],
+    )
+    for table in (
+        "occupation",
+        "specialty",
+        "school",
+        "enterprise",
+        "cohort",
+        "slot",
+        "student",
+        "cooperation_agreement",
+    ):
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        )
+    session.execute(text("ANALYZE"))
+    return {
+        "students": students,
+        "schools": n_schools,
+        "enterprises": n_firms,
+        "slots": n_slots,
+        "preferences": len(preferences),
+        "placements": len(placements),
+        "agreements": len(agreements),
+        "paid claims": len(claims),
+    }
+
+
+class SqlTimer:
+    """Sums the time spent in cursor executions on an engine."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.seconds, self.statements = 0.0, 0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, params, context, many) -> None:  # type: ignore[no-untyped-def]
+        conn.info["t0"] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, params, context, many) -> None:  # type: ignore[no-untyped-def]
+        self.seconds += time.perf_counter() - conn.info.pop("t0")
+        self.statements += 1
+
+    def reset(self) -> None:
+        self.seconds, self.statements = 0.0, 0
+
+
+def measure(url: str, repeats: int) -> list[tuple[str, float, float, int, int]]:
+    app = create_app(
+        {"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}
+    )
+    timer = SqlTimer(get_database(app).engine)
+    client = app.test_client()
+    response = client.post("/login", data={"email": "bureau@bench.cn", "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    pages = (
+        ("dashboard", "/bureau/dashboard/"),
+        ("placements list p.1", "/bureau/dashboard/lists/placements?held=1"),
+        ("students near cap list", "/bureau/dashboard/lists/students?months_used=12"),
+        ("coverage list", "/bureau/dashboard/lists/coverage?short=1"),
+        ("placements CSV (all)", "/bureau/dashboard/lists/placements.csv"),
+    )
+    results = []
+    for name, path in pages:
+        client.get(path).close()  # warm caches and the connection pool
+        walls, sqls, size, statements = [], [], 0, 0
+        for _ in range(repeats if "CSV" not in name else max(repeats // 3, 1)):
+            timer.reset()
+            start = time.perf_counter()
+            response = client.get(path)
+            size = len(response.data)
+            response.close()
+            walls.append(time.perf_counter() - start)
+            sqls.append(timer.seconds)
+            statements = timer.statements
+            assert response.status_code == 200, (path, response.status_code)
+        results.append((name, statistics.median(walls), statistics.median(sqls), statements, size))
+    get_database(app).engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    import os
+
+    server = make_url(
+        args.server_url or os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL") or DEFAULT_SERVER
+    )
+    name = f"skillbridge_bench_dashboard_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        started = time.perf_counter()
+        with Session(engine) as session:
+            audit.ensure_chain_head(session)
+            counts = build_region(session, args.students, args.seed)
+            session.commit()
+        engine.dispose()
+        print(
+            f"built {name} in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        )
+        rows = measure(url, args.repeats)
+        print(f"\n{'page':<26}{'median ms':>11}{'SQL ms':>9}{'queries':>9}{'bytes':>12}")
+        for page, wall, sql, statements, size in rows:
+            print(f"{page:<26}{wall * 1000:>11.0f}{sql * 1000:>9.0f}{statements:>9}{size:>12,}")
+        print(
+            f"\n(median of {args.repeats} requests through the Flask test client; CSV of {max(args.repeats // 3, 1)})"
+        )
+    finally:
+        if not args.keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
