@@ -23,6 +23,31 @@ from skillbridge.platform.services import match_runs
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 NAV = [(("school", "bureau"), "matching.index", _l("智能匹配"))]
+STATUS_LABELS = {
+    "queued": _l("排队中"),
+    "running": _l("匹配中"),
+    "succeeded": _l("已完成，待审阅"),
+    "failed": _l("失败"),
+    "reviewed": _l("已审阅，待发布"),
+    "published": _l("已发布"),
+    "superseded": _l("已被其他结果取代"),
+}
+PART_LABELS = {
+    "student_rank": _l("学生志愿"),
+    "enterprise_rank": _l("企业排序"),
+    "level_fit": _l("等级匹配"),
+    "locality": _l("就近"),
+    "shortage": _l("紧缺工种"),
+}
+RULE_LABELS = {
+    "level": _l("技能等级不足"),
+    "certificate": _l("缺少准入证书（R7）"),
+    "window": _l("不在实习时间窗口内"),
+    "months": _l("超出12个月上限（R1）"),
+    "agreement": _l("无有效校企合作协议（R2）"),
+    "credit": _l("诚信记录限制（R6）"),
+    "age": _l("未满最低年龄（N1）"),
+}
 OUTCOME_LABELS = {
     "placed": _l("已匹配"),
     "no_candidate": _l("无符合条件的岗位"),
@@ -68,7 +93,9 @@ def _run_form() -> RunForm:
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     runs = match_runs.list_runs(get_session(), actor())
-    return render_template("matching/index.html", runs=runs, form=_run_form())
+    return render_template(
+        "matching/index.html", runs=runs, form=_run_form(), status_labels=STATUS_LABELS
+    )
 
 
 @bp.post("/runs")
@@ -77,7 +104,10 @@ def start():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("请检查表单"), "danger")
         return render_template(
-            "matching/index.html", runs=match_runs.list_runs(get_session(), actor()), form=form
+            "matching/index.html",
+            runs=match_runs.list_runs(get_session(), actor()),
+            form=form,
+            status_labels=STATUS_LABELS,
         ), 400
     db = get_session()
     cohort_ids = tuple(form.cohort_ids.data or ()) if form.cohort_ids is not None else ()
@@ -105,6 +135,9 @@ def run(run_id: int):  # type: ignore[no-untyped-def]
         rows=rows,
         outcome=outcome,
         labels=OUTCOME_LABELS,
+        status_labels=STATUS_LABELS,
+        part_labels=PART_LABELS,
+        rule_labels=RULE_LABELS,
         form=ActionForm(),
     )
 

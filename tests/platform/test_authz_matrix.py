@@ -17,6 +17,7 @@ from skillbridge.models import (
     AgreementStatus,
     Budget,
     Cohort,
+    ComplianceFinding,
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
@@ -28,6 +29,7 @@ from skillbridge.models import (
     PlacementStatus,
     RunScope,
     RunStatus,
+    Severity,
     Slot,
     SlotKind,
     SlotStatus,
@@ -128,6 +130,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.revoke_credit": BUREAU,
     "subsidies.export_csv": BUREAU,
     "subsidies.export_xlsx": BUREAU,
+    "compliance.rules": BUREAU,
+    "compliance.findings": BUREAU,
+    "compliance.finding": BUREAU,
+    "compliance.run": BUREAU,
     "matching.index": SCHOOL | BUREAU,
     "matching.start": SCHOOL | BUREAU,
     "matching.run": SCHOOL | BUREAU,
@@ -227,7 +233,16 @@ def _make_side(session, world, own: bool) -> Side:  # type: ignore[no-untyped-de
             "timings": {},
         },
     )
-    session.add_all([policy, placement, credit, run])
+    finding = ComplianceFinding(
+        region_id=region.id,
+        rule_id="R3",
+        severity=Severity.MEDIUM,
+        subject_key=f"school:{school.id}:specialty:{cohort.specialty_id}",
+        object_type="school",
+        object_id=school.id,
+        summary="专业合作企业不足",
+    )
+    session.add_all([policy, placement, credit, run, finding])
     session.flush()
     claims = {
         "student": SubsidyClaim(student_id=student.id),
@@ -269,6 +284,7 @@ def _make_side(session, world, own: bool) -> Side:  # type: ignore[no-untyped-de
             "credit_record_id": credit.id,
             "organisation_id": school.id,
             "run_id": run.id,
+            "finding_id": finding.id,
         },
         notification_by_role={r: n.id for r, n in notifications.items()},
         claim_by_role={r: c.id for r, c in claims.items()},
