@@ -37,7 +37,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.policy import Evaluation, Policy, evaluate
 
-from . import audit
+from . import audit, notifications
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .policies import can_manage_subsidies, can_view_claim
 from .subsidy_budgets import (
@@ -67,6 +67,27 @@ CLAIMABLE_EVENTS = (
 )
 
 DUPLICATE = N_("该事项已申领过补贴（同一事项只能申领一次）")
+CLAIM_TO_REVIEW = "claim.to_review"
+CLAIM_DECIDED = "claim.decided"
+
+
+def _beneficiary_users(session: Session, claim: SubsidyClaim) -> list[int]:
+    if claim.student_id is not None:
+        return notifications.student_users(session, claim.student_id)
+    if claim.enterprise_id is not None:
+        return notifications.enterprise_users(session, claim.enterprise_id)
+    return notifications.school_users(session, claim.school_id)
+
+
+def _tell(
+    session: Session, claim: SubsidyClaim, recipients: list[int], kind: str, title: str
+) -> None:
+    """Notify `recipients` about the claim; the body names the policy and the amount."""
+    name = claim.evaluation.get("policy_name", "")
+    amount = f"，{claim.amount_yuan}元" if claim.amount_yuan is not None else ""
+    notifications.notify(
+        session, recipients, kind, title, f"{name}{amount}", f"/subsidies/claims/{claim.id}"
+    )
 
 
 def today() -> date:
@@ -210,6 +231,22 @@ def _insert_claim(
             session.add(claim)
     except IntegrityError as exc:
         raise Conflict(DUPLICATE) from exc
+    region_id = draft.policy.region_id
+    _tell(
+        session,
+        claim,
+        notifications.bureau_users(session, region_id),
+        CLAIM_TO_REVIEW,
+        N_("新的补贴申领待审核"),
+    )
+    if claimed_by is None:
+        _tell(
+            session,
+            claim,
+            _beneficiary_users(session, claim),
+            CLAIM_DECIDED,
+            N_("系统已为您发起补贴申领"),
+        )
     audit.record(
         session,
         claimed_by,
@@ -510,6 +547,9 @@ def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     except IntegrityError as exc:
         raise Conflict(N_("该申领的状态已变化，请刷新后重试")) from exc
     session.refresh(claim)
+    _tell(
+        session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴申领已批准")
+    )
     audit.record(
         session,
         actor,
@@ -542,6 +582,9 @@ def reject_claim(session: Session, actor: User, claim_id: int, reason: str) -> S
         decided_at=utcnow(),
     )
     session.refresh(claim)
+    _tell(
+        session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴申领被驳回")
+    )
     audit.record(
         session,
         actor,
@@ -571,6 +614,7 @@ def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     except IntegrityError as exc:
         raise Conflict(N_("该申领的状态已变化，请刷新后重试")) from exc
     session.refresh(claim)
+    _tell(session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴已支付"))
     audit.record(
         session,
         actor,

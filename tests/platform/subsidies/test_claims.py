@@ -286,3 +286,32 @@ def test_enterprise_may_claim_only_for_its_placed_students(installed, session, k
     claim = claims.submit_claim(session, world.users["enterprise"], request)
     assert (claim.enterprise_id, claim.amount_yuan) == (world.enterprise.id, 1000)
     assert claim.evaluation["subject_student_id"] == world.student.id
+
+
+def test_beneficiary_and_bureau_are_notified(youth_case, session):
+    from skillbridge.models import Notification
+
+    bureau = youth_case.users["bureau"]
+    claim = claims.on_placement_months_reached(session, _placement(session, youth_case), CLAIM_DAY)[
+        0
+    ]
+    claims.approve_claim(session, bureau, claim.id)
+    claims.pay_claim(session, bureau, claim.id)
+
+    def titles(user):  # type: ignore[no-untyped-def]
+        return list(
+            session.scalars(
+                select(Notification.title)
+                .where(Notification.user_id == user.id)
+                .order_by(Notification.id)
+            )
+        )
+
+    assert titles(youth_case.users["student"]) == [
+        "系统已为您发起补贴申领",
+        "您的补贴申领已批准",
+        "您的补贴已支付",
+    ]
+    assert titles(bureau) == ["新的补贴申领待审核"]
+    link = session.scalar(select(Notification.link).where(Notification.user_id == bureau.id))
+    assert link == f"/subsidies/claims/{claim.id}"
