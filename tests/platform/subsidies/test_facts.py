@@ -1,0 +1,76 @@
+"""Facts built from the database, with what was declared and what was derived kept apart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from skillbridge.models import ClaimStatus, SubsidyClaim
+from skillbridge.platform.services.errors import InvalidInput
+from skillbridge.platform.services.subsidy_facts import build_facts, parse_declared
+
+from .conftest import CLAIM_DAY, YOUTH, occupation_of, policy_named
+
+
+def test_person_facts_come_from_roster_certificates_placement_and_cooperation(youth_case, session):
+    world = youth_case
+    policy = policy_named(session, world.region.id, YOUTH)
+    built = build_facts(session, policy, CLAIM_DAY, student=world.student)
+    person, facts = built.facts.person, built.facts
+    assert person.birth_date == world.student.birth_date and person.hukou_local
+    assert [c.level for c in person.certificates] == ["senior"]
+    assert person.on_post_since == date(2025, 3, 1)
+    assert person.contract_insured_since == date(2025, 3, 1)  # apprenticeship: derived
+    assert facts.certificate.route == "school_enterprise"  # approved cooperation agreement
+    assert facts.employer.in_district and not facts.employer.credit_record_active
+    assert facts.designated_occupations == {occupation_of(session, world.student).code}
+    sources = {row.label_zh: row.source for row in built.rows}
+    assert sources["出生日期"] == "database" and sources["校企合作培养"] == "derived"
+
+
+def test_declared_facts_override_and_are_marked(youth_case, session):
+    world = youth_case
+    policy = policy_named(session, world.region.id, YOUTH)
+    declared = parse_declared(
+        {"contract_insured_since": "2025-04-01", "certificate_route": "social_appraisal"}
+    )
+    built = build_facts(session, policy, CLAIM_DAY, student=world.student, declared=declared)
+    assert built.facts.person.contract_insured_since == date(2025, 4, 1)
+    assert built.facts.certificate.route == "social_appraisal"
+    assert built.declared_conditions(["contract_and_insurance", "age_max"]) == {
+        "contract_and_insurance"
+    }
+    assert {r.source for r in built.rows if "取证途径" in r.label_zh} == {"declared"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"contract_insured_since": "2025-13-01"},
+        {"front_line": "yes"},
+        {"salary": 1},
+        {"certificate_route": "x"},
+    ],
+)
+def test_bad_declarations_are_refused(raw):
+    with pytest.raises(InvalidInput):
+        parse_declared(raw)
+
+
+def test_database_refuses_an_approved_claim_without_amount_or_decider(youth_case, session):
+    policy = policy_named(session, youth_case.region.id, YOUTH)
+    session.add(
+        SubsidyClaim(
+            policy_id=policy.id,
+            student_id=youth_case.student.id,
+            on_date=CLAIM_DAY,
+            once_only_key="k-1",
+            status=ClaimStatus.APPROVED,
+            evaluation={},
+        )
+    )
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
