@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import statistics
 import time
@@ -370,9 +371,7 @@ class SqlTimer:
 
 
 def measure(url: str, repeats: int) -> list[tuple[str, float, float, int, int]]:
-    app = create_app(
-        {"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}
-    )
+    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
     timer = SqlTimer(get_database(app).engine)
     client = app.test_client()
     response = client.post("/login", data={"email": "bureau@bench.cn", "password": PASSWORD})
@@ -411,8 +410,6 @@ def main() -> None:
     parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    import os
-
     server = make_url(
         args.server_url or os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL") or DEFAULT_SERVER
     )

@@ -92,7 +92,7 @@ def finding(session, world, make_user) -> ComplianceFinding:  # type: ignore[no-
 
 
 def test_bureau_follows_a_chart_opens_a_finding_and_downloads_evidence(
-    app, world, finding, live_url, tmp_path
+    world, finding, live_url, tmp_path
 ) -> None:
     require_service(
         "Chromium", CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)"
