@@ -6,12 +6,9 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     render_template,
     request,
-    send_file,
-    stream_with_context,
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -19,7 +16,8 @@ from flask_login import login_required
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import dashboard, dashboard_lists, exports
+from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.services import dashboard, dashboard_lists
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [(("bureau",), "dashboard.index", _l("数据看板"))]
@@ -62,30 +60,19 @@ def _filename(name: str, extension: str) -> str:
 @bp.get("/lists/<name>.csv")
 def export_csv(name: str):  # type: ignore[no-untyped-def]
     opened = dashboard_lists.open_list(get_session(), actor(), name, request.args, date.today())
-
-    def rows():  # type: ignore[no-untyped-def]
-        # The request's teardown has closed its session before the body streams; a session
-        # opened here belongs to the streamed context and is closed when the stream ends.
-        yield from dashboard_lists.iter_rows(get_session(), opened)
-
-    chunks = exports.csv_chunks(opened.spec.headers, rows())
-    return Response(
-        stream_with_context(chunks),
-        mimetype=exports.CSV_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename={_filename(name, 'csv')}"},
+    return csv_download(
+        _filename(name, "csv"),
+        opened.spec.headers,
+        lambda session: dashboard_lists.iter_rows(session, opened),
     )
 
 
 @bp.get("/lists/<name>.xlsx")
 def export_xlsx(name: str):  # type: ignore[no-untyped-def]
-    db = get_session()
-    opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
-    workbook = exports.write_xlsx(
-        opened.spec.headers, dashboard_lists.iter_rows(db, opened), opened.spec.title
-    )
-    return send_file(
-        workbook,
-        mimetype=exports.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=_filename(name, "xlsx"),
+    opened = dashboard_lists.open_list(get_session(), actor(), name, request.args, date.today())
+    return xlsx_download(
+        _filename(name, "xlsx"),
+        opened.spec.headers,
+        lambda session: dashboard_lists.iter_rows(session, opened),
+        opened.spec.title,
     )

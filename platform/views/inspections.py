@@ -6,12 +6,9 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,7 +22,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from skillbridge.models import InspectionOutcome, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import exports, inspections
+from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.services import inspections
 
 bp = Blueprint("inspections", __name__, url_prefix="/bureau/inspections")
 NAV = [(("bureau",), "inspections.index", _l("现场抽查"))]
@@ -134,21 +132,12 @@ def _filename(sample_id: int, extension: str) -> str:
 @bp.get("/<int:sample_id>.csv")
 def export_csv(sample_id: int):  # type: ignore[no-untyped-def]
     rows = inspections.visit_rows(get_session(), actor(), sample_id)
-    chunks = exports.csv_chunks(inspections.VISIT_HEADERS, rows)
-    return Response(
-        stream_with_context(chunks),
-        mimetype=exports.CSV_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename={_filename(sample_id, 'csv')}"},
-    )
+    return csv_download(_filename(sample_id, "csv"), inspections.VISIT_HEADERS, lambda _s: rows)
 
 
 @bp.get("/<int:sample_id>.xlsx")
 def export_xlsx(sample_id: int):  # type: ignore[no-untyped-def]
     rows = inspections.visit_rows(get_session(), actor(), sample_id)
-    workbook = exports.write_xlsx(inspections.VISIT_HEADERS, rows, _("现场抽查"))
-    return send_file(
-        workbook,
-        mimetype=exports.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=_filename(sample_id, "xlsx"),
+    return xlsx_download(
+        _filename(sample_id, "xlsx"), inspections.VISIT_HEADERS, lambda _s: rows, _("现场抽查")
     )
