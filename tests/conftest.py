@@ -117,6 +117,15 @@ def _empty_all_tables(engine: Engine) -> None:
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
+            # A previous test may have left a connection idle in a transaction (a streamed body
+            # never read, a thread still running): end it, or TRUNCATE would wait on its locks.
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            connection.execute(text("SET LOCAL lock_timeout = '60s'"))
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
