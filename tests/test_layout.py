@@ -119,7 +119,6 @@ def test_wheel_installs_and_serves_a_page_from_another_directory(tmp_path):
 def test_support_codes_are_valid():
     """The suite's generated identifiers pass the same checks as real input."""
     from stdnum.cn import ric, uscc
-
     from support import valid_national_id, valid_uscc
 
     assert all(uscc.is_valid(valid_uscc(n)) for n in range(1, 50))
