@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,9 +30,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from skillbridge.models import ClaimStatus, Role
+from skillbridge.models import ClaimStatus, Role, User
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.db import get_session
+from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
 from skillbridge.platform.services import (
     subsidy_budgets,
@@ -366,9 +365,17 @@ def _export_name(extension: str) -> str:
 @bp.get("/exports/paid.csv")
 @_BUREAU
 def export_csv():  # type: ignore[no-untyped-def]
-    rows = subsidy_exports.paid_claim_rows(get_session(), actor())
+    # The rows stream after the request has ended, so they are read in a session of their own
+    # that the generator closes (also when the client goes away mid-download).
+    database, user_id = get_database(), actor().id
+
+    def chunks():  # type: ignore[no-untyped-def]
+        with database.sessions() as session:
+            rows = subsidy_exports.paid_claim_rows(session, session.get(User, user_id))
+            yield from subsidy_exports.csv_chunks(rows)
+
     return Response(
-        stream_with_context(subsidy_exports.csv_chunks(rows)),
+        chunks(),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={_export_name('csv')}"},
     )

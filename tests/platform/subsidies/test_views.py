@@ -91,7 +91,7 @@ def test_bureau_approves_pays_and_exports(eligible_today, session, login_as):
     assert claim.status == ClaimStatus.PAID
     exported = bureau.get("/subsidies/exports/paid.csv")
     text = exported.get_data(as_text=True)
-    exported.close()  # ends the streamed request (and its session), as a WSGI server does
+    exported.close()  # as a WSGI server does once the download is sent
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:2] == ["申领编号", "补贴政策"]
     assert [r[0] for r in rows[1:]] == [str(claim.id)] and rows[1][6] == "2000"
