@@ -6,7 +6,6 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
 from skillbridge.models import (
@@ -36,7 +35,9 @@ def _run_together(app, work, count: int = THREADS) -> Counter:  # type: ignore[n
     barrier = threading.Barrier(count)
 
     def one(i: int) -> str:
-        with database.sessions() as session:
+        # Writing sessions, as a POST request has: on SQLite they take the write lock at BEGIN
+        # and queue, instead of reading first and failing to upgrade to a writer.
+        with database.write_sessions() as session:
             barrier.wait()
             try:
                 outcome = work(session, i)
@@ -202,12 +203,3 @@ def test_quota_caps_concurrent_approvals(youth_case, app, session, make_student,
     )
     assert approved == 5
     assert _ledger_report(session, world).discrepancies == ()
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(db_engine):  # type: ignore[no-untyped-def]
-    """The money races are PostgreSQL's to arbitrate (production); see the report on SQLite."""
-    if db_engine.dialect.name != "postgresql":
-        pytest.skip(
-            "concurrent writers on SQLite fail with 'database is locked' (foundation db.py)"
-        )
