@@ -1,14 +1,9 @@
-"""Exports of a region's paid claims: streamed CSV and write-only XLSX, with Chinese headers."""
+"""The rows of a region's paid-claims export, with Chinese headers (files: services/exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
-from typing import IO
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -99,39 +94,3 @@ def paid_claim_rows(session: Session, actor: User) -> Iterator[tuple]:
             claim.paid_at.isoformat(timespec="seconds") if claim.paid_at else "",
             "是" if claim.automatic else "否",
         )
-
-
-def _csv_safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def csv_chunks(rows: Iterator[tuple]) -> Iterator[str]:
-    """The CSV text in chunks, headers first, with a BOM so spreadsheet programs read UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADERS)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_csv_safe(v) for v in row])
-        if n % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def write_xlsx(rows: Iterator[tuple]) -> IO[bytes]:
-    """An XLSX workbook written row by row (openpyxl write-only), returned rewound."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("已支付补贴")
-    sheet.append(list(HEADERS))
-    for row in rows:
-        sheet.append([_csv_safe(v) for v in row])
-    # Spooled: small exports stay in memory, large ones go to disk instead of growing the heap.
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned open
-    workbook.save(out)
-    out.seek(0)
-    return out

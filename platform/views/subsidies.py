@@ -6,12 +6,10 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -30,9 +28,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from skillbridge.models import ClaimStatus, Role, User
+from skillbridge.models import ClaimStatus, Role
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.db import get_database, get_session
+from skillbridge.platform.db import get_session
+from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
 from skillbridge.platform.services import (
     subsidy_budgets,
@@ -365,31 +364,23 @@ def _export_name(extension: str) -> str:
 @bp.get("/exports/paid.csv")
 @_BUREAU
 def export_csv():  # type: ignore[no-untyped-def]
-    # The rows stream after the request has ended, so they are read in a session of their own
-    # that the generator closes (also when the client goes away mid-download).
-    database, user_id = get_database(), actor().id
-
-    def chunks():  # type: ignore[no-untyped-def]
-        with database.sessions() as session:
-            rows = subsidy_exports.paid_claim_rows(session, session.get(User, user_id))
-            yield from subsidy_exports.csv_chunks(rows)
-
-    return Response(
-        chunks(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={_export_name('csv')}"},
+    user = actor()
+    return csv_download(
+        _export_name("csv"),
+        subsidy_exports.HEADERS,
+        lambda session: subsidy_exports.paid_claim_rows(session, user),
     )
 
 
 @bp.get("/exports/paid.xlsx")
 @_BUREAU
 def export_xlsx():  # type: ignore[no-untyped-def]
-    workbook = subsidy_exports.write_xlsx(subsidy_exports.paid_claim_rows(get_session(), actor()))
-    return send_file(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=_export_name("xlsx"),
+    user = actor()
+    return xlsx_download(
+        _export_name("xlsx"),
+        subsidy_exports.HEADERS,
+        lambda session: subsidy_exports.paid_claim_rows(session, user),
+        "已支付补贴",
     )
 
 
