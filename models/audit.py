@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -16,6 +16,8 @@ class AuditEvent(Base):
     """One event; `entry_hash` = SHA-256(prev_hash ‖ canonical JSON of the event)."""
 
     __tablename__ = "audit_event"
+    # Timelines read an object's events; without this they scan the whole log.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 22:58:57.050832
+Create Date: 2026-11-21 23:52:31.636857
 """
 
 from __future__ import annotations
@@ -300,6 +300,13 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("duration_months > 0", name=op.f("ck_slot_duration_positive")),
         sa.CheckConstraint("min_level BETWEEN 0 AND 7", name=op.f("ck_slot_min_level_range")),
+        sa.CheckConstraint(
+            "post_headcount IS NULL OR post_headcount > 0",
+            name=op.f("ck_slot_post_headcount_positive"),
+        ),
+        sa.CheckConstraint(
+            "post_wage_yuan IS NULL OR post_wage_yuan > 0", name=op.f("ck_slot_post_wage_positive")
+        ),
         sa.CheckConstraint("seats >= 0", name=op.f("ck_slot_seats_nonnegative")),
         sa.CheckConstraint("seats_taken <= seats", name=op.f("ck_slot_no_overbooking")),
         sa.CheckConstraint("seats_taken >= 0", name=op.f("ck_slot_seats_taken_nonnegative")),
@@ -334,9 +341,25 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("budget_id", sa.Integer(), nullable=True),
+        sa.Column("amount_kind", sa.String(length=20), nullable=False),
         sa.Column("amount_yuan", sa.Integer(), nullable=True),
+        sa.Column("amount_min_yuan", sa.Integer(), nullable=True),
+        sa.Column("amount_max_yuan", sa.Integer(), nullable=True),
         sa.Column("annual_quota", sa.Integer(), nullable=True),
+        sa.Column("quota_period_years", sa.Integer(), nullable=False),
+        sa.Column("designated_occupations", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "amount_yuan IS NULL OR (amount_kind = 'local' AND amount_yuan > 0 AND (amount_min_yuan IS NULL OR amount_yuan >= amount_min_yuan) AND (amount_max_yuan IS NULL OR amount_yuan <= amount_max_yuan))",
+            name=op.f("ck_subsidy_policy_amount_within_bounds"),
+        ),
+        sa.CheckConstraint(
+            "annual_quota IS NULL OR annual_quota > 0",
+            name=op.f("ck_subsidy_policy_quota_positive"),
+        ),
+        sa.CheckConstraint(
+            "quota_period_years > 0", name=op.f("ck_subsidy_policy_quota_period_positive")
+        ),
         sa.ForeignKeyConstraint(
             ["budget_id"], ["budget.id"], name=op.f("fk_subsidy_policy_budget_id_budget")
         ),
@@ -449,6 +472,10 @@ def upgrade() -> None:
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("screened_out", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
+            "(screened_out AND rank IS NULL) OR (NOT screened_out AND rank IS NOT NULL)",
+            name=op.f("ck_enterprise_ranking_ranked_or_screened"),
+        ),
+        sa.CheckConstraint(
             "rank IS NULL OR rank >= 1", name=op.f("ck_enterprise_ranking_rank_positive")
         ),
         sa.ForeignKeyConstraint(
@@ -464,6 +491,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_ranking")),
+        sa.UniqueConstraint("slot_id", "rank", name=op.f("uq_enterprise_ranking_slot_id_rank")),
         sa.UniqueConstraint(
             "slot_id", "student_id", name=op.f("uq_enterprise_ranking_slot_id_student_id")
         ),
@@ -575,6 +603,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_event_action"), ["action"], unique=False)
+        batch_op.create_index("ix_audit_event_object", ["object_type", "object_id"], unique=False)
+
+    op.create_table(
+        "compliance_run",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("triggered_by_id", sa.Integer(), nullable=True),
+        sa.Column("stats", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_compliance_run_region_id_region")
+        ),
+        sa.ForeignKeyConstraint(
+            ["triggered_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_compliance_run_triggered_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_compliance_run")),
+    )
+    with op.batch_alter_table("compliance_run", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_compliance_run_region_id"), ["region_id"], unique=False
+        )
 
     op.create_table(
         "cooperation_agreement",
@@ -629,7 +681,18 @@ def upgrade() -> None:
         sa.Column("filed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("terminated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("termination_reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL",
+            name=op.f("ck_cooperation_agreement_rejection_has_reason"),
+        ),
+        sa.CheckConstraint(
+            "status <> 'terminated' OR termination_reason IS NOT NULL",
+            name=op.f("ck_cooperation_agreement_termination_has_reason"),
+        ),
         sa.CheckConstraint(
             "valid_to >= valid_from", name=op.f("ck_cooperation_agreement_validity_ordered")
         ),
@@ -670,10 +733,16 @@ def upgrade() -> None:
         sa.Column("blocks_agreements", sa.Boolean(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_by_id", sa.Integer(), nullable=True),
+        sa.Column("revocation_reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "(CASE WHEN student_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN enterprise_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN school_id IS NOT NULL THEN 1 ELSE 0 END) = 1",
             name=op.f("ck_credit_record_one_subject"),
+        ),
+        sa.CheckConstraint(
+            "(revoked_at IS NULL) = (revoked_by_id IS NULL)",
+            name=op.f("ck_credit_record_revocation_recorded"),
         ),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_credit_record_term_ordered")),
         sa.ForeignKeyConstraint(
@@ -685,6 +754,11 @@ def upgrade() -> None:
             ["recorded_by_id"],
             ["user_account.id"],
             name=op.f("fk_credit_record_recorded_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["revoked_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_credit_record_revoked_by_id_user_account"),
         ),
         sa.ForeignKeyConstraint(
             ["school_id"], ["school.id"], name=op.f("fk_credit_record_school_id_school")
@@ -701,6 +775,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_credit_record_school_id"), ["school_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_credit_record_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_sample",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("parameters", sa.JSON(), nullable=False),
+        sa.Column("drawn_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["drawn_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_inspection_sample_drawn_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_inspection_sample_region_id_region")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_sample")),
+    )
+    with op.batch_alter_table("inspection_sample", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inspection_sample_region_id"), ["region_id"], unique=False
         )
 
     op.create_table(
@@ -727,6 +826,7 @@ def upgrade() -> None:
                 "failed",
                 "reviewed",
                 "published",
+                "superseded",
                 name="run_status",
                 native_enum=False,
                 create_constraint=True,
@@ -772,7 +872,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notification_user_id"), ["user_id"], unique=False)
+        batch_op.create_index("ix_notification_user_unread", ["user_id", "read_at"], unique=False)
 
     op.create_table(
         "agreement_specialty",
@@ -794,6 +894,95 @@ def upgrade() -> None:
             "agreement_id", "specialty_id", name=op.f("pk_agreement_specialty")
         ),
     )
+    op.create_table(
+        "compliance_finding",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("rule_id", sa.String(length=10), nullable=False),
+        sa.Column(
+            "severity",
+            sa.Enum(
+                "high",
+                "medium",
+                "low",
+                name="finding_severity",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("subject_key", sa.String(length=80), nullable=False),
+        sa.Column("object_type", sa.String(length=40), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("summary", sa.String(length=300), nullable=False),
+        sa.Column("evidence", sa.JSON(), nullable=False),
+        sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("first_run_id", sa.Integer(), nullable=True),
+        sa.Column("last_run_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["first_run_id"],
+            ["compliance_run.id"],
+            name=op.f("fk_compliance_finding_first_run_id_compliance_run"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["last_run_id"],
+            ["compliance_run.id"],
+            name=op.f("fk_compliance_finding_last_run_id_compliance_run"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_compliance_finding_region_id_region")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_compliance_finding")),
+    )
+    with op.batch_alter_table("compliance_finding", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_compliance_finding_region_id"), ["region_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_compliance_finding_rule_id"), ["rule_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_compliance_finding_open_rule_subject",
+            ["region_id", "rule_id", "subject_key"],
+            unique=True,
+            postgresql_where=sa.text("resolved_at IS NULL"),
+            sqlite_where=sa.text("resolved_at IS NULL"),
+        )
+
+    op.create_table(
+        "match_outcome",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("slot_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("rank", sa.Integer(), nullable=False),
+        sa.Column("explanation", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["match_run.id"],
+            name=op.f("fk_match_outcome_run_id_match_run"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["slot_id"], ["slot.id"], name=op.f("fk_match_outcome_slot_id_slot")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["student.id"], name=op.f("fk_match_outcome_student_id_student")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_match_outcome")),
+        sa.UniqueConstraint(
+            "run_id", "student_id", name=op.f("uq_match_outcome_run_id_student_id")
+        ),
+    )
+    with op.batch_alter_table("match_outcome", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_match_outcome_student_id"), ["student_id"], unique=False
+        )
+
     op.create_table(
         "placement",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -846,9 +1035,53 @@ def upgrade() -> None:
             "uq_placement_live_student_slot",
             ["student_id", "slot_id"],
             unique=True,
-            postgresql_where=sa.text("status IN ('proposed','offered','accepted','active')"),
-            sqlite_where=sa.text("status IN ('proposed','offered','accepted','active')"),
+            postgresql_where=sa.text("status IN ('offered','accepted','active')"),
+            sqlite_where=sa.text("status IN ('offered','accepted','active')"),
         )
+
+    op.create_table(
+        "inspection",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sample_id", sa.Integer(), nullable=False),
+        sa.Column("placement_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "pending",
+                "compliant",
+                "issues_found",
+                "not_reachable",
+                name="inspection_outcome",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("inspector_name", sa.String(length=60), nullable=True),
+        sa.Column("inspected_on", sa.Date(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["placement_id"], ["placement.id"], name=op.f("fk_inspection_placement_id_placement")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_inspection_recorded_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sample_id"],
+            ["inspection_sample.id"],
+            name=op.f("fk_inspection_sample_id_inspection_sample"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection")),
+        sa.UniqueConstraint(
+            "sample_id", "placement_id", name=op.f("uq_inspection_sample_id_placement_id")
+        ),
+    )
+    with op.batch_alter_table("inspection", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_inspection_sample_id"), ["sample_id"], unique=False)
 
     op.create_table(
         "placement_agreement",
@@ -869,8 +1102,12 @@ def upgrade() -> None:
         sa.Column("insurance_policy_no", sa.String(length=60), nullable=True),
         sa.Column("insurance_start", sa.Date(), nullable=True),
         sa.Column("insurance_end", sa.Date(), nullable=True),
+        sa.Column("insurance_recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("insurance_recorded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("guardian_consent", sa.Boolean(), nullable=False),
         sa.Column("guardian_name", sa.String(length=60), nullable=True),
+        sa.Column("guardian_consent_recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("guardian_consent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("internship_plan", sa.Text(), nullable=False),
         sa.Column(
             "plan_status",
@@ -887,11 +1124,38 @@ def upgrade() -> None:
         ),
         sa.Column("plan_decision_reason", sa.Text(), nullable=True),
         sa.Column("plan_filed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("plan_filed_by_id", sa.Integer(), nullable=True),
+        sa.Column("plan_decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("plan_decided_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "insurance_end >= insurance_start",
+            name=op.f("ck_placement_agreement_insurance_period_ordered"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_consent_recorded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_placement_agreement_guardian_consent_recorded_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["insurance_recorded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_placement_agreement_insurance_recorded_by_id_user_account"),
+        ),
         sa.ForeignKeyConstraint(
             ["placement_id"],
             ["placement.id"],
             name=op.f("fk_placement_agreement_placement_id_placement"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_decided_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_placement_agreement_plan_decided_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_filed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_placement_agreement_plan_filed_by_id_user_account"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_placement_agreement")),
         sa.UniqueConstraint("placement_id", name=op.f("uq_placement_agreement_placement_id")),
@@ -904,6 +1168,8 @@ def upgrade() -> None:
         sa.Column("enterprise_id", sa.Integer(), nullable=True),
         sa.Column("school_id", sa.Integer(), nullable=True),
         sa.Column("placement_id", sa.Integer(), nullable=True),
+        sa.Column("certificate_id", sa.Integer(), nullable=True),
+        sa.Column("on_date", sa.Date(), nullable=False),
         sa.Column("once_only_key", sa.String(length=200), nullable=False),
         sa.Column(
             "status",
@@ -921,11 +1187,29 @@ def upgrade() -> None:
         sa.Column("amount_yuan", sa.Integer(), nullable=True),
         sa.Column("evaluation", sa.JSON(), nullable=False),
         sa.Column("automatic", sa.Boolean(), nullable=False),
+        sa.Column("claimed_by_id", sa.Integer(), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),
         sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("paid_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status <> 'paid' OR paid_at IS NOT NULL",
+            name=op.f("ck_subsidy_claim_payment_recorded"),
+        ),
+        sa.CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL",
+            name=op.f("ck_subsidy_claim_rejection_has_reason"),
+        ),
+        sa.CheckConstraint(
+            "status = 'submitted' OR (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name=op.f("ck_subsidy_claim_decision_recorded"),
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('approved', 'paid') OR (amount_yuan IS NOT NULL AND amount_yuan > 0)",
+            name=op.f("ck_subsidy_claim_approved_has_amount"),
+        ),
         sa.CheckConstraint(
             "(CASE WHEN student_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN enterprise_id IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN school_id IS NOT NULL THEN 1 ELSE 0 END) = 1",
             name=op.f("ck_subsidy_claim_one_beneficiary"),
@@ -933,6 +1217,16 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "amount_yuan IS NULL OR amount_yuan >= 0",
             name=op.f("ck_subsidy_claim_amount_nonnegative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["certificate_id"],
+            ["certificate.id"],
+            name=op.f("fk_subsidy_claim_certificate_id_certificate"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["claimed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_subsidy_claim_claimed_by_id_user_account"),
         ),
         sa.ForeignKeyConstraint(
             ["decided_by_id"],
@@ -943,6 +1237,11 @@ def upgrade() -> None:
             ["enterprise_id"],
             ["enterprise.id"],
             name=op.f("fk_subsidy_claim_enterprise_id_enterprise"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["paid_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_subsidy_claim_paid_by_id_user_account"),
         ),
         sa.ForeignKeyConstraint(
             ["placement_id"], ["placement.id"], name=op.f("fk_subsidy_claim_placement_id_placement")
@@ -1057,23 +1356,45 @@ def downgrade() -> None:
 
     op.drop_table("subsidy_claim")
     op.drop_table("placement_agreement")
+    with op.batch_alter_table("inspection", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_sample_id"))
+
+    op.drop_table("inspection")
     with op.batch_alter_table("placement", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_placement_live_student_slot",
-            postgresql_where=sa.text("status IN ('proposed','offered','accepted','active')"),
-            sqlite_where=sa.text("status IN ('proposed','offered','accepted','active')"),
+            postgresql_where=sa.text("status IN ('offered','accepted','active')"),
+            sqlite_where=sa.text("status IN ('offered','accepted','active')"),
         )
         batch_op.drop_index(batch_op.f("ix_placement_student_id"))
         batch_op.drop_index(batch_op.f("ix_placement_slot_id"))
         batch_op.drop_index(batch_op.f("ix_placement_run_id"))
 
     op.drop_table("placement")
+    with op.batch_alter_table("match_outcome", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_match_outcome_student_id"))
+
+    op.drop_table("match_outcome")
+    with op.batch_alter_table("compliance_finding", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_compliance_finding_open_rule_subject",
+            postgresql_where=sa.text("resolved_at IS NULL"),
+            sqlite_where=sa.text("resolved_at IS NULL"),
+        )
+        batch_op.drop_index(batch_op.f("ix_compliance_finding_rule_id"))
+        batch_op.drop_index(batch_op.f("ix_compliance_finding_region_id"))
+
+    op.drop_table("compliance_finding")
     op.drop_table("agreement_specialty")
     with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notification_user_id"))
+        batch_op.drop_index("ix_notification_user_unread")
 
     op.drop_table("notification")
     op.drop_table("match_run")
+    with op.batch_alter_table("inspection_sample", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_sample_region_id"))
+
+    op.drop_table("inspection_sample")
     with op.batch_alter_table("credit_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_credit_record_student_id"))
         batch_op.drop_index(batch_op.f("ix_credit_record_school_id"))
@@ -1085,7 +1406,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cooperation_agreement_enterprise_id"))
 
     op.drop_table("cooperation_agreement")
+    with op.batch_alter_table("compliance_run", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_compliance_run_region_id"))
+
+    op.drop_table("compliance_run")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_object")
         batch_op.drop_index(batch_op.f("ix_audit_event_action"))
 
     op.drop_table("audit_event")
