@@ -1,0 +1,45 @@
+"""Run every benchmark and print its table: ``python -m benchmarks`` (what ``make bench`` runs).
+
+Each benchmark runs in its own process, one after the other, so that one's memory peak or
+worker processes do not disturb the next. The dashboard benchmark needs a PostgreSQL server
+(SKILLBRIDGE_TEST_POSTGRES_URL); without one it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+BENCHMARKS = [
+    (
+        "matching engine",
+        [sys.executable, "-m", "skillbridge.matching", "bench", "--sizes", "10k,100k"],
+    ),
+    ("roster import", [sys.executable, "benchmarks/run_roster_import.py", "--rows", "5000"]),
+    ("region-wide match run, demo data", [sys.executable, "benchmarks/run_match_demo.py"]),
+    (
+        "bureau dashboard, 100k students (PostgreSQL)",
+        [sys.executable, "-m", "benchmarks.dashboard", "--students", "100000"],
+    ),
+]
+
+
+def main() -> int:
+    failed = []
+    for title, command in BENCHMARKS:
+        print(f"\n=== {title} ===", flush=True)
+        if "benchmarks.dashboard" in command and not os.environ.get(
+            "SKILLBRIDGE_TEST_POSTGRES_URL"
+        ):
+            print("skipped: set SKILLBRIDGE_TEST_POSTGRES_URL to a PostgreSQL server URL")
+            continue
+        if subprocess.run(command, check=False).returncode != 0:
+            failed.append(title)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
