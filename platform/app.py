@@ -49,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
 
     from .auth import init_login
     from .extensions import babel, bootstrap, csrf, limiter
-    from .i18n import select_locale
+    from .i18n import select_locale, translate
 
     db.init_app(app)
     csrf.init_app(app)
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["tr"] = translate
 
 
 def _register_blueprints(app: Flask) -> None:

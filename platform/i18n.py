@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
+from flask_babel import get_translations
 
 LOCALE_SESSION_KEY = "locale"
 
@@ -13,3 +14,12 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(message: str) -> str:
+    """The current locale's text for a message marked elsewhere (N_, _l); unknown text unchanged.
+
+    Templates use this as the `tr` filter for messages held in variables: Jinja's `_()` marks its
+    result safe and %-formats it, which is wrong for text that may carry user data or a "%".
+    """
+    return get_translations().ugettext(message) if message else message
