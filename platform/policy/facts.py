@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from skillbridge.platform.services.text import N_
+
 __all__ = [
     "SKILL_LEVELS",
     "SKILL_LEVEL_LABELS",
@@ -33,26 +35,26 @@ SKILL_LEVELS: tuple[str, ...] = (
 )
 
 SKILL_LEVEL_LABELS: dict[str, str] = {
-    "apprentice": "学徒工",
-    "elementary": "初级工",
-    "intermediate": "中级工",
-    "senior": "高级工",
-    "technician": "技师",
-    "senior_technician": "高级技师",
-    "special_technician": "特级技师",
-    "chief_technician": "首席技师",
+    "apprentice": N_("学徒工"),
+    "elementary": N_("初级工"),
+    "intermediate": N_("中级工"),
+    "senior": N_("高级工"),
+    "technician": N_("技师"),
+    "senior_technician": N_("高级技师"),
+    "special_technician": N_("特级技师"),
+    "chief_technician": N_("首席技师"),
 }
 
 #: How a certificate was obtained; several policies pay only for one route.
 TRAINING_ROUTES: dict[str, str] = {
-    "social_appraisal": "社会化鉴定",
-    "district_programme": "区组织的培训考核",
-    "city_programme": "市组织的培训考核",
-    "designated_training": "指定职业（工种）高技能人才培训",
-    "in_house_evaluation": "企业内培养评价",
-    "school_enterprise": "校企合作培养",
-    "technician_class": "技师班培养",
-    "promotion_training": "企业职工晋级培训",
+    "social_appraisal": N_("社会化鉴定"),
+    "district_programme": N_("区组织的培训考核"),
+    "city_programme": N_("市组织的培训考核"),
+    "designated_training": N_("指定职业（工种）高技能人才培训"),
+    "in_house_evaluation": N_("企业内培养评价"),
+    "school_enterprise": N_("校企合作培养"),
+    "technician_class": N_("技师班培养"),
+    "promotion_training": N_("企业职工晋级培训"),
 }
 
 

@@ -26,6 +26,7 @@ from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .identity import normalise_uscc
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from .policies import can_verify_organisations
+from .text import N_
 
 
 def new_session_token() -> str:
@@ -41,19 +42,19 @@ def _check_password(password: str) -> None:
 def _normalise_email(email: str) -> str:
     email = email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise InvalidInput("邮箱格式不正确")
+        raise InvalidInput(N_("邮箱格式不正确"))
     return email
 
 
 def _ensure_email_free(session: Session, email: str) -> None:
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("该邮箱已注册")
+        raise Conflict(N_("该邮箱已注册"))
 
 
 def _load_region(session: Session, region_id: int) -> Region:
     region = session.get(Region, region_id)
     if region is None:
-        raise InvalidInput("所选地区不存在")
+        raise InvalidInput(N_("所选地区不存在"))
     return region
 
 
@@ -87,11 +88,11 @@ def register_school(session: Session, form: SchoolRegistration) -> User:
     email = _normalise_email(form.email)
     _check_password(form.password)
     if not (form.code.isdigit() and len(form.code) == 10):
-        raise InvalidInput("学校标识码应为 10 位数字")
+        raise InvalidInput(N_("学校标识码应为 10 位数字"))
     _load_region(session, form.region_id)
     _ensure_email_free(session, email)
     if session.scalar(select(School.id).where(School.code == form.code)) is not None:
-        raise Conflict("该学校标识码已注册")
+        raise Conflict(N_("该学校标识码已注册"))
     school = School(
         name=form.name.strip(),
         code=form.code,
@@ -106,7 +107,7 @@ def register_school(session: Session, form: SchoolRegistration) -> User:
         email, form.password, form.contact_name.strip(), Role.SCHOOL, school_id=school.id
     )
     session.add(user)
-    _flush_or_conflict(session, "该学校或邮箱已注册")
+    _flush_or_conflict(session, N_("该学校或邮箱已注册"))
     audit.record(session, user, "school.registered", "school", school.id, {"name": school.name})
     return user
 
@@ -132,11 +133,11 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User:
     _check_password(form.password)
     code = normalise_uscc(form.uscc)
     if form.staff_headcount < 0:
-        raise InvalidInput("在岗职工人数不能为负数")
+        raise InvalidInput(N_("在岗职工人数不能为负数"))
     _load_region(session, form.region_id)
     _ensure_email_free(session, email)
     if session.scalar(select(Enterprise.id).where(Enterprise.uscc == code)) is not None:
-        raise Conflict("该统一社会信用代码已注册")
+        raise Conflict(N_("该统一社会信用代码已注册"))
     enterprise = Enterprise(
         name=form.name.strip(),
         uscc=code,
@@ -156,7 +157,7 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User:
         enterprise_id=enterprise.id,
     )
     session.add(user)
-    _flush_or_conflict(session, "该企业或邮箱已注册")
+    _flush_or_conflict(session, N_("该企业或邮箱已注册"))
     audit.record(
         session, user, "enterprise.registered", "enterprise", enterprise.id, {"uscc": code}
     )
@@ -184,13 +185,13 @@ def decide_verification(
     model = ORGANISATION_MODELS.get(kind)
     organisation = session.get(model, organisation_id) if model else None
     if organisation is None or actor.role != Role.BUREAU:
-        raise NotFound("机构不存在")
+        raise NotFound(N_("机构不存在"))
     if not can_verify_organisations(actor, organisation.region_id):
-        raise NotFound("机构不存在")
+        raise NotFound(N_("机构不存在"))
     if organisation.verification_status != VerificationStatus.PENDING:
-        raise Conflict("该机构已审核")
+        raise Conflict(N_("该机构已审核"))
     if not approve and not reason.strip():
-        raise InvalidInput("驳回时必须填写理由")
+        raise InvalidInput(N_("驳回时必须填写理由"))
     organisation.verification_status = (
         VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
     )
@@ -244,7 +245,7 @@ def end_sessions(session: Session, user: User) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Change the password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
-        raise PermissionDenied("当前密码不正确")
+        raise PermissionDenied(N_("当前密码不正确"))
     _check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
@@ -261,12 +262,12 @@ def activate_student(
         select(Student).where(Student.invitation_code == invitation_code.strip().upper())
     )
     if student is None or not student.national_id_masked.upper().endswith(id_last4.strip().upper()):
-        raise InvalidInput("邀请码或身份证后四位不正确")
+        raise InvalidInput(N_("邀请码或身份证后四位不正确"))
     _ensure_email_free(session, email)
     student.invitation_code = None
     user = _new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
     session.add(user)
-    _flush_or_conflict(session, "该学生账号已激活")
+    _flush_or_conflict(session, N_("该学生账号已激活"))
     audit.record(session, user, "student.activated", "student", student.id)
     return user
 

@@ -20,6 +20,7 @@ from skillbridge.models import AuditEvent, utcnow
 
 from .audit import VerifyResult, canonical_json, verify_chain
 from .errors import InvalidInput
+from .text import N_
 
 CHECKPOINT_VERSION = 1
 SIGNED_FIELDS = ("version", "seq", "entry_hash", "created_at")
@@ -54,11 +55,11 @@ def load_checkpoint(text: str, key: bytes) -> dict[str, Any]:
         claimed = document["hmac"]
         missing = [field for field in SIGNED_FIELDS if field not in document]
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("检查点文件格式不正确") from exc
+        raise InvalidInput(N_("检查点文件格式不正确")) from exc
     if missing:
         raise InvalidInput(f"检查点缺少字段：{', '.join(missing)}")
     if not hmac.compare_digest(claimed, _signature(document, key)):
-        raise InvalidInput("检查点签名无效：文件被改动或密钥不符")
+        raise InvalidInput(N_("检查点签名无效：文件被改动或密钥不符"))
     return document
 
 

@@ -21,15 +21,16 @@ from skillbridge.models import (
 from . import audit
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .policies import can_manage_school, is_verified
+from .text import N_
 
 
 def own_school(session: Session, actor: User, *, acting: bool = True) -> School:
     """The actor's school; `acting` also requires the bureau's verification."""
     school = session.get(School, actor.school_id) if actor.school_id else None
     if school is None or not can_manage_school(actor, school):
-        raise NotFound("学校不存在")
+        raise NotFound(N_("学校不存在"))
     if acting and not is_verified(school):
-        raise PermissionDenied("学校尚未通过人社局审核，暂不能进行此操作")
+        raise PermissionDenied(N_("学校尚未通过人社局审核，暂不能进行此操作"))
     return school
 
 
@@ -57,20 +58,20 @@ def add_specialty(session: Session, actor: User, form: SpecialtyInput) -> Specia
     code = form.code.strip()
     problems = []
     if not code or len(code) > 20 or not code.isalnum():
-        problems.append("专业代码应为 1–20 位字母或数字")
+        problems.append(N_("专业代码应为 1–20 位字母或数字"))
     specialty = session.scalar(select(Specialty).where(Specialty.code == code)) if code else None
     occupations: list[Occupation] = []
     if specialty is None:
         if not form.name.strip() or len(form.name.strip()) > 100:
-            problems.append("新专业须填写名称（最多 100 个字符）")
+            problems.append(N_("新专业须填写名称（最多 100 个字符）"))
         if form.occupation_ids:
             occupations = list(
                 session.scalars(select(Occupation).where(Occupation.id.in_(form.occupation_ids)))
             )
         if not occupations or len(occupations) != len(set(form.occupation_ids)):
-            problems.append("新专业须选择至少一个对应职业（工种）")
+            problems.append(N_("新专业须选择至少一个对应职业（工种）"))
     if problems:
-        raise InvalidInput("专业信息有误", details=problems)
+        raise InvalidInput(N_("专业信息有误"), details=problems)
     if specialty is None:
         specialty = Specialty(code=code, name=form.name.strip(), occupations=occupations)
         session.add(specialty)
@@ -103,18 +104,18 @@ def create_cohort(session: Session, actor: User, form: CohortInput) -> Cohort:
     school = own_school(session, actor)
     problems = []
     if form.specialty_id not in {s.id for s in school.specialties}:
-        problems.append("所选专业不是本校开设的专业")
+        problems.append(N_("所选专业不是本校开设的专业"))
     name = form.name.strip()
     if not name or len(name) > 80:
-        problems.append("班级名称须为 1–80 个字符")
+        problems.append(N_("班级名称须为 1–80 个字符"))
     if not 1990 <= form.intake_year <= 2100:
-        problems.append("入学年份不合理")
+        problems.append(N_("入学年份不合理"))
     if form.graduation_year < form.intake_year:
-        problems.append("毕业年份不能早于入学年份")
+        problems.append(N_("毕业年份不能早于入学年份"))
     if form.window_end < form.window_start:
-        problems.append("实习窗口的结束日期不能早于开始日期")
+        problems.append(N_("实习窗口的结束日期不能早于开始日期"))
     if problems:
-        raise InvalidInput("届/班信息有误", details=problems)
+        raise InvalidInput(N_("届/班信息有误"), details=problems)
     duplicate = session.scalar(
         select(Cohort.id).where(
             Cohort.school_id == school.id,
@@ -180,7 +181,7 @@ def get_cohort(session: Session, actor: User, cohort_id: int) -> Cohort:
     """One cohort of the actor's school (404 for anybody else's)."""
     cohort = session.get(Cohort, cohort_id)
     if cohort is None or actor.school_id != cohort.school_id:
-        raise NotFound("届/班不存在")
+        raise NotFound(N_("届/班不存在"))
     return cohort
 
 

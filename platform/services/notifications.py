@@ -12,6 +12,7 @@ from skillbridge.models import Notification, Role, User, utcnow
 from . import audit
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .policies import can_read_notification
+from .text import N_
 
 # Kinds of event that ask someone to act; others may add their own (e.g. "claim.decided").
 OFFER_RECEIVED = "offer.received"
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 def _check_link(link: str) -> str:
     """Only same-site paths: a notification must never send anyone off the platform."""
     if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
-        raise InvalidInput("通知链接必须是站内路径")
+        raise InvalidInput(N_("通知链接必须是站内路径"))
     return link
 
 
@@ -106,9 +107,9 @@ def mark_read(session: Session, actor: User, notification_id: int) -> Notificati
     """Mark one of the actor's notifications as read (reading twice keeps the first time)."""
     notification = session.get(Notification, notification_id)
     if notification is None:
-        raise NotFound("通知不存在")
+        raise NotFound(N_("通知不存在"))
     if not can_read_notification(actor, notification):
-        raise PermissionDenied("无权操作该通知")
+        raise PermissionDenied(N_("无权操作该通知"))
     if notification.read_at is None:
         notification.read_at = utcnow()
         audit.record(session, actor, "notification.read", "notification", notification.id)

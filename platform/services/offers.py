@@ -54,7 +54,7 @@ def publish_offers(
         context = load_for_change(session, actor, placement_id)
         region = school_region(session, context.school)
         if not can_publish_offer(actor, context.student, region.id):
-            raise PermissionDenied("无权发布该录用通知")
+            raise PermissionDenied(N_("无权发布该录用通知"))
         placement = context.placement
         transition(
             session,
@@ -89,7 +89,7 @@ def _answerable(session: Session, actor: User, placement_id: int, today: date) -
     """The actor's own offer, still open on `today`."""
     context = load_for_change(session, actor, placement_id)
     if not can_answer_offer(actor, context.student):
-        raise PermissionDenied("只有学生本人可以答复录用通知")
+        raise PermissionDenied(N_("只有学生本人可以答复录用通知"))
     placement = context.placement
     if placement.status != PlacementStatus.OFFERED:
         raise Conflict(N_("该录用通知已答复或已失效"))

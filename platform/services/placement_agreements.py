@@ -212,7 +212,7 @@ def _open_agreement(context: PlacementContext) -> PlacementAgreement:
 def _require_verified(context: PlacementContext, party: Party) -> None:
     organisation = {Party.SCHOOL: context.school, Party.ENTERPRISE: context.enterprise}.get(party)
     if organisation is not None and not is_verified(organisation):
-        raise PermissionDenied("机构尚未通过人社局审核，不能签署协议")
+        raise PermissionDenied(N_("机构尚未通过人社局审核，不能签署协议"))
 
 
 def sign_agreement(session: Session, actor: User, placement_id: int) -> AgreementSignature:
@@ -221,7 +221,7 @@ def sign_agreement(session: Session, actor: User, placement_id: int) -> Agreemen
     party = placement_party(actor, context.student, context.slot)
     agreement = _open_agreement(context)
     if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
-        raise PermissionDenied("您不是该协议的签署方")
+        raise PermissionDenied(N_("您不是该协议的签署方"))
     _require_verified(context, party)
     if party not in missing_parties(agreement):
         raise Conflict(N_("您已签署该协议"))
@@ -258,7 +258,7 @@ def record_insurance(
     """School or enterprise records the insurance; it must cover the whole placement (N6)."""
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
-        raise PermissionDenied("仅学校或实习单位可登记保险")
+        raise PermissionDenied(N_("仅学校或实习单位可登记保险"))
     if context.agreement is None or context.placement.status not in (
         PlacementStatus.ACCEPTED,
         PlacementStatus.ACTIVE,
@@ -267,9 +267,9 @@ def record_insurance(
     insurer, policy_no = insurance.insurer.strip(), insurance.policy_no.strip()
     problems = []
     if not insurer or not policy_no:
-        problems.append("保险公司和保单号均须填写")
+        problems.append(N_("保险公司和保单号均须填写"))
     if insurance.end < insurance.start:
-        problems.append("保险止期早于起期")
+        problems.append(N_("保险止期早于起期"))
     elif (
         insurance.start > context.placement.start_date or insurance.end < context.placement.end_date
     ):
@@ -305,7 +305,7 @@ def record_guardian_consent(
     """The school records the guardian's signed consent of an under-18 (N5)."""
     context = load_for_change(session, actor, placement_id)
     if not can_arrange_placement(actor, context.student):
-        raise PermissionDenied("仅学生所在学校可登记监护人同意书")
+        raise PermissionDenied(N_("仅学生所在学校可登记监护人同意书"))
     agreement = _open_agreement(context)
     if not needs_guardian_consent(context):
         raise Conflict(N_("学生已满18周岁，无需监护人同意"))
@@ -332,7 +332,7 @@ def file_internship_plan(
     """The school files the internship plan with its bureau (R2); a rejected plan may be refiled."""
     context = load_for_change(session, actor, placement_id)
     if not can_arrange_placement(actor, context.student):
-        raise PermissionDenied("仅学生所在学校可报备实习计划")
+        raise PermissionDenied(N_("仅学生所在学校可报备实习计划"))
     agreement = _open_agreement(context)
     if agreement.plan_status not in (FilingStatus.NOT_FILED, FilingStatus.REJECTED):
         raise Conflict(N_("实习计划已报备"))
@@ -366,7 +366,7 @@ def decide_internship_plan(
     """The bureau approves or rejects (with a reason) a filed internship plan (R2)."""
     context = load_for_change(session, actor, placement_id)
     if not can_review_internship_plan(actor, context.school.region_id):
-        raise PermissionDenied("仅学校所在地人社局可审查实习计划")
+        raise PermissionDenied(N_("仅学校所在地人社局可审查实习计划"))
     agreement = _open_agreement(context)
     if agreement.plan_status != FilingStatus.FILED:
         raise Conflict(N_("该实习计划不在待审查状态"))
@@ -424,7 +424,7 @@ def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
 def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
     """Filed plans of schools in the bureau's region, oldest filing first."""
     if actor.role != Role.BUREAU:
-        raise PermissionDenied("仅人社局可审查实习计划")
+        raise PermissionDenied(N_("仅人社局可审查实习计划"))
     contexts = [
         context
         for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,))

@@ -70,10 +70,10 @@ def load_placement(session: Session, actor: User, placement_id: int) -> Placemen
     """The placement and its parties: 404 when absent, 403 when the actor may not see it."""
     row = session.execute(_context_query().where(Placement.id == placement_id)).one_or_none()
     if row is None:
-        raise NotFound("实习安排不存在")
+        raise NotFound(N_("实习安排不存在"))
     context = PlacementContext(*row)
     if not can_view_placement(actor, context.student, context.slot, context.region_ids):
-        raise PermissionDenied("无权查看该实习安排")
+        raise PermissionDenied(N_("无权查看该实习安排"))
     return context
 
 
@@ -160,7 +160,7 @@ def students_near_cap(
 ) -> list[Student]:
     """The school's students with at most `within` post-internship months left, fewest first."""
     if actor.role != Role.SCHOOL:
-        raise PermissionDenied("仅学校可查看")
+        raise PermissionDenied(N_("仅学校可查看"))
     return list(
         session.scalars(
             select(Student)

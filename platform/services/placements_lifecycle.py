@@ -53,7 +53,7 @@ def start_placement(session: Session, actor: User, placement_id: int) -> Placeme
     """School or enterprise starts the placement: all parties signed and every check passes."""
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
-        raise PermissionDenied("仅学校或实习单位可确认实习开始")
+        raise PermissionDenied(N_("仅学校或实习单位可确认实习开始"))
     if context.placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
         raise Conflict(N_("只有已接受的实习安排可以开始"))
     failed = [c for c in start_checks(context, rules_of(session, context)) if not c.passed]
@@ -68,7 +68,7 @@ def end_placement(session: Session, actor: User, placement_id: int, end_date: da
     """End an active placement on `end_date` (its planned end, or earlier); unused months return."""
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
-        raise PermissionDenied("仅学校或实习单位可结束实习")
+        raise PermissionDenied(N_("仅学校或实习单位可结束实习"))
     placement = context.placement
     if placement.status != PlacementStatus.ACTIVE:
         raise Conflict(N_("只有进行中的实习可以结束"))
@@ -92,7 +92,7 @@ def extend_placement(session: Session, actor: User, placement_id: int, new_end: 
     """The school extends an active placement; the cap (R1) and the insurance (N6) must allow it."""
     context = load_for_change(session, actor, placement_id)
     if not can_arrange_placement(actor, context.student):
-        raise PermissionDenied("仅学生所在学校可延长实习")
+        raise PermissionDenied(N_("仅学生所在学校可延长实习"))
     placement = context.placement
     if placement.status != PlacementStatus.ACTIVE or context.agreement is None:
         raise Conflict(N_("只有进行中的实习可以延长"))
@@ -121,7 +121,7 @@ def amend_placement(
     """The school changes the dates before the start; the parties sign the new terms again."""
     context = load_for_change(session, actor, placement_id)
     if not can_arrange_placement(actor, context.student):
-        raise PermissionDenied("仅学生所在学校可变更实习安排")
+        raise PermissionDenied(N_("仅学生所在学校可变更实习安排"))
     placement = context.placement
     if placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
         raise Conflict(N_("只有尚未开始的实习安排可以变更"))
@@ -151,7 +151,7 @@ def cancel_placement(session: Session, actor: User, placement_id: int) -> Placem
     if not (
         can_answer_offer(actor, context.student) or can_arrange_placement(actor, context.student)
     ):
-        raise PermissionDenied("仅学生本人或其学校可撤回实习安排")
+        raise PermissionDenied(N_("仅学生本人或其学校可撤回实习安排"))
     placement = context.placement
     transition(session, placement, (PlacementStatus.ACCEPTED,), PlacementStatus.CANCELLED)
     if placement.counts_toward_cap:

@@ -36,6 +36,7 @@ from . import audit
 from .cohorts import own_school
 from .errors import Conflict, InvalidInput
 from .identity import mask_national_id, national_id_hash
+from .text import N_
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -453,7 +454,7 @@ def check_rows(
         raise _file_problem("文件中没有表头")
     positions = checker.header(rows[0])
     if checker.problems:
-        raise RosterRejected("名册表头不符合模板", checker.problems)
+        raise RosterRejected(N_("名册表头不符合模板"), checker.problems)
     checked: list[_Row] = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(cell for cell in raw):
@@ -513,7 +514,7 @@ def import_roster(
         session.flush()
     except IntegrityError as exc:
         # A concurrent import of the same person won the UNIQUE race after our checks.
-        raise Conflict("导入期间名册数据已被修改（可能有重复学生），请重新导入") from exc
+        raise Conflict(N_("导入期间名册数据已被修改（可能有重复学生），请重新导入")) from exc
     audit.record(
         session,
         actor,

@@ -175,10 +175,12 @@ def _claim_form(options: subsidy_claims.ClaimOptions) -> ClaimForm:
         (s.id, s.name) for s in options.students
     ]
     form.certificate_id.choices = [(0, _("（最高等级证书）"))] + [
-        (c.id, f"{s.name} {SKILL_LEVEL_LABELS[SKILL_LEVELS[c.level]]} {c.issued_on} #{c.number}")
+        (c.id, f"{s.name} {_(SKILL_LEVEL_LABELS[SKILL_LEVELS[c.level]])} {c.issued_on} #{c.number}")
         for c, s in options.certificates
     ]
-    form.certificate_route.choices = [("", _("（未声明）"))] + list(TRAINING_ROUTES.items())
+    form.certificate_route.choices = [("", _("（未声明）"))] + [
+        (route, _(label)) for route, label in TRAINING_ROUTES.items()
+    ]
     return form
 
 
