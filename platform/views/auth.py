@@ -46,6 +46,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.dashboard")
 
 
+def _clear_session_keeping_locale() -> None:
+    """Start a fresh session (no fixation) but keep the chosen language: a preference, not a secret."""
+    locale = session.get(LOCALE_SESSION_KEY)
+    session.clear()
+    if locale:
+        session[LOCALE_SESSION_KEY] = locale
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
@@ -58,7 +66,7 @@ def login():  # type: ignore[no-untyped-def]
             flash(_("邮箱或密码不正确"), "danger")
             return render_template("auth/login.html", form=form), 401
         db.commit()
-        session.clear()
+        _clear_session_keeping_locale()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -71,7 +79,7 @@ def logout():  # type: ignore[no-untyped-def]
     accounts.end_sessions(db, actor())
     db.commit()
     logout_user()
-    session.clear()
+    _clear_session_keeping_locale()
     flash(_("已退出登录"), "info")
     return redirect(url_for("auth.login"))
 
@@ -93,7 +101,7 @@ def _register(form, template: str, submit):  # type: ignore[no-untyped-def]
             flash(error.message, "danger")
             return render_template(template, form=form), error.status
         db.commit()
-        session.clear()
+        _clear_session_keeping_locale()
         login_user(user)
         flash(_("注册成功，等待人社局审核"), "success")
         return redirect(url_for("home.dashboard"))
@@ -160,7 +168,7 @@ def activate():  # type: ignore[no-untyped-def]
             flash(error.message, "danger")
             return render_template("auth/activate.html", form=form), error.status
         db.commit()
-        session.clear()
+        _clear_session_keeping_locale()
         login_user(user)
         return redirect(url_for("home.dashboard"))
     return render_template("auth/activate.html", form=form)

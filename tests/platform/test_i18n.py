@@ -12,6 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from support import login
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "platform" / "translations"
@@ -145,3 +146,12 @@ def test_messages_in_variables_are_translated_but_never_marked_safe(
     with app.test_request_context("/?lang=en"):
         assert template.render(message="该邮箱已注册") == "This email is already registered"
         assert template.render(message="<b>100%</b>") == "&lt;b&gt;100%&lt;/b&gt;"
+
+
+def test_the_chosen_language_survives_signing_in_and_out(client, world, compiled_catalogue) -> None:  # type: ignore[no-untyped-def]
+    client.get("/lang/en")
+    login(client, world.users["bureau"])
+    assert "HRSS bureau workspace" in client.get("/dashboard").get_data(as_text=True)
+
+    page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "Signed out" in page
