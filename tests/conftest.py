@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from support import (  # noqa: F401 - re-exported for test modules that import from conftest
+    CHROMIUM,
+    CHROMIUM_ARGS,
     IN_CI,
     PASSWORD,
     PASSWORD_HASH,
@@ -85,6 +87,23 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         require_service("Redis", False, f"cannot reach {REDIS_URL}: {exc}")
     return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One Chromium for the whole run: Playwright's sync API allows one driver per thread."""
+    require_service(
+        "Chromium", CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,6 +19,17 @@ REDIS_URL = os.environ.get("SKILLBRIDGE_TEST_REDIS_URL", "")
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# Debian's build: Playwright's own browser downloads fail on the networks this runs on.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
 def require_service(name: str, available: bool, reason: str) -> None:

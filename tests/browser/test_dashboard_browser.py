@@ -6,10 +6,9 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from support import PASSWORD, require_service
+from support import PASSWORD, SCREENSHOTS
 from werkzeug.serving import make_server
 
 from skillbridge.models import (
@@ -25,8 +24,6 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import offers
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TODAY = date.today()
 
 pytestmark = pytest.mark.browser
@@ -92,63 +89,48 @@ def finding(session, world, make_user) -> ComplianceFinding:  # type: ignore[no-
 
 
 def test_bureau_follows_a_chart_opens_a_finding_and_downloads_evidence(
-    world, finding, live_url, tmp_path
+    world, finding, live_url, tmp_path, browser
 ) -> None:
-    require_service(
-        "Chromium", CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)"
-    )
-    sync_api = pytest.importorskip("playwright.sync_api")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_url}/login")
+        page.fill("input[name=email]", world.users["bureau"].email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_url}/dashboard")
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
-            page.goto(f"{live_url}/login")
-            page.fill("input[name=email]", world.users["bureau"].email)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("input[type=submit]")
-            page.wait_for_url(f"{live_url}/dashboard")
+        page.goto(f"{live_url}/bureau/dashboard/")
+        assert page.locator("svg.chart").count() >= 7
+        page.screenshot(path=str(SCREENSHOTS / "01-dashboard.png"), full_page=True)
 
-            page.goto(f"{live_url}/bureau/dashboard/")
-            assert page.locator("svg.chart").count() >= 7
-            page.screenshot(path=str(SCREENSHOTS / "01-dashboard.png"), full_page=True)
+        page.locator("#chart-occupation svg a").first.click()
+        page.wait_for_url("**/bureau/dashboard/lists/placements?*")
+        assert page.locator("tbody tr").count() == 1
+        assert world.student.name in page.locator("tbody").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "02-chart-list.png"), full_page=True)
 
-            page.locator("#chart-occupation svg a").first.click()
-            page.wait_for_url("**/bureau/dashboard/lists/placements?*")
-            assert page.locator("tbody tr").count() == 1
-            assert world.student.name in page.locator("tbody").inner_text()
-            page.screenshot(path=str(SCREENSHOTS / "02-chart-list.png"), full_page=True)
+        page.goto(f"{live_url}/bureau/dashboard/")
+        page.locator("#chart-findings svg a").first.click()
+        page.wait_for_url("**/bureau/dashboard/lists/findings?*")
+        assert "岗位实习未登记意外伤害保险" in page.locator("tbody").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "03-findings.png"), full_page=True)
 
-            page.goto(f"{live_url}/bureau/dashboard/")
-            page.locator("#chart-findings svg a").first.click()
-            page.wait_for_url("**/bureau/dashboard/lists/findings?*")
-            assert "岗位实习未登记意外伤害保险" in page.locator("tbody").inner_text()
-            page.screenshot(path=str(SCREENSHOTS / "03-findings.png"), full_page=True)
+        page.locator("tbody tr .finding-link").first.click()  # the compliance finding page
+        page.wait_for_url(f"**/bureau/compliance/findings/{finding.id}")
+        assert "岗位实习未登记意外伤害保险" in page.content()
+        page.screenshot(path=str(SCREENSHOTS / "04-finding.png"), full_page=True)
 
-            page.locator("tbody tr .finding-link").first.click()  # the compliance finding page
-            page.wait_for_url(f"**/bureau/compliance/findings/{finding.id}")
-            assert "岗位实习未登记意外伤害保险" in page.content()
-            page.screenshot(path=str(SCREENSHOTS / "04-finding.png"), full_page=True)
-
-            page.goto(f"{live_url}/bureau/drilldown/placement/{finding.object_id}")
-            with page.expect_download() as download_info:
-                page.click("#evidence-download")
-            download = download_info.value
-            saved = tmp_path / download.suggested_filename
-            download.save_as(saved)
-            page.screenshot(path=str(SCREENSHOTS / "05-evidence-downloaded.png"), full_page=True)
-        finally:
-            browser.close()
+        page.goto(f"{live_url}/bureau/drilldown/placement/{finding.object_id}")
+        with page.expect_download() as download_info:
+            page.click("#evidence-download")
+        download = download_info.value
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        page.screenshot(path=str(SCREENSHOTS / "05-evidence-downloaded.png"), full_page=True)
+    finally:
+        context.close()
 
     assert saved.name.startswith(f"evidence-placement-{finding.object_id}-")
     with zipfile.ZipFile(saved) as bundle:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from support import PASSWORD, PASSWORD_HASH, make_test_config, require_service, valid_uscc
+from support import PASSWORD, PASSWORD_HASH, SCREENSHOTS, make_test_config, valid_uscc
 from werkzeug.serving import make_server
 
 from skillbridge.models import (
@@ -30,33 +30,7 @@ from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services.accounts import new_session_token
 
-# Debian's build: Playwright's own browser downloads fail on the networks this runs on.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 ACTION_TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    """One Chromium for the session; each user gets its own context (cookies, session)."""
-    require_service("Chromium", CHROMIUM.exists(), f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture
