@@ -63,6 +63,28 @@ def seed_demo(seed: int, if_empty: bool) -> None:
         click.echo(f"  {role:<10} {email}")
 
 
+@click.command("create-region")
+@click.option("--code", required=True, help="Short code, e.g. wujiang.")
+@click.option("--name", required=True, help="The region's name, e.g. 苏州市吴江区.")
+@click.option(
+    "--pack",
+    required=True,
+    help="Policy pack: zhongkai, zhanjiang, wujiang, dalian, inner_mongolia.",
+)
+@with_appcontext
+def create_region(code: str, name: str, pack: str) -> None:
+    """Create a region governed by a policy pack and install its subsidy policies and budgets."""
+    from .services.errors import DomainError
+    from .services.regions import create_region as create
+
+    try:
+        with get_database().session_scope() as session:
+            result = create(session, code, name, pack)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"region {code} created with {result} subsidy policies")
+
+
 @click.command("create-bureau-user")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True)
@@ -161,17 +183,24 @@ def audit_checkpoint(key_file: str, out: str) -> None:
 )
 @with_appcontext
 def daily(today) -> None:  # type: ignore[no-untyped-def]
-    """Nightly housekeeping for cron: expire lapsed offers and agreements, run compliance checks."""
+    """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
+    run the compliance checks."""
     from datetime import date
 
     from .services.cooperation import expire_agreements
     from .services.offers import expire_offers
+    from .services.subsidy_sweep import raise_placement_claims
 
     as_of = today.date() if today else date.today()
     with get_database().session_scope() as session:
         offers = expire_offers(session, as_of)
         agreements = expire_agreements(session, as_of)
-    click.echo(f"{as_of}: {offers} offers expired, {agreements} agreements expired")
+    with get_database().session_scope() as session:
+        claims = raise_placement_claims(session, as_of)
+    click.echo(
+        f"{as_of}: {offers} offers expired, {agreements} agreements expired, "
+        f"{claims} subsidy claims raised"
+    )
     _run_compliance_everywhere(as_of, region_code=None)
 
 
@@ -227,6 +256,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         db_group,
         seed_demo,
+        create_region,
         create_bureau_user,
         audit_group,
         daily,

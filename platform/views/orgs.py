@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from datetime import date
 
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from skillbridge.models import Occupation, School
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import directory
+from skillbridge.platform.policy import TRAINING_ROUTES
+from skillbridge.platform.services import certificates, directory
+from skillbridge.platform.services.eligibility import SKILL_LEVEL_NAMES
+from skillbridge.platform.services.months import months_left
 
 bp = Blueprint("orgs", __name__)
 
@@ -33,8 +46,64 @@ def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+class CertificateForm(FlaskForm):
+    occupation_id = SelectField(_l("职业（工种）"), coerce=int)
+    level = SelectField(_l("等级"), coerce=int)
+    issued_on = DateField(_l("发证日期"), validators=[DataRequired()])
+    number = StringField(_l("证书编号"), validators=[DataRequired(), Length(max=40)])
+    route = SelectField(_l("取证途径"))
+    submit = SubmitField(_l("登记证书"))
+
+
+def _certificate_form() -> CertificateForm:
+    form = CertificateForm()
+    occupations = get_session().scalars(select(Occupation).order_by(Occupation.code))
+    form.occupation_id.choices = [SelectChoice(o.id, f"{o.code} {o.name}") for o in occupations]
+    form.level.choices = [SelectChoice(i, _(name)) for i, name in enumerate(SKILL_LEVEL_NAMES)]
+    form.route.choices = [SelectChoice(key, _(label)) for key, label in TRAINING_ROUTES.items()]
+    return form
+
+
+def _student_page(student_id: int, form: CertificateForm, status: int = 200):  # type: ignore[no-untyped-def]
+    db, user = get_session(), actor()
+    student = directory.get_student(db, user, student_id)
+    school = db.get(School, student.school_id)
+    return render_template(
+        "orgs/student.html",
+        student=student,
+        months_left=months_left(student),
+        certificates=certificates.student_certificates(db, student.id),
+        level_names=SKILL_LEVEL_NAMES,
+        form=form if certificates.may_record(user, school) else None,
+    ), status
+
+
 @bp.get("/students/<int:student_id>")
 def student(student_id: int):  # type: ignore[no-untyped-def]
-    return render_template(
-        "orgs/student.html", student=directory.get_student(get_session(), actor(), student_id)
+    return _student_page(student_id, _certificate_form())
+
+
+@bp.post("/students/<int:student_id>/certificates")
+def record_certificate(student_id: int):  # type: ignore[no-untyped-def]
+    form = _certificate_form()
+    if not form.validate_on_submit():
+        return _student_page(student_id, form, 400)
+    db = get_session()
+    _certificate, claims = certificates.record_certificate(
+        db,
+        actor(),
+        student_id,
+        certificates.CertificateInput(
+            form.occupation_id.data,
+            form.level.data,
+            form.issued_on.data,
+            form.number.data,
+            form.route.data,
+        ),
+        date.today(),
     )
+    db.commit()
+    flash(_("证书已登记"), "success")
+    if claims:
+        flash(_("已自动发起 %(n)s 项补贴申领", n=len(claims)), "info")
+    return redirect(url_for("orgs.student", student_id=student_id))

@@ -70,6 +70,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "orgs.school": SCHOOL | BUREAU,
     "orgs.enterprise": ENTERPRISE | BUREAU,
     "orgs.student": ALL - ENTERPRISE,
+    "orgs.record_certificate": SCHOOL | BUREAU,
     "bureau.verifications": BUREAU,
     "bureau.decide": BUREAU,
     "schools.cohorts": SCHOOL,

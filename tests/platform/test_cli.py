@@ -69,3 +69,22 @@ def test_compliance_command_stores_findings(runner, session, world):
     assert "R3" in rules
     unknown = runner.invoke(args=["compliance", "--region", "nowhere"])
     assert unknown.exit_code != 0 and "no region nowhere" in unknown.output
+
+
+def test_create_region_installs_its_policies(runner, session):
+    from skillbridge.models import Region, SubsidyPolicy
+
+    result = runner.invoke(
+        args=["create-region", "--code", "dalian", "--name", "大连市", "--pack", "dalian"]
+    )
+    assert result.exit_code == 0, result.output
+    region = session.scalar(select(Region).where(Region.code == "dalian"))
+    assert region.policy_pack == "dalian"
+    policies = session.scalars(select(SubsidyPolicy).where(SubsidyPolicy.region_id == region.id))
+    assert len(policies.all()) >= 3
+    again = runner.invoke(
+        args=["create-region", "--code", "dalian", "--name", "大连市", "--pack", "dalian"]
+    )
+    assert again.exit_code != 0
+    unknown = runner.invoke(args=["create-region", "--code", "x", "--name", "x", "--pack", "mars"])
+    assert unknown.exit_code != 0 and "mars" in unknown.output
