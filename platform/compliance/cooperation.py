@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import String, cast, func, literal, select, union
+from sqlalchemy import select
 
-from skillbridge.models import Cohort, CooperationAgreement, School, Specialty
-from skillbridge.models.agreement import agreement_specialty
-from skillbridge.models.school import school_specialty
-from skillbridge.platform.services.cooperation import active_on
+from skillbridge.platform.services.dashboard_coverage import coverage_rows
 
 from .base import CheckContext, Violation, figure_evidence
 
@@ -18,45 +15,11 @@ from .base import CheckContext, Violation, figure_evidence
 def specialty_short_of_partners(ctx: CheckContext) -> Iterator[Violation]:
     """Specialties (listed by the school or taught to a cohort) with too few partners today."""
     figure = ctx.rules.min_partner_enterprises_per_specialty
-    taught = union(
-        select(school_specialty.c.school_id, school_specialty.c.specialty_id),
-        select(Cohort.school_id, Cohort.specialty_id),
-    ).subquery("taught")
-    partners = (
-        select(
-            CooperationAgreement.school_id,
-            agreement_specialty.c.specialty_id,
-            func.count(func.distinct(CooperationAgreement.enterprise_id)).label("partners"),
-            func.aggregate_strings(cast(CooperationAgreement.enterprise_id, String), ",").label(
-                "enterprise_ids"
-            ),
-        )
-        .join(agreement_specialty, agreement_specialty.c.agreement_id == CooperationAgreement.id)
-        .where(active_on(ctx.today))
-        .group_by(CooperationAgreement.school_id, agreement_specialty.c.specialty_id)
-        .subquery("partners")
-    )
-    count = func.coalesce(partners.c.partners, literal(0))
+    coverage = coverage_rows(ctx.region.id, ctx.today).subquery("coverage")
     rows = ctx.session.execute(
-        select(
-            School.id.label("school_id"),
-            School.name.label("school_name"),
-            Specialty.id.label("specialty_id"),
-            Specialty.code.label("specialty_code"),
-            Specialty.name.label("specialty_name"),
-            count.label("partners"),
-            partners.c.enterprise_ids,
-        )
-        .select_from(taught)
-        .join(School, School.id == taught.c.school_id)
-        .join(Specialty, Specialty.id == taught.c.specialty_id)
-        .outerjoin(
-            partners,
-            (partners.c.school_id == taught.c.school_id)
-            & (partners.c.specialty_id == taught.c.specialty_id),
-        )
-        .where(School.region_id == ctx.region.id, count < figure.value)
-        .order_by(School.id, Specialty.code)
+        select(coverage)
+        .where(coverage.c.partners < figure.value)
+        .order_by(coverage.c.school_id, coverage.c.specialty_code)
     )
     for row in rows:
         enterprises = (

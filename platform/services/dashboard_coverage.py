@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, select, union
+from sqlalchemy import Select, String, cast, func, select, union
 from sqlalchemy.sql import ColumnElement
 
 from skillbridge.models import Cohort, CooperationAgreement, School, Specialty
@@ -20,7 +20,8 @@ def coverage_rows(region_id: int, on_date: date) -> Select:
     A school teaches the specialties it lists and those of its cohorts (as in
     `cooperation.school_specialty_ids`); partners are the enterprises of agreements active on
     `on_date` that name the specialty. Columns: school_id, school_name, specialty_id,
-    specialty_name, specialty_code, partners.
+    specialty_name, specialty_code, partners, enterprise_ids (comma-separated, or NULL). Both
+    the dashboard and the R3 compliance check read this one query.
     """
     taught = union(
         select(school_specialty.c.school_id, school_specialty.c.specialty_id),
@@ -31,6 +32,9 @@ def coverage_rows(region_id: int, on_date: date) -> Select:
             CooperationAgreement.school_id,
             agreement_specialty.c.specialty_id,
             func.count(func.distinct(CooperationAgreement.enterprise_id)).label("n"),
+            func.aggregate_strings(cast(CooperationAgreement.enterprise_id, String), ",").label(
+                "enterprise_ids"
+            ),
         )
         .join(agreement_specialty, agreement_specialty.c.agreement_id == CooperationAgreement.id)
         .where(active_on(on_date))
@@ -46,6 +50,7 @@ def coverage_rows(region_id: int, on_date: date) -> Select:
             Specialty.name.label("specialty_name"),
             Specialty.code.label("specialty_code"),
             count.label("partners"),
+            partners.c.enterprise_ids,
         )
         .select_from(taught)
         .join(School, School.id == taught.c.school_id)
