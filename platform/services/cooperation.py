@@ -80,8 +80,8 @@ def _ensure_not_barred(
         record = active_credit_record(session, today, "blocks_agreements", **subject)
         if record is not None:
             raise PermissionDenied(
-                f"{label}处于诚信档案限制期（至 {record.ends_on.isoformat()}），"
-                f"不得签订校企合作协议（{R6_CITATION}）"
+                f"{label}处于诚信档案限制期（至 {record.ends_on.isoformat()}，"
+                f"原因：{record.reason}），不得签订校企合作协议（{R6_CITATION}）"
             )
 
 

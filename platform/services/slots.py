@@ -330,7 +330,7 @@ def open_slot(session: Session, actor: User, slot_id: int, today: date) -> Slot:
     record = active_credit_record(session, today, "blocks_slots", enterprise_id=enterprise.id)
     if record is not None:
         raise PermissionDenied(
-            f"企业处于诚信档案限制期（至 {record.ends_on.isoformat()}），"
+            f"企业处于诚信档案限制期（至 {record.ends_on.isoformat()}，原因：{record.reason}），"
             f"不得开放新岗位（{R6_CITATION}）"
         )
     if slot.start_date < today:
