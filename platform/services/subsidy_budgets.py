@@ -240,43 +240,54 @@ def set_budget_allocation(session: Session, actor: User, budget_id: int, allocat
 # --- money moves, each a conditional UPDATE the database arbitrates ---------------------------
 
 
-def commit_budget(session: Session, budget_id: int, claim_id: int, amount: int) -> None:
-    """Move `amount` from remaining to committed, with its ledger row; Conflict if short."""
+def _move(
+    session: Session,
+    budget_id: int,
+    claim_id: int,
+    amount: int,
+    moves: tuple[str, str],
+    kind: LedgerKind,
+    shortfall: str,
+) -> None:
+    """Move `amount` between two of the budget's columns, with its ledger row; Conflict if the
+    source column holds less (the conditional UPDATE, not Python, decides under concurrency)."""
+    source, target = (getattr(Budget, name) for name in moves)
     result = session.execute(
         update(Budget)
-        .where(Budget.id == budget_id, Budget.remaining_yuan >= amount)
-        .values(
-            remaining_yuan=Budget.remaining_yuan - amount,
-            committed_yuan=Budget.committed_yuan + amount,
-        )
+        .where(Budget.id == budget_id, source >= amount)
+        .values({source: source - amount, target: target + amount})
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict(N_("资金余额不足，无法批准"))
+        raise Conflict(shortfall)
     session.add(
-        BudgetLedgerEntry(
-            budget_id=budget_id, claim_id=claim_id, kind=LedgerKind.COMMIT, amount_yuan=amount
-        )
+        BudgetLedgerEntry(budget_id=budget_id, claim_id=claim_id, kind=kind, amount_yuan=amount)
+    )
+
+
+def commit_budget(session: Session, budget_id: int, claim_id: int, amount: int) -> None:
+    """Move `amount` from remaining to committed, with its ledger row; Conflict if short."""
+    _move(
+        session,
+        budget_id,
+        claim_id,
+        amount,
+        ("remaining_yuan", "committed_yuan"),
+        LedgerKind.COMMIT,
+        N_("资金余额不足，无法批准"),
     )
 
 
 def pay_budget(session: Session, budget_id: int, claim_id: int, amount: int) -> None:
     """Move `amount` from committed to paid, with its ledger row."""
-    result = session.execute(
-        update(Budget)
-        .where(Budget.id == budget_id, Budget.committed_yuan >= amount)
-        .values(
-            committed_yuan=Budget.committed_yuan - amount,
-            paid_yuan=Budget.paid_yuan + amount,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict(N_("资金承诺额不足，无法支付"))
-    session.add(
-        BudgetLedgerEntry(
-            budget_id=budget_id, claim_id=claim_id, kind=LedgerKind.PAY, amount_yuan=amount
-        )
+    _move(
+        session,
+        budget_id,
+        claim_id,
+        amount,
+        ("committed_yuan", "paid_yuan"),
+        LedgerKind.PAY,
+        N_("资金承诺额不足，无法支付"),
     )
 
 
