@@ -193,7 +193,9 @@ def solve(problem, method="auto", *, n_jobs=None):
     :math:`O(V^2 E \log(V C))` in the worst case for :math:`V` nodes, :math:`E` arcs and
     cost range :math:`C`, and much faster in practice; decomposing into components keeps
     :math:`V` and :math:`E` per call small. LAPJV is :math:`O(n^3)` dense. Deferred
-    acceptance makes at most one proposal per pair: :math:`O(E \log E)` per round.
+    acceptance sorts the pairs into preference lists once, :math:`O(E \log E)`, and makes
+    at most one proposal per pair; a round with :math:`P` proposals costs
+    :math:`O((P + S) \log (P + S))` for the :math:`S` seats of the slots proposed to.
 
     Ties: the objective is compared on the integer units, so pairs whose scores differ by
     less than ``resolution`` are tied. Among optimal assignments the one returned is a

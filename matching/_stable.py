@@ -36,16 +36,22 @@ def preference_order(problem, pairs):
     """Each student's list: ``pairs`` sorted by student, then by the student's preference.
 
     Ranked slots first by rank, then unranked ones by score (higher first), then by slot.
+    ``pairs`` must be ascending; when it is every pair, nothing is gathered through it.
     """
+    every = pairs.size == problem.n_pairs
+
+    def of(values):
+        return values if every else values[pairs]
+
+    student = of(problem.student)
     rank = (
         np.zeros(pairs.size, dtype=np.int64)
         if problem.student_rank is None
-        else _rank_key(problem.student_rank[pairs])
+        else _rank_key(of(problem.student_rank))
     )
-    primary = problem.student[pairs] * (int(rank.max(initial=0)) + 1) + rank
-    return pairs[
-        _two_key_order(primary, problem.units[pairs], problem.slot[pairs], max(problem.n_slots, 1))
-    ]
+    primary = student * (int(rank.max(initial=0)) + 1) + rank
+    order = _two_key_order(primary, of(problem.units), of(problem.slot), max(problem.n_slots, 1))
+    return order if every else pairs[order]
 
 
 def claim_order(problem):
@@ -66,71 +72,126 @@ def claim_order(problem):
     return claim
 
 
-def _reject_over(keys, bucket, limit, size):
-    """Positions in sorted ``keys`` (``bucket * size + claim``) past each bucket's limit."""
-    lo = np.searchsorted(keys, bucket * size)
-    hi = np.searchsorted(keys, (bucket + 1) * size)
-    start = lo + limit[bucket]
-    extra = np.maximum(hi - start, 0)
-    if not extra.any():
-        return np.zeros(0, dtype=np.int64)
-    return np.repeat(start - np.cumsum(extra) + extra, extra) + np.arange(extra.sum())
+def _claim_values(problem, bucket_bits):
+    """Each pair's claim as one int (smaller = stronger, ordered as :func:`claim_order`).
+
+    Returns ``(claim_of, bits)``: a function from pair indices to claims, all below
+    ``2**bits``. The claim packs ``(priority, -units, student)`` into one integer, computed
+    only for the pairs that are proposed, when that fits in 63 bits beside ``bucket_bits``
+    of slot or group; otherwise it is the position in :func:`claim_order`, which sorts
+    every pair once.
+    """
+    n, units = max(problem.n_students, 1), problem.units
+    top = int(units.max(initial=0))
+    span = top - int(units.min(initial=0)) + 1
+    prio = problem.priority
+    unranked = 1 + (0 if prio is None else int(prio.max(initial=0)))
+    bits = ((unranked + 1) * span * n).bit_length()
+    if bits + bucket_bits <= 63:
+
+        def claim_of(pairs):
+            p = unranked if prio is None else prio[pairs]
+            p = np.where(p == 0, unranked, p)
+            return (p * span + (top - units[pairs])) * n + problem.student[pairs]
+
+        return claim_of, bits
+    claim = claim_order(problem)
+    return claim.__getitem__, max(problem.n_pairs, 1).bit_length()
+
+
+def _seat_ranges(start, length):
+    """Concatenation of ``arange(start[k], start[k] + length[k])`` over ``k``."""
+    total = int(length.sum())
+    return np.repeat(start - np.cumsum(length) + length, length) + np.arange(total)
+
+
+class _Seats:
+    """Who holds the seats of capacity-limited buckets (slots, or groups of slots).
+
+    One flat entry per seat: the holder's claim (``empty`` for a free seat, weaker than any
+    real claim) and the holder (``-1``), bucket ``b`` owning entries
+    ``start[b] .. start[b] + capacity[b] - 1`` in no particular order.
+    """
+
+    def __init__(self, capacity, n_students, claim_bits):
+        self.capacity = capacity
+        self.start = np.cumsum(capacity) - capacity
+        self.shift = claim_bits
+        self.empty = (1 << claim_bits) - 1
+        self.claim = np.full(int(capacity.sum()), self.empty, dtype=np.int64)
+        self.holder = np.full(int(capacity.sum()), -1, dtype=np.int64)
+        self.seat_of = np.full(n_students, -1, dtype=np.int64)
+
+    def admit(self, bucket, claim, student):
+        """Add proposals; each bucket keeps its strongest claims. Returns the students out.
+
+        Only the buckets proposed to are touched: their holders and the new proposals are
+        sorted together by ``bucket << shift | claim`` and the first ``capacity`` of each
+        bucket keep (or take) its seats, so a round costs its own size, not the market's.
+        """
+        touched, proposals = np.unique(bucket, return_counts=True)
+        caps = self.capacity[touched]
+        seats = _seat_ranges(self.start[touched], caps)
+        keys = np.concatenate([np.repeat(touched, caps), bucket]) << self.shift
+        keys |= np.concatenate([self.claim[seats], claim])
+        holders = np.concatenate([self.holder[seats], student])
+        order = np.argsort(keys)
+        sizes = caps + proposals
+        keep = np.zeros(keys.size, dtype=bool)
+        keep[_seat_ranges(np.cumsum(sizes) - sizes, caps)] = True
+        self.claim[seats] = keys[order[keep]] & self.empty
+        kept = holders[order[keep]]
+        self.holder[seats] = kept
+        self.seat_of[kept[kept >= 0]] = seats[kept >= 0]
+        out = holders[order[~keep]]
+        out = out[out >= 0]
+        self.seat_of[out] = -1
+        return out
+
+    def remove(self, students):
+        """Free the seats of those of ``students`` who hold one here."""
+        seat = self.seat_of[students]
+        seat = seat[seat >= 0]
+        self.claim[seat] = self.empty
+        self.holder[seat] = -1
+        self.seat_of[students] = -1
 
 
 def solve_stable(problem, kept, group):
     """Deferred acceptance in rounds; returns the held pair per student (``-1`` = none).
 
-    ``kept`` are the usable pair indices of ``problem`` and ``group`` the binding group per
-    slot or ``None``. Each round every free student proposes to the next slot on its list;
-    each slot keeps the best ``capacity`` claims among its holders and new proposals, then
-    each group keeps the best ``group_capacity`` claims among the holders of its slots (a
-    greedy choice in claim order, which is substitutable, so a rejected proposal never
-    needs to be recalled). Rejected students go on down their lists.
-
-    The holders are kept in one sorted array of keys ``slot * n_pairs + claim`` (and one of
-    ``group * n_pairs + claim``), so a round costs a merge and a few binary searches, not a
-    sort of every holder.
+    ``kept`` are the usable pair indices of ``problem`` (ascending) and ``group`` the
+    binding group per slot or ``None``. Each round every free student proposes to the next
+    slot on its list; each slot keeps the best ``capacity`` claims among its holders and
+    new proposals, then each group keeps the best ``group_capacity`` claims among the
+    holders of its slots (a greedy choice in claim order, which is substitutable, so a
+    rejected proposal never needs to be recalled). Rejected students go on down their
+    lists. A holder always holds its latest proposal, so only students are stored.
     """
-    n, size = problem.n_students, max(problem.n_pairs, 1)
+    n = problem.n_students
     prefs = preference_order(problem, kept)
-    claim = claim_order(problem)
-    pair_of_claim = np.empty(problem.n_pairs, dtype=np.int64)
-    pair_of_claim[claim] = np.arange(problem.n_pairs)
-    counts = np.bincount(problem.student[prefs], minlength=n)
+    counts = np.bincount(problem.student[kept], minlength=n)
     end = np.cumsum(counts)
     nxt = end - counts
+    n_groups = 0 if group is None else problem.n_groups
+    claim_of, bits = _claim_values(problem, max(problem.n_slots, n_groups, 1).bit_length())
+    slots = _Seats(problem.capacity, n, bits)
+    groups = None if group is None else _Seats(problem.group_capacity, n, bits)
     free = np.flatnonzero(counts > 0)
-    slot_of_pair, capacity = problem.slot, problem.capacity
-    held_keys = np.zeros(0, dtype=np.int64)
-    group_keys = np.zeros(0, dtype=np.int64)
-    gcap = problem.group_capacity
     while free.size:
         offers = prefs[nxt[free]]
         nxt[free] += 1
-        new = np.sort(slot_of_pair[offers] * size + claim[offers])
-        held_keys = np.insert(held_keys, np.searchsorted(held_keys, new), new)
-        out = _reject_over(held_keys, np.unique(new // size), capacity, size)
-        rejected = held_keys[out]
-        held_keys = np.delete(held_keys, out)
-        if group is not None:
-            pairs = pair_of_claim[new % size]
-            g = group[slot_of_pair[pairs]]
-            gnew = np.sort(g[g >= 0] * size + claim[pairs[g >= 0]])
-            group_keys = np.insert(group_keys, np.searchsorted(group_keys, gnew), gnew)
-            # Drop the proposals and holders the slots just rejected from the group view.
-            rp = pair_of_claim[rejected % size]
-            rg = group[slot_of_pair[rp]]
-            gone = np.sort(rg[rg >= 0] * size + claim[rp[rg >= 0]])
-            group_keys = np.delete(group_keys, np.searchsorted(group_keys, gone))
-            gout = _reject_over(group_keys, np.unique(gnew // size), gcap, size)
-            grej = pair_of_claim[group_keys[gout] % size]
-            group_keys = np.delete(group_keys, gout)
-            skeys = np.sort(slot_of_pair[grej] * size + claim[grej])
-            held_keys = np.delete(held_keys, np.searchsorted(held_keys, skeys))
-            rejected = np.r_[rejected, skeys]
-        losers = problem.student[pair_of_claim[rejected % size]]
-        free = losers[nxt[losers] < end[losers]]
+        claims = claim_of(offers)
+        slot = problem.slot[offers]
+        out = slots.admit(slot, claims, free)
+        if groups is not None:
+            groups.remove(out)
+            taken = (slots.seat_of[free] >= 0) & (group[slot] >= 0)
+            out_of_group = groups.admit(group[slot[taken]], claims[taken], free[taken])
+            slots.remove(out_of_group)
+            out = np.concatenate([out, out_of_group])
+        free = out[nxt[out] < end[out]]
     held = np.full(n, -1, dtype=np.int64)
-    pairs = pair_of_claim[held_keys % size]
-    held[problem.student[pairs]] = pairs
+    holders = slots.holder[slots.holder >= 0]
+    held[holders] = prefs[nxt[holders] - 1]
     return held

@@ -42,8 +42,14 @@ def test_bench_prints_a_table_with_equal_objectives():
     plain = [r for r in rows if r["optimal"] and not r["quotas"]]
     assert len(plain) == 5
     assert len({(r["placed"], r["objective"]) for r in plain}) == 1
-    quotas = [r for r in rows if r["quotas"]]
+    quotas = [r for r in rows if r["quotas"] and r["optimal"]]
+    assert len(quotas) == 2
     assert len({(r["placed"], r["objective"]) for r in quotas}) == 1
+    # The stable rows (without and with quotas) never beat the optimum of their instance.
+    stable = [r for r in rows if not r["optimal"]]
+    assert [r["quotas"] for r in stable] == [False, True]
+    for row, optimum in zip(stable, (plain[0], quotas[0]), strict=True):
+        assert (row["placed"], row["objective"]) <= (optimum["placed"], optimum["objective"])
 
 
 def test_benchmark_script_exists_and_documents_command():

@@ -13,6 +13,7 @@ from skillbridge.matching import (
     solve,
     stability_report,
 )
+from skillbridge.matching._stable import _claim_values
 
 
 def _random(rng, n, m, groups):
@@ -114,6 +115,31 @@ def test_blocking_pairs_agree_with_brute_force_on_optimal_runs(seed):
     problem = _random(rng, int(rng.integers(1, 9)), int(rng.integers(1, 5)), seed % 2 == 0)
     assignment = solve(problem)
     assert blocking_pairs(problem, assignment).tolist() == _brute_blocking(problem, assignment)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_claims_too_wide_to_pack_give_the_same_matching(seed):
+    # Scaling priorities and scores keeps every order, but pushes the packed claim past 63
+    # bits, so the solver falls back to sorting all claims; both paths must agree.
+    rng = np.random.default_rng(300 + seed)
+    small = _random(rng, 40, 12, seed % 2 == 0)
+    wide = Problem(
+        n_students=small.n_students,
+        capacity=small.capacity,
+        student=small.student,
+        slot=small.slot,
+        score=small.score * 2**37,
+        student_rank=small.student_rank,
+        priority=small.priority * 10**6,
+        group=small.group,
+        group_capacity=small.group_capacity,
+        resolution=1.0,
+    )
+    assert _claim_values(small, 4)[1] < 40
+    assert _claim_values(wide, 4)[1] == wide.n_pairs.bit_length()
+    packed, sorted_ = solve(small, method="stable"), solve(wide, method="stable")
+    assert np.array_equal(packed.pair_of, sorted_.pair_of)
+    assert _brute_blocking(wide, sorted_) == []
 
 
 def test_stable_on_generated_city_is_stable_and_scores_below_optimum():
