@@ -24,6 +24,7 @@ from .placement_agreements import below_minimum_age, create_agreement
 from .placements import (
     OFFERS_PATH,
     PlacementContext,
+    ensure_period_free,
     list_placements,
     load_for_change,
     placement_rules,
@@ -117,6 +118,7 @@ def accept_offer(session: Session, actor: User, placement_id: int, today: date) 
     placement, slot = context.placement, context.slot
     if slot.status == SlotStatus.CLOSED:
         raise Conflict(N_("该岗位已关闭"))
+    ensure_period_free(session, placement, placement.start_date, placement.end_date)
     region = school_region(session, context.school)
     if below_minimum_age(context, placement_rules(region)):
         raise Conflict(N_("未达到岗位实习最低年龄（N1）"))

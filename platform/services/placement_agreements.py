@@ -114,19 +114,27 @@ class Check:
     rule: str
     label: str
     passed: bool
+    detail: str = ""  # a figure the label refers to, shown beside it
 
 
-def start_checks(context: PlacementContext, rules: PlacementRules) -> list[Check]:
-    """Every condition for starting the placement; it starts only when all pass."""
+def start_checks(context: PlacementContext, rules: PlacementRules, today: date) -> list[Check]:
+    """Every condition for starting the placement on `today`; it starts only when all pass."""
     agreement = context.agreement
     assert agreement is not None  # created on acceptance
     placement = context.placement
     checks = [
+        # Not a policy rule, so no rule code: a placement starts on its start date, not before.
+        Check(
+            "",
+            N_("已到实习开始日期"),
+            today >= placement.start_date,
+            placement.start_date.isoformat(),
+        ),
         Check(
             "N5" if agreement.kind == PlacementAgreementKind.TRIPARTITE_INTERNSHIP else "R5",
             N_("各方均已签署协议"),
             not missing_parties(agreement),
-        )
+        ),
     ]
     if needs_insurance(agreement):
         checks.append(
@@ -462,8 +470,10 @@ class PlacementPage:
         return TITLES[agreement.kind] if agreement is not None else N_("录用通知")
 
 
-def describe_placement(session: Session, actor: User, placement_id: int) -> PlacementPage:
-    """The placement, its agreement's checks and the actor's possible actions (404/403 first)."""
+def describe_placement(
+    session: Session, actor: User, placement_id: int, today: date
+) -> PlacementPage:
+    """The placement, its agreement's checks on `today` and the actor's actions (404/403 first)."""
     context = load_placement(session, actor, placement_id)
     agreement = context.agreement
     party = placement_party(actor, context.student, context.slot)
@@ -471,7 +481,7 @@ def describe_placement(session: Session, actor: User, placement_id: int) -> Plac
     is_open = agreement is not None and context.placement.status == PlacementStatus.ACCEPTED
     return PlacementPage(
         context=context,
-        checks=start_checks(context, rules_of(session, context)) if agreement else [],
+        checks=start_checks(context, rules_of(session, context), today) if agreement else [],
         party=party,
         missing=missing,
         can_answer=can_answer_offer(actor, context.student)

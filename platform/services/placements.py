@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    SEAT_HOLDING,
     Enterprise,
     Placement,
     PlacementAgreement,
@@ -106,6 +108,31 @@ def load_for_change(session: Session, actor: User, placement_id: int) -> Placeme
     if fresh.agreement is not None:
         session.expire(fresh.agreement, ["signatures"])
     return fresh
+
+
+def ensure_period_free(session: Session, placement: Placement, start: date, end: date) -> None:
+    """Refuse `start`..`end` if it meets another placement the student holds (one at a time).
+
+    Callers hold the student row lock (load_for_change), so two acceptances of overlapping
+    offers queue and the second sees the first. Days are inclusive on both ends.
+    """
+    clash = session.scalars(
+        select(Placement)
+        .where(
+            Placement.student_id == placement.student_id,
+            Placement.id != placement.id,
+            Placement.status.in_(SEAT_HOLDING),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+        .order_by(Placement.start_date)
+        .limit(1)
+    ).first()
+    if clash is not None:
+        raise Conflict(
+            N_("该时段与学生已有的实习安排重叠"),
+            details=[f"{clash.start_date} – {clash.end_date}"],
+        )
 
 
 def transition(

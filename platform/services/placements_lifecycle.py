@@ -27,6 +27,7 @@ from .placement_agreements import (
 )
 from .placements import (
     PlacementContext,
+    ensure_period_free,
     load_for_change,
     school_region,
     transition,
@@ -49,16 +50,18 @@ def _rebook(session: Session, context: PlacementContext, start: date, end: date)
     return consumed
 
 
-def start_placement(session: Session, actor: User, placement_id: int) -> Placement:
-    """School or enterprise starts the placement: all parties signed and every check passes."""
+def start_placement(session: Session, actor: User, placement_id: int, today: date) -> Placement:
+    """School or enterprise starts the placement on `today`: every start check must pass."""
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
         raise PermissionDenied(N_("仅学校或实习单位可确认实习开始"))
     if context.placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
         raise Conflict(N_("只有已接受的实习安排可以开始"))
-    failed = [c for c in start_checks(context, rules_of(session, context)) if not c.passed]
+    failed = [c for c in start_checks(context, rules_of(session, context), today) if not c.passed]
     if failed:
-        raise Conflict(N_("实习尚不满足开始条件"), details=[f"{c.rule} {c.label}" for c in failed])
+        raise Conflict(
+            N_("实习尚不满足开始条件"), details=[f"{c.rule} {c.label}".strip() for c in failed]
+        )
     transition(session, context.placement, (PlacementStatus.ACCEPTED,), PlacementStatus.ACTIVE)
     audit.record(session, actor, "placement.started", "placement", placement_id)
     return context.placement
@@ -102,6 +105,7 @@ def extend_placement(session: Session, actor: User, placement_id: int, new_end: 
         context.agreement, placement.start_date, new_end
     ):
         raise Conflict(N_("请先登记覆盖延长期的实习责任保险（N6）"))
+    ensure_period_free(session, placement, placement.start_date, new_end)
     old_end = placement.end_date
     consumed = _rebook(session, context, placement.start_date, new_end)
     audit.record(
@@ -126,6 +130,7 @@ def amend_placement(
     if placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
         raise Conflict(N_("只有尚未开始的实习安排可以变更"))
     before = (placement.start_date.isoformat(), placement.end_date.isoformat())
+    ensure_period_free(session, placement, start, end)
     consumed = _rebook(session, context, start, end)
     void_signatures(session, actor, context.agreement)
     audit.record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template, send_file
 from flask_login import login_required
 
@@ -32,7 +34,9 @@ def timeline(kind: str, object_id: int):  # type: ignore[no-untyped-def]
 
 def _printable_agreement(placement_id: int) -> str:
     """The placements engineer's printable agreement, rendered as the bureau would see it."""
-    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    page = placement_agreements.describe_placement(
+        get_session(), actor(), placement_id, date.today()
+    )
     return render_template("placements/agreement.html", page=page, **PLACEMENT_LABELS)
 
 

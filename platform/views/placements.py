@@ -188,7 +188,9 @@ def decline(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:placement_id>")
 def detail(placement_id: int):  # type: ignore[no-untyped-def]
-    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    page = placement_agreements.describe_placement(
+        get_session(), actor(), placement_id, date.today()
+    )
     placement = page.context.placement
     return render_template(
         "placements/detail.html",
@@ -207,7 +209,9 @@ def detail(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:placement_id>/agreement")
 def agreement(placement_id: int):  # type: ignore[no-untyped-def]
-    page = placement_agreements.describe_placement(get_session(), actor(), placement_id)
+    page = placement_agreements.describe_placement(
+        get_session(), actor(), placement_id, date.today()
+    )
     if page.context.agreement is None:
         flash(_("接受录用后才会生成实习协议"), "info")
         return redirect(url_for("placements.detail", placement_id=placement_id))
@@ -285,7 +289,7 @@ def decide_plan(placement_id: int):  # type: ignore[no-untyped-def]
 def start(placement_id: int):  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
-    placements_lifecycle.start_placement(get_session(), actor(), placement_id)
+    placements_lifecycle.start_placement(get_session(), actor(), placement_id, date.today())
     return _done(_("实习已开始"), placement_id)
 
 

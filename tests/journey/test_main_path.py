@@ -54,7 +54,7 @@ def click(page: Page, button: str, flash: str) -> None:
 
 def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screenshot):  # type: ignore[no-untyped-def]
     today = date.today()
-    start = today + timedelta(days=14)
+    start = today  # a placement starts on its start date, not before, and this journey runs today
 
     # The school imports its roster and reads the student's invitation code on the cohort page.
     school = logged_in(cast.school_user)
@@ -174,7 +174,7 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     # Every check passes: the school starts the placement.
     school.goto(placement_path)
     checks = school.locator(".list-group-item")
-    expect(checks).to_have_count(5)  # N5 signed, R4/N6 insured, N1 age, N4 stipend, R2 plan
+    expect(checks).to_have_count(6)  # start date, N5 signed, R4/N6 insured, N1, N4, R2 plan
     expect(checks.filter(has_text="✘")).to_have_count(0)
     school.goto(placement_path + "/agreement")
     expect(school.get_by_text("（未签署）")).to_have_count(0)

@@ -66,14 +66,14 @@ def test_each_party_signs_once_and_who_and_when_are_kept(session, world, accepte
 def test_start_waits_for_every_check(session, world, accepted, facts) -> None:  # type: ignore[no-untyped-def]
     pid = accepted.placement.id
     with pytest.raises(Conflict) as refused:
-        placements_lifecycle.start_placement(session, world.users["enterprise"], pid)
+        placements_lifecycle.start_placement(session, world.users["enterprise"], pid, TODAY)
     session.rollback()
     assert {d.split()[0] for d in refused.value.details} == {"N5", "R4/N6", "R2"}
     _complete(session, world, pid)
     with pytest.raises(PermissionDenied):
-        placements_lifecycle.start_placement(session, world.users["student"], pid)
+        placements_lifecycle.start_placement(session, world.users["student"], pid, TODAY)
     session.rollback()
-    placements_lifecycle.start_placement(session, world.users["enterprise"], pid)
+    placements_lifecycle.start_placement(session, world.users["enterprise"], pid, TODAY)
     session.commit()
     assert facts.status(pid) == PlacementStatus.ACTIVE
 
@@ -89,13 +89,13 @@ def test_under_18_needs_guardian_consent(
     session.commit()
     _complete(session, world, placement.id)
     with pytest.raises(Conflict) as refused:
-        placements_lifecycle.start_placement(session, world.users["school"], placement.id)
+        placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
     session.rollback()
     assert [d.split()[0] for d in refused.value.details] == ["N5"]
     placement_agreements.record_guardian_consent(
         session, world.users["school"], placement.id, "王芳"
     )
-    placements_lifecycle.start_placement(session, world.users["school"], placement.id)
+    placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
     session.commit()
 
 
@@ -176,7 +176,7 @@ def test_apprentice_agreement_needs_enterprise_and_apprentice_only(
     session.rollback()
     placement_agreements.sign_agreement(session, world.users["student"], placement.id)
     placement_agreements.sign_agreement(session, world.users["enterprise"], placement.id)
-    placements_lifecycle.start_placement(session, world.users["enterprise"], placement.id)
+    placements_lifecycle.start_placement(session, world.users["enterprise"], placement.id, TODAY)
     session.commit()
 
 
@@ -200,21 +200,39 @@ def test_stipend_below_the_pack_ratio_blocks_the_start(
     session.commit()
     _complete(session, world, placement.id)
     with pytest.raises(Conflict) as refused:
-        placements_lifecycle.start_placement(session, world.users["school"], placement.id)
+        placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
     session.rollback()
     assert [d.split()[0] for d in refused.value.details] == ["N4"]
     slot.stipend_yuan = 2800
     session.commit()
-    placements_lifecycle.start_placement(session, world.users["school"], placement.id)
+    placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
     session.commit()
 
 
 def test_a_started_placement_no_longer_takes_signatures(session, world, accepted) -> None:  # type: ignore[no-untyped-def]
     _complete(session, world, accepted.placement.id)
-    placements_lifecycle.start_placement(session, world.users["school"], accepted.placement.id)
+    placements_lifecycle.start_placement(
+        session, world.users["school"], accepted.placement.id, TODAY
+    )
     session.commit()
     with pytest.raises(Conflict):
         placement_agreements.file_internship_plan(
             session, world.users["school"], accepted.placement.id, "x"
         )
     session.rollback()
+
+
+def test_a_placement_starts_on_its_start_date_not_before(session, world, accepted) -> None:  # type: ignore[no-untyped-def]
+    pid = accepted.placement.id  # starts 2026-07-01
+    _complete(session, world, pid)
+    eve = date(2026, 6, 30)
+    page = placement_agreements.describe_placement(session, world.users["school"], pid, eve)
+    assert [(c.label, c.passed, c.detail) for c in page.checks if not c.passed] == [
+        ("已到实习开始日期", False, "2026-07-01")
+    ]
+    with pytest.raises(Conflict) as refused:
+        placements_lifecycle.start_placement(session, world.users["school"], pid, eve)
+    session.rollback()
+    assert refused.value.details == ["已到实习开始日期"]
+    placements_lifecycle.start_placement(session, world.users["school"], pid, date(2026, 7, 1))
+    session.commit()

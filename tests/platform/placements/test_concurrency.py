@@ -134,3 +134,38 @@ def test_concurrent_acceptances_never_pass_the_month_cap(
         assert seen == {"accepted": 3, "conflict": placements_per_student - 3}, figures
         assert facts.months_used(student.id) == 12 == facts.counted_months(student.id)
     print(f"\n[{app.config['DATABASE_URL'].split(':')[0]}] month-cap rounds: {figures}")
+
+
+def test_concurrent_acceptances_of_overlapping_offers_place_the_student_once(
+    app, session, world, make_slot, make_student, make_user, make_enterprise, facts
+) -> None:  # type: ignore[no-untyped-def]
+    overlapping = 8  # 8 offers for the same months: the student can take exactly one
+    sessions = get_database(app).write_sessions
+    enterprises = [make_enterprise(world.region) for _ in range(overlapping)]
+    figures = []
+    for round_no in range(ROUNDS):
+        student = make_student(world.school)
+        user = make_user(Role.STUDENT, student_id=student.id)
+        slots = [make_slot(e, kind=SlotKind.POST_INTERNSHIP, seats=1) for e in enterprises]
+        session.commit()
+        # Five-month periods staggered by a week: every two of them overlap.
+        placement_ids = [
+            pid
+            for i, slot in enumerate(slots)
+            for pid in _offers(
+                session,
+                [student.id],
+                slot.id,
+                START + timedelta(days=7 * i),
+                START + timedelta(days=7 * i + 150),
+            )
+        ]
+        outcomes = _race(
+            [lambda p=pid, u=user.id: _accept_alone(sessions, u, p) for pid in placement_ids]
+        )
+        seen = Counter(outcomes)
+        figures.append((round_no, dict(seen)))
+        assert seen == {"accepted": 1, "conflict": overlapping - 1}, figures
+        assert sum(facts.seat_rows(slot.id) for slot in slots) == 1
+        assert facts.months_used(student.id) == facts.counted_months(student.id) == 5
+    print(f"\n[{app.config['DATABASE_URL'].split(':')[0]}] overlapping-offer rounds: {figures}")

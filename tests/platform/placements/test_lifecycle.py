@@ -22,7 +22,7 @@ def _start(session, world, placement_id: int) -> None:  # type: ignore[no-untype
     placement_agreements.record_insurance(session, world.users["school"], placement_id, COVER)
     placement_agreements.file_internship_plan(session, world.users["school"], placement_id, "计划")
     placement_agreements.decide_internship_plan(session, world.users["bureau"], placement_id, True)
-    placements_lifecycle.start_placement(session, world.users["school"], placement_id)
+    placements_lifecycle.start_placement(session, world.users["school"], placement_id, TODAY)
     session.commit()
 
 
@@ -76,7 +76,7 @@ def test_amendment_rebooks_months_and_voids_signatures(session, world, accepted,
     session.commit()
     assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 8
     assert session.scalars(select(AgreementSignature)).all() == []
-    agreement = placement_agreements.describe_placement(session, world.users["school"], pid)
+    agreement = placement_agreements.describe_placement(session, world.users["school"], pid, TODAY)
     assert agreement.context.agreement.plan_status == FilingStatus.NOT_FILED
     with pytest.raises(Conflict):
         placements_lifecycle.amend_placement(
@@ -133,3 +133,65 @@ def test_months_add_up_across_enterprises_and_the_cap_refuses_the_excess(
     assert facts.status(third.id) == PlacementStatus.OFFERED
     assert facts.seat_rows(third.slot_id) == 0
     assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 11
+
+
+def test_a_student_holds_one_placement_at_a_time(
+    session, world, make_slot, make_offer, make_enterprise, facts
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_offer(world.student, make_slot(world.enterprise), end=date(2026, 12, 31))
+    overlapping = make_offer(
+        world.student,
+        make_slot(make_enterprise(world.region)),
+        start=date(2026, 12, 31),
+        end=date(2027, 3, 31),
+    )
+    next_day = make_offer(
+        world.student,
+        make_slot(make_enterprise(world.region)),
+        start=date(2027, 1, 1),
+        end=date(2027, 3, 31),
+    )
+    offers.accept_offer(session, world.users["student"], first.id, TODAY)
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        offers.accept_offer(session, world.users["student"], overlapping.id, TODAY)
+    session.rollback()
+    assert refused.value.details == ["2026-07-01 – 2026-12-31"]
+    assert facts.status(overlapping.id) == PlacementStatus.OFFERED
+    assert facts.seat_rows(overlapping.slot_id) == 0
+    # The day after the first ends is free: periods are inclusive on both ends.
+    offers.accept_offer(session, world.users["student"], next_day.id, TODAY)
+    session.commit()
+    assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 9
+
+
+def test_extending_or_amending_into_another_placement_is_refused(
+    session, world, make_slot, make_offer, make_enterprise, facts
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_offer(world.student, make_slot(world.enterprise), end=date(2026, 12, 31))
+    later = make_offer(
+        world.student,
+        make_slot(make_enterprise(world.region)),
+        start=date(2027, 2, 1),
+        end=date(2027, 4, 30),
+    )
+    for placement in (first, later):
+        offers.accept_offer(session, world.users["student"], placement.id, TODAY)
+        session.commit()
+    with pytest.raises(Conflict) as refused:
+        placements_lifecycle.amend_placement(
+            session, world.users["school"], later.id, date(2026, 12, 1), date(2027, 2, 28)
+        )
+    session.rollback()
+    assert refused.value.details == ["2026-07-01 – 2026-12-31"]
+    _start(session, world, first.id)
+    with pytest.raises(Conflict):
+        placements_lifecycle.extend_placement(
+            session, world.users["school"], first.id, date(2027, 2, 1)
+        )
+    session.rollback()
+    placements_lifecycle.extend_placement(
+        session, world.users["school"], first.id, date(2027, 1, 31)
+    )
+    session.commit()
+    assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 10

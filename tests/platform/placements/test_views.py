@@ -15,6 +15,7 @@ from skillbridge.platform.services import placement_agreements as pa
 from skillbridge.platform.services import placements_lifecycle as life
 
 AGREEMENT_PAGES = ("/placements/{}", "/placements/{}/agreement")
+TODAY = date.today()
 
 
 def test_student_accepts_an_offer_and_sees_its_months(
@@ -192,7 +193,7 @@ def test_every_role_sees_its_pages_at_every_stage(
     pa.record_insurance(session, world.users["school"], pid, cover)
     pa.file_internship_plan(session, world.users["school"], pid, "计划")
     pa.decide_internship_plan(session, world.users["bureau"], pid, True)
-    life.start_placement(session, world.users["school"], pid)
+    life.start_placement(session, world.users["school"], pid, TODAY)
     session.commit()
     all_pages_render()  # active
     extended = clients["school"].post(f"/placements/{pid}/extend", data={"new_end": "2027-03-01"})
