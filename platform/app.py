@@ -10,6 +10,7 @@ from flask import Flask
 
 from . import db
 from .config import load_config
+from .routing import RowIdConverter
 
 TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "templates"
 
@@ -23,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=settings["INSTANCE_PATH"],
     )
     _load_config(app, settings)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_handlers(app)

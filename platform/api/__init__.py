@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import directory
 
+from .openapi import openapi_document
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.before_request
 def _authenticated() -> None:
-    """The API never redirects to a login page: an anonymous call gets 401."""
-    if not current_user.is_authenticated:
+    """The API never redirects to a login page: an anonymous call gets 401 (the spec is public)."""
+    if request.endpoint != "api.spec" and not current_user.is_authenticated:
         abort(401)
+
+
+@bp.get("/openapi.json")
+def spec():  # type: ignore[no-untyped-def]
+    return openapi_document()
 
 
 @bp.get("/me")

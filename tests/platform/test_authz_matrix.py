@@ -7,6 +7,8 @@ a non-public route, and no 5xx anywhere.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,6 +57,7 @@ PUBLIC = {
     "auth.register_enterprise",
     "auth.activate",
     "auth.switch_language",
+    "api.spec",
 }
 
 # Who may get a 2xx (or, for POST, a success redirect) on its OWN objects. Nobody may on another
@@ -411,3 +414,19 @@ def test_route_role_tenant_matrix(app, world, session, login_as, capsys):
         )
     assert server_errors == []
     assert violations == [], "\n".join(map(str, violations))
+
+
+def test_ids_past_what_a_row_can_hold_are_404_on_every_route(app, world, login_as):
+    # /schools/99999999999999999999 once reached the database: "integer out of range" (a 500).
+    client = login_as(world.users["bureau"])
+    answers = Counter()
+    for rule, method in _routes(app):
+        ids = re.findall(r"<int:\w+>", rule.rule)
+        if not ids or len(ids) != len(rule.arguments):
+            continue
+        for number in (2**31, 10**20):
+            url = re.sub(r"<int:\w+>", str(number), rule.rule)
+            response = client.open(url, method=method)
+            response.close()
+            answers[response.status_code] += 1
+    assert answers[404] > 50 and set(answers) == {404}, answers

@@ -1,0 +1,20 @@
+"""URL converters shared by every route."""
+
+from __future__ import annotations
+
+from werkzeug.routing import IntegerConverter
+
+# Row ids are PostgreSQL `integer`s; a larger number in a URL can name no row.
+MAX_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route, bounded to what an id column holds.
+
+    Without the bound, /schools/99999999999999999999 reached the database and failed there
+    ("integer out of range" on PostgreSQL, OverflowError on SQLite): a 500 instead of a 404.
+    """
+
+    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # noqa: A002
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
