@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -74,7 +75,20 @@ class Database:
             session.rollback()
             raise
         finally:
-            session.close()
+            close_session(session)
+
+
+def close_session(session: Session) -> None:
+    """Close `session`; if its connection died under it (a database restart), discard it.
+
+    Closing rolls back, and a rollback on a connection the server has dropped raises: that
+    would turn a finished request into a server error. Invalidating skips the rollback, and the
+    pool opens a fresh connection for the next request.
+    """
+    try:
+        session.close()
+    except DBAPIError:
+        session.invalidate()
 
 
 def init_app(app: Flask) -> None:
@@ -85,7 +99,7 @@ def init_app(app: Flask) -> None:
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            close_session(session)
 
 
 def get_database(app: Flask | None = None) -> Database:

@@ -41,7 +41,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _operational_error(_error: OperationalError):  # type: ignore[no-untyped-def]
-        get_session().rollback()
+        # The connection may have died (a database restart): a rollback on it would raise
+        # again, so discard it; the pool connects afresh for the next request.
+        get_session().invalidate()
         return _answer(DB_UNAVAILABLE_STATUS, _("数据库暂时不可用，请稍后重试"))
 
     @app.errorhandler(HTTPException)
