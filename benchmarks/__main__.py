@@ -1,8 +1,8 @@
 """Run every benchmark and print its table: ``python -m benchmarks`` (what ``make bench`` runs).
 
 Each benchmark runs in its own process, one after the other, so that one's memory peak or
-worker processes do not disturb the next. The dashboard benchmark needs a PostgreSQL server
-(SKILLBRIDGE_TEST_POSTGRES_URL); without one it is skipped with the reason.
+worker processes do not disturb the next. The dashboard and load benchmarks need a PostgreSQL
+server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ BENCHMARKS = [
         "bureau dashboard, 100k students (PostgreSQL)",
         [sys.executable, "-m", "benchmarks.dashboard", "--students", "100000"],
     ),
+    (
+        "pages under load: gunicorn + PostgreSQL + wrk, demo data",
+        [sys.executable, "-m", "benchmarks.load"],
+    ),
 ]
 
 
@@ -29,9 +33,8 @@ def main() -> int:
     failed = []
     for title, command in BENCHMARKS:
         print(f"\n=== {title} ===", flush=True)
-        if "benchmarks.dashboard" in command and not os.environ.get(
-            "SKILLBRIDGE_TEST_POSTGRES_URL"
-        ):
+        needs_postgres = "benchmarks.dashboard" in command or "benchmarks.load" in command
+        if needs_postgres and not os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL"):
             print("skipped: set SKILLBRIDGE_TEST_POSTGRES_URL to a PostgreSQL server URL")
             continue
         if subprocess.run(command, check=False).returncode != 0:

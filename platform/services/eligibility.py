@@ -19,7 +19,7 @@ from skillbridge.models import (
     Specialty,
     Student,
 )
-from skillbridge.platform.policy import R6_CITATION, completed_years
+from skillbridge.platform.policy import R6_CITATION, PlacementRules, completed_years
 
 from .cooperation import agreement_windows
 from .slots import active_credit_record, placement_rules_for
@@ -61,6 +61,8 @@ class StudentContext:
     credit_record: CreditRecord | None
     #: (enterprise_id, valid_from, valid_to) of approved agreements covering the cohort specialty.
     agreements: tuple[tuple[int, date, date], ...]
+    #: The figures of the pack of the school's region, whose bureau reviews its internships.
+    rules: PlacementRules
 
 
 def student_context(session: Session, student: Student, today: date) -> StudentContext:
@@ -81,6 +83,7 @@ def student_context(session: Session, student: Student, today: date) -> StudentC
         certificate_occupations=frozenset(certificates),
         credit_record=active_credit_record(session, today, "blocks_slots", student_id=student.id),
         agreements=tuple(agreement_windows(session, school.id, specialty.id)),
+        rules=placement_rules_for(session, school.region_id),
     )
 
 
@@ -146,11 +149,11 @@ def _agreement(ctx: StudentContext, slot: Slot, today: date) -> Failure | None:
     )
 
 
-def _months(ctx: StudentContext, slot: Slot, session: Session) -> Failure | None:
+def _months(ctx: StudentContext, slot: Slot) -> Failure | None:
     left = ctx.student.month_cap - ctx.student.months_used
     if left >= slot.duration_months:
         return None
-    cap = placement_rules_for(session, ctx.school.region_id).post_internship_max_months
+    cap = ctx.rules.post_internship_max_months
     return Failure(
         "R1",
         f"岗位实习累计不得超过 {ctx.student.month_cap} 个月：已用 {ctx.student.months_used} "
@@ -169,8 +172,8 @@ def _credit(ctx: StudentContext) -> Failure | None:
     )
 
 
-def _age(ctx: StudentContext, slot: Slot, session: Session) -> Failure | None:
-    minimum = placement_rules_for(session, ctx.school.region_id).post_internship_min_age
+def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
+    minimum = ctx.rules.post_internship_min_age
     age = (
         completed_years(ctx.student.birth_date, slot.start_date)
         if slot.start_date >= ctx.student.birth_date
@@ -185,13 +188,20 @@ def _age(ctx: StudentContext, slot: Slot, session: Session) -> Failure | None:
     )
 
 
-def explain_for(session: Session, ctx: StudentContext, slot: Slot, today: date) -> list[Failure]:
+def explain_for(
+    session: Session,
+    ctx: StudentContext,
+    slot: Slot,
+    today: date,
+    occupation: Occupation | None = None,
+) -> list[Failure]:
     """Every hard rule the student fails for `slot`, in a fixed order; empty means eligible.
 
     Rule-specific figures (R1's citation, N1's age) come from the pack of the school's region,
-    whose bureau reviews the school's internships.
+    whose bureau reviews the school's internships. `occupation` is the slot's, when the caller
+    has already loaded it (a list of slots loads all of theirs in one query).
     """
-    occupation = session.get(Occupation, slot.occupation_id)
+    occupation = occupation or session.get(Occupation, slot.occupation_id)
     assert occupation is not None  # FK
     checks = [
         _specialty(ctx, slot, occupation),
@@ -203,8 +213,8 @@ def explain_for(session: Session, ctx: StudentContext, slot: Slot, today: date) 
     if slot.kind == SlotKind.POST_INTERNSHIP:
         checks += [
             _agreement(ctx, slot, today),
-            _months(ctx, slot, session),
-            _age(ctx, slot, session),
+            _months(ctx, slot),
+            _age(ctx, slot),
         ]
     return [failure for failure in checks if failure is not None]
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
     AgreementStatus,
     CooperationAgreement,
     Enterprise,
     EnterpriseRanking,
+    Occupation,
     Role,
     School,
     Slot,
@@ -85,9 +86,22 @@ def slot_options(session: Session, actor: User, today: date) -> list[SlotOption]
             )
         )
         .order_by(Slot.start_date, Slot.id)
-    )
+        .options(selectinload(Slot.accepted_specialties))
+    ).all()
+    # Every slot's occupation in one query, not one per slot.
+    occupations = {
+        o.id: o
+        for o in session.scalars(
+            select(Occupation).where(Occupation.id.in_({slot.occupation_id for slot, _ in rows}))
+        )
+    }
     options = [
-        SlotOption(slot, enterprise, explain_for(session, ctx, slot, today), ranks.get(slot.id))
+        SlotOption(
+            slot,
+            enterprise,
+            explain_for(session, ctx, slot, today, occupations[slot.occupation_id]),
+            ranks.get(slot.id),
+        )
         for slot, enterprise in rows
     ]
     return sorted(options, key=lambda o: (o.rank is None, o.rank or 0, not o.eligible))

@@ -1,0 +1,209 @@
+"""Pages under load through gunicorn on PostgreSQL: ``python -m benchmarks.load``.
+
+Creates a fresh database on the PostgreSQL server named by ``--server-url`` (default: the test
+server in SKILLBRIDGE_TEST_POSTGRES_URL), migrates it and seeds the demo region with the real
+commands (``skillbridge db upgrade``, ``skillbridge seed-demo``), starts gunicorn as in
+production (``--workers`` sync workers on loopback), logs in as each demo role through the login
+form, then drives each role's pages with wrk (``--connections`` connections for ``--duration``
+seconds each) and prints requests/s, p50 and p99 latency and the errors (non-2xx answers and
+socket errors). The database is dropped afterwards unless ``--keep`` is given.
+
+wrk is Debian's ``wrk`` package (``apt-get install wrk``); it is written in C, so the load
+generator costs the two cores far less than the server it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from skillbridge.platform.services.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+USER_AGENT = "skillbridge-load"  # the login's session is bound to address and agent
+PAGES = {
+    "anonymous": ["/login"],
+    "student": ["/", "/placements/offers", "/preferences/", "/slots/"],
+    "school": ["/", "/school/cohorts", "/placements/", "/agreements/"],
+    "enterprise": ["/", "/slots/mine", "/placements/", "/subsidies/claims"],
+    "bureau": ["/", "/bureau/dashboard/", "/bureau/compliance/", "/api/v1/me"],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _command(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def _opener() -> tuple[urllib.request.OpenerDirector, CookieJar]:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    return opener, jar
+
+
+def _session_cookie(base: str, email: str) -> str:
+    """Log in through the form (CSRF token included) and return the session cookie."""
+    opener, jar = _opener()
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError("no CSRF token on the login page")
+    form = {"csrf_token": token.group(1), "email": email, "password": DEMO_PASSWORD}
+    opener.open(f"{base}/login", urllib.parse.urlencode(form).encode()).read()
+    for cookie in jar:
+        if cookie.name == "session":
+            return cookie.value or ""
+    raise RuntimeError(f"login as {email} set no session cookie")
+
+
+def _wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict[str, float]:
+    """One wrk run; requests/s, p50/p99 in ms and the error count from its report."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: session={cookie}"]
+    report = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", report, re.M)
+        if match is None:
+            raise RuntimeError(f"no {percent}% latency in wrk's report:\n{report}")
+        return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", report
+    )
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(n) for n in sockets.groups()) if sockets else 0
+    requests = re.search(r"^\s*(\d+) requests in", report, re.M)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1)),  # type: ignore[union-attr]
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "requests": float(requests.group(1)) if requests else 0.0,
+        "errors": float(errors),
+    }
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz")
+
+
+def run(server_url: str, workers: int, connections: int, duration: int, keep: bool) -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install wrk")
+        return 2
+    name = f"skillbridge_load_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    environ = {
+        **os.environ,
+        "SKILLBRIDGE_DATABASE_URL": url,
+        "SKILLBRIDGE_SECRET_KEY": uuid.uuid4().hex * 2,
+        "SKILLBRIDGE_RATELIMIT_ENABLED": "false",  # four logins, then only page requests
+    }
+    gunicorn = None
+    try:
+        started = time.perf_counter()
+        for step in (["db", "upgrade"], ["seed-demo"]):
+            subprocess.run(
+                [_command("skillbridge"), *step], env=environ, check=True, capture_output=True
+            )
+        print(f"database {name}: migrated and seeded in {time.perf_counter() - started:.1f} s")
+        gunicorn = subprocess.Popen(
+            [
+                _command("gunicorn"),
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "skillbridge.platform.app:create_app()",
+            ],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_until_up(base, gunicorn)
+        cookies = {role: _session_cookie(base, email) for role, email in DEMO_LOGINS.items()}
+        print(
+            f"gunicorn {workers} sync workers, wrk 2 threads x {connections} connections, "
+            f"{duration} s per page, both on the same {os.cpu_count()} cores\n"
+        )
+        header = (
+            f"{'role':11s} {'page':22s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} "
+            f"{'requests':>9s} {'errors':>7s}"
+        )
+        print(header)
+        print("-" * len(header))
+        failed = 0
+        for role, paths in PAGES.items():
+            for path in paths:
+                figures = _wrk(f"{base}{path}", cookies.get(role), connections, duration)
+                # Requests wrk left queued finish before the next page is measured.
+                _wait_until_up(base, gunicorn)
+                failed += int(figures["errors"])
+                print(
+                    f"{role:11s} {path:22s} {figures['rps']:8.1f} {figures['p50']:8.1f} "
+                    f"{figures['p99']:8.1f} {int(figures['requests']):9d} "
+                    f"{int(figures['errors']):7d}",
+                    flush=True,
+                )
+        return 1 if failed else 0
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server-url", default=os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL"))
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    if not args.server_url:
+        parser.error("give --server-url or set SKILLBRIDGE_TEST_POSTGRES_URL")
+    return run(args.server_url, args.workers, args.connections, args.duration, args.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
