@@ -88,11 +88,19 @@ def _column(name, value, size, dtype=np.int64):
     return arr.astype(dtype)
 
 
-def _lookup(matrix, rows, cols):
-    """Entries ``matrix[rows[k], cols[k]]`` of a sparse matrix, as a dense 1-d array."""
+def _entries(matrix, rows, cols):
+    """Entries ``matrix[rows[k], cols[k]]`` of a sparse matrix, as a dense int64 1-d array.
+
+    scipy answers empty index arrays with a sparse matrix, not an array: handled here.
+    """
     if rows.size == 0:
-        return np.zeros(0, dtype=bool)
-    return np.asarray(matrix.tocsr()[rows, cols]).ravel() != 0
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(matrix.tocsr()[rows, cols]).ravel().astype(np.int64)
+
+
+def _lookup(matrix, rows, cols):
+    """Whether entries ``matrix[rows[k], cols[k]]`` of a sparse matrix are set."""
+    return _entries(matrix, rows, cols) != 0
 
 
 def build_candidates(
@@ -272,12 +280,12 @@ def build_candidates(
     rank = (
         np.zeros(i.size, dtype=np.int64)
         if student_ranks is None
-        else np.asarray(csr_matrix(student_ranks)[i, j]).ravel().astype(np.int64)
+        else _entries(csr_matrix(student_ranks), i, j)
     )
     prio = (
         np.zeros(i.size, dtype=np.int64)
         if enterprise_ranks is None
-        else np.asarray(csr_matrix(enterprise_ranks)[ent[j], i]).ravel().astype(np.int64)
+        else _entries(csr_matrix(enterprise_ranks), ent[j], i)
     )
     top_rank = max(int(rank.max(initial=0)), 1)
     top_prio = max(int(prio.max(initial=0)), 1)

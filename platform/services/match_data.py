@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.matching import Problem, Rules, SlotArrays, StudentArrays, build_candidates
@@ -112,13 +112,16 @@ def _slots(session: Session, region_id: int) -> list[tuple]:
             Slot.occupation_id,
             Slot.kind,
             Slot.min_level,
-            Slot.certificate_required,
+            # R7 as eligibility.explain_for reads it: the slot asks for a certificate, or its
+            # occupation is one of employment access (就业准入) that always needs one.
+            or_(Slot.certificate_required, Occupation.requires_certificate),
             Slot.start_date,
             Slot.duration_months,
             Slot.enterprise_id,
             remaining,
         )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+        .join(Occupation, Occupation.id == Slot.occupation_id)
         .outerjoin(offers, offers.c.slot_id == Slot.id)
         .where(Enterprise.region_id == region_id, Slot.status == SlotStatus.OPEN, remaining > 0)
         .order_by(Slot.id)

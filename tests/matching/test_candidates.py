@@ -119,6 +119,24 @@ def test_scores_ranks_priorities_and_groups():
     check_assignment(problem, assignment)
 
 
+def test_rankings_given_but_every_pair_excluded_leaves_an_empty_problem():
+    # Everyone's specialty feeds no slot's occupation; scipy answers empty fancy indexing with
+    # a sparse matrix, which once crashed the rank lookup.
+    rng = np.random.default_rng(5)
+    students, slots, _, agreement = _instance(rng)
+    ranks = csr_matrix(np.ones((40, 25), dtype=np.int64))
+    problem = build_candidates(
+        students,
+        slots,
+        csr_matrix((4, 5), dtype=bool),
+        agreement,
+        student_ranks=ranks,
+        enterprise_ranks=csr_matrix(np.ones((6, 40), dtype=np.int64)),
+    )
+    assert problem.n_pairs == 0 and problem.student_rank.size == problem.priority.size == 0
+    assert solve(problem).n_placed == 0
+
+
 def test_max_per_student_keeps_best_scores():
     rng = np.random.default_rng(5)
     students, slots, spec_occ, agreement = _instance(rng, n=60, m=40)

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from skillbridge.models import (
+    Certificate,
     MatchOutcome,
     MatchRun,
+    Occupation,
     Placement,
     PlacementStatus,
     Role,
@@ -200,3 +202,28 @@ def test_runs_go_through_rq_when_redis_is_configured(app, session, world, market
     run_worker(redis_url, burst=True)
     finished = _wait_for(session, run.id, seconds=5)
     assert finished.status == RunStatus.SUCCEEDED and finished.stats["placed"] == 3
+
+
+def test_an_employment_access_occupation_needs_a_certificate_in_a_run(app, session, world, market):
+    # R7: 车工 becomes an occupation of employment access; the slots do not say so themselves.
+    occupation = session.get(Occupation, market.slots[0].occupation_id)
+    occupation.requires_certificate = True
+    assert not any(slot.certificate_required for slot in market.slots)
+    session.commit()
+    run = _run(app, session, world.users["school"])
+    assert run.stats["placed"] == 0
+    outcomes = session.scalars(select(MatchOutcome).where(MatchOutcome.run_id == run.id)).all()
+    assert {o.outcome for o in outcomes} == {"no_candidate"}
+    session.add(
+        Certificate(
+            student_id=market.students[0].id,
+            occupation_id=occupation.id,
+            level=2,
+            issued_on=date(2025, 6, 1),
+            number="R7-TEST-0001",
+        )
+    )
+    session.commit()
+    run = _run(app, session, world.users["school"])
+    placed = session.scalars(select(Placement.student_id).where(Placement.run_id == run.id)).all()
+    assert placed == [market.students[0].id]
