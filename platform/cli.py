@@ -36,8 +36,14 @@ def db_check() -> None:
 @click.command("seed-demo")
 @click.option("--seed", default=2026, show_default=True, help="Random seed; same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Also play the first season: a published match run, answered offers, started placements.",
+)
 @with_appcontext
-def seed_demo(seed: int, if_empty: bool) -> None:
+def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
     """Fill the database with a realistic demo region and print the demo logins."""
     from .services.demo import DEMO_PASSWORD, database_is_empty, seed_demo_region
     from .services.errors import DomainError
@@ -54,6 +60,11 @@ def seed_demo(seed: int, if_empty: bool) -> None:
                 )
     except DomainError as error:
         raise click.ClickException(error.message) from error
+    if logins is not None and history:
+        from .services.demo_history import seed_demo_history
+
+        season = seed_demo_history(database, seed)
+        click.echo("First season: " + ", ".join(f"{n} {what}" for what, n in season.items()))
     if logins is None:
         from .services.demo import DEMO_LOGINS
 

@@ -1,0 +1,89 @@
+"""The demo's first season, played through the services: what it leaves obeys every invariant."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    AuditEvent,
+    ComplianceFinding,
+    Placement,
+    PlacementStatus,
+    Region,
+    Slot,
+    Student,
+    User,
+)
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.compliance import run_compliance
+from skillbridge.platform.services.demo import REGION_CODE, seed_demo_region
+from skillbridge.platform.services.demo_history import SEASON_DATE, seed_demo_history
+
+
+@pytest.fixture
+def season(app, session: Session) -> dict:  # type: ignore[no-untyped-def]
+    """The season's counts, and the months each student had used before it (seeded history)."""
+    seed_demo_region(session, 7, id_hash_key=app.config["ID_HASH_KEY"], scale=0.2)
+    session.commit()
+    before = dict(session.execute(select(Student.id, Student.months_used)).all())
+    session.rollback()  # end this read, so the next one sees what the season commits
+    counts = seed_demo_history(get_database(app), 7)
+    return {**counts, "months_before": before}
+
+
+def test_the_season_answers_every_offer_and_starts_placements(session, season) -> None:  # type: ignore[no-untyped-def]
+    statuses = Counter(session.scalars(select(Placement.status)))
+    assert statuses[PlacementStatus.OFFERED] == 0  # answered or expired
+    assert statuses[PlacementStatus.ACCEPTED] == season["accepted"] - season["started"]
+    assert statuses[PlacementStatus.ACTIVE] == season["started"] > 0
+    assert statuses[PlacementStatus.DECLINED] == season["declined"] > 0
+    assert statuses[PlacementStatus.EXPIRED] == season["expired"]
+    started = session.scalars(
+        select(Placement).where(Placement.status == PlacementStatus.ACTIVE)
+    ).all()
+    assert all(p.start_date <= SEASON_DATE for p in started)
+
+
+def test_seats_months_and_the_audit_chain_hold_after_the_season(session, season) -> None:  # type: ignore[no-untyped-def]
+    holders = dict(
+        session.execute(
+            select(Placement.slot_id, func.count())
+            .where(Placement.status.in_(SEAT_HOLDING))
+            .group_by(Placement.slot_id)
+        ).all()
+    )
+    for slot in session.scalars(select(Slot)):
+        assert slot.seats_taken == holders.get(slot.id, 0) <= slot.seats
+    counted = dict(
+        session.execute(
+            select(Placement.student_id, func.sum(Placement.months))
+            .where(Placement.status.in_(SEAT_HOLDING), Placement.counts_toward_cap)
+            .group_by(Placement.student_id)
+        ).all()
+    )
+    before = season["months_before"]
+    for student in session.scalars(select(Student)):
+        booked = student.months_used - before[student.id]
+        assert booked == counted.get(student.id, 0) and student.months_used <= student.month_cap
+    assert audit.verify_chain(session).ok
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) > season["accepted"]
+
+
+def test_placed_students_have_accounts_and_no_rule_is_broken_by_a_match(session, season) -> None:  # type: ignore[no-untyped-def]
+    placed = set(session.scalars(select(Placement.student_id).where(Placement.run_id.is_not(None))))
+    with_account = set(session.scalars(select(User.student_id).where(User.student_id.is_not(None))))
+    assert placed <= with_account
+    spent = session.scalars(select(Student.invitation_code).where(Student.id.in_(placed)))
+    assert set(spent) == {None}
+    region_id = session.scalar(select(Region.id).where(Region.code == REGION_CODE))
+    run_compliance(session, region_id, SEASON_DATE)
+    session.commit()
+    rules = {f.rule_id for f in session.scalars(select(ComplianceFinding))}
+    # What matching and the start checks enforce never shows up as a finding.
+    assert not rules & {"R1", "R2", "R4", "R5", "R6", "R7", "N1", "N5", "N6"}, rules
