@@ -26,6 +26,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "ID_HASH_KEY": None,
         "LOGIN_RATE_LIMIT": "5 per minute",
         "RATELIMIT_ENABLED": True,
+        # If Redis (the shared limit storage) goes down, each process keeps counting the same
+        # limits in memory instead of failing every login; Redis is retried and resumes.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # An unreachable Redis must fail fast, not hold a request until the TCP timeout.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "WTF_CSRF_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "zh",
         "LANGUAGES": ("zh", "en"),

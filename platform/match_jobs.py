@@ -16,15 +16,25 @@ log = logging.getLogger(__name__)
 
 
 def enqueue_run(app: Flask, run_id: int) -> None:
-    """Hand a committed, queued run to the background; the web request returns at once."""
+    """Hand a committed, queued run to the background; the web request returns at once.
+
+    With Redis configured the run goes to the RQ queue; if Redis cannot take it (an outage), the
+    run is not left queued forever (it would block the region's next run): this process runs it.
+    """
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from redis import Redis
+        from redis.exceptions import RedisError
         from rq import Queue
 
-        queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
-        queue.enqueue(run_job, run_id, app.config["DATABASE_URL"], job_timeout=3600)
-        return
+        connection = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=5)
+        try:
+            Queue(QUEUE_NAME, connection=connection).enqueue(
+                run_job, run_id, app.config["DATABASE_URL"], job_timeout=3600
+            )
+            return
+        except RedisError:
+            log.warning("Redis unreachable: match run %s runs in this process", run_id)
     database = get_database(app)
     threading.Thread(
         target=_run_logged, args=(database, run_id), name=f"match-run-{run_id}", daemon=True
