@@ -39,26 +39,24 @@ from .policies import placement_party
 SEASON_DATE = REFERENCE_DATE + timedelta(days=45)
 ACCEPT_SHARE, DECLINE_SHARE = 0.8, 0.1  # the rest let their offers lapse
 INSURER = "中国人民财产保险股份有限公司苏州市分公司"
+PLAN = "第1个月：安全教育与岗位认知；其后：在企业指导教师带领下轮岗实操，每月考核。"
 _TENANT = {
     Role.STUDENT: User.student_id,
     Role.SCHOOL: User.school_id,
     Role.ENTERPRISE: User.enterprise_id,
 }
-PLAN = "第1个月：安全教育与岗位认知；其后：在企业指导教师带领下轮岗实操，每月考核。"
 
 
 def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
     """Play the season on a freshly seeded demo region; returns counts of what happened."""
     rng = random.Random(seed)
     with database.session_scope() as session:
-        bureau = session.scalars(select(User).where(User.email == DEMO_LOGINS["bureau"])).one()
-        run = match_runs.start_run(session, bureau, match_runs.RunRequest(method="auto"))
+        run = match_runs.start_run(session, _bureau(session), match_runs.RunRequest())
         run_id = run.id
     match_runs.execute_run(database, run_id, REFERENCE_DATE)
     with database.session_scope() as session:
-        bureau = session.scalars(select(User).where(User.email == DEMO_LOGINS["bureau"])).one()
-        match_runs.review_run(session, bureau, run_id)
-        match_runs.publish_run(session, bureau, run_id, REFERENCE_DATE)
+        match_runs.review_run(session, _bureau(session), run_id)
+        match_runs.publish_run(session, _bureau(session), run_id, REFERENCE_DATE)
     counts: Counter[str] = Counter()
     with database.session_scope() as session:
         users = _accounts(session, run_id)
@@ -71,7 +69,7 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
             answer = rng.random()
             student_user = users[(Role.STUDENT, placement.student_id)]
             if answer < ACCEPT_SHARE:
-                counts[_answer(session, offers.accept_offer, student_user, placement.id)] += 1
+                counts[_accept(session, student_user, placement.id)] += 1
             elif answer < ACCEPT_SHARE + DECLINE_SHARE:
                 offers.decline_offer(session, student_user, placement.id, REFERENCE_DATE)
                 counts["declined"] += 1
@@ -100,11 +98,15 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
     return dict(counts)
 
 
-def _answer(session, accept, user: User, placement_id: int) -> str:  # type: ignore[no-untyped-def]
+def _bureau(session) -> User:  # type: ignore[no-untyped-def]
+    return session.scalars(select(User).where(User.email == DEMO_LOGINS["bureau"])).one()
+
+
+def _accept(session, user: User, placement_id: int) -> str:  # type: ignore[no-untyped-def]
     """Accept in a savepoint; a refusal (cap, overlap, age) leaves the offer open."""
     try:
         with session.begin_nested():
-            accept(session, user, placement_id, REFERENCE_DATE)
+            offers.accept_offer(session, user, placement_id, REFERENCE_DATE)
         return "accepted"
     except DomainError:
         return "refused on acceptance"
@@ -135,10 +137,9 @@ def _complete_and_start(session, placement_id: int, parties: tuple[User, User, U
                 )
             if page.needs_plan:
                 placement_agreements.file_internship_plan(session, school, placement_id, PLAN)
-                bureau = session.scalars(
-                    select(User).where(User.email == DEMO_LOGINS["bureau"])
-                ).one()
-                placement_agreements.decide_internship_plan(session, bureau, placement_id, True)
+                placement_agreements.decide_internship_plan(
+                    session, _bureau(session), placement_id, True
+                )
             placements_lifecycle.start_placement(session, school, placement_id, SEASON_DATE)
         return "started"
     except DomainError:
