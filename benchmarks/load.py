@@ -34,12 +34,14 @@ from sqlalchemy.engine import make_url
 from skillbridge.platform.services.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 USER_AGENT = "skillbridge-load"  # the login's session is bound to address and agent
+# Each role's landing page (where / redirects) and the lists it works from.
 PAGES = {
     "anonymous": ["/login"],
-    "student": ["/", "/placements/offers", "/preferences/", "/slots/"],
-    "school": ["/", "/school/cohorts", "/placements/", "/agreements/"],
-    "enterprise": ["/", "/slots/mine", "/placements/", "/subsidies/claims"],
-    "bureau": ["/", "/bureau/dashboard/", "/bureau/compliance/", "/api/v1/me"],
+    "student": ["/dashboard", "/placements/offers", "/preferences/", "/slots/"],
+    "school": ["/dashboard", "/school/cohorts", "/placements/", "/agreements/"],
+    "enterprise": ["/dashboard", "/slots/mine", "/placements/", "/subsidies/claims"],
+    "bureau": ["/dashboard", "/bureau/dashboard/", "/bureau/compliance/", "/placements/"],
+    "bureau API": ["/api/v1/me"],
 }
 
 
@@ -158,6 +160,7 @@ def run(server_url: str, workers: int, connections: int, duration: int, keep: bo
         )
         _wait_until_up(base, gunicorn)
         cookies = {role: _session_cookie(base, email) for role, email in DEMO_LOGINS.items()}
+        cookies["bureau API"] = cookies["bureau"]
         print(
             f"gunicorn {workers} sync workers, wrk 2 threads x {connections} connections, "
             f"{duration} s per page, both on the same {os.cpu_count()} cores\n"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
     AgreementStatus,
@@ -292,9 +292,14 @@ def expire_agreements(session: Session, today: date) -> int:
 
 
 def list_agreements(session: Session, actor: User) -> list[CooperationAgreement]:
-    """A party's own agreements, or every agreement of a bureau's schools, newest first."""
-    statement = select(CooperationAgreement).order_by(
-        CooperationAgreement.created_at.desc(), CooperationAgreement.id.desc()
+    """A party's own agreements, or every agreement of a bureau's schools, newest first.
+
+    Their specialties come with them (one more query), since the list shows them.
+    """
+    statement = (
+        select(CooperationAgreement)
+        .options(selectinload(CooperationAgreement.specialties))
+        .order_by(CooperationAgreement.created_at.desc(), CooperationAgreement.id.desc())
     )
     if actor.role == Role.SCHOOL:
         statement = statement.where(CooperationAgreement.school_id == actor.school_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
     SEAT_HOLDING,
@@ -30,6 +30,8 @@ from .text import N_
 
 # Months left at or below which the school's list flags a student as near the cap.
 NEAR_CAP_MONTHS = 3
+# Rows per page of the placement list (a city's bureau sees tens of thousands).
+PER_PAGE = 50
 
 # Paths of the pages a notification points to (views/placements.py serves them).
 OFFERS_PATH = "/placements/offers"
@@ -171,15 +173,47 @@ def _scope(statement: Select, actor: User) -> Select:
     )
 
 
+def _visible(actor: User) -> Select:
+    """Placements the actor may see; proposals of unpublished runs are left out."""
+    return _scope(_context_query(), actor).where(Placement.status != PlacementStatus.PROPOSED)
+
+
 def list_placements(
     session: Session, actor: User, statuses: tuple[PlacementStatus, ...] | None = None
 ) -> list[PlacementContext]:
-    """Placements the actor may see, newest first; proposals of unpublished runs are left out."""
-    statement = _scope(_context_query(), actor).where(Placement.status != PlacementStatus.PROPOSED)
+    """Placements the actor may see in `statuses`, newest first.
+
+    The agreements' signatures come in one more query: the lists show who still has to sign.
+    """
+    statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
     if statuses is not None:
         statement = statement.where(Placement.status.in_(statuses))
     rows = session.execute(statement.order_by(Placement.id.desc()))
     return [PlacementContext(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PlacementPage:
+    """One page of a placement list, with what the pager needs."""
+
+    items: list[PlacementContext]
+    total: int
+    page: int
+    pages: int
+
+
+def placements_page(
+    session: Session, actor: User, page: int, per_page: int = PER_PAGE
+) -> PlacementPage:
+    """Page `page` (from 1, clamped) of the placements the actor may see, newest first."""
+    statement = _visible(actor)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(-(-total // per_page), 1)
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        statement.order_by(Placement.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return PlacementPage([PlacementContext(*row) for row in rows], total, page, pages)
 
 
 def students_near_cap(

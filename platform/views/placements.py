@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -145,7 +145,7 @@ def index():  # type: ignore[no-untyped-def]
     student = db.get(Student, user.student_id) if user.role == Role.STUDENT else None
     return render_template(
         "placements/index.html",
-        items=placements.list_placements(db, user),
+        listing=placements.placements_page(db, user, request.args.get("page", 1, type=int)),
         to_sign=placement_agreements.agreements_to_sign(db, user)
         if user.role != Role.BUREAU
         else [],

@@ -12,6 +12,7 @@ from skillbridge.models import Notification, PlacementStatus, Role
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services import placement_agreements as pa
+from skillbridge.platform.services import placements
 from skillbridge.platform.services import placements_lifecycle as life
 
 AGREEMENT_PAGES = ("/placements/{}", "/placements/{}/agreement")
@@ -206,3 +207,19 @@ def test_every_role_sees_its_pages_at_every_stage(
         == 302
     )
     all_pages_render()  # ended
+
+
+def test_the_placement_list_comes_in_pages_newest_first(
+    session, world, make_slot, make_offer, make_student
+) -> None:  # type: ignore[no-untyped-def]
+    slot = make_slot(world.enterprise, seats=5)
+    ids = [make_offer(make_student(world.school), slot).id for _ in range(5)]
+    bureau = world.users["bureau"]
+    first = placements.placements_page(session, bureau, 1, per_page=2)
+    assert (first.total, first.pages) == (5, 3)
+    assert [c.placement.id for c in first.items] == ids[::-1][:2]
+    last = placements.placements_page(session, bureau, 3, per_page=2)
+    assert [c.placement.id for c in last.items] == [ids[0]]
+    # Out-of-range pages are clamped, not errors.
+    assert placements.placements_page(session, bureau, 99, per_page=2).page == 3
+    assert placements.placements_page(session, bureau, 0, per_page=2).page == 1
