@@ -1,16 +1,20 @@
-"""Helpers shared by the test modules: service availability, unique numbers, valid codes."""
+"""Helpers shared by the test modules: services, unique numbers, valid codes, free ports, logins."""
 
 from __future__ import annotations
 
 import itertools
 import os
+import socket
 from datetime import date
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from skillbridge.models import User
+from skillbridge.models import Region, Role, User
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services.accounts import new_session_token
 from skillbridge.platform.services.passwords import hash_password
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -84,3 +88,31 @@ def login(client: FlaskClient, user: User) -> None:
     """Log `client` in through the real login form."""
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def add_bureau_user(app: Flask, region_code: str) -> User:
+    """A region and its bureau user (password `support.PASSWORD`), committed and detached."""
+    with get_database(app).write_sessions() as session:
+        region = Region(code=region_code, name=f"{region_code} 演练区", policy_pack="wujiang")
+        session.add(region)
+        session.flush()
+        user = User(
+            email=f"bureau@{region_code}.cn",
+            display_name="bureau",
+            password_hash=PASSWORD_HASH,
+            role=Role.BUREAU,
+            session_token=new_session_token(),
+            region_id=region.id,
+        )
+        session.add(user)
+        session.commit()
+        session.refresh(user)
+        session.expunge(user)
+        return user

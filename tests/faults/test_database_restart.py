@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -20,13 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import PASSWORD_HASH, login, make_test_config, require_service
+from support import add_bureau_user, free_port, login, make_test_config, require_service
 
-from skillbridge.models import Region, Role, User
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.migrate import upgrade_database
-from skillbridge.platform.services.accounts import new_session_token
 
 THREADS = 4
 OUTAGE_SECONDS = 2.0
@@ -41,12 +38,6 @@ class Server:
     start: object
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def private_postgres():  # type: ignore[no-untyped-def]
     """A throwaway PostgreSQL server; run as the postgres OS user when the tests run as root."""
@@ -59,7 +50,7 @@ def private_postgres():  # type: ignore[no-untyped-def]
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
 
     def ctl(*args: str) -> None:
@@ -97,33 +88,13 @@ def private_postgres():  # type: ignore[no-untyped-def]
     shutil.rmtree(data, ignore_errors=True)
 
 
-def _bureau_user(app) -> User:  # type: ignore[no-untyped-def]
-    with get_database(app).write_sessions() as session:
-        region = Region(code="fault-region", name="故障演练区", policy_pack="wujiang")
-        session.add(region)
-        session.flush()
-        user = User(
-            email="bureau@fault.cn",
-            display_name="bureau",
-            password_hash=PASSWORD_HASH,
-            role=Role.BUREAU,
-            session_token=new_session_token(),
-            region_id=region.id,
-        )
-        session.add(user)
-        session.commit()
-        session.refresh(user)
-        session.expunge(user)
-        return user
-
-
 # Connections the server dropped are discarded by the pool; psycopg warns when such a broken
 # connection object is finalised. Finalise them here (gc below), not in some later test.
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_requests_fail_only_while_the_database_is_down(private_postgres, tmp_path) -> None:  # type: ignore[no-untyped-def]
     upgrade_database(private_postgres.url)
     app = create_app(make_test_config(private_postgres.url, tmp_path))
-    user = _bureau_user(app)
+    user = add_bureau_user(app, "fault-region")
     clients = [app.test_client() for _ in range(THREADS)]
     for client in clients:
         login(client, user)

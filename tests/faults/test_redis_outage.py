@@ -9,27 +9,19 @@ limits are shared in Redis again, with nobody touching the app.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 from sqlalchemy import select
-from support import PASSWORD_HASH, login, make_test_config, require_service
+from support import add_bureau_user, free_port, login, make_test_config, require_service
 
-from skillbridge.models import MatchRun, Region, Role, RunStatus, User
+from skillbridge.models import MatchRun, RunStatus
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.migrate import upgrade_database
-from skillbridge.platform.services.accounts import new_session_token
 
 LIMIT = 5  # the default LOGIN_RATE_LIMIT, per minute
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:
@@ -69,7 +61,7 @@ class RedisServer:
 def redis_server():  # type: ignore[no-untyped-def]
     binary = shutil.which("redis-server")
     require_service("redis-server", binary is not None, "no redis-server on the PATH")
-    server = RedisServer(binary, _free_port())
+    server = RedisServer(binary, free_port())
     server.start()
     yield server
     if server.process.poll() is None:
@@ -91,21 +83,7 @@ def test_logins_and_match_runs_survive_a_redis_outage(redis_server, tmp_path) ->
     upgrade_database(url)
     redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
     app = create_app(make_test_config(url, tmp_path, RATELIMIT_ENABLED=True, REDIS_URL=redis_url))
-    with get_database(app).write_sessions() as session:
-        region = Region(code="redis-fault", name="缓存故障演练区", policy_pack="wujiang")
-        session.add(region)
-        session.flush()
-        bureau = User(
-            email="bureau@redis.cn",
-            display_name="bureau",
-            password_hash=PASSWORD_HASH,
-            role=Role.BUREAU,
-            session_token=new_session_token(),
-            region_id=region.id,
-        )
-        session.add(bureau)
-        session.commit()
-        session.expunge(bureau)
+    bureau = add_bureau_user(app, "redis-fault")
 
     # Redis up: the limit holds and is counted in Redis.
     assert _attempts(app, "10.0.0.1", bureau.email, LIMIT + 1) == [401] * LIMIT + [429]

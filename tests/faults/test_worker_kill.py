@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,18 +18,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from support import TEST_SECRET
+from support import TEST_SECRET, free_port
 
 from skillbridge.platform.migrate import upgrade_database
 
 THREADS = 4
 WORKERS = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _workers(master: int) -> set[int]:
@@ -66,7 +59,7 @@ def _get(port: int) -> str:
 def server(tmp_path):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'app.db'}"
     upgrade_database(url)
-    port = _free_port()
+    port = free_port()
     environ = {
         **os.environ,
         "SKILLBRIDGE_DATABASE_URL": url,
