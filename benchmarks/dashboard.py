@@ -61,8 +61,8 @@ from skillbridge.models.school import school_specialty
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.accounts import new_session_token
-from skillbridge.platform.services.passwords import hash_password
+from skillbridge.platform.services.accounts.passwords import hash_password
+from skillbridge.platform.services.accounts.registration import new_session_token
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "benchmark-password"

@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from skillbridge.platform.services.demo import DEMO_LOGINS, DEMO_PASSWORD
+from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD
 
 USER_AGENT = "skillbridge-load"  # the login's session is bound to address and agent
 # Each role's landing page (where / redirects) and the lists it works from.

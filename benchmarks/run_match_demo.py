@@ -20,8 +20,8 @@ from pathlib import Path
 from skillbridge.models import Base
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_region
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_region
 
 POLL_SECONDS = 0.05
 

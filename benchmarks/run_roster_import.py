@@ -34,7 +34,8 @@ from skillbridge.models import (
     VerificationStatus,
 )
 from skillbridge.platform.db import make_engine
-from skillbridge.platform.services import audit, roster
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.schools import roster
 
 KEY = "benchmark-id-hash-key"
 

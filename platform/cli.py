@@ -45,8 +45,8 @@ def db_check() -> None:
 @with_appcontext
 def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
     """Fill the database with a realistic demo region and print the demo logins."""
-    from .services.demo import DEMO_PASSWORD, database_is_empty, seed_demo_region
-    from .services.errors import DomainError
+    from skillbridge.platform.demo.region import DEMO_PASSWORD, database_is_empty, seed_demo_region
+    from skillbridge.platform.services.errors import DomainError
 
     database = get_database()
     try:
@@ -61,12 +61,12 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if logins is not None and history:
-        from .services.demo_history import seed_demo_history
+        from skillbridge.platform.demo.history import seed_demo_history
 
         season = seed_demo_history(database, seed)
         click.echo("First season: " + ", ".join(f"{n} {what}" for what, n in season.items()))
     if logins is None:
-        from .services.demo import DEMO_LOGINS
+        from skillbridge.platform.demo.region import DEMO_LOGINS
 
         logins = DEMO_LOGINS
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -85,8 +85,8 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
 @with_appcontext
 def create_region(code: str, name: str, pack: str) -> None:
     """Create a region governed by a policy pack and install its subsidy policies and budgets."""
-    from .services.errors import DomainError
-    from .services.regions import create_region as create
+    from skillbridge.platform.services.errors import DomainError
+    from skillbridge.platform.services.regions import create_region as create
 
     try:
         with get_database().session_scope() as session:
@@ -104,8 +104,8 @@ def create_region(code: str, name: str, pack: str) -> None:
 @with_appcontext
 def create_bureau_user(email: str, display_name: str, region_code: str, password: str) -> None:
     """Create a bureau (人社局) account; bureau users cannot self-register."""
-    from .services.accounts import create_bureau_user as create
-    from .services.errors import DomainError
+    from skillbridge.platform.services.accounts.registration import create_bureau_user as create
+    from skillbridge.platform.services.errors import DomainError
 
     try:
         with get_database().session_scope() as session:
@@ -138,9 +138,12 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
     """Verify the whole hash chain (and a signed checkpoint); exit 1 naming the first bad entry."""
     from pathlib import Path
 
-    from .services.audit import verify_chain
-    from .services.audit_checkpoint import load_checkpoint, verify_with_checkpoint
-    from .services.errors import DomainError
+    from skillbridge.platform.services.audit import verify_chain
+    from skillbridge.platform.services.errors import DomainError
+    from skillbridge.platform.services.oversight.checkpoints import (
+        load_checkpoint,
+        verify_with_checkpoint,
+    )
 
     if checkpoint and not key_file:
         raise click.UsageError("--checkpoint needs --key-file")
@@ -173,8 +176,8 @@ def audit_checkpoint(key_file: str, out: str) -> None:
     import json
     from pathlib import Path
 
-    from .services.audit_checkpoint import make_checkpoint
-    from .services.errors import DomainError
+    from skillbridge.platform.services.errors import DomainError
+    from skillbridge.platform.services.oversight.checkpoints import make_checkpoint
 
     try:
         with get_database().session_scope() as session:
@@ -198,9 +201,9 @@ def daily(today) -> None:  # type: ignore[no-untyped-def]
     run the compliance checks."""
     from datetime import date
 
-    from .services.cooperation import expire_agreements
-    from .services.offers import expire_offers
-    from .services.subsidy_sweep import raise_placement_claims
+    from skillbridge.platform.services.cooperation.agreements import expire_agreements
+    from skillbridge.platform.services.placements.offers import expire_offers
+    from skillbridge.platform.services.subsidies.sweep import raise_placement_claims
 
     as_of = today.date() if today else date.today()
     with get_database().session_scope() as session:
@@ -220,8 +223,7 @@ def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type:
     from sqlalchemy import select
 
     from skillbridge.models import Region
-
-    from .services.compliance import run_compliance
+    from skillbridge.platform.services.oversight.compliance import run_compliance
 
     database = get_database()
     with database.sessions() as session:

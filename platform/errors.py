@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from skillbridge.platform.services.errors import DomainError
+
 from .db import get_session
-from .services.errors import DomainError
 
 DB_UNAVAILABLE_STATUS = 503
 

@@ -19,8 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
-
-from .services.passwords import MIN_PASSWORD_LENGTH
+from skillbridge.platform.services.accounts.passwords import MIN_PASSWORD_LENGTH
 
 SCHOOL_TYPE_LABELS = {
     SchoolType.SECONDARY_VOCATIONAL: _l("中等职业学校"),

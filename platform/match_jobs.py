@@ -9,7 +9,7 @@ from datetime import date
 from flask import Flask
 
 from skillbridge.platform.db import Database, get_database
-from skillbridge.platform.services.match_runs import execute_run
+from skillbridge.platform.services.matching.runs import execute_run
 
 QUEUE_NAME = "skillbridge-matching"
 log = logging.getLogger(__name__)

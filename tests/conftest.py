@@ -54,9 +54,9 @@ from skillbridge.models import (
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database, make_engine
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.accounts import new_session_token
+from skillbridge.platform.services.accounts.passwords import hash_password  # noqa: F401
+from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
-from skillbridge.platform.services.passwords import hash_password  # noqa: F401
 
 
 def _create_postgres_database() -> tuple[str, Engine]:

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 
 from skillbridge.models import Region, Role, User
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services.accounts import new_session_token
-from skillbridge.platform.services.passwords import hash_password
+from skillbridge.platform.services.accounts.passwords import hash_password
+from skillbridge.platform.services.accounts.registration import new_session_token
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Enterprise, School, Student, User
-
-from .errors import NotFound, PermissionDenied
-from .policies import can_view_enterprise, can_view_school, can_view_student
-from .text import N_
+from skillbridge.platform.services.errors import NotFound, PermissionDenied
+from skillbridge.platform.services.policies import (
+    can_view_enterprise,
+    can_view_school,
+    can_view_student,
+)
+from skillbridge.platform.services.text import N_
 
 
 def get_school(session: Session, actor: User, school_id: int) -> School:

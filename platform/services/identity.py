@@ -8,7 +8,7 @@ import hmac
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-from .errors import InvalidInput
+from skillbridge.platform.services.errors import InvalidInput
 
 
 def normalise_national_id(value: str) -> str:

@@ -8,11 +8,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Notification, Role, User, utcnow
-
-from . import audit
-from .errors import InvalidInput, NotFound, PermissionDenied
-from .policies import can_read_notification
-from .text import N_
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.policies import can_read_notification
+from skillbridge.platform.services.text import N_
 
 # Kinds of event that ask someone to act; others may add their own (e.g. "claim.decided").
 OFFER_RECEIVED = "offer.received"

@@ -7,11 +7,10 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import Region
 from skillbridge.platform.policy import REGION_CODES
-
-from . import audit
-from .errors import Conflict, InvalidInput
-from .subsidy_budgets import install_region_policies
-from .text import N_
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.errors import Conflict, InvalidInput
+from skillbridge.platform.services.subsidies.budgets import install_region_policies
+from skillbridge.platform.services.text import N_
 
 
 def create_region(session: Session, code: str, name: str, pack: str) -> int:

@@ -29,7 +29,7 @@ from skillbridge.platform.forms import (
     SchoolRegistrationForm,
 )
 from skillbridge.platform.i18n import LOCALE_SESSION_KEY
-from skillbridge.platform.services import accounts
+from skillbridge.platform.services.accounts import registration as accounts
 from skillbridge.platform.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)

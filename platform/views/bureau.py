@@ -12,7 +12,7 @@ from skillbridge.models import Enterprise, Role, School, VerificationStatus
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import DecisionForm
-from skillbridge.platform.services import accounts
+from skillbridge.platform.services.accounts import registration as accounts
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 NAV = [(("bureau",), "bureau.verifications", _l("机构审核"))]

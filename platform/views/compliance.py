@@ -13,9 +13,9 @@ from wtforms import SubmitField
 
 from skillbridge.models import ComplianceFinding, Role, Severity
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.compliance import RULES, rule_by_id
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import compliance
+from skillbridge.platform.services.oversight import compliance
+from skillbridge.platform.services.oversight.checks import RULES, rule_by_id
 
 bp = Blueprint("compliance", __name__, url_prefix="/bureau/compliance")
 NAV = [(("bureau",), "compliance.rules", _l("合规检查"))]

@@ -31,7 +31,7 @@ from skillbridge.platform.forms import (
     DecisionForm,
     ReasonForm,
 )
-from skillbridge.platform.services import cooperation
+from skillbridge.platform.services.cooperation import agreements as cooperation
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.policies import is_bureau_of, is_party_to_agreement
 

@@ -17,7 +17,8 @@ from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
-from skillbridge.platform.services import dashboard, dashboard_lists
+from skillbridge.platform.services.reporting import dashboard
+from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [(("bureau",), "dashboard.index", _l("数据看板"))]

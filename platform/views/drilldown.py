@@ -10,8 +10,9 @@ from flask_login import login_required
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import evidence, placement_agreements
-from skillbridge.platform.services import timeline as timeline_service
+from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.reporting import evidence
+from skillbridge.platform.services.reporting import timeline as timeline_service
 from skillbridge.platform.views.placements import LABELS as PLACEMENT_LABELS
 
 bp = Blueprint("drilldown", __name__, url_prefix="/bureau/drilldown")

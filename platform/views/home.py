@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services.overview import build_overview
+from skillbridge.platform.services.reporting.overview import build_overview
 
 bp = Blueprint("home", __name__)
 

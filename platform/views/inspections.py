@@ -23,7 +23,7 @@ from skillbridge.models import InspectionOutcome, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
-from skillbridge.platform.services import inspections
+from skillbridge.platform.services.oversight import inspections
 
 bp = Blueprint("inspections", __name__, url_prefix="/bureau/inspections")
 NAV = [(("bureau",), "inspections.index", _l("现场抽查"))]

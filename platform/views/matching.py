@@ -19,7 +19,7 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm
 from skillbridge.platform.match_jobs import enqueue_run
-from skillbridge.platform.services import match_runs
+from skillbridge.platform.services.matching import runs as match_runs
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 NAV = [(("school", "bureau"), "matching.index", _l("智能匹配"))]

@@ -18,9 +18,10 @@ from skillbridge.models import Occupation, School
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.policy import TRAINING_ROUTES
-from skillbridge.platform.services import certificates, directory
-from skillbridge.platform.services.eligibility import SKILL_LEVEL_NAMES
-from skillbridge.platform.services.months import months_left
+from skillbridge.platform.services import directory
+from skillbridge.platform.services.placements.months import months_left
+from skillbridge.platform.services.schools import certificates
+from skillbridge.platform.services.slots.eligibility import SKILL_LEVEL_NAMES
 
 bp = Blueprint("orgs", __name__)
 

@@ -24,13 +24,11 @@ from skillbridge.models import (
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import DecisionForm
-from skillbridge.platform.services import offers as offer_service
-from skillbridge.platform.services import (
-    placement_agreements,
-    placements,
-    placements_lifecycle,
-)
-from skillbridge.platform.services.months import months_left
+from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
+from skillbridge.platform.services.placements import offers as offer_service
+from skillbridge.platform.services.placements import records as placements
+from skillbridge.platform.services.placements.months import months_left
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 NAV = [

@@ -13,8 +13,8 @@ from flask_wtf import FlaskForm
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.services import preferences
 from skillbridge.platform.services.errors import DomainError, InvalidInput
+from skillbridge.platform.services.slots import preferences
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]

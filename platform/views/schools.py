@@ -12,8 +12,8 @@ from skillbridge.models import EducationLevel, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import CohortForm, RosterImportForm, SpecialtyForm
-from skillbridge.platform.services import cohorts, roster
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.schools import cohorts, roster
 
 bp = Blueprint("schools", __name__, url_prefix="/school")
 NAV = [

@@ -27,10 +27,10 @@ from skillbridge.models import Enterprise, Occupation, Role, SlotKind, SlotStatu
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm
-from skillbridge.platform.services import slots
-from skillbridge.platform.services.eligibility import SKILL_LEVEL_NAMES
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.policies import can_manage_slot
+from skillbridge.platform.services.slots import postings as slots
+from skillbridge.platform.services.slots.eligibility import SKILL_LEVEL_NAMES
 
 bp = Blueprint("slots", __name__, url_prefix="/slots")
 NAV = [

@@ -33,14 +33,12 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
-from skillbridge.platform.services import (
-    subsidy_budgets,
-    subsidy_claims,
-    subsidy_credit,
-    subsidy_exports,
-)
+from skillbridge.platform.services import credit as subsidy_credit
 from skillbridge.platform.services.errors import DomainError
-from skillbridge.platform.services.subsidy_facts import DECLARABLE
+from skillbridge.platform.services.subsidies import budgets as subsidy_budgets
+from skillbridge.platform.services.subsidies import claims as subsidy_claims
+from skillbridge.platform.services.subsidies import exports as subsidy_exports
+from skillbridge.platform.services.subsidies.facts import DECLARABLE
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
 NAV = [

@@ -22,7 +22,7 @@ from skillbridge.models import (
     SlotKind,
     SlotStatus,
 )
-from skillbridge.platform.services import offers
+from skillbridge.platform.services.placements import offers
 
 TODAY = date.today()
 

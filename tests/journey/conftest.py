@@ -28,7 +28,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services.accounts import new_session_token
+from skillbridge.platform.services.accounts.registration import new_session_token
 
 ACTION_TIMEOUT_MS = 15_000
 

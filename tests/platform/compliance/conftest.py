@@ -31,8 +31,8 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.compliance import CheckContext, Violation, rule_by_id
 from skillbridge.platform.policy import PlacementRules, load_pack
+from skillbridge.platform.services.oversight.checks import CheckContext, Violation, rule_by_id
 
 TODAY = date(2026, 3, 1)
 START = date(2025, 9, 1)

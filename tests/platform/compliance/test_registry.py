@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from skillbridge.models import Severity
-from skillbridge.platform.compliance import RULES, Rule, rule_by_id
 from skillbridge.platform.policy import PlacementRules
+from skillbridge.platform.services.oversight.checks import RULES, Rule, rule_by_id
 
 DOMAIN = Path("/work/shared/DOMAIN.md")
 EXPECTED = [f"R{i}" for i in range(1, 10)] + [f"N{i}" for i in range(1, 11)]

@@ -13,8 +13,8 @@ from skillbridge.models import (
     Role,
 )
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.compliance import run_checks_now, run_compliance
 from skillbridge.platform.services.errors import PermissionDenied
+from skillbridge.platform.services.oversight.compliance import run_checks_now, run_compliance
 
 from .conftest import END, START, TODAY
 

@@ -16,7 +16,7 @@ from skillbridge.models import (
     SubsidyClaim,
     SubsidyPolicy,
 )
-from skillbridge.platform.services.subsidy_budgets import install_region_policies
+from skillbridge.platform.services.subsidies.budgets import install_region_policies
 
 PAID_AT = datetime(2025, 10, 10, 2, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from skillbridge.models import ComplianceFinding, ComplianceRun, Role
-from skillbridge.platform.services.compliance import run_compliance
+from skillbridge.platform.services.oversight.compliance import run_compliance
 
 from .conftest import TODAY, figures
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from skillbridge.models import AgreementStatus
-from skillbridge.platform.services import cooperation
+from skillbridge.platform.services.cooperation import agreements as cooperation
 
 TODAY = date(2025, 6, 1)
 

@@ -18,7 +18,7 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import cooperation
+from skillbridge.platform.services.cooperation import agreements as cooperation
 from skillbridge.platform.services.errors import (
     Conflict,
     InvalidInput,

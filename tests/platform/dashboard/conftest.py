@@ -37,7 +37,8 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
 )
-from skillbridge.platform.services import offers, placement_agreements
+from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import offers
 
 TODAY = date.today()
 START = date(2026, 7, 1)

@@ -23,9 +23,10 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.services import dashboard, dashboard_lists
 from skillbridge.platform.services.errors import PermissionDenied
-from skillbridge.platform.services.slots import placement_rules_for
+from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.reporting import dashboard
+from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 TODAY = date.today()
 

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import pytest
 
 from skillbridge.models import Budget, Role, SubsidyPolicy
-from skillbridge.platform.services import audit, timeline
+from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
+from skillbridge.platform.services.reporting import timeline
 
 
 def _actions(session, bureau, kind, object_id) -> list[str]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from skillbridge.models import PlacementStatus
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import dashboard_lists, exports
+from skillbridge.platform.services import exports
+from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 
 @pytest.fixture

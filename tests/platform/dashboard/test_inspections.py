@@ -16,8 +16,8 @@ from skillbridge.models import (
     PlacementStatus,
     Role,
 )
-from skillbridge.platform.services import inspections
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.oversight import inspections
 
 TODAY = date.today()
 AS_OF = date(2026, 7, 1)

@@ -41,9 +41,7 @@ from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database, make_engine
-from skillbridge.platform.policy import load_pack
-from skillbridge.platform.services import audit
-from skillbridge.platform.services.demo import (
+from skillbridge.platform.demo.region import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     FULL_SIZE,
@@ -51,6 +49,8 @@ from skillbridge.platform.services.demo import (
     database_is_empty,
     seed_demo_region,
 )
+from skillbridge.platform.policy import load_pack
+from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 
 SMALL = 0.1

@@ -20,10 +20,10 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.history import SEASON_DATE, seed_demo_history
+from skillbridge.platform.demo.region import REGION_CODE, seed_demo_region
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.compliance import run_compliance
-from skillbridge.platform.services.demo import REGION_CODE, seed_demo_region
-from skillbridge.platform.services.demo_history import SEASON_DATE, seed_demo_history
+from skillbridge.platform.services.oversight.compliance import run_compliance
 
 
 @pytest.fixture

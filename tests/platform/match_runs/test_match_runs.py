@@ -19,8 +19,9 @@ from skillbridge.models import (
     RunStatus,
 )
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import match_runs, offers
 from skillbridge.platform.services.errors import Conflict, PermissionDenied
+from skillbridge.platform.services.matching import runs as match_runs
+from skillbridge.platform.services.placements import offers
 
 RUN_DAY = date(2026, 6, 1)
 
@@ -100,7 +101,7 @@ def _student_user(session, student_id: int):  # type: ignore[no-untyped-def]
     from support import PASSWORD_HASH
 
     from skillbridge.models import User
-    from skillbridge.platform.services.accounts import new_session_token
+    from skillbridge.platform.services.accounts.registration import new_session_token
 
     user = User(
         email=f"s{student_id}@example.cn",

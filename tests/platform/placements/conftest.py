@@ -24,7 +24,7 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import offers
+from skillbridge.platform.services.placements import offers
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=7)

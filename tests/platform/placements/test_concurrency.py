@@ -15,9 +15,9 @@ from sqlalchemy import insert
 
 from skillbridge.models import Placement, PlacementStatus, Role, SlotKind, User
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import offers
 from skillbridge.platform.services.errors import Conflict
-from skillbridge.platform.services.months import placement_months
+from skillbridge.platform.services.placements import offers
+from skillbridge.platform.services.placements.months import placement_months
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=7)

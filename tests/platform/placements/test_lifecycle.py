@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from skillbridge.models import AgreementSignature, FilingStatus, PlacementStatus, Role
-from skillbridge.platform.services import offers, placement_agreements, placements_lifecycle
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
-from skillbridge.platform.services.placement_agreements import Insurance
+from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
+from skillbridge.platform.services.placements import offers
+from skillbridge.platform.services.placements.agreements import Insurance
 
 TODAY = date.today()
 COVER = Insurance("中国人寿财产保险", "PICC-2026-0001", date(2026, 6, 30), date(2027, 3, 31))

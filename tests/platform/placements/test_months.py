@@ -9,7 +9,7 @@ import pytest
 
 from skillbridge.models import SlotKind
 from skillbridge.platform.policy import months_between
-from skillbridge.platform.services.months import (
+from skillbridge.platform.services.placements.months import (
     add_months,
     counts_toward_cap,
     month_cap,

@@ -17,8 +17,8 @@ from skillbridge.models import (
     SlotKind,
     SlotStatus,
 )
-from skillbridge.platform.services import offers
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.placements import offers
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=7)

@@ -11,9 +11,9 @@ from support import PASSWORD, make_test_config
 from skillbridge.models import Notification, PlacementStatus, Role
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import placement_agreements as pa
-from skillbridge.platform.services import placements
-from skillbridge.platform.services import placements_lifecycle as life
+from skillbridge.platform.services.placements import agreements as pa
+from skillbridge.platform.services.placements import lifecycle as life
+from skillbridge.platform.services.placements import records as placements
 
 AGREEMENT_PAGES = ("/placements/{}", "/placements/{}/agreement")
 TODAY = date.today()

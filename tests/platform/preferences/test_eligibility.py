@@ -13,7 +13,7 @@ from skillbridge.models import (
     Occupation,
     SlotKind,
 )
-from skillbridge.platform.services.eligibility import explain
+from skillbridge.platform.services.slots.eligibility import explain
 
 TODAY = date(2025, 6, 1)
 NATIONAL = "教职成〔2021〕4号《职业学校学生实习管理规定》"

@@ -16,8 +16,8 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import preferences
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.slots import preferences
 
 TODAY = date(2025, 6, 1)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
 from skillbridge.models import Cohort, EducationLevel, Occupation, Role, School, Specialty, User
-from skillbridge.platform.services import roster
+from skillbridge.platform.services.schools import roster
 
 
 @dataclass

@@ -103,8 +103,8 @@ def test_a_cohort_of_a_specialty_the_school_does_not_offer_is_refused(
     import pytest
 
     from skillbridge.models import EducationLevel
-    from skillbridge.platform.services import cohorts
     from skillbridge.platform.services.errors import InvalidInput
+    from skillbridge.platform.services.schools import cohorts
 
     foreign = make_specialty("护理")
     with pytest.raises(InvalidInput) as caught:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from skillbridge.models import AuditEvent, Student
-from skillbridge.platform.services import roster
+from skillbridge.platform.services.schools import roster
 
 DETAIL = re.compile(r"^第 \d+ 行，列「[^」]+」，值「.*」：.+")
 

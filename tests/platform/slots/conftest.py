@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Occupation, SlotKind
-from skillbridge.platform.services import slots
+from skillbridge.platform.services.slots import postings as slots
 
 TODAY = date(2025, 6, 1)
 START = date(2025, 9, 1)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from skillbridge.models import Slot, SlotStatus, User
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import slots
 from skillbridge.platform.services.errors import Conflict
+from skillbridge.platform.services.slots import postings as slots
 
 TODAY = date(2025, 6, 1)
 ROUNDS = 5

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from skillbridge.models import CreditRecord, SlotStatus, utcnow
-from skillbridge.platform.services import slots
 from skillbridge.platform.services.errors import PermissionDenied
+from skillbridge.platform.services.slots import postings as slots
 
 TODAY = date(2025, 6, 1)
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from skillbridge.models import AuditEvent, Role, Slot, SlotKind, SlotStatus, VerificationStatus
-from skillbridge.platform.services import slots
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.slots import postings as slots
 
 NATIONAL = "教职成〔2021〕4号《职业学校学生实习管理规定》"
 TODAY = date(2025, 6, 1)

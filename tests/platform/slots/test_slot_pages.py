@@ -11,8 +11,8 @@ from sqlalchemy import select
 from skillbridge.models import Role, Slot, SlotStatus
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import slots
-from skillbridge.platform.services.passwords import hash_password
+from skillbridge.platform.services.accounts.passwords import hash_password
+from skillbridge.platform.services.slots import postings as slots
 
 TODAY = date.today()
 STRICT_PASSWORD = "csrf test password 42"

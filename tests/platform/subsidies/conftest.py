@@ -29,7 +29,7 @@ from skillbridge.models import (
     Student,
     SubsidyPolicy,
 )
-from skillbridge.platform.services.subsidy_budgets import install_region_policies
+from skillbridge.platform.services.subsidies.budgets import install_region_policies
 
 CLAIM_DAY = date(2025, 9, 1)
 YOUTH = "wujiang.youth_school_enterprise_reward"

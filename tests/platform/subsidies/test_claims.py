@@ -15,10 +15,10 @@ from skillbridge.models import (
     QuotaUsage,
     SubsidyClaim,
 )
-from skillbridge.platform.services import subsidy_claims as claims
+from skillbridge.platform.services.credit import CreditInput, record_credit, revoke_credit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from skillbridge.platform.services.subsidy_budgets import check_ledger
-from skillbridge.platform.services.subsidy_credit import CreditInput, record_credit, revoke_credit
+from skillbridge.platform.services.subsidies import claims
+from skillbridge.platform.services.subsidies.budgets import check_ledger
 
 from .conftest import (
     CLAIM_DAY,

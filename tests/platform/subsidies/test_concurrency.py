@@ -17,10 +17,10 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import subsidy_claims as claims
 from skillbridge.platform.services.audit import verify_chain
 from skillbridge.platform.services.errors import Conflict
-from skillbridge.platform.services.subsidy_budgets import check_ledger, set_budget_allocation
+from skillbridge.platform.services.subsidies import claims
+from skillbridge.platform.services.subsidies.budgets import check_ledger, set_budget_allocation
 
 from .conftest import CLAIM_DAY, YOUTH, fund_of, occupation_of, policy_named
 

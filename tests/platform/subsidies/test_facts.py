@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from skillbridge.models import ClaimStatus, SubsidyClaim
 from skillbridge.platform.services.errors import InvalidInput
-from skillbridge.platform.services.subsidy_facts import build_facts, parse_declared
+from skillbridge.platform.services.subsidies.facts import build_facts, parse_declared
 
 from .conftest import CLAIM_DAY, YOUTH, occupation_of, policy_named
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from skillbridge.models import AuditEvent, Budget, SubsidyPolicy
 from skillbridge.platform.policy import load_pack
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
-from skillbridge.platform.services.subsidy_budgets import (
+from skillbridge.platform.services.subsidies.budgets import (
     install_region_policies,
     set_budget_allocation,
     update_policy_settings,

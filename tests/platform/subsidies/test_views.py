@@ -18,7 +18,7 @@ from skillbridge.models import (
     Role,
     SubsidyClaim,
 )
-from skillbridge.platform.services import subsidy_claims
+from skillbridge.platform.services.subsidies import claims as subsidy_claims
 
 from .conftest import YOUTH, occupation_of, policy_named
 

@@ -1,6 +1,0 @@
-"""The compliance rule registry: one check per rule of DOMAIN.md, each a SQL query over a region."""
-
-from .base import CheckContext, Rule, Violation
-from .registry import RULES, rule_by_id
-
-__all__ = ["RULES", "CheckContext", "Rule", "Violation", "rule_by_id"]

@@ -1,0 +1,1 @@
+"""Accounts: registration, verification, activation and passwords."""

@@ -1,0 +1,289 @@
+"""Accounts: registration, verification by the bureau, login, logout and password changes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    Enterprise,
+    Region,
+    Role,
+    School,
+    SchoolType,
+    Student,
+    User,
+    VerificationStatus,
+    utcnow,
+)
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.accounts.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
+from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.identity import normalise_uscc
+from skillbridge.platform.services.policies import can_verify_organisations
+from skillbridge.platform.services.text import N_
+
+
+def new_session_token() -> str:
+    """A fresh random token; every cookie carrying an older one stops working."""
+    return secrets.token_hex(16)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+
+
+def _normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise InvalidInput(N_("邮箱格式不正确"))
+    return email
+
+
+def _ensure_email_free(session: Session, email: str) -> None:
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(N_("该邮箱已注册"))
+
+
+def _load_region(session: Session, region_id: int) -> Region:
+    region = session.get(Region, region_id)
+    if region is None:
+        raise InvalidInput(N_("所选地区不存在"))
+    return region
+
+
+def _new_user(email: str, password: str, display_name: str, role: Role, **tenant: int) -> User:
+    return User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        session_token=new_session_token(),
+        **tenant,
+    )
+
+
+@dataclass(frozen=True)
+class SchoolRegistration:
+    """What a school submits to register."""
+
+    name: str
+    code: str
+    school_type: SchoolType
+    region_id: int
+    contact_name: str
+    contact_phone: str
+    email: str
+    password: str
+
+
+def register_school(session: Session, form: SchoolRegistration) -> User:
+    """Create a pending school and its first user; the bureau verifies it before it can act."""
+    email = _normalise_email(form.email)
+    _check_password(form.password)
+    if not (form.code.isdigit() and len(form.code) == 10):
+        raise InvalidInput(N_("学校标识码应为 10 位数字"))
+    _load_region(session, form.region_id)
+    _ensure_email_free(session, email)
+    if session.scalar(select(School.id).where(School.code == form.code)) is not None:
+        raise Conflict(N_("该学校标识码已注册"))
+    school = School(
+        name=form.name.strip(),
+        code=form.code,
+        school_type=form.school_type,
+        region_id=form.region_id,
+        contact_name=form.contact_name.strip(),
+        contact_phone=form.contact_phone.strip(),
+    )
+    session.add(school)
+    session.flush()
+    user = _new_user(
+        email, form.password, form.contact_name.strip(), Role.SCHOOL, school_id=school.id
+    )
+    session.add(user)
+    _flush_or_conflict(session, N_("该学校或邮箱已注册"))
+    audit.record(session, user, "school.registered", "school", school.id, {"name": school.name})
+    return user
+
+
+@dataclass(frozen=True)
+class EnterpriseRegistration:
+    """What an enterprise submits to register."""
+
+    name: str
+    uscc: str
+    industry: str
+    staff_headcount: int
+    region_id: int
+    contact_name: str
+    contact_phone: str
+    email: str
+    password: str
+
+
+def register_enterprise(session: Session, form: EnterpriseRegistration) -> User:
+    """Create a pending enterprise (USCC checked) and its first user."""
+    email = _normalise_email(form.email)
+    _check_password(form.password)
+    code = normalise_uscc(form.uscc)
+    if form.staff_headcount < 0:
+        raise InvalidInput(N_("在岗职工人数不能为负数"))
+    _load_region(session, form.region_id)
+    _ensure_email_free(session, email)
+    if session.scalar(select(Enterprise.id).where(Enterprise.uscc == code)) is not None:
+        raise Conflict(N_("该统一社会信用代码已注册"))
+    enterprise = Enterprise(
+        name=form.name.strip(),
+        uscc=code,
+        industry=form.industry.strip(),
+        staff_headcount=form.staff_headcount,
+        region_id=form.region_id,
+        contact_name=form.contact_name.strip(),
+        contact_phone=form.contact_phone.strip(),
+    )
+    session.add(enterprise)
+    session.flush()
+    user = _new_user(
+        email,
+        form.password,
+        form.contact_name.strip(),
+        Role.ENTERPRISE,
+        enterprise_id=enterprise.id,
+    )
+    session.add(user)
+    _flush_or_conflict(session, N_("该企业或邮箱已注册"))
+    audit.record(
+        session, user, "enterprise.registered", "enterprise", enterprise.id, {"uscc": code}
+    )
+    return user
+
+
+def _flush_or_conflict(session: Session, message: str) -> None:
+    """A concurrent registration can still win the UNIQUE race: report it as a conflict."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(message) from exc
+
+
+ORGANISATION_MODELS: dict[str, type[School] | type[Enterprise]] = {
+    "school": School,
+    "enterprise": Enterprise,
+}
+
+
+def decide_verification(
+    session: Session, actor: User, kind: str, organisation_id: int, approve: bool, reason: str = ""
+) -> School | Enterprise:
+    """The bureau verifies or rejects a pending organisation of its region."""
+    model = ORGANISATION_MODELS.get(kind)
+    organisation = session.get(model, organisation_id) if model else None
+    if organisation is None or actor.role != Role.BUREAU:
+        raise NotFound(N_("机构不存在"))
+    if not can_verify_organisations(actor, organisation.region_id):
+        raise NotFound(N_("机构不存在"))
+    if organisation.verification_status != VerificationStatus.PENDING:
+        raise Conflict(N_("该机构已审核"))
+    if not approve and not reason.strip():
+        raise InvalidInput(N_("驳回时必须填写理由"))
+    organisation.verification_status = (
+        VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
+    )
+    organisation.rejection_reason = None if approve else reason.strip()
+    audit.record(
+        session,
+        actor,
+        f"{kind}.verified" if approve else f"{kind}.rejected",
+        kind,
+        organisation.id,
+        {"reason": reason.strip()},
+    )
+    return organisation
+
+
+def create_bureau_user(
+    session: Session, email: str, password: str, display_name: str, region_code: str
+) -> User:
+    """Bureau accounts are created by an operator on the command line, never self-registered."""
+    email = _normalise_email(email)
+    _check_password(password)
+    region = session.scalar(select(Region).where(Region.code == region_code))
+    if region is None:
+        raise InvalidInput(f"地区 {region_code} 不存在")
+    _ensure_email_free(session, email)
+    user = _new_user(email, password, display_name, Role.BUREAU, region_id=region.id)
+    session.add(user)
+    session.flush()
+    audit.record(session, None, "bureau_user.created", "user", user.id, {"email": email})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same cost either way)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    audit.record(session, user, "user.logged_in", "user", user.id)
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Logout: rotate the token so any copy of the old cookie is refused."""
+    user.session_token = new_session_token()
+    audit.record(session, user, "user.logged_out", "user", user.id)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change the password and end every other session of this user."""
+    if not verify_password(user.password_hash, current):
+        raise PermissionDenied(N_("当前密码不正确"))
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    audit.record(session, user, "user.password_changed", "user", user.id)
+
+
+def activate_student(
+    session: Session, invitation_code: str, id_last4: str, email: str, password: str
+) -> User:
+    """A student joins with the invitation code from its school's roster and its ID's last 4."""
+    email = _normalise_email(email)
+    _check_password(password)
+    student = session.scalar(
+        select(Student).where(Student.invitation_code == invitation_code.strip().upper())
+    )
+    if student is None or not student.national_id_masked.upper().endswith(id_last4.strip().upper()):
+        raise InvalidInput(N_("邀请码或身份证后四位不正确"))
+    _ensure_email_free(session, email)
+    student.invitation_code = None
+    user = _new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
+    session.add(user)
+    _flush_or_conflict(session, N_("该学生账号已激活"))
+    audit.record(session, user, "student.activated", "student", student.id)
+    return user
+
+
+def count_pending(session: Session, region_id: int) -> dict[str, int]:
+    """Pending verifications in a region, per kind."""
+    return {
+        kind: session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.region_id == region_id)
+            .where(model.verification_status == VerificationStatus.PENDING)
+        )
+        or 0
+        for kind, model in ORGANISATION_MODELS.items()
+    }

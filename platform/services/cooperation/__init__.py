@@ -1,0 +1,1 @@
+"""School–enterprise cooperation agreements and partner coverage."""

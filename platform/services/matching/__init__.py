@@ -1,0 +1,1 @@
+"""Match runs: problem inputs from the database, runs and their results."""

@@ -1,0 +1,1 @@
+"""Oversight: compliance rules and their checks, inspections, audit checkpoints."""

@@ -1,0 +1,109 @@
+"""R1 (a student's post internships add up to at most the cap) and N9 (generally 6 months)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+
+from skillbridge.models import SEAT_HOLDING, Placement, School, Slot, SlotKind, Student
+from skillbridge.platform.services.oversight.checks.base import (
+    CheckContext,
+    Violation,
+    figure_evidence,
+    iso,
+)
+from skillbridge.platform.services.oversight.checks.placements import (
+    placement_evidence,
+    placement_query,
+    placement_subject,
+)
+
+
+def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
+    """Students whose seat-holding post internships sum to more months than the pack's cap.
+
+    The sum is over placements, not `Student.months_used`: the counter is what the booking
+    service keeps, the placements are what happened, and the pack's cap may have been lowered.
+    """
+    cap = ctx.rules.post_internship_max_months
+    total = func.sum(Placement.months)
+    over = ctx.session.execute(
+        select(
+            Student.id, Student.name, Student.school_id, Student.months_used, total.label("total")
+        )
+        .join(Placement, Placement.student_id == Student.id)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .join(School, School.id == Student.school_id)
+        .where(School.region_id == ctx.region.id)
+        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
+        .group_by(Student.id, Student.name, Student.school_id, Student.months_used)
+        .having(total > cap.value)
+        .order_by(Student.id)
+    ).all()
+    if not over:
+        return
+    placements = defaultdict(list)
+    for row in ctx.session.execute(
+        select(
+            Placement.student_id,
+            Placement.id,
+            Placement.status,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.months,
+            Slot.enterprise_id,
+        )  # fmt: skip
+        .join(Slot, Slot.id == Placement.slot_id)
+        .where(Placement.student_id.in_([row.id for row in over]))
+        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
+        .order_by(Placement.start_date, Placement.id)
+    ):
+        placements[row.student_id].append(
+            {
+                "placement_id": row.id,
+                "status": row.status.value,
+                "enterprise_id": row.enterprise_id,
+                "start_date": iso(row.start_date),
+                "end_date": iso(row.end_date),
+                "months": row.months,
+            }
+        )
+    for row in over:
+        yield Violation(
+            subject_key=f"student:{row.id}",
+            object_type="student",
+            object_id=row.id,
+            summary_zh=f"{row.name} 岗位实习累计 {row.total} 个月，超过上限 {cap.value} 个月",
+            evidence={
+                "student_id": row.id,
+                "student_name": row.name,
+                "school_id": row.school_id,
+                "total_months": int(row.total),
+                "months_used_counter": row.months_used,
+                "cap": figure_evidence(cap),
+                "placements": placements[row.id],
+            },
+        )
+
+
+def placement_longer_than_generic(ctx: CheckContext) -> Iterator[Violation]:
+    """Post internships longer than the generic length (N9 says "generally"): a low-severity note."""
+    generic = ctx.rules.post_internship_generic_months
+    rows = ctx.session.execute(
+        placement_query(ctx)
+        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
+        .where(Placement.months > generic.value)
+    )
+    for row in rows:
+        yield Violation(
+            subject_key=placement_subject(row),
+            object_type="placement",
+            object_id=row.placement_id,
+            summary_zh=(
+                f"{row.student_name} 在 {row.enterprise_name} 的岗位实习为 {row.months} 个月，"
+                f"超过一般期限 {generic.value} 个月"
+            ),
+            evidence={**placement_evidence(row), "generic_months": figure_evidence(generic)},
+        )

@@ -1,0 +1,115 @@
+"""N1 (no post internship under the minimum age or in the first school year) and R7 (no placement
+in a certificate-only occupation without the certificate)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import and_, exists, or_
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    Certificate,
+    Cohort,
+    Occupation,
+    Placement,
+    Slot,
+    SlotKind,
+    Student,
+)
+from skillbridge.platform.policy import completed_years
+from skillbridge.platform.services.oversight.checks.base import (
+    CheckContext,
+    Violation,
+    date_key,
+    figure_evidence,
+)
+from skillbridge.platform.services.oversight.checks.placements import (
+    placement_evidence,
+    placement_query,
+    placement_subject,
+)
+
+# The school year begins on 1 September: a post internship starting before the second school
+# year of the cohort's intake is a first-year student's.
+SCHOOL_YEAR_START = (9, 1)
+
+
+def _second_year_starts(intake_year: int) -> date:
+    return date(intake_year + 1, *SCHOOL_YEAR_START)
+
+
+def post_internship_too_young(ctx: CheckContext) -> Iterator[Violation]:
+    """Seat-holding post internships of students under the pack's minimum age at the start, or
+    starting in the student's first school year."""
+    minimum = ctx.rules.post_internship_min_age
+    start = date_key(Placement.start_date)
+    month, day = SCHOOL_YEAR_START
+    second_year = (Cohort.intake_year + 1) * 10000 + month * 100 + day
+    rows = ctx.session.execute(
+        placement_query(ctx)
+        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
+        .where(
+            or_(start - date_key(Student.birth_date) < minimum.value * 10000, start < second_year)
+        )
+    )
+    for row in rows:
+        age = completed_years(row.birth_date, row.start_date)
+        first_year = row.start_date < _second_year_starts(row.intake_year)
+        if age >= minimum.value and not first_year:
+            continue  # a 29 February birthday that the SQL pre-filter lets through
+        problems = []
+        if age < minimum.value:
+            problems.append(f"开始时 {age} 周岁，未满 {minimum.value} 周岁")
+        if first_year:
+            problems.append(f"开始时为一年级在校学生（{row.intake_year} 级）")
+        yield Violation(
+            subject_key=placement_subject(row),
+            object_type="placement",
+            object_id=row.placement_id,
+            summary_zh=f"{row.student_name} 的岗位实习：" + "；".join(problems),
+            evidence={
+                **placement_evidence(row),
+                "birth_date": row.birth_date.isoformat(),
+                "age_at_start": age,
+                "min_age": figure_evidence(minimum),
+                "intake_year": row.intake_year,
+                "first_school_year": first_year,
+            },
+        )
+
+
+def placed_without_required_certificate(ctx: CheckContext) -> Iterator[Violation]:
+    """R7: a seat-holding placement in an occupation under employment access (就业准入) whose
+    student holds no certificate in that occupation."""
+    certified = exists().where(
+        and_(
+            Certificate.student_id == Placement.student_id,
+            Certificate.occupation_id == Slot.occupation_id,
+        )
+    )
+    rows = ctx.session.execute(
+        placement_query(
+            ctx, Occupation.code.label("occupation_code"), Occupation.name.label("occupation_name")
+        )
+        .join(Occupation, Occupation.id == Slot.occupation_id)
+        .where(Occupation.requires_certificate.is_(True), Placement.status.in_(SEAT_HOLDING))
+        .where(~certified)
+    )
+    for row in rows:
+        yield Violation(
+            subject_key=placement_subject(row),
+            object_type="placement",
+            object_id=row.placement_id,
+            summary_zh=(
+                f"{row.student_name} 无{row.occupation_name}职业资格证书，"
+                f"被安排在就业准入岗位 {row.slot_title}"
+            ),
+            evidence={
+                **placement_evidence(row),
+                "occupation_code": row.occupation_code,
+                "occupation_name": row.occupation_name,
+                "certificate_held": False,
+            },
+        )

@@ -1,0 +1,256 @@
+"""Compliance audits: run the rule registry over a region, keep its findings, read them back."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import ComplianceFinding, ComplianceRun, Region, Severity, User, utcnow
+from skillbridge.platform.policy import RuleFigure
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.oversight.checks import RULES, CheckContext, Rule, rule_by_id
+from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.policies import can_audit_compliance
+from skillbridge.platform.services.text import N_
+
+PAGE_SIZE = 50
+STATES = ("open", "resolved", "all")
+
+
+def _lock_region(session: Session, region_id: int) -> Region:
+    """Lock the region row, so two runs over one region queue instead of racing on findings."""
+    region = session.execute(
+        select(Region)
+        .where(Region.id == region_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if region is None:
+        raise NotFound(N_("地区不存在"))
+    return region
+
+
+def run_compliance(
+    session: Session, region_id: int, today: date, actor: User | None = None
+) -> ComplianceRun:
+    """Run every automatic rule over the region as of `today` and reconcile the findings.
+
+    A violation seen for the first time becomes a new finding; one still present refreshes its
+    evidence and `last_seen_at`; an open finding no longer reported is resolved. The caller
+    commits: the run, its findings and its one audit event are one transaction. `actor` is
+    None for the nightly command; a given actor must be the region's bureau.
+    """
+    region = _lock_region(session, region_id)
+    if actor is not None and not can_audit_compliance(actor, region_id):
+        raise PermissionDenied(N_("只有本地区人社局可以运行合规检查"))
+    context = CheckContext(session, region, placement_rules(region), today)
+    now = utcnow()
+    run = ComplianceRun(
+        region_id=region_id,
+        started_at=now,
+        triggered_by_id=actor.id if actor else None,
+        stats={},
+    )
+    session.add(run)
+    session.flush()
+    open_findings = {
+        (finding.rule_id, finding.subject_key): finding
+        for finding in session.scalars(
+            select(ComplianceFinding)
+            .where(ComplianceFinding.region_id == region_id)
+            .where(ComplianceFinding.resolved_at.is_(None))
+        )
+    }
+    stats = {rule.id: {"found": 0, "new": 0, "resolved": 0} for rule in RULES if rule.automatic}
+    seen: set[tuple[str, str]] = set()
+    for rule in RULES:
+        if not rule.automatic:
+            continue
+        for violation in rule.check(context):
+            key = (rule.id, violation.subject_key)
+            seen.add(key)
+            stats[rule.id]["found"] += 1
+            finding = open_findings.get(key)
+            if finding is None:
+                stats[rule.id]["new"] += 1
+                finding = ComplianceFinding(
+                    region_id=region_id,
+                    rule_id=rule.id,
+                    subject_key=violation.subject_key,
+                    first_seen_at=now,
+                    first_run_id=run.id,
+                )
+                session.add(finding)
+            finding.severity = rule.severity
+            finding.object_type = violation.object_type
+            finding.object_id = violation.object_id
+            finding.summary = violation.summary_zh[:300]
+            finding.evidence = violation.evidence
+            finding.last_seen_at = now
+            finding.last_run_id = run.id
+    for key, finding in open_findings.items():
+        if key not in seen:
+            finding.resolved_at = now
+            stats.setdefault(finding.rule_id, {"found": 0, "new": 0, "resolved": 0})
+            stats[finding.rule_id]["resolved"] += 1
+    run.finished_at = utcnow()
+    run.stats = stats
+    session.flush()
+    totals = {
+        name: sum(counts[name] for counts in stats.values())
+        for name in ("found", "new", "resolved")
+    }
+    audit.record(
+        session,
+        actor,
+        "compliance.run",
+        "compliance_run",
+        run.id,
+        {"region_id": region_id, "as_of": today.isoformat(), **totals},
+    )
+    return run
+
+
+def run_checks_now(session: Session, actor: User, today: date) -> ComplianceRun:
+    """The bureau runs the checks over its own region on demand."""
+    _own_region(actor)
+    return run_compliance(session, actor.region_id, today, actor)
+
+
+def _own_region(actor: User) -> int:
+    """The region whose findings the actor reads: a bureau user's own; nobody else has one."""
+    if actor.region_id is None or not can_audit_compliance(actor, actor.region_id):
+        raise PermissionDenied(N_("只有人社局可以查看合规检查"))
+    return actor.region_id
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A registered rule with the region's figure for it and its findings' counts."""
+
+    rule: Rule
+    figure: RuleFigure | None
+    open_count: int
+    resolved_count: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The rule list page: rules, open findings per severity, the latest run."""
+
+    rules: list[RuleRow]
+    open_by_severity: dict[Severity, int]
+    latest_run: ComplianceRun | None
+
+
+def overview(session: Session, actor: User) -> Overview:
+    """Every registered rule with its open and resolved finding counts in the actor's region."""
+    region_id = _own_region(actor)
+    region = session.get(Region, region_id)
+    assert region is not None  # the user's region is a foreign key
+    figures = placement_rules(region)
+    is_open = ComplianceFinding.resolved_at.is_(None)
+    counts = {
+        rule_id: (open_count, resolved_count)
+        for rule_id, open_count, resolved_count in session.execute(
+            select(
+                ComplianceFinding.rule_id,
+                func.count(case((is_open, 1))),
+                func.count(case((~is_open, 1))),
+            )
+            .where(ComplianceFinding.region_id == region_id)
+            .group_by(ComplianceFinding.rule_id)
+        )
+    }
+    by_severity = dict.fromkeys(Severity, 0)
+    for severity, count in session.execute(
+        select(ComplianceFinding.severity, func.count())
+        .where(ComplianceFinding.region_id == region_id, is_open)
+        .group_by(ComplianceFinding.severity)
+    ):
+        by_severity[severity] = count
+    rows = [
+        RuleRow(
+            rule,
+            getattr(figures, rule.figure) if rule.figure else None,
+            *counts.get(rule.id, (0, 0)),
+        )
+        for rule in RULES
+    ]
+    return Overview(rows, by_severity, latest_run(session, region_id))
+
+
+def latest_run(session: Session, region_id: int) -> ComplianceRun | None:
+    """The region's most recent run."""
+    return session.scalars(
+        select(ComplianceRun)
+        .where(ComplianceRun.region_id == region_id)
+        .order_by(ComplianceRun.id.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """What the findings list shows: empty strings mean every rule or severity."""
+
+    rule_id: str = ""
+    severity: str = ""
+    state: str = "open"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    """One page of findings, newest first."""
+
+    findings: list[ComplianceFinding]
+    total: int
+    page: int
+    pages: int
+
+
+def list_findings(session: Session, actor: User, wanted: FindingFilter) -> FindingPage:
+    """The actor's region's findings, filtered by rule, severity and open/resolved."""
+    region_id = _own_region(actor)
+    problems = []
+    if wanted.rule_id and rule_by_id(wanted.rule_id) is None:
+        problems.append(N_("未知的规则编号"))
+    if wanted.severity and wanted.severity not in {s.value for s in Severity}:
+        problems.append(N_("未知的严重程度"))
+    if wanted.state not in STATES:
+        problems.append(N_("未知的状态"))
+    if wanted.page < 1:
+        problems.append(N_("页码须为正整数"))
+    if problems:
+        raise InvalidInput(N_("筛选条件无效"), details=problems)
+    statement = select(ComplianceFinding).where(ComplianceFinding.region_id == region_id)
+    if wanted.rule_id:
+        statement = statement.where(ComplianceFinding.rule_id == wanted.rule_id)
+    if wanted.severity:
+        statement = statement.where(ComplianceFinding.severity == Severity(wanted.severity))
+    if wanted.state == "open":
+        statement = statement.where(ComplianceFinding.resolved_at.is_(None))
+    elif wanted.state == "resolved":
+        statement = statement.where(ComplianceFinding.resolved_at.is_not(None))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    findings = session.scalars(
+        statement.order_by(ComplianceFinding.first_seen_at.desc(), ComplianceFinding.id.desc())
+        .offset((wanted.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return FindingPage(list(findings), total, wanted.page, max(1, math.ceil(total / PAGE_SIZE)))
+
+
+def get_finding(session: Session, actor: User, finding_id: int) -> ComplianceFinding:
+    """One finding of the actor's region; another region's is as absent as a missing one."""
+    region_id = _own_region(actor)
+    finding = session.get(ComplianceFinding, finding_id)
+    if finding is None or finding.region_id != region_id:
+        raise NotFound(N_("检查结果不存在"))
+    return finding

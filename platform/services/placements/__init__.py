@@ -1,0 +1,1 @@
+"""Placements: offers, tripartite agreements, lifecycle and months under the cap."""

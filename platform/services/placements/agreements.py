@@ -1,0 +1,494 @@
+"""Placement agreements: 三方实习协议 / 学生学徒培养协议, signatures, insurance, consent, plan filing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    AgreementSignature,
+    FilingStatus,
+    Party,
+    PlacementAgreement,
+    PlacementAgreementKind,
+    PlacementStatus,
+    Role,
+    SlotKind,
+    User,
+    utcnow,
+)
+from skillbridge.platform.policy import PlacementRules, completed_years
+from skillbridge.platform.services import audit, notifications
+from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.placements.records import (
+    PLANS_PATH,
+    PlacementContext,
+    list_placements,
+    load_for_change,
+    load_placement,
+    placement_path,
+    school_region,
+)
+from skillbridge.platform.services.policies import (
+    can_answer_offer,
+    can_arrange_placement,
+    can_review_internship_plan,
+    can_run_placement,
+    is_verified,
+    placement_party,
+)
+from skillbridge.platform.services.text import N_
+
+ADULT_AGE = 18
+
+TITLES = {
+    PlacementAgreementKind.TRIPARTITE_INTERNSHIP: N_("三方实习协议"),
+    PlacementAgreementKind.APPRENTICE_TRAINING: N_("学生学徒培养协议"),
+}
+
+# Who signs: school–enterprise–student for internships (N5); enterprise–apprentice (R5).
+REQUIRED_PARTIES = {
+    PlacementAgreementKind.TRIPARTITE_INTERNSHIP: (Party.SCHOOL, Party.ENTERPRISE, Party.STUDENT),
+    PlacementAgreementKind.APPRENTICE_TRAINING: (Party.ENTERPRISE, Party.STUDENT),
+}
+
+
+def agreement_kind(slot_kind: SlotKind) -> PlacementAgreementKind:
+    """Apprenticeships carry a 学生学徒培养协议 (R5); every other slot a 三方实习协议."""
+    if slot_kind == SlotKind.APPRENTICESHIP:
+        return PlacementAgreementKind.APPRENTICE_TRAINING
+    return PlacementAgreementKind.TRIPARTITE_INTERNSHIP
+
+
+def needs_guardian_consent(context: PlacementContext) -> bool:
+    """Under-18s on the start date need a guardian's signed consent (N5)."""
+    return completed_years(context.student.birth_date, context.placement.start_date) < ADULT_AGE
+
+
+def needs_insurance(agreement: PlacementAgreement) -> bool:
+    """Internships need insurance for their whole term (R4, N6); apprentices are insured as staff."""
+    return agreement.kind == PlacementAgreementKind.TRIPARTITE_INTERNSHIP
+
+
+def needs_plan_approval(context: PlacementContext) -> bool:
+    """A post internship's plan is filed with and approved by the bureau (R2)."""
+    return context.slot.kind == SlotKind.POST_INTERNSHIP
+
+
+def below_minimum_age(context: PlacementContext, rules: PlacementRules) -> bool:
+    """No post internship before the pack's minimum age on the start date (N1)."""
+    age = completed_years(context.student.birth_date, context.placement.start_date)
+    return (
+        context.slot.kind == SlotKind.POST_INTERNSHIP and age < rules.post_internship_min_age.value
+    )
+
+
+def insurance_covers(agreement: PlacementAgreement, start: date, end: date) -> bool:
+    """The recorded insurance runs over the whole placement."""
+    return (
+        bool(agreement.insurer and agreement.insurance_policy_no)
+        and agreement.insurance_start is not None
+        and agreement.insurance_end is not None
+        and agreement.insurance_start <= start
+        and agreement.insurance_end >= end
+    )
+
+
+def missing_parties(agreement: PlacementAgreement) -> list[Party]:
+    """Required parties that have not signed yet."""
+    signed = {signature.party for signature in agreement.signatures}
+    return [party for party in REQUIRED_PARTIES[agreement.kind] if party not in signed]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition a placement must meet before it starts, with the rule it comes from."""
+
+    rule: str
+    label: str
+    passed: bool
+    detail: str = ""  # a figure the label refers to, shown beside it
+
+
+def start_checks(context: PlacementContext, rules: PlacementRules, today: date) -> list[Check]:
+    """Every condition for starting the placement on `today`; it starts only when all pass."""
+    agreement = context.agreement
+    assert agreement is not None  # created on acceptance
+    placement = context.placement
+    checks = [
+        # Not a policy rule, so no rule code: a placement starts on its start date, not before.
+        Check(
+            "",
+            N_("已到实习开始日期"),
+            today >= placement.start_date,
+            placement.start_date.isoformat(),
+        ),
+        Check(
+            "N5" if agreement.kind == PlacementAgreementKind.TRIPARTITE_INTERNSHIP else "R5",
+            N_("各方均已签署协议"),
+            not missing_parties(agreement),
+        ),
+    ]
+    if needs_insurance(agreement):
+        checks.append(
+            Check(
+                "R4/N6",
+                N_("实习责任保险覆盖整个实习期"),
+                insurance_covers(agreement, placement.start_date, placement.end_date),
+            )
+        )
+    if needs_guardian_consent(context):
+        checks.append(Check("N5", N_("未满18周岁：监护人已书面同意"), agreement.guardian_consent))
+    if context.slot.kind == SlotKind.POST_INTERNSHIP:
+        checks.append(
+            Check("N1", N_("开始时已满岗位实习最低年龄"), not below_minimum_age(context, rules))
+        )
+        if context.slot.post_wage_yuan:
+            minimum = Decimal(context.slot.post_wage_yuan) * rules.min_stipend_ratio.ratio
+            checks.append(
+                Check(
+                    "N4",
+                    N_("实习报酬不低于同岗位工资的规定比例"),
+                    Decimal(context.slot.stipend_yuan) >= minimum,
+                )
+            )
+    if needs_plan_approval(context):
+        checks.append(
+            Check(
+                "R2",
+                N_("实习计划已经人社局审定备案"),
+                agreement.plan_status == FilingStatus.APPROVED,
+            )
+        )
+    return checks
+
+
+def create_agreement(
+    session: Session, actor: User, context: PlacementContext
+) -> PlacementAgreement:
+    """Create the agreement of a just-accepted placement and ask every party to sign it."""
+    agreement = PlacementAgreement(
+        placement_id=context.placement.id, kind=agreement_kind(context.slot.kind)
+    )
+    session.add(agreement)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "placement_agreement.created",
+        "placement_agreement",
+        agreement.id,
+        {"placement_id": context.placement.id, "kind": agreement.kind.value},
+    )
+    ask_to_sign(session, context, agreement, TITLES[agreement.kind] + N_("待签署"))
+    return agreement
+
+
+def ask_to_sign(
+    session: Session, context: PlacementContext, agreement: PlacementAgreement, title: str
+) -> None:
+    """Notify every signing party's users that the agreement waits for their signature."""
+    recipients = notifications.enterprise_users(session, context.enterprise.id)
+    recipients += notifications.student_users(session, context.student.id)
+    if Party.SCHOOL in REQUIRED_PARTIES[agreement.kind]:
+        recipients += notifications.school_users(session, context.school.id)
+    notifications.notify(
+        session,
+        recipients,
+        notifications.AGREEMENT_TO_SIGN,
+        title,
+        f"{context.student.name} · {context.enterprise.name} · {context.slot.title}"
+        f" · {context.placement.start_date} 至 {context.placement.end_date}",
+        placement_path(context.placement.id),
+    )
+
+
+def _open_agreement(context: PlacementContext) -> PlacementAgreement:
+    """The agreement of an accepted placement that has not started yet."""
+    if context.agreement is None or context.placement.status != PlacementStatus.ACCEPTED:
+        raise Conflict(N_("实习已开始或已结束，协议不能再更改"))
+    return context.agreement
+
+
+def _require_verified(context: PlacementContext, party: Party) -> None:
+    organisation = {Party.SCHOOL: context.school, Party.ENTERPRISE: context.enterprise}.get(party)
+    if organisation is not None and not is_verified(organisation):
+        raise PermissionDenied(N_("机构尚未通过人社局审核，不能签署协议"))
+
+
+def sign_agreement(session: Session, actor: User, placement_id: int) -> AgreementSignature:
+    """The actor signs the placement's agreement for its side; each side signs once."""
+    context = load_for_change(session, actor, placement_id)
+    party = placement_party(actor, context.student, context.slot)
+    agreement = _open_agreement(context)
+    if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
+        raise PermissionDenied(N_("您不是该协议的签署方"))
+    _require_verified(context, party)
+    if party not in missing_parties(agreement):
+        raise Conflict(N_("您已签署该协议"))
+    signature = AgreementSignature(party=party, signed_by_id=actor.id)
+    agreement.signatures.append(signature)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(N_("您已签署该协议")) from exc
+    audit.record(
+        session,
+        actor,
+        "placement_agreement.signed",
+        "placement_agreement",
+        agreement.id,
+        {"party": party.value, "placement_id": placement_id},
+    )
+    return signature
+
+
+@dataclass(frozen=True)
+class Insurance:
+    """Accident / liability insurance of an intern (R4, N6)."""
+
+    insurer: str
+    policy_no: str
+    start: date
+    end: date
+
+
+def record_insurance(
+    session: Session, actor: User, placement_id: int, insurance: Insurance
+) -> PlacementAgreement:
+    """School or enterprise records the insurance; it must cover the whole placement (N6)."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_run_placement(actor, context.student, context.slot):
+        raise PermissionDenied(N_("仅学校或实习单位可登记保险"))
+    if context.agreement is None or context.placement.status not in (
+        PlacementStatus.ACCEPTED,
+        PlacementStatus.ACTIVE,
+    ):
+        raise Conflict(N_("该实习安排当前不能登记保险"))
+    insurer, policy_no = insurance.insurer.strip(), insurance.policy_no.strip()
+    problems = []
+    if not insurer or not policy_no:
+        problems.append(N_("保险公司和保单号均须填写"))
+    if insurance.end < insurance.start:
+        problems.append(N_("保险止期早于起期"))
+    elif (
+        insurance.start > context.placement.start_date or insurance.end < context.placement.end_date
+    ):
+        problems.append(
+            f"保险期须覆盖整个实习期 {context.placement.start_date} 至 {context.placement.end_date}"
+        )
+    if problems:
+        raise InvalidInput(N_("保险信息有误"), details=problems)
+    agreement = context.agreement
+    agreement.insurer, agreement.insurance_policy_no = insurer, policy_no
+    agreement.insurance_start, agreement.insurance_end = insurance.start, insurance.end
+    agreement.insurance_recorded_by_id, agreement.insurance_recorded_at = actor.id, utcnow()
+    audit.record(
+        session,
+        actor,
+        "placement_agreement.insured",
+        "placement_agreement",
+        agreement.id,
+        {
+            "insurer": insurer,
+            "policy_no": policy_no,
+            "start": str(insurance.start),
+            "end": str(insurance.end),
+        },  # fmt: skip
+    )
+    session.flush()
+    return agreement
+
+
+def record_guardian_consent(
+    session: Session, actor: User, placement_id: int, guardian_name: str
+) -> PlacementAgreement:
+    """The school records the guardian's signed consent of an under-18 (N5)."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_arrange_placement(actor, context.student):
+        raise PermissionDenied(N_("仅学生所在学校可登记监护人同意书"))
+    agreement = _open_agreement(context)
+    if not needs_guardian_consent(context):
+        raise Conflict(N_("学生已满18周岁，无需监护人同意"))
+    name = guardian_name.strip()
+    if not name:
+        raise InvalidInput(N_("请填写监护人姓名"))
+    agreement.guardian_consent, agreement.guardian_name = True, name
+    agreement.guardian_consent_recorded_by_id, agreement.guardian_consent_at = actor.id, utcnow()
+    audit.record(
+        session,
+        actor,
+        "placement_agreement.guardian_consent",
+        "placement_agreement",
+        agreement.id,
+        {"guardian_name": name},
+    )
+    session.flush()
+    return agreement
+
+
+def file_internship_plan(
+    session: Session, actor: User, placement_id: int, plan: str
+) -> PlacementAgreement:
+    """The school files the internship plan with its bureau (R2); a rejected plan may be refiled."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_arrange_placement(actor, context.student):
+        raise PermissionDenied(N_("仅学生所在学校可报备实习计划"))
+    agreement = _open_agreement(context)
+    if agreement.plan_status not in (FilingStatus.NOT_FILED, FilingStatus.REJECTED):
+        raise Conflict(N_("实习计划已报备"))
+    text = plan.strip()
+    if not text:
+        raise InvalidInput(N_("实习计划不能为空"))
+    agreement.internship_plan = text
+    agreement.plan_status = FilingStatus.FILED
+    agreement.plan_filed_at, agreement.plan_filed_by_id = utcnow(), actor.id
+    agreement.plan_decision_reason = None
+    agreement.plan_decided_at = agreement.plan_decided_by_id = None
+    audit.record(
+        session, actor, "internship_plan.filed", "placement_agreement", agreement.id,
+        {"placement_id": placement_id},
+    )  # fmt: skip
+    notifications.notify(
+        session,
+        notifications.bureau_users(session, context.school.region_id),
+        notifications.PLAN_FILED,
+        N_("实习计划待审查"),
+        f"{context.school.name} · {context.student.name} · {context.enterprise.name}",
+        PLANS_PATH,
+    )
+    session.flush()
+    return agreement
+
+
+def decide_internship_plan(
+    session: Session, actor: User, placement_id: int, approve: bool, reason: str = ""
+) -> PlacementAgreement:
+    """The bureau approves or rejects (with a reason) a filed internship plan (R2)."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_review_internship_plan(actor, context.school.region_id):
+        raise PermissionDenied(N_("仅学校所在地人社局可审查实习计划"))
+    agreement = _open_agreement(context)
+    if agreement.plan_status != FilingStatus.FILED:
+        raise Conflict(N_("该实习计划不在待审查状态"))
+    reason = reason.strip()
+    if not approve and not reason:
+        raise InvalidInput(N_("驳回时必须填写理由"))
+    agreement.plan_status = FilingStatus.APPROVED if approve else FilingStatus.REJECTED
+    agreement.plan_decision_reason = reason or None
+    agreement.plan_decided_at, agreement.plan_decided_by_id = utcnow(), actor.id
+    audit.record(
+        session,
+        actor,
+        "internship_plan.approved" if approve else "internship_plan.rejected",
+        "placement_agreement",
+        agreement.id,
+        {"placement_id": placement_id, "reason": reason},
+    )
+    notifications.notify(
+        session,
+        notifications.school_users(session, context.school.id),
+        notifications.PLAN_APPROVED if approve else notifications.PLAN_REJECTED,
+        N_("实习计划已通过审查") if approve else N_("实习计划被驳回"),
+        f"{context.student.name} · {context.enterprise.name}" + (f"：{reason}" if reason else ""),
+        placement_path(placement_id),
+    )
+    session.flush()
+    return agreement
+
+
+def void_signatures(session: Session, actor: User, agreement: PlacementAgreement) -> None:
+    """Amended terms void the signatures and the plan's filing: everyone signs the new terms."""
+    session.execute(
+        delete(AgreementSignature).where(AgreementSignature.agreement_id == agreement.id)
+    )
+    session.expire(agreement, ["signatures"])
+    agreement.plan_status = FilingStatus.NOT_FILED
+    agreement.plan_decision_reason = None
+    agreement.plan_filed_at = agreement.plan_decided_at = None
+    agreement.plan_filed_by_id = agreement.plan_decided_by_id = None
+    audit.record(
+        session, actor, "placement_agreement.voided", "placement_agreement", agreement.id,
+    )  # fmt: skip
+
+
+def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
+    """Accepted placements whose agreement still waits for the actor's side."""
+    waiting = []
+    for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,)):
+        party = placement_party(actor, context.student, context.slot)
+        if context.agreement is not None and party in missing_parties(context.agreement):
+            waiting.append(context)
+    return waiting
+
+
+def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
+    """Filed plans of schools in the bureau's region, oldest filing first."""
+    if actor.role != Role.BUREAU:
+        raise PermissionDenied(N_("仅人社局可审查实习计划"))
+    contexts = [
+        context
+        for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,))
+        if context.agreement is not None
+        and context.agreement.plan_status == FilingStatus.FILED
+        and context.school.region_id == actor.region_id
+    ]
+    return sorted(contexts, key=lambda c: c.agreement.plan_filed_at)  # type: ignore[union-attr]
+
+
+def rules_of(session: Session, context: PlacementContext) -> PlacementRules:
+    """The placement rules that bind this placement (the student's school's region)."""
+    return placement_rules(school_region(session, context.school))
+
+
+@dataclass(frozen=True)
+class PlacementPage:
+    """What the placement page shows the actor, and which actions it may take there."""
+
+    context: PlacementContext
+    checks: list[Check]
+    party: Party | None
+    missing: list[Party]
+    can_answer: bool
+    can_sign: bool
+    can_run: bool
+    can_arrange: bool
+    can_review: bool
+    needs_guardian: bool
+    needs_plan: bool
+
+    @property
+    def title(self) -> str:
+        agreement = self.context.agreement
+        return TITLES[agreement.kind] if agreement is not None else N_("录用通知")
+
+
+def describe_placement(
+    session: Session, actor: User, placement_id: int, today: date
+) -> PlacementPage:
+    """The placement, its agreement's checks on `today` and the actor's actions (404/403 first)."""
+    context = load_placement(session, actor, placement_id)
+    agreement = context.agreement
+    party = placement_party(actor, context.student, context.slot)
+    missing = missing_parties(agreement) if agreement is not None else []
+    is_open = agreement is not None and context.placement.status == PlacementStatus.ACCEPTED
+    return PlacementPage(
+        context=context,
+        checks=start_checks(context, rules_of(session, context), today) if agreement else [],
+        party=party,
+        missing=missing,
+        can_answer=can_answer_offer(actor, context.student)
+        and context.placement.status == PlacementStatus.OFFERED,
+        can_sign=is_open and party in missing,
+        can_run=can_run_placement(actor, context.student, context.slot),
+        can_arrange=can_arrange_placement(actor, context.student),
+        can_review=can_review_internship_plan(actor, context.school.region_id),
+        needs_guardian=needs_guardian_consent(context),
+        needs_plan=needs_plan_approval(context),
+    )

@@ -1,0 +1,179 @@
+"""A placement after acceptance: start once every check passes, end (early), extend, amend, cancel.
+
+Every change re-books the placement's months through months.change_months under the student
+row lock taken by placements.load_for_change, so Student.months_used always equals the sum of
+the months of its counting placements in a seat-holding status.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from skillbridge.models import Placement, PlacementStatus, Slot, User
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.placements import months
+from skillbridge.platform.services.placements.agreements import (
+    TITLES,
+    ask_to_sign,
+    insurance_covers,
+    needs_insurance,
+    rules_of,
+    start_checks,
+    void_signatures,
+)
+from skillbridge.platform.services.placements.records import (
+    PlacementContext,
+    ensure_period_free,
+    load_for_change,
+    school_region,
+    transition,
+)
+from skillbridge.platform.services.policies import (
+    can_answer_offer,
+    can_arrange_placement,
+    can_run_placement,
+)
+from skillbridge.platform.services.text import N_
+
+
+def _rebook(session: Session, context: PlacementContext, start: date, end: date) -> int:
+    """Set new dates and book the difference in months; returns the new month count."""
+    if end < start:
+        raise InvalidInput(N_("结束日期不能早于开始日期"))
+    placement = context.placement
+    consumed = months.placement_months(start, end)
+    if placement.counts_toward_cap:
+        cap = months.month_cap(school_region(session, context.school))
+        months.change_months(session, context.student, consumed - placement.months, cap)
+    placement.start_date, placement.end_date, placement.months = start, end, consumed
+    session.flush()
+    return consumed
+
+
+def start_placement(session: Session, actor: User, placement_id: int, today: date) -> Placement:
+    """School or enterprise starts the placement on `today`: every start check must pass."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_run_placement(actor, context.student, context.slot):
+        raise PermissionDenied(N_("仅学校或实习单位可确认实习开始"))
+    if context.placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
+        raise Conflict(N_("只有已接受的实习安排可以开始"))
+    failed = [c for c in start_checks(context, rules_of(session, context), today) if not c.passed]
+    if failed:
+        raise Conflict(
+            N_("实习尚不满足开始条件"), details=[f"{c.rule} {c.label}".strip() for c in failed]
+        )
+    transition(session, context.placement, (PlacementStatus.ACCEPTED,), PlacementStatus.ACTIVE)
+    audit.record(session, actor, "placement.started", "placement", placement_id)
+    return context.placement
+
+
+def end_placement(session: Session, actor: User, placement_id: int, end_date: date) -> Placement:
+    """End an active placement on `end_date` (its planned end, or earlier); unused months return."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_run_placement(actor, context.student, context.slot):
+        raise PermissionDenied(N_("仅学校或实习单位可结束实习"))
+    placement = context.placement
+    if placement.status != PlacementStatus.ACTIVE:
+        raise Conflict(N_("只有进行中的实习可以结束"))
+    planned_end = placement.end_date
+    if not placement.start_date <= end_date <= planned_end:
+        raise InvalidInput(N_("结束日期须在实习开始日期与原定结束日期之间"))
+    consumed = _rebook(session, context, placement.start_date, end_date)
+    transition(session, placement, (PlacementStatus.ACTIVE,), PlacementStatus.ENDED)
+    audit.record(
+        session,
+        actor,
+        "placement.ended",
+        "placement",
+        placement_id,
+        {"end_date": end_date.isoformat(), "early": end_date < planned_end, "months": consumed},
+    )
+    return placement
+
+
+def extend_placement(session: Session, actor: User, placement_id: int, new_end: date) -> Placement:
+    """The school extends an active placement; the cap (R1) and the insurance (N6) must allow it."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_arrange_placement(actor, context.student):
+        raise PermissionDenied(N_("仅学生所在学校可延长实习"))
+    placement = context.placement
+    if placement.status != PlacementStatus.ACTIVE or context.agreement is None:
+        raise Conflict(N_("只有进行中的实习可以延长"))
+    if new_end <= placement.end_date:
+        raise InvalidInput(N_("新的结束日期须晚于原定结束日期"))
+    if needs_insurance(context.agreement) and not insurance_covers(
+        context.agreement, placement.start_date, new_end
+    ):
+        raise Conflict(N_("请先登记覆盖延长期的实习责任保险（N6）"))
+    ensure_period_free(session, placement, placement.start_date, new_end)
+    old_end = placement.end_date
+    consumed = _rebook(session, context, placement.start_date, new_end)
+    audit.record(
+        session,
+        actor,
+        "placement.extended",
+        "placement",
+        placement_id,
+        {"from": old_end.isoformat(), "to": new_end.isoformat(), "months": consumed},
+    )
+    return placement
+
+
+def amend_placement(
+    session: Session, actor: User, placement_id: int, start: date, end: date
+) -> Placement:
+    """The school changes the dates before the start; the parties sign the new terms again."""
+    context = load_for_change(session, actor, placement_id)
+    if not can_arrange_placement(actor, context.student):
+        raise PermissionDenied(N_("仅学生所在学校可变更实习安排"))
+    placement = context.placement
+    if placement.status != PlacementStatus.ACCEPTED or context.agreement is None:
+        raise Conflict(N_("只有尚未开始的实习安排可以变更"))
+    before = (placement.start_date.isoformat(), placement.end_date.isoformat())
+    ensure_period_free(session, placement, start, end)
+    consumed = _rebook(session, context, start, end)
+    void_signatures(session, actor, context.agreement)
+    audit.record(
+        session,
+        actor,
+        "placement.amended",
+        "placement",
+        placement_id,
+        {"from": before, "to": (start.isoformat(), end.isoformat()), "months": consumed},
+    )
+    ask_to_sign(
+        session,
+        context,
+        context.agreement,
+        TITLES[context.agreement.kind] + N_("已变更，请重新签署"),
+    )
+    return placement
+
+
+def cancel_placement(session: Session, actor: User, placement_id: int) -> Placement:
+    """Before the start the student or its school withdraws: the seat and the months return."""
+    context = load_for_change(session, actor, placement_id)
+    if not (
+        can_answer_offer(actor, context.student) or can_arrange_placement(actor, context.student)
+    ):
+        raise PermissionDenied(N_("仅学生本人或其学校可撤回实习安排"))
+    placement = context.placement
+    transition(session, placement, (PlacementStatus.ACCEPTED,), PlacementStatus.CANCELLED)
+    if placement.counts_toward_cap:
+        cap = months.month_cap(school_region(session, context.school))
+        months.change_months(session, context.student, -placement.months, cap)
+    result = session.execute(
+        update(Slot)
+        .where(Slot.id == context.slot.id, Slot.seats_taken > 0)
+        .values(seats_taken=Slot.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(context.slot, ["seats_taken"])
+    if result.rowcount != 1:
+        raise Conflict(N_("岗位名额记录异常，请联系管理员"))
+    audit.record(session, actor, "placement.cancelled", "placement", placement_id)
+    return placement

@@ -1,0 +1,226 @@
+"""Loading placements with their parties for an actor, and the lists each role works from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    Enterprise,
+    Placement,
+    PlacementAgreement,
+    PlacementStatus,
+    Region,
+    Role,
+    School,
+    Slot,
+    Student,
+    User,
+)
+from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
+from skillbridge.platform.services.placements.months import lock_student
+from skillbridge.platform.services.policies import can_view_placement
+from skillbridge.platform.services.text import N_
+
+# Months left at or below which the school's list flags a student as near the cap.
+NEAR_CAP_MONTHS = 3
+# Rows per page of the placement list (a city's bureau sees tens of thousands).
+PER_PAGE = 50
+
+# Paths of the pages a notification points to (views/placements.py serves them).
+OFFERS_PATH = "/placements/offers"
+PLANS_PATH = "/placements/plans"
+
+
+def placement_path(placement_id: int) -> str:
+    """The placement's page, where its agreement is signed and its checks are shown."""
+    return f"/placements/{placement_id}"
+
+
+@dataclass(frozen=True)
+class PlacementContext:
+    """A placement with everything its rules and pages need."""
+
+    placement: Placement
+    student: Student
+    slot: Slot
+    school: School
+    enterprise: Enterprise
+    agreement: PlacementAgreement | None
+
+    @property
+    def region_ids(self) -> set[int]:
+        return {self.school.region_id, self.enterprise.region_id}
+
+
+def _context_query() -> Select:
+    return (
+        select(Placement, Student, Slot, School, Enterprise, PlacementAgreement)
+        .join(Student, Student.id == Placement.student_id)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .join(School, School.id == Student.school_id)
+        .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+        .outerjoin(PlacementAgreement, PlacementAgreement.placement_id == Placement.id)
+    )
+
+
+def load_placement(session: Session, actor: User, placement_id: int) -> PlacementContext:
+    """The placement and its parties: 404 when absent, 403 when the actor may not see it."""
+    row = session.execute(_context_query().where(Placement.id == placement_id)).one_or_none()
+    if row is None:
+        raise NotFound(N_("实习安排不存在"))
+    context = PlacementContext(*row)
+    if not can_view_placement(actor, context.student, context.slot, context.region_ids):
+        raise PermissionDenied(N_("无权查看该实习安排"))
+    return context
+
+
+def school_region(session: Session, school: School) -> Region:
+    """The region of the student's school: its pack sets the cap and the placement rules."""
+    region = session.get(Region, school.region_id)
+    assert region is not None  # FK
+    return region
+
+
+def load_for_change(session: Session, actor: User, placement_id: int) -> PlacementContext:
+    """Load for a state change: authorise, lock the student row, then re-read under the lock.
+
+    Every change to a student's placements takes this lock first, so they queue in one order
+    (no deadlocks) and months, signatures and statuses are decided on committed data.
+    """
+    context = load_placement(session, actor, placement_id)
+    lock_student(session, context.student.id)
+    row = session.execute(
+        _context_query()
+        .where(Placement.id == placement_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    fresh = PlacementContext(*row)
+    if fresh.agreement is not None:
+        session.expire(fresh.agreement, ["signatures"])
+    return fresh
+
+
+def ensure_period_free(session: Session, placement: Placement, start: date, end: date) -> None:
+    """Refuse `start`..`end` if it meets another placement the student holds (one at a time).
+
+    Callers hold the student row lock (load_for_change), so two acceptances of overlapping
+    offers queue and the second sees the first. Days are inclusive on both ends.
+    """
+    clash = session.scalars(
+        select(Placement)
+        .where(
+            Placement.student_id == placement.student_id,
+            Placement.id != placement.id,
+            Placement.status.in_(SEAT_HOLDING),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+        .order_by(Placement.start_date)
+        .limit(1)
+    ).first()
+    if clash is not None:
+        raise Conflict(
+            N_("该时段与学生已有的实习安排重叠"),
+            details=[f"{clash.start_date} – {clash.end_date}"],
+        )
+
+
+def transition(
+    session: Session,
+    placement: Placement,
+    from_statuses: tuple[PlacementStatus, ...],
+    to_status: PlacementStatus,
+    **values: object,
+) -> None:
+    """Change the status only if it is still one of `from_statuses` (a conditional UPDATE).
+
+    Two requests racing on the same placement cannot both succeed: the loser's UPDATE matches
+    no row and it gets a Conflict.
+    """
+    result = session.execute(
+        update(Placement)
+        .where(Placement.id == placement.id, Placement.status.in_(from_statuses))
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(placement)
+    if result.rowcount != 1:
+        raise Conflict(N_("实习安排的状态已变化，请刷新后重试"))
+
+
+def _scope(statement: Select, actor: User) -> Select:
+    """Restrict a placement query to what the actor's tenant may see."""
+    if actor.role == Role.STUDENT:
+        return statement.where(Placement.student_id == actor.student_id)
+    if actor.role == Role.SCHOOL:
+        return statement.where(Student.school_id == actor.school_id)
+    if actor.role == Role.ENTERPRISE:
+        return statement.where(Slot.enterprise_id == actor.enterprise_id)
+    return statement.where(
+        or_(School.region_id == actor.region_id, Enterprise.region_id == actor.region_id)
+    )
+
+
+def _visible(actor: User) -> Select:
+    """Placements the actor may see; proposals of unpublished runs are left out."""
+    return _scope(_context_query(), actor).where(Placement.status != PlacementStatus.PROPOSED)
+
+
+def list_placements(
+    session: Session, actor: User, statuses: tuple[PlacementStatus, ...] | None = None
+) -> list[PlacementContext]:
+    """Placements the actor may see in `statuses`, newest first.
+
+    The agreements' signatures come in one more query: the lists show who still has to sign.
+    """
+    statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
+    if statuses is not None:
+        statement = statement.where(Placement.status.in_(statuses))
+    rows = session.execute(statement.order_by(Placement.id.desc()))
+    return [PlacementContext(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PlacementPage:
+    """One page of a placement list, with what the pager needs."""
+
+    items: list[PlacementContext]
+    total: int
+    page: int
+    pages: int
+
+
+def placements_page(
+    session: Session, actor: User, page: int, per_page: int = PER_PAGE
+) -> PlacementPage:
+    """Page `page` (from 1, clamped) of the placements the actor may see, newest first."""
+    statement = _visible(actor)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(-(-total // per_page), 1)
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        statement.order_by(Placement.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return PlacementPage([PlacementContext(*row) for row in rows], total, page, pages)
+
+
+def students_near_cap(
+    session: Session, actor: User, within: int = NEAR_CAP_MONTHS
+) -> list[Student]:
+    """The school's students with at most `within` post-internship months left, fewest first."""
+    if actor.role != Role.SCHOOL:
+        raise PermissionDenied(N_("仅学校可查看"))
+    return list(
+        session.scalars(
+            select(Student)
+            .where(Student.school_id == actor.school_id)
+            .where(Student.months_used > 0)
+            .where(Student.month_cap - Student.months_used <= within)
+            .order_by(Student.month_cap - Student.months_used, Student.name)
+        )
+    )

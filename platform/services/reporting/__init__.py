@@ -1,0 +1,1 @@
+"""Reporting: dashboard, drill-down lists, overview, timelines and evidence."""

@@ -1,0 +1,185 @@
+"""Each role's landing page figures: its organisation's real state and what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    AgreementStatus,
+    Cohort,
+    CooperationAgreement,
+    Enterprise,
+    Notification,
+    Placement,
+    PlacementStatus,
+    Role,
+    School,
+    Slot,
+    SlotStatus,
+    Student,
+    User,
+    VerificationStatus,
+)
+from skillbridge.platform.services.accounts.registration import count_pending
+from skillbridge.platform.services.text import N_
+
+
+@dataclass
+class Overview:
+    """Figures and next steps for one landing page."""
+
+    organisation: School | Enterprise | Student | None
+    verification: VerificationStatus | None
+    counts: dict[str, int] = field(default_factory=dict)
+    next_steps: list[str] = field(default_factory=list)
+    unread_notifications: int = 0
+
+
+def _count(session: Session, statement) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(statement) or 0
+
+
+def build_overview(session: Session, actor: User) -> Overview:
+    """Dispatch to the role's overview."""
+    builders = {
+        Role.SCHOOL: _school_overview,
+        Role.ENTERPRISE: _enterprise_overview,
+        Role.STUDENT: _student_overview,
+        Role.BUREAU: _bureau_overview,
+    }
+    overview = builders[actor.role](session, actor)
+    overview.unread_notifications = _count(
+        session,
+        select(func.count(Notification.id))
+        .where(Notification.user_id == actor.id)
+        .where(Notification.read_at.is_(None)),
+    )
+    return overview
+
+
+def _school_overview(session: Session, actor: User) -> Overview:
+    school = session.get(School, actor.school_id)
+    assert school is not None  # the role CHECK constraint guarantees the tenant exists
+    live_agreement = CooperationAgreement.status == AgreementStatus.APPROVED
+    counts = {
+        "cohorts": _count(
+            session, select(func.count(Cohort.id)).where(Cohort.school_id == school.id)
+        ),
+        "students": _count(
+            session, select(func.count(Student.id)).where(Student.school_id == school.id)
+        ),
+        "agreements": _count(
+            session,
+            select(func.count(CooperationAgreement.id))
+            .where(CooperationAgreement.school_id == school.id)
+            .where(live_agreement),
+        ),
+        "placements": _count(
+            session,
+            select(func.count(Placement.id))
+            .join(Student, Student.id == Placement.student_id)
+            .where(Student.school_id == school.id)
+            .where(Placement.status.in_(SEAT_HOLDING)),
+        ),
+    }
+    steps = []
+    if school.verification_status == VerificationStatus.PENDING:
+        steps.append(N_("等待人社局审核机构资质"))
+    elif school.verification_status == VerificationStatus.REJECTED:
+        steps.append(N_("机构资质未通过审核") + "：" + (school.rejection_reason or ""))
+    else:
+        if not school.specialties:
+            steps.append(N_("添加本校开设的专业及其对应职业（工种）"))
+        if counts["cohorts"] == 0:
+            steps.append(N_("创建届/班并导入学生名册"))
+        if counts["agreements"] == 0:
+            steps.append(N_("与企业签订校企合作协议"))
+    return Overview(school, school.verification_status, counts, steps)
+
+
+def _enterprise_overview(session: Session, actor: User) -> Overview:
+    enterprise = session.get(Enterprise, actor.enterprise_id)
+    assert enterprise is not None
+    own_slots = select(Slot.id).where(Slot.enterprise_id == enterprise.id)
+    counts = {
+        "open_slots": _count(
+            session,
+            select(func.count(Slot.id))
+            .where(Slot.enterprise_id == enterprise.id)
+            .where(Slot.status == SlotStatus.OPEN),
+        ),
+        "seats": _count(
+            session, select(func.sum(Slot.seats)).where(Slot.enterprise_id == enterprise.id)
+        ),
+        "placements": _count(
+            session,
+            select(func.count(Placement.id))
+            .where(Placement.slot_id.in_(own_slots))
+            .where(Placement.status.in_(SEAT_HOLDING)),
+        ),
+        "staff": enterprise.staff_headcount,
+    }
+    steps = []
+    if enterprise.verification_status == VerificationStatus.PENDING:
+        steps.append(N_("等待人社局审核机构资质"))
+    elif enterprise.verification_status == VerificationStatus.REJECTED:
+        steps.append(N_("机构资质未通过审核") + "：" + (enterprise.rejection_reason or ""))
+    elif counts["open_slots"] == 0:
+        steps.append(N_("发布实习或学徒岗位"))
+    return Overview(enterprise, enterprise.verification_status, counts, steps)
+
+
+def _student_overview(session: Session, actor: User) -> Overview:
+    student = session.get(Student, actor.student_id)
+    assert student is not None
+    offers = _count(
+        session,
+        select(func.count(Placement.id))
+        .where(Placement.student_id == student.id)
+        .where(Placement.status == PlacementStatus.OFFERED),
+    )
+    counts = {
+        "months_used": student.months_used,
+        "months_left": student.month_cap - student.months_used,
+        "offers": offers,
+    }
+    steps = [N_("查看并答复录用通知")] if offers else []
+    return Overview(student, None, counts, steps)
+
+
+def _bureau_overview(session: Session, actor: User) -> Overview:
+    region_id = actor.region_id
+    pending = count_pending(session, region_id)
+    counts = {
+        "pending_schools": pending["school"],
+        "pending_enterprises": pending["enterprise"],
+        "schools": _count(
+            session, select(func.count(School.id)).where(School.region_id == region_id)
+        ),
+        "enterprises": _count(
+            session, select(func.count(Enterprise.id)).where(Enterprise.region_id == region_id)
+        ),
+        "students": _count(
+            session,
+            select(func.count(Student.id))
+            .join(School, School.id == Student.school_id)
+            .where(School.region_id == region_id),
+        ),
+        "filed_agreements": _count(
+            session,
+            select(func.count(CooperationAgreement.id))
+            .join(School, School.id == CooperationAgreement.school_id)
+            .where(School.region_id == region_id)
+            .where(CooperationAgreement.status == AgreementStatus.FILED),
+        ),
+    }
+    steps = []
+    if pending["school"] or pending["enterprise"]:
+        steps.append(N_("审核待认证的机构"))
+    if counts["filed_agreements"]:
+        steps.append(N_("审查已备案的校企合作协议"))
+    return Overview(None, None, counts, steps)

@@ -1,0 +1,1 @@
+"""Schools: cohorts, rosters and students' certificates."""

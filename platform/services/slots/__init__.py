@@ -1,0 +1,1 @@
+"""Slots: postings, eligibility and preferences."""

@@ -1,0 +1,224 @@
+"""Why a student may or may not take a slot: each failed hard rule with its reason and citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    Certificate,
+    Cohort,
+    CreditRecord,
+    Occupation,
+    School,
+    Slot,
+    SlotKind,
+    Specialty,
+    Student,
+)
+from skillbridge.platform.policy import R6_CITATION, PlacementRules, completed_years
+from skillbridge.platform.services.cooperation.agreements import agreement_windows
+from skillbridge.platform.services.credit import active_credit_record
+from skillbridge.platform.services.packs import placement_rules_for
+
+#: R2 and R7 are fixed texts of the seeds, not per-region figures.
+R2_CITATION = "大政发[2011]46号 二(三)"
+R7_CITATION = "内党办发〔2007〕4号 (八)"
+
+SKILL_LEVEL_NAMES = (
+    "学徒工",
+    "初级工",
+    "中级工",
+    "高级工",
+    "技师",
+    "高级技师",
+    "特级技师",
+    "首席技师",
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One rule a (student, slot) pair fails; `citation` is empty for the platform's own rules."""
+
+    rule: str
+    reason: str
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class StudentContext:
+    """What is checked about the student, loaded once for many slots."""
+
+    student: Student
+    cohort: Cohort
+    specialty: Specialty
+    school: School
+    certificate_occupations: frozenset[int]
+    credit_record: CreditRecord | None
+    #: (enterprise_id, valid_from, valid_to) of approved agreements covering the cohort specialty.
+    agreements: tuple[tuple[int, date, date], ...]
+    #: The figures of the pack of the school's region, whose bureau reviews its internships.
+    rules: PlacementRules
+
+
+def student_context(session: Session, student: Student, today: date) -> StudentContext:
+    """Load the student's cohort, specialty, certificates, credit record and agreements."""
+    cohort = session.get(Cohort, student.cohort_id)
+    school = session.get(School, student.school_id)
+    assert cohort is not None and school is not None  # foreign keys
+    specialty = session.get(Specialty, cohort.specialty_id)
+    assert specialty is not None
+    certificates = session.scalars(
+        select(Certificate.occupation_id).where(Certificate.student_id == student.id)
+    )
+    return StudentContext(
+        student=student,
+        cohort=cohort,
+        specialty=specialty,
+        school=school,
+        certificate_occupations=frozenset(certificates),
+        credit_record=active_credit_record(session, today, "blocks_slots", student_id=student.id),
+        agreements=tuple(agreement_windows(session, school.id, specialty.id)),
+        rules=placement_rules_for(session, school.region_id),
+    )
+
+
+def level_name(level: int) -> str:
+    """The Chinese name of a rung of the skill ladder."""
+    return SKILL_LEVEL_NAMES[level]
+
+
+def _specialty(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failure | None:
+    accepted = {s.id for s in slot.accepted_specialties}
+    feeds = {o.id for o in ctx.specialty.occupations}
+    if ctx.specialty.id in accepted or slot.occupation_id in feeds:
+        return None
+    return Failure(
+        "specialty",
+        f"本人专业“{ctx.specialty.name}”不在该岗位接收的专业之列，"
+        f"也不对应岗位职业（工种）“{occupation.name}”",
+    )
+
+
+def _level(ctx: StudentContext, slot: Slot) -> Failure | None:
+    if ctx.student.skill_level >= slot.min_level:
+        return None
+    return Failure(
+        "level",
+        f"岗位要求技能等级不低于{level_name(slot.min_level)}，"
+        f"本人为{level_name(ctx.student.skill_level)}",
+    )
+
+
+def _certificate(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failure | None:
+    needed = slot.certificate_required or occupation.requires_certificate
+    if not needed or slot.occupation_id in ctx.certificate_occupations:
+        return None
+    return Failure(
+        "R7",
+        f"职业（工种）“{occupation.name}”实行就业准入，须持有该职业的职业技能等级证书",
+        R7_CITATION,
+    )
+
+
+def _window(ctx: StudentContext, slot: Slot) -> Failure | None:
+    if ctx.cohort.window_start <= slot.start_date <= ctx.cohort.window_end:
+        return None
+    return Failure(
+        "window",
+        f"岗位开始日期 {slot.start_date.isoformat()} 不在本届实习安排期 "
+        f"{ctx.cohort.window_start.isoformat()} 至 {ctx.cohort.window_end.isoformat()} 之内",
+    )
+
+
+def _agreement(ctx: StudentContext, slot: Slot, today: date) -> Failure | None:
+    """R2: an approved agreement covering the specialty, in force on the start date and today."""
+    for enterprise_id, valid_from, valid_to in ctx.agreements:
+        if enterprise_id == slot.enterprise_id and valid_from <= slot.start_date <= valid_to:
+            if valid_to >= today:
+                return None
+    return Failure(
+        "R2",
+        "学校与该企业尚无覆盖本专业、在岗位开始日期有效且经人社局审查的校企合作协议，"
+        "不得安排岗位实习",
+        R2_CITATION,
+    )
+
+
+def _months(ctx: StudentContext, slot: Slot) -> Failure | None:
+    left = ctx.student.month_cap - ctx.student.months_used
+    if left >= slot.duration_months:
+        return None
+    cap = ctx.rules.post_internship_max_months
+    return Failure(
+        "R1",
+        f"岗位实习累计不得超过 {ctx.student.month_cap} 个月：已用 {ctx.student.months_used} "
+        f"个月，剩余 {left} 个月，本岗位 {slot.duration_months} 个月",
+        cap.citation,
+    )
+
+
+def _credit(ctx: StudentContext) -> Failure | None:
+    if ctx.credit_record is None:
+        return None
+    return Failure(
+        "R6",
+        f"本人处于诚信档案限制期（至 {ctx.credit_record.ends_on.isoformat()}）",
+        R6_CITATION,
+    )
+
+
+def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
+    minimum = ctx.rules.post_internship_min_age
+    age = (
+        completed_years(ctx.student.birth_date, slot.start_date)
+        if slot.start_date >= ctx.student.birth_date
+        else 0
+    )
+    if age >= minimum.value:
+        return None
+    return Failure(
+        "N1",
+        f"岗位实习须年满 {minimum.value} 周岁：岗位开始日本人 {age} 周岁",
+        minimum.citation,
+    )
+
+
+def explain_for(
+    session: Session,
+    ctx: StudentContext,
+    slot: Slot,
+    today: date,
+    occupation: Occupation | None = None,
+) -> list[Failure]:
+    """Every hard rule the student fails for `slot`, in a fixed order; empty means eligible.
+
+    Rule-specific figures (R1's citation, N1's age) come from the pack of the school's region,
+    whose bureau reviews the school's internships. `occupation` is the slot's, when the caller
+    has already loaded it (a list of slots loads all of theirs in one query).
+    """
+    occupation = occupation or session.get(Occupation, slot.occupation_id)
+    assert occupation is not None  # FK
+    checks = [
+        _specialty(ctx, slot, occupation),
+        _level(ctx, slot),
+        _certificate(ctx, slot, occupation),
+        _window(ctx, slot),
+        _credit(ctx),
+    ]
+    if slot.kind == SlotKind.POST_INTERNSHIP:
+        checks += [
+            _agreement(ctx, slot, today),
+            _months(ctx, slot),
+            _age(ctx, slot),
+        ]
+    return [failure for failure in checks if failure is not None]
+
+
+def explain(session: Session, student: Student, slot: Slot, today: date) -> list[Failure]:
+    """The failed rules of one (student, slot) pair; an empty list means the student is eligible."""
+    return explain_for(session, student_context(session, student, today), slot, today)

@@ -1,0 +1,240 @@
+"""Both sides' preferences: students rank eligible slots, enterprises rank or screen candidates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from skillbridge.models import (
+    AgreementStatus,
+    CooperationAgreement,
+    Enterprise,
+    EnterpriseRanking,
+    Occupation,
+    Role,
+    School,
+    Slot,
+    SlotStatus,
+    Student,
+    StudentPreference,
+    User,
+)
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.locks import lock_row
+from skillbridge.platform.services.slots.eligibility import Failure, explain_for, student_context
+from skillbridge.platform.services.slots.postings import get_own_slot
+from skillbridge.platform.services.text import N_
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    """A slot a student may consider, with why it is not eligible and the student's rank."""
+
+    slot: Slot
+    enterprise: Enterprise
+    failures: list[Failure]
+    rank: int | None
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failures
+
+
+def _student(session: Session, actor: User) -> Student:
+    if actor.role != Role.STUDENT:
+        raise PermissionDenied(N_("只有学生本人可以填报岗位志愿"))
+    student = session.get(Student, actor.student_id)
+    assert student is not None  # the role CHECK constraint guarantees the tenant exists
+    return student
+
+
+def _student_ranks(session: Session, student_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(StudentPreference.slot_id, StudentPreference.rank).where(
+            StudentPreference.student_id == student_id
+        )
+    )
+    return {slot_id: rank for slot_id, rank in rows}
+
+
+def slot_options(session: Session, actor: User, today: date) -> list[SlotOption]:
+    """Open slots open to the student's cohort, ranked ones first, each with its failed rules.
+
+    Slots open to the cohort: those of enterprises in the school's region or with an approved
+    agreement with the school, plus any the student has already ranked.
+    """
+    student = _student(session, actor)
+    ctx = student_context(session, student, today)
+    ranks = _student_ranks(session, student.id)
+    partners = select(CooperationAgreement.enterprise_id).where(
+        CooperationAgreement.school_id == student.school_id,
+        CooperationAgreement.status == AgreementStatus.APPROVED,
+    )
+    rows = session.execute(
+        select(Slot, Enterprise)
+        .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+        .where(Slot.status == SlotStatus.OPEN)
+        .where(
+            or_(
+                Enterprise.region_id == ctx.school.region_id,
+                Enterprise.id.in_(partners),
+                Slot.id.in_(list(ranks)),
+            )
+        )
+        .order_by(Slot.start_date, Slot.id)
+        .options(selectinload(Slot.accepted_specialties))
+    ).all()
+    # Every slot's occupation in one query, not one per slot.
+    occupations = {
+        o.id: o
+        for o in session.scalars(
+            select(Occupation).where(Occupation.id.in_({slot.occupation_id for slot, _ in rows}))
+        )
+    }
+    options = [
+        SlotOption(
+            slot,
+            enterprise,
+            explain_for(session, ctx, slot, today, occupations[slot.occupation_id]),
+            ranks.get(slot.id),
+        )
+        for slot, enterprise in rows
+    ]
+    return sorted(options, key=lambda o: (o.rank is None, o.rank or 0, not o.eligible))
+
+
+def set_student_preferences(
+    session: Session, actor: User, slot_ids: list[int], today: date
+) -> list[StudentPreference]:
+    """Replace the student's whole ranking (first id = rank 1) with eligible open slots.
+
+    The student row is locked first, so two submissions at once apply one after the other and
+    the stored list is always exactly one of them.
+    """
+    student = _student(session, actor)
+    student = lock_row(session, Student, student.id)
+    if len(set(slot_ids)) != len(slot_ids):
+        raise InvalidInput(N_("同一岗位不能重复填报"))
+    ctx = student_context(session, student, today)
+    slots = {s.id: s for s in session.scalars(select(Slot).where(Slot.id.in_(slot_ids)))}
+    problems = []
+    for slot_id in slot_ids:
+        slot = slots.get(slot_id)
+        if slot is None or slot.status != SlotStatus.OPEN:
+            problems.append(f"岗位 #{slot_id} 不存在或未开放")
+            continue
+        problems.extend(
+            f"{slot.title}：{f.reason}" + (f"（{f.citation}）" if f.citation else "")
+            for f in explain_for(session, ctx, slot, today)
+        )
+    if problems:
+        raise InvalidInput(N_("所选岗位中有不符合条件的岗位"), details=problems)
+    session.execute(delete(StudentPreference).where(StudentPreference.student_id == student.id))
+    preferences = [
+        StudentPreference(student_id=student.id, slot_id=slot_id, rank=rank)
+        for rank, slot_id in enumerate(slot_ids, start=1)
+    ]
+    session.add_all(preferences)
+    session.flush()
+    audit.record(
+        session, actor, "preferences.ranked", "student", student.id, {"slot_ids": slot_ids}
+    )
+    return preferences
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible student who ranked the slot, with both sides' ranks."""
+
+    student: Student
+    school: School
+    student_rank: int
+    enterprise_rank: int | None
+    screened_out: bool
+
+
+def _candidates(session: Session, slot: Slot, today: date) -> list[Candidate]:
+    rankings = {
+        r.student_id: r
+        for r in session.scalars(
+            select(EnterpriseRanking).where(EnterpriseRanking.slot_id == slot.id)
+        )
+    }
+    rows = session.execute(
+        select(Student, StudentPreference.rank, School)
+        .join(StudentPreference, StudentPreference.student_id == Student.id)
+        .join(School, School.id == Student.school_id)
+        .where(StudentPreference.slot_id == slot.id)
+        .order_by(StudentPreference.rank, Student.id)
+    )
+    candidates = []
+    for student, student_rank, school in rows:
+        # An enterprise sees only students it could take: ineligible ones stay private.
+        if explain_for(session, student_context(session, student, today), slot, today):
+            continue
+        ranking = rankings.get(student.id)
+        candidates.append(
+            Candidate(
+                student,
+                school,
+                student_rank,
+                ranking.rank if ranking else None,
+                ranking.screened_out if ranking else False,
+            )
+        )
+    return candidates
+
+
+def slot_candidates(
+    session: Session, actor: User, slot_id: int, today: date
+) -> tuple[Slot, list[Candidate]]:
+    """The enterprise's own slot and its candidates: eligible students who ranked it."""
+    slot = get_own_slot(session, actor, slot_id)
+    return slot, _candidates(session, slot, today)
+
+
+def rank_candidates(
+    session: Session,
+    actor: User,
+    slot_id: int,
+    ranked_ids: list[int],
+    screened_ids: list[int],
+    today: date,
+) -> list[EnterpriseRanking]:
+    """Replace the enterprise's view of a slot's candidates: ranked in order, or screened out."""
+    slot = get_own_slot(session, actor, slot_id, lock=True)
+    if slot.status != SlotStatus.OPEN:
+        raise Conflict(N_("只有开放中的岗位可以排序候选人"))
+    everyone = ranked_ids + screened_ids
+    if len(set(everyone)) != len(everyone):
+        raise InvalidInput(N_("同一候选人只能排序一次或筛除一次"))
+    candidate_ids = {c.student.id for c in _candidates(session, slot, today)}
+    strangers = [i for i in everyone if i not in candidate_ids]
+    if strangers:
+        raise InvalidInput(
+            N_("只能对填报了该岗位且符合条件的候选人排序"),
+            details=[f"学生 #{i} 不是该岗位的候选人" for i in strangers],
+        )
+    session.execute(delete(EnterpriseRanking).where(EnterpriseRanking.slot_id == slot.id))
+    rankings = [
+        EnterpriseRanking(slot_id=slot.id, student_id=sid, rank=rank, screened_out=False)
+        for rank, sid in enumerate(ranked_ids, start=1)
+    ] + [
+        EnterpriseRanking(slot_id=slot.id, student_id=sid, rank=None, screened_out=True)
+        for sid in screened_ids
+    ]
+    session.add_all(rankings)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "slot.candidates_ranked",
+        "slot",
+        slot.id,
+        {"ranked": ranked_ids, "screened_out": screened_ids},
+    )
+    return rankings

@@ -1,0 +1,1 @@
+"""Training subsidies: claims, budgets, facts, exports and the nightly sweep."""

@@ -1,0 +1,748 @@
+"""Subsidy claims: raised by events or by beneficiaries, decided by the bureau, paid from budgets.
+
+Money invariants are the database's: a claim is inserted first under the partial UNIQUE index
+on its once-only key; approval moves the claim out of ``submitted`` with a conditional UPDATE,
+takes a quota slot and debits the budget with conditional UPDATEs (``remaining >= amount``),
+and payment moves committed to paid the same way, each with its ledger row, in one transaction.
+A lost race raises Conflict (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    Beneficiary,
+    Certificate,
+    ClaimStatus,
+    Enterprise,
+    Placement,
+    Region,
+    Role,
+    School,
+    Slot,
+    Student,
+    SubsidyClaim,
+    SubsidyPolicy,
+    User,
+    utcnow,
+)
+from skillbridge.platform.policy import Evaluation, Policy, evaluate
+from skillbridge.platform.services import audit, notifications
+from skillbridge.platform.services.credit import active_credit_record
+from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.packs import region_pack
+from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
+from skillbridge.platform.services.subsidies.budgets import (
+    commit_budget,
+    consume_quota,
+    pay_budget,
+    quota_period_start,
+)
+from skillbridge.platform.services.subsidies.facts import (
+    BuiltFacts,
+    build_facts,
+    current_placement,
+    declared_for_snapshot,
+    parse_declared,
+)
+from skillbridge.platform.services.text import N_
+
+#: Triggers whose facts the platform can build; award selections and programmes are not
+#: recorded here yet (see subsidy_facts).
+CLAIMABLE_EVENTS = (
+    "certificate_recorded",
+    "placement_months_reached",
+    "talent_introduced",
+    "school_year_started",
+)
+
+DUPLICATE = N_("该事项已申领过补贴（同一事项只能申领一次）")
+CLAIM_TO_REVIEW = "claim.to_review"
+CLAIM_DECIDED = "claim.decided"
+
+
+def _beneficiary_users(session: Session, claim: SubsidyClaim) -> list[int]:
+    if claim.student_id is not None:
+        return notifications.student_users(session, claim.student_id)
+    if claim.enterprise_id is not None:
+        return notifications.enterprise_users(session, claim.enterprise_id)
+    return notifications.school_users(session, claim.school_id)
+
+
+def _tell(
+    session: Session, claim: SubsidyClaim, recipients: list[int], kind: str, title: str
+) -> None:
+    """Notify `recipients` about the claim; the body names the policy and the amount."""
+    name = claim.evaluation.get("policy_name", "")
+    amount = f"，{claim.amount_yuan}元" if claim.amount_yuan is not None else ""
+    notifications.notify(
+        session, recipients, kind, title, f"{name}{amount}", f"/subsidies/claims/{claim.id}"
+    )
+
+
+def today() -> date:
+    """The claim date of a claim raised now."""
+    return date.today()
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _pack_policy(session: Session, policy: SubsidyPolicy) -> Policy:
+    return region_pack(session.get(Region, policy.region_id)).policy(policy.code)
+
+
+def _evaluate(policy: SubsidyPolicy, pack_policy: Policy, built: BuiltFacts, on_date: date):
+    override = policy.amount_yuan if pack_policy.amount.kind == "local" else None
+    return evaluate(pack_policy, built.facts, on_date, amount_override=override)
+
+
+def snapshot(
+    pack_policy: Policy, evaluation: Evaluation, built: BuiltFacts, subject: Student | None
+) -> dict[str, Any]:
+    """The evaluation as stored with the claim and in the audit log."""
+    declared = built.declared_conditions([c.code for c in evaluation.conditions])
+    return {
+        "policy": pack_policy.id,
+        "policy_name": pack_policy.name_zh,
+        "citation": pack_policy.source.citation,
+        "quote": pack_policy.source.quote,
+        "on_date": evaluation.on_date.isoformat(),
+        "eligible": evaluation.eligible,
+        "amount": evaluation.amount,
+        "amount_pending": evaluation.amount_pending,
+        "once_only_key": evaluation.once_only_key,
+        "subject_student_id": subject.id if subject is not None else None,
+        "conditions": [
+            {
+                "code": c.code,
+                "label_zh": c.label_zh,
+                "passed": c.passed,
+                "evidence": c.evidence,
+                "citation": c.citation,
+                "display": c.display_zh(),
+                "declared": c.code in declared,
+            }
+            for c in evaluation.conditions
+        ],
+        "facts": [{"label": r.label_zh, "value": r.value, "source": r.source} for r in built.rows],
+        "declared": declared_for_snapshot(built.declared),
+    }
+
+
+@dataclass
+class ClaimDraft:
+    """Everything needed to evaluate a claim and, if eligible, insert it."""
+
+    policy: SubsidyPolicy
+    on_date: date
+    student: Student | None = None
+    enterprise: Enterprise | None = None
+    school: School | None = None
+    certificate: Certificate | None = None
+    placement: Placement | None = None
+    declared: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """An evaluation with its stored snapshot."""
+
+    evaluation: Evaluation
+    snapshot: dict[str, Any]
+
+
+def assess(session: Session, draft: ClaimDraft) -> Assessment:
+    """Evaluate a draft claim with facts from the database and the declared ones."""
+    policy = draft.policy
+    pack_policy = _pack_policy(session, policy)
+    built = build_facts(
+        session,
+        policy,
+        draft.on_date,
+        student=draft.student,
+        enterprise=draft.enterprise,
+        school=draft.school,
+        certificate=draft.certificate,
+        placement=draft.placement,
+        declared=draft.declared,
+    )
+    evaluation = _evaluate(policy, pack_policy, built, draft.on_date)
+    return Assessment(evaluation, snapshot(pack_policy, evaluation, built, draft.student))
+
+
+def _beneficiary_ids(draft: ClaimDraft) -> dict[str, int | None]:
+    kind = draft.policy.beneficiary
+    return {
+        "student_id": draft.student.id if kind == Beneficiary.PERSON and draft.student else None,
+        "enterprise_id": (
+            draft.enterprise.id if kind == Beneficiary.ENTERPRISE and draft.enterprise else None
+        ),
+        "school_id": draft.school.id if kind == Beneficiary.SCHOOL and draft.school else None,
+    }
+
+
+def _live_claim_exists(session: Session, key: str) -> bool:
+    return (
+        session.scalar(
+            select(SubsidyClaim.id)
+            .where(SubsidyClaim.once_only_key == key)
+            .where(SubsidyClaim.status != ClaimStatus.REJECTED)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _insert_claim(
+    session: Session, draft: ClaimDraft, assessment: Assessment, claimed_by: User | None
+) -> SubsidyClaim:
+    """Insert under the once-only key; the partial UNIQUE index decides a race."""
+    evaluation = assessment.evaluation
+    key = evaluation.once_only_key
+    assert key is not None  # only eligible evaluations get here
+    if _live_claim_exists(session, key):
+        raise Conflict(DUPLICATE)
+    claim = SubsidyClaim(
+        policy_id=draft.policy.id,
+        placement_id=draft.placement.id if draft.placement else None,
+        certificate_id=draft.certificate.id if draft.certificate else None,
+        on_date=draft.on_date,
+        once_only_key=key,
+        status=ClaimStatus.SUBMITTED,
+        amount_yuan=evaluation.amount,
+        evaluation=assessment.snapshot,
+        automatic=claimed_by is None,
+        claimed_by_id=claimed_by.id if claimed_by else None,
+        **_beneficiary_ids(draft),
+    )
+    try:
+        with session.begin_nested():
+            session.add(claim)
+    except IntegrityError as exc:
+        raise Conflict(DUPLICATE) from exc
+    region_id = draft.policy.region_id
+    _tell(
+        session,
+        claim,
+        notifications.bureau_users(session, region_id),
+        CLAIM_TO_REVIEW,
+        N_("新的补贴申领待审核"),
+    )
+    if claimed_by is None:
+        _tell(
+            session,
+            claim,
+            _beneficiary_users(session, claim),
+            CLAIM_DECIDED,
+            N_("系统已为您发起补贴申领"),
+        )
+    audit.record(
+        session,
+        claimed_by,
+        "claim.raised" if claimed_by is None else "claim.submitted",
+        "subsidy_claim",
+        claim.id,
+        {"policy": draft.policy.code, "amount": claim.amount_yuan, "evaluation": claim.evaluation},
+    )
+    return claim
+
+
+# --- raised by events -----------------------------------------------------------------------
+
+
+def _region_of_student(session: Session, student: Student) -> int:
+    return session.get(School, student.school_id).region_id
+
+
+def _active_policies(session: Session, region_id: int, event_kind: str) -> list[SubsidyPolicy]:
+    region = session.get(Region, region_id)
+    codes = [p.id for p in region_pack(region).policies if p.trigger.event_kind == event_kind]
+    if not codes:
+        return []
+    return list(
+        session.scalars(
+            select(SubsidyPolicy)
+            .where(SubsidyPolicy.region_id == region_id, SubsidyPolicy.active.is_(True))
+            .where(SubsidyPolicy.code.in_(codes))
+            .order_by(SubsidyPolicy.id)
+        )
+    )
+
+
+def _raise_for_event(
+    session: Session,
+    event_kind: str,
+    student: Student,
+    employer: Enterprise | None,
+    on_date: date,
+    **subject: Any,
+) -> list[SubsidyClaim]:
+    """Raise a claim for every policy the event makes the student or its employer eligible for."""
+    raised = []
+    targets = [(_region_of_student(session, student), Beneficiary.PERSON)]
+    if employer is not None:
+        targets.append((employer.region_id, Beneficiary.ENTERPRISE))
+    for region_id, kind in targets:
+        for policy in _active_policies(session, region_id, event_kind):
+            if policy.beneficiary != kind:
+                continue
+            draft = ClaimDraft(policy, on_date, student=student, enterprise=employer, **subject)
+            assessment = assess(session, draft)
+            if not assessment.evaluation.eligible:
+                continue
+            try:
+                raised.append(_insert_claim(session, draft, assessment, None))
+            except Conflict:
+                continue  # already claimed under this once-only key
+    return raised
+
+
+def on_certificate_recorded(
+    session: Session,
+    certificate: Certificate,
+    *,
+    on_date: date | None = None,
+    route: str | None = None,
+    training_ended_on: date | None = None,
+) -> list[SubsidyClaim]:
+    """Raise the claims a newly recorded certificate makes someone eligible for.
+
+    Whoever records the certificate may state how it was obtained (`route`) and when the
+    training ended; those are kept as declared facts. The employer is the host enterprise of
+    the holder's current placement, for enterprise-side policies.
+    """
+    on = on_date or today()
+    student = session.get(Student, certificate.student_id)
+    declared = parse_declared({"certificate_route": route, "training_ended_on": training_ended_on})
+    placement = current_placement(session, student.id, on)
+    employer = _host(session, placement)
+    return _raise_for_event(
+        session,
+        "certificate_recorded",
+        student,
+        employer,
+        on,
+        certificate=certificate,
+        placement=placement,
+        declared=declared,
+    )
+
+
+def on_placement_months_reached(
+    session: Session, placement: Placement, on_date: date
+) -> list[SubsidyClaim]:
+    """Raise the claims a placement's months on the post make its student eligible for."""
+    student = session.get(Student, placement.student_id)
+    return _raise_for_event(
+        session,
+        "placement_months_reached",
+        student,
+        _host(session, placement),
+        on_date,
+        placement=placement,
+    )
+
+
+def _host(session: Session, placement: Placement | None) -> Enterprise | None:
+    if placement is None:
+        return None
+    return session.get(Enterprise, session.get(Slot, placement.slot_id).enterprise_id)
+
+
+# --- submitted by a beneficiary -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """A beneficiary's claim: the policy, the employee (enterprise claims), the certificate
+    claimed for, and the facts it declares (see subsidy_facts.DECLARABLE)."""
+
+    policy_id: int
+    student_id: int | None = None
+    certificate_id: int | None = None
+    declared: Mapping[str, Any] = field(default_factory=dict)
+    on_date: date | None = None
+
+
+_ROLE_BENEFICIARY = {Role.STUDENT: Beneficiary.PERSON, Role.ENTERPRISE: Beneficiary.ENTERPRISE}
+
+
+def _beneficiary_region(session: Session, actor: User) -> int:
+    if actor.role == Role.STUDENT:
+        return _region_of_student(session, session.get(Student, actor.student_id))
+    return session.get(Enterprise, actor.enterprise_id).region_id
+
+
+def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
+    """Active policies of the actor's region that it may claim online, in pack order."""
+    kind = _ROLE_BENEFICIARY.get(actor.role)
+    if kind is None:
+        return []
+    region_id = _beneficiary_region(session, actor)
+    pack = region_pack(session.get(Region, region_id))
+    claimable = {p.id for p in pack.policies if p.trigger.event_kind in CLAIMABLE_EVENTS}
+    rows = session.scalars(
+        select(SubsidyPolicy)
+        .where(SubsidyPolicy.region_id == region_id, SubsidyPolicy.active.is_(True))
+        .where(SubsidyPolicy.beneficiary == kind)
+        .order_by(SubsidyPolicy.id)
+    )
+    return [row for row in rows if row.code in claimable]
+
+
+def placed_students(session: Session, enterprise_id: int) -> list[Student]:
+    """Students holding a seat at the enterprise: the employees it may claim for."""
+    return list(
+        session.scalars(
+            select(Student)
+            .join(Placement, Placement.student_id == Student.id)
+            .join(Slot, Slot.id == Placement.slot_id)
+            .where(Slot.enterprise_id == enterprise_id, Placement.status.in_(SEAT_HOLDING))
+            .distinct()
+            .order_by(Student.id)
+        )
+    )
+
+
+def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDraft:
+    policy = session.get(SubsidyPolicy, request.policy_id)
+    if policy is None or policy not in claimable_policies(session, actor):
+        raise NotFound(N_("没有可申领的该项补贴"))
+    on = request.on_date or today()
+    declared = parse_declared(request.declared)
+    if actor.role == Role.STUDENT:
+        student = session.get(Student, actor.student_id)
+        draft = ClaimDraft(policy, on, student=student, declared=declared)
+    else:
+        enterprise = session.get(Enterprise, actor.enterprise_id)
+        student = None
+        if request.student_id is not None:
+            student = next(
+                (s for s in placed_students(session, enterprise.id) if s.id == request.student_id),
+                None,
+            )
+            if student is None:
+                raise NotFound(N_("该学生不在本企业岗位上"))
+        draft = ClaimDraft(policy, on, student=student, enterprise=enterprise, declared=declared)
+        if student is not None:
+            draft.placement = current_placement(session, student.id, on, enterprise.id)
+    if request.certificate_id is not None:
+        certificate = session.get(Certificate, request.certificate_id)
+        if certificate is None or draft.student is None or certificate.student_id != student.id:
+            raise NotFound(N_("证书不存在"))
+        draft.certificate = certificate
+    return draft
+
+
+def preview_claim(session: Session, actor: User, request: ClaimRequest) -> Assessment:
+    """Evaluate a claim without submitting it (the form's 试算)."""
+    return assess(session, _draft_for(session, actor, request))
+
+
+def submit_claim(session: Session, actor: User, request: ClaimRequest) -> SubsidyClaim:
+    """A beneficiary claims; an ineligible claim is refused with the conditions that failed."""
+    draft = _draft_for(session, actor, request)
+    assessment = assess(session, draft)
+    if not assessment.evaluation.eligible:
+        failed = [c.display_zh() for c in assessment.evaluation.failed]
+        raise InvalidInput(N_("不符合申领条件"), details=failed)
+    return _insert_claim(session, draft, assessment, actor)
+
+
+# --- decided and paid by the bureau ---------------------------------------------------------
+
+
+def _policy_region(session: Session, claim: SubsidyClaim) -> tuple[SubsidyPolicy, int]:
+    policy = session.get(SubsidyPolicy, claim.policy_id)
+    return policy, policy.region_id
+
+
+def get_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
+    """A claim its beneficiary or its region's bureau may see (404 for anyone else)."""
+    claim = session.get(SubsidyClaim, claim_id)
+    if claim is None or not can_view_claim(actor, claim, _policy_region(session, claim)[1]):
+        raise NotFound(N_("补贴申领不存在"))
+    return claim
+
+
+def _claim_for_bureau(session: Session, actor: User, claim_id: int):  # type: ignore[no-untyped-def]
+    claim = get_claim(session, actor, claim_id)
+    policy, region_id = _policy_region(session, claim)
+    if not can_manage_subsidies(actor, region_id):
+        raise PermissionDenied(N_("只有人社局可以审核补贴申领"))
+    return claim, policy
+
+
+def _require_status(claim: SubsidyClaim, status: ClaimStatus) -> None:
+    if claim.status != status:
+        raise Conflict(N_("该申领的状态已变化，请刷新后重试"))
+
+
+def _move(session: Session, claim: SubsidyClaim, source: ClaimStatus, **values: Any) -> None:
+    """Change the claim's status only if it is still `source`: the database arbitrates races."""
+    result = session.execute(
+        update(SubsidyClaim)
+        .where(SubsidyClaim.id == claim.id, SubsidyClaim.status == source)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(N_("该申领的状态已变化，请刷新后重试"))
+
+
+def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date):  # type: ignore[no-untyped-def]
+    subject = {
+        k: v
+        for k, v in (
+            ("student_id", claim.student_id),
+            ("enterprise_id", claim.enterprise_id),
+            ("school_id", claim.school_id),
+        )
+        if v is not None
+    }
+    return active_credit_record(session, on, **subject)
+
+
+def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
+    """Approve at the amount fixed at evaluation: take a quota slot and commit the budget."""
+    claim, policy = _claim_for_bureau(session, actor, claim_id)
+    _require_status(claim, ClaimStatus.SUBMITTED)
+    record = _beneficiary_credit(session, claim, today())
+    if record is not None:
+        raise Conflict(N_("受益方有在期失信记录，不能批准（R6）"), details=[record.reason])
+    # A local-schedule amount the bureau had not set at evaluation is fixed now.
+    amount = claim.amount_yuan if claim.amount_yuan is not None else policy.amount_yuan
+    if amount is None:
+        raise Conflict(N_("请先在补贴政策页面设定该政策的补贴标准"))
+    if policy.budget_id is None:
+        raise Conflict(N_("该政策没有关联资金"))
+    try:
+        with session.begin_nested():
+            _move(
+                session,
+                claim,
+                ClaimStatus.SUBMITTED,
+                status=ClaimStatus.APPROVED,
+                amount_yuan=amount,
+                decided_by_id=actor.id,
+                decided_at=utcnow(),
+            )
+            if policy.annual_quota is not None:
+                anchor = _pack_anchor_year(session, policy)
+                consume_quota(
+                    session, policy, quota_period_start(policy, claim.on_date.year, anchor)
+                )
+            commit_budget(session, policy.budget_id, claim.id, amount)
+    except IntegrityError as exc:
+        raise Conflict(N_("该申领的状态已变化，请刷新后重试")) from exc
+    session.refresh(claim)
+    _tell(
+        session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴申领已批准")
+    )
+    audit.record(
+        session,
+        actor,
+        "claim.approved",
+        "subsidy_claim",
+        claim.id,
+        {"amount": amount, "budget_id": policy.budget_id, "evaluation": claim.evaluation},
+    )
+    return claim
+
+
+def _pack_anchor_year(session: Session, policy: SubsidyPolicy) -> int:
+    region = session.get(Region, policy.region_id)
+    return region_pack(region).source.year
+
+
+def reject_claim(session: Session, actor: User, claim_id: int, reason: str) -> SubsidyClaim:
+    """Reject with a reason; the once-only key is free again for a corrected claim."""
+    claim, _policy = _claim_for_bureau(session, actor, claim_id)
+    if not reason.strip():
+        raise InvalidInput(N_("驳回时必须填写理由"))
+    _require_status(claim, ClaimStatus.SUBMITTED)
+    _move(
+        session,
+        claim,
+        ClaimStatus.SUBMITTED,
+        status=ClaimStatus.REJECTED,
+        decision_reason=reason.strip(),
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+    )
+    session.refresh(claim)
+    _tell(
+        session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴申领被驳回")
+    )
+    audit.record(
+        session,
+        actor,
+        "claim.rejected",
+        "subsidy_claim",
+        claim.id,
+        {"reason": claim.decision_reason, "evaluation": claim.evaluation},
+    )
+    return claim
+
+
+def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
+    """Record the payment of an approved claim: committed moves to paid."""
+    claim, policy = _claim_for_bureau(session, actor, claim_id)
+    _require_status(claim, ClaimStatus.APPROVED)
+    try:
+        with session.begin_nested():
+            _move(
+                session,
+                claim,
+                ClaimStatus.APPROVED,
+                status=ClaimStatus.PAID,
+                paid_at=utcnow(),
+                paid_by_id=actor.id,
+            )
+            pay_budget(session, policy.budget_id, claim.id, claim.amount_yuan)
+    except IntegrityError as exc:
+        raise Conflict(N_("该申领的状态已变化，请刷新后重试")) from exc
+    session.refresh(claim)
+    _tell(session, claim, _beneficiary_users(session, claim), CLAIM_DECIDED, N_("您的补贴已支付"))
+    audit.record(
+        session,
+        actor,
+        "claim.paid",
+        "subsidy_claim",
+        claim.id,
+        {"amount": claim.amount_yuan, "budget_id": policy.budget_id},
+    )
+    return claim
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim with its policy and the beneficiary's display name."""
+
+    claim: SubsidyClaim
+    policy: SubsidyPolicy
+    beneficiary_kind: str
+    beneficiary_name: str
+
+
+def _claims_query():  # type: ignore[no-untyped-def]
+    return (
+        select(SubsidyClaim, SubsidyPolicy, Student.name, Enterprise.name, School.name)
+        .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
+        .outerjoin(Student, Student.id == SubsidyClaim.student_id)
+        .outerjoin(Enterprise, Enterprise.id == SubsidyClaim.enterprise_id)
+        .outerjoin(School, School.id == SubsidyClaim.school_id)
+        .order_by(SubsidyClaim.id.desc())
+    )
+
+
+def _rows(session: Session, query) -> list[ClaimRow]:  # type: ignore[no-untyped-def]
+    rows = []
+    for claim, policy, student, enterprise, school in session.execute(query):
+        kind = "student" if student else "enterprise" if enterprise else "school"
+        rows.append(ClaimRow(claim, policy, kind, student or enterprise or school))
+    return rows
+
+
+def list_my_claims(session: Session, actor: User) -> list[ClaimRow]:
+    """The actor's own claims (student, enterprise or school), newest first."""
+    condition = {
+        Role.STUDENT: SubsidyClaim.student_id == actor.student_id,
+        Role.ENTERPRISE: SubsidyClaim.enterprise_id == actor.enterprise_id,
+        Role.SCHOOL: SubsidyClaim.school_id == actor.school_id,
+    }.get(actor.role)
+    if condition is None:
+        return []
+    return _rows(session, _claims_query().where(condition))
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The review queue's filters; `organisation` is ``"school-<id>"`` or ``"enterprise-<id>"``."""
+
+    policy_id: int | None = None
+    status: ClaimStatus | None = None
+    organisation: str | None = None
+
+
+def review_queue(
+    session: Session, actor: User, filters: QueueFilter, limit: int = 500
+) -> list[ClaimRow]:
+    """The claims of the bureau's region, filtered; a school covers its students' claims."""
+    if actor.role != Role.BUREAU:
+        raise PermissionDenied(N_("只有人社局可以审核补贴申领"))
+    query = _claims_query().where(SubsidyPolicy.region_id == actor.region_id)
+    if filters.policy_id is not None:
+        query = query.where(SubsidyClaim.policy_id == filters.policy_id)
+    if filters.status is not None:
+        query = query.where(SubsidyClaim.status == filters.status)
+    kind, _, raw_id = (filters.organisation or "").partition("-")
+    if raw_id.isdigit():
+        org_id = int(raw_id)
+        if kind == "school":
+            query = query.where(or_(SubsidyClaim.school_id == org_id, Student.school_id == org_id))
+        elif kind == "enterprise":
+            query = query.where(SubsidyClaim.enterprise_id == org_id)
+    return _rows(session, query.limit(limit))
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    """What the claim form offers the actor: policies, employees and certificates."""
+
+    policies: list[SubsidyPolicy]
+    students: list[Student]
+    certificates: list[tuple[Certificate, Student]]
+
+
+def claim_options(session: Session, actor: User) -> ClaimOptions:
+    """The claim form's choices: the actor's own certificates, or its placed students' ones."""
+    if actor.role == Role.STUDENT:
+        students = [session.get(Student, actor.student_id)]
+    elif actor.role == Role.ENTERPRISE:
+        students = placed_students(session, actor.enterprise_id)
+    else:
+        return ClaimOptions([], [], [])
+    by_id = {s.id: s for s in students}
+    certificates = session.scalars(
+        select(Certificate)
+        .where(Certificate.student_id.in_(by_id))
+        .order_by(Certificate.student_id, Certificate.issued_on)
+    )
+    return ClaimOptions(
+        claimable_policies(session, actor),
+        students if actor.role == Role.ENTERPRISE else [],
+        [(c, by_id[c.student_id]) for c in certificates],
+    )
+
+
+def region_organisations(session: Session, actor: User) -> list[tuple[str, str]]:
+    """The review queue's organisation filter: the bureau's schools and enterprises."""
+    if actor.role != Role.BUREAU:
+        return []
+    schools = session.execute(
+        select(School.id, School.name)
+        .where(School.region_id == actor.region_id)
+        .order_by(School.id)
+    )
+    enterprises = session.execute(
+        select(Enterprise.id, Enterprise.name)
+        .where(Enterprise.region_id == actor.region_id)
+        .order_by(Enterprise.id)
+    )
+    return [(f"school-{i}", n) for i, n in schools] + [
+        (f"enterprise-{i}", n) for i, n in enterprises
+    ]

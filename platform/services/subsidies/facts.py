@@ -1,0 +1,419 @@
+"""Facts for the eligibility engine, built from the database plus what a claimant declares.
+
+What the database supplies: a student's birth date, hukou (本地/外地), certificates (occupation,
+level, date), roster enrolment (full-time, the cohort's programme level, the specialty's
+occupations), placements (employer, the day it took up the post), school–enterprise
+cooperation (an approved agreement between the student's school and the employer), the
+region's shortage list for the claim year, the occupations the bureau designated for the policy,
+enterprises' district and key-industry flags, and active credit records (R6).
+
+What it cannot supply yet, so the claim form lets the claimant declare it (``DECLARABLE``):
+labour contract plus social insurance (no social-insurance feed; an apprenticeship placement
+implies it from its start, since 企业新型学徒制 requires a contract of a year or more), service with the employer and
+in district enterprises, first job in the district, newly introduced talent, front-line post,
+how a certificate was obtained (its training route, unless school–enterprise cooperation shows
+it) and when that training ended, the school's designation and education-base status, and
+whether an enterprise extracts its education fund. Declared values are kept in the claim's
+evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
+Award selections and training programmes are not recorded on the platform yet, so policies
+triggered by them (评选, 竞赛, 培训项目) cannot be claimed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    SEAT_HOLDING,
+    AgreementStatus,
+    Certificate,
+    Cohort,
+    CooperationAgreement,
+    EducationLevel,
+    Enterprise,
+    Occupation,
+    Placement,
+    School,
+    ShortageListing,
+    Slot,
+    SlotKind,
+    Specialty,
+    Student,
+    SubsidyPolicy,
+)
+from skillbridge.platform import policy as engine
+from skillbridge.platform.services.credit import active_credit_record
+from skillbridge.platform.services.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Declarable:
+    """A fact the claimant may declare: its label, value kind and who it describes."""
+
+    label_zh: str
+    kind: str  # "date", "bool" or "route"
+    about: str  # "person", "student", "certificate" or "enterprise"
+
+
+DECLARABLE: dict[str, Declarable] = {
+    "contract_insured_since": Declarable("劳动合同和社会保险连续缴纳起始日", "date", "person"),
+    "employer_since": Declarable("本单位连续工作起始日", "date", "person"),
+    "district_work_since": Declarable("在本区企业连续工作起始日", "date", "person"),
+    "first_job_in_district": Declarable("首次在本区就业", "bool", "person"),
+    "newly_introduced": Declarable("新引进人才", "bool", "person"),
+    "front_line": Declarable("在企业一线岗位工作", "bool", "person"),
+    "certificate_route": Declarable("取证途径", "route", "certificate"),
+    "training_ended_on": Declarable("培训结业日期", "date", "certificate"),
+    "designated_school": Declarable("就读院校为指定院校", "bool", "student"),
+    "in_education_base": Declarable("院校在职业教育基地内", "bool", "student"),
+    "extracts_education_fund": Declarable("企业按规定提取使用职工教育经费", "bool", "enterprise"),
+}
+
+#: The facts each condition (or trigger) reads that a claimant may have declared.
+CONDITION_FACTS: dict[str, tuple[str, ...]] = {
+    "contract_insured_months": ("contract_insured_since",),
+    "contract_and_insurance": ("contract_insured_since",),
+    "local_hukou_or_insured_months": ("contract_insured_since",),
+    "trigger.talent_introduced": ("contract_insured_since",),
+    "min_employer_service_years": ("employer_since",),
+    "trigger.service_years_reached": ("employer_since",),
+    "min_district_service_years": ("district_work_since",),
+    "first_job_in_district": ("first_job_in_district",),
+    "newly_introduced": ("newly_introduced",),
+    "front_line_post": ("front_line",),
+    "certificate_route": ("certificate_route",),
+    "certificate_in_training_year": ("training_ended_on",),
+    "designated_school": ("designated_school",),
+    "school_in_education_base": ("in_education_base",),
+    "employer_extracts_education_fund": ("extracts_education_fund",),
+}
+
+#: A cohort's programme level as the ladder level it trains to (高职 trains to 高级工).
+TRACK_LEVELS = {
+    EducationLevel.SECONDARY: "intermediate",
+    EducationLevel.SENIOR: "senior",
+    EducationLevel.PRE_TECHNICIAN: "technician",
+    EducationLevel.HIGHER: "senior",
+}
+
+
+def parse_declared(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate declared values (dates as ISO strings or dates, booleans, routes)."""
+    declared: dict[str, Any] = {}
+    problems = []
+    for name, value in raw.items():
+        spec = DECLARABLE.get(name)
+        if spec is None:
+            problems.append(f"不能声明的事项：{name}")
+        elif value is None or value == "":
+            continue
+        elif spec.kind == "date":
+            try:
+                declared[name] = value if isinstance(value, date) else date.fromisoformat(value)
+            except (TypeError, ValueError):
+                problems.append(f"{spec.label_zh}：日期格式应为 YYYY-MM-DD")
+        elif spec.kind == "bool":
+            if not isinstance(value, bool):
+                problems.append(f"{spec.label_zh}：应为是或否")
+            else:
+                declared[name] = value
+        elif value not in engine.TRAINING_ROUTES:
+            problems.append(f"{spec.label_zh}：未知的取证途径")
+        else:
+            declared[name] = value
+    if problems:
+        raise InvalidInput(problems[0], details=problems)
+    return declared
+
+
+def declared_for_snapshot(declared: Mapping[str, Any]) -> dict[str, Any]:
+    """Declared values as JSON-ready data."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in declared.items()}
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One fact shown with a claim: what, its value, and where it came from."""
+
+    label_zh: str
+    value: str
+    source: str  # "database", "derived" or "declared"
+
+
+@dataclass(frozen=True)
+class BuiltFacts:
+    """Engine facts with their provenance."""
+
+    facts: engine.Facts
+    rows: tuple[FactRow, ...]
+    declared: Mapping[str, Any]
+
+    def declared_conditions(self, codes: list[str]) -> set[str]:
+        """The condition codes among `codes` that read a declared fact."""
+        return {c for c in codes if any(f in self.declared for f in CONDITION_FACTS.get(c, ()))}
+
+
+def person_key(student_id: int) -> str:
+    return f"student-{student_id}"
+
+
+def enterprise_key(enterprise_id: int) -> str:
+    return f"enterprise-{enterprise_id}"
+
+
+def school_key(school_id: int) -> str:
+    return f"school-{school_id}"
+
+
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
+class _Builder:
+    """Collects facts and their provenance rows for one evaluation."""
+
+    def __init__(self, session: Session, policy: SubsidyPolicy, on_date: date, declared) -> None:
+        self.session = session
+        self.policy = policy
+        self.on_date = on_date
+        self.declared = declared
+        self.rows: list[FactRow] = []
+
+    def row(self, label: str, value: object, source: str = "database") -> None:
+        self.rows.append(FactRow(label, str(value), source))
+
+    def pick(self, name: str, default: Any, label: str | None = None, source: str = "database"):
+        """A declared value when there is one, else `default` (shown only when given a label)."""
+        if name in self.declared:
+            value = self.declared[name]
+            self.row(DECLARABLE[name].label_zh, _shown(value), "declared")
+            return value
+        if label is not None:
+            self.row(label, _shown(default), source)
+        return default
+
+    def credit(self, **subject: int) -> bool:
+        record = active_credit_record(self.session, self.on_date, **subject)
+        self.row("诚信档案", f"在期失信记录#{record.id}" if record else "无在期失信记录")
+        return record is not None
+
+    def enterprise(self, enterprise: Enterprise | None) -> engine.EnterpriseFacts | None:
+        if enterprise is None:
+            return None
+        in_district = enterprise.region_id == self.policy.region_id
+        self.row("企业", f"{enterprise.name}（{'本区' if in_district else '外区'}企业）")
+        self.row("重点产业企业", _yes(enterprise.is_key_industry))
+        return engine.EnterpriseFacts(
+            enterprise_key(enterprise.id),
+            in_district=in_district,
+            key_industry=enterprise.is_key_industry,
+            extracts_education_fund=self.pick("extracts_education_fund", False),
+            credit_record_active=self.credit(enterprise_id=enterprise.id),
+        )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return _yes(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return "无"
+    return engine.TRAINING_ROUTES.get(str(value), str(value))
+
+
+def _certificate_rows(session: Session, student_id: int) -> list[tuple[Certificate, str]]:
+    return list(
+        session.execute(
+            select(Certificate, Occupation.code)
+            .join(Occupation, Occupation.id == Certificate.occupation_id)
+            .where(Certificate.student_id == student_id)
+            .order_by(Certificate.issued_on, Certificate.id)
+        )
+    )
+
+
+def current_placement(
+    session: Session, student_id: int, on_date: date, enterprise_id: int | None = None
+) -> Placement | None:
+    """The student's latest seat-holding placement started by `on_date` (at `enterprise_id`)."""
+    query = (
+        select(Placement)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .where(Placement.student_id == student_id)
+        .where(Placement.status.in_(SEAT_HOLDING))
+        .where(Placement.start_date <= on_date)
+        .order_by(Placement.start_date.desc(), Placement.id.desc())
+        .limit(1)
+    )
+    if enterprise_id is not None:
+        query = query.where(Slot.enterprise_id == enterprise_id)
+    return session.scalar(query)
+
+
+def _cooperation(session: Session, school_id: int, enterprise_id: int, on: date) -> bool:
+    return (
+        session.scalar(
+            select(CooperationAgreement.id)
+            .where(CooperationAgreement.school_id == school_id)
+            .where(CooperationAgreement.enterprise_id == enterprise_id)
+            .where(CooperationAgreement.status == AgreementStatus.APPROVED)
+            .where(and_(CooperationAgreement.valid_from <= on, CooperationAgreement.valid_to >= on))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _lists(session: Session, policy: SubsidyPolicy, on_date: date) -> tuple[frozenset, frozenset]:
+    shortage = frozenset(
+        session.scalars(
+            select(Occupation.code)
+            .join(ShortageListing, ShortageListing.occupation_id == Occupation.id)
+            .where(ShortageListing.region_id == policy.region_id)
+            .where(ShortageListing.year == on_date.year)
+        )
+    )
+    return shortage, frozenset(policy.designated_occupations or ())
+
+
+def build_facts(
+    session: Session,
+    policy: SubsidyPolicy,
+    on_date: date,
+    *,
+    student: Student | None = None,
+    enterprise: Enterprise | None = None,
+    school: School | None = None,
+    certificate: Certificate | None = None,
+    placement: Placement | None = None,
+    declared: Mapping[str, Any] | None = None,
+) -> BuiltFacts:
+    """Facts about the claim's subjects on `on_date`.
+
+    `student` is the person the claim is about (the beneficiary of a person policy, or the
+    employee of an enterprise policy); `enterprise` the claiming enterprise or, when omitted,
+    the host of the student's placement; `certificate` the certificate claimed for (else the
+    student's highest certificate held on `on_date`).
+    """
+    b = _Builder(session, policy, on_date, dict(declared or {}))
+    shortage, designated = _lists(session, policy, on_date)
+    b.row(f"{on_date.year}年紧缺职业（工种）目录", "、".join(sorted(shortage)) or "无")
+    b.row("指定职业（工种）", "、".join(sorted(designated)) or "未指定")
+    person = subject_cert = employer = None
+    if student is not None:
+        if placement is None:
+            placement = current_placement(
+                session, student.id, on_date, enterprise.id if enterprise else None
+            )
+        if enterprise is None and placement is not None:
+            enterprise = session.get(Enterprise, session.get(Slot, placement.slot_id).enterprise_id)
+        person, subject_cert = _person(b, student, enterprise, certificate, placement)
+    employer = b.enterprise(enterprise)
+    school_facts = None
+    if school is not None:
+        b.row("学校", school.name)
+        school_facts = engine.SchoolFacts(
+            school_key(school.id), credit_record_active=b.credit(school_id=school.id)
+        )
+    facts = engine.Facts(
+        person=person,
+        employer=employer,
+        school=school_facts,
+        certificate=subject_cert,
+        shortage_occupations=shortage,
+        designated_occupations=designated,
+    )
+    return BuiltFacts(facts, tuple(b.rows), b.declared)
+
+
+def _contract_since(b: _Builder, placement: Placement | None) -> date | None:
+    """Declared, or the start of an apprenticeship: 企业新型学徒制 requires a labour contract of at
+    least a year with social insurance, so an apprentice's post starts its contract run."""
+    slot = b.session.get(Slot, placement.slot_id) if placement is not None else None
+    if slot is None or slot.kind != SlotKind.APPRENTICESHIP:
+        return b.pick("contract_insured_since", None)
+    return b.pick(
+        "contract_insured_since", placement.start_date, "劳动合同和社会保险（学徒岗位）", "derived"
+    )
+
+
+def _person(
+    b: _Builder,
+    student: Student,
+    employer: Enterprise | None,
+    certificate: Certificate | None,
+    placement: Placement | None,
+) -> tuple[engine.PersonFacts, engine.Certificate | None]:
+    session, on_date = b.session, b.on_date
+    b.row("姓名", student.name)
+    b.row("出生日期", student.birth_date.isoformat())
+    b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
+    cooperating = (
+        employer is not None
+        and placement is not None
+        and _cooperation(session, student.school_id, employer.id, placement.start_date)
+    )
+    on_post = None
+    if placement is not None:
+        on_post = placement.start_date
+        b.row("上岗日期", f"{on_post.isoformat()}（岗位#{placement.id}）")
+        b.row(
+            "校企合作培养", "是（学校与企业有已批准的合作协议）" if cooperating else "否", "derived"
+        )
+    route = "school_enterprise" if cooperating else "social_appraisal"
+    route = b.pick("certificate_route", route)
+    training_end = b.pick("training_ended_on", None)
+    held, subject = [], None
+    for row, code in _certificate_rows(session, student.id):
+        is_subject = certificate is not None and row.id == certificate.id
+        fact = engine.Certificate(
+            code,
+            engine.SKILL_LEVELS[row.level],
+            row.issued_on,
+            route=route if is_subject or certificate is None else "social_appraisal",
+            training_ended_on=training_end if is_subject or certificate is None else None,
+        )
+        held.append(fact)
+        if is_subject:
+            subject = fact
+        label = engine.SKILL_LEVEL_LABELS[fact.level]
+        b.row("证书", f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}）")
+    if certificate is None:
+        current = [c for c in held if c.issued_on <= on_date]
+        subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)
+    if subject is not None and "certificate_route" not in b.declared:
+        b.row("取证途径", engine.TRAINING_ROUTES[subject.route], "derived")
+    cohort = session.get(Cohort, student.cohort_id)
+    specialty = session.get(Specialty, cohort.specialty_id)
+    occupations = tuple(o.code for o in specialty.occupations)
+    b.row("在籍", f"{cohort.name}（{specialty.name}，全日制）", "derived")
+    student_facts = engine.StudentFacts(
+        full_time=True,
+        track_level=TRACK_LEVELS[cohort.level],
+        specialty_occupations=occupations,
+        designated_school=b.pick("designated_school", False),
+        in_education_base=b.pick("in_education_base", False),
+    )
+    person = engine.PersonFacts(
+        person_key(student.id),
+        birth_date=student.birth_date,
+        hukou_local=student.is_local,
+        certificates=tuple(held),
+        contract_insured_since=_contract_since(b, placement),
+        on_post_since=on_post,
+        employer_since=b.pick("employer_since", None),
+        district_work_since=b.pick("district_work_since", None),
+        first_job_in_district=b.pick("first_job_in_district", False),
+        newly_introduced=b.pick("newly_introduced", False),
+        front_line=b.pick("front_line", False),
+        credit_record_active=b.credit(student_id=student.id),
+        student=student_facts,
+    )
+    return person, subject

@@ -1,0 +1,29 @@
+"""The nightly subsidy sweep: placements whose months on the post may now make someone eligible."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import Placement, PlacementStatus
+from skillbridge.platform.services.subsidies.claims import on_placement_months_reached
+
+
+def raise_placement_claims(session: Session, today: date) -> int:
+    """Evaluate every active placement's months-on-the-post policies; returns claims raised.
+
+    Eligibility grows with time on the post (e.g. Wujiang's reward after 6 months), so each
+    night re-evaluates the placements still running; the once-only keys make a claim that was
+    already raised a no-op.
+    """
+    raised = 0
+    placements = session.scalars(
+        select(Placement)
+        .where(Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today)
+        .order_by(Placement.id)
+    )
+    for placement in placements:
+        raised += len(on_placement_months_reached(session, placement, today))
+    return raised
