@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any, TypedDict
 
 REPO = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -48,9 +49,14 @@ for module in modules:
             raise
         frames = traceback.extract_tb(error.__traceback__)
         failed[module] = [f"{f.filename}:{f.lineno} {f.line}" for f in frames if f.filename.startswith(ROOT)]
-loaded = sorted(name for name in sys.modules if is_web(name))
+loaded = sorted({name.partition(".")[0] for name in sys.modules if is_web(name)})
 print(json.dumps({"failed": failed, "loaded": loaded}))
 """
+
+
+class ImportReport(TypedDict):
+    failed: dict[str, list[str]]  # module -> the import chain (file:line) that reached Flask
+    loaded: list[str]  # top-level web packages in sys.modules after every import
 
 
 def _flask_free_modules() -> list[str]:
@@ -65,7 +71,7 @@ def _flask_free_modules() -> list[str]:
     return modules
 
 
-def _import_in_fresh_interpreter(mode: str, modules: list[str]) -> dict[str, object]:
+def _import_in_fresh_interpreter(mode: str, modules: list[str]) -> ImportReport:
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_ALL, mode, *modules],
         cwd=REPO,
@@ -74,7 +80,8 @@ def _import_in_fresh_interpreter(mode: str, modules: list[str]) -> dict[str, obj
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    report: ImportReport = json.loads(result.stdout)
+    return report
 
 
 def test_the_walk_finds_the_services_and_models():
@@ -125,7 +132,7 @@ def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _contracts() -> list[dict[str, object]]:
+def _contracts() -> list[dict[str, Any]]:
     return tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 
 
