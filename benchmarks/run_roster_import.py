@@ -33,7 +33,7 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
-from skillbridge.platform.db import make_engine
+from skillbridge.platform.database import make_engine
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.schools import roster
 

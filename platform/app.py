@@ -64,12 +64,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .api import bp as api_bp
     from .views import BLUEPRINTS, NAV_ITEMS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.register_blueprint(api_bp)
     app.jinja_env.globals["nav_items"] = NAV_ITEMS
 
 

@@ -1,4 +1,4 @@
-"""The `skillbridge` command: thin click wrappers over services (db, demo data, users, audit)."""
+"""The commands of the `skillbridge` script: thin click wrappers over services (db, demo, audit)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from .db import get_database
 from .migrate import check_migrations, upgrade_database
@@ -277,10 +277,3 @@ def register_commands(app: Flask) -> None:
         worker,
     ):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    """Entry point of the `skillbridge` console script."""
-    from .app import create_app
-
-    FlaskGroup(create_app=create_app, add_default_commands=True)(prog_name="skillbridge")

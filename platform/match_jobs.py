@@ -8,7 +8,8 @@ from datetime import date
 
 from flask import Flask
 
-from skillbridge.platform.db import Database, get_database
+from skillbridge.platform.database import Database
+from skillbridge.platform.db import get_database
 from skillbridge.platform.services.matching.runs import execute_run
 
 QUEUE_NAME = "skillbridge-matching"

@@ -52,7 +52,8 @@ from skillbridge.models import (
     VerificationStatus,
 )
 from skillbridge.platform.app import create_app
-from skillbridge.platform.db import get_database, make_engine
+from skillbridge.platform.database import make_engine
+from skillbridge.platform.db import get_database
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password  # noqa: F401
 from skillbridge.platform.services.accounts.registration import new_session_token

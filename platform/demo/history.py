@@ -26,7 +26,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.db import Database
+from skillbridge.platform.database import Database
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token

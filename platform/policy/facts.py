@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 __all__ = [
     "SKILL_LEVELS",

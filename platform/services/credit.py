@@ -12,7 +12,7 @@ from skillbridge.models import CreditRecord, Enterprise, School, Student, User, 
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.policies import can_manage_subsidies
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 SUBJECT_KINDS = ("student", "enterprise", "school")
 #: The rule a record cites when the bureau gives none: 湛江 (十三), the seed of R6.

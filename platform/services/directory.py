@@ -11,7 +11,7 @@ from skillbridge.platform.services.policies import (
     can_view_school,
     can_view_student,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def get_school(session: Session, actor: User, school_id: int) -> School:

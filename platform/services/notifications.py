@@ -11,7 +11,7 @@ from skillbridge.models import Notification, Role, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.policies import can_read_notification
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 # Kinds of event that ask someone to act; others may add their own (e.g. "claim.decided").
 OFFER_RECEIVED = "offer.received"

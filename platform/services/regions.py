@@ -10,7 +10,7 @@ from skillbridge.platform.policy import REGION_CODES
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def create_region(session: Session, code: str, name: str, pack: str) -> int:

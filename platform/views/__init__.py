@@ -1,26 +1,88 @@
-"""Blueprints of the web interface, one module per resource, discovered by name.
+"""Every blueprint of the application, registered in the order of `BLUEPRINTS`, and its URLs.
 
-Each module exposes `bp` (its Blueprint) and may expose `NAV`: (roles, endpoint, label) rows
-that the base layout shows in the navigation bar for those roles.
+| blueprint       | URL prefix            | serves                                                 |
+|-----------------|-----------------------|--------------------------------------------------------|
+| `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
+| `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
+| `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
+| `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
+| `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
+| `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
+| `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
+| `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
+| `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
+| `notifications` | `/notifications`      | every role's notifications, mark as read               |
+| `orgs`          | `/`                   | profiles of schools, enterprises and students          |
+| `placements`    | `/placements`         | offers, placements, their agreements and plans         |
+| `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
+| `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
+| `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
+| `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
+| `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
+
+Flask serves `/static/…` and Bootstrap-Flask its own `/bootstrap/static/…`. A page module
+exposes `bp` and may expose `NAV`: (roles, endpoint, label) rows that the base layout shows in
+the navigation bar for those roles, in the order of `NAV_ITEMS`.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from flask import Blueprint
 
+from skillbridge.platform.api import bp as api_bp
 
-def _discover() -> tuple[list[Blueprint], list[tuple[tuple[str, ...], str, object]]]:
-    blueprints, nav = [], []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        blueprints.append(module.bp)
-        nav.extend(getattr(module, "NAV", ()))
-    return blueprints, nav
+from . import (
+    auth,
+    bureau,
+    compliance,
+    cooperation,
+    dashboard,
+    drilldown,
+    home,
+    inspections,
+    matching,
+    notifications,
+    orgs,
+    placements,
+    preferences,
+    schools,
+    slots,
+    subsidies,
+)
 
+BLUEPRINTS: list[Blueprint] = [
+    auth.bp,
+    bureau.bp,
+    compliance.bp,
+    cooperation.bp,
+    dashboard.bp,
+    drilldown.bp,
+    home.bp,
+    inspections.bp,
+    matching.bp,
+    notifications.bp,
+    orgs.bp,
+    placements.bp,
+    preferences.bp,
+    schools.bp,
+    slots.bp,
+    subsidies.bp,
+    api_bp,
+]
 
-BLUEPRINTS, NAV_ITEMS = _discover()
+NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
+    *bureau.NAV,
+    *compliance.NAV,
+    *cooperation.NAV,
+    *dashboard.NAV,
+    *inspections.NAV,
+    *matching.NAV,
+    *notifications.NAV,
+    *placements.NAV,
+    *preferences.NAV,
+    *schools.NAV,
+    *slots.NAV,
+    *subsidies.NAV,
+]
 
 __all__ = ["BLUEPRINTS", "NAV_ITEMS"]

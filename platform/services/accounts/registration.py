@@ -29,7 +29,7 @@ from skillbridge.platform.services.accounts.passwords import (
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.identity import normalise_uscc
 from skillbridge.platform.services.policies import can_verify_organisations
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def new_session_token() -> str:

@@ -37,7 +37,7 @@ from skillbridge.platform.services.policies import (
     is_party_to_agreement,
     is_verified,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 REASON_MAX = 500
 

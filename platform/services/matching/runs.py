@@ -29,14 +29,14 @@ from skillbridge.models import (
     User,
     utcnow,
 )
-from skillbridge.platform.db import Database
+from skillbridge.platform.database import Database
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.matching.inputs import MatchInput, build_match_input
 from skillbridge.platform.services.placements import offers
 from skillbridge.platform.services.placements.months import counts_toward_cap, placement_months
 from skillbridge.platform.services.policies import is_bureau_of, is_verified
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 METHODS = ("auto", "stable")
 OPEN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)

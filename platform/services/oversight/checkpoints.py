@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from skillbridge.models import AuditEvent, utcnow
 from skillbridge.platform.services.audit import VerifyResult, canonical_json, verify_chain
 from skillbridge.platform.services.errors import InvalidInput
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 CHECKPOINT_VERSION = 1
 SIGNED_FIELDS = ("version", "seq", "entry_hash", "created_at")

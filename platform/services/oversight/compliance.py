@@ -16,7 +16,7 @@ from skillbridge.platform.services.errors import InvalidInput, NotFound, Permiss
 from skillbridge.platform.services.oversight.checks import RULES, CheckContext, Rule, rule_by_id
 from skillbridge.platform.services.packs import placement_rules
 from skillbridge.platform.services.policies import can_audit_compliance
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 PAGE_SIZE = 50
 STATES = ("open", "resolved", "all")

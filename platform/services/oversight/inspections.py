@@ -30,7 +30,7 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.policies import can_audit_region
 from skillbridge.platform.services.reporting.dashboard import require_bureau
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 # Placements an inspector can visit: accepted or under way, not yet over on the reference day.
 SAMPLED_STATUSES = (PlacementStatus.ACCEPTED, PlacementStatus.ACTIVE)

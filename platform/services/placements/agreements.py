@@ -43,7 +43,7 @@ from skillbridge.platform.services.policies import (
     is_verified,
     placement_party,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 ADULT_AGE = 18
 

@@ -37,7 +37,7 @@ from skillbridge.platform.services.policies import (
     can_arrange_placement,
     can_run_placement,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def _rebook(session: Session, context: PlacementContext, start: date, end: date) -> int:

@@ -29,7 +29,7 @@ from skillbridge.models import Region, SlotKind, Student
 from skillbridge.platform.policy import months_between
 from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def add_months(start: date, months: int) -> date:

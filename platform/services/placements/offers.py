@@ -32,7 +32,7 @@ from skillbridge.platform.services.placements.records import (
     transition,
 )
 from skillbridge.platform.services.policies import can_answer_offer, can_publish_offer
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def publish_offers(

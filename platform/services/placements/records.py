@@ -24,7 +24,7 @@ from skillbridge.models import (
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
 from skillbridge.platform.services.placements.months import lock_student
 from skillbridge.platform.services.policies import can_view_placement
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 # Months left at or below which the school's list flags a student as near the cap.
 NEAR_CAP_MONTHS = 3

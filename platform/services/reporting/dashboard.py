@@ -33,7 +33,7 @@ from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import PermissionDenied
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.policies import can_audit_region
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 TOP_N = 15
 # Rank buckets of a match: (key, lowest rank, highest rank or None for open-ended).

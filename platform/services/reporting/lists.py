@@ -45,7 +45,7 @@ from skillbridge.platform.services.reporting.dashboard import (
     require_bureau,
     with_preference,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 BATCH = 1000
 PER_PAGE = 100

@@ -25,7 +25,7 @@ from skillbridge.models import (
     VerificationStatus,
 )
 from skillbridge.platform.services.accounts.registration import count_pending
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 @dataclass

@@ -27,7 +27,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.policies import can_audit_region
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 KINDS = ("school", "enterprise", "student", "placement")
 LIMIT = 500

@@ -25,7 +25,7 @@ from skillbridge.platform.services.directory import get_student
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.policies import can_manage_school, is_bureau_of
 from skillbridge.platform.services.subsidies.claims import on_certificate_recorded
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from skillbridge.models import (
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.policies import can_manage_school, is_verified
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 def own_school(session: Session, actor: User, *, acting: bool = True) -> School:

@@ -35,7 +35,7 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 from skillbridge.platform.services.schools.cohorts import own_school
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

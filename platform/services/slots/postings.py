@@ -29,7 +29,7 @@ from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.placements.months import add_months
 from skillbridge.platform.services.policies import can_manage_slot, can_view_slot, is_verified
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 TITLE_MAX = 120
 LOCATION_MAX = 120

@@ -27,7 +27,7 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, Permiss
 from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.slots.eligibility import Failure, explain_for, student_context
 from skillbridge.platform.services.slots.postings import get_own_slot
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.policies import can_manage_subsidies
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 #: Amount kinds that pay money; an ``entitlement`` (e.g. paid training leave) is granted by the
 #: employer, draws on no budget and is never claimed here.

@@ -54,7 +54,7 @@ from skillbridge.platform.services.subsidies.facts import (
     declared_for_snapshot,
     parse_declared,
 )
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 #: Triggers whose facts the platform can build; award selections and programmes are not
 #: recorded here yet (see subsidy_facts).

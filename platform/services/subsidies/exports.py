@@ -19,7 +19,7 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services.errors import PermissionDenied
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 HEADERS = (
     "申领编号",

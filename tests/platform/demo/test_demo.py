@@ -40,7 +40,8 @@ from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.app import create_app
-from skillbridge.platform.db import get_database, make_engine
+from skillbridge.platform.database import make_engine
+from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.region import (
     DEMO_LOGINS,
     DEMO_PASSWORD,

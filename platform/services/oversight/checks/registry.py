@@ -13,7 +13,7 @@ from skillbridge.platform.services.oversight.checks import (
     subsidies,
 )
 from skillbridge.platform.services.oversight.checks.base import NATIONAL_CITATION, Rule
-from skillbridge.platform.services.text import N_
+from skillbridge.platform.text import N_
 
 DALIAN = "大政发[2011]46号 二(三)"
 

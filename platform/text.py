@@ -1,4 +1,4 @@
-"""Marks service-layer messages for translation without importing Flask (gettext_noop)."""
+"""Marks messages of the Flask-free layers (services, policy) for translation (gettext_noop)."""
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name, known to pybabel
