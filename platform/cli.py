@@ -196,7 +196,7 @@ def audit_checkpoint(key_file: str, out: str) -> None:
     help="The date to act as of (default: today).",
 )
 @with_appcontext
-def daily(today) -> None:  # type: ignore[no-untyped-def]
+def daily(today) -> None:
     """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
     run the compliance checks."""
     from datetime import date
@@ -218,7 +218,7 @@ def daily(today) -> None:  # type: ignore[no-untyped-def]
     _run_compliance_everywhere(as_of, region_code=None)
 
 
-def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type: ignore[no-untyped-def]
+def _run_compliance_everywhere(as_of, region_code: str | None) -> None:
     """One transaction per region, so a failure in one region keeps the others' findings."""
     from sqlalchemy import select
 
@@ -244,7 +244,7 @@ def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type:
 @click.option("--region", "region_code", default=None, help="Region code (default: every region).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @with_appcontext
-def compliance(region_code: str | None, today) -> None:  # type: ignore[no-untyped-def]
+def compliance(region_code: str | None, today) -> None:
     """Run the compliance rule checks now and store their findings."""
     from datetime import date
 

@@ -54,7 +54,7 @@ def notify(
     return notifications
 
 
-def _active_users(session: Session, *criteria) -> list[int]:  # type: ignore[no-untyped-def]
+def _active_users(session: Session, *criteria) -> list[int]:
     return list(session.scalars(select(User.id).where(User.is_active.is_(True), *criteria)))
 
 

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from sqlalchemy import select
@@ -56,7 +57,7 @@ def _clear_session_keeping_locale() -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
@@ -74,7 +75,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     db = get_session()
     accounts.end_sessions(db, actor())
     db.commit()
@@ -89,7 +90,7 @@ def _region_choices() -> list[SelectChoice]:
     return [SelectChoice(r.id, r.name) for r in regions]
 
 
-def _register(form, template: str, submit):  # type: ignore[no-untyped-def]
+def _register(form, template: str, submit) -> ResponseReturnValue:
     """Shared POST handling of both registration forms: service call, commit, login."""
     form.region_id.choices = _region_choices()
     if form.validate_on_submit():
@@ -109,8 +110,8 @@ def _register(form, template: str, submit):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register/school", methods=["GET", "POST"])
-def register_school():  # type: ignore[no-untyped-def]
-    def submit(db, form):  # type: ignore[no-untyped-def]
+def register_school() -> ResponseReturnValue:
+    def submit(db, form) -> ResponseReturnValue:
         return accounts.register_school(
             db,
             accounts.SchoolRegistration(
@@ -129,8 +130,8 @@ def register_school():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register/enterprise", methods=["GET", "POST"])
-def register_enterprise():  # type: ignore[no-untyped-def]
-    def submit(db, form):  # type: ignore[no-untyped-def]
+def register_enterprise() -> ResponseReturnValue:
+    def submit(db, form) -> ResponseReturnValue:
         return accounts.register_enterprise(
             db,
             accounts.EnterpriseRegistration(
@@ -151,7 +152,7 @@ def register_enterprise():  # type: ignore[no-untyped-def]
 
 @bp.route("/activate", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def activate():  # type: ignore[no-untyped-def]
+def activate() -> ResponseReturnValue:
     form = ActivationForm()
     if form.validate_on_submit():
         db = get_session()
@@ -176,7 +177,7 @@ def activate():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         db = get_session()
@@ -196,7 +197,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/lang/<code>")
-def switch_language(code: str):  # type: ignore[no-untyped-def]
+def switch_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session[LOCALE_SESSION_KEY] = code
     return redirect(_safe_next(request.args.get("next")))

@@ -193,7 +193,7 @@ def _expect(agreement: CooperationAgreement, status: AgreementStatus, message: s
         raise Conflict(message)
 
 
-def _record(session: Session, actor: User | None, action: str, agreement, data=None) -> None:  # type: ignore[no-untyped-def]
+def _record(session: Session, actor: User | None, action: str, agreement, data=None) -> None:
     audit.record(
         session,
         actor,

@@ -140,7 +140,7 @@ def _credit_blocked(session: Session, student_ids: list[int], today: date) -> se
     return set(rows)
 
 
-def _sparse(rows, row_index, col_index, shape, values=None) -> csr_matrix:  # type: ignore[no-untyped-def]
+def _sparse(rows, row_index, col_index, shape, values=None) -> csr_matrix:
     """A sparse matrix from (row id, column id[, value]) tuples, skipping ids out of scope."""
     r, c, v = [], [], []
     for row in rows:
@@ -274,7 +274,7 @@ def build_match_input(
     )
 
 
-def _enterprise_ranks(session: Session, s_index, ent_index, n_students: int) -> csr_matrix:  # type: ignore[no-untyped-def]
+def _enterprise_ranks(session: Session, s_index, ent_index, n_students: int) -> csr_matrix:
     """An enterprise's rank of a student: its best rank of the student over its slots."""
     rows = session.execute(
         select(Slot.enterprise_id, EnterpriseRanking.student_id, func.min(EnterpriseRanking.rank))

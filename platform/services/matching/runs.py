@@ -188,7 +188,7 @@ def _summary(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: stats[k] for k in ("students", "placed", "unplaced", "method", "blocking_pairs")}
 
 
-def _explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _explanation(data: MatchInput, e) -> dict[str, Any]:
     """The engine's explanation with slot indexes turned into slot ids."""
 
     def slot_id(index: int) -> int | None:
@@ -209,7 +209,7 @@ def _explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-unty
     }
 
 
-def _store_result(session: Session, run: MatchRun, data: MatchInput, assignment, today: date):  # type: ignore[no-untyped-def]
+def _store_result(session: Session, run: MatchRun, data: MatchInput, assignment, today: date):
     """Proposed placements for the placed, an outcome row with an explanation for everyone."""
     kinds = dict(
         session.execute(select(Slot.id, Slot.kind).where(Slot.id.in_(data.slot_ids.tolist()))).all()

@@ -187,7 +187,7 @@ class Visit:
     slot: str
 
 
-def _visits_query(sample_id: int):  # type: ignore[no-untyped-def]
+def _visits_query(sample_id: int):
     return (
         select(
             Inspection,

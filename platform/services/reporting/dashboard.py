@@ -114,7 +114,7 @@ def require_bureau(actor: User) -> int:
     return actor.region_id
 
 
-def region_placements(region_id: int, *columns) -> Select:  # type: ignore[no-untyped-def]
+def region_placements(region_id: int, *columns) -> Select:
     """Placements whose school or host enterprise lies in the region, offers of runs published."""
     return (
         select(*columns)
@@ -128,7 +128,7 @@ def region_placements(region_id: int, *columns) -> Select:  # type: ignore[no-un
     )
 
 
-def rank_bucket():  # type: ignore[no-untyped-def]
+def rank_bucket():
     """SQL label of a placement's rank bucket (needs the outer join to StudentPreference)."""
     whens = [
         (StudentPreference.rank.between(low, high), literal(key)) for key, low, high in RANK_BUCKETS

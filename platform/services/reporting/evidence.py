@@ -183,7 +183,7 @@ def _add_months_ledger(session: Session, bundle: _Bundle, student_id: int) -> No
     )
 
 
-def _claims_of(subject: Subject):  # type: ignore[no-untyped-def]
+def _claims_of(subject: Subject):
     column = {
         "placement": SubsidyClaim.placement_id,
         "student": SubsidyClaim.student_id,

@@ -175,7 +175,7 @@ def _placements(scope: Scope, f: dict[str, Any]) -> Select:
     return statement.order_by(Placement.id)
 
 
-def _rank_condition(key: str):  # type: ignore[no-untyped-def]
+def _rank_condition(key: str):
     if key == RANK_NONE:
         return StudentPreference.rank.is_(None)
     if key == RANK_OPEN[0]:
@@ -436,7 +436,7 @@ LISTS = {
 }
 
 
-def open_list(session: Session, actor, name: str, args: Mapping[str, str], today: date) -> Listing:  # type: ignore[no-untyped-def]
+def open_list(session: Session, actor, name: str, args: Mapping[str, str], today: date) -> Listing:
     """The named list of the actor's region with the filters in `args` (others are ignored)."""
     spec = LISTS.get(name)
     if spec is None:

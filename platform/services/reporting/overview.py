@@ -39,7 +39,7 @@ class Overview:
     unread_notifications: int = 0
 
 
-def _count(session: Session, statement) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, statement) -> int:
     return session.scalar(statement) or 0
 
 

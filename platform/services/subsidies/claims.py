@@ -475,7 +475,7 @@ def get_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     return claim
 
 
-def _claim_for_bureau(session: Session, actor: User, claim_id: int):  # type: ignore[no-untyped-def]
+def _claim_for_bureau(session: Session, actor: User, claim_id: int):
     claim = get_claim(session, actor, claim_id)
     policy, region_id = _policy_region(session, claim)
     if not can_manage_subsidies(actor, region_id):
@@ -500,7 +500,7 @@ def _move(session: Session, claim: SubsidyClaim, source: ClaimStatus, **values: 
         raise Conflict(N_("该申领的状态已变化，请刷新后重试"))
 
 
-def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date):  # type: ignore[no-untyped-def]
+def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date):
     subject = {
         k: v
         for k, v in (
@@ -638,7 +638,7 @@ class ClaimRow:
     beneficiary_name: str
 
 
-def _claims_query():  # type: ignore[no-untyped-def]
+def _claims_query():
     return (
         select(SubsidyClaim, SubsidyPolicy, Student.name, Enterprise.name, School.name)
         .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
@@ -649,7 +649,7 @@ def _claims_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _rows(session: Session, query) -> list[ClaimRow]:  # type: ignore[no-untyped-def]
+def _rows(session: Session, query) -> list[ClaimRow]:
     rows = []
     for claim, policy, student, enterprise, school in session.execute(query):
         kind = "student" if student else "enterprise" if enterprise else "school"

@@ -37,7 +37,7 @@ _HELD = (AgreementStatus.APPROVED, AgreementStatus.EXPIRED)
 _PARTY_ZH = {"school": "学校", "enterprise": "企业", "student": "学生", "guardian": "监护人"}
 
 
-def _signed_parties():  # type: ignore[no-untyped-def]
+def _signed_parties():
     """Correlated subquery: the parties that signed the placement's agreement, comma-separated."""
     return (
         select(func.aggregate_strings(AgreementSignature.party, ","))

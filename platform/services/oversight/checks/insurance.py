@@ -30,7 +30,7 @@ _NOT_RECORDED = or_(
 )
 
 
-def _violation(row, summary: str) -> Violation:  # type: ignore[no-untyped-def]
+def _violation(row, summary: str) -> Violation:
     return Violation(
         subject_key=placement_subject(row),
         object_type="placement",
