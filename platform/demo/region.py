@@ -240,7 +240,7 @@ class _Seeder:
         self._users()
         self.session.flush()
         audit.record(self.session, None, "demo.seeded", "region", self.region_id, self.counts)
-        install_region_policies(self.session, self.session.get(Region, self.region_id))
+        install_region_policies(self.session, self.session.get_one(Region, self.region_id))
         return dict(DEMO_LOGINS)
 
     # Catalogue and region
