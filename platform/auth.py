@@ -57,4 +57,4 @@ def role_required(*roles: Role) -> Callable[[F], F]:
 
 def actor() -> User:
     """The logged-in user as a model instance (views only call this behind login_required)."""
-    return current_user._get_current_object()  # noqa: SLF001 - Flask-Login's documented proxy
+    return current_user._get_current_object()  # Flask-Login's documented proxy

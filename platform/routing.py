@@ -15,6 +15,6 @@ class RowIdConverter(IntegerConverter):
     ("integer out of range" on PostgreSQL, OverflowError on SQLite): a 500 instead of a 404.
     """
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002
+    def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)

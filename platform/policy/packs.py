@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from .conditions import TRIGGERS, ConditionRef, Params, ParamError, parse_condition, parse_params
+from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
 from .facts import SKILL_LEVELS
 
 __all__ = [

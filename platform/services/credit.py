@@ -60,8 +60,11 @@ def subject_region_id(session: Session, kind: str, subject_id: int) -> int | Non
         student = session.get(Student, subject_id)
         school = session.get(School, student.school_id) if student else None
         return school.region_id if school else None
-    model = {"enterprise": Enterprise, "school": School}.get(kind)
-    organisation = session.get(model, subject_id) if model else None
+    organisation: Enterprise | School | None = None
+    if kind == "enterprise":
+        organisation = session.get(Enterprise, subject_id)
+    elif kind == "school":
+        organisation = session.get(School, subject_id)
     return organisation.region_id if organisation else None
 
 

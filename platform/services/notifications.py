@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Notification, Role, User, utcnow
@@ -55,7 +55,7 @@ def notify(
     return notifications
 
 
-def _active_users(session: Session, *criteria) -> list[int]:
+def _active_users(session: Session, *criteria: ColumnElement[bool]) -> list[int]:
     return list(session.scalars(select(User.id).where(User.is_active.is_(True), *criteria)))
 
 

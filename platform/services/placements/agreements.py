@@ -300,7 +300,7 @@ def record_insurance(
             "policy_no": policy_no,
             "start": str(insurance.start),
             "end": str(insurance.end),
-        },  # fmt: skip
+        },
     )
     session.flush()
     return agreement

@@ -223,7 +223,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on malformed input
+    except Exception as exc:  # openpyxl raises many kinds on malformed input
         raise _file_problem("无法读取 .xlsx 文件（文件损坏或格式不符）") from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -235,7 +235,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         ]
     except RosterRejected:
         raise
-    except Exception as exc:  # noqa: BLE001 - a malformed sheet part fails while iterating
+    except Exception as exc:  # a malformed sheet part fails while iterating
         raise _file_problem("无法读取 .xlsx 文件（工作表内容损坏）") from exc
     finally:
         workbook.close()

@@ -352,11 +352,14 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
         ).scalar_one()
 
     commits, pays = ledger_sum(LedgerKind.COMMIT), ledger_sum(LedgerKind.PAY)
-    paid_claims = session.execute(
-        select(func.coalesce(func.sum(SubsidyClaim.amount_yuan), 0))
-        .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
-        .where(SubsidyPolicy.budget_id == budget.id, SubsidyClaim.status == ClaimStatus.PAID)
-    ).scalar_one()
+    paid_claims = (
+        session.execute(
+            select(func.coalesce(func.sum(SubsidyClaim.amount_yuan), 0))
+            .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
+            .where(SubsidyPolicy.budget_id == budget.id, SubsidyClaim.status == ClaimStatus.PAID)
+        ).scalar_one()
+        or 0
+    )  # coalesced already; the column's type is the nullable amount
     problems = []
     if pays != paid_claims:
         problems.append(f"ledger pays {pays} != paid claims {paid_claims}")

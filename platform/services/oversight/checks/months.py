@@ -54,7 +54,7 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
             Placement.end_date,
             Placement.months,
             Slot.enterprise_id,
-        )  # fmt: skip
+        )
         .join(Slot, Slot.id == Placement.slot_id)
         .where(Placement.student_id.in_([row.id for row in over]))
         .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
