@@ -13,7 +13,8 @@ from flask import Blueprint
 
 
 def _discover() -> tuple[list[Blueprint], list[tuple[tuple[str, ...], str, object]]]:
-    blueprints, nav = [], []
+    blueprints: list[Blueprint] = []
+    nav: list[tuple[tuple[str, ...], str, object]] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         blueprints.append(module.bp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
     Blueprint,
     current_app,
@@ -15,10 +18,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from skillbridge.models import Region, SchoolType
+from skillbridge.models import Region, SchoolType, User
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.extensions import limiter
@@ -90,7 +95,9 @@ def _region_choices() -> list[SelectChoice]:
     return [SelectChoice(r.id, r.name) for r in regions]
 
 
-def _register(form, template: str, submit) -> ResponseReturnValue:
+def _register(
+    form: FlaskForm, template: str, submit: Callable[[Session, Any], User]
+) -> ResponseReturnValue:
     """Shared POST handling of both registration forms: service call, commit, login."""
     form.region_id.choices = _region_choices()
     if form.validate_on_submit():
@@ -111,7 +118,7 @@ def _register(form, template: str, submit) -> ResponseReturnValue:
 
 @bp.route("/register/school", methods=["GET", "POST"])
 def register_school() -> ResponseReturnValue:
-    def submit(db, form) -> ResponseReturnValue:
+    def submit(db: Session, form: SchoolRegistrationForm) -> User:
         return accounts.register_school(
             db,
             accounts.SchoolRegistration(
@@ -131,7 +138,7 @@ def register_school() -> ResponseReturnValue:
 
 @bp.route("/register/enterprise", methods=["GET", "POST"])
 def register_enterprise() -> ResponseReturnValue:
-    def submit(db, form) -> ResponseReturnValue:
+    def submit(db: Session, form: EnterpriseRegistrationForm) -> User:
         return accounts.register_enterprise(
             db,
             accounts.EnterpriseRegistration(

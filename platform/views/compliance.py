@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -210,5 +211,6 @@ def _links(finding: ComplianceFinding) -> list[tuple[object, int, str]]:
         value = evidence.get(key)
         if isinstance(value, int):
             endpoint, parameter, label = LINKED_KEYS[key]
-            links.append((label, value, url_for(endpoint, **{parameter: value})))
+            arguments: dict[str, Any] = {parameter: value}
+            links.append((label, value, url_for(endpoint, **arguments)))
     return links

@@ -63,7 +63,7 @@ def _proposal_form() -> ProposalForm:
     form.counterpart_id.choices = [
         SelectChoice(o.id, o.name) for o in cooperation.counterpart_choices(db, user)
     ]
-    if user.role == Role.SCHOOL:
+    if user.role == Role.SCHOOL and user.school_id is not None:
         ids = sorted(cooperation.school_specialty_ids(db, user.school_id))
         specialties = db.scalars(select(Specialty).where(Specialty.id.in_(ids)))
     else:
@@ -132,7 +132,7 @@ def propose() -> ResponseReturnValue:
 def detail(agreement_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     agreement = cooperation.get_agreement(db, user, agreement_id)
-    school = db.get(School, agreement.school_id)
+    school = db.get_one(School, agreement.school_id)
     party = is_party_to_agreement(user, agreement)
     proposer_side = Role.SCHOOL if agreement.proposed_by == Party.SCHOOL else Role.ENTERPRISE
     return render_template(

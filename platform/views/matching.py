@@ -120,7 +120,8 @@ def start() -> ResponseReturnValue:
         ),
     )
     db.commit()
-    enqueue_run(current_app._get_current_object(), run.id)
+    # The proxy's target: the worker thread outlives this request's context.
+    enqueue_run(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]
     return redirect(url_for("matching.run", run_id=run.id))
 
 

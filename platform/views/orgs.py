@@ -69,7 +69,7 @@ def _certificate_form() -> CertificateForm:
 def _student_page(student_id: int, form: CertificateForm, status: int = 200) -> ResponseReturnValue:
     db, user = get_session(), actor()
     student = directory.get_student(db, user, student_id)
-    school = db.get(School, student.school_id)
+    school = db.get_one(School, student.school_id)
     return render_template(
         "orgs/student.html",
         student=student,

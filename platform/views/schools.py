@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -30,7 +32,7 @@ def _school_only() -> None:
     """Every page here is the school's own."""
 
 
-def _failed(error: DomainError, template: str, **context) -> ResponseReturnValue:
+def _failed(error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
     """Re-render a form with the service's message and every detail it gave."""
     get_session().rollback()
     flash(error.message, "danger")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from skillbridge.models import Enterprise, Occupation, Role, SlotKind, SlotStatus, Specialty
+from skillbridge.models import Enterprise, Occupation, Role, Slot, SlotKind, SlotStatus, Specialty
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm
@@ -96,7 +99,7 @@ class SlotForm(FlaskForm):
     submit = SubmitField(_l("保存草稿"))
 
 
-def _form_with_choices(**kwargs) -> SlotForm:
+def _form_with_choices(**kwargs: Any) -> SlotForm:
     db = get_session()
     form = SlotForm(**kwargs)
     form.occupation_id.choices = [
@@ -128,7 +131,12 @@ def _input(form: SlotForm) -> slots.SlotInput:
     )
 
 
-def _save(form: SlotForm, template: str, submit, **context) -> ResponseReturnValue:
+def _save(
+    form: SlotForm,
+    template: str,
+    submit: Callable[[Session, slots.SlotInput], Slot],
+    **context: Any,
+) -> ResponseReturnValue:
     """Validate, call the service, commit; a rule violation re-renders the form with its reasons."""
     if form.validate_on_submit():
         db = get_session()
@@ -185,7 +193,9 @@ def edit(slot_id: int) -> ResponseReturnValue:
     )
 
 
-def _act(service, slot_id: int, message: str) -> ResponseReturnValue:
+def _act(
+    service: Callable[[Session, int], object], slot_id: int, message: str
+) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")
         return redirect(url_for("slots.mine"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import (
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
@@ -232,7 +234,9 @@ def claim(claim_id: int) -> ResponseReturnValue:
 # --- the bureau's decisions -----------------------------------------------------------------
 
 
-def _decide(claim_id: int, form: FlaskForm, decide) -> ResponseReturnValue:
+def _decide(
+    claim_id: int, form: FlaskForm, decide: Callable[[Session], object]
+) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _expired()
         return redirect(url_for("subsidies.claim", claim_id=claim_id))
