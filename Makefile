@@ -21,7 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(MO): platform/translations/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d platform/translations -l en
 
-install: $(STAMP) $(MO)
+# mypy cannot follow the editable install's import hook, so it reads the code through links
+# that spell the installed names (skillbridge.platform, ...); see [tool.mypy] in pyproject.toml.
+TYPECHECK := $(VENV)/typecheck/skillbridge
+$(TYPECHECK): | $(BIN)/python
+	mkdir -p $@
+	for d in platform models matching migrations; do ln -sfn ../../../$$d $@/$$d; done
+
+install: $(STAMP) $(MO) $(TYPECHECK)
 
 run: install
 	$(BIN)/skillbridge db upgrade
@@ -35,6 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from ._orlib import read_orlib
 from ._solve import METHODS, solve
 
 
-def _orlib(args):
+def _orlib(args: argparse.Namespace) -> int:
     problem = read_orlib(args.file)
     assignment = solve(problem, method=args.method)
     if assignment.n_placed < problem.n_students:
@@ -19,14 +20,14 @@ def _orlib(args):
     return 0
 
 
-def _bench(args):
+def _bench(args: argparse.Namespace) -> int:
     from ._bench import run_benchmark
 
     run_benchmark(args.sizes, repeats=args.repeats, seed=args.seed, out=sys.stdout)
     return 0
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run a sub-command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m skillbridge.matching")
     sub = parser.add_subparsers(dest="command", required=True)

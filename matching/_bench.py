@@ -6,6 +6,9 @@ import multiprocessing
 import resource
 import statistics
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -21,14 +24,18 @@ __all__ = ["run_benchmark"]
 _LAP_LIMIT = 100_000
 _NETWORKX_LIMIT = 10_000
 
+#: (placed, objective units, method used) of one solver run.
+Result = tuple[int, int, str]
+Runner = Callable[[Problem], Result]
 
-def _parse_size(text):
+
+def _parse_size(text: str) -> int:
     text = text.strip().lower()
     scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
     return int(float(text.rstrip("km")) * scale)
 
 
-def _ortools_big_m(problem):
+def _ortools_big_m(problem: Problem) -> tuple[int, int]:
     """OR-Tools on the whole instance with an explicit "unplaced" arc per student.
 
     The unplaced arc costs ``U = 1 + k R`` for ``k`` students and score units range ``R``:
@@ -58,7 +65,7 @@ def _ortools_big_m(problem):
     return int(used.sum()), int(core.units[used].sum())
 
 
-def _hopcroft_karp(problem):
+def _hopcroft_karp(problem: Problem) -> int:
     """Maximum cardinality by scipy's Hopcroft-Karp on the seat-expanded graph (no quotas)."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_bipartite_matching
@@ -76,13 +83,13 @@ def _hopcroft_karp(problem):
     return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
 
 
-def _runners(n):
-    def auto(p):
+def _runners(n: int) -> list[tuple[str, Runner, bool]]:
+    def auto(p: Problem) -> Result:
         a = solve(p)
         return a.n_placed, a.units, a.method
 
-    def method(name):
-        def run(p):
+    def method(name: str) -> Runner:
+        def run(p: Problem) -> Result:
             a = solve(p, method=name)
             return a.n_placed, a.units, a.method
 
@@ -101,7 +108,7 @@ def _runners(n):
     return rows
 
 
-def _measure(run, problem, repeats, conn):
+def _measure(run: Runner, problem: Problem, repeats: int, conn: Connection) -> None:
     times, result = [], None
     for _ in range(repeats):
         t = time.perf_counter()
@@ -113,7 +120,7 @@ def _measure(run, problem, repeats, conn):
     conn.close()
 
 
-def _in_child(run, problem, repeats):
+def _in_child(run: Runner, problem: Problem, repeats: int) -> tuple[list[float], Result, int, int]:
     """Run in a fresh forked process so each peak RSS is its own."""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
@@ -125,7 +132,9 @@ def _in_child(run, problem, repeats):
     return out
 
 
-def run_benchmark(sizes, *, repeats=3, seed=1, out=None):
+def run_benchmark(
+    sizes: str, *, repeats: int = 3, seed: int = 1, out: TextIO | None = None
+) -> list[dict[str, Any]]:
     """Run the benchmark table for ``sizes`` (e.g. ``"10k,100k"``) and print it to ``out``.
 
     Each size is one :func:`generate_city` instance (``seed``) without enterprise quotas,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ._problem import Problem
+
+#: A scipy sparse matrix or array of any format; each function converts it as it needs. Left
+#: untyped: scipy-stubs' csr_matrix() overloads accept no union of its own sparse types.
+Sparse: TypeAlias = Any
 
 __all__ = ["RULES", "Rules", "ScoreWeights", "SlotArrays", "StudentArrays", "build_candidates"]
 
@@ -53,7 +59,7 @@ class StudentArrays:
 
     specialty: np.ndarray
     level: np.ndarray
-    certificates: object
+    certificates: Sparse
     age: np.ndarray
     months_used: np.ndarray
     credit_blocked: np.ndarray
@@ -81,14 +87,14 @@ class SlotArrays:
     end: np.ndarray | None = None
 
 
-def _column(name, value, size, dtype=np.int64):
+def _column(name: str, value: ArrayLike, size: int, dtype: DTypeLike = np.int64) -> np.ndarray:
     arr = np.asarray(value)
     if arr.shape != (size,):
         raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
     return arr.astype(dtype)
 
 
-def _entries(matrix, rows, cols):
+def _entries(matrix: Sparse, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Entries ``matrix[rows[k], cols[k]]`` of a sparse matrix, as a dense int64 1-d array.
 
     scipy answers empty index arrays with a sparse matrix, not an array: handled here.
@@ -98,28 +104,28 @@ def _entries(matrix, rows, cols):
     return np.asarray(matrix.tocsr()[rows, cols]).ravel().astype(np.int64)
 
 
-def _lookup(matrix, rows, cols):
+def _lookup(matrix: Sparse, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Whether entries ``matrix[rows[k], cols[k]]`` of a sparse matrix are set."""
     return _entries(matrix, rows, cols) != 0
 
 
 def build_candidates(
-    students,
-    slots,
-    specialty_occupation,
-    agreement,
+    students: StudentArrays,
+    slots: SlotArrays,
+    specialty_occupation: Sparse,
+    agreement: Sparse,
     *,
-    enterprise_capacity=None,
-    student_ranks=None,
-    enterprise_ranks=None,
-    shortage=None,
-    weights=None,
-    rules=None,
-    max_per_student=None,
-    accepted_specialties=None,
-    screened_out=None,
-    resolution=1e-3,
-):
+    enterprise_capacity: ArrayLike | None = None,
+    student_ranks: Sparse | None = None,
+    enterprise_ranks: Sparse | None = None,
+    shortage: ArrayLike | None = None,
+    weights: ScoreWeights | None = None,
+    rules: Rules | None = None,
+    max_per_student: int | None = None,
+    accepted_specialties: Sparse | None = None,
+    screened_out: Sparse | None = None,
+    resolution: float = 1e-3,
+) -> Problem:
     r"""Turn student and slot attributes into a :class:`Problem`, without loops over pairs.
 
     A pair (student ``i``, slot ``j``) is a candidate when ``j``'s occupation is one of
@@ -317,7 +323,7 @@ def build_candidates(
         first = np.searchsorted(i[best], i[best], side="left")
         keep = np.sort(best[np.arange(best.size) - first < max_per_student])
         i, j, rank, prio, parts, score = (a[keep] for a in (i, j, rank, prio, parts, score))
-    extra = {}
+    extra: dict[str, Any] = {}
     if enterprise_capacity is not None:
         n_ent = np.asarray(enterprise_capacity).size
         if ent.size and (ent.min() < 0 or ent.max() >= n_ent):

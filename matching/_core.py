@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._problem import Problem
 
 
 class Core(NamedTuple):
@@ -23,7 +26,7 @@ class Core(NamedTuple):
     group_capacity: np.ndarray | None
 
 
-def core_of(problem):
+def core_of(problem: Problem) -> tuple[Core, np.ndarray]:
     """Return the :class:`Core` of a problem and the original index of each kept pair.
 
     Pairs on a slot without seats, or in a group without seats, can never be chosen and are
@@ -33,7 +36,7 @@ def core_of(problem):
     capacity = problem.capacity
     keep = capacity[problem.slot] > 0
     group = gcap = None
-    if problem.group is not None and problem.n_groups:
+    if problem.group is not None and problem.group_capacity is not None and problem.n_groups:
         slot_group = problem.group
         in_group = slot_group >= 0
         seats = np.bincount(
@@ -58,7 +61,7 @@ def core_of(problem):
     return core, kept
 
 
-def is_dense(core):
+def is_dense(core: Core) -> bool:
     """Whether every student is a candidate for every slot and no group binds."""
     return (
         core.group is None
@@ -67,7 +70,7 @@ def is_dense(core):
     )
 
 
-def best_pair(core, alive=None):
+def best_pair(core: Core, alive: np.ndarray | None = None) -> np.ndarray:
     """Per student, the index of its highest-scoring pair (ties: lowest index), or -1."""
     best = np.full(core.n_students, -1, dtype=np.int64)
     idx = np.arange(core.student.size) if alive is None else np.flatnonzero(alive)
@@ -78,7 +81,7 @@ def best_pair(core, alive=None):
     return best
 
 
-def components(core, alive):
+def components(core: Core, alive: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """Connected components of the candidate graph restricted to ``alive`` pairs.
 
     Nodes are students, slots and binding groups; a group links its slots. Returns
@@ -92,7 +95,7 @@ def components(core, alive):
     idx = np.flatnonzero(alive)
     rows, cols = [core.student[idx]], [n + core.slot[idx]]
     size = n + m
-    if core.group is not None:
+    if core.group is not None and core.group_capacity is not None:
         grouped = np.flatnonzero(core.group >= 0)
         rows.append(n + grouped)
         cols.append(n + m + core.group[grouped])

@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-def _check_pair(problem, assignment):
+def _check_pair(problem: Problem, assignment: Assignment) -> None:
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a Problem, got {type(problem).__name__}")
     if not isinstance(assignment, Assignment):
@@ -31,7 +31,7 @@ def _check_pair(problem, assignment):
         )
 
 
-def check_assignment(problem, assignment):
+def check_assignment(problem: Problem, assignment: Assignment) -> None:
     """Raise ``ValueError`` unless ``assignment`` is a valid assignment of ``problem``.
 
     Checks that each chosen pair exists and belongs to its student, that ``slot_of``,
@@ -62,7 +62,7 @@ def check_assignment(problem, assignment):
     load = np.bincount(problem.slot[chosen], minlength=problem.n_slots)
     if np.any(load > problem.capacity):
         raise ValueError(f"slot {int(np.argmax(load > problem.capacity))} is over capacity")
-    if problem.group is not None:
+    if problem.group is not None and problem.group_capacity is not None:
         g = problem.group[problem.slot[chosen]]
         gload = np.bincount(g[g >= 0], minlength=problem.n_groups)
         if np.any(gload > problem.group_capacity):
@@ -83,7 +83,7 @@ def check_assignment(problem, assignment):
         raise ValueError("score disagrees with the pairs")
 
 
-def _positions(problem, kept):
+def _positions(problem: Problem, kept: np.ndarray) -> np.ndarray:
     """Position of each pair in its student's list (0 = first choice); -1 if unusable."""
     prefs = preference_order(problem, kept)
     pos = np.full(problem.n_pairs, -1, dtype=np.int64)
@@ -93,7 +93,7 @@ def _positions(problem, kept):
     return pos
 
 
-def blocking_pairs(problem, assignment):
+def blocking_pairs(problem: Problem, assignment: Assignment) -> np.ndarray:
     """Candidate pairs that block ``assignment``: the student and the slot would both gain.
 
     Pair ``(i, j)`` blocks when student ``i`` prefers slot ``j`` to its own (or is
@@ -148,7 +148,7 @@ def blocking_pairs(problem, assignment):
     np.maximum.at(worst, problem.slot[held], claim[held])
     free = load[sl] < problem.capacity[sl]
     takes = ~free & (worst[sl] > cl)
-    if core.group is None:
+    if core.group is None or core.group_capacity is None:
         takes |= free
     else:
         group = core.group
@@ -182,7 +182,7 @@ class Explanation:
     best_alternative: int = -1
 
 
-def explain(problem, assignment, student):
+def explain(problem: Problem, assignment: Assignment, student: int) -> Explanation:
     """Explain the outcome of one student.
 
     Parameters
@@ -227,7 +227,7 @@ def explain(problem, assignment, student):
     return _explain_one(problem, assignment, int(student), _Shared(problem))
 
 
-def explain_all(problem, assignment):
+def explain_all(problem: Problem, assignment: Assignment) -> list[Explanation]:
     """Explain every student's outcome; the same as :func:`explain` for each, in one pass.
 
     The arrays every explanation needs (the pairs kept per student, the global claim order) are
@@ -260,7 +260,7 @@ def explain_all(problem, assignment):
 class _Shared:
     """Per-problem arrays of the explanations, computed on first use and then reused."""
 
-    def __init__(self, problem):
+    def __init__(self, problem: Problem) -> None:
         _core, self.kept = core_of(problem)
         order = np.argsort(problem.student[self.kept], kind="stable")
         self.by_student = self.kept[order]
@@ -269,19 +269,21 @@ class _Shared:
         )
         self.pos = _positions(problem, self.kept)
         self._problem = problem
-        self._claim = None
+        self._claim: np.ndarray | None = None
 
-    def pairs_of(self, student):
+    def pairs_of(self, student: int) -> np.ndarray:
         return self.by_student[self.bounds[student] : self.bounds[student + 1]]
 
     @property
-    def claim(self):
+    def claim(self) -> np.ndarray:
         if self._claim is None:
             self._claim = claim_order(self._problem)
         return self._claim
 
 
-def _explain_one(problem, assignment, student, shared):
+def _explain_one(
+    problem: Problem, assignment: Assignment, student: int, shared: _Shared
+) -> Explanation:
     """The explanation of one student, from the problem's shared arrays."""
     mine = shared.pairs_of(student)
     outcome = Outcome(int(assignment.outcome[student]))
@@ -359,7 +361,7 @@ class StabilityReport:
     score_gap: float
 
 
-def stability_report(problem, optimal, stable):
+def stability_report(problem: Problem, optimal: Assignment, stable: Assignment) -> StabilityReport:
     """Compare an optimal and a stable assignment of the same problem.
 
     Returns

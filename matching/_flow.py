@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._core import Core
 
-def flow_network(core):
+
+def flow_network(
+    core: Core,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int, int]:
     """Arcs of the network source → students → slots → groups → sink.
 
     Returns ``(tails, heads, capacities, costs, n_nodes, source, sink)``; the first
@@ -14,7 +18,7 @@ def flow_network(core):
     order of flows of equal value is unchanged.
     """
     n, m = core.n_students, core.capacity.size
-    g = 0 if core.group is None else core.group_capacity.size
+    g = 0 if core.group is None or core.group_capacity is None else core.group_capacity.size
     source, sink = n + m + g, n + m + g + 1
     students = np.flatnonzero(np.bincount(core.student, minlength=n))
     top = core.units.max() if core.units.size else 0
@@ -23,7 +27,7 @@ def flow_network(core):
         (core.student, n + core.slot, np.ones_like(core.student), top - core.units),
         (np.full(students.size, source), students, np.ones_like(students), np.zeros_like(students)),
     ]
-    if g:
+    if g and core.group is not None and core.group_capacity is not None:
         grouped = core.group >= 0
         slot_head[grouped] = n + m + core.group[grouped]
         groups = np.arange(g)
@@ -38,7 +42,7 @@ def flow_network(core):
     return tails, heads, caps, costs, n + m + g + 2, source, sink
 
 
-def solve_flow(core):
+def solve_flow(core: Core) -> np.ndarray:
     """Lexicographic optimum by a maximum flow of minimum cost.
 
     Returns the chosen pair per student (``-1`` = unplaced), indices into ``core``.

@@ -11,20 +11,20 @@ __all__ = ["generate_city"]
 _PART_NAMES = ("student_rank", "enterprise_rank", "level_fit", "locality", "shortage")
 
 
-def _zipf_sizes(rng, count, exponent, high):
+def _zipf_sizes(rng: np.random.Generator, count: int, exponent: float, high: int) -> np.ndarray:
     return np.minimum(rng.zipf(exponent, size=count), high)
 
 
 def generate_city(
-    n_students,
+    n_students: int,
     *,
-    seed=0,
-    seats_per_student=1.2,
-    max_candidates=30,
-    max_ranked=20,
-    students_per_region=20_000,
-    no_slot_share=0.03,
-):
+    seed: int | None = 0,
+    seats_per_student: float = 1.2,
+    max_candidates: int = 30,
+    max_ranked: int = 20,
+    students_per_region: int = 20_000,
+    no_slot_share: float = 0.03,
+) -> Problem:
     """Generate a city (or province) instance as a :class:`Problem`.
 
     The model, all drawn from ``numpy.random.default_rng(seed)``:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import is_dense
+from ._core import Core, is_dense
 
 # Costs are float64 inside scipy: sums must stay exact integers below 2**53.
 _EXACT = 2.0**52
 
 
-def _seat_columns(capacity):
+def _seat_columns(capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First seat column of each slot and the slot of every seat column."""
     start = np.r_[0, np.cumsum(capacity)[:-1]].astype(np.int64)
     return start, np.repeat(np.arange(capacity.size), capacity)
 
 
-def solve_dense(core):
+def solve_dense(core: Core) -> np.ndarray:
     """``linear_sum_assignment`` on the students × seats score matrix (complete bipartite)."""
     from scipy.optimize import linear_sum_assignment
 
@@ -36,7 +36,7 @@ def solve_dense(core):
     return pair_of
 
 
-def solve_sparse(core):
+def solve_sparse(core: Core) -> np.ndarray:
     """``min_weight_full_bipartite_matching`` on seats plus one dummy seat per student.
 
     Real pair cost ``1 + top - units`` lies in ``[1, R + 1]`` (``R`` the units range; costs
@@ -80,7 +80,7 @@ def solve_sparse(core):
     return pair_of
 
 
-def solve_lap(core):
+def solve_lap(core: Core) -> np.ndarray:
     """The scipy path: dense LAPJV when every pair is allowed, else seat-expanded LAPJVsp."""
     if core.group is not None:
         raise ValueError(

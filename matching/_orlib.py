@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from ._problem import Problem
 __all__ = ["read_orlib"]
 
 
-def read_orlib(path):
+def read_orlib(path: str | PathLike[str]) -> Problem:
     """Read an OR-Library assignment file as a :class:`Problem` that maximises ``-cost``.
 
     The format is detected from the token count: dense files hold ``n`` and then the

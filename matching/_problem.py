@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Assignment", "Outcome", "Problem"]
 
@@ -24,7 +25,7 @@ class Outcome(enum.IntEnum):
     OUTCOMPETED = 2
 
 
-def _int_array(name, value, ndim=1):
+def _int_array(name: str, value: ArrayLike, ndim: int = 1) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-d array, got shape {arr.shape}")
@@ -34,12 +35,12 @@ def _int_array(name, value, ndim=1):
     return np.array(arr, dtype=np.int64)
 
 
-def _frozen(arr):
+def _frozen(arr: np.ndarray) -> np.ndarray:
     arr.flags.writeable = False
     return arr
 
 
-def _check_range(name, arr, low, high, what):
+def _check_range(name: str, arr: np.ndarray, low: int, high: int, what: str) -> None:
     if arr.size == 0:
         return
     bad = np.flatnonzero((arr < low) | (arr >= high))
@@ -132,7 +133,7 @@ class Problem:
     resolution: float = 1e-6
     units: np.ndarray = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         set_ = object.__setattr__
         n = self.n_students
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
@@ -200,7 +201,7 @@ class Problem:
             set_(self, "excluded", _frozen(arr))
             set_(self, "excluded_names", tuple(self.excluded_names))
 
-    def _init_parts(self, n_pairs, score):
+    def _init_parts(self, n_pairs: int, score: np.ndarray) -> None:
         if self.parts is None:
             if self.part_names:
                 raise ValueError("part_names given without parts")
@@ -218,10 +219,10 @@ class Problem:
         object.__setattr__(self, "parts", _frozen(parts))
         object.__setattr__(self, "part_names", names)
 
-    def _init_groups(self, n_slots):
+    def _init_groups(self, n_slots: int) -> None:
         if (self.group is None) != (self.group_capacity is None):
             raise ValueError("group and group_capacity must be given together")
-        if self.group is None:
+        if self.group is None or self.group_capacity is None:
             return
         group = _int_array("group", self.group)
         gcap = _int_array("group_capacity", self.group_capacity)
@@ -299,7 +300,9 @@ class Assignment:
         return (self.n_placed, self.units)
 
 
-def make_assignment(problem, pair_of, method, timings):
+def make_assignment(
+    problem: Problem, pair_of: ArrayLike, method: str, timings: dict[str, float]
+) -> Assignment:
     """Build an :class:`Assignment` from the chosen pair per student (``-1`` = unplaced)."""
     pair_of = np.array(pair_of, dtype=np.int64)
     placed = pair_of >= 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._core import Core
 from ._flow import flow_network
 
 
-def solve_reference(core):
+def solve_reference(core: Core) -> np.ndarray:
     """Maximum flow of minimum cost by networkx's network simplex, on Python integers."""
     import networkx as nx
 
@@ -15,7 +16,7 @@ def solve_reference(core):
     if core.student.size == 0:
         return pair_of
     tails, heads, caps, costs, _, source, sink = flow_network(core)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[int] = nx.DiGraph()
     for t, h, c, w in zip(
         tails.tolist(), heads.tolist(), caps.tolist(), costs.tolist(), strict=True
     ):

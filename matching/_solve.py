@@ -10,7 +10,7 @@ import numpy as np
 from ._core import Core, components, core_of, is_dense
 from ._flow import solve_flow
 from ._lap import solve_dense, solve_lap
-from ._problem import Problem, make_assignment
+from ._problem import Assignment, Problem, make_assignment
 from ._reference import solve_reference
 from ._stable import solve_stable
 
@@ -25,19 +25,19 @@ _BATCH_PAIRS = 4_000
 _PARALLEL_PAIRS = 300_000
 
 
-def _default_jobs():
+def _default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
 
 
-def _sub_core(core, batch):
+def _sub_core(core: Core, batch: np.ndarray) -> tuple[Core, np.ndarray]:
     """The batch's pairs as a compact :class:`Core` and the global ids of its students."""
     students, s_local = np.unique(core.student[batch], return_inverse=True)
     slots, j_local = np.unique(core.slot[batch], return_inverse=True)
     sub_group = sub_gcap = None
-    if core.group is not None:
+    if core.group is not None and core.group_capacity is not None:
         g = core.group[slots]
         groups, g_local = np.unique(g[g >= 0], return_inverse=True)
         if groups.size:
@@ -56,11 +56,11 @@ def _sub_core(core, batch):
     return sub, students
 
 
-def _run_batches(subs):
+def _run_batches(subs: list[Core]) -> list[np.ndarray]:
     return [solve_flow(sub) for sub in subs]
 
 
-def _batches(core, label_of_pair, n_components):
+def _batches(core: Core, label_of_pair: np.ndarray, n_components: int) -> list[np.ndarray]:
     """Split the pairs, sorted by component, into batches of whole components."""
     order = np.argsort(label_of_pair, kind="stable")
     bounds = np.searchsorted(label_of_pair[order], np.arange(n_components + 1))
@@ -77,7 +77,7 @@ def _batches(core, label_of_pair, n_components):
     return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
 
 
-def _solve_auto(core, n_jobs, timings):
+def _solve_auto(core: Core, n_jobs: int, timings: dict[str, float]) -> tuple[np.ndarray, str]:
     """Decompose into components, solve batches of them with OR-Tools, maybe in parallel."""
     pair_of = np.full(core.n_students, -1, dtype=np.int64)
     if core.student.size == 0:
@@ -104,10 +104,11 @@ def _solve_auto(core, n_jobs, timings):
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             results = list(pool.map(_run_batches, shares))
         method = f"auto(flow, {jobs} processes)"
-        solved = [None] * len(tasks)
+        solved_at: dict[int, np.ndarray] = {}
         for idx, res in zip(shares_of, results, strict=True):
             for i, local in zip(idx, res, strict=True):
-                solved[i] = local
+                solved_at[int(i)] = local
+        solved = [solved_at[i] for i in range(len(tasks))]
     else:
         method = "auto(flow)"
         solved = _run_batches(tasks)
@@ -118,7 +119,7 @@ def _solve_auto(core, n_jobs, timings):
     return pair_of, method
 
 
-def solve(problem, method="auto", *, n_jobs=None):
+def solve(problem: Problem, method: str = "auto", *, n_jobs: int | None = None) -> Assignment:
     r"""Assign students to seats: as many as possible, then the highest total score.
 
     Parameters

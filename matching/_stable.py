@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from ._problem import Problem
 
-def _sort_by(key, bits):
+
+def _sort_by(key: np.ndarray, bits: int) -> np.ndarray:
     """Stable argsort of non-negative int64 ``key`` by ``np.sort`` of ``key << bits | index``.
 
     ``np.sort`` on int64 is several times faster than ``argsort``; the index in the low
@@ -14,7 +20,9 @@ def _sort_by(key, bits):
     return np.sort((key << bits) | np.arange(key.size, dtype=np.int64)) & ((1 << bits) - 1)
 
 
-def _two_key_order(primary, units, tie, tie_size):
+def _two_key_order(
+    primary: np.ndarray, units: np.ndarray, tie: np.ndarray, tie_size: int
+) -> np.ndarray:
     """Return ``np.lexsort((tie, -units, primary))``, by two fast sorts when keys fit."""
     if units.size == 0:
         return np.zeros(0, dtype=np.int64)
@@ -27,12 +35,12 @@ def _two_key_order(primary, units, tie, tie_size):
     return first[_sort_by(primary[first], bits)]
 
 
-def _rank_key(rank):
+def _rank_key(rank: np.ndarray) -> np.ndarray:
     """Ranks with 0 (not ranked) moved after every real rank."""
     return np.where(rank == 0, (int(rank.max()) + 1) if rank.size else 1, rank)
 
 
-def preference_order(problem, pairs):
+def preference_order(problem: Problem, pairs: np.ndarray) -> np.ndarray:
     """Each student's list: ``pairs`` sorted by student, then by the student's preference.
 
     Ranked slots first by rank, then unranked ones by score (higher first), then by slot.
@@ -40,7 +48,7 @@ def preference_order(problem, pairs):
     """
     every = pairs.size == problem.n_pairs
 
-    def of(values):
+    def of(values: np.ndarray) -> np.ndarray:
         return values if every else values[pairs]
 
     student = of(problem.student)
@@ -54,7 +62,7 @@ def preference_order(problem, pairs):
     return order if every else pairs[order]
 
 
-def claim_order(problem):
+def claim_order(problem: Problem) -> np.ndarray:
     """Strength of each pair's claim on its slot: position in one global order, 0 = strongest.
 
     By the slot side's priority (ranked first, ``1`` best), then by score (higher first),
@@ -72,7 +80,9 @@ def claim_order(problem):
     return claim
 
 
-def _claim_values(problem, bucket_bits):
+def _claim_values(
+    problem: Problem, bucket_bits: int
+) -> tuple[Callable[[np.ndarray], np.ndarray], int]:
     """Each pair's claim as one int (smaller = stronger, ordered as :func:`claim_order`).
 
     Returns ``(claim_of, bits)``: a function from pair indices to claims, all below
@@ -89,7 +99,7 @@ def _claim_values(problem, bucket_bits):
     bits = ((unranked + 1) * span * n).bit_length()
     if bits + bucket_bits <= 63:
 
-        def claim_of(pairs):
+        def claim_of(pairs: np.ndarray) -> np.ndarray:
             p = unranked if prio is None else prio[pairs]
             p = np.where(p == 0, unranked, p)
             return (p * span + (top - units[pairs])) * n + problem.student[pairs]
@@ -99,7 +109,7 @@ def _claim_values(problem, bucket_bits):
     return claim.__getitem__, max(problem.n_pairs, 1).bit_length()
 
 
-def _seat_ranges(start, length):
+def _seat_ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(start[k], start[k] + length[k])`` over ``k``."""
     total = int(length.sum())
     return np.repeat(start - np.cumsum(length) + length, length) + np.arange(total)
@@ -113,7 +123,7 @@ class _Seats:
     ``start[b] .. start[b] + capacity[b] - 1`` in no particular order.
     """
 
-    def __init__(self, capacity, n_students, claim_bits):
+    def __init__(self, capacity: np.ndarray, n_students: int, claim_bits: int) -> None:
         self.capacity = capacity
         self.start = np.cumsum(capacity) - capacity
         self.shift = claim_bits
@@ -122,7 +132,7 @@ class _Seats:
         self.holder = np.full(int(capacity.sum()), -1, dtype=np.int64)
         self.seat_of = np.full(n_students, -1, dtype=np.int64)
 
-    def admit(self, bucket, claim, student):
+    def admit(self, bucket: np.ndarray, claim: np.ndarray, student: np.ndarray) -> np.ndarray:
         """Add proposals; each bucket keeps its strongest claims. Returns the students out.
 
         Only the buckets proposed to are touched: their holders and the new proposals are
@@ -148,7 +158,7 @@ class _Seats:
         self.seat_of[out] = -1
         return out
 
-    def remove(self, students):
+    def remove(self, students: np.ndarray) -> None:
         """Free the seats of those of ``students`` who hold one here."""
         seat = self.seat_of[students]
         seat = seat[seat >= 0]
@@ -157,7 +167,7 @@ class _Seats:
         self.seat_of[students] = -1
 
 
-def solve_stable(problem, kept, group):
+def solve_stable(problem: Problem, kept: np.ndarray, group: np.ndarray | None) -> np.ndarray:
     """Deferred acceptance in rounds; returns the held pair per student (``-1`` = none).
 
     ``kept`` are the usable pair indices of ``problem`` (ascending) and ``group`` the
@@ -176,7 +186,11 @@ def solve_stable(problem, kept, group):
     n_groups = 0 if group is None else problem.n_groups
     claim_of, bits = _claim_values(problem, max(problem.n_slots, n_groups, 1).bit_length())
     slots = _Seats(problem.capacity, n, bits)
-    groups = None if group is None else _Seats(problem.group_capacity, n, bits)
+    groups = (
+        None
+        if group is None or problem.group_capacity is None
+        else _Seats(problem.group_capacity, n, bits)
+    )
     free = np.flatnonzero(counts > 0)
     while free.size:
         offers = prefs[nxt[free]]
@@ -184,7 +198,7 @@ def solve_stable(problem, kept, group):
         claims = claim_of(offers)
         slot = problem.slot[offers]
         out = slots.admit(slot, claims, free)
-        if groups is not None:
+        if groups is not None and group is not None:
             groups.remove(out)
             taken = (slots.seat_of[free] >= 0) & (group[slot] >= 0)
             out_of_group = groups.admit(group[slot[taken]], claims[taken], free[taken])

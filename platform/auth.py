@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,8 @@ from skillbridge.models import Role, User
 from .db import get_session
 from .extensions import login_manager
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def init_login(app: Flask) -> None:
@@ -38,23 +39,23 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def role_required(*roles: Role) -> Callable[[F], F]:
+def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Refuse (403) an authenticated user whose role is not among `roles`."""
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 
 
 def actor() -> User:
     """The logged-in user as a model instance (views only call this behind login_required)."""
-    return current_user._get_current_object()  # noqa: SLF001 - Flask-Login's documented proxy
+    return current_user._get_current_object()  # Flask-Login's documented proxy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 
 import click
 from flask import Flask, current_app
@@ -149,6 +150,7 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
         raise click.UsageError("--checkpoint needs --key-file")
     with get_database().session_scope() as session:
         if checkpoint:
+            assert key_file is not None  # refused above without --key-file
             try:
                 signed = load_checkpoint(Path(checkpoint).read_text(), _checkpoint_key(key_file))
             except DomainError as error:
@@ -196,11 +198,9 @@ def audit_checkpoint(key_file: str, out: str) -> None:
     help="The date to act as of (default: today).",
 )
 @with_appcontext
-def daily(today) -> None:  # type: ignore[no-untyped-def]
+def daily(today: datetime | None) -> None:
     """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
     run the compliance checks."""
-    from datetime import date
-
     from skillbridge.platform.services.cooperation.agreements import expire_agreements
     from skillbridge.platform.services.placements.offers import expire_offers
     from skillbridge.platform.services.subsidies.sweep import raise_placement_claims
@@ -218,7 +218,7 @@ def daily(today) -> None:  # type: ignore[no-untyped-def]
     _run_compliance_everywhere(as_of, region_code=None)
 
 
-def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type: ignore[no-untyped-def]
+def _run_compliance_everywhere(as_of: date, region_code: str | None) -> None:
     """One transaction per region, so a failure in one region keeps the others' findings."""
     from sqlalchemy import select
 
@@ -244,10 +244,8 @@ def _run_compliance_everywhere(as_of, region_code: str | None) -> None:  # type:
 @click.option("--region", "region_code", default=None, help="Region code (default: every region).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @with_appcontext
-def compliance(region_code: str | None, today) -> None:  # type: ignore[no-untyped-def]
+def compliance(region_code: str | None, today: datetime | None) -> None:
     """Run the compliance rule checks now and store their findings."""
-    from datetime import date
-
     _run_compliance_everywhere(today.date() if today else date.today(), region_code)
 
 

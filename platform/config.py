@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "SKILLBRIDGE_"
-DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production below
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # refused in production below
 MIN_SECRET_KEY_LENGTH = 32
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -18,7 +19,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _answer(status: int, message: str, details: list[str] | None = None):  # type: ignore[no-untyped-def]
+def _answer(status: int, message: str, details: list[str] | None = None) -> ResponseReturnValue:
     if _wants_json():
         return {"error": message, "details": details or [], "status": status}, status
     return render_template(
@@ -30,23 +31,23 @@ def register_error_handlers(app: Flask) -> None:
     """Register handlers; the session is rolled back so nothing half-done is committed later."""
 
     @app.errorhandler(DomainError)
-    def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+    def _domain_error(error: DomainError) -> ResponseReturnValue:
         get_session().rollback()
         return _answer(error.status, error.message, error.details)
 
     @app.errorhandler(IntegrityError)
-    def _integrity_error(_error: IntegrityError):  # type: ignore[no-untyped-def]
+    def _integrity_error(_error: IntegrityError) -> ResponseReturnValue:
         # A lost race against a UNIQUE or CHECK constraint is a conflict, never a server error.
         get_session().rollback()
         return _answer(409, _("操作与当前数据冲突，请刷新后重试"))
 
     @app.errorhandler(OperationalError)
-    def _operational_error(_error: OperationalError):  # type: ignore[no-untyped-def]
+    def _operational_error(_error: OperationalError) -> ResponseReturnValue:
         # The connection may have died (a database restart): a rollback on it would raise
         # again, so discard it; the pool connects afresh for the next request.
         get_session().invalidate()
         return _answer(DB_UNAVAILABLE_STATUS, _("数据库暂时不可用，请稍后重试"))
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
         return _answer(error.code or 500, error.description or error.name)

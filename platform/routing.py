@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from typing import Any
+
+from werkzeug.routing import IntegerConverter, Map
 
 # Row ids are PostgreSQL `integer`s; a larger number in a URL can name no row.
 MAX_ROW_ID = 2**31 - 1
@@ -15,6 +17,6 @@ class RowIdConverter(IntegerConverter):
     ("integer out of range" on PostgreSQL, OverflowError on SQLite): a 500 instead of a 404.
     """
 
-    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # noqa: A002
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)

@@ -119,7 +119,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         )
         try:
             url, admin = _create_postgres_database()
-        except Exception as exc:  # noqa: BLE001 - any connection failure means "not there"
+        except Exception as exc:  # any connection failure means "not there"
             require_service("PostgreSQL", False, f"cannot reach {POSTGRES_URL}: {exc}")
     engine = make_engine(url)
     Base.metadata.create_all(engine)

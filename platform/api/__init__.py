@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from skillbridge.platform.auth import actor
@@ -22,12 +23,12 @@ def _authenticated() -> None:
 
 
 @bp.get("/openapi.json")
-def spec():  # type: ignore[no-untyped-def]
+def spec() -> ResponseReturnValue:
     return openapi_document()
 
 
 @bp.get("/me")
-def me():  # type: ignore[no-untyped-def]
+def me() -> ResponseReturnValue:
     user = actor()
     return {
         "id": user.id,
@@ -41,7 +42,7 @@ def me():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/schools/<int:school_id>")
-def school(school_id: int):  # type: ignore[no-untyped-def]
+def school(school_id: int) -> ResponseReturnValue:
     s = directory.get_school(get_session(), actor(), school_id)
     return {
         "id": s.id,
@@ -53,7 +54,7 @@ def school(school_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
-def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise(enterprise_id: int) -> ResponseReturnValue:
     e = directory.get_enterprise(get_session(), actor(), enterprise_id)
     return {
         "id": e.id,
@@ -66,7 +67,7 @@ def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/students/<int:student_id>")
-def student(student_id: int):  # type: ignore[no-untyped-def]
+def student(student_id: int) -> ResponseReturnValue:
     s = directory.get_student(get_session(), actor(), student_id)
     return {
         "id": s.id,

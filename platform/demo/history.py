@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     Enterprise,
@@ -100,11 +101,11 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
     return dict(counts)
 
 
-def _bureau(session) -> User:  # type: ignore[no-untyped-def]
+def _bureau(session: Session) -> User:
     return session.scalars(select(User).where(User.email == DEMO_LOGINS["bureau"])).one()
 
 
-def _accept(session, user: User, placement_id: int) -> str:  # type: ignore[no-untyped-def]
+def _accept(session: Session, user: User, placement_id: int) -> str:
     """Accept in a savepoint; a refusal (cap, overlap, age) leaves the offer open."""
     try:
         with session.begin_nested():
@@ -114,7 +115,9 @@ def _accept(session, user: User, placement_id: int) -> str:  # type: ignore[no-u
         return "refused on acceptance"
 
 
-def _complete_and_start(session, placement_id: int, parties: tuple[User, User, User]) -> str:  # type: ignore[no-untyped-def]
+def _complete_and_start(
+    session: Session, placement_id: int, parties: tuple[User, User, User]
+) -> str:
     """Sign, insure, file and approve, then start; a failed start check leaves it accepted."""
     student, school, enterprise = parties
     page = placement_agreements.describe_placement(session, school, placement_id, SEASON_DATE)
@@ -148,7 +151,7 @@ def _complete_and_start(session, placement_id: int, parties: tuple[User, User, U
         return "not started (a start check failed)"
 
 
-def _accounts(session, run_id: int) -> dict[tuple[Role, int], User]:  # type: ignore[no-untyped-def]
+def _accounts(session: Session, run_id: int) -> dict[tuple[Role, int], User]:
     """A login for every party of the run's placements: students who activated, staff."""
     rows = session.execute(
         select(Placement.student_id, Student.school_id, Slot.enterprise_id)
@@ -185,7 +188,7 @@ def _accounts(session, run_id: int) -> dict[tuple[Role, int], User]:  # type: ig
     return _existing_accounts(session)
 
 
-def _existing_accounts(session) -> dict[tuple[Role, int], User]:  # type: ignore[no-untyped-def]
+def _existing_accounts(session: Session) -> dict[tuple[Role, int], User]:
     """The first login of each student, school and enterprise, by (role, tenant id)."""
     accounts: dict[tuple[Role, int], User] = {}
     for user in session.scalars(select(User).where(User.role != Role.BUREAU).order_by(User.id)):
@@ -193,7 +196,11 @@ def _existing_accounts(session) -> dict[tuple[Role, int], User]:  # type: ignore
     return accounts
 
 
-def _display_name(session, role: Role, tenant: int) -> str:  # type: ignore[no-untyped-def]
-    model = {Role.STUDENT: Student, Role.SCHOOL: School, Role.ENTERPRISE: Enterprise}[role]
-    name = session.get(model, tenant).name
-    return name if role == Role.STUDENT else f"{name}（演示账号）"
+def _display_name(session: Session, role: Role, tenant: int) -> str:
+    if role == Role.STUDENT:
+        return session.get_one(Student, tenant).name
+    if role == Role.SCHOOL:
+        return f"{session.get_one(School, tenant).name}（演示账号）"
+    if role == Role.ENTERPRISE:
+        return f"{session.get_one(Enterprise, tenant).name}（演示账号）"
+    raise KeyError(role)

@@ -128,7 +128,7 @@ def seed_demo_region(
     return _Seeder(session, seed, id_hash_key, sizes, scale).run()
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
     """Bulk INSERT ... RETURNING id, ids in the order of `rows`."""
     if not rows:
         return []
@@ -240,7 +240,7 @@ class _Seeder:
         self._users()
         self.session.flush()
         audit.record(self.session, None, "demo.seeded", "region", self.region_id, self.counts)
-        install_region_policies(self.session, self.session.get(Region, self.region_id))
+        install_region_policies(self.session, self.session.get_one(Region, self.region_id))
         return dict(DEMO_LOGINS)
 
     # Catalogue and region
@@ -356,7 +356,8 @@ class _Seeder:
 
     def _cohorts(self) -> None:
         rng, n_schools = self.rng, self.sizes["schools"]
-        plans, taught = [], []
+        plans: list[dict[str, Any]] = []
+        taught = []
         names: dict[tuple[int, str, int], int] = {}
         for j in range(self.sizes["cohorts"]):
             school = j % n_schools
@@ -539,7 +540,7 @@ class _Seeder:
         self.enterprise_towns: list[str] = []
         names: set[str] = set()
         codes: set[str] = set()
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i in range(n):
             industry = rng.choices(INDUSTRIES, weights)[0]
             name = self._enterprise_name(industry)
@@ -618,7 +619,8 @@ class _Seeder:
         )
         intern_room = [max(1, h // 10) for h in self.headcounts]  # N2: ≤ 10% of staff
         min_ratio = self.pack.placement_rules.min_stipend_ratio.value
-        rows, self.slots = [], []
+        rows: list[dict[str, Any]] = []
+        self.slots = []
         for enterprise in owners:
             industry = self.industries[enterprise]
             fitting = [o for o in industry.occupations if offered.intersection(feeds[o])]
@@ -875,7 +877,7 @@ class _Seeder:
                 and cohort.specialty in slot.specialties
                 and cohort.window_start <= slot.start_date <= cohort.window_end
             ]
-        rows = []
+        rows: list[dict[str, Any]] = []
         self.preferences: dict[int, list[int]] = {}  # student id → slot indexes by rank
         for student in self.students:
             if rng.random() < 0.1:  # some students have not chosen yet
@@ -905,7 +907,7 @@ class _Seeder:
         for student_id, chosen in self.preferences.items():
             for index in chosen:
                 applicants.setdefault(index, []).append(student_id)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for index in sorted(applicants):
             if rng.random() >= 0.3:
                 continue

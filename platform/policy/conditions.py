@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from .dates import completed_years, months_between
 from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
@@ -54,7 +55,7 @@ class ConditionRef:
     """A condition as a pack names it: registry code, validated parameters, optional citation."""
 
     code: str
-    params: Mapping[str, object]
+    params: Params
     citation: str | None = None
 
 
@@ -67,7 +68,9 @@ class ParamError(ValueError):
         self.reason = reason
 
 
-Evaluator = Callable[[Mapping[str, object], Context], tuple[bool, str]]
+#: Parameters of one condition, each already checked against its kind by parse_params().
+Params = Mapping[str, Any]
+Evaluator = Callable[[Params, Context], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Check:
     event_kind: str | None = None
 
 
-def _levels_zh(levels: object) -> str:
+def _levels_zh(levels: Iterable[str]) -> str:
     return "、".join(SKILL_LEVEL_LABELS[level] for level in levels)
 
 
@@ -99,7 +102,7 @@ def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
 # 以下/以上 include the number (Civil Code art. 1259): "40周岁以下" is age <= 40, "3年以上" >= 3.
 
 
-def _age_max(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.birth_date is None:
         return _no("出生日期")
@@ -107,7 +110,7 @@ def _age_max(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
     return age <= p["years"], f"{age}周岁 ≤ {p['years']}周岁"
 
 
-def _age_min(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _age_min(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.birth_date is None:
         return _no("出生日期")
@@ -127,7 +130,7 @@ def _years_since(start: date | None, ctx: Context) -> int | None:
     return completed_years(start, ctx.on_date)
 
 
-def _contract_insured_months(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _contract_insured_months(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     months = None if person is None else _months_since(person.contract_insured_since, ctx)
     if months is None:
@@ -135,15 +138,15 @@ def _contract_insured_months(p: Mapping[str, object], ctx: Context) -> tuple[boo
     return months >= p["months"], f"合同+社保连续{months}个月 ≥ {p['months']}个月"
 
 
-def _contract_and_insurance(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _contract_and_insurance(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
-    months = None if person is None else _months_since(person.contract_insured_since, ctx)
-    if months is None:
+    since = None if person is None else person.contract_insured_since
+    if since is None or _months_since(since, ctx) is None:
         return _no("劳动合同和社会保险")
-    return True, f"合同+社保自{person.contract_insured_since.isoformat()}起"
+    return True, f"合同+社保自{since.isoformat()}起"
 
 
-def _local_hukou_or_insured_months(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _local_hukou_or_insured_months(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None:
         return _no("个人信息")
@@ -156,7 +159,7 @@ def _local_hukou_or_insured_months(p: Mapping[str, object], ctx: Context) -> tup
     return passed, f"非本地户口；合同+社保连续{months}个月 ≥ {p['months']}个月"
 
 
-def _min_employer_service_years(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _min_employer_service_years(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     years = None if person is None else _years_since(person.employer_since, ctx)
     if years is None:
@@ -164,7 +167,7 @@ def _min_employer_service_years(p: Mapping[str, object], ctx: Context) -> tuple[
     return years >= p["years"], f"本单位连续工作{years}年 ≥ {p['years']}年"
 
 
-def _min_district_service_years(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _min_district_service_years(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     years = None if person is None else _years_since(person.district_work_since, ctx)
     if years is None:
@@ -173,7 +176,7 @@ def _min_district_service_years(p: Mapping[str, object], ctx: Context) -> tuple[
 
 
 def _person_flag(attr: str, yes: str, no: str) -> Evaluator:
-    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         person = ctx.facts.person
         if person is None:
             return _no("个人信息")
@@ -182,7 +185,7 @@ def _person_flag(attr: str, yes: str, no: str) -> Evaluator:
     return evaluate
 
 
-def _holds_level_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _holds_level_at_least(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     wanted = level_rank(p["level"])
     held = [] if person is None else [c for c in person.certificates if c.issued_on <= ctx.on_date]
@@ -199,7 +202,7 @@ def _holds_level_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool, 
 # --- certificate ---------------------------------------------------------------------------------
 
 
-def _certificate_level_in(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _certificate_level_in(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
         return _no("申报证书")
@@ -207,7 +210,7 @@ def _certificate_level_in(p: Mapping[str, object], ctx: Context) -> tuple[bool, 
     return passed, f"证书等级{SKILL_LEVEL_LABELS[cert.level]} ∈ {{{_levels_zh(p['levels'])}}}"
 
 
-def _certificate_route(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _certificate_route(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
         return _no("申报证书")
@@ -216,7 +219,7 @@ def _certificate_route(p: Mapping[str, object], ctx: Context) -> tuple[bool, str
     return passed, f"取证途径{TRAINING_ROUTES[cert.route]}，要求{wanted}"
 
 
-def _certificate_in_claim_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _certificate_in_claim_year(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
         return _no("申报证书")
@@ -224,7 +227,7 @@ def _certificate_in_claim_year(p: Mapping[str, object], ctx: Context) -> tuple[b
     return passed, f"取证{cert.issued_on.isoformat()}，申报{ctx.on_date.isoformat()}（须同一年）"
 
 
-def _certificate_in_training_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _certificate_in_training_year(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
         return _no("申报证书")
@@ -244,7 +247,7 @@ def _subject_occupation(ctx: Context) -> str | None:
     return None
 
 
-def _shortage_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _shortage_occupation(p: Params, ctx: Context) -> tuple[bool, str]:
     occupation = _subject_occupation(ctx)
     if occupation is None:
         return _no("职业（工种）")
@@ -252,7 +255,7 @@ def _shortage_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool, s
     return passed, f"职业（工种）{occupation}{'在' if passed else '不在'}紧缺目录"
 
 
-def _designated_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _designated_occupation(p: Params, ctx: Context) -> tuple[bool, str]:
     occupation = _subject_occupation(ctx)
     if occupation is None:
         return _no("职业（工种）")
@@ -264,7 +267,7 @@ def _designated_occupation(p: Mapping[str, object], ctx: Context) -> tuple[bool,
 
 
 def _employer_flag(attr: str, yes: str, no: str) -> Evaluator:
-    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         employer = ctx.facts.employer
         if employer is None:
             return _no("企业信息")
@@ -277,7 +280,7 @@ def _employer_flag(attr: str, yes: str, no: str) -> Evaluator:
 
 
 def _student_flag(attr: str, yes: str, no: str) -> Evaluator:
-    def evaluate(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+    def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         person = ctx.facts.person
         if person is None or person.student is None:
             return _no("在校学籍")
@@ -286,7 +289,7 @@ def _student_flag(attr: str, yes: str, no: str) -> Evaluator:
     return evaluate
 
 
-def _student_track_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _student_track_at_least(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
         return _no("在校学籍")
@@ -298,7 +301,7 @@ def _student_track_at_least(p: Mapping[str, object], ctx: Context) -> tuple[bool
     )
 
 
-def _specialty_on_shortage_list(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _specialty_on_shortage_list(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
         return _no("在校学籍")
@@ -311,7 +314,7 @@ def _specialty_on_shortage_list(p: Mapping[str, object], ctx: Context) -> tuple[
 # --- selection, programme, credit ----------------------------------------------------------------
 
 
-def _selection_criterion(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _selection_criterion(p: Params, ctx: Context) -> tuple[bool, str]:
     selection = ctx.facts.selection
     if selection is None or selection.criterion is None:
         return _no("评审认定的评选条件")
@@ -319,7 +322,7 @@ def _selection_criterion(p: Mapping[str, object], ctx: Context) -> tuple[bool, s
     return passed, f"评审认定条件{selection.criterion} ∈ {{{'、'.join(p['criteria'])}}}"
 
 
-def _claim_in_programme_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _claim_in_programme_year(p: Params, ctx: Context) -> tuple[bool, str]:
     programme = ctx.facts.programme
     if programme is None:
         return _no("项目信息")
@@ -327,7 +330,7 @@ def _claim_in_programme_year(p: Mapping[str, object], ctx: Context) -> tuple[boo
     return passed, f"举办{programme.held_on.isoformat()}，申报{ctx.on_date.isoformat()}（须当年）"
 
 
-def _no_credit_record(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _no_credit_record(p: Params, ctx: Context) -> tuple[bool, str]:
     # R6 bars whoever receives the money, so look at the beneficiary named by the policy.
     party = {
         "person": ctx.facts.person,
@@ -341,7 +344,7 @@ def _no_credit_record(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]
     return not active, "诚信档案有在期失信记录" if active else "无在期失信记录"
 
 
-def _any_of(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
     parts = []
     passed_any = False
     for number, option in enumerate(p["options"], start=1):
@@ -359,7 +362,7 @@ def _any_of(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
 # --- triggers ------------------------------------------------------------------------------------
 
 
-def _certificate_obtained(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _certificate_obtained(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
         return _no("申报证书")
@@ -372,7 +375,7 @@ def _certificate_obtained(p: Mapping[str, object], ctx: Context) -> tuple[bool, 
     )
 
 
-def _placed_months_on_post(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _placed_months_on_post(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     months = None if person is None else _months_since(person.on_post_since, ctx)
     if months is None:
@@ -380,7 +383,7 @@ def _placed_months_on_post(p: Mapping[str, object], ctx: Context) -> tuple[bool,
     return months >= p["months"], f"上岗{months}个月 ≥ {p['months']}个月"
 
 
-def _award_selected(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _award_selected(p: Params, ctx: Context) -> tuple[bool, str]:
     selection = ctx.facts.selection
     if selection is None or selection.policy_id != ctx.policy_id:
         return _no("本项评选结果")
@@ -392,14 +395,14 @@ def _award_selected(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
     )
 
 
-def _enrolment_year(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _enrolment_year(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
         return _no("在校学籍")
     return True, f"{ctx.on_date.year}学年在籍"
 
 
-def _competition_held(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _competition_held(p: Params, ctx: Context) -> tuple[bool, str]:
     programme = ctx.facts.programme
     if programme is None or programme.held_on > ctx.on_date:
         return _no("已举办的竞赛")
@@ -407,7 +410,7 @@ def _competition_held(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]
     return passed, f"参赛{programme.participants}人 ≥ {p['min_participants']}人"
 
 
-def _programme_held(p: Mapping[str, object], ctx: Context) -> tuple[bool, str]:
+def _programme_held(p: Params, ctx: Context) -> tuple[bool, str]:
     programme = ctx.facts.programme
     if programme is None or programme.held_on > ctx.on_date:
         return _no("已举办的培训项目")
@@ -682,7 +685,9 @@ TRIGGERS: Mapping[str, Check] = MappingProxyType(
 )
 
 #: Events the web layer raises; each trigger kind belongs to exactly one.
-EVENT_KINDS: tuple[str, ...] = tuple(sorted({t.event_kind for t in TRIGGERS.values()}))
+EVENT_KINDS: tuple[str, ...] = tuple(
+    sorted({t.event_kind for t in TRIGGERS.values() if t.event_kind is not None})
+)
 
 _BENEFICIARIES = ("person", "student", "enterprise", "school")
 
@@ -738,7 +743,7 @@ def parse_condition(table: object, field: str) -> ConditionRef:
     if not isinstance(table, dict):
         raise ParamError(field, f"must be a table, got {table!r}")
     code = table.get("code")
-    if code not in CONDITIONS:
+    if not isinstance(code, str) or code not in CONDITIONS:
         raise ParamError(
             f"{field}.code", f"unknown condition {code!r}; known: {sorted(CONDITIONS)}"
         )

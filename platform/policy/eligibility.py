@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from .conditions import CONDITIONS, TRIGGERS, ConditionOutcome, ConditionRef, Context
+from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef, Context
 from .facts import SKILL_LEVEL_LABELS, Facts
 from .packs import Policy, PolicyPack
 
@@ -239,7 +239,6 @@ def policies_triggered_by(pack: PolicyPack, event_kind: str) -> tuple[Policy, ..
     ValueError
         If ``event_kind`` is not one of :data:`~skillbridge.platform.policy.EVENT_KINDS`.
     """
-    kinds = {t.event_kind for t in TRIGGERS.values()}
-    if event_kind not in kinds:
-        raise ValueError(f"unknown event kind {event_kind!r}; expected one of {sorted(kinds)}")
+    if event_kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {event_kind!r}; expected one of {list(EVENT_KINDS)}")
     return tuple(p for p in pack.policies if p.trigger.event_kind == event_kind)

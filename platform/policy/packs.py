@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from .conditions import TRIGGERS, ConditionRef, ParamError, parse_condition, parse_params
+from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
 from .facts import SKILL_LEVELS
 
 __all__ = [
@@ -161,7 +161,7 @@ class Trigger:
     """The event that makes a policy relevant, with the threshold the engine checks."""
 
     kind: str
-    params: Mapping[str, object]
+    params: Params
 
     @property
     def event_kind(self) -> str:
@@ -256,21 +256,20 @@ class _Reader:
         if extra:
             raise self.error(prefix + extra[0], f"unknown field; allowed: {sorted(allowed)}")
 
-    def text(self, table: Mapping[str, object], key: str, prefix: str = "", *,
-             required: bool = True) -> str | None:  # fmt: skip
+    def text(self, table: Mapping[str, object], key: str, prefix: str = "") -> str:
         value = table.get(key)
-        if value is None and not required:
-            return None
         if not isinstance(value, str) or not value.strip():
             why = "is missing" if value is None else f"must be a non-empty string, got {value!r}"
             raise self.error(prefix + key, why)
         return value
 
-    def integer(self, table: Mapping[str, object], key: str, prefix: str = "", *,
-                required: bool = True, minimum: int = 0) -> int | None:  # fmt: skip
+    def optional_text(self, table: Mapping[str, object], key: str, prefix: str = "") -> str | None:
+        return None if table.get(key) is None else self.text(table, key, prefix)
+
+    def integer(
+        self, table: Mapping[str, object], key: str, prefix: str = "", *, minimum: int = 0
+    ) -> int:
         value = table.get(key)
-        if value is None and not required:
-            return None
         if isinstance(value, float):
             raise self.error(
                 prefix + key,
@@ -283,6 +282,13 @@ class _Reader:
         if value < minimum:
             raise self.error(prefix + key, f"must be at least {minimum}, got {value}")
         return value
+
+    def optional_integer(
+        self, table: Mapping[str, object], key: str, prefix: str = "", *, minimum: int = 0
+    ) -> int | None:
+        if table.get(key) is None:
+            return None
+        return self.integer(table, key, prefix, minimum=minimum)
 
     def choice(self, table: Mapping[str, object], key: str, options: tuple[str, ...],
                prefix: str = "") -> str:  # fmt: skip
@@ -300,8 +306,8 @@ def _figure(reader: _Reader, table: Mapping[str, object], key: str) -> RuleFigur
         value=reader.integer(fig, "value", prefix),
         unit=reader.choice(fig, "unit", RULE_UNITS, prefix),
         citation=reader.text(fig, "citation", prefix),
-        note=reader.text(fig, "note", prefix, required=False) or "",
-        printed=reader.text(fig, "printed", prefix, required=False),
+        note=reader.optional_text(fig, "note", prefix) or "",
+        printed=reader.optional_text(fig, "printed", prefix),
     )
 
 
@@ -318,8 +324,13 @@ def _placement_rules(reader: _Reader, doc: Mapping[str, object]) -> PlacementRul
 
 def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[Budget, ...]:
     budgets = []
-    for i, table in enumerate(doc.get("budgets", [])):
+    tables = doc.get("budgets", [])
+    if not isinstance(tables, list):
+        raise reader.error("budgets", f"must be an array of tables, got {tables!r}")
+    for i, table in enumerate(tables):
         prefix = f"budgets[{i}]."
+        if not isinstance(table, dict):
+            raise reader.error(prefix[:-1], f"must be a table, got {table!r}")
         reader.only(table, {"id", "name_zh", "total_yuan", "citation"}, prefix)
         budget_id = reader.text(table, "id", prefix)
         if not budget_id.startswith(f"{region}."):
@@ -329,7 +340,7 @@ def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[B
         budgets.append(Budget(
             id=budget_id,
             name_zh=reader.text(table, "name_zh", prefix),
-            total_yuan=reader.integer(table, "total_yuan", prefix, required=False, minimum=1),
+            total_yuan=reader.optional_integer(table, "total_yuan", prefix, minimum=1),
             citation=reader.text(table, "citation", prefix),
         ))  # fmt: skip
     return tuple(budgets)
@@ -352,8 +363,8 @@ def _amount(reader: _Reader, policy: Mapping[str, object], trigger: Trigger) -> 
         )  # fmt: skip
     if kind == "local":
         reader.only(table, money | {"schedule_zh", "min_yuan", "max_yuan"}, "amount.")
-        low = reader.integer(table, "min_yuan", "amount.", required=False, minimum=1)
-        high = reader.integer(table, "max_yuan", "amount.", required=False, minimum=1)
+        low = reader.optional_integer(table, "min_yuan", "amount.", minimum=1)
+        high = reader.optional_integer(table, "max_yuan", "amount.", minimum=1)
         if low is not None and high is not None and high < low:
             raise reader.error("amount.max_yuan", f"{high} is below min_yuan {low}")
         schedule = reader.text(table, "schedule_zh", "amount.")
@@ -386,7 +397,7 @@ def _amount(reader: _Reader, policy: Mapping[str, object], trigger: Trigger) -> 
 def _trigger(reader: _Reader, policy: Mapping[str, object]) -> Trigger:
     table = reader.table(policy, "trigger")
     kind = table.get("kind")
-    if kind not in TRIGGERS:
+    if not isinstance(kind, str) or kind not in TRIGGERS:
         raise reader.error("trigger.kind", f"unknown trigger {kind!r}; known: {sorted(TRIGGERS)}")
     check = TRIGGERS[kind]
     reader.only(table, set(check.params) | {"kind"}, "trigger.")
@@ -406,7 +417,7 @@ def _quota(reader: _Reader, policy: Mapping[str, object]) -> Quota | None:
         count=reader.integer(table, "count", "quota.", minimum=1),
         period_years=reader.integer(table, "period_years", "quota.", minimum=1),
         kind=reader.choice(table, "kind", ("cap", "target"), "quota."),
-        year=reader.integer(table, "year", "quota.", required=False, minimum=1),
+        year=reader.optional_integer(table, "year", "quota.", minimum=1),
     )
 
 
@@ -448,7 +459,7 @@ def _policy(
     reader.only(src, {"article", "quote", "document"}, "source.")
     source = Source(
         seed=pack_source.seed,
-        document=reader.text(src, "document", "source.", required=False) or pack_source.document,
+        document=reader.optional_text(src, "document", "source.") or pack_source.document,
         article=reader.text(src, "article", "source."),
         quote=reader.text(src, "quote", "source."),
     )
@@ -462,7 +473,7 @@ def _policy(
             conditions.append(parse_condition(raw, f"conditions[{i}]"))
         except ParamError as exc:
             raise reader.error(exc.field, exc.reason) from None
-    budget_id = reader.text(table, "budget", required=False)
+    budget_id = reader.optional_text(table, "budget")
     if budget_id is not None and budget_id not in budget_ids:
         raise reader.error("budget", f"unknown budget {budget_id!r}; pack has {sorted(budget_ids)}")
     return Policy(
@@ -478,7 +489,7 @@ def _policy(
         once_only_key=_once_only_key(reader, table),
         budget_id=budget_id,
         quota=_quota(reader, table),
-        note=reader.text(table, "note", required=False) or "",
+        note=reader.optional_text(table, "note") or "",
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import CreditRecord, Enterprise, School, Student, User, utcnow
@@ -59,8 +60,11 @@ def subject_region_id(session: Session, kind: str, subject_id: int) -> int | Non
         student = session.get(Student, subject_id)
         school = session.get(School, student.school_id) if student else None
         return school.region_id if school else None
-    model = {"enterprise": Enterprise, "school": School}.get(kind)
-    organisation = session.get(model, subject_id) if model else None
+    organisation: Enterprise | School | None = None
+    if kind == "enterprise":
+        organisation = session.get(Enterprise, subject_id)
+    elif kind == "school":
+        organisation = session.get(School, subject_id)
     return organisation.region_id if organisation else None
 
 
@@ -139,11 +143,14 @@ def revoke_credit(
         raise NotFound(N_("失信记录不存在"))
     if not reason.strip():
         raise InvalidInput(N_("必须填写撤销理由"))
-    result = session.execute(
-        update(CreditRecord)
-        .where(CreditRecord.id == record.id, CreditRecord.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_by_id=actor.id, revocation_reason=reason.strip())
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(CreditRecord)
+            .where(CreditRecord.id == record.id, CreditRecord.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_by_id=actor.id, revocation_reason=reason.strip())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise Conflict(N_("该失信记录已撤销"))

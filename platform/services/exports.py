@@ -49,7 +49,7 @@ def write_xlsx(
     sheet.append(list(headers))
     for row in rows:
         sheet.append([cell(v) for v in row])
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned open
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
     workbook.save(out)
     out.seek(0)
     return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Notification, Role, User, utcnow
@@ -54,7 +55,7 @@ def notify(
     return notifications
 
 
-def _active_users(session: Session, *criteria) -> list[int]:  # type: ignore[no-untyped-def]
+def _active_users(session: Session, *criteria: ColumnElement[bool]) -> list[int]:
     return list(session.scalars(select(User.id).where(User.is_active.is_(True), *criteria)))
 
 
@@ -118,11 +119,14 @@ def mark_read(session: Session, actor: User, notification_id: int) -> Notificati
 
 def mark_all_read(session: Session, actor: User) -> int:
     """Mark every unread notification of the actor as read; returns how many."""
-    result = session.execute(
-        update(Notification)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Notification)
+            .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount:
         audit.record(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
     Blueprint,
     current_app,
@@ -12,12 +15,15 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from skillbridge.models import Region, SchoolType
+from skillbridge.models import Region, SchoolType, User
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.extensions import limiter
@@ -56,7 +62,7 @@ def _clear_session_keeping_locale() -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
@@ -74,7 +80,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     db = get_session()
     accounts.end_sessions(db, actor())
     db.commit()
@@ -89,7 +95,9 @@ def _region_choices() -> list[SelectChoice]:
     return [SelectChoice(r.id, r.name) for r in regions]
 
 
-def _register(form, template: str, submit):  # type: ignore[no-untyped-def]
+def _register(
+    form: FlaskForm, template: str, submit: Callable[[Session, Any], User]
+) -> ResponseReturnValue:
     """Shared POST handling of both registration forms: service call, commit, login."""
     form.region_id.choices = _region_choices()
     if form.validate_on_submit():
@@ -109,8 +117,8 @@ def _register(form, template: str, submit):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register/school", methods=["GET", "POST"])
-def register_school():  # type: ignore[no-untyped-def]
-    def submit(db, form):  # type: ignore[no-untyped-def]
+def register_school() -> ResponseReturnValue:
+    def submit(db: Session, form: SchoolRegistrationForm) -> User:
         return accounts.register_school(
             db,
             accounts.SchoolRegistration(
@@ -129,8 +137,8 @@ def register_school():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register/enterprise", methods=["GET", "POST"])
-def register_enterprise():  # type: ignore[no-untyped-def]
-    def submit(db, form):  # type: ignore[no-untyped-def]
+def register_enterprise() -> ResponseReturnValue:
+    def submit(db: Session, form: EnterpriseRegistrationForm) -> User:
         return accounts.register_enterprise(
             db,
             accounts.EnterpriseRegistration(
@@ -151,7 +159,7 @@ def register_enterprise():  # type: ignore[no-untyped-def]
 
 @bp.route("/activate", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def activate():  # type: ignore[no-untyped-def]
+def activate() -> ResponseReturnValue:
     form = ActivationForm()
     if form.validate_on_submit():
         db = get_session()
@@ -176,7 +184,7 @@ def activate():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         db = get_session()
@@ -196,7 +204,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/lang/<code>")
-def switch_language(code: str):  # type: ignore[no-untyped-def]
+def switch_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session[LOCALE_SESSION_KEY] = code
     return redirect(_safe_next(request.args.get("next")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -26,7 +27,7 @@ def _bureau_only() -> None:
 
 
 @bp.get("/verifications")
-def verifications():  # type: ignore[no-untyped-def]
+def verifications() -> ResponseReturnValue:
     db, region_id = get_session(), actor().region_id
     pending = VerificationStatus.PENDING
     schools = db.scalars(
@@ -43,7 +44,7 @@ def verifications():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/verifications/<kind>/<int:organisation_id>")
-def decide(kind: str, organisation_id: int):  # type: ignore[no-untyped-def]
+def decide(kind: str, organisation_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -144,13 +146,13 @@ def _labels() -> dict[str, object]:
 
 
 @bp.get("/")
-def rules():  # type: ignore[no-untyped-def]
+def rules() -> ResponseReturnValue:
     overview = compliance.overview(get_session(), actor())
     return render_template("compliance/rules.html", overview=overview, form=RunForm())
 
 
 @bp.post("/runs")
-def run():  # type: ignore[no-untyped-def]
+def run() -> ResponseReturnValue:
     form = RunForm()
     if not form.validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")
@@ -173,7 +175,7 @@ def run():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/findings")
-def findings():  # type: ignore[no-untyped-def]
+def findings() -> ResponseReturnValue:
     wanted = compliance.FindingFilter(
         rule_id=request.args.get("rule", ""),
         severity=request.args.get("severity", ""),
@@ -187,7 +189,7 @@ def findings():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/findings/<int:finding_id>")
-def finding(finding_id: int):  # type: ignore[no-untyped-def]
+def finding(finding_id: int) -> ResponseReturnValue:
     found = compliance.get_finding(get_session(), actor(), finding_id)
     return render_template(
         "compliance/finding.html",
@@ -209,5 +211,6 @@ def _links(finding: ComplianceFinding) -> list[tuple[object, int, str]]:
         value = evidence.get(key)
         if isinstance(value, int):
             endpoint, parameter, label = LINKED_KEYS[key]
-            links.append((label, value, url_for(endpoint, **{parameter: value})))
+            arguments: dict[str, Any] = {parameter: value}
+            links.append((label, value, url_for(endpoint, **arguments)))
     return links

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -62,7 +63,7 @@ def _proposal_form() -> ProposalForm:
     form.counterpart_id.choices = [
         SelectChoice(o.id, o.name) for o in cooperation.counterpart_choices(db, user)
     ]
-    if user.role == Role.SCHOOL:
+    if user.role == Role.SCHOOL and user.school_id is not None:
         ids = sorted(cooperation.school_specialty_ids(db, user.school_id))
         specialties = db.scalars(select(Specialty).where(Specialty.id.in_(ids)))
     else:
@@ -74,7 +75,7 @@ def _proposal_form() -> ProposalForm:
 @bp.get("/")
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     db = get_session()
     agreements = cooperation.list_agreements(db, actor())
     schools = {
@@ -100,7 +101,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
-def propose():  # type: ignore[no-untyped-def]
+def propose() -> ResponseReturnValue:
     form = _proposal_form()
     if form.validate_on_submit():
         db = get_session()
@@ -128,10 +129,10 @@ def propose():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:agreement_id>")
 @login_required
-def detail(agreement_id: int):  # type: ignore[no-untyped-def]
+def detail(agreement_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     agreement = cooperation.get_agreement(db, user, agreement_id)
-    school = db.get(School, agreement.school_id)
+    school = db.get_one(School, agreement.school_id)
     party = is_party_to_agreement(user, agreement)
     proposer_side = Role.SCHOOL if agreement.proposed_by == Party.SCHOOL else Role.ENTERPRISE
     return render_template(
@@ -151,13 +152,13 @@ def detail(agreement_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _done(agreement_id: int, message: str):  # type: ignore[no-untyped-def]
+def _done(agreement_id: int, message: str) -> ResponseReturnValue:
     get_session().commit()
     flash(message, "success")
     return redirect(url_for("cooperation.detail", agreement_id=agreement_id))
 
 
-def _expired_form(agreement_id: int):  # type: ignore[no-untyped-def]
+def _expired_form(agreement_id: int) -> ResponseReturnValue:
     flash(_("表单已过期，请重试"), "danger")
     return redirect(url_for("cooperation.detail", agreement_id=agreement_id))
 
@@ -165,7 +166,7 @@ def _expired_form(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:agreement_id>/accept")
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
-def accept(agreement_id: int):  # type: ignore[no-untyped-def]
+def accept(agreement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _expired_form(agreement_id)
     cooperation.accept_agreement(get_session(), actor(), agreement_id, date.today())
@@ -175,7 +176,7 @@ def accept(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:agreement_id>/file")
 @login_required
 @role_required(Role.SCHOOL)
-def file(agreement_id: int):  # type: ignore[no-untyped-def]
+def file(agreement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _expired_form(agreement_id)
     cooperation.file_agreement(get_session(), actor(), agreement_id)
@@ -185,7 +186,7 @@ def file(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:agreement_id>/decide")
 @login_required
 @role_required(Role.BUREAU)
-def decide(agreement_id: int):  # type: ignore[no-untyped-def]
+def decide(agreement_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         return _expired_form(agreement_id)
@@ -203,7 +204,7 @@ def decide(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:agreement_id>/terminate")
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
-def terminate(agreement_id: int):  # type: ignore[no-untyped-def]
+def terminate(agreement_id: int) -> ResponseReturnValue:
     # CSRFProtect has checked the token already; the service authorises before it checks the
     # reason, so nobody learns anything about an agreement that is not theirs.
     reason = ReasonForm().reason.data or ""
@@ -214,6 +215,6 @@ def terminate(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/coverage")
 @login_required
 @role_required(Role.SCHOOL, Role.BUREAU)
-def coverage():  # type: ignore[no-untyped-def]
+def coverage() -> ResponseReturnValue:
     rows = cooperation.partner_coverage(get_session(), actor(), date.today())
     return render_template("cooperation/coverage.html", rows=rows)

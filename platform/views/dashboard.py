@@ -10,6 +10,7 @@ from flask import (
     render_template,
     request,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -33,13 +34,13 @@ def _bureau_only() -> None:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     board = dashboard.build_dashboard(get_session(), actor(), date.today())
     return render_template("dashboard/index.html", board=board)
 
 
 @bp.get("/lists/<name>")
-def listing(name: str):  # type: ignore[no-untyped-def]
+def listing(name: str) -> ResponseReturnValue:
     db = get_session()
     opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
     page = dashboard_lists.page_of(db, opened, request.args.get("page", 1, type=int))
@@ -59,7 +60,7 @@ def _filename(name: str, extension: str) -> str:
 
 
 @bp.get("/lists/<name>.csv")
-def export_csv(name: str):  # type: ignore[no-untyped-def]
+def export_csv(name: str) -> ResponseReturnValue:
     opened = dashboard_lists.open_list(get_session(), actor(), name, request.args, date.today())
     return csv_download(
         _filename(name, "csv"),
@@ -69,7 +70,7 @@ def export_csv(name: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/lists/<name>.xlsx")
-def export_xlsx(name: str):  # type: ignore[no-untyped-def]
+def export_xlsx(name: str) -> ResponseReturnValue:
     opened = dashboard_lists.open_list(get_session(), actor(), name, request.args, date.today())
     return xlsx_download(
         _filename(name, "xlsx"),

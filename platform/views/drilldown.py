@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template, send_file
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from skillbridge.models import Role
@@ -26,7 +27,7 @@ def _bureau_only() -> None:
 
 
 @bp.get("/<kind>/<int:object_id>")
-def timeline(kind: str, object_id: int):  # type: ignore[no-untyped-def]
+def timeline(kind: str, object_id: int) -> ResponseReturnValue:
     return render_template(
         "dashboard/timeline.html",
         timeline=timeline_service.timeline(get_session(), actor(), kind, object_id),
@@ -42,7 +43,7 @@ def _printable_agreement(placement_id: int) -> str:
 
 
 @bp.get("/<kind>/<int:object_id>/evidence.zip")
-def evidence_bundle(kind: str, object_id: int):  # type: ignore[no-untyped-def]
+def evidence_bundle(kind: str, object_id: int) -> ResponseReturnValue:
     name, bundle = evidence.build_bundle(
         get_session(), actor(), kind, object_id, _printable_agreement
     )

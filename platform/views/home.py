@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from skillbridge.platform.auth import actor
@@ -13,7 +14,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     return render_template("home/index.html")
@@ -21,12 +22,12 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/dashboard")
 @login_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     user = actor()
     overview = build_overview(get_session(), user)
     return render_template(f"home/{user.role.value}.html", overview=overview)
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     return {"status": "ok"}

@@ -11,6 +11,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -63,7 +64,7 @@ def _bureau_only() -> None:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template(
         "inspections/index.html",
         samples=inspections.list_samples(get_session(), actor()),
@@ -73,7 +74,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/")
-def draw():  # type: ignore[no-untyped-def]
+def draw() -> ResponseReturnValue:
     form = DrawForm()
     if not form.validate_on_submit():
         flash(_("表单有误，请检查抽查数量和日期"), "danger")
@@ -89,7 +90,7 @@ def draw():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:sample_id>")
-def sample(sample_id: int):  # type: ignore[no-untyped-def]
+def sample(sample_id: int) -> ResponseReturnValue:
     drawn, visits = inspections.get_sample(get_session(), actor(), sample_id)
     return render_template(
         "inspections/sample.html",
@@ -101,7 +102,7 @@ def sample(sample_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/visits/<int:inspection_id>")
-def record(inspection_id: int):  # type: ignore[no-untyped-def]
+def record(inspection_id: int) -> ResponseReturnValue:
     form = OutcomeForm()
     db = get_session()
     if not form.validate_on_submit():
@@ -130,13 +131,13 @@ def _filename(sample_id: int, extension: str) -> str:
 
 
 @bp.get("/<int:sample_id>.csv")
-def export_csv(sample_id: int):  # type: ignore[no-untyped-def]
+def export_csv(sample_id: int) -> ResponseReturnValue:
     rows = inspections.visit_rows(get_session(), actor(), sample_id)
     return csv_download(_filename(sample_id, "csv"), inspections.VISIT_HEADERS, lambda _s: rows)
 
 
 @bp.get("/<int:sample_id>.xlsx")
-def export_xlsx(sample_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(sample_id: int) -> ResponseReturnValue:
     rows = inspections.visit_rows(get_session(), actor(), sample_id)
     return xlsx_download(
         _filename(sample_id, "xlsx"), inspections.VISIT_HEADERS, lambda _s: rows, _("现场抽查")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -30,7 +31,7 @@ def _authenticated() -> None:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     db, user = get_session(), actor()
     return render_template(
         "notifications/index.html",
@@ -41,7 +42,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:notification_id>/read")
-def read(notification_id: int):  # type: ignore[no-untyped-def]
+def read(notification_id: int) -> ResponseReturnValue:
     if not ReadForm().validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")
         return redirect(url_for("notifications.index"))
@@ -52,7 +53,7 @@ def read(notification_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/read-all")
-def read_all():  # type: ignore[no-untyped-def]
+def read_all() -> ResponseReturnValue:
     if not ReadForm().validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")
         return redirect(url_for("notifications.index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -33,14 +34,14 @@ def _authenticated() -> None:
 
 
 @bp.get("/schools/<int:school_id>")
-def school(school_id: int):  # type: ignore[no-untyped-def]
+def school(school_id: int) -> ResponseReturnValue:
     return render_template(
         "orgs/school.html", school=directory.get_school(get_session(), actor(), school_id)
     )
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
-def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise(enterprise_id: int) -> ResponseReturnValue:
     return render_template(
         "orgs/enterprise.html",
         enterprise=directory.get_enterprise(get_session(), actor(), enterprise_id),
@@ -65,10 +66,10 @@ def _certificate_form() -> CertificateForm:
     return form
 
 
-def _student_page(student_id: int, form: CertificateForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _student_page(student_id: int, form: CertificateForm, status: int = 200) -> ResponseReturnValue:
     db, user = get_session(), actor()
     student = directory.get_student(db, user, student_id)
-    school = db.get(School, student.school_id)
+    school = db.get_one(School, student.school_id)
     return render_template(
         "orgs/student.html",
         student=student,
@@ -80,12 +81,12 @@ def _student_page(student_id: int, form: CertificateForm, status: int = 200):  #
 
 
 @bp.get("/students/<int:student_id>")
-def student(student_id: int):  # type: ignore[no-untyped-def]
+def student(student_id: int) -> ResponseReturnValue:
     return _student_page(student_id, _certificate_form())
 
 
 @bp.post("/students/<int:student_id>/certificates")
-def record_certificate(student_id: int):  # type: ignore[no-untyped-def]
+def record_certificate(student_id: int) -> ResponseReturnValue:
     form = _certificate_form()
     if not form.validate_on_submit():
         return _student_page(student_id, form, 400)

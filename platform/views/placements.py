@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -121,7 +122,7 @@ def _authenticated() -> None:
     """Placements are never public; each route narrows the roles further."""
 
 
-def _done(message: str, placement_id: int | None = None):  # type: ignore[no-untyped-def]
+def _done(message: str, placement_id: int | None = None) -> ResponseReturnValue:
     """Commit the request's one change, say so, and go back to the placement (or the list)."""
     get_session().commit()
     flash(message, "success")
@@ -130,7 +131,7 @@ def _done(message: str, placement_id: int | None = None):  # type: ignore[no-unt
     return redirect(url_for("placements.detail", placement_id=placement_id))
 
 
-def _invalid(form: FlaskForm, placement_id: int):  # type: ignore[no-untyped-def]
+def _invalid(form: FlaskForm, placement_id: int) -> ResponseReturnValue:
     errors = [f"{form[name].label.text}：{'；'.join(e)}" for name, e in form.errors.items()]
     flash(_("表单有误") + "：" + "，".join(errors), "danger")
     return redirect(url_for("placements.detail", placement_id=placement_id))
@@ -138,7 +139,7 @@ def _invalid(form: FlaskForm, placement_id: int):  # type: ignore[no-untyped-def
 
 @bp.get("/")
 @role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     db, user = get_session(), actor()
     student = db.get(Student, user.student_id) if user.role == Role.STUDENT else None
     return render_template(
@@ -155,7 +156,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/offers")
 @role_required(Role.STUDENT)
-def offers():  # type: ignore[no-untyped-def]
+def offers() -> ResponseReturnValue:
     db = get_session()
     return render_template(
         "placements/offers.html",
@@ -168,7 +169,7 @@ def offers():  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/accept")
 @role_required(Role.STUDENT)
-def accept(placement_id: int):  # type: ignore[no-untyped-def]
+def accept(placement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
     offer_service.accept_offer(get_session(), actor(), placement_id, date.today())
@@ -177,7 +178,7 @@ def accept(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/decline")
 @role_required(Role.STUDENT)
-def decline(placement_id: int):  # type: ignore[no-untyped-def]
+def decline(placement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
     offer_service.decline_offer(get_session(), actor(), placement_id, date.today())
@@ -185,7 +186,7 @@ def decline(placement_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:placement_id>")
-def detail(placement_id: int):  # type: ignore[no-untyped-def]
+def detail(placement_id: int) -> ResponseReturnValue:
     page = placement_agreements.describe_placement(
         get_session(), actor(), placement_id, date.today()
     )
@@ -206,7 +207,7 @@ def detail(placement_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:placement_id>/agreement")
-def agreement(placement_id: int):  # type: ignore[no-untyped-def]
+def agreement(placement_id: int) -> ResponseReturnValue:
     page = placement_agreements.describe_placement(
         get_session(), actor(), placement_id, date.today()
     )
@@ -218,7 +219,7 @@ def agreement(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/sign")
 @role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE)
-def sign(placement_id: int):  # type: ignore[no-untyped-def]
+def sign(placement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
     placement_agreements.sign_agreement(get_session(), actor(), placement_id)
@@ -227,7 +228,7 @@ def sign(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/insurance")
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
-def insurance(placement_id: int):  # type: ignore[no-untyped-def]
+def insurance(placement_id: int) -> ResponseReturnValue:
     form = InsuranceForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -244,7 +245,7 @@ def insurance(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/guardian")
 @role_required(Role.SCHOOL)
-def guardian(placement_id: int):  # type: ignore[no-untyped-def]
+def guardian(placement_id: int) -> ResponseReturnValue:
     form = GuardianForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -256,7 +257,7 @@ def guardian(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/plan")
 @role_required(Role.SCHOOL)
-def file_plan(placement_id: int):  # type: ignore[no-untyped-def]
+def file_plan(placement_id: int) -> ResponseReturnValue:
     form = PlanForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -266,7 +267,7 @@ def file_plan(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/plan/decision")
 @role_required(Role.BUREAU)
-def decide_plan(placement_id: int):  # type: ignore[no-untyped-def]
+def decide_plan(placement_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -284,7 +285,7 @@ def decide_plan(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/start")
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
-def start(placement_id: int):  # type: ignore[no-untyped-def]
+def start(placement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
     placements_lifecycle.start_placement(get_session(), actor(), placement_id, date.today())
@@ -293,7 +294,7 @@ def start(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/end")
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
-def end(placement_id: int):  # type: ignore[no-untyped-def]
+def end(placement_id: int) -> ResponseReturnValue:
     form = EndForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -303,7 +304,7 @@ def end(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/extend")
 @role_required(Role.SCHOOL)
-def extend(placement_id: int):  # type: ignore[no-untyped-def]
+def extend(placement_id: int) -> ResponseReturnValue:
     form = ExtendForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -313,7 +314,7 @@ def extend(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/amend")
 @role_required(Role.SCHOOL)
-def amend(placement_id: int):  # type: ignore[no-untyped-def]
+def amend(placement_id: int) -> ResponseReturnValue:
     form = AmendForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
@@ -325,7 +326,7 @@ def amend(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:placement_id>/cancel")
 @role_required(Role.STUDENT, Role.SCHOOL)
-def cancel(placement_id: int):  # type: ignore[no-untyped-def]
+def cancel(placement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _invalid(ActionForm(), placement_id)
     placements_lifecycle.cancel_placement(get_session(), actor(), placement_id)
@@ -334,7 +335,7 @@ def cancel(placement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/near-cap")
 @role_required(Role.SCHOOL)
-def near_cap():  # type: ignore[no-untyped-def]
+def near_cap() -> ResponseReturnValue:
     return render_template(
         "placements/near_cap.html",
         students=placements.students_near_cap(get_session(), actor()),
@@ -344,7 +345,7 @@ def near_cap():  # type: ignore[no-untyped-def]
 
 @bp.get("/plans")
 @role_required(Role.BUREAU)
-def plans():  # type: ignore[no-untyped-def]
+def plans() -> ResponseReturnValue:
     return render_template(
         "placements/plans.html",
         items=placement_agreements.plans_to_review(get_session(), actor()),

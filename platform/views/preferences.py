@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -51,7 +52,7 @@ def _fail(error: DomainError) -> None:
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 @role_required(Role.STUDENT)
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> ResponseReturnValue:
     db, user, form = get_session(), actor(), RankingForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -76,7 +77,7 @@ def mine():  # type: ignore[no-untyped-def]
 @bp.route("/slots/<int:slot_id>/candidates", methods=["GET", "POST"])
 @login_required
 @role_required(Role.ENTERPRISE)
-def candidates(slot_id: int):  # type: ignore[no-untyped-def]
+def candidates(slot_id: int) -> ResponseReturnValue:
     db, user, form = get_session(), actor(), RankingForm()
     if request.method == "POST":
         if not form.validate_on_submit():

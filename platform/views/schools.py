@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -29,7 +32,7 @@ def _school_only() -> None:
     """Every page here is the school's own."""
 
 
-def _failed(error: DomainError, template: str, **context):  # type: ignore[no-untyped-def]
+def _failed(error: DomainError, template: str, **context: Any) -> ResponseReturnValue:
     """Re-render a form with the service's message and every detail it gave."""
     get_session().rollback()
     flash(error.message, "danger")
@@ -37,7 +40,7 @@ def _failed(error: DomainError, template: str, **context):  # type: ignore[no-un
 
 
 @bp.route("/specialties", methods=["GET", "POST"])
-def specialties():  # type: ignore[no-untyped-def]
+def specialties() -> ResponseReturnValue:
     db, user = get_session(), actor()
     form = SpecialtyForm()
     form.occupation_ids.choices = [
@@ -66,7 +69,7 @@ def specialties():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/cohorts", methods=["GET", "POST"], endpoint="cohorts")
-def cohort_list():  # type: ignore[no-untyped-def]
+def cohort_list() -> ResponseReturnValue:
     db, user = get_session(), actor()
     school = cohorts.own_school(db, user, acting=False)
     form = CohortForm()
@@ -99,7 +102,7 @@ def cohort_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+def cohort(cohort_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     return render_template(
         "schools/cohort.html",
@@ -109,7 +112,7 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/cohorts/<int:cohort_id>/invitations.csv")
-def invitations(cohort_id: int):  # type: ignore[no-untyped-def]
+def invitations(cohort_id: int) -> ResponseReturnValue:
     students = cohorts.cohort_students(get_session(), actor(), cohort_id)
     return (
         roster.invitations_csv(students),
@@ -123,7 +126,7 @@ def invitations(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/roster/import", methods=["GET", "POST"])
-def import_roster():  # type: ignore[no-untyped-def]
+def import_roster() -> ResponseReturnValue:
     form = RosterImportForm()
     try:
         return _import_roster(form)
@@ -133,7 +136,7 @@ def import_roster():  # type: ignore[no-untyped-def]
             upload.close()
 
 
-def _import_roster(form: RosterImportForm):  # type: ignore[no-untyped-def]
+def _import_roster(form: RosterImportForm) -> ResponseReturnValue:
     if form.validate_on_submit():
         db, upload = get_session(), form.file.data
         try:
@@ -154,7 +157,7 @@ def _import_roster(form: RosterImportForm):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/roster/template.<fmt>")
-def roster_template(fmt: str):  # type: ignore[no-untyped-def]
+def roster_template(fmt: str) -> ResponseReturnValue:
     builders = {
         "csv": (roster.template_csv, "text/csv; charset=utf-8"),
         "xlsx": (

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from skillbridge.models import Enterprise, Occupation, Role, SlotKind, SlotStatus, Specialty
+from skillbridge.models import Enterprise, Occupation, Role, Slot, SlotKind, SlotStatus, Specialty
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm
@@ -95,7 +99,7 @@ class SlotForm(FlaskForm):
     submit = SubmitField(_l("保存草稿"))
 
 
-def _form_with_choices(**kwargs) -> SlotForm:  # type: ignore[no-untyped-def]
+def _form_with_choices(**kwargs: Any) -> SlotForm:
     db = get_session()
     form = SlotForm(**kwargs)
     form.occupation_id.choices = [
@@ -127,7 +131,12 @@ def _input(form: SlotForm) -> slots.SlotInput:
     )
 
 
-def _save(form: SlotForm, template: str, submit, **context):  # type: ignore[no-untyped-def]
+def _save(
+    form: SlotForm,
+    template: str,
+    submit: Callable[[Session, slots.SlotInput], Slot],
+    **context: Any,
+) -> ResponseReturnValue:
     """Validate, call the service, commit; a rule violation re-renders the form with its reasons."""
     if form.validate_on_submit():
         db = get_session()
@@ -149,7 +158,7 @@ def _save(form: SlotForm, template: str, submit, **context):  # type: ignore[no-
 @bp.get("/mine")
 @login_required
 @role_required(Role.ENTERPRISE)
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> ResponseReturnValue:
     own = slots.list_own_slots(get_session(), actor())
     return render_template("slots/mine.html", slots=own, action_form=ActionForm())
 
@@ -157,7 +166,7 @@ def mine():  # type: ignore[no-untyped-def]
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @role_required(Role.ENTERPRISE)
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     user = actor()
     return _save(
         _form_with_choices(),
@@ -170,7 +179,7 @@ def create():  # type: ignore[no-untyped-def]
 @bp.route("/<int:slot_id>/edit", methods=["GET", "POST"])
 @login_required
 @role_required(Role.ENTERPRISE)
-def edit(slot_id: int):  # type: ignore[no-untyped-def]
+def edit(slot_id: int) -> ResponseReturnValue:
     user, db = actor(), get_session()
     slot = slots.get_own_slot(db, user, slot_id)
     current = asdict(slots.slot_input(slot))
@@ -184,7 +193,9 @@ def edit(slot_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _act(service, slot_id: int, message: str):  # type: ignore[no-untyped-def]
+def _act(
+    service: Callable[[Session, int], object], slot_id: int, message: str
+) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         flash(_("表单已过期，请重试"), "danger")
         return redirect(url_for("slots.mine"))
@@ -198,7 +209,7 @@ def _act(service, slot_id: int, message: str):  # type: ignore[no-untyped-def]
 @bp.post("/<int:slot_id>/open")
 @login_required
 @role_required(Role.ENTERPRISE)
-def open_(slot_id: int):  # type: ignore[no-untyped-def]
+def open_(slot_id: int) -> ResponseReturnValue:
     user = actor()
     return _act(
         lambda db, sid: slots.open_slot(db, user, sid, date.today()), slot_id, _("岗位已开放")
@@ -208,7 +219,7 @@ def open_(slot_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:slot_id>/close")
 @login_required
 @role_required(Role.ENTERPRISE)
-def close(slot_id: int):  # type: ignore[no-untyped-def]
+def close(slot_id: int) -> ResponseReturnValue:
     user = actor()
     return _act(lambda db, sid: slots.close_slot(db, user, sid), slot_id, _("岗位已关闭"))
 
@@ -216,7 +227,7 @@ def close(slot_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/")
 @login_required
 @role_required(Role.SCHOOL, Role.STUDENT, Role.BUREAU)
-def browse():  # type: ignore[no-untyped-def]
+def browse() -> ResponseReturnValue:
     raw_kind = request.args.get("kind", "")
     kind = SlotKind(raw_kind) if raw_kind in {k.value for k in SlotKind} else None
     rows = slots.list_open_slots(get_session(), actor(), kind)
@@ -225,7 +236,7 @@ def browse():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:slot_id>")
 @login_required
-def detail(slot_id: int):  # type: ignore[no-untyped-def]
+def detail(slot_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     slot = slots.get_slot(db, user, slot_id)
     return render_template(

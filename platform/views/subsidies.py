@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import (
@@ -12,10 +13,12 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
@@ -161,7 +164,7 @@ def _expired() -> None:
 
 @bp.get("/claims")
 @role_required(Role.STUDENT, Role.ENTERPRISE, Role.SCHOOL)
-def my_claims():  # type: ignore[no-untyped-def]
+def my_claims() -> ResponseReturnValue:
     rows = subsidy_claims.list_my_claims(get_session(), actor())
     return render_template("subsidies/my_claims.html", rows=rows)
 
@@ -184,7 +187,7 @@ def _claim_form(options: subsidy_claims.ClaimOptions) -> ClaimForm:
 
 @bp.route("/claims/new", methods=["GET", "POST"])
 @role_required(Role.STUDENT, Role.ENTERPRISE)
-def new_claim():  # type: ignore[no-untyped-def]
+def new_claim() -> ResponseReturnValue:
     db, user = get_session(), actor()
     form = _claim_form(subsidy_claims.claim_options(db, user))
     if request.method == "GET":
@@ -216,7 +219,7 @@ def new_claim():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/claims/<int:claim_id>")
-def claim(claim_id: int):  # type: ignore[no-untyped-def]
+def claim(claim_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     found = subsidy_claims.get_claim(db, user, claim_id)
     return render_template(
@@ -231,7 +234,9 @@ def claim(claim_id: int):  # type: ignore[no-untyped-def]
 # --- the bureau's decisions -----------------------------------------------------------------
 
 
-def _decide(claim_id: int, form: FlaskForm, decide):  # type: ignore[no-untyped-def]
+def _decide(
+    claim_id: int, form: FlaskForm, decide: Callable[[Session], object]
+) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _expired()
         return redirect(url_for("subsidies.claim", claim_id=claim_id))
@@ -244,7 +249,7 @@ def _decide(claim_id: int, form: FlaskForm, decide):  # type: ignore[no-untyped-
 
 @bp.post("/claims/<int:claim_id>/approve")
 @_BUREAU
-def approve(claim_id: int):  # type: ignore[no-untyped-def]
+def approve(claim_id: int) -> ResponseReturnValue:
     return _decide(
         claim_id, ActionForm(), lambda db: subsidy_claims.approve_claim(db, actor(), claim_id)
     )
@@ -252,7 +257,7 @@ def approve(claim_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/claims/<int:claim_id>/reject")
 @_BUREAU
-def reject(claim_id: int):  # type: ignore[no-untyped-def]
+def reject(claim_id: int) -> ResponseReturnValue:
     form = RejectForm()
     return _decide(
         claim_id,
@@ -263,7 +268,7 @@ def reject(claim_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/claims/<int:claim_id>/pay")
 @_BUREAU
-def pay(claim_id: int):  # type: ignore[no-untyped-def]
+def pay(claim_id: int) -> ResponseReturnValue:
     return _decide(
         claim_id, ActionForm(), lambda db: subsidy_claims.pay_claim(db, actor(), claim_id)
     )
@@ -276,7 +281,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/review")
 @_BUREAU
-def review():  # type: ignore[no-untyped-def]
+def review() -> ResponseReturnValue:
     db, user = get_session(), actor()
     status = request.args.get("status", "")
     filters = subsidy_claims.QueueFilter(
@@ -298,7 +303,7 @@ def review():  # type: ignore[no-untyped-def]
 
 @bp.get("/budgets")
 @_BUREAU
-def budgets():  # type: ignore[no-untyped-def]
+def budgets() -> ResponseReturnValue:
     return render_template(
         "subsidies/budgets.html", budgets=subsidy_budgets.list_budgets(get_session(), actor())
     )
@@ -306,7 +311,7 @@ def budgets():  # type: ignore[no-untyped-def]
 
 @bp.get("/budgets/<int:budget_id>")
 @_BUREAU
-def budget(budget_id: int):  # type: ignore[no-untyped-def]
+def budget(budget_id: int) -> ResponseReturnValue:
     overview = subsidy_budgets.budget_overview(get_session(), actor(), budget_id)
     form = AllocationForm(allocated_yuan=overview.budget.allocated_yuan)
     return render_template("subsidies/budget.html", overview=overview, form=form)
@@ -314,7 +319,7 @@ def budget(budget_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/budgets/<int:budget_id>/allocation")
 @_BUREAU
-def allocate(budget_id: int):  # type: ignore[no-untyped-def]
+def allocate(budget_id: int) -> ResponseReturnValue:
     form = AllocationForm()
     if not form.validate_on_submit():
         _expired()
@@ -328,7 +333,7 @@ def allocate(budget_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/policies")
 @_BUREAU
-def policies():  # type: ignore[no-untyped-def]
+def policies() -> ResponseReturnValue:
     rows = subsidy_budgets.list_policies(get_session(), actor())
     forms = {
         p.id: PolicySettingsForm(
@@ -341,7 +346,7 @@ def policies():  # type: ignore[no-untyped-def]
 
 @bp.post("/policies/<int:policy_id>")
 @_BUREAU
-def update_policy(policy_id: int):  # type: ignore[no-untyped-def]
+def update_policy(policy_id: int) -> ResponseReturnValue:
     form = PolicySettingsForm()
     if not form.validate_on_submit():
         _expired()
@@ -363,7 +368,7 @@ def _export_name(extension: str) -> str:
 
 @bp.get("/exports/paid.csv")
 @_BUREAU
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv() -> ResponseReturnValue:
     user = actor()
     return csv_download(
         _export_name("csv"),
@@ -374,7 +379,7 @@ def export_csv():  # type: ignore[no-untyped-def]
 
 @bp.get("/exports/paid.xlsx")
 @_BUREAU
-def export_xlsx():  # type: ignore[no-untyped-def]
+def export_xlsx() -> ResponseReturnValue:
     user = actor()
     return xlsx_download(
         _export_name("xlsx"),
@@ -389,7 +394,7 @@ def export_xlsx():  # type: ignore[no-untyped-def]
 
 @bp.route("/credit", methods=["GET", "POST"])
 @_BUREAU
-def credit_records():  # type: ignore[no-untyped-def]
+def credit_records() -> ResponseReturnValue:
     db, user = get_session(), actor()
     form = CreditForm()
     status = 200
@@ -421,7 +426,7 @@ def credit_records():  # type: ignore[no-untyped-def]
 
 @bp.post("/credit/<int:credit_record_id>/revoke")
 @_BUREAU
-def revoke_credit(credit_record_id: int):  # type: ignore[no-untyped-def]
+def revoke_credit(credit_record_id: int) -> ResponseReturnValue:
     form = RevokeForm()
     if not form.validate_on_submit():
         _expired()

@@ -185,8 +185,11 @@ def decide_verification(
     session: Session, actor: User, kind: str, organisation_id: int, approve: bool, reason: str = ""
 ) -> School | Enterprise:
     """The bureau verifies or rejects a pending organisation of its region."""
-    model = ORGANISATION_MODELS.get(kind)
-    organisation = session.get(model, organisation_id) if model else None
+    organisation: School | Enterprise | None = None
+    if kind == "school":
+        organisation = session.get(School, organisation_id)
+    elif kind == "enterprise":
+        organisation = session.get(Enterprise, organisation_id)
     if organisation is None or actor.role != Role.BUREAU:
         raise NotFound(N_("机构不存在"))
     if not can_verify_organisations(actor, organisation.region_id):

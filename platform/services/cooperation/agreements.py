@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
@@ -38,6 +40,8 @@ from skillbridge.platform.services.policies import (
     is_verified,
 )
 from skillbridge.platform.text import N_
+
+OrgT = TypeVar("OrgT", School, Enterprise)
 
 REASON_MAX = 500
 
@@ -193,7 +197,13 @@ def _expect(agreement: CooperationAgreement, status: AgreementStatus, message: s
         raise Conflict(message)
 
 
-def _record(session: Session, actor: User | None, action: str, agreement, data=None) -> None:  # type: ignore[no-untyped-def]
+def _record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    agreement: CooperationAgreement,
+    data: Mapping[str, Any] | None = None,
+) -> None:
     audit.record(
         session,
         actor,
@@ -217,8 +227,8 @@ def accept_agreement(
     _expect(agreement, AgreementStatus.PROPOSED, N_("该协议不在待确认状态"))
     if agreement.valid_to < today:
         raise Conflict(N_("协议有效期已过，不能再确认"))
-    school = session.get(School, agreement.school_id)
-    enterprise = session.get(Enterprise, agreement.enterprise_id)
+    school = session.get_one(School, agreement.school_id)
+    enterprise = session.get_one(Enterprise, agreement.enterprise_id)
     _ensure_not_barred(session, today, school, enterprise)
     agreement.status = AgreementStatus.ACCEPTED
     agreement.accepted_at = utcnow()
@@ -323,18 +333,19 @@ def list_agreements(session: Session, actor: User) -> list[CooperationAgreement]
 def counterpart_choices(session: Session, actor: User) -> list[School] | list[Enterprise]:
     """Verified organisations of the other kind in the actor's region, to propose to."""
     if actor.role == Role.SCHOOL:
-        own = session.get(School, actor.school_id)
-        model = Enterprise
-    elif actor.role == Role.ENTERPRISE:
-        own = session.get(Enterprise, actor.enterprise_id)
-        model = School
-    else:
-        raise PermissionDenied(N_("只有学校或企业可以提出合作协议"))
-    assert own is not None
+        region_id = session.get_one(School, actor.school_id).region_id
+        return _verified_in_region(session, Enterprise, region_id)
+    if actor.role == Role.ENTERPRISE:
+        region_id = session.get_one(Enterprise, actor.enterprise_id).region_id
+        return _verified_in_region(session, School, region_id)
+    raise PermissionDenied(N_("只有学校或企业可以提出合作协议"))
+
+
+def _verified_in_region(session: Session, model: type[OrgT], region_id: int) -> list[OrgT]:
     return list(
         session.scalars(
             select(model)
-            .where(model.region_id == own.region_id)
+            .where(model.region_id == region_id)
             .where(model.verification_status == VerificationStatus.VERIFIED)
             .order_by(model.name)
         )
@@ -380,7 +391,7 @@ def agreement_windows(
         .where(agreement_specialty.c.specialty_id == specialty_id)
         .where(CooperationAgreement.status == AgreementStatus.APPROVED)
     )
-    return [tuple(row) for row in rows]
+    return [(enterprise_id, start, end) for enterprise_id, start, end in rows]
 
 
 @dataclass(frozen=True)
@@ -415,7 +426,7 @@ def _coverage(session: Session, schools: list[School], on_date: date) -> list[Co
     )
     for school_id, specialty_id, enterprise_id in rows:
         partners[(school_id, specialty_id)].add(enterprise_id)
-    result = []
+    result: list[Coverage] = []
     for school in schools:
         figure = placement_rules_for(
             session, school.region_id
@@ -440,7 +451,7 @@ def _coverage(session: Session, schools: list[School], on_date: date) -> list[Co
 def partner_coverage(session: Session, actor: User, on_date: date) -> list[Coverage]:
     """R3 per specialty: the school's own, or every school's in the bureau's region."""
     if actor.role == Role.SCHOOL:
-        schools = [session.get(School, actor.school_id)]
+        schools = [session.get_one(School, actor.school_id)]
     elif actor.role == Role.BUREAU:
         schools = list(
             session.scalars(

@@ -19,8 +19,10 @@ Decisions the engine's inputs force, documented here once:
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -54,6 +56,8 @@ from skillbridge.platform.services.cooperation.agreements import active_agreemen
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.placements.months import add_months
 
+KeyT = TypeVar("KeyT", bound=Hashable)
+
 LIVE_STATUSES = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED, PlacementStatus.ACTIVE)
 
 
@@ -68,7 +72,7 @@ class MatchInput:
     slot_ends: list[date]
 
 
-def _index(ids: list[int]) -> dict[int, int]:
+def _index(ids: Sequence[KeyT]) -> dict[KeyT, int]:
     return {value: position for position, value in enumerate(ids)}
 
 
@@ -137,12 +141,20 @@ def _credit_blocked(session: Session, student_ids: list[int], today: date) -> se
             CreditRecord.ends_on >= today,
         )
     )
-    return set(rows)
+    return {student_id for student_id in rows if student_id is not None}
 
 
-def _sparse(rows, row_index, col_index, shape, values=None) -> csr_matrix:  # type: ignore[no-untyped-def]
+def _sparse(
+    rows: Iterable[Sequence[Any]],
+    row_index: Mapping[Any, int],
+    col_index: Mapping[Any, int],
+    shape: tuple[int, int],
+    values: bool = False,
+) -> csr_matrix:
     """A sparse matrix from (row id, column id[, value]) tuples, skipping ids out of scope."""
-    r, c, v = [], [], []
+    r: list[int] = []
+    c: list[int] = []
+    v: list[int] = []
     for row in rows:
         i, j = row_index.get(row[0]), col_index.get(row[1])
         if i is None or j is None:
@@ -274,7 +286,9 @@ def build_match_input(
     )
 
 
-def _enterprise_ranks(session: Session, s_index, ent_index, n_students: int) -> csr_matrix:  # type: ignore[no-untyped-def]
+def _enterprise_ranks(
+    session: Session, s_index: Mapping[int, int], ent_index: Mapping[int, int], n_students: int
+) -> csr_matrix:
     """An enterprise's rank of a student: its best rank of the student over its slots."""
     rows = session.execute(
         select(Slot.enterprise_id, EnterpriseRanking.student_id, func.min(EnterpriseRanking.rank))

@@ -12,7 +12,15 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.matching import Outcome, blocking_pairs, check_assignment, explain_all, solve
+from skillbridge.matching import (
+    Assignment,
+    Explanation,
+    Outcome,
+    blocking_pairs,
+    check_assignment,
+    explain_all,
+    solve,
+)
 from skillbridge.models import (
     Cohort,
     MatchOutcome,
@@ -145,7 +153,7 @@ def execute_run(database: Database, run_id: int, today: date) -> None:
         run = session.get(MatchRun, run_id)
         if run is None or run.status != RunStatus.QUEUED:
             return
-        region = session.get(Region, run.region_id)
+        region = session.get_one(Region, run.region_id)
         method, cohort_ids = run.method, run.parameters.get("cohort_ids")
     _set_progress(database, run_id, 5, status=RunStatus.RUNNING, started_at=utcnow())
     try:
@@ -163,7 +171,7 @@ def execute_run(database: Database, run_id: int, today: date) -> None:
         _set_progress(database, run_id, 70)
         began = time.perf_counter()
         with database.session_scope() as session:
-            run = session.get(MatchRun, run_id)
+            run = session.get_one(MatchRun, run_id)
             stats = _store_result(session, run, data, assignment, today)
             timings["store_s"] = time.perf_counter() - began
             stats["timings"] = {k: round(v, 3) for k, v in timings.items()}
@@ -188,7 +196,7 @@ def _summary(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: stats[k] for k in ("students", "placed", "unplaced", "method", "blocking_pairs")}
 
 
-def _explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _explanation(data: MatchInput, e: Explanation) -> dict[str, Any]:
     """The engine's explanation with slot indexes turned into slot ids."""
 
     def slot_id(index: int) -> int | None:
@@ -209,12 +217,16 @@ def _explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-unty
     }
 
 
-def _store_result(session: Session, run: MatchRun, data: MatchInput, assignment, today: date):  # type: ignore[no-untyped-def]
+def _store_result(
+    session: Session, run: MatchRun, data: MatchInput, assignment: Assignment, today: date
+) -> dict[str, Any]:
     """Proposed placements for the placed, an outcome row with an explanation for everyone."""
     kinds = dict(
         session.execute(select(Slot.id, Slot.kind).where(Slot.id.in_(data.slot_ids.tolist()))).all()
     )
-    outcomes, placements, ranks = [], [], Counter()
+    outcomes: list[dict[str, Any]] = []
+    placements: list[dict[str, Any]] = []
+    ranks: Counter[int] = Counter()
     for student, explanation in enumerate(explain_all(data.problem, assignment)):
         detail = _explanation(data, explanation)
         slot_index = int(assignment.slot_of[student])

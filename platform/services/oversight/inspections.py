@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -187,7 +187,7 @@ class Visit:
     slot: str
 
 
-def _visits_query(sample_id: int):  # type: ignore[no-untyped-def]
+def _visits_query(sample_id: int) -> Select:
     return (
         select(
             Inspection,

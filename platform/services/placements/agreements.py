@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import delete
@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     AgreementSignature,
+    Enterprise,
     FilingStatus,
     Party,
     PlacementAgreement,
     PlacementAgreementKind,
     PlacementStatus,
     Role,
+    School,
     SlotKind,
     User,
     utcnow,
@@ -217,7 +219,11 @@ def _open_agreement(context: PlacementContext) -> PlacementAgreement:
 
 
 def _require_verified(context: PlacementContext, party: Party) -> None:
-    organisation = {Party.SCHOOL: context.school, Party.ENTERPRISE: context.enterprise}.get(party)
+    organisation: School | Enterprise | None = None
+    if party == Party.SCHOOL:
+        organisation = context.school
+    elif party == Party.ENTERPRISE:
+        organisation = context.enterprise
     if organisation is not None and not is_verified(organisation):
         raise PermissionDenied(N_("机构尚未通过人社局审核，不能签署协议"))
 
@@ -300,7 +306,7 @@ def record_insurance(
             "policy_no": policy_no,
             "start": str(insurance.start),
             "end": str(insurance.end),
-        },  # fmt: skip
+        },
     )
     session.flush()
     return agreement
@@ -439,7 +445,13 @@ def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
         and context.agreement.plan_status == FilingStatus.FILED
         and context.school.region_id == actor.region_id
     ]
-    return sorted(contexts, key=lambda c: c.agreement.plan_filed_at)  # type: ignore[union-attr]
+    return sorted(contexts, key=_plan_filed_at)
+
+
+def _plan_filed_at(context: PlacementContext) -> datetime:
+    agreement = context.agreement
+    assert agreement is not None and agreement.plan_filed_at is not None  # only filed plans
+    return agreement.plan_filed_at
 
 
 def rules_of(session: Session, context: PlacementContext) -> PlacementRules:

@@ -8,8 +8,9 @@ the months of its counting placements in a seat-holding status.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Placement, PlacementStatus, Slot, User
@@ -166,11 +167,14 @@ def cancel_placement(session: Session, actor: User, placement_id: int) -> Placem
     if placement.counts_toward_cap:
         cap = months.month_cap(school_region(session, context.school))
         months.change_months(session, context.student, -placement.months, cap)
-    result = session.execute(
-        update(Slot)
-        .where(Slot.id == context.slot.id, Slot.seats_taken > 0)
-        .values(seats_taken=Slot.seats_taken - 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Slot)
+            .where(Slot.id == context.slot.id, Slot.seats_taken > 0)
+            .values(seats_taken=Slot.seats_taken - 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     session.expire(context.slot, ["seats_taken"])
     if result.rowcount != 1:

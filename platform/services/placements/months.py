@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Region, SlotKind, Student
@@ -96,7 +97,9 @@ def change_months(session: Session, student: Student, delta: int, cap: int) -> N
         statement = statement.where(Student.months_used + delta >= 0).values(
             months_used=Student.months_used + delta
         )
-    result = session.execute(statement.execution_options(synchronize_session=False))
+    result = cast(
+        CursorResult[Any], session.execute(statement.execution_options(synchronize_session=False))
+    )
     session.expire(student, ["months_used", "month_cap"])
     if result.rowcount != 1:
         raise Conflict(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Placement, PlacementStatus, Slot, SlotStatus, User, utcnow
@@ -101,11 +102,14 @@ def _answerable(session: Session, actor: User, placement_id: int, today: date) -
 
 def _take_seat(session: Session, slot: Slot) -> None:
     """Take one seat if one is left; the WHERE clause is re-checked under the row lock."""
-    result = session.execute(
-        update(Slot)
-        .where(Slot.id == slot.id, Slot.seats_taken < Slot.seats)
-        .values(seats_taken=Slot.seats_taken + 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Slot)
+            .where(Slot.id == slot.id, Slot.seats_taken < Slot.seats)
+            .values(seats_taken=Slot.seats_taken + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     session.expire(slot, ["seats_taken"])
     if result.rowcount != 1:
@@ -175,11 +179,14 @@ def expire_offers(session: Session, today: date) -> int:
     ).all()
     expired = 0
     for placement_id in overdue:
-        result = session.execute(
-            update(Placement)
-            .where(Placement.id == placement_id, Placement.status == PlacementStatus.OFFERED)
-            .values(status=PlacementStatus.EXPIRED, decided_at=utcnow())
-            .execution_options(synchronize_session=False)
+        result = cast(
+            CursorResult[Any],
+            session.execute(
+                update(Placement)
+                .where(Placement.id == placement_id, Placement.status == PlacementStatus.OFFERED)
+                .values(status=PlacementStatus.EXPIRED, decided_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ),
         )
         if result.rowcount == 1:
             expired += 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import CursorResult, Select, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -142,11 +143,14 @@ def transition(
     Two requests racing on the same placement cannot both succeed: the loser's UPDATE matches
     no row and it gets a Conflict.
     """
-    result = session.execute(
-        update(Placement)
-        .where(Placement.id == placement.id, Placement.status.in_(from_statuses))
-        .values(status=to_status, **values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Placement)
+            .where(Placement.id == placement.id, Placement.status.in_(from_statuses))
+            .values(status=to_status, **values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     session.expire(placement)
     if result.rowcount != 1:

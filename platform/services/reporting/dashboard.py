@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Case,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -114,7 +126,7 @@ def require_bureau(actor: User) -> int:
     return actor.region_id
 
 
-def region_placements(region_id: int, *columns) -> Select:  # type: ignore[no-untyped-def]
+def region_placements(region_id: int, *columns: SQLColumnExpression[Any]) -> Select:
     """Placements whose school or host enterprise lies in the region, offers of runs published."""
     return (
         select(*columns)
@@ -128,9 +140,9 @@ def region_placements(region_id: int, *columns) -> Select:  # type: ignore[no-un
     )
 
 
-def rank_bucket():  # type: ignore[no-untyped-def]
+def rank_bucket() -> Case[str]:
     """SQL label of a placement's rank bucket (needs the outer join to StudentPreference)."""
-    whens = [
+    whens: list[tuple[ColumnElement[bool], BindParameter[str]]] = [
         (StudentPreference.rank.between(low, high), literal(key)) for key, low, high in RANK_BUCKETS
     ]
     whens.append((StudentPreference.rank >= RANK_OPEN[1], literal(RANK_OPEN[0])))
@@ -401,9 +413,10 @@ def _budget_series(session: Session, region_id: int) -> list[BudgetSeries]:
         .group_by(SubsidyPolicy.budget_id, year, month)
         .order_by(SubsidyPolicy.budget_id, year, month)
     ).all()
-    paid: dict[int, list[tuple[str, int]]] = {}
+    paid: dict[int | None, list[tuple[str, int]]] = {}
     for budget_id, y, m, amount in rows:
-        paid.setdefault(budget_id, []).append((f"{int(y):04d}-{int(m):02d}", int(amount)))
+        # A paid claim always has its amount (approved_has_amount), so no sum is NULL.
+        paid.setdefault(budget_id, []).append((f"{int(y):04d}-{int(m):02d}", int(amount or 0)))
     budgets = session.scalars(
         select(Budget).where(Budget.region_id == region_id).order_by(Budget.code)
     )

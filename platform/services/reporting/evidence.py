@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -80,7 +80,7 @@ def build_bundle(
 ) -> tuple[str, IO[bytes]]:
     """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline."""
     subject = load_subject(session, actor, kind, object_id)
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned open
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
     bundle = _Bundle(out)
     if subject.kind in ("placement", "student"):
         placements = _placements_of(session, subject)
@@ -168,7 +168,8 @@ def _add_months_ledger(session: Session, bundle: _Bundle, student_id: int) -> No
         .where(Placement.status.in_(SEAT_HOLDING))
         .order_by(Placement.start_date, Placement.id)
     )
-    ledger, running = [], 0
+    ledger: list[tuple[object, ...]] = []
+    running = 0
     for placement, title, firm in rows:
         running += placement.months if placement.counts_toward_cap else 0
         ledger.append(
@@ -183,7 +184,7 @@ def _add_months_ledger(session: Session, bundle: _Bundle, student_id: int) -> No
     )
 
 
-def _claims_of(subject: Subject):  # type: ignore[no-untyped-def]
+def _claims_of(subject: Subject) -> Select[SubsidyClaim, str]:
     column = {
         "placement": SubsidyClaim.placement_id,
         "student": SubsidyClaim.student_id,

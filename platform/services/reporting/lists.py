@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, literal, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -30,6 +30,7 @@ from skillbridge.models import (
     StudentPreference,
     SubsidyClaim,
     SubsidyPolicy,
+    User,
 )
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import InvalidInput, NotFound
@@ -175,7 +176,7 @@ def _placements(scope: Scope, f: dict[str, Any]) -> Select:
     return statement.order_by(Placement.id)
 
 
-def _rank_condition(key: str):  # type: ignore[no-untyped-def]
+def _rank_condition(key: str) -> ColumnElement[bool]:
     if key == RANK_NONE:
         return StudentPreference.rank.is_(None)
     if key == RANK_OPEN[0]:
@@ -187,7 +188,16 @@ def _rank_condition(key: str):  # type: ignore[no-untyped-def]
 def _placement_row(r: Row) -> ListRow:
     (pid, _sid, name, masked, school, firm, industry, title, kind, occupation, status) = r[:11]
     start, end, months, rank = r[11:]
-    cells = (pid, name, masked, school, firm, industry, title, SLOT_KIND_LABELS[SlotKind(kind)])
+    cells: tuple[object, ...] = (
+        pid,
+        name,
+        masked,
+        school,
+        firm,
+        industry,
+        title,
+        SLOT_KIND_LABELS[SlotKind(kind)],
+    )
     cells += (occupation, STATUS_LABELS[PlacementStatus(status)], _iso(start), _iso(end))
     return ListRow(cells + (months, rank if rank is not None else ""), ("placement", pid), pid)
 
@@ -436,7 +446,9 @@ LISTS = {
 }
 
 
-def open_list(session: Session, actor, name: str, args: Mapping[str, str], today: date) -> Listing:  # type: ignore[no-untyped-def]
+def open_list(
+    session: Session, actor: User, name: str, args: Mapping[str, str], today: date
+) -> Listing:
     """The named list of the actor's region with the filters in `args` (others are ignored)."""
     spec = LISTS.get(name)
     if spec is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -39,7 +39,7 @@ class Overview:
     unread_notifications: int = 0
 
 
-def _count(session: Session, statement) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, statement: Executable) -> int:
     return session.scalar(statement) or 0
 
 
@@ -153,6 +153,7 @@ def _student_overview(session: Session, actor: User) -> Overview:
 
 def _bureau_overview(session: Session, actor: User) -> Overview:
     region_id = actor.region_id
+    assert region_id is not None  # role_matches_tenant: a bureau user has its region
     pending = count_pending(session, region_id)
     counts = {
         "pending_schools": pending["school"],

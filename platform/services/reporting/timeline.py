@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -126,10 +127,14 @@ def load_subject(session: Session, actor: User, kind: str, object_id: int) -> Su
 def _find(session: Session, kind: str, object_id: int) -> Subject | None:
     if kind == "school":
         school = session.get(School, object_id)
-        return school and Subject(kind, school.id, school.name, frozenset({school.region_id}))
+        if school is None:
+            return None
+        return Subject(kind, school.id, school.name, frozenset({school.region_id}))
     if kind == "enterprise":
         firm = session.get(Enterprise, object_id)
-        return firm and Subject(kind, firm.id, firm.name, frozenset({firm.region_id}))
+        if firm is None:
+            return None
+        return Subject(kind, firm.id, firm.name, frozenset({firm.region_id}))
     if kind == "student":
         row = session.execute(
             select(Student, School).join(School).where(Student.id == object_id)
@@ -140,7 +145,7 @@ def _find(session: Session, kind: str, object_id: int) -> Subject | None:
         title = f"{student.name}（{school.name}）"
         return Subject(kind, student.id, title, frozenset({school.region_id}), student.id)
     if kind == "placement":
-        row = session.execute(
+        found = session.execute(
             select(Placement, Student.name, School.region_id, Enterprise.name, Enterprise.region_id)
             .join(Student, Student.id == Placement.student_id)
             .join(School, School.id == Student.school_id)
@@ -148,13 +153,13 @@ def _find(session: Session, kind: str, object_id: int) -> Subject | None:
             .join(Enterprise, Enterprise.id == Slot.enterprise_id)
             .where(Placement.id == object_id)
         ).one_or_none()
-        if row is None:
+        if found is None:
             return None
-        placement, student, school_region, firm, firm_region = row
+        placement, student_name, school_region, firm_name, firm_region = found
         title = N_("实习安排 #%(id)s：%(student)s @ %(firm)s") % {
             "id": placement.id,
-            "student": student,
-            "firm": firm,
+            "student": student_name,
+            "firm": firm_name,
         }
         regions = frozenset({school_region, firm_region})
         return Subject(kind, placement.id, title, regions, placement.student_id)
@@ -232,6 +237,7 @@ def events_query(subject: Subject) -> Select:
 def entries(session: Session, subject: Subject, limit: int | None = None) -> list[Entry]:
     """The subject's events, oldest first; the most recent `limit` when a limit is given."""
     statement = events_query(subject)
+    rows: Sequence[Any]
     if limit is not None:
         newest = statement.order_by(None).order_by(AuditEvent.seq.desc()).limit(limit)
         rows = list(reversed(session.execute(newest).all()))

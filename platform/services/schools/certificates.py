@@ -46,7 +46,7 @@ def record_certificate(
 ) -> tuple[Certificate, list[SubsidyClaim]]:
     """Record a certificate, raise the holder's skill level, and raise the claims it triggers."""
     student = get_student(session, actor, student_id)
-    school = session.get(School, student.school_id)
+    school = session.get_one(School, student.school_id)
     if not (can_manage_school(actor, school) or is_bureau_of(actor, school.region_id)):
         raise PermissionDenied(N_("只有学生所在学校或人社局可以登记证书"))
     problems = []

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +49,8 @@ MAX_XLSX_INFLATED_BYTES = 20 * 1024 * 1024
 MAX_XLSX_MEMBERS = 200
 MAX_XLSX_RATIO = 120
 ID_BATCH = 500  # national-ID hashes looked up per query
+
+RowT = TypeVar("RowT", bound=Sequence[object])
 INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 INVITATION_LENGTH = 12
 
@@ -180,7 +183,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows]
 
 
-def _bounded(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+def _bounded(rows: Iterable[RowT]) -> Iterator[RowT | tuple[()]]:
     """Rows up to the limits; a blank row comes back empty so that row numbers stay true.
 
     Spreadsheets often carry thousands of formatted but empty rows, so only filled rows count
@@ -223,7 +226,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on malformed input
+    except Exception as exc:  # openpyxl raises many kinds on malformed input
         raise _file_problem("无法读取 .xlsx 文件（文件损坏或格式不符）") from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -235,7 +238,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         ]
     except RosterRejected:
         raise
-    except Exception as exc:  # noqa: BLE001 - a malformed sheet part fails while iterating
+    except Exception as exc:  # a malformed sheet part fails while iterating
         raise _file_problem("无法读取 .xlsx 文件（工作表内容损坏）") from exc
     finally:
         workbook.close()
@@ -555,14 +558,15 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     """The template as an XLSX workbook with text-formatted ID and phone columns."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "学生名册"
     for row in template_rows():
         sheet.append(list(row))
     for column in (COLUMNS.index(NATIONAL_ID), COLUMNS.index(PHONE)):
-        letter = sheet.cell(row=1, column=column + 1).column_letter
+        letter = get_column_letter(column + 1)
         sheet.column_dimensions[letter].width = 22
         for cell in sheet[letter]:
             cell.number_format = "@"

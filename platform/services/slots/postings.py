@@ -277,7 +277,9 @@ def open_slot(session: Session, actor: User, slot_id: int, today: date) -> Slot:
     """
     if actor.role != Role.ENTERPRISE:
         raise PermissionDenied(N_("无权管理该岗位"))
+    assert actor.enterprise_id is not None  # role_matches_tenant
     enterprise = lock_row(session, Enterprise, actor.enterprise_id)
+    assert enterprise is not None  # the actor's own enterprise
     slot = get_own_slot(session, actor, slot_id, lock=True)
     if not is_verified(enterprise):
         raise PermissionDenied(N_("企业通过人社局审核后才能发布岗位"))

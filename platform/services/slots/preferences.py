@@ -115,8 +115,8 @@ def set_student_preferences(
     The student row is locked first, so two submissions at once apply one after the other and
     the stored list is always exactly one of them.
     """
-    student = _student(session, actor)
-    student = lock_row(session, Student, student.id)
+    student = lock_row(session, Student, _student(session, actor).id)
+    assert student is not None  # the actor's own row, loaded just above
     if len(set(slot_ids)) != len(slot_ids):
         raise InvalidInput(N_("同一岗位不能重复填报"))
     ctx = student_context(session, student, today)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -81,7 +82,7 @@ def _install_budgets(session: Session, region: Region, pack: PolicyPack) -> tupl
 
 def _pack_settings(policy: Policy, budgets: dict[str, Budget]) -> dict[str, object]:
     amount, quota = policy.amount, policy.quota
-    capped = quota is not None and quota.kind == "cap"
+    cap = quota if quota is not None and quota.kind == "cap" else None
     return {
         "name": policy.name_zh,
         "beneficiary": _BENEFICIARY[policy.beneficiary],
@@ -89,8 +90,8 @@ def _pack_settings(policy: Policy, budgets: dict[str, Budget]) -> dict[str, obje
         "amount_kind": amount.kind,
         "amount_min_yuan": amount.min_yuan if amount.kind == "local" else None,
         "amount_max_yuan": amount.max_yuan if amount.kind == "local" else None,
-        "annual_quota": quota.count if capped else None,
-        "quota_period_years": quota.period_years if capped else 1,
+        "annual_quota": cap.count if cap is not None else None,
+        "quota_period_years": cap.period_years if cap is not None else 1,
     }
 
 
@@ -208,15 +209,18 @@ def set_budget_allocation(session: Session, actor: User, budget_id: int, allocat
     if allocated < 0:
         raise InvalidInput(N_("资金总额不能为负数"))
     before = budget.allocated_yuan
-    result = session.execute(
-        update(Budget)
-        .where(Budget.id == budget.id)
-        .where(Budget.committed_yuan + Budget.paid_yuan <= allocated)
-        .values(
-            allocated_yuan=allocated,
-            remaining_yuan=Budget.remaining_yuan + allocated - Budget.allocated_yuan,
-        )
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Budget)
+            .where(Budget.id == budget.id)
+            .where(Budget.committed_yuan + Budget.paid_yuan <= allocated)
+            .values(
+                allocated_yuan=allocated,
+                remaining_yuan=Budget.remaining_yuan + allocated - Budget.allocated_yuan,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise Conflict(N_("资金总额不能低于已承诺和已支付的金额"))
@@ -247,11 +251,14 @@ def _move(
     """Move `amount` between two of the budget's columns, with its ledger row; Conflict if the
     source column holds less (the conditional UPDATE, not Python, decides under concurrency)."""
     source, target = (getattr(Budget, name) for name in moves)
-    result = session.execute(
-        update(Budget)
-        .where(Budget.id == budget_id, source >= amount)
-        .values({source: source - amount, target: target + amount})
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Budget)
+            .where(Budget.id == budget_id, source >= amount)
+            .values({source: source - amount, target: target + amount})
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise Conflict(shortfall)
@@ -302,15 +309,18 @@ def consume_quota(session: Session, policy: SubsidyPolicy, period_start: int) ->
         .values(policy_id=policy.id, year=period_start, quota=policy.annual_quota, used=0)
         .on_conflict_do_nothing(index_elements=["policy_id", "year"])
     )
-    result = session.execute(
-        update(QuotaUsage)
-        .where(
-            QuotaUsage.policy_id == policy.id,
-            QuotaUsage.year == period_start,
-            QuotaUsage.used < QuotaUsage.quota,
-        )
-        .values(used=QuotaUsage.used + 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(QuotaUsage)
+            .where(
+                QuotaUsage.policy_id == policy.id,
+                QuotaUsage.year == period_start,
+                QuotaUsage.used < QuotaUsage.quota,
+            )
+            .values(used=QuotaUsage.used + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise Conflict(N_("本期名额已用完，无法批准"))
@@ -335,18 +345,21 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
     session.refresh(budget)
 
     def ledger_sum(kind: LedgerKind) -> int:
-        return session.scalar(
+        return session.execute(
             select(func.coalesce(func.sum(BudgetLedgerEntry.amount_yuan), 0)).where(
                 BudgetLedgerEntry.budget_id == budget.id, BudgetLedgerEntry.kind == kind
             )
-        )
+        ).scalar_one()
 
     commits, pays = ledger_sum(LedgerKind.COMMIT), ledger_sum(LedgerKind.PAY)
-    paid_claims = session.scalar(
-        select(func.coalesce(func.sum(SubsidyClaim.amount_yuan), 0))
-        .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
-        .where(SubsidyPolicy.budget_id == budget.id, SubsidyClaim.status == ClaimStatus.PAID)
-    )
+    paid_claims = (
+        session.execute(
+            select(func.coalesce(func.sum(SubsidyClaim.amount_yuan), 0))
+            .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
+            .where(SubsidyPolicy.budget_id == budget.id, SubsidyClaim.status == ClaimStatus.PAID)
+        ).scalar_one()
+        or 0
+    )  # coalesced already; the column's type is the nullable amount
     problems = []
     if pays != paid_claims:
         problems.append(f"ledger pays {pays} != paid claims {paid_claims}")

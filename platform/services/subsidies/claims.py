@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from skillbridge.models import (
     Beneficiary,
     Certificate,
     ClaimStatus,
+    CreditRecord,
     Enterprise,
     Placement,
     Region,
@@ -75,6 +76,7 @@ def _beneficiary_users(session: Session, claim: SubsidyClaim) -> list[int]:
         return notifications.student_users(session, claim.student_id)
     if claim.enterprise_id is not None:
         return notifications.enterprise_users(session, claim.enterprise_id)
+    assert claim.school_id is not None, "one_beneficiary: exactly one of the three is set"
     return notifications.school_users(session, claim.school_id)
 
 
@@ -98,10 +100,12 @@ def today() -> date:
 
 
 def _pack_policy(session: Session, policy: SubsidyPolicy) -> Policy:
-    return region_pack(session.get(Region, policy.region_id)).policy(policy.code)
+    return region_pack(session.get_one(Region, policy.region_id)).policy(policy.code)
 
 
-def _evaluate(policy: SubsidyPolicy, pack_policy: Policy, built: BuiltFacts, on_date: date):
+def _evaluate(
+    policy: SubsidyPolicy, pack_policy: Policy, built: BuiltFacts, on_date: date
+) -> Evaluation:
     override = policy.amount_yuan if pack_policy.amount.kind == "local" else None
     return evaluate(pack_policy, built.facts, on_date, amount_override=override)
 
@@ -261,11 +265,11 @@ def _insert_claim(
 
 
 def _region_of_student(session: Session, student: Student) -> int:
-    return session.get(School, student.school_id).region_id
+    return session.get_one(School, student.school_id).region_id
 
 
 def _active_policies(session: Session, region_id: int, event_kind: str) -> list[SubsidyPolicy]:
-    region = session.get(Region, region_id)
+    region = session.get_one(Region, region_id)
     codes = [p.id for p in region_pack(region).policies if p.trigger.event_kind == event_kind]
     if not codes:
         return []
@@ -322,7 +326,7 @@ def on_certificate_recorded(
     the holder's current placement, for enterprise-side policies.
     """
     on = on_date or today()
-    student = session.get(Student, certificate.student_id)
+    student = session.get_one(Student, certificate.student_id)
     declared = parse_declared({"certificate_route": route, "training_ended_on": training_ended_on})
     placement = current_placement(session, student.id, on)
     employer = _host(session, placement)
@@ -342,7 +346,7 @@ def on_placement_months_reached(
     session: Session, placement: Placement, on_date: date
 ) -> list[SubsidyClaim]:
     """Raise the claims a placement's months on the post make its student eligible for."""
-    student = session.get(Student, placement.student_id)
+    student = session.get_one(Student, placement.student_id)
     return _raise_for_event(
         session,
         "placement_months_reached",
@@ -356,7 +360,7 @@ def on_placement_months_reached(
 def _host(session: Session, placement: Placement | None) -> Enterprise | None:
     if placement is None:
         return None
-    return session.get(Enterprise, session.get(Slot, placement.slot_id).enterprise_id)
+    return session.get_one(Enterprise, session.get_one(Slot, placement.slot_id).enterprise_id)
 
 
 # --- submitted by a beneficiary -------------------------------------------------------------
@@ -379,8 +383,8 @@ _ROLE_BENEFICIARY = {Role.STUDENT: Beneficiary.PERSON, Role.ENTERPRISE: Benefici
 
 def _beneficiary_region(session: Session, actor: User) -> int:
     if actor.role == Role.STUDENT:
-        return _region_of_student(session, session.get(Student, actor.student_id))
-    return session.get(Enterprise, actor.enterprise_id).region_id
+        return _region_of_student(session, session.get_one(Student, actor.student_id))
+    return session.get_one(Enterprise, actor.enterprise_id).region_id
 
 
 def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
@@ -389,7 +393,7 @@ def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
     if kind is None:
         return []
     region_id = _beneficiary_region(session, actor)
-    pack = region_pack(session.get(Region, region_id))
+    pack = region_pack(session.get_one(Region, region_id))
     claimable = {p.id for p in pack.policies if p.trigger.event_kind in CLAIMABLE_EVENTS}
     rows = session.scalars(
         select(SubsidyPolicy)
@@ -424,7 +428,7 @@ def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDra
         student = session.get(Student, actor.student_id)
         draft = ClaimDraft(policy, on, student=student, declared=declared)
     else:
-        enterprise = session.get(Enterprise, actor.enterprise_id)
+        enterprise = session.get_one(Enterprise, actor.enterprise_id)
         student = None
         if request.student_id is not None:
             student = next(
@@ -438,7 +442,11 @@ def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDra
             draft.placement = current_placement(session, student.id, on, enterprise.id)
     if request.certificate_id is not None:
         certificate = session.get(Certificate, request.certificate_id)
-        if certificate is None or draft.student is None or certificate.student_id != student.id:
+        if (
+            certificate is None
+            or draft.student is None
+            or certificate.student_id != draft.student.id
+        ):
             raise NotFound(N_("证书不存在"))
         draft.certificate = certificate
     return draft
@@ -463,7 +471,7 @@ def submit_claim(session: Session, actor: User, request: ClaimRequest) -> Subsid
 
 
 def _policy_region(session: Session, claim: SubsidyClaim) -> tuple[SubsidyPolicy, int]:
-    policy = session.get(SubsidyPolicy, claim.policy_id)
+    policy = session.get_one(SubsidyPolicy, claim.policy_id)
     return policy, policy.region_id
 
 
@@ -475,7 +483,9 @@ def get_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     return claim
 
 
-def _claim_for_bureau(session: Session, actor: User, claim_id: int):  # type: ignore[no-untyped-def]
+def _claim_for_bureau(
+    session: Session, actor: User, claim_id: int
+) -> tuple[SubsidyClaim, SubsidyPolicy]:
     claim = get_claim(session, actor, claim_id)
     policy, region_id = _policy_region(session, claim)
     if not can_manage_subsidies(actor, region_id):
@@ -490,27 +500,27 @@ def _require_status(claim: SubsidyClaim, status: ClaimStatus) -> None:
 
 def _move(session: Session, claim: SubsidyClaim, source: ClaimStatus, **values: Any) -> None:
     """Change the claim's status only if it is still `source`: the database arbitrates races."""
-    result = session.execute(
-        update(SubsidyClaim)
-        .where(SubsidyClaim.id == claim.id, SubsidyClaim.status == source)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(SubsidyClaim)
+            .where(SubsidyClaim.id == claim.id, SubsidyClaim.status == source)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise Conflict(N_("该申领的状态已变化，请刷新后重试"))
 
 
-def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date):  # type: ignore[no-untyped-def]
-    subject = {
-        k: v
-        for k, v in (
-            ("student_id", claim.student_id),
-            ("enterprise_id", claim.enterprise_id),
-            ("school_id", claim.school_id),
-        )
-        if v is not None
-    }
-    return active_credit_record(session, on, **subject)
+def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> CreditRecord | None:
+    return active_credit_record(
+        session,
+        on,
+        student_id=claim.student_id,
+        enterprise_id=claim.enterprise_id,
+        school_id=claim.school_id,
+    )
 
 
 def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
@@ -561,7 +571,7 @@ def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
 
 
 def _pack_anchor_year(session: Session, policy: SubsidyPolicy) -> int:
-    region = session.get(Region, policy.region_id)
+    region = session.get_one(Region, policy.region_id)
     return region_pack(region).source.year
 
 
@@ -599,6 +609,9 @@ def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     """Record the payment of an approved claim: committed moves to paid."""
     claim, policy = _claim_for_bureau(session, actor, claim_id)
     _require_status(claim, ClaimStatus.APPROVED)
+    assert claim.amount_yuan is not None, "approved_has_amount: an approved claim has its amount"
+    if policy.budget_id is None:
+        raise Conflict(N_("该政策没有关联资金"))
     try:
         with session.begin_nested():
             _move(
@@ -638,7 +651,7 @@ class ClaimRow:
     beneficiary_name: str
 
 
-def _claims_query():  # type: ignore[no-untyped-def]
+def _claims_query() -> Select[SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None]:
     return (
         select(SubsidyClaim, SubsidyPolicy, Student.name, Enterprise.name, School.name)
         .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
@@ -649,11 +662,14 @@ def _claims_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _rows(session: Session, query) -> list[ClaimRow]:  # type: ignore[no-untyped-def]
+def _rows(
+    session: Session, query: Select[SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None]
+) -> list[ClaimRow]:
     rows = []
     for claim, policy, student, enterprise, school in session.execute(query):
         kind = "student" if student else "enterprise" if enterprise else "school"
-        rows.append(ClaimRow(claim, policy, kind, student or enterprise or school))
+        # one_beneficiary: exactly one outer join finds its row, so one name is set
+        rows.append(ClaimRow(claim, policy, kind, student or enterprise or school or ""))
     return rows
 
 
@@ -710,9 +726,10 @@ class ClaimOptions:
 
 def claim_options(session: Session, actor: User) -> ClaimOptions:
     """The claim form's choices: the actor's own certificates, or its placed students' ones."""
+    students: list[Student]
     if actor.role == Role.STUDENT:
-        students = [session.get(Student, actor.student_id)]
-    elif actor.role == Role.ENTERPRISE:
+        students = [session.get_one(Student, actor.student_id)]
+    elif actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
         students = placed_students(session, actor.enterprise_id)
     else:
         return ClaimOptions([], [], [])

@@ -178,7 +178,9 @@ def _yes(value: bool) -> str:
 class _Builder:
     """Collects facts and their provenance rows for one evaluation."""
 
-    def __init__(self, session: Session, policy: SubsidyPolicy, on_date: date, declared) -> None:
+    def __init__(
+        self, session: Session, policy: SubsidyPolicy, on_date: date, declared: Mapping[str, Any]
+    ) -> None:
         self.session = session
         self.policy = policy
         self.on_date = on_date
@@ -188,7 +190,9 @@ class _Builder:
     def row(self, label: str, value: object, source: str = "database") -> None:
         self.rows.append(FactRow(label, str(value), source))
 
-    def pick(self, name: str, default: Any, label: str | None = None, source: str = "database"):
+    def pick(
+        self, name: str, default: Any, label: str | None = None, source: str = "database"
+    ) -> Any:
         """A declared value when there is one, else `default` (shown only when given a label)."""
         if name in self.declared:
             value = self.declared[name]
@@ -198,8 +202,20 @@ class _Builder:
             self.row(label, _shown(default), source)
         return default
 
-    def credit(self, **subject: int) -> bool:
-        record = active_credit_record(self.session, self.on_date, **subject)
+    def credit(
+        self,
+        *,
+        student_id: int | None = None,
+        enterprise_id: int | None = None,
+        school_id: int | None = None,
+    ) -> bool:
+        record = active_credit_record(
+            self.session,
+            self.on_date,
+            student_id=student_id,
+            enterprise_id=enterprise_id,
+            school_id=school_id,
+        )
         self.row("诚信档案", f"在期失信记录#{record.id}" if record else "无在期失信记录")
         return record is not None
 
@@ -313,7 +329,9 @@ def build_facts(
                 session, student.id, on_date, enterprise.id if enterprise else None
             )
         if enterprise is None and placement is not None:
-            enterprise = session.get(Enterprise, session.get(Slot, placement.slot_id).enterprise_id)
+            enterprise = session.get_one(
+                Enterprise, session.get_one(Slot, placement.slot_id).enterprise_id
+            )
         person, subject_cert = _person(b, student, enterprise, certificate, placement)
     employer = b.enterprise(enterprise)
     school_facts = None
@@ -337,7 +355,7 @@ def _contract_since(b: _Builder, placement: Placement | None) -> date | None:
     """Declared, or the start of an apprenticeship: 企业新型学徒制 requires a labour contract of at
     least a year with social insurance, so an apprentice's post starts its contract run."""
     slot = b.session.get(Slot, placement.slot_id) if placement is not None else None
-    if slot is None or slot.kind != SlotKind.APPRENTICESHIP:
+    if placement is None or slot is None or slot.kind != SlotKind.APPRENTICESHIP:
         return b.pick("contract_insured_since", None)
     return b.pick(
         "contract_insured_since", placement.start_date, "劳动合同和社会保险（学徒岗位）", "derived"
@@ -390,8 +408,8 @@ def _person(
         subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)
     if subject is not None and "certificate_route" not in b.declared:
         b.row("取证途径", engine.TRAINING_ROUTES[subject.route], "derived")
-    cohort = session.get(Cohort, student.cohort_id)
-    specialty = session.get(Specialty, cohort.specialty_id)
+    cohort = session.get_one(Cohort, student.cohort_id)
+    specialty = session.get_one(Specialty, cohort.specialty_id)
     occupations = tuple(o.code for o in specialty.occupations)
     b.row("在籍", f"{cohort.name}（{specialty.name}，全日制）", "derived")
     student_facts = engine.StudentFacts(

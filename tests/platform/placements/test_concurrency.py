@@ -78,7 +78,7 @@ def _accept_alone(sessions, user_id: int, placement_id: int) -> str:  # type: ig
         except Conflict:
             own.rollback()
             return "conflict"
-        except Exception as exc:  # noqa: BLE001 - every other outcome is a defect
+        except Exception as exc:  # every other outcome is a defect
             own.rollback()
             return f"error: {exc!r}"
 

@@ -366,3 +366,50 @@ def test_region_must_match_file_name(tmp_path):
 def test_invalid_toml_names_the_file(tmp_path):
     with pytest.raises(PackError, match=r"^zhongkai\.toml: invalid TOML"):
         _load(tmp_path, _pack_text() + "\n[[policies]\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'code = "age_max"',
+            'code = ["age_max"]',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'conditions[0].code': "
+            "unknown condition ['age_max']",
+        ),
+        (
+            'kind = "certificate_obtained"',
+            'kind = ["certificate_obtained"]',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'trigger.kind': "
+            "unknown trigger ['certificate_obtained']",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_a_pack_error(tmp_path, old, new, message):
+    """An array or a number where a name or table belongs names the field, not a TypeError."""
+    text = _pack_text()
+    assert old in text
+    with pytest.raises(PackError, match="^" + re.escape(message)):
+        _load(tmp_path, text.replace(old, new, 1))
+
+
+_BUDGETS = '[[budgets]]\nid = "zhongkai.fund"\nname_zh = "基金"\ncitation = "测试 七"'
+
+
+@pytest.mark.parametrize(
+    ("budgets", "message"),
+    [
+        ("budgets = 3", "zhongkai.toml: field 'budgets': must be an array of tables, got 3"),
+        (
+            'budgets = ["zhongkai.fund"]',
+            "zhongkai.toml: field 'budgets[0]': must be a table, got 'zhongkai.fund'",
+        ),
+    ],
+)
+def test_budgets_that_are_not_tables_are_a_pack_error(tmp_path, budgets, message):
+    text = _pack_text()
+    assert _BUDGETS in text
+    # A top-level key goes before the first table header.
+    text = budgets + "\n" + text.replace(_BUDGETS, "")
+    with pytest.raises(PackError, match="^" + re.escape(message)):
+        _load(tmp_path, text)

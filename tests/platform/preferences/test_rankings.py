@@ -154,7 +154,7 @@ def test_concurrent_rerankings_store_exactly_one_submitted_list(
             try:
                 preferences.set_student_preferences(own, actor, slot_ids, TODAY)
                 own.commit()
-            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+            except Exception as exc:  # any failure is what this test looks for
                 errors.append(repr(exc))
 
     for _round in range(5):

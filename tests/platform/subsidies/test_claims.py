@@ -131,6 +131,24 @@ def test_claim_lifecycle_moves_money_and_audits_every_decision(youth_case, sessi
     assert approved.actor_id == bureau.id and '"evaluation"' in approved.payload
 
 
+def test_paying_when_the_policy_lost_its_fund_is_refused_and_moves_nothing(youth_case, session):
+    bureau = youth_case.users["bureau"]
+    claim = claims.on_placement_months_reached(session, _placement(session, youth_case), CLAIM_DAY)[
+        0
+    ]
+    claims.approve_claim(session, bureau, claim.id)
+    policy = policy_named(session, youth_case.region.id, YOUTH)
+    fund = fund_of(session, policy)
+    policy.budget_id = None
+    session.flush()
+    with pytest.raises(Conflict) as refused:
+        claims.pay_claim(session, bureau, claim.id)
+    assert refused.value.message == "该政策没有关联资金"
+    session.refresh(fund)
+    session.refresh(claim)
+    assert (claim.status, fund.committed_yuan, fund.paid_yuan) == (ClaimStatus.APPROVED, 2000, 0)
+
+
 def test_rejection_needs_a_reason_and_frees_the_key(youth_case, session):
     bureau = youth_case.users["bureau"]
     placement = _placement(session, youth_case)

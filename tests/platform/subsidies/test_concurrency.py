@@ -46,7 +46,7 @@ def _run_together(app, work, count: int = THREADS) -> Counter:  # type: ignore[n
             except Conflict:
                 session.rollback()
                 return "conflict"
-            except Exception as exc:  # noqa: BLE001 - any other error is the failure we count
+            except Exception as exc:  # any other error is the failure we count
                 session.rollback()
                 return f"error:{type(exc).__name__}:{exc}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ScalarSelect, func, or_, select
 
 from skillbridge.models import (
     AgreementSignature,
@@ -37,7 +37,7 @@ _HELD = (AgreementStatus.APPROVED, AgreementStatus.EXPIRED)
 _PARTY_ZH = {"school": "学校", "enterprise": "企业", "student": "学生", "guardian": "监护人"}
 
 
-def _signed_parties():  # type: ignore[no-untyped-def]
+def _signed_parties() -> ScalarSelect[str]:
     """Correlated subquery: the parties that signed the placement's agreement, comma-separated."""
     return (
         select(func.aggregate_strings(AgreementSignature.party, ","))

@@ -68,7 +68,7 @@ def post_over_intern_share(ctx: CheckContext) -> Iterator[Violation]:
             Enterprise.id.label("enterprise_id"),
             Enterprise.name.label("enterprise_name"),
             interns.label("interns"),
-        )  # fmt: skip
+        )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .join(Placement, Placement.slot_id == Slot.id)
         .where(Enterprise.region_id == ctx.region.id, _ON_POST)
@@ -115,7 +115,7 @@ def stipend_below_floor(ctx: CheckContext) -> Iterator[Violation]:
             Enterprise.id.label("enterprise_id"),
             Enterprise.name.label("enterprise_name"),
             has_interns.label("has_interns"),
-        )  # fmt: skip
+        )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .where(Enterprise.region_id == ctx.region.id, Slot.kind == SlotKind.POST_INTERNSHIP)
         .where(or_(Slot.status == SlotStatus.OPEN, has_interns))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import or_
+from sqlalchemy import Row, or_
 
 from skillbridge.models import Placement, PlacementAgreement, Slot, SlotKind
 from skillbridge.platform.services.oversight.checks.base import CheckContext, Violation, iso
@@ -30,7 +30,7 @@ _NOT_RECORDED = or_(
 )
 
 
-def _violation(row, summary: str) -> Violation:  # type: ignore[no-untyped-def]
+def _violation(row: Row, summary: str) -> Violation:
     return Violation(
         subject_key=placement_subject(row),
         object_type="placement",

@@ -45,7 +45,7 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
     if not over:
         return
     placements = defaultdict(list)
-    for row in ctx.session.execute(
+    for held in ctx.session.execute(
         select(
             Placement.student_id,
             Placement.id,
@@ -54,20 +54,20 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
             Placement.end_date,
             Placement.months,
             Slot.enterprise_id,
-        )  # fmt: skip
+        )
         .join(Slot, Slot.id == Placement.slot_id)
         .where(Placement.student_id.in_([row.id for row in over]))
         .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
         .order_by(Placement.start_date, Placement.id)
     ):
-        placements[row.student_id].append(
+        placements[held.student_id].append(
             {
-                "placement_id": row.id,
-                "status": row.status.value,
-                "enterprise_id": row.enterprise_id,
-                "start_date": iso(row.start_date),
-                "end_date": iso(row.end_date),
-                "months": row.months,
+                "placement_id": held.id,
+                "status": held.status.value,
+                "enterprise_id": held.enterprise_id,
+                "start_date": iso(held.start_date),
+                "end_date": iso(held.end_date),
+                "months": held.months,
             }
         )
     for row in over:
