@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .db import get_database
+from .keys import id_keys
 from .migrate import check_migrations, upgrade_database
 
 
@@ -55,9 +56,7 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
                 click.echo("demo data already present; logins below")
                 logins = None
             else:
-                logins = seed_demo_region(
-                    session, seed=seed, id_hash_key=current_app.config["ID_HASH_KEY"]
-                )
+                logins = seed_demo_region(session, seed=seed, keys=id_keys())
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if logins is not None and history:

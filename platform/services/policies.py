@@ -55,6 +55,11 @@ def can_view_student(actor: User, student: Student, student_region_id: int) -> b
     return is_bureau_of(actor, student_region_id)
 
 
+def can_manage_student(actor: User, student: Student) -> bool:
+    """The student's own school keeps its record: invitation codes and the full national ID."""
+    return actor.role == Role.SCHOOL and actor.school_id == student.school_id
+
+
 def can_view_slot(actor: User, slot: Slot, enterprise_region_id: int) -> bool:
     """Open slots are visible to every school and student; others to the owner and the bureau."""
     if actor.role == Role.ENTERPRISE:
