@@ -41,6 +41,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
         "REGISTRATION_RATE_LIMIT": "10 per hour",
         "PASSWORD_CHANGE_RATE_LIMIT": "5 per 15 minutes",
+        # Claims approved above this amount (yuan) are paid by a second bureau user.
+        "PAYMENT_FOUR_EYES_ABOVE_YUAN": 10_000,
         # Signed audit checkpoints written by `skillbridge daily`, kept outside the database.
         "CHECKPOINT_DIR": None,
         "CHECKPOINT_KEY_FILE": None,

@@ -230,9 +230,7 @@ def activate() -> ResponseReturnValue:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    _setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=_current_user_key, methods=["POST"]
-)
+@limiter.limit(_setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=_current_user_key, methods=["POST"])
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():

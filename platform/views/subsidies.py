@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -246,7 +247,11 @@ def _decide(claim_id: int, form: FlaskForm, decide):  # type: ignore[no-untyped-
 @_BUREAU
 def approve(claim_id: int):  # type: ignore[no-untyped-def]
     return _decide(
-        claim_id, ActionForm(), lambda db: subsidy_claims.approve_claim(db, actor(), claim_id)
+        claim_id,
+        ActionForm(),
+        lambda db: subsidy_claims.approve_claim(
+            db, actor(), claim_id, current_app.config["PAYMENT_FOUR_EYES_ABOVE_YUAN"]
+        ),
     )
 
 
