@@ -49,6 +49,8 @@ PENDING_ENDPOINTS = frozenset(
         "notifications.index",
         "notifications.read",
         "notifications.read_all",
+        "api.me",
+        "api.spec",
     }
 )
 
