@@ -47,7 +47,8 @@ def _setting(name: str) -> Callable[[], str]:
 
 
 def _posted_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
+    # Cut to the column's length: a megabyte "e-mail" must not become a megabyte limiter key.
+    return (request.form.get("email") or "").strip().lower()[:120]
 
 
 def _address_and_account() -> str:
@@ -59,7 +60,8 @@ def _account() -> str:
 
 
 def _address_and_code() -> str:
-    return f"{get_remote_address()}|{(request.form.get('invitation_code') or '').strip().upper()}"
+    code = (request.form.get("invitation_code") or "").strip().upper()[:32]
+    return f"{get_remote_address()}|{code}"
 
 
 def _current_user_key() -> str:
