@@ -32,9 +32,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("subsidy_claim", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "needs_second_user", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("needs_second_user", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.create_check_constraint(
             op.f("ck_subsidy_claim_second_user_pays"),

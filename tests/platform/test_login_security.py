@@ -100,9 +100,7 @@ def test_without_trusted_hops_a_forwarded_address_is_ignored(database_url, tmp_p
     get_database(app).engine.dispose()
 
 
-def test_failed_logins_and_refusals_are_audited_with_the_address(
-    limited_app, world, session
-):  # type: ignore[no-untyped-def]
+def test_failed_logins_and_refusals_are_audited_with_the_address(limited_app, world, session):  # type: ignore[no-untyped-def]
     client = _client(limited_app, "203.0.113.9")
     email = world.users["student"].email
     for _ in range(6):
@@ -116,9 +114,9 @@ def test_failed_logins_and_refusals_are_audited_with_the_address(
     _login(_client(limited_app, "203.0.113.10"), "nobody@example.cn", "x")
     session.rollback()
     unknown = session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "user.login_failed").order_by(
-            AuditEvent.seq.desc()
-        )
+        select(AuditEvent)
+        .where(AuditEvent.action == "user.login_failed")
+        .order_by(AuditEvent.seq.desc())
     )
     assert unknown.object_id == "-" and "nobody@example.cn" in unknown.payload
 

@@ -141,9 +141,7 @@ def test_rotation_moves_every_id_to_the_new_key_and_lookups_still_work(
             Fernet(old_key.encode()).decrypt(token.encode())
     # Lookup: the school reveals through the new-key app.
     client = new_only.test_client()
-    client.post(
-        "/login", data={"email": school_side.user.email, "password": "correct horse battery"}
-    )
+    login(client, school_side.user)
     student_id, national_id = imported[0]
     page = client.post(f"/students/{student_id}/national-id")
     assert page.status_code == 200 and national_id in page.get_data(as_text=True)
