@@ -72,12 +72,11 @@ def _trust_proxies(app: Flask) -> None:
     Without it every request seems to come from the proxy, and the per-address login limit
     becomes one bucket for everybody; with too many hops a client could forge its address.
     """
-    hops = int(app.config["PROXY_HOPS"])
-    if hops < 0:
-        raise ValueError("PROXY_HOPS must be 0 or more")
+    hops = app.config["PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Werkzeug's documented way to wrap the WSGI app; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 

@@ -105,7 +105,17 @@ def load_config(
     if settings["ENV"] == "production":
         _apply_production_rules(settings)
     _apply_identity_keys(settings)
+    _check_proxy_hops(settings)
     return settings
+
+
+def _check_proxy_hops(settings: dict[str, Any]) -> None:
+    """PROXY_HOPS is a count of trusted proxies: a whole number, 0 for none."""
+    hops = settings["PROXY_HOPS"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise ConfigError(
+            f"SKILLBRIDGE_PROXY_HOPS must be 0 or a positive whole number, not {hops!r}"
+        )
 
 
 def _derive_key(secret: str, label: str) -> str:

@@ -44,3 +44,13 @@ def test_production_cookies_are_secure_httponly_and_lax(tmp_path, monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("hops", ["-1", "two", "1.5"])
+def test_proxy_hops_must_be_a_whole_number(tmp_path, hops):
+    with pytest.raises(ConfigError, match="PROXY_HOPS"):
+        load_config({"INSTANCE_PATH": str(tmp_path)}, {"SKILLBRIDGE_PROXY_HOPS": hops})
+    assert (
+        load_config({"INSTANCE_PATH": str(tmp_path)}, {"SKILLBRIDGE_PROXY_HOPS": "2"})["PROXY_HOPS"]
+        == 2
+    )
