@@ -1,10 +1,10 @@
-"""Students and apprentices; the national ID is kept only masked plus a keyed hash."""
+"""Students and apprentices; the national ID is kept encrypted, as its last 4 and a keyed hash."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin
@@ -28,6 +28,7 @@ class Student(CreatedAtMixin, Base):
         ),
         CheckConstraint("months_used >= 0", name="months_used_nonnegative"),
         CheckConstraint("months_used <= month_cap", name="months_within_cap"),
+        CheckConstraint("invitation_failures >= 0", name="invitation_failures_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,10 +38,12 @@ class Student(CreatedAtMixin, Base):
     birth_date: Mapped[date]
     national_id_masked: Mapped[str] = mapped_column(String(18))
     national_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    national_id_encrypted: Mapped[str | None] = mapped_column(Text)
     hukou_locality: Mapped[str] = mapped_column(String(60))
     is_local: Mapped[bool] = mapped_column(default=True)
     skill_level: Mapped[int] = mapped_column(default=0)
     phone: Mapped[str | None] = mapped_column(String(30))
     invitation_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    invitation_failures: Mapped[int] = mapped_column(default=0)
     months_used: Mapped[int] = mapped_column(default=0)
     month_cap: Mapped[int] = mapped_column(default=12)

@@ -132,6 +132,11 @@ class SubsidyClaim(CreatedAtMixin, Base):
             "status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_has_reason"
         ),
         CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="payment_recorded"),
+        # Four-eyes: a claim approved above the instance's threshold is paid by someone else.
+        CheckConstraint(
+            "NOT needs_second_user OR paid_by_id IS NULL OR paid_by_id <> decided_by_id",
+            name="second_user_pays",
+        ),
         Index(
             "uq_subsidy_claim_live_once_only_key",
             "once_only_key",
@@ -163,6 +168,8 @@ class SubsidyClaim(CreatedAtMixin, Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Set at approval when the amount is above the four-eyes threshold.
+    needs_second_user: Mapped[bool] = mapped_column(default=False)
 
 
 class BudgetLedgerEntry(CreatedAtMixin, Base):

@@ -52,7 +52,10 @@ def _init_extensions(app: Flask) -> None:
     from .auth import init_login
     from .extensions import babel, bootstrap, csrf, limiter
     from .i18n import select_locale, translate
+    from .keys import init_id_keys
 
+    _trust_proxies(app)
+    init_id_keys(app)
     db.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -61,6 +64,20 @@ def _init_extensions(app: Flask) -> None:
     init_login(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = translate
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, take the client address and scheme from their headers.
+
+    Without it every request seems to come from the proxy, and the per-address login limit
+    becomes one bucket for everybody; with too many hops a client could forge its address.
+    """
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Werkzeug's documented way to wrap the WSGI app; mypy sees a method being replaced.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

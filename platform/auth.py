@@ -6,11 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, abort
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from skillbridge.models import Role, User
+from skillbridge.models import Enterprise, Role, School, User
+from skillbridge.platform.services.policies import is_verified
 
 from .db import get_session
 from .extensions import login_manager
@@ -26,6 +28,45 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("请先登录")
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    app.before_request(refuse_unverified_organisations)
+
+
+# What a school or enterprise can reach before the bureau verifies it: its own pending state
+# (dashboard, own profile, notifications) and its account. Open slots, partners, students and
+# every action stay closed until then.
+PENDING_ENDPOINTS = frozenset(
+    {
+        "static",
+        "bootstrap.static",
+        "home.index",
+        "home.dashboard",
+        "home.healthz",
+        "auth.login",
+        "auth.logout",
+        "auth.change_password",
+        "auth.switch_language",
+        "orgs.school",
+        "orgs.enterprise",
+        "notifications.index",
+        "notifications.read",
+        "notifications.read_all",
+        "api.me",
+        "api.spec",
+    }
+)
+
+
+def refuse_unverified_organisations() -> None:
+    """403 for a user of a not-yet-verified organisation outside its own pending state."""
+    if request.endpoint in PENDING_ENDPOINTS or not current_user.is_authenticated:
+        return
+    organisation: School | Enterprise | None = None
+    if current_user.role == Role.SCHOOL:
+        organisation = get_session().get(School, current_user.school_id)
+    elif current_user.role == Role.ENTERPRISE:
+        organisation = get_session().get(Enterprise, current_user.enterprise_id)
+    if organisation is not None and not is_verified(organisation):
+        abort(403, _("机构通过人社局审核之前，只能查看本机构的审核状态"))
 
 
 def load_user(user_id: str) -> User | None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .db import get_database
+from .keys import id_keys
 from .migrate import check_migrations, upgrade_database
+
+CHECKPOINT_PREFIX = "checkpoint-"
 
 
 @click.group("db")
@@ -56,9 +61,7 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
                 click.echo("demo data already present; logins below")
                 logins = None
             else:
-                logins = seed_demo_region(
-                    session, seed=seed, id_hash_key=current_app.config["ID_HASH_KEY"]
-                )
+                logins = seed_demo_region(session, seed=seed, keys=id_keys())
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if logins is not None and history:
@@ -123,12 +126,20 @@ def audit_group() -> None:
 
 def _checkpoint_key(key_file: str) -> bytes:
     """The bureau's checkpoint key: a file it keeps outside the application database."""
-    from pathlib import Path
-
     key = Path(key_file).read_bytes().strip()
     if len(key) < 32:
         raise click.ClickException("the checkpoint key must be at least 32 bytes")
     return key
+
+
+def _configured_key_file(key_file: str | None) -> str | None:
+    return key_file or current_app.config.get("CHECKPOINT_KEY_FILE")
+
+
+def newest_checkpoint(directory: Path) -> Path | None:
+    """The checkpoint with the highest sequence number (file names sort by it, then by time)."""
+    files = sorted(directory.glob(f"{CHECKPOINT_PREFIX}*.json"))
+    return files[-1] if files else None
 
 
 @audit_group.command("verify")
@@ -136,9 +147,8 @@ def _checkpoint_key(key_file: str) -> bytes:
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @with_appcontext
 def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
-    """Verify the whole hash chain (and a signed checkpoint); exit 1 naming the first bad entry."""
-    from pathlib import Path
-
+    """Verify the whole hash chain and a signed checkpoint (by default the newest one in
+    CHECKPOINT_DIR); exit 1 naming the first bad entry."""
     from skillbridge.platform.services.audit import verify_chain
     from skillbridge.platform.services.errors import DomainError
     from skillbridge.platform.services.oversight.checkpoints import (
@@ -146,11 +156,17 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
         verify_with_checkpoint,
     )
 
+    directory = current_app.config.get("CHECKPOINT_DIR")
+    if checkpoint is None and directory:
+        found = newest_checkpoint(Path(directory))
+        if found is None:
+            click.echo(f"no checkpoint in {directory} yet: the chain alone is verified", err=True)
+        checkpoint = str(found) if found else None
+    key_file = _configured_key_file(key_file)
     if checkpoint and not key_file:
-        raise click.UsageError("--checkpoint needs --key-file")
+        raise click.UsageError("--checkpoint needs --key-file (or SKILLBRIDGE_CHECKPOINT_KEY_FILE)")
     with get_database().session_scope() as session:
-        if checkpoint:
-            assert key_file is not None  # refused above without --key-file
+        if checkpoint and key_file:
             try:
                 signed = load_checkpoint(Path(checkpoint).read_text(), _checkpoint_key(key_file))
             except DomainError as error:
@@ -164,8 +180,10 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
             f"audit chain BROKEN at entry #{result.first_bad_seq}: {result.reason}", err=True
         )
         sys.exit(1)
+    against = f" against checkpoint {checkpoint}" if checkpoint else ""
     click.echo(
-        f"audit chain OK: {result.checked} entries, head #{result.last_seq} {result.last_hash}"
+        f"audit chain OK{against}: {result.checked} entries, "
+        f"head #{result.last_seq} {result.last_hash}"
     )
 
 
@@ -175,9 +193,6 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
 @with_appcontext
 def audit_checkpoint(key_file: str, out: str) -> None:
     """Write a signed checkpoint of the chain's head (keep it, and the key, off this server)."""
-    import json
-    from pathlib import Path
-
     from skillbridge.platform.services.errors import DomainError
     from skillbridge.platform.services.oversight.checkpoints import make_checkpoint
 
@@ -216,6 +231,35 @@ def daily(today: datetime | None) -> None:
         f"{claims} subsidy claims raised"
     )
     _run_compliance_everywhere(as_of, region_code=None)
+    _write_daily_checkpoint()
+
+
+def _write_daily_checkpoint() -> None:
+    """Sign the chain's head into CHECKPOINT_DIR, so `audit verify` can catch a cut tail."""
+    from skillbridge.platform.services.errors import DomainError
+    from skillbridge.platform.services.oversight.checkpoints import make_checkpoint
+
+    directory, key_file = (
+        current_app.config.get("CHECKPOINT_DIR"),
+        current_app.config.get("CHECKPOINT_KEY_FILE"),
+    )
+    if not directory:
+        return
+    if not key_file:
+        raise click.ClickException(
+            "SKILLBRIDGE_CHECKPOINT_DIR needs SKILLBRIDGE_CHECKPOINT_KEY_FILE"
+        )
+    try:
+        with get_database().session_scope() as session:
+            document = make_checkpoint(session, _checkpoint_key(key_file))
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = document["created_at"].replace(":", "").replace("+", "Z")
+    out = folder / f"{CHECKPOINT_PREFIX}{document['seq']:012d}-{stamp}.json"
+    out.write_text(json.dumps(document, indent=2))
+    click.echo(f"checkpoint #{document['seq']} written to {out}")
 
 
 def _run_compliance_everywhere(as_of: date, region_code: str | None) -> None:
@@ -249,6 +293,24 @@ def compliance(region_code: str | None, today: datetime | None) -> None:
     _run_compliance_everywhere(today.date() if today else date.today(), region_code)
 
 
+@click.command("rotate-id-keys")
+@with_appcontext
+def rotate_id_keys() -> None:
+    """Re-encrypt every stored national ID under the newest of SKILLBRIDGE_ID_ENCRYPTION_KEYS.
+
+    Put the new key first in the list, run this, then drop the old keys from the list.
+    """
+    from skillbridge.platform.services.errors import DomainError
+    from skillbridge.platform.services.schools.students import rotate_national_id_keys
+
+    try:
+        with get_database().session_scope() as session:
+            rotated = rotate_national_id_keys(session, id_keys())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"{rotated} national IDs re-encrypted under the newest key")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
@@ -272,6 +334,7 @@ def register_commands(app: Flask) -> None:
         audit_group,
         daily,
         compliance,
+        rotate_id_keys,
         worker,
     ):
         app.cli.add_command(command)

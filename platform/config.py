@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 ENV_PREFIX = "SKILLBRIDGE_"
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # refused in production below
@@ -23,8 +28,24 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": DEV_SECRET_KEY,
         "DATABASE_URL": f"sqlite:///{instance_path / 'skillbridge.db'}",
         "REDIS_URL": None,
+        # Keys of the national-ID cipher (Fernet, newest first) and of its uniqueness hash;
+        # development derives both from the secret key, production must set its own.
+        "ID_ENCRYPTION_KEYS": None,
         "ID_HASH_KEY": None,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+        "PROXY_HOPS": 0,
+        # Wrong logins per (address, account), per account from anywhere, and every login POST
+        # per address: one person's typos never lock out the next person behind the same proxy.
         "LOGIN_RATE_LIMIT": "5 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "10 per hour",
+        "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
+        "REGISTRATION_RATE_LIMIT": "10 per hour",
+        "PASSWORD_CHANGE_RATE_LIMIT": "5 per 15 minutes",
+        # Claims approved above this amount (yuan) are paid by a second bureau user.
+        "PAYMENT_FOUR_EYES_ABOVE_YUAN": 10_000,
+        # Signed audit checkpoints written by `skillbridge daily`, kept outside the database.
+        "CHECKPOINT_DIR": None,
+        "CHECKPOINT_KEY_FILE": None,
         "RATELIMIT_ENABLED": True,
         # If Redis (the shared limit storage) goes down, each process keeps counting the same
         # limits in memory instead of failing every login; Redis is retried and resumes.
@@ -81,11 +102,51 @@ def load_config(
     settings.update(env_settings)
     settings.update(explicit)
     settings["INSTANCE_PATH"] = str(instance)
-    if settings.get("ID_HASH_KEY") is None:
-        settings["ID_HASH_KEY"] = settings["SECRET_KEY"]
     if settings["ENV"] == "production":
         _apply_production_rules(settings)
+    _apply_identity_keys(settings)
+    _check_proxy_hops(settings)
     return settings
+
+
+def _check_proxy_hops(settings: dict[str, Any]) -> None:
+    """PROXY_HOPS is a count of trusted proxies: a whole number, 0 for none."""
+    hops = settings["PROXY_HOPS"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise ConfigError(
+            f"SKILLBRIDGE_PROXY_HOPS must be 0 or a positive whole number, not {hops!r}"
+        )
+
+
+def _derive_key(secret: str, label: str) -> str:
+    """A development key of its own, derived from the secret key (stable across restarts)."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label.encode())
+    return base64.urlsafe_b64encode(hkdf.derive(secret.encode())).decode()
+
+
+def _apply_identity_keys(settings: dict[str, Any]) -> None:
+    """Fill in development ID keys; refuse any ID key that equals the secret key."""
+    secret = settings["SECRET_KEY"]
+    raw = settings.get("ID_ENCRYPTION_KEYS")
+    keys = [k.strip() for k in str(raw).split(",") if k.strip()] if raw else []
+    if not keys:
+        keys = [_derive_key(secret, "skillbridge national-id encryption")]
+    if not settings.get("ID_HASH_KEY"):
+        settings["ID_HASH_KEY"] = _derive_key(secret, "skillbridge national-id hash")
+    if secret in keys or settings["ID_HASH_KEY"] == secret:
+        raise ConfigError(
+            "SKILLBRIDGE_ID_ENCRYPTION_KEYS and SKILLBRIDGE_ID_HASH_KEY must differ from "
+            "SKILLBRIDGE_SECRET_KEY: a leaked session key must not also unlock the national IDs."
+        )
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ConfigError(
+                "SKILLBRIDGE_ID_ENCRYPTION_KEYS: every key must be a Fernet key (python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            ) from exc
+    settings["ID_ENCRYPTION_KEYS"] = keys
 
 
 def _apply_production_rules(settings: dict[str, Any]) -> None:
@@ -96,6 +157,19 @@ def _apply_production_rules(settings: dict[str, Any]) -> None:
             "Production needs SKILLBRIDGE_SECRET_KEY: a random secret of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python -c 'import secrets; "
             "print(secrets.token_urlsafe(48))')."
+        )
+    if not settings.get("ID_ENCRYPTION_KEYS"):
+        raise ConfigError(
+            "Production needs SKILLBRIDGE_ID_ENCRYPTION_KEYS: comma-separated Fernet keys, "
+            "newest first (python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')."
+        )
+    hash_key = settings.get("ID_HASH_KEY") or ""
+    if len(str(hash_key)) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            "Production needs SKILLBRIDGE_ID_HASH_KEY: a random secret of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, other than the secret key, never changed "
+            "once students are stored (it keys the uniqueness hash of their national IDs)."
         )
     settings["SESSION_COOKIE_SECURE"] = True
     settings["REMEMBER_COOKIE_SECURE"] = True

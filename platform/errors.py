@@ -48,6 +48,21 @@ def register_error_handlers(app: Flask) -> None:
         get_session().invalidate()
         return _answer(DB_UNAVAILABLE_STATUS, _("数据库暂时不可用，请稍后重试"))
 
+    @app.errorhandler(429)
+    def _rate_limited(error: HTTPException) -> ResponseReturnValue:
+        # Refused guesses are evidence: record who hit which limit from which address.
+        from flask_limiter.util import get_remote_address
+        from flask_login import current_user
+
+        from skillbridge.platform.services.accounts.registration import record_rate_limited
+
+        db = get_session()
+        db.rollback()
+        actor = current_user._get_current_object() if current_user.is_authenticated else None
+        record_rate_limited(db, actor, request.path, get_remote_address(), str(error.description))
+        db.commit()
+        return _answer(429, _("尝试次数过多，请稍后再试"))
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         return _answer(error.code or 500, error.description or error.name)

@@ -94,7 +94,8 @@ class EnterpriseRegistrationForm(_AccountFields):
 
 class ActivationForm(FlaskForm):
     invitation_code = StringField(_l("邀请码"), validators=[DataRequired(), Length(max=32)])
-    id_last4 = StringField(_l("身份证号后四位"), validators=[DataRequired(), Length(4, 4)])
+    # Checked by the service after normalising: Length(4, 4) would count spaces ("   6").
+    id_last4 = StringField(_l("身份证号后四位"), validators=[DataRequired(), Length(max=10)])
     email = EmailField(_l("登录邮箱"), validators=[DataRequired(), Email()])
     password = PasswordField(
         _l("密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]

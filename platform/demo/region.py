@@ -58,7 +58,7 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.errors import Conflict, InvalidInput
-from skillbridge.platform.services.identity import mask_national_id, national_id_hash
+from skillbridge.platform.services.identity import IdentityKeys, mask_national_id
 from skillbridge.platform.services.schools.roster import INVITATION_ALPHABET, INVITATION_LENGTH
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
 
@@ -108,7 +108,7 @@ def database_is_empty(session: Session) -> bool:
 
 
 def seed_demo_region(
-    session: Session, seed: int, *, id_hash_key: str, scale: float = 1.0
+    session: Session, seed: int, *, keys: IdentityKeys, scale: float = 1.0
 ) -> dict[str, str]:
     """Seed the demo region in the caller's transaction and return the logins (role → email).
 
@@ -125,7 +125,7 @@ def seed_demo_region(
     sizes["cohorts"] = max(sizes["schools"], round(FULL_SIZE["cohorts"] * scale))
     sizes["students"] = max(sizes["cohorts"], round(FULL_SIZE["students"] * scale))
     sizes["slots"] = max(sizes["enterprises"], round(FULL_SIZE["slots"] * scale))
-    return _Seeder(session, seed, id_hash_key, sizes, scale).run()
+    return _Seeder(session, seed, keys, sizes, scale).run()
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
@@ -212,12 +212,12 @@ class _Seeder:
     """Builds the region table by table; every random choice comes from one seeded source."""
 
     def __init__(
-        self, session: Session, seed: int, id_hash_key: str, sizes: dict[str, int], scale: float
+        self, session: Session, seed: int, keys: IdentityKeys, sizes: dict[str, int], scale: float
     ) -> None:
         self.session = session
         self.sizes = sizes
         self.scale = scale
-        self.id_hash_key = id_hash_key
+        self.keys = keys
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
@@ -457,7 +457,8 @@ class _Seeder:
                         "name": fake.name_female() if female else fake.name_male(),
                         "birth_date": born,
                         "national_id_masked": mask_national_id(national_id),
-                        "national_id_hash": national_id_hash(national_id, self.id_hash_key),
+                        "national_id_hash": self.keys.hash(national_id),
+                        "national_id_encrypted": self.keys.encrypt(national_id),
                         "hukou_locality": hukou,
                         "is_local": local,
                         "skill_level": level,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from skillbridge.models import (
     CooperationAgreement,
     Enterprise,
@@ -53,6 +55,41 @@ def can_view_student(actor: User, student: Student, student_region_id: int) -> b
     if actor.role == Role.SCHOOL:
         return actor.school_id == student.school_id
     return is_bureau_of(actor, student_region_id)
+
+
+def can_manage_student(actor: User, student: Student) -> bool:
+    """The student's own school keeps its record: invitation codes and the full national ID."""
+    return actor.role == Role.SCHOOL and actor.school_id == student.school_id
+
+
+@dataclass(frozen=True)
+class StudentDisclosure:
+    """The personal fields of a student one viewer sees (the README's data-minimisation table).
+
+    The birth date goes only to those who know the whole ID anyway (the school, the student):
+    with the last 4 and the locality it would narrow the ID to a handful of candidates. Everyone
+    who may see the student sees its name and age.
+    """
+
+    last4: bool
+    birth_date: bool
+    phone: bool
+    guardian_name: bool
+    reveal_full_id: bool
+
+
+def student_disclosure(actor: User, student: Student) -> StudentDisclosure:
+    """What `actor`, already allowed to see `student` somewhere, is shown of its personal data."""
+    itself = actor.role == Role.STUDENT and actor.student_id == student.id
+    school = can_manage_student(actor, student)
+    bureau = actor.role == Role.BUREAU
+    return StudentDisclosure(
+        last4=itself or school or bureau,
+        birth_date=itself or school,
+        phone=itself or school,
+        guardian_name=itself or school or bureau,
+        reveal_full_id=school,
+    )
 
 
 def can_view_slot(actor: User, slot: Slot, enterprise_region_id: int) -> bool:

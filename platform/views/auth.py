@@ -17,8 +17,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
-from flask_wtf import FlaskForm
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -41,8 +41,32 @@ from skillbridge.platform.services.errors import DomainError
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _setting(name: str) -> Callable[[], str]:
+    """A limit read from the configuration when the request comes, not at import."""
+    return lambda: current_app.config[name]
+
+
+def _posted_email() -> str:
+    # Cut to the column's length: a megabyte "e-mail" must not become a megabyte limiter key.
+    return (request.form.get("email") or "").strip().lower()[:120]
+
+
+def _address_and_account() -> str:
+    return f"{get_remote_address()}|{_posted_email()}"
+
+
+def _account() -> str:
+    return f"account|{_posted_email()}"
+
+
+def _address_and_code() -> str:
+    code = (request.form.get("invitation_code") or "").strip().upper()[:32]
+    return f"{get_remote_address()}|{code}"
+
+
+def _current_user_key() -> str:
+    # Limits are checked before the view's login_required runs: an anonymous caller gets "-".
+    return f"user|{current_user.id if current_user.is_authenticated else '-'}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,7 +85,11 @@ def _clear_session_keeping_locale() -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+# Per person at an address, per account from anywhere, and a higher ceiling per address: one
+# person's typos never lock out the next person behind the same proxy.
+@limiter.limit(_setting("LOGIN_RATE_LIMIT"), key_func=_address_and_account, methods=["POST"])
+@limiter.limit(_setting("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_account, methods=["POST"])
+@limiter.limit(_setting("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
@@ -69,6 +97,8 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(db, form.email.data, form.password.data)
         if user is None:
             db.rollback()
+            accounts.record_failed_login(db, form.email.data, get_remote_address())
+            db.commit()
             flash(_("邮箱或密码不正确"), "danger")
             return render_template("auth/login.html", form=form), 401
         db.commit()
@@ -95,30 +125,39 @@ def _region_choices() -> list[SelectChoice]:
     return [SelectChoice(r.id, r.name) for r in regions]
 
 
+RegistrationForm = SchoolRegistrationForm | EnterpriseRegistrationForm
+
+
 def _register(
-    form: FlaskForm, template: str, submit: Callable[[Session, Any], User]
+    form: RegistrationForm, template: str, submit: Callable[[Session, Any], User | None]
 ) -> ResponseReturnValue:
-    """Shared POST handling of both registration forms: service call, commit, login."""
+    """Shared POST handling of both registration forms.
+
+    A new account and an e-mail that already has one get the same answer (the owner is told
+    instead), so nobody is logged in here: the new user logs in to follow the bureau's review.
+    """
     form.region_id.choices = _region_choices()
     if form.validate_on_submit():
         db = get_session()
         try:
-            user = submit(db, form)
+            submit(db, form)
         except DomainError as error:
             db.rollback()
             flash(error.message, "danger")
             return render_template(template, form=form), error.status
         db.commit()
-        _clear_session_keeping_locale()
-        login_user(user)
-        flash(_("注册成功，等待人社局审核"), "success")
-        return redirect(url_for("home.dashboard"))
+        flash(_("注册申请已提交：请用注册邮箱登录，查看人社局的审核进度"), "success")
+        return redirect(url_for("auth.login"))
     return render_template(template, form=form), 400 if request.method == "POST" else 200
 
 
+_registration_limit = limiter.limit(_setting("REGISTRATION_RATE_LIMIT"), methods=["POST"])
+
+
 @bp.route("/register/school", methods=["GET", "POST"])
+@_registration_limit
 def register_school() -> ResponseReturnValue:
-    def submit(db: Session, form: SchoolRegistrationForm) -> User:
+    def submit(db: Session, form: SchoolRegistrationForm) -> User | None:
         return accounts.register_school(
             db,
             accounts.SchoolRegistration(
@@ -137,8 +176,9 @@ def register_school() -> ResponseReturnValue:
 
 
 @bp.route("/register/enterprise", methods=["GET", "POST"])
+@_registration_limit
 def register_enterprise() -> ResponseReturnValue:
-    def submit(db: Session, form: EnterpriseRegistrationForm) -> User:
+    def submit(db: Session, form: EnterpriseRegistrationForm) -> User | None:
         return accounts.register_enterprise(
             db,
             accounts.EnterpriseRegistration(
@@ -158,7 +198,8 @@ def register_enterprise() -> ResponseReturnValue:
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_setting("LOGIN_RATE_LIMIT"), key_func=_address_and_code, methods=["POST"])
+@limiter.limit(_setting("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"])
 def activate() -> ResponseReturnValue:
     form = ActivationForm()
     if form.validate_on_submit():
@@ -173,6 +214,13 @@ def activate() -> ResponseReturnValue:
             )
         except DomainError as error:
             db.rollback()
+            accounts.record_failed_activation(
+                db,
+                form.invitation_code.data,
+                get_remote_address(),
+                counted=isinstance(error, accounts.WrongActivationSecret),
+            )
+            db.commit()
             flash(error.message, "danger")
             return render_template("auth/activate.html", form=form), error.status
         db.commit()
@@ -184,6 +232,7 @@ def activate() -> ResponseReturnValue:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=_current_user_key, methods=["POST"])
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():

@@ -68,7 +68,6 @@ EVIDENCE_LABELS = {
     "cap": _l("月数上限"),
     "generic_months": _l("一般期限"),
     "min_age": _l("最低年龄"),
-    "birth_date": _l("出生日期"),
     "age_at_start": _l("开始时年龄"),
     "intake_year": _l("入学年份"),
     "first_school_year": _l("一年级在校生"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,10 +18,14 @@ from wtforms.validators import DataRequired, Length
 from skillbridge.models import Occupation, School
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
-from skillbridge.platform.policy import TRAINING_ROUTES
+from skillbridge.platform.forms import ActionForm
+from skillbridge.platform.keys import id_keys
+from skillbridge.platform.policy import TRAINING_ROUTES, completed_years
 from skillbridge.platform.services import directory
+from skillbridge.platform.services.accounts.registration import MAX_ACTIVATION_FAILURES
 from skillbridge.platform.services.placements.months import months_left
-from skillbridge.platform.services.schools import certificates
+from skillbridge.platform.services.policies import student_disclosure
+from skillbridge.platform.services.schools import certificates, students
 from skillbridge.platform.services.slots.eligibility import SKILL_LEVEL_NAMES
 
 bp = Blueprint("orgs", __name__)
@@ -66,13 +70,20 @@ def _certificate_form() -> CertificateForm:
     return form
 
 
-def _student_page(student_id: int, form: CertificateForm, status: int = 200) -> ResponseReturnValue:
+def _student_page(
+    student_id: int, form: CertificateForm, status: int = 200, revealed_id: str | None = None
+) -> ResponseReturnValue:
     db, user = get_session(), actor()
     student = directory.get_student(db, user, student_id)
     school = db.get_one(School, student.school_id)
     return render_template(
         "orgs/student.html",
         student=student,
+        shown=student_disclosure(user, student),
+        age=completed_years(student.birth_date, date.today()),
+        revealed_id=revealed_id,
+        locked=student.invitation_failures >= MAX_ACTIVATION_FAILURES,
+        action_form=ActionForm(),
         months_left=months_left(student),
         certificates=certificates.student_certificates(db, student.id),
         level_names=SKILL_LEVEL_NAMES,
@@ -108,4 +119,31 @@ def record_certificate(student_id: int) -> ResponseReturnValue:
     flash(_("证书已登记"), "success")
     if claims:
         flash(_("已自动发起 %(n)s 项补贴申领", n=len(claims)), "info")
+    return redirect(url_for("orgs.student", student_id=student_id))
+
+
+@bp.post("/students/<int:student_id>/national-id")
+def reveal_national_id(student_id: int) -> ResponseReturnValue:
+    """The school sees one full ID, once: audited, in this answer only, never cached."""
+    if not ActionForm().validate_on_submit():
+        return _student_page(student_id, _certificate_form(), 400)
+    db = get_session()
+    national_id = students.reveal_national_id(db, actor(), student_id, id_keys())
+    db.commit()
+    response = make_response(
+        _student_page(student_id, _certificate_form(), revealed_id=national_id)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/students/<int:student_id>/invitation")
+def reissue_invitation(student_id: int) -> ResponseReturnValue:
+    """The school gives a student a new invitation code (after a lock, or a lost handout)."""
+    if not ActionForm().validate_on_submit():
+        return _student_page(student_id, _certificate_form(), 400)
+    db = get_session()
+    student = students.reissue_invitation(db, actor(), student_id)
+    db.commit()
+    flash(_("已重新发放邀请码 %(code)s，旧邀请码已作废", code=student.invitation_code), "success")
     return redirect(url_for("orgs.student", student_id=student_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from skillbridge.models import EducationLevel, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import CohortForm, RosterImportForm, SpecialtyForm
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.schools import cohorts, roster
 
@@ -145,7 +146,7 @@ def _import_roster(form: RosterImportForm) -> ResponseReturnValue:
                 actor(),
                 upload.filename or "",
                 upload.read(roster.MAX_FILE_BYTES + 1),
-                current_app.config["ID_HASH_KEY"],
+                id_keys(),
             )
         except DomainError as error:
             return _failed(error, "schools/import.html", form=form)

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -251,7 +252,11 @@ def _decide(
 @_BUREAU
 def approve(claim_id: int) -> ResponseReturnValue:
     return _decide(
-        claim_id, ActionForm(), lambda db: subsidy_claims.approve_claim(db, actor(), claim_id)
+        claim_id,
+        ActionForm(),
+        lambda db: subsidy_claims.approve_claim(
+            db, actor(), claim_id, current_app.config["PAYMENT_FOUR_EYES_ABOVE_YUAN"]
+        ),
     )
 
 

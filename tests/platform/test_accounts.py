@@ -33,9 +33,13 @@ def test_enterprise_registers_pending_and_is_told_to_wait(client, session, world
     response = client.post(
         "/register/enterprise", data=_enterprise_form(world.region.id, valid_uscc(9001))
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    # Nobody is logged in by registering (an existing e-mail gets this same answer).
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     enterprise = session.scalar(select(Enterprise).where(Enterprise.uscc == valid_uscc(9001)))
     assert enterprise.verification_status == VerificationStatus.PENDING
+    assert client.get("/dashboard").status_code == 302
+    response = client.post("/login", data={"email": "hr@example.cn", "password": PASSWORD})
+    assert response.status_code == 302
     page = client.get("/dashboard").get_data(as_text=True)
     assert "等待人社局审核机构资质" in page
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from skillbridge.models import AuditChainHead, AuditEvent
@@ -154,3 +156,53 @@ def test_a_tampered_checkpoint_file_is_refused(session, runner, tmp_path):
     out.write_text(out.read_text().replace('"seq": 2', '"seq": 1'))
     result = _verify(runner, key, out)
     assert result.exit_code == 1 and "签名无效" in result.output
+
+
+@pytest.fixture
+def checkpoint_dir(app, tmp_path):  # type: ignore[no-untyped-def]
+    """A configured checkpoint folder and key file, outside the database (finding 11)."""
+    key = tmp_path / "keys" / "checkpoint.key"
+    key.parent.mkdir()
+    key.write_text("k" * 48)
+    folder = tmp_path / "checkpoints"
+    app.config.update(CHECKPOINT_DIR=str(folder), CHECKPOINT_KEY_FILE=str(key))
+    return folder
+
+
+def test_daily_writes_a_signed_checkpoint_and_verify_uses_the_newest(
+    session, runner, checkpoint_dir
+):  # type: ignore[no-untyped-def]
+    _append(session, 3)
+    first = runner.invoke(args=["daily", "--today", "2026-09-01"])
+    assert first.exit_code == 0, first.output
+    _append(session, 2, start=3)
+    second = runner.invoke(args=["daily", "--today", "2026-09-02"])
+    assert second.exit_code == 0, second.output
+    written = sorted(checkpoint_dir.glob("checkpoint-*.json"))
+    assert len(written) == 2
+    newest = json.loads(written[-1].read_text())
+    assert newest["seq"] == session.scalar(select(func.max(AuditEvent.seq))) and newest["hmac"]
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and written[-1].name in result.output
+
+
+def test_default_verify_catches_a_cut_tail_with_a_rewritten_head(session, runner, checkpoint_dir):  # type: ignore[no-untyped-def]
+    _append(session, 5)
+    assert runner.invoke(args=["daily", "--today", "2026-09-01"]).exit_code == 0
+    head = session.get(AuditChainHead, audit.HEAD_ID)
+    # Delete the last two entries and rewind the head onto the new last one: consistent inside.
+    keep = head.last_seq - 2
+    last_kept = session.scalar(select(AuditEvent).where(AuditEvent.seq == keep))
+    session.execute(delete(AuditEvent).where(AuditEvent.seq > keep))
+    session.execute(update(AuditChainHead).values(last_seq=keep, last_hash=last_kept.entry_hash))
+    session.commit()
+    assert audit.verify_chain(session).ok  # invisible to the chain alone
+    result = runner.invoke(args=["audit", "verify"])  # no --checkpoint: the configured folder
+    assert result.exit_code == 1 and "truncated" in result.output
+
+
+def test_daily_refuses_a_checkpoint_folder_without_a_key(app, runner, tmp_path):  # type: ignore[no-untyped-def]
+    app.config.update(CHECKPOINT_DIR=str(tmp_path / "c"), CHECKPOINT_KEY_FILE=None)
+    result = runner.invoke(args=["daily", "--today", "2026-09-01"])
+    assert result.exit_code != 0 and "CHECKPOINT_KEY_FILE" in result.output
+    assert not (tmp_path / "c").exists()

@@ -74,6 +74,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "orgs.enterprise": ENTERPRISE | BUREAU,
     "orgs.student": ALL - ENTERPRISE,
     "orgs.record_certificate": SCHOOL | BUREAU,
+    "orgs.reveal_national_id": SCHOOL,
+    "orgs.reissue_invitation": SCHOOL,
     "bureau.verifications": BUREAU,
     "bureau.decide": BUREAU,
     "schools.cohorts": SCHOOL,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,10 +22,11 @@ from skillbridge.models import (
     VerificationStatus,
     utcnow,
 )
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
+    is_strong_password,
     verify_password,
 )
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -37,9 +40,21 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-def _check_password(password: str) -> None:
+# Wrong "last 4" answers after which an invitation code stops working until the school
+# re-issues it: with 11,000 possible answers, 5 guesses give an attacker under 0.05 %.
+MAX_ACTIVATION_FAILURES = 5
+# The last 4 of a resident ID: 3 digits and a check character (a digit or X); ASCII digits only.
+_ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
+REGISTRATION_ATTEMPTED = "account.registration_attempted"
+
+
+def _check_password(password: str, *user_inputs: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+    if not is_strong_password(password, user_inputs):
+        raise InvalidInput(
+            N_("密码太容易被猜到：请用更长、更少见的词组，避免重复、顺序字符、常见单词和个人信息")
+        )
 
 
 def _normalise_email(email: str) -> str:
@@ -52,6 +67,27 @@ def _normalise_email(email: str) -> str:
 def _ensure_email_free(session: Session, email: str) -> None:
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(N_("该邮箱已注册"))
+
+
+def _owner_told(session: Session, email: str, kind: str) -> bool:
+    """If `email` has an account, tell its owner of the attempt instead of telling the visitor.
+
+    The visitor gets the same answer either way, so registration reveals no account; the hash
+    spent here keeps the answer as slow as a real registration.
+    """
+    owner = session.scalar(select(User).where(User.email == email))
+    if owner is None:
+        return False
+    hash_password("timing-equaliser-not-a-password")
+    notifications.notify(
+        session,
+        [owner],
+        REGISTRATION_ATTEMPTED,
+        N_("有人尝试用您的邮箱注册新机构"),
+        f"{kind}：{utcnow():%Y-%m-%d %H:%M} UTC",
+    )
+    audit.record(session, None, "registration.email_taken", "user", owner.id, {"kind": kind})
+    return True
 
 
 def _load_region(session: Session, region_id: int) -> Region:
@@ -86,16 +122,20 @@ class SchoolRegistration:
     password: str
 
 
-def register_school(session: Session, form: SchoolRegistration) -> User:
-    """Create a pending school and its first user; the bureau verifies it before it can act."""
+def register_school(session: Session, form: SchoolRegistration) -> User | None:
+    """Create a pending school and its first user; the bureau verifies it before it can act.
+
+    None when the e-mail already has an account: its owner is told, the visitor is not.
+    """
     email = _normalise_email(form.email)
-    _check_password(form.password)
+    _check_password(form.password, email, form.contact_name, form.name)
     if not (form.code.isdigit() and len(form.code) == 10):
         raise InvalidInput(N_("学校标识码应为 10 位数字"))
     _load_region(session, form.region_id)
-    _ensure_email_free(session, email)
     if session.scalar(select(School.id).where(School.code == form.code)) is not None:
         raise Conflict(N_("该学校标识码已注册"))
+    if _owner_told(session, email, "school"):
+        return None
     school = School(
         name=form.name.strip(),
         code=form.code,
@@ -130,17 +170,21 @@ class EnterpriseRegistration:
     password: str
 
 
-def register_enterprise(session: Session, form: EnterpriseRegistration) -> User:
-    """Create a pending enterprise (USCC checked) and its first user."""
+def register_enterprise(session: Session, form: EnterpriseRegistration) -> User | None:
+    """Create a pending enterprise (USCC checked) and its first user.
+
+    None when the e-mail already has an account: its owner is told, the visitor is not.
+    """
     email = _normalise_email(form.email)
-    _check_password(form.password)
+    _check_password(form.password, email, form.contact_name, form.name)
     code = normalise_uscc(form.uscc)
     if form.staff_headcount < 0:
         raise InvalidInput(N_("在岗职工人数不能为负数"))
     _load_region(session, form.region_id)
-    _ensure_email_free(session, email)
     if session.scalar(select(Enterprise.id).where(Enterprise.uscc == code)) is not None:
         raise Conflict(N_("该统一社会信用代码已注册"))
+    if _owner_told(session, email, "enterprise"):
+        return None
     enterprise = Enterprise(
         name=form.name.strip(),
         uscc=code,
@@ -218,7 +262,7 @@ def create_bureau_user(
 ) -> User:
     """Bureau accounts are created by an operator on the command line, never self-registered."""
     email = _normalise_email(email)
-    _check_password(password)
+    _check_password(password, email, display_name)
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         raise InvalidInput(f"地区 {region_code} 不存在")
@@ -242,6 +286,34 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def record_failed_login(session: Session, email: str, address: str) -> None:
+    """Audit a wrong login with the client's address (the account's id when there is one)."""
+    email = email.strip().lower()[:120]
+    user_id = session.scalar(select(User.id).where(User.email == email))
+    audit.record(
+        session,
+        None,
+        "user.login_failed",
+        "user",
+        user_id if user_id is not None else "-",
+        {"email": email, "address": address},
+    )
+
+
+def record_rate_limited(
+    session: Session, actor: User | None, path: str, address: str, limit: str
+) -> None:
+    """Audit a request refused by a rate limit (429), with the client's address."""
+    audit.record(
+        session,
+        actor,
+        "request.rate_limited",
+        "path",
+        path[:40],
+        {"path": path, "address": address, "limit": limit},
+    )
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Logout: rotate the token so any copy of the old cookie is refused."""
     user.session_token = new_session_token()
@@ -252,30 +324,83 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Change the password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
         raise PermissionDenied(N_("当前密码不正确"))
-    _check_password(new)
+    _check_password(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     audit.record(session, user, "user.password_changed", "user", user.id)
 
 
+def normalise_id_last4(value: str) -> str:
+    """Strip and upper-case first, then require exactly 3 digits and a digit or X."""
+    cleaned = value.strip().upper()
+    if not _ID_LAST4.fullmatch(cleaned):
+        raise InvalidInput(N_("身份证号后四位应为 3 位数字加 1 位数字或 X"))
+    return cleaned
+
+
+def normalise_invitation_code(value: str) -> str:
+    """Invitation codes are typed by hand: surrounding spaces and case do not matter."""
+    return value.strip().upper()
+
+
+class WrongActivationSecret(InvalidInput):
+    """The code exists but the last 4 do not match: the attempt counts towards the code's lock."""
+
+
 def activate_student(
     session: Session, invitation_code: str, id_last4: str, email: str, password: str
 ) -> User:
-    """A student joins with the invitation code from its school's roster and its ID's last 4."""
+    """A student joins with the invitation code from its school's roster and its ID's last 4.
+
+    A code that has seen MAX_ACTIVATION_FAILURES wrong answers is locked until the school
+    re-issues it; the caller records each WrongActivationSecret with `record_failed_activation`.
+    """
     email = _normalise_email(email)
-    _check_password(password)
+    _check_password(password, email)
+    last4 = normalise_id_last4(id_last4)
+    code = normalise_invitation_code(invitation_code)
+    # Locked so that concurrent guesses on one code are counted one after the other.
     student = session.scalar(
-        select(Student).where(Student.invitation_code == invitation_code.strip().upper())
+        select(Student).where(Student.invitation_code == code).with_for_update()
     )
-    if student is None or not student.national_id_masked.upper().endswith(id_last4.strip().upper()):
+    if student is None:
         raise InvalidInput(N_("邀请码或身份证后四位不正确"))
+    if student.invitation_failures >= MAX_ACTIVATION_FAILURES:
+        raise InvalidInput(N_("该邀请码因多次输入错误已锁定，请联系学校重新发放"))
+    if not hmac.compare_digest(student.national_id_masked[-4:].upper(), last4):
+        raise WrongActivationSecret(N_("邀请码或身份证后四位不正确"))
     _ensure_email_free(session, email)
     student.invitation_code = None
+    student.invitation_failures = 0
     user = _new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
     session.add(user)
     _flush_or_conflict(session, N_("该学生账号已激活"))
     audit.record(session, user, "student.activated", "student", student.id)
     return user
+
+
+def record_failed_activation(
+    session: Session, invitation_code: str, address: str, counted: bool
+) -> None:
+    """Audit a refused activation; a wrong last 4 (`counted`) adds one to the code's failures."""
+    code = normalise_invitation_code(invitation_code)[:32]
+    student_id = session.scalar(select(Student.id).where(Student.invitation_code == code))
+    failures = None
+    if counted and student_id is not None:
+        failures = session.scalar(
+            update(Student)
+            .where(Student.id == student_id)
+            .values(invitation_failures=Student.invitation_failures + 1)
+            .returning(Student.invitation_failures)
+        )
+    audit.record(
+        session,
+        None,
+        "student.activation_failed",
+        "student",
+        student_id if student_id is not None else "-",
+        {"address": address, "failures": failures, "known_code": student_id is not None},
+    )
 
 
 def count_pending(session: Session, region_id: int) -> dict[str, int]:

@@ -38,12 +38,14 @@ from skillbridge.platform.services.placements.records import (
     school_region,
 )
 from skillbridge.platform.services.policies import (
+    StudentDisclosure,
     can_answer_offer,
     can_arrange_placement,
     can_review_internship_plan,
     can_run_placement,
     is_verified,
     placement_party,
+    student_disclosure,
 )
 from skillbridge.platform.text import N_
 
@@ -474,6 +476,8 @@ class PlacementPage:
     can_review: bool
     needs_guardian: bool
     needs_plan: bool
+    disclosure: StudentDisclosure
+    age_at_start: int
 
     @property
     def title(self) -> str:
@@ -503,4 +507,6 @@ def describe_placement(
         can_review=can_review_internship_plan(actor, context.school.region_id),
         needs_guardian=needs_guardian_consent(context),
         needs_plan=needs_plan_approval(context),
+        disclosure=student_disclosure(actor, context.student),
+        age_at_start=completed_years(context.student.birth_date, context.placement.start_date),
     )

@@ -34,7 +34,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput
-from skillbridge.platform.services.identity import mask_national_id, national_id_hash
+from skillbridge.platform.services.identity import IdentityKeys, mask_national_id
 from skillbridge.platform.services.schools.cohorts import own_school
 from skillbridge.platform.text import N_
 
@@ -282,9 +282,9 @@ class _Row:
 class _Checker:
     """Checks data rows against the school's cohorts and the database, collecting problems."""
 
-    def __init__(self, session: Session, school: School, id_hash_key: str) -> None:
+    def __init__(self, session: Session, school: School, keys: IdentityKeys) -> None:
         self.session = session
-        self.id_hash_key = id_hash_key
+        self.keys = keys
         self.problems: list[RowProblem] = []
         offered = {s.code: s for s in school.specialties}
         cohorts = session.scalars(select(Cohort).where(Cohort.school_id == school.id)).all()
@@ -355,7 +355,7 @@ class _Checker:
         if first != number:
             self.problem(number, NATIONAL_ID, raw, f"与第 {first} 行重复")
             return None
-        self.hashes[national_id_hash(national_id, self.id_hash_key)] = (number, raw)
+        self.hashes[self.keys.hash(national_id)] = (number, raw)
         return national_id
 
     def known_students(self) -> None:
@@ -448,10 +448,10 @@ def _looks_like_phone(phone: str) -> bool:
 
 
 def check_rows(
-    session: Session, school: School, rows: list[list[str]], id_hash_key: str
+    session: Session, school: School, rows: list[list[str]], keys: IdentityKeys
 ) -> list[_Row]:
     """Every row checked; RosterRejected naming every problem when there is any."""
-    checker = _Checker(session, school, id_hash_key)
+    checker = _Checker(session, school, keys)
     if not rows:
         raise _file_problem("文件中没有表头")
     positions = checker.header(rows[0])
@@ -490,11 +490,11 @@ def new_invitation_code() -> str:
 
 
 def import_roster(
-    session: Session, actor: User, filename: str, data: bytes, id_hash_key: str
+    session: Session, actor: User, filename: str, data: bytes, keys: IdentityKeys
 ) -> list[ImportedStudent]:
     """Import a roster into the actor's school: every row written, or none."""
     school = own_school(session, actor)
-    rows = check_rows(session, school, read_table(filename, data), id_hash_key)
+    rows = check_rows(session, school, read_table(filename, data), keys)
     students = [
         Student(
             school_id=school.id,
@@ -502,7 +502,8 @@ def import_roster(
             name=row.name,
             birth_date=row.birth_date,
             national_id_masked=mask_national_id(row.national_id),
-            national_id_hash=national_id_hash(row.national_id, id_hash_key),
+            national_id_hash=keys.hash(row.national_id),
+            national_id_encrypted=keys.encrypt(row.national_id),
             hukou_locality=row.hukou,
             is_local=row.is_local,
             skill_level=row.skill_level,
@@ -532,13 +533,15 @@ def import_roster(
 
 
 def invitations_csv(students: Iterable[Student]) -> bytes:
-    """Name, masked ID and invitation code of students not yet activated, for handing out."""
+    """Name and invitation code of students not yet activated, for handing out.
+
+    No ID digits: the code and the last 4 are the two halves of the activation secret, and a
+    handout that carries both lets whoever finds it take the account over.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(("姓名", "身份证号（脱敏）", "邀请码"))
-    writer.writerows(
-        (s.name, s.national_id_masked, s.invitation_code) for s in students if s.invitation_code
-    )
+    writer.writerow(("姓名", "邀请码"))
+    writer.writerows((s.name, s.invitation_code) for s in students if s.invitation_code)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 

@@ -523,8 +523,14 @@ def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> Cred
     )
 
 
-def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
-    """Approve at the amount fixed at evaluation: take a quota slot and commit the budget."""
+def approve_claim(
+    session: Session, actor: User, claim_id: int, four_eyes_above_yuan: int | None = None
+) -> SubsidyClaim:
+    """Approve at the amount fixed at evaluation: take a quota slot and commit the budget.
+
+    An amount above `four_eyes_above_yuan` must then be paid by another bureau user (None: no
+    such rule, as in scripts and tests that set it themselves).
+    """
     claim, policy = _claim_for_bureau(session, actor, claim_id)
     _require_status(claim, ClaimStatus.SUBMITTED)
     record = _beneficiary_credit(session, claim, today())
@@ -546,6 +552,8 @@ def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
                 amount_yuan=amount,
                 decided_by_id=actor.id,
                 decided_at=utcnow(),
+                needs_second_user=four_eyes_above_yuan is not None
+                and amount > four_eyes_above_yuan,
             )
             if policy.annual_quota is not None:
                 anchor = _pack_anchor_year(session, policy)
@@ -565,7 +573,12 @@ def approve_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
         "claim.approved",
         "subsidy_claim",
         claim.id,
-        {"amount": amount, "budget_id": policy.budget_id, "evaluation": claim.evaluation},
+        {
+            "amount": amount,
+            "budget_id": policy.budget_id,
+            "evaluation": claim.evaluation,
+            "needs_second_user": claim.needs_second_user,
+        },
     )
     return claim
 
@@ -606,12 +619,18 @@ def reject_claim(session: Session, actor: User, claim_id: int, reason: str) -> S
 
 
 def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
-    """Record the payment of an approved claim: committed moves to paid."""
+    """Record the payment of an approved claim: committed moves to paid.
+
+    A claim approved above the four-eyes threshold is paid by a bureau user other than its
+    approver; the database's CHECK refuses it too, whatever order concurrent requests take.
+    """
     claim, policy = _claim_for_bureau(session, actor, claim_id)
     _require_status(claim, ClaimStatus.APPROVED)
     assert claim.amount_yuan is not None, "approved_has_amount: an approved claim has its amount"
     if policy.budget_id is None:
         raise Conflict(N_("该政策没有关联资金"))
+    if claim.needs_second_user and claim.decided_by_id == actor.id:
+        raise PermissionDenied(N_("该笔金额须由批准人以外的另一名人社局工作人员支付（双人复核）"))
     try:
         with session.begin_nested():
             _move(

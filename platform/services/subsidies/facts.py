@@ -48,6 +48,7 @@ from skillbridge.models import (
     SubsidyPolicy,
 )
 from skillbridge.platform import policy as engine
+from skillbridge.platform.policy.dates import completed_years
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import InvalidInput
 
@@ -371,7 +372,8 @@ def _person(
 ) -> tuple[engine.PersonFacts, engine.Certificate | None]:
     session, on_date = b.session, b.on_date
     b.row("姓名", student.name)
-    b.row("出生日期", student.birth_date.isoformat())
+    # The age, not the birth date: this explanation is read by enterprises too (README table).
+    b.row("年龄", f"{completed_years(student.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
     b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
     cooperating = (
         employer is not None

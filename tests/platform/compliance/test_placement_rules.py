@@ -157,6 +157,7 @@ def test_n1_under_the_minimum_age_at_the_start(kit, check, make_student, world) 
     [violation] = check("N1")
     assert violation.object_id == too_young.id
     assert violation.evidence["age_at_start"] == minimum - 1
+    assert "birth_date" not in violation.evidence  # the bureau gets the age (README table)
     assert violation.evidence["first_school_year"] is False
 
 

@@ -50,6 +50,7 @@ from skillbridge.platform.demo.region import (
     database_is_empty,
     seed_demo_region,
 )
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.policy import load_pack
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput
@@ -68,12 +69,14 @@ VOLATILE = {
     "prev_hash",
     "entry_hash",
     "last_hash",
+    # Fernet tokens carry a random IV; the decrypted IDs are covered by the uniqueness hash.
+    "national_id_encrypted",
 }
 
 
 @pytest.fixture
 def seeded(app, session: Session) -> Session:  # type: ignore[no-untyped-def]
-    seed_demo_region(session, 7, id_hash_key=app.config["ID_HASH_KEY"], scale=SMALL)
+    seed_demo_region(session, 7, keys=id_keys(app), scale=SMALL)
     session.commit()
     return session
 
@@ -112,12 +115,12 @@ def _empty(engine: Engine) -> None:
 
 def test_same_seed_gives_identical_rows_and_another_seed_does_not(app) -> None:  # type: ignore[no-untyped-def]
     engine = get_database(app).engine
-    key = app.config["ID_HASH_KEY"]
+    key = id_keys(app)
     digests = []
     for seed in (11, 11, 12):
         _empty(engine)
         with Session(engine) as session:
-            seed_demo_region(session, seed, id_hash_key=key, scale=SMALL)
+            seed_demo_region(session, seed, keys=key, scale=SMALL)
             session.commit()
             digests.append(_digest(session))
     assert digests[0] == digests[1]
@@ -193,12 +196,12 @@ def test_seed_demo_command_builds_the_full_region_and_plays_its_first_season(
 
 
 def test_a_second_seeding_and_a_bad_scale_are_refused(app, seeded: Session) -> None:  # type: ignore[no-untyped-def]
-    key = app.config["ID_HASH_KEY"]
+    key = id_keys(app)
     with pytest.raises(Conflict):
-        seed_demo_region(seeded, 7, id_hash_key=key, scale=SMALL)
+        seed_demo_region(seeded, 7, keys=key, scale=SMALL)
     for scale in (0, 1.5):
         with pytest.raises(InvalidInput):
-            seed_demo_region(seeded, 7, id_hash_key=key, scale=scale)
+            seed_demo_region(seeded, 7, keys=key, scale=scale)
 
 
 # Validity
@@ -217,7 +220,7 @@ def test_organisations_are_valid_and_mostly_verified(seeded: Session) -> None:
     assert all(s.specialties for s in schools)
 
 
-def test_cohorts_and_students_are_consistent(seeded: Session) -> None:
+def test_cohorts_and_students_are_consistent(app, seeded: Session) -> None:  # type: ignore[no-untyped-def]
     cohorts = {c.id: c for c in seeded.scalars(select(Cohort))}
     for cohort in cohorts.values():
         assert cohort.intake_year < cohort.graduation_year
@@ -229,8 +232,11 @@ def test_cohorts_and_students_are_consistent(seeded: Session) -> None:
         age_at_intake = cohorts[student.cohort_id].intake_year - student.birth_date.year
         assert 13 <= age_at_intake <= 20
         assert student.month_cap == cap and 0 <= student.months_used <= cap
-        assert len(student.national_id_masked) == 18 and "*" in student.national_id_masked
-        assert len(student.national_id_hash) == 64
+        # Only the last 4 in clear; the whole ID decrypts and matches its uniqueness hash.
+        assert student.national_id_masked[:14] == "*" * 14
+        national_id = id_keys(app).decrypt(student.national_id_encrypted)
+        assert national_id.endswith(student.national_id_masked[-4:])
+        assert id_keys(app).hash(national_id) == student.national_id_hash
     assert any(s.months_used > 0 for s in students)
     assert max(s.skill_level for s in students) <= 4
     codes = [s.invitation_code for s in students if s.invitation_code]
@@ -355,7 +361,7 @@ def test_demo_logins_log_in(client, seeded: Session) -> None:  # type: ignore[no
 
 def test_database_is_empty_until_seeded(app, session: Session) -> None:  # type: ignore[no-untyped-def]
     assert database_is_empty(session)
-    seed_demo_region(session, 3, id_hash_key=app.config["ID_HASH_KEY"], scale=SMALL)
+    seed_demo_region(session, 3, keys=id_keys(app), scale=SMALL)
     assert not database_is_empty(session)
 
 

@@ -22,6 +22,7 @@ from skillbridge.models import (
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.history import SEASON_DATE, seed_demo_history
 from skillbridge.platform.demo.region import REGION_CODE, seed_demo_region
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.oversight.compliance import run_compliance
 
@@ -29,7 +30,7 @@ from skillbridge.platform.services.oversight.compliance import run_compliance
 @pytest.fixture
 def season(app, session: Session) -> dict:  # type: ignore[no-untyped-def]
     """The season's counts, and the months each student had used before it (seeded history)."""
-    seed_demo_region(session, 7, id_hash_key=app.config["ID_HASH_KEY"], scale=0.2)
+    seed_demo_region(session, 7, keys=id_keys(app), scale=0.2)
     session.commit()
     before = dict(session.execute(select(Student.id, Student.months_used)).all())
     session.rollback()  # end this read, so the next one sees what the season commits

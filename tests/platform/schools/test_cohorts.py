@@ -153,11 +153,11 @@ def test_school_pages_refuse_other_roles_and_anonymous(client, login_as, world, 
         assert login_as(school_side.user).get(path).status_code == 200, path
 
 
-def test_an_unverified_school_sees_its_pages_but_cannot_create(
-    login_as, pending_school_user, session
-):  # type: ignore[no-untyped-def]
+def test_an_unverified_school_sees_only_its_pending_state(login_as, pending_school_user, session):  # type: ignore[no-untyped-def]
     client = login_as(pending_school_user)
-    assert client.get("/school/cohorts").status_code == 200
+    page = client.get("/dashboard")
+    assert page.status_code == 200 and "等待人社局审核机构资质" in page.get_data(as_text=True)
+    assert client.get("/school/cohorts").status_code == 403
     response = client.post("/school/specialties", data={"code": "460199", "name": "x"})
     assert response.status_code == 403
 

@@ -8,12 +8,17 @@ import re
 import zipfile
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from skillbridge.models import AuditEvent, Student
+from skillbridge.platform.keys import id_keys
+from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.schools import roster
 
 DETAIL = re.compile(r"^第 \d+ 行，列「[^」]+」，值「.*」：.+")
+
+KEYS = IdentityKeys((Fernet.generate_key().decode(),), "test-hash-key")
 
 
 def _students(session, side) -> int:  # type: ignore[no-untyped-def]
@@ -64,7 +69,7 @@ def test_an_imported_student_activates_with_its_code(
         db = get_session()
         user = db.merge(school_side.user)
         (imported,) = roster.import_roster(
-            db, user, "r.csv", roster_files.to_csv(rows), app.config["ID_HASH_KEY"]
+            db, user, "r.csv", roster_files.to_csv(rows), id_keys(app)
         )
         db.commit()
     response = client.post(
@@ -101,7 +106,7 @@ def test_both_templates_parse_with_the_template_header(school_side, session, app
         rows = roster.read_table(name, data)
         assert [c.rstrip("*") for c in rows[0]] == list(roster.COLUMNS)
         with pytest.raises(roster.RosterRejected) as caught:
-            roster.check_rows(session, school_side.school, rows, "k")
+            roster.check_rows(session, school_side.school, rows, KEYS)
         # The example row names a specialty this school does not offer, and only that.
         assert [p.column for p in caught.value.problems] == [roster.SPECIALTY_CODE]
 
@@ -138,7 +143,7 @@ def test_every_problem_is_listed_not_only_the_first(session, school_side, roster
     rows[4][2] = "000000"
     rows[6][5] = ""
     with pytest.raises(roster.RosterRejected) as caught:
-        roster.check_rows(session, school_side.school, rows, "k")
+        roster.check_rows(session, school_side.school, rows, KEYS)
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {
         (3, roster.NATIONAL_ID),
@@ -164,7 +169,7 @@ def test_a_missing_required_column_is_named(session, school_side, roster_files):
     rows = roster_files.roster_rows(random.Random(8), school_side.cohort, school_side.specialty, 1)
     rows = [r[:1] + r[2:] for r in rows]
     with pytest.raises(roster.RosterRejected) as caught:
-        roster.check_rows(session, school_side.school, rows, "k")
+        roster.check_rows(session, school_side.school, rows, KEYS)
     assert [(p.row, p.column) for p in caught.value.problems] == [(1, roster.NATIONAL_ID)]
 
 
@@ -306,7 +311,7 @@ def test_blank_rows_keep_spreadsheet_row_numbers(session, school_side, roster_fi
     rows[3][2] = "000000"  # spreadsheet row 4, after the blank row 3
     table = roster.read_table("r.xlsx", roster_files.to_xlsx(rows))
     with pytest.raises(roster.RosterRejected) as caught:
-        roster.check_rows(session, school_side.school, table, "k")
+        roster.check_rows(session, school_side.school, table, KEYS)
     assert [(p.row, p.column) for p in caught.value.problems] == [(4, roster.SPECIALTY_CODE)]
 
 

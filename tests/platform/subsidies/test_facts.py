@@ -27,7 +27,8 @@ def test_person_facts_come_from_roster_certificates_placement_and_cooperation(yo
     assert facts.employer.in_district and not facts.employer.credit_record_active
     assert facts.designated_occupations == {occupation_of(session, world.student).code}
     sources = {row.label_zh: row.source for row in built.rows}
-    assert sources["出生日期"] == "database" and sources["校企合作培养"] == "derived"
+    assert sources["年龄"] == "database" and sources["校企合作培养"] == "derived"
+    assert "出生日期" not in sources  # beneficiaries read this: the age, never the birth date
 
 
 def test_declared_facts_override_and_are_marked(youth_case, session):

@@ -71,7 +71,6 @@ def post_internship_too_young(ctx: CheckContext) -> Iterator[Violation]:
             summary_zh=f"{row.student_name} 的岗位实习：" + "；".join(problems),
             evidence={
                 **placement_evidence(row),
-                "birth_date": row.birth_date.isoformat(),
                 "age_at_start": age,
                 "min_age": figure_evidence(minimum),
                 "intake_year": row.intake_year,
