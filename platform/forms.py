@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -19,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.accounts.passwords import MIN_PASSWORD_LENGTH
 
 SCHOOL_TYPE_LABELS = {
@@ -51,6 +54,36 @@ AGREEMENT_STATUS_LABELS = {
     AgreementStatus.TERMINATED: _l("已终止"),
     AgreementStatus.EXPIRED: _l("已到期"),
 }
+
+
+class ColumnIntegerField(IntegerField):
+    """An integer field that never hands on a number its database column cannot hold.
+
+    A field's own NumberRange states the rule; this bound stands behind every field that has
+    none (a seed, an id, an amount), so a typed 10**20 is a form error, not a database one.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not -bounds.INTEGER_MAX <= self.data <= bounds.INTEGER_MAX:
+            self.data = None
+            raise ValueError(_l("数值超出允许范围"))
+
+
+class BoundedDateField(DateField):
+    """A date field that refuses dates outside the calendar the platform deals with."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not bounds.date_in_range(self.data):
+            self.data = None
+            raise ValueError(
+                _l(
+                    "日期须在 %(earliest)s 至 %(latest)s 之间",
+                    earliest=bounds.EARLIEST_DATE.isoformat(),
+                    latest=bounds.LATEST_DATE.isoformat(),
+                )
+            )
 
 
 class LoginForm(FlaskForm):
@@ -142,17 +175,17 @@ class SpecialtyForm(FlaskForm):
 class CohortForm(FlaskForm):
     specialty_id = SelectField(_l("专业"), coerce=int)
     name = StringField(_l("班级名称"), validators=[DataRequired(), Length(max=80)])
-    intake_year = IntegerField(
+    intake_year = ColumnIntegerField(
         _l("入学年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
     )
-    graduation_year = IntegerField(
+    graduation_year = ColumnIntegerField(
         _l("毕业年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
     )
     level = SelectField(
         _l("层次"), choices=[SelectChoice(k.value, v) for k, v in EDUCATION_LEVEL_LABELS.items()]
     )
-    window_start = DateField(_l("实习窗口开始"), validators=[DataRequired()])
-    window_end = DateField(_l("实习窗口结束"), validators=[DataRequired()])
+    window_start = BoundedDateField(_l("实习窗口开始"), validators=[DataRequired()])
+    window_end = BoundedDateField(_l("实习窗口结束"), validators=[DataRequired()])
     submit = SubmitField(_l("创建届/班"))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
+from skillbridge.platform.services.bounds import INTEGER_MAX
+
 # Row ids are PostgreSQL `integer`s; a larger number in a URL can name no row.
-MAX_ROW_ID = 2**31 - 1
+MAX_ROW_ID = INTEGER_MAX
 
 
 class RowIdConverter(IntegerConverter):

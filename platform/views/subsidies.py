@@ -18,8 +18,6 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -32,7 +30,9 @@ from skillbridge.models import ClaimStatus, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services import credit as subsidy_credit
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.subsidies import budgets as subsidy_budgets
@@ -87,13 +87,13 @@ class ClaimForm(FlaskForm):
     student_id = SelectField(_l("申报员工（企业申领时选择）"), coerce=int, default=0)
     certificate_id = SelectField(_l("申报证书"), coerce=int, default=0)
     # Facts the database cannot supply yet (see services/subsidy_facts.py): declared here.
-    contract_insured_since = DateField(
+    contract_insured_since = BoundedDateField(
         _l("劳动合同和社会保险连续缴纳起始日"), validators=[Optional()]
     )
-    employer_since = DateField(_l("本单位连续工作起始日"), validators=[Optional()])
-    district_work_since = DateField(_l("在本区企业连续工作起始日"), validators=[Optional()])
+    employer_since = BoundedDateField(_l("本单位连续工作起始日"), validators=[Optional()])
+    district_work_since = BoundedDateField(_l("在本区企业连续工作起始日"), validators=[Optional()])
     certificate_route = SelectField(_l("取证途径"), default="")
-    training_ended_on = DateField(_l("培训结业日期"), validators=[Optional()])
+    training_ended_on = BoundedDateField(_l("培训结业日期"), validators=[Optional()])
     first_job_in_district = BooleanField(_l("首次在本区就业"))
     newly_introduced = BooleanField(_l("新引进人才"))
     front_line = BooleanField(_l("在企业一线岗位工作"))
@@ -123,14 +123,16 @@ class RejectForm(FlaskForm):
 
 
 class PolicySettingsForm(FlaskForm):
-    amount_yuan = IntegerField(_l("补贴标准（元）"), validators=[Optional(), NumberRange(min=1)])
+    amount_yuan = ColumnIntegerField(
+        _l("补贴标准（元）"), validators=[Optional(), NumberRange(min=1)]
+    )
     designated = StringField(_l("指定职业（工种）代码，逗号分隔"), validators=[Length(max=2000)])
     submit = SubmitField(_l("保存"))
 
 
 class AllocationForm(FlaskForm):
-    allocated_yuan = IntegerField(
-        _l("资金总额（元）"), validators=[Optional(), NumberRange(min=0, max=10**12)]
+    allocated_yuan = ColumnIntegerField(
+        _l("资金总额（元）"), validators=[Optional(), NumberRange(min=0, max=bounds.INTEGER_MAX)]
     )
     submit = SubmitField(_l("保存"))
 
@@ -139,11 +141,11 @@ class CreditForm(FlaskForm):
     subject_kind = SelectField(
         _l("失信主体类型"), choices=[SelectChoice(k, v) for k, v in SUBJECT_LABELS.items()]
     )
-    subject_id = IntegerField(_l("主体编号"), validators=[DataRequired()])
+    subject_id = ColumnIntegerField(_l("主体编号"), validators=[DataRequired()])
     rule = StringField(_l("依据"), default="R6", validators=[Length(max=20)])
     reason = TextAreaField(_l("失信事由"), validators=[DataRequired(), Length(max=2000)])
-    starts_on = DateField(_l("起始日期"), validators=[DataRequired()])
-    ends_on = DateField(_l("截止日期"), validators=[DataRequired()])
+    starts_on = BoundedDateField(_l("起始日期"), validators=[DataRequired()])
+    ends_on = BoundedDateField(_l("截止日期"), validators=[DataRequired()])
     submit = SubmitField(_l("记录"))
 
 
@@ -269,18 +271,13 @@ def pay(claim_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 @bp.get("/review")
 @_BUREAU
 def review():  # type: ignore[no-untyped-def]
     db, user = get_session(), actor()
     status = request.args.get("status", "")
     filters = subsidy_claims.QueueFilter(
-        policy_id=_int_arg("policy_id"),
+        policy_id=bounds.int_arg(request.args, "policy_id"),
         status=ClaimStatus(status) if status in set(ClaimStatus) else None,
         organisation=request.args.get("organisation") or None,
     )

@@ -31,7 +31,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, exports
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 from skillbridge.platform.services.schools.cohorts import own_school
@@ -530,13 +530,10 @@ def import_roster(
 
 def invitations_csv(students: Iterable[Student]) -> bytes:
     """Name, masked ID and invitation code of students not yet activated, for handing out."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("姓名", "身份证号（脱敏）", "邀请码"))
-    writer.writerows(
-        (s.name, s.national_id_masked, s.invitation_code) for s in students if s.invitation_code
+    return exports.csv_bytes(
+        ("姓名", "身份证号（脱敏）", "邀请码"),
+        ((s.name, s.national_id_masked, s.invitation_code) for s in students if s.invitation_code),
     )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
 def template_rows() -> list[tuple[str, ...]]:
@@ -547,25 +544,13 @@ def template_rows() -> list[tuple[str, ...]]:
 
 def template_csv() -> bytes:
     """The template as UTF-8 CSV with a BOM, so Excel opens the Chinese headers correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(template_rows())
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    header, *examples = template_rows()
+    return exports.csv_bytes(header, examples)
 
 
 def template_xlsx() -> bytes:
     """The template as an XLSX workbook with text-formatted ID and phone columns."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "学生名册"
-    for row in template_rows():
-        sheet.append(list(row))
-    for column in (COLUMNS.index(NATIONAL_ID), COLUMNS.index(PHONE)):
-        letter = sheet.cell(row=1, column=column + 1).column_letter
-        sheet.column_dimensions[letter].width = 22
-        for cell in sheet[letter]:
-            cell.number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *examples = template_rows()
+    text_columns = (COLUMNS.index(NATIONAL_ID), COLUMNS.index(PHONE))
+    with exports.write_xlsx(header, examples, "学生名册", text_columns) as workbook:
+        return workbook.read()
