@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -18,11 +17,12 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, StopValidation
 
 from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.accounts.passwords import MIN_PASSWORD_LENGTH
+from skillbridge.platform.services.errors import InvalidInput
 
 SCHOOL_TYPE_LABELS = {
     SchoolType.SECONDARY_VOCATIONAL: _l("中等职业学校"),
@@ -56,6 +56,18 @@ AGREEMENT_STATUS_LABELS = {
 }
 
 
+def invalid_form(form: FlaskForm) -> InvalidInput:
+    """A form's errors as one InvalidInput (a 400 naming each field and what is wrong with it)."""
+    return InvalidInput(
+        _("表单填写有误"),
+        details=[
+            f"{form[name].label.text}：{message}"
+            for name, messages in form.errors.items()
+            for message in messages
+        ],
+    )
+
+
 class ColumnIntegerField(IntegerField):
     """An integer field that never hands on a number its database column cannot hold.
 
@@ -63,22 +75,19 @@ class ColumnIntegerField(IntegerField):
     none (a seed, an id, an amount), so a typed 10**20 is a form error, not a database one.
     """
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        super().process_formdata(valuelist)
+    def pre_validate(self, form: FlaskForm) -> None:
+        # Before the field's own validators: DataRequired would clear an earlier error.
         if self.data is not None and not -bounds.INTEGER_MAX <= self.data <= bounds.INTEGER_MAX:
-            self.data = None
-            raise ValueError(_l("数值超出允许范围"))
+            raise StopValidation(_("数值超出允许范围"))
 
 
 class BoundedDateField(DateField):
     """A date field that refuses dates outside the calendar the platform deals with."""
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        super().process_formdata(valuelist)
+    def pre_validate(self, form: FlaskForm) -> None:
         if self.data is not None and not bounds.date_in_range(self.data):
-            self.data = None
-            raise ValueError(
-                _l(
+            raise StopValidation(
+                _(
                     "日期须在 %(earliest)s 至 %(latest)s 之间",
                     earliest=bounds.EARLIEST_DATE.isoformat(),
                     latest=bounds.LATEST_DATE.isoformat(),

@@ -23,7 +23,7 @@ from skillbridge.models import InspectionOutcome, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
-from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField
+from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField, invalid_form
 from skillbridge.platform.services.oversight import inspections
 
 bp = Blueprint("inspections", __name__, url_prefix="/bureau/inspections")
@@ -79,8 +79,7 @@ def index():  # type: ignore[no-untyped-def]
 def draw():  # type: ignore[no-untyped-def]
     form = DrawForm()
     if not form.validate_on_submit():
-        flash(_("表单有误，请检查抽查数量和日期"), "danger")
-        return redirect(url_for("inspections.index"))
+        raise invalid_form(form)
     db = get_session()
     sample = inspections.draw_sample(db, actor(), form.size.data, form.as_of.data, form.seed.data)
     db.commit()

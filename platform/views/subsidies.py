@@ -30,7 +30,7 @@ from skillbridge.models import ClaimStatus, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
-from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField
+from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField, invalid_form
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services import credit as subsidy_credit
@@ -314,8 +314,7 @@ def budget(budget_id: int):  # type: ignore[no-untyped-def]
 def allocate(budget_id: int):  # type: ignore[no-untyped-def]
     form = AllocationForm()
     if not form.validate_on_submit():
-        _expired()
-        return redirect(url_for("subsidies.budget", budget_id=budget_id))
+        raise invalid_form(form)
     db = get_session()
     subsidy_budgets.set_budget_allocation(db, actor(), budget_id, form.allocated_yuan.data or 0)
     db.commit()
@@ -341,8 +340,7 @@ def policies():  # type: ignore[no-untyped-def]
 def update_policy(policy_id: int):  # type: ignore[no-untyped-def]
     form = PolicySettingsForm()
     if not form.validate_on_submit():
-        _expired()
-        return redirect(url_for("subsidies.policies"))
+        raise invalid_form(form)
     db = get_session()
     codes = (form.designated.data or "").replace("，", ",").split(",")
     subsidy_budgets.update_policy_settings(db, actor(), policy_id, form.amount_yuan.data, codes)
