@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from .auth import init_login
     from .extensions import babel, bootstrap, csrf, limiter
     from .i18n import select_locale, translate
+    from .security_headers import init_security_headers
 
     db.init_app(app)
     csrf.init_app(app)
@@ -59,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    init_security_headers(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = translate
 

@@ -10,6 +10,8 @@ from typing import Any
 ENV_PREFIX = "SKILLBRIDGE_"
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production below
 MIN_SECRET_KEY_LENGTH = 32
+# SKILLBRIDGE_ENV is compared exactly: "Production" or "prod" once ran with the development key.
+ENVIRONMENTS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -83,6 +85,11 @@ def load_config(
     settings["INSTANCE_PATH"] = str(instance)
     if settings.get("ID_HASH_KEY") is None:
         settings["ID_HASH_KEY"] = settings["SECRET_KEY"]
+    if settings["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"SKILLBRIDGE_ENV must be exactly one of {', '.join(ENVIRONMENTS)}; "
+            f"got {settings['ENV']!r}."
+        )
     if settings["ENV"] == "production":
         _apply_production_rules(settings)
     return settings
