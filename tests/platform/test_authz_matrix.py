@@ -440,7 +440,7 @@ class World:
         session.flush()
         tenant = Tenant(
             name, region, school, enterprise, specialty, cohort, None, {}, None, budget, policy
-        )  # type: ignore[arg-type]
+        )  # type: ignore[arg-type]  # student, users and approver are set just below
         tenant.student = self.student(session, tenant)
         tenant.users = {
             "school": self.user(session, Role.SCHOOL, school_id=school.id),
