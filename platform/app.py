@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from .extensions import babel, bootstrap, csrf, limiter
     from .i18n import select_locale, translate
     from .keys import init_id_keys
+    from .security_headers import init_security_headers
 
     _trust_proxies(app)
     init_id_keys(app)
@@ -62,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    init_security_headers(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = translate
 

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 ENV_PREFIX = "SKILLBRIDGE_"
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # refused in production below
 MIN_SECRET_KEY_LENGTH = 32
+# SKILLBRIDGE_ENV is compared exactly: "Production" or "prod" once ran with the development key.
+ENVIRONMENTS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -102,6 +104,11 @@ def load_config(
     settings.update(env_settings)
     settings.update(explicit)
     settings["INSTANCE_PATH"] = str(instance)
+    if settings["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"SKILLBRIDGE_ENV must be exactly one of {', '.join(ENVIRONMENTS)}; "
+            f"got {settings['ENV']!r}."
+        )
     if settings["ENV"] == "production":
         _apply_production_rules(settings)
     _apply_identity_keys(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -16,10 +17,12 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, StopValidation
 
 from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.accounts.passwords import MIN_PASSWORD_LENGTH
+from skillbridge.platform.services.errors import InvalidInput
 
 SCHOOL_TYPE_LABELS = {
     SchoolType.SECONDARY_VOCATIONAL: _l("中等职业学校"),
@@ -51,6 +54,45 @@ AGREEMENT_STATUS_LABELS = {
     AgreementStatus.TERMINATED: _l("已终止"),
     AgreementStatus.EXPIRED: _l("已到期"),
 }
+
+
+def invalid_form(form: FlaskForm) -> InvalidInput:
+    """A form's errors as one InvalidInput (a 400 naming each field and what is wrong with it)."""
+    return InvalidInput(
+        _("表单填写有误"),
+        details=[
+            f"{form[name].label.text}：{message}"
+            for name, messages in form.errors.items()
+            for message in messages
+        ],
+    )
+
+
+class ColumnIntegerField(IntegerField):
+    """An integer field that never hands on a number its database column cannot hold.
+
+    A field's own NumberRange states the rule; this bound stands behind every field that has
+    none (a seed, an id, an amount), so a typed 10**20 is a form error, not a database one.
+    """
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        # Before the field's own validators: DataRequired would clear an earlier error.
+        if self.data is not None and not -bounds.INTEGER_MAX <= self.data <= bounds.INTEGER_MAX:
+            raise StopValidation(_("数值超出允许范围"))
+
+
+class BoundedDateField(DateField):
+    """A date field that refuses dates outside the calendar the platform deals with."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data is not None and not bounds.date_in_range(self.data):
+            raise StopValidation(
+                _(
+                    "日期须在 %(earliest)s 至 %(latest)s 之间",
+                    earliest=bounds.EARLIEST_DATE.isoformat(),
+                    latest=bounds.LATEST_DATE.isoformat(),
+                )
+            )
 
 
 class LoginForm(FlaskForm):
@@ -143,17 +185,17 @@ class SpecialtyForm(FlaskForm):
 class CohortForm(FlaskForm):
     specialty_id = SelectField(_l("专业"), coerce=int)
     name = StringField(_l("班级名称"), validators=[DataRequired(), Length(max=80)])
-    intake_year = IntegerField(
+    intake_year = ColumnIntegerField(
         _l("入学年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
     )
-    graduation_year = IntegerField(
+    graduation_year = ColumnIntegerField(
         _l("毕业年份"), validators=[DataRequired(), NumberRange(min=1990, max=2100)]
     )
     level = SelectField(
         _l("层次"), choices=[SelectChoice(k.value, v) for k, v in EDUCATION_LEVEL_LABELS.items()]
     )
-    window_start = DateField(_l("实习窗口开始"), validators=[DataRequired()])
-    window_end = DateField(_l("实习窗口结束"), validators=[DataRequired()])
+    window_start = BoundedDateField(_l("实习窗口开始"), validators=[DataRequired()])
+    window_end = BoundedDateField(_l("实习窗口结束"), validators=[DataRequired()])
     submit = SubmitField(_l("创建届/班"))
 
 

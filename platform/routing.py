@@ -6,8 +6,10 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
+from skillbridge.platform.services.bounds import INTEGER_MAX
+
 # Row ids are PostgreSQL `integer`s; a larger number in a URL can name no row.
-MAX_ROW_ID = 2**31 - 1
+MAX_ROW_ID = INTEGER_MAX
 
 
 class RowIdConverter(IntegerConverter):

@@ -28,6 +28,7 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     POSTGRES_URL,
     REDIS_URL,
     TEST_SECRET,
+    empty_all_tables,
     login,
     make_test_config,
     next_number,
@@ -54,7 +55,6 @@ from skillbridge.models import (
 from skillbridge.platform.app import create_app
 from skillbridge.platform.database import make_engine
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password  # noqa: F401
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
@@ -132,35 +132,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         admin.dispose()
 
 
-def _empty_all_tables(engine: Engine) -> None:
-    """Leave the schema, remove every row, and restore the audit chain's genesis head."""
-    tables = list(reversed(Base.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            # A previous test may have left a connection idle in a transaction (a streamed body
-            # never read, a thread still running): end it, or TRUNCATE would wait on its locks.
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-            connection.execute(text("SET LOCAL lock_timeout = '60s'"))
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-    with Session(engine) as session:
-        audit.ensure_chain_head(session)
-        session.commit()
-
-
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     application = create_app(make_test_config(database_url, tmp_path))
     engine = get_database(application).engine
-    _empty_all_tables(engine)
+    empty_all_tables(engine)
     yield application
     engine.dispose()
 

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
-from skillbridge.models import Region, Role, User
+from skillbridge.models import Base, Region, Role, User
 from skillbridge.platform.db import get_database
+from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
 
@@ -116,3 +119,27 @@ def add_bureau_user(app: Flask, region_code: str) -> User:
         session.refresh(user)
         session.expunge(user)
         return user
+
+
+def empty_all_tables(engine: Engine) -> None:
+    """Leave the schema, remove every row, and restore the audit chain's genesis head."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # A previous test may have left a connection idle in a transaction (a streamed body
+            # never read, a thread still running): end it, or TRUNCATE would wait on its locks.
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            connection.execute(text("SET LOCAL lock_timeout = '60s'"))
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    with Session(engine) as session:
+        audit.ensure_chain_head(session)
+        session.commit()

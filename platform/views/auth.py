@@ -35,6 +35,7 @@ from skillbridge.platform.forms import (
     SchoolRegistrationForm,
 )
 from skillbridge.platform.i18n import LOCALE_SESSION_KEY
+from skillbridge.platform.redirects import safe_next
 from skillbridge.platform.services.accounts import registration as accounts
 from skillbridge.platform.services.errors import DomainError
 
@@ -70,10 +71,8 @@ def _current_user_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.dashboard")
+    """Only same-site paths are followed after login or a language switch (no open redirect)."""
+    return safe_next(target, url_for("home.dashboard"))
 
 
 def _clear_session_keeping_locale() -> None:

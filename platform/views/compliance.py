@@ -16,6 +16,7 @@ from wtforms import SubmitField
 from skillbridge.models import ComplianceFinding, Role, Severity
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.oversight import compliance
 from skillbridge.platform.services.oversight.checks import RULES, rule_by_id
 
@@ -179,7 +180,7 @@ def findings() -> ResponseReturnValue:
         rule_id=request.args.get("rule", ""),
         severity=request.args.get("severity", ""),
         state=request.args.get("state", "open"),
-        page=request.args.get("page", 1, type=int),
+        page=bounds.page_arg(request.args),
     )
     page = compliance.list_findings(get_session(), actor(), wanted)
     return render_template(

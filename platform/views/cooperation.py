@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, SubmitField
+from wtforms import SelectField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -29,6 +29,7 @@ from skillbridge.platform.forms import (
     AGREEMENT_STATUS_LABELS,
     COOPERATION_KIND_LABELS,
     ActionForm,
+    BoundedDateField,
     DecisionForm,
     ReasonForm,
 )
@@ -52,8 +53,8 @@ class ProposalForm(FlaskForm):
         _l("合作类型"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()]
     )
     specialty_ids = SelectMultipleField(_l("合作专业（可多选）"), coerce=int)
-    valid_from = DateField(_l("有效期起"), validators=[DataRequired()])
-    valid_to = DateField(_l("有效期止"), validators=[DataRequired()])
+    valid_from = BoundedDateField(_l("有效期起"), validators=[DataRequired()])
+    valid_to = BoundedDateField(_l("有效期止"), validators=[DataRequired()])
     submit = SubmitField(_l("提交合作意向"))
 
 

@@ -18,6 +18,7 @@ from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.reporting import dashboard
 from skillbridge.platform.services.reporting import lists as dashboard_lists
 
@@ -43,7 +44,7 @@ def index() -> ResponseReturnValue:
 def listing(name: str) -> ResponseReturnValue:
     db = get_session()
     opened = dashboard_lists.open_list(db, actor(), name, request.args, date.today())
-    page = dashboard_lists.page_of(db, opened, request.args.get("page", 1, type=int))
+    page = dashboard_lists.page_of(db, opened, bounds.page_arg(request.args))
     return render_template(
         "dashboard/list.html",
         listing=opened,

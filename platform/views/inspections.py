@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -24,6 +24,7 @@ from skillbridge.models import InspectionOutcome, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField, invalid_form
 from skillbridge.platform.services.oversight import inspections
 
 bp = Blueprint("inspections", __name__, url_prefix="/bureau/inspections")
@@ -31,13 +32,15 @@ NAV = [(("bureau",), "inspections.index", _l("现场抽查"))]
 
 
 class DrawForm(FlaskForm):
-    size = IntegerField(
+    size = ColumnIntegerField(
         _l("抽查数量"),
         default=20,
         validators=[DataRequired(), NumberRange(1, inspections.MAX_SIZE)],
     )
-    seed = IntegerField(_l("随机种子（留空则自动生成）"), validators=[Optional(), NumberRange(0)])
-    as_of = DateField(_l("基准日期"), validators=[DataRequired()])
+    seed = ColumnIntegerField(
+        _l("随机种子（留空则自动生成）"), validators=[Optional(), NumberRange(0)]
+    )
+    as_of = BoundedDateField(_l("基准日期"), validators=[DataRequired()])
     submit = SubmitField(_l("抽取样本"))
 
 
@@ -51,7 +54,7 @@ class OutcomeForm(FlaskForm):
         ],
     )
     inspector_name = StringField(_l("检查人"), validators=[DataRequired(), Length(max=60)])
-    inspected_on = DateField(_l("检查日期"), validators=[DataRequired()])
+    inspected_on = BoundedDateField(_l("检查日期"), validators=[DataRequired()])
     notes = TextAreaField(_l("检查记录"), validators=[Length(max=5000)])
     submit = SubmitField(_l("保存结果"))
 
@@ -77,8 +80,7 @@ def index() -> ResponseReturnValue:
 def draw() -> ResponseReturnValue:
     form = DrawForm()
     if not form.validate_on_submit():
-        flash(_("表单有误，请检查抽查数量和日期"), "danger")
-        return redirect(url_for("inspections.index"))
+        raise invalid_form(form)
     db = get_session()
     sample = inspections.draw_sample(db, actor(), form.size.data, form.as_of.data, form.seed.data)
     db.commit()

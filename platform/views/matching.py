@@ -11,14 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField, SelectMultipleField, SubmitField
+from wtforms import SelectField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from skillbridge.models import Cohort, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.forms import ActionForm
+from skillbridge.platform.forms import ActionForm, ColumnIntegerField
 from skillbridge.platform.match_jobs import enqueue_run
 from skillbridge.platform.services.matching import runs as match_runs
 
@@ -65,7 +65,7 @@ class RunForm(FlaskForm):
         ],
     )
     cohort_ids = SelectMultipleField(_l("届/班（不选则全部）"), coerce=int)
-    offer_days = IntegerField(
+    offer_days = ColumnIntegerField(
         _l("录用通知答复期限（天）"), default=7, validators=[NumberRange(1, 60)]
     )
     submit = SubmitField(_l("开始匹配"))

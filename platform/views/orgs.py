@@ -11,14 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from skillbridge.models import Occupation, School
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
-from skillbridge.platform.forms import ActionForm
+from skillbridge.platform.forms import ActionForm, BoundedDateField
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.policy import TRAINING_ROUTES, completed_years
 from skillbridge.platform.services import directory
@@ -55,7 +55,7 @@ def enterprise(enterprise_id: int) -> ResponseReturnValue:
 class CertificateForm(FlaskForm):
     occupation_id = SelectField(_l("职业（工种）"), coerce=int)
     level = SelectField(_l("等级"), coerce=int)
-    issued_on = DateField(_l("发证日期"), validators=[DataRequired()])
+    issued_on = BoundedDateField(_l("发证日期"), validators=[DataRequired()])
     number = StringField(_l("证书编号"), validators=[DataRequired(), Length(max=40)])
     route = SelectField(_l("取证途径"))
     submit = SubmitField(_l("登记证书"))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from skillbridge.models import (
@@ -24,7 +24,8 @@ from skillbridge.models import (
 )
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.forms import DecisionForm
+from skillbridge.platform.forms import BoundedDateField, DecisionForm
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers as offer_service
@@ -85,8 +86,8 @@ class ActionForm(FlaskForm):
 class InsuranceForm(FlaskForm):
     insurer = StringField(_l("保险公司"), validators=[DataRequired(), Length(max=120)])
     policy_no = StringField(_l("保单号"), validators=[DataRequired(), Length(max=60)])
-    start = DateField(_l("保险起期"), validators=[DataRequired()])
-    end = DateField(_l("保险止期"), validators=[DataRequired()])
+    start = BoundedDateField(_l("保险起期"), validators=[DataRequired()])
+    end = BoundedDateField(_l("保险止期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记保险"))
 
 
@@ -101,18 +102,18 @@ class PlanForm(FlaskForm):
 
 
 class EndForm(FlaskForm):
-    end_date = DateField(_l("结束日期"), validators=[DataRequired()])
+    end_date = BoundedDateField(_l("结束日期"), validators=[DataRequired()])
     submit = SubmitField(_l("结束实习"))
 
 
 class ExtendForm(FlaskForm):
-    new_end = DateField(_l("新的结束日期"), validators=[DataRequired()])
+    new_end = BoundedDateField(_l("新的结束日期"), validators=[DataRequired()])
     submit = SubmitField(_l("延长实习"))
 
 
 class AmendForm(FlaskForm):
-    start_date = DateField(_l("开始日期"), validators=[DataRequired()])
-    end_date = DateField(_l("结束日期"), validators=[DataRequired()])
+    start_date = BoundedDateField(_l("开始日期"), validators=[DataRequired()])
+    end_date = BoundedDateField(_l("结束日期"), validators=[DataRequired()])
     submit = SubmitField(_l("变更日期"))
 
 
@@ -144,7 +145,7 @@ def index() -> ResponseReturnValue:
     student = db.get(Student, user.student_id) if user.role == Role.STUDENT else None
     return render_template(
         "placements/index.html",
-        listing=placements.placements_page(db, user, request.args.get("page", 1, type=int)),
+        listing=placements.placements_page(db, user, bounds.page_arg(request.args)),
         to_sign=placement_agreements.agreements_to_sign(db, user)
         if user.role != Role.BUREAU
         else [],

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
 from skillbridge.platform.services.slots import preferences
 
@@ -33,13 +34,30 @@ def _ranks(prefix: str) -> list[tuple[int, int]]:
     for name, value in request.form.items():
         if not name.startswith(prefix) or not value.strip():
             continue
-        raw_id, raw_rank = name.removeprefix(prefix), value.strip()
-        if not (raw_id.isdigit() and raw_rank.isdigit() and 1 <= int(raw_rank) <= MAX_RANK):
-            raise InvalidInput(_("志愿顺序须填写 1 至 %(n)d 的整数", n=MAX_RANK))
-        pairs.append((int(raw_rank), int(raw_id)))
+        try:
+            pairs.append(
+                (
+                    bounds.to_int(value.strip(), 1, MAX_RANK),
+                    bounds.to_int(name.removeprefix(prefix), 1),
+                )
+            )
+        except ValueError:
+            raise InvalidInput(_("志愿顺序须填写 1 至 %(n)d 的整数", n=MAX_RANK)) from None
     if len({rank for rank, _id in pairs}) != len(pairs):
         raise InvalidInput(_("志愿顺序不能重复"))
     return sorted(pairs)
+
+
+def _screened() -> list[int]:
+    """Ids from checked inputs named `screen-<id>`."""
+    try:
+        return [
+            bounds.to_int(name.removeprefix("screen-"), 1)
+            for name in request.form
+            if name.startswith("screen-")
+        ]
+    except ValueError:
+        raise InvalidInput(_("筛除的候选人编号无效")) from None
 
 
 def _fail(error: DomainError) -> None:
@@ -83,12 +101,8 @@ def candidates(slot_id: int) -> ResponseReturnValue:
         if not form.validate_on_submit():
             flash(_("表单已过期，请重试"), "danger")
             return redirect(url_for("preferences.candidates", slot_id=slot_id))
-        screened = [
-            int(name.removeprefix("screen-"))
-            for name in request.form
-            if name.startswith("screen-") and name.removeprefix("screen-").isdigit()
-        ]
         try:
+            screened = _screened()
             ranked = [sid for _rank, sid in _ranks("rank-") if sid not in screened]
             preferences.rank_candidates(db, user, slot_id, ranked, screened, date.today())
         except DomainError as error:

@@ -17,8 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,7 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from skillbridge.models import Enterprise, Occupation, Role, Slot, SlotKind, SlotStatus, Specialty
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
-from skillbridge.platform.forms import ActionForm
+from skillbridge.platform.forms import ActionForm, BoundedDateField, ColumnIntegerField
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.policies import can_manage_slot
 from skillbridge.platform.services.slots import postings as slots
@@ -79,19 +77,21 @@ class SlotForm(FlaskForm):
         choices=[SelectChoice(i, name) for i, name in enumerate(SKILL_LEVEL_NAMES)],
     )
     certificate_required = BooleanField(_l("须持本职业技能等级证书"))
-    start_date = DateField(_l("开始日期"), validators=[DataRequired()])
-    duration_months = IntegerField(
+    start_date = BoundedDateField(_l("开始日期"), validators=[DataRequired()])
+    duration_months = ColumnIntegerField(
         _l("期限（月）"), validators=[DataRequired(), NumberRange(min=1, max=60)]
     )
-    seats = IntegerField(_l("席位数"), validators=[DataRequired(), NumberRange(min=1, max=10000)])
-    stipend_yuan = IntegerField(
+    seats = ColumnIntegerField(
+        _l("席位数"), validators=[DataRequired(), NumberRange(min=1, max=10000)]
+    )
+    stipend_yuan = ColumnIntegerField(
         _l("实习报酬（元/月）"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
     )
-    post_wage_yuan = IntegerField(
+    post_wage_yuan = ColumnIntegerField(
         _l("同岗位职工工资（元/月，可选）"),
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
     )
-    post_headcount = IntegerField(
+    post_headcount = ColumnIntegerField(
         _l("同类岗位在岗职工人数（岗位实习必填）"),
         validators=[Optional(), NumberRange(min=1, max=10_000_000)],
     )

@@ -22,8 +22,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -36,7 +34,9 @@ from skillbridge.models import ClaimStatus, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField, invalid_form
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services import credit as subsidy_credit
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.subsidies import budgets as subsidy_budgets
@@ -91,13 +91,13 @@ class ClaimForm(FlaskForm):
     student_id = SelectField(_l("申报员工（企业申领时选择）"), coerce=int, default=0)
     certificate_id = SelectField(_l("申报证书"), coerce=int, default=0)
     # Facts the database cannot supply yet (see services/subsidy_facts.py): declared here.
-    contract_insured_since = DateField(
+    contract_insured_since = BoundedDateField(
         _l("劳动合同和社会保险连续缴纳起始日"), validators=[Optional()]
     )
-    employer_since = DateField(_l("本单位连续工作起始日"), validators=[Optional()])
-    district_work_since = DateField(_l("在本区企业连续工作起始日"), validators=[Optional()])
+    employer_since = BoundedDateField(_l("本单位连续工作起始日"), validators=[Optional()])
+    district_work_since = BoundedDateField(_l("在本区企业连续工作起始日"), validators=[Optional()])
     certificate_route = SelectField(_l("取证途径"), default="")
-    training_ended_on = DateField(_l("培训结业日期"), validators=[Optional()])
+    training_ended_on = BoundedDateField(_l("培训结业日期"), validators=[Optional()])
     first_job_in_district = BooleanField(_l("首次在本区就业"))
     newly_introduced = BooleanField(_l("新引进人才"))
     front_line = BooleanField(_l("在企业一线岗位工作"))
@@ -127,14 +127,16 @@ class RejectForm(FlaskForm):
 
 
 class PolicySettingsForm(FlaskForm):
-    amount_yuan = IntegerField(_l("补贴标准（元）"), validators=[Optional(), NumberRange(min=1)])
+    amount_yuan = ColumnIntegerField(
+        _l("补贴标准（元）"), validators=[Optional(), NumberRange(min=1)]
+    )
     designated = StringField(_l("指定职业（工种）代码，逗号分隔"), validators=[Length(max=2000)])
     submit = SubmitField(_l("保存"))
 
 
 class AllocationForm(FlaskForm):
-    allocated_yuan = IntegerField(
-        _l("资金总额（元）"), validators=[Optional(), NumberRange(min=0, max=10**12)]
+    allocated_yuan = ColumnIntegerField(
+        _l("资金总额（元）"), validators=[Optional(), NumberRange(min=0, max=bounds.INTEGER_MAX)]
     )
     submit = SubmitField(_l("保存"))
 
@@ -143,11 +145,11 @@ class CreditForm(FlaskForm):
     subject_kind = SelectField(
         _l("失信主体类型"), choices=[SelectChoice(k, v) for k, v in SUBJECT_LABELS.items()]
     )
-    subject_id = IntegerField(_l("主体编号"), validators=[DataRequired()])
+    subject_id = ColumnIntegerField(_l("主体编号"), validators=[DataRequired()])
     rule = StringField(_l("依据"), default="R6", validators=[Length(max=20)])
     reason = TextAreaField(_l("失信事由"), validators=[DataRequired(), Length(max=2000)])
-    starts_on = DateField(_l("起始日期"), validators=[DataRequired()])
-    ends_on = DateField(_l("截止日期"), validators=[DataRequired()])
+    starts_on = BoundedDateField(_l("起始日期"), validators=[DataRequired()])
+    ends_on = BoundedDateField(_l("截止日期"), validators=[DataRequired()])
     submit = SubmitField(_l("记录"))
 
 
@@ -279,18 +281,13 @@ def pay(claim_id: int) -> ResponseReturnValue:
     )
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 @bp.get("/review")
 @_BUREAU
 def review() -> ResponseReturnValue:
     db, user = get_session(), actor()
     status = request.args.get("status", "")
     filters = subsidy_claims.QueueFilter(
-        policy_id=_int_arg("policy_id"),
+        policy_id=bounds.int_arg(request.args, "policy_id"),
         status=ClaimStatus(status) if status in set(ClaimStatus) else None,
         organisation=request.args.get("organisation") or None,
     )
@@ -327,8 +324,7 @@ def budget(budget_id: int) -> ResponseReturnValue:
 def allocate(budget_id: int) -> ResponseReturnValue:
     form = AllocationForm()
     if not form.validate_on_submit():
-        _expired()
-        return redirect(url_for("subsidies.budget", budget_id=budget_id))
+        raise invalid_form(form)
     db = get_session()
     subsidy_budgets.set_budget_allocation(db, actor(), budget_id, form.allocated_yuan.data or 0)
     db.commit()
@@ -354,8 +350,7 @@ def policies() -> ResponseReturnValue:
 def update_policy(policy_id: int) -> ResponseReturnValue:
     form = PolicySettingsForm()
     if not form.validate_on_submit():
-        _expired()
-        return redirect(url_for("subsidies.policies"))
+        raise invalid_form(form)
     db = get_session()
     codes = (form.designated.data or "").replace("，", ",").split(",")
     subsidy_budgets.update_policy_settings(db, actor(), policy_id, form.amount_yuan.data, codes)

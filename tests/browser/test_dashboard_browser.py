@@ -95,6 +95,11 @@ def test_bureau_follows_a_chart_opens_a_finding_and_downloads_evidence(
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
+        blocked: list[str] = []
+        page.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(f"{live_url}/login")
         page.fill("input[name=email]", world.users["bureau"].email)
         page.fill("input[name=password]", PASSWORD)
@@ -129,6 +134,7 @@ def test_bureau_follows_a_chart_opens_a_finding_and_downloads_evidence(
         saved = tmp_path / download.suggested_filename
         download.save_as(saved)
         page.screenshot(path=str(SCREENSHOTS / "05-evidence-downloaded.png"), full_page=True)
+        assert blocked == []  # the charts and pages ran under the CSP with nothing blocked
     finally:
         context.close()
 

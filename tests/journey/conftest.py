@@ -56,7 +56,7 @@ def live_server(live_app: Flask) -> Iterator[str]:
 @pytest.fixture
 def new_page(browser, live_server: str):  # type: ignore[no-untyped-def]
     """A factory of pages, each in a fresh browser context, closed at teardown."""
-    contexts = []
+    contexts, blocked = [], []
 
     def factory():  # type: ignore[no-untyped-def]
         context = browser.new_context(
@@ -64,11 +64,20 @@ def new_page(browser, live_server: str):  # type: ignore[no-untyped-def]
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: _note_csp_violation(message, blocked))
+        return page
 
     yield factory
     for context in contexts:
         context.close()
+    # Every page ran under the Content-Security-Policy: nothing of ours may have been blocked.
+    assert blocked == []
+
+
+def _note_csp_violation(message, blocked: list[str]) -> None:  # type: ignore[no-untyped-def]
+    if "Content Security Policy" in message.text:
+        blocked.append(message.text)
 
 
 @pytest.fixture

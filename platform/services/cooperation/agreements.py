@@ -28,7 +28,7 @@ from skillbridge.models import (
 from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.school import school_specialty
 from skillbridge.platform.policy import R6_CITATION
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, bounds
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
@@ -130,7 +130,9 @@ def propose_agreement(
         problems.append(N_("至少选择一个合作专业"))
     elif not ids <= school_specialty_ids(session, school.id):
         problems.append(N_("合作专业须为该学校开设的专业"))
-    if data.valid_to < data.valid_from:
+    if not (bounds.date_in_range(data.valid_from) and bounds.date_in_range(data.valid_to)):
+        problems.append(N_("有效期日期超出允许范围"))
+    elif data.valid_to < data.valid_from:
         problems.append(N_("有效期截止日期不能早于起始日期"))
     if data.valid_to < today:
         problems.append(N_("有效期截止日期已过"))

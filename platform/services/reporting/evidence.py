@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import tempfile
 import zipfile
@@ -32,7 +30,7 @@ from skillbridge.models import (
     User,
     utcnow,
 )
-from skillbridge.platform.services.exports import SPOOL_BYTES, cell
+from skillbridge.platform.services.exports import SPOOL_BYTES, csv_chunks
 from skillbridge.platform.services.reporting.timeline import Subject, events_query, load_subject
 
 # Renders the printable agreement of a placement (the web layer's template) as HTML.
@@ -54,12 +52,7 @@ class _Bundle:
         )
 
     def add_csv(self, name: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows([cell(v) for v in row] for row in rows)
-        self.add(name, buffer.getvalue())
+        self.add(name, "".join(csv_chunks(headers, rows)))
 
     def add_json(self, name: str, document: object) -> None:
         self.add(name, json.dumps(document, ensure_ascii=False, indent=2, default=_plain))

@@ -32,6 +32,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
 )
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import InvalidInput, NotFound
 from skillbridge.platform.services.packs import placement_rules_for
@@ -112,8 +113,14 @@ def _flag(value: str) -> bool:
     return value == "1"
 
 
+def _number(value: str) -> int:
+    return bounds.to_int(value)
+
+
 def _month(value: str) -> tuple[datetime, datetime]:
-    year, month = (int(part) for part in value.split("-"))
+    year_text, _, month_text = value.partition("-")
+    year = bounds.to_int(year_text, bounds.EARLIEST_DATE.year, bounds.LATEST_DATE.year)
+    month = bounds.to_int(month_text, 1, 12)
     start = datetime(year, month, 1, tzinfo=UTC)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
     return start, end
@@ -389,7 +396,7 @@ LISTS = {
             + (N_("岗位"), N_("类型"), N_("职业（工种）"), N_("状态"), N_("开始日期"))
             + (N_("结束日期"), N_("月数"), N_("志愿序位")),
             {
-                "occupation_id": int,
+                "occupation_id": _number,
                 "industry": _text,
                 "kind": _enum(SlotKind),
                 "rank": _rank,
@@ -412,7 +419,7 @@ LISTS = {
             N_("学生顶岗实习月数"),
             (N_("学生编号"), N_("学生"), N_("身份证号"), N_("学校"), N_("班级"), N_("已用月数"))
             + (N_("上限月数"), N_("剩余月数")),
-            {"months_used": int, "near_cap": _flag},
+            {"months_used": _number, "near_cap": _flag},
             _students,
             _student_row,
         ),
@@ -420,7 +427,7 @@ LISTS = {
             "coverage",
             N_("专业合作企业数（R3）"),
             (N_("学校"), N_("专业代码"), N_("专业"), N_("合作企业数"), N_("要求"), N_("结论")),
-            {"specialty_id": int, "short": _flag},
+            {"specialty_id": _number, "short": _flag},
             _coverage,
             _coverage_row,
         ),
@@ -429,7 +436,7 @@ LISTS = {
             N_("已支付补贴"),
             (N_("申领编号"), N_("补贴政策"), N_("受益方"), N_("金额（元）"), N_("资金"))
             + (N_("支付时间"),),
-            {"budget_id": int, "month": _month},
+            {"budget_id": _number, "month": _month},
             _paid_claims,
             _paid_claim_row,
         ),

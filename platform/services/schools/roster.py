@@ -32,7 +32,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, exports
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.identity import IdentityKeys, mask_national_id
 from skillbridge.platform.services.schools.cohorts import own_school
@@ -538,11 +538,10 @@ def invitations_csv(students: Iterable[Student]) -> bytes:
     No ID digits: the code and the last 4 are the two halves of the activation secret, and a
     handout that carries both lets whoever finds it take the account over.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("姓名", "邀请码"))
-    writer.writerows((s.name, s.invitation_code) for s in students if s.invitation_code)
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return exports.csv_bytes(
+        ("姓名", "邀请码"),
+        ((s.name, s.invitation_code) for s in students if s.invitation_code),
+    )
 
 
 def template_rows() -> list[tuple[str, ...]]:
@@ -553,26 +552,13 @@ def template_rows() -> list[tuple[str, ...]]:
 
 def template_csv() -> bytes:
     """The template as UTF-8 CSV with a BOM, so Excel opens the Chinese headers correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(template_rows())
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    header, *examples = template_rows()
+    return exports.csv_bytes(header, examples)
 
 
 def template_xlsx() -> bytes:
     """The template as an XLSX workbook with text-formatted ID and phone columns."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = "学生名册"
-    for row in template_rows():
-        sheet.append(list(row))
-    for column in (COLUMNS.index(NATIONAL_ID), COLUMNS.index(PHONE)):
-        letter = get_column_letter(column + 1)
-        sheet.column_dimensions[letter].width = 22
-        for cell in sheet[letter]:
-            cell.number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *examples = template_rows()
+    text_columns = (COLUMNS.index(NATIONAL_ID), COLUMNS.index(PHONE))
+    with exports.write_xlsx(header, examples, "学生名册", text_columns) as workbook:
+        return workbook.read()

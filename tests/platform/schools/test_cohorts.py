@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from sqlalchemy import select
 
 from skillbridge.models import AuditEvent, Cohort, School, Specialty
@@ -187,3 +190,20 @@ def test_invitation_codes_download_for_students_not_yet_activated(
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert waiting.invitation_code in text and waiting.name in text
     assert joined.name not in text
+
+
+def test_the_invitation_handout_quotes_text_a_spreadsheet_would_run(
+    login_as, session, school_side, make_student
+):  # type: ignore[no-untyped-def]
+    # A roster's name column is the school's typing; "=HYPERLINK(...)" reached invitations.csv raw.
+    formula = make_student(school_side.school, cohort=school_side.cohort)
+    formula.name = '=HYPERLINK("https://evil.example","点我")'
+    plain = make_student(school_side.school, cohort=school_side.cohort)
+    session.commit()
+    response = login_as(school_side.user).get(
+        f"/school/cohorts/{school_side.cohort.id}/invitations.csv"
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    names = {row[0] for row in rows[1:]}
+    assert "'" + formula.name in names and formula.name not in names
+    assert plain.name in names  # ordinary text is written as it is
