@@ -11,8 +11,8 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 BATCH = 1000
 # Small exports stay in memory, large ones spill to disk instead of growing the heap.

@@ -74,6 +74,7 @@ from skillbridge.models import (
 from skillbridge.models.subsidy import Beneficiary
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
@@ -111,6 +112,10 @@ PUBLIC = {
     "auth.switch_language",
     "api.spec",
 }
+
+# Routes that act on a student who has not activated an account yet (the tenant's own student
+# has one) and whose full ID is stored encrypted.
+NOT_YET_ACTIVATED = {"orgs.reissue_invitation", "orgs.reveal_national_id"}
 
 # Who succeeds on its OWN objects (a bureau: on every object of its region). Nobody succeeds on
 # another tenant's objects, except where STATE_RULES says otherwise.
@@ -372,6 +377,7 @@ class World:
             name=f"矩阵学生{n}",
             birth_date=birth,
             national_id_masked=mask_national_id(national_id),
+            national_id_encrypted=id_keys(self.app).encrypt(national_id),
             national_id_hash=national_id_hash(national_id + str(n), "matrix"),
             hukou_locality="江苏省苏州市吴江区",
             invitation_code=f"MTX{n:08d}",
@@ -607,6 +613,8 @@ class World:
 
     def _make(self, session: Session, cell: Cell, tenant: Tenant) -> dict[str, int]:
         arguments, ids = set(cell.rule.arguments), {}
+        if cell.rule.endpoint in NOT_YET_ACTIVATED:
+            ids["student_id"] = self.student(session, tenant).id
         if "placement_id" in arguments:
             ids.update(self.placement(session, tenant, cell.state))
         if "agreement_id" in arguments:
