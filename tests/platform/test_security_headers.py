@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from skillbridge.platform.app import create_app
 from skillbridge.platform.config import ConfigError, load_config
@@ -20,9 +21,18 @@ INLINE = {
 }
 
 
+# Production also needs the national-ID keys of its own.
+PRODUCTION_KEYS = {
+    "SKILLBRIDGE_ID_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "SKILLBRIDGE_ID_HASH_KEY": "h" * 48,
+}
+
+
 def _production_app(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SKILLBRIDGE_ENV", "production")
     monkeypatch.setenv("SKILLBRIDGE_SECRET_KEY", "p" * 48)
+    for name, value in PRODUCTION_KEYS.items():
+        monkeypatch.setenv(name, value)
     return create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
 
 
@@ -103,5 +113,5 @@ def test_an_unknown_environment_refuses_to_start(tmp_path, value):
 
 @pytest.mark.parametrize("value", ["development", "production"])
 def test_the_known_environments_start(tmp_path, value):
-    environ = {"SKILLBRIDGE_ENV": value, "SKILLBRIDGE_SECRET_KEY": "p" * 48}
+    environ = {"SKILLBRIDGE_ENV": value, "SKILLBRIDGE_SECRET_KEY": "p" * 48, **PRODUCTION_KEYS}
     assert load_config({"INSTANCE_PATH": str(tmp_path)}, environ)["ENV"] == value
