@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from skillbridge.models import CreditRecord, Enterprise, School, Student, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
+from skillbridge.platform.services.paging import Page, paginate_items
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.services.text import N_
 
@@ -167,8 +168,11 @@ class CreditRow:
         return record.revoked_at is None and record.starts_on <= on_date <= record.ends_on
 
 
-def list_credit_records(session: Session, actor: User) -> list[CreditRow]:
-    """Every record against a subject of the actor's region, newest first."""
+def list_credit_records(session: Session, actor: User, page: int = 1) -> Page[CreditRow]:
+    """A page of the records against subjects of the actor's region, newest first.
+
+    Three kinds of subject come from three queries, so the list is merged, then cut.
+    """
     region_id = actor.region_id
     rows: list[CreditRow] = []
     queries = {
@@ -185,4 +189,4 @@ def list_credit_records(session: Session, actor: User) -> list[CreditRow]:
     }
     for kind, query in queries.items():
         rows.extend(CreditRow(record, kind, name) for record, name in session.execute(query))
-    return sorted(rows, key=lambda row: row.record.id, reverse=True)
+    return paginate_items(sorted(rows, key=lambda row: row.record.id, reverse=True), page)

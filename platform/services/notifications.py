@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from skillbridge.models import Notification, Role, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_read_notification
 from skillbridge.platform.services.text import N_
 
@@ -19,8 +20,6 @@ AGREEMENT_TO_SIGN = "agreement.to_sign"
 PLAN_FILED = "plan.filed"
 PLAN_APPROVED = "plan.approved"
 PLAN_REJECTED = "plan.rejected"
-
-PAGE_SIZE = 50
 
 
 def _check_link(link: str) -> str:
@@ -78,16 +77,14 @@ def bureau_users(session: Session, region_id: int) -> list[int]:
     return _active_users(session, User.role == Role.BUREAU, User.region_id == region_id)
 
 
-def list_notifications(session: Session, actor: User, limit: int = PAGE_SIZE) -> list[Notification]:
-    """The actor's latest notifications, unread first."""
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.user_id == actor.id)
-            .order_by(Notification.read_at.is_not(None), Notification.id.desc())
-            .limit(limit)
-        )
+def list_notifications(session: Session, actor: User, page: int = 1) -> Page[Notification]:
+    """A page of the actor's notifications, unread first, then newest first."""
+    statement = (
+        select(Notification)
+        .where(Notification.user_id == actor.id)
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
     )
+    return paginate(session, statement, page, first_column)
 
 
 def unread_count(session: Session, actor: User) -> int:

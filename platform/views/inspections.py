@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -66,7 +67,9 @@ def _bureau_only() -> None:
 def index():  # type: ignore[no-untyped-def]
     return render_template(
         "inspections/index.html",
-        samples=inspections.list_samples(get_session(), actor()),
+        samples=inspections.list_samples(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
         form=DrawForm(as_of=date.today()),
         labels=inspections.OUTCOME_LABELS,
     )

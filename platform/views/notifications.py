@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -34,7 +34,7 @@ def index():  # type: ignore[no-untyped-def]
     db, user = get_session(), actor()
     return render_template(
         "notifications/index.html",
-        items=notifications.list_notifications(db, user),
+        page=notifications.list_notifications(db, user, request.args.get("page", 1, type=int)),
         unread=notifications.unread_count(db, user),
         form=ReadForm(),
     )

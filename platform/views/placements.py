@@ -159,7 +159,7 @@ def offers():  # type: ignore[no-untyped-def]
     db = get_session()
     return render_template(
         "placements/offers.html",
-        items=offer_service.list_offers(db, actor()),
+        items=offer_service.list_offers(db, actor(), request.args.get("page", 1, type=int)),
         form=ActionForm(),
         today=date.today(),
         **LABELS,
@@ -337,7 +337,9 @@ def cancel(placement_id: int):  # type: ignore[no-untyped-def]
 def near_cap():  # type: ignore[no-untyped-def]
     return render_template(
         "placements/near_cap.html",
-        students=placements.students_near_cap(get_session(), actor()),
+        students=placements.students_near_cap(
+            get_session(), actor(), page=request.args.get("page", 1, type=int)
+        ),
         within=placements.NEAR_CAP_MONTHS,
     )
 
@@ -347,7 +349,9 @@ def near_cap():  # type: ignore[no-untyped-def]
 def plans():  # type: ignore[no-untyped-def]
     return render_template(
         "placements/plans.html",
-        items=placement_agreements.plans_to_review(get_session(), actor()),
+        items=placement_agreements.plans_to_review(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
         form=DecisionForm(),
         **LABELS,
     )

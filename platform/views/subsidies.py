@@ -162,7 +162,9 @@ def _expired() -> None:
 @bp.get("/claims")
 @role_required(Role.STUDENT, Role.ENTERPRISE, Role.SCHOOL)
 def my_claims():  # type: ignore[no-untyped-def]
-    rows = subsidy_claims.list_my_claims(get_session(), actor())
+    rows = subsidy_claims.list_my_claims(
+        get_session(), actor(), request.args.get("page", 1, type=int)
+    )
     return render_template("subsidies/my_claims.html", rows=rows)
 
 
@@ -286,7 +288,7 @@ def review():  # type: ignore[no-untyped-def]
     )
     return render_template(
         "subsidies/review.html",
-        rows=subsidy_claims.review_queue(db, user, filters),
+        rows=subsidy_claims.review_queue(db, user, filters, request.args.get("page", 1, type=int)),
         filters=filters,
         policies=subsidy_budgets.list_policies(db, user),
         organisations=subsidy_claims.region_organisations(db, user),
@@ -300,7 +302,10 @@ def review():  # type: ignore[no-untyped-def]
 @_BUREAU
 def budgets():  # type: ignore[no-untyped-def]
     return render_template(
-        "subsidies/budgets.html", budgets=subsidy_budgets.list_budgets(get_session(), actor())
+        "subsidies/budgets.html",
+        budgets=subsidy_budgets.list_budgets(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
     )
 
 
@@ -409,7 +414,7 @@ def credit_records():  # type: ignore[no-untyped-def]
             return redirect(url_for("subsidies.credit_records"))
         _expired()
         status = 400
-    rows = subsidy_credit.list_credit_records(db, user)
+    rows = subsidy_credit.list_credit_records(db, user, request.args.get("page", 1, type=int))
     return render_template(
         "subsidies/credit.html",
         rows=rows,

@@ -26,6 +26,7 @@ from skillbridge.platform.policy import PlacementRules, completed_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.paging import Page, paginate_items
 from skillbridge.platform.services.placements.records import (
     PLANS_PATH,
     PlacementContext,
@@ -428,8 +429,8 @@ def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
     return waiting
 
 
-def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
-    """Filed plans of schools in the bureau's region, oldest filing first."""
+def plans_to_review(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:
+    """A page of the filed plans of schools in the bureau's region, oldest filing first."""
     if actor.role != Role.BUREAU:
         raise PermissionDenied(N_("仅人社局可审查实习计划"))
     contexts = [
@@ -439,7 +440,8 @@ def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
         and context.agreement.plan_status == FilingStatus.FILED
         and context.school.region_id == actor.region_id
     ]
-    return sorted(contexts, key=lambda c: c.agreement.plan_filed_at)  # type: ignore[union-attr]
+    ordered = sorted(contexts, key=lambda c: c.agreement.plan_filed_at)  # type: ignore[union-attr]
+    return paginate_items(ordered, page)
 
 
 def rules_of(session: Session, context: PlacementContext) -> PlacementRules:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -22,14 +22,13 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.placements.months import lock_student
 from skillbridge.platform.services.policies import can_view_placement
 from skillbridge.platform.services.text import N_
 
 # Months left at or below which the school's list flags a student as near the cap.
 NEAR_CAP_MONTHS = 3
-# Rows per page of the placement list (a city's bureau sees tens of thousands).
-PER_PAGE = 50
 
 # Paths of the pages a notification points to (views/placements.py serves them).
 OFFERS_PATH = "/placements/offers"
@@ -185,42 +184,32 @@ def list_placements(
     return [PlacementContext(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class PlacementPage:
-    """One page of a placement list, with what the pager needs."""
-
-    items: list[PlacementContext]
-    total: int
-    page: int
-    pages: int
-
-
 def placements_page(
-    session: Session, actor: User, page: int, per_page: int = PER_PAGE
-) -> PlacementPage:
-    """Page `page` (from 1, clamped) of the placements the actor may see, newest first."""
-    statement = _visible(actor)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max(-(-total // per_page), 1)
-    page = min(max(page, 1), pages)
-    rows = session.execute(
-        statement.order_by(Placement.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    )
-    return PlacementPage([PlacementContext(*row) for row in rows], total, page, pages)
+    session: Session,
+    actor: User,
+    page: int,
+    per_page: int | None = None,
+    statuses: tuple[PlacementStatus, ...] | None = None,
+) -> Page[PlacementContext]:
+    """Page `page` (from 1, clamped) of the actor's placements in `statuses`, newest first."""
+    statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
+    if statuses is not None:
+        statement = statement.where(Placement.status.in_(statuses))
+    statement = statement.order_by(Placement.id.desc())
+    return paginate(session, statement, page, lambda row: PlacementContext(*row), per_page)
 
 
 def students_near_cap(
-    session: Session, actor: User, within: int = NEAR_CAP_MONTHS
-) -> list[Student]:
-    """The school's students with at most `within` post-internship months left, fewest first."""
+    session: Session, actor: User, within: int = NEAR_CAP_MONTHS, page: int = 1
+) -> Page[Student]:
+    """A page of the school's students with at most `within` months left, fewest first."""
     if actor.role != Role.SCHOOL:
         raise PermissionDenied(N_("仅学校可查看"))
-    return list(
-        session.scalars(
-            select(Student)
-            .where(Student.school_id == actor.school_id)
-            .where(Student.months_used > 0)
-            .where(Student.month_cap - Student.months_used <= within)
-            .order_by(Student.month_cap - Student.months_used, Student.name)
-        )
+    statement = (
+        select(Student)
+        .where(Student.school_id == actor.school_id)
+        .where(Student.months_used > 0)
+        .where(Student.month_cap - Student.months_used <= within)
+        .order_by(Student.month_cap - Student.months_used, Student.name, Student.id)
     )
+    return paginate(session, statement, page, first_column)

@@ -27,6 +27,7 @@ from skillbridge.platform.policy import Policy, PolicyPack
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
+from skillbridge.platform.services.paging import Page, first_column, paginate, paginate_items
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.services.text import N_
 
@@ -363,15 +364,12 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
     return LedgerCheck(budget, commits, pays, paid_claims, tuple(problems))
 
 
-def list_budgets(session: Session, actor: User) -> list[Budget]:
-    """The funds of the actor's region."""
+def list_budgets(session: Session, actor: User, page: int = 1) -> Page[Budget]:
+    """A page of the funds of the actor's region."""
     if actor.role != Role.BUREAU:
-        return []
-    return list(
-        session.scalars(
-            select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
-        )
-    )
+        return paginate_items([], page)
+    statement = select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
+    return paginate(session, statement, page, first_column)
 
 
 def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
