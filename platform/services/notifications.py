@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Notification, Role, User, utcnow
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_read_notification
 from skillbridge.platform.services.text import N_
@@ -22,11 +24,26 @@ PLAN_APPROVED = "plan.approved"
 PLAN_REJECTED = "plan.rejected"
 
 
-def _check_link(link: str) -> str:
-    """Only same-site paths: a notification must never send anyone off the platform."""
-    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
-        raise InvalidInput(N_("通知链接必须是站内路径"))
-    return link
+_ENDPOINT = re.compile(r"[a-z_]+\.[a-z_]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a notification points: a view's endpoint name and its URL arguments.
+
+    Services only name the endpoint (they know no URLs); the web layer builds the URL with
+    url_for, which always yields a path on this site and fails loudly for a route that is gone.
+    """
+
+    endpoint: str
+    args: Mapping[str, int | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _ENDPOINT.fullmatch(self.endpoint):
+            raise ValueError(f"not an endpoint name: {self.endpoint!r}")
+        for name, value in self.args.items():
+            if not isinstance(value, int | str) or isinstance(value, bool):
+                raise ValueError(f"link argument {name!r} must be an int or a str, got {value!r}")
 
 
 def notify(
@@ -35,17 +52,23 @@ def notify(
     kind: str,
     title: str,
     body: str = "",
-    link: str = "",
+    link: Link | None = None,
 ) -> list[Notification]:
     """Queue one notification per distinct recipient (users or user ids) in the caller's transaction.
 
     `title` should be a constant Chinese string marked with N_() so the page can translate it;
     `body` carries the particulars (names, dates) and is shown as written.
     """
-    link = _check_link(link)
     user_ids = sorted({r.id if isinstance(r, User) else int(r) for r in recipients})
     notifications = [
-        Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            title=title,
+            body=body,
+            endpoint=link.endpoint if link else None,
+            link_args=dict(link.args) if link else {},
+        )
         for user_id in user_ids
     ]
     session.add_all(notifications)

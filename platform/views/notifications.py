@@ -9,6 +9,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from skillbridge.models import Notification
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import notifications
@@ -27,6 +28,18 @@ class ReadForm(FlaskForm):
 @login_required
 def _authenticated() -> None:
     """Everyone reads only their own notifications."""
+
+
+def link_of(notification: Notification) -> str | None:
+    """The URL the notification points to, built from its endpoint (a gone route raises)."""
+    if notification.endpoint is None:
+        return None
+    return url_for(notification.endpoint, **notification.link_args)
+
+
+@bp.context_processor
+def _links() -> dict[str, object]:
+    return {"link_of": link_of}
 
 
 @bp.get("/")
@@ -48,7 +61,7 @@ def read(notification_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     notification = notifications.mark_read(db, actor(), notification_id)
     db.commit()
-    return redirect(notification.link or url_for("notifications.index"))
+    return redirect(link_of(notification) or url_for("notifications.index"))
 
 
 @bp.post("/read-all")

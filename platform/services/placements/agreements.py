@@ -28,12 +28,12 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, Permiss
 from skillbridge.platform.services.packs import placement_rules
 from skillbridge.platform.services.paging import Page, paginate_items
 from skillbridge.platform.services.placements.records import (
-    PLANS_PATH,
+    PLANS_LINK,
     PlacementContext,
     list_placements,
     load_for_change,
     load_placement,
-    placement_path,
+    placement_link,
     school_region,
 )
 from skillbridge.platform.services.policies import (
@@ -206,7 +206,7 @@ def ask_to_sign(
         title,
         f"{context.student.name} · {context.enterprise.name} · {context.slot.title}"
         f" · {context.placement.start_date} 至 {context.placement.end_date}",
-        placement_path(context.placement.id),
+        placement_link(context.placement.id),
     )
 
 
@@ -362,7 +362,7 @@ def file_internship_plan(
         notifications.PLAN_FILED,
         N_("实习计划待审查"),
         f"{context.school.name} · {context.student.name} · {context.enterprise.name}",
-        PLANS_PATH,
+        PLANS_LINK,
     )
     session.flush()
     return agreement
@@ -398,7 +398,7 @@ def decide_internship_plan(
         notifications.PLAN_APPROVED if approve else notifications.PLAN_REJECTED,
         N_("实习计划已通过审查") if approve else N_("实习计划被驳回"),
         f"{context.student.name} · {context.enterprise.name}" + (f"：{reason}" if reason else ""),
-        placement_path(placement_id),
+        placement_link(placement_id),
     )
     session.flush()
     return agreement

@@ -24,7 +24,7 @@ from skillbridge.platform.services.paging import Page
 from skillbridge.platform.services.placements import months
 from skillbridge.platform.services.placements.agreements import below_minimum_age, create_agreement
 from skillbridge.platform.services.placements.records import (
-    OFFERS_PATH,
+    OFFERS_LINK,
     PlacementContext,
     ensure_period_free,
     load_for_change,
@@ -81,7 +81,7 @@ def publish_offers(
             notifications.OFFER_RECEIVED,
             N_("您收到新的录用通知"),
             f"{context.enterprise.name} · {context.slot.title}，请于 {deadline} 前答复",
-            OFFERS_PATH,
+            OFFERS_LINK,
         )
         published.append(placement)
     return published

@@ -22,6 +22,7 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
+from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.placements.months import lock_student
 from skillbridge.platform.services.policies import can_view_placement
@@ -30,14 +31,14 @@ from skillbridge.platform.services.text import N_
 # Months left at or below which the school's list flags a student as near the cap.
 NEAR_CAP_MONTHS = 3
 
-# Paths of the pages a notification points to (views/placements.py serves them).
-OFFERS_PATH = "/placements/offers"
-PLANS_PATH = "/placements/plans"
+# The pages a notification points to (views/placements.py serves them).
+OFFERS_LINK = Link("placements.offers")
+PLANS_LINK = Link("placements.plans")
 
 
-def placement_path(placement_id: int) -> str:
+def placement_link(placement_id: int) -> Link:
     """The placement's page, where its agreement is signed and its checks are shown."""
-    return f"/placements/{placement_id}"
+    return Link("placements.detail", {"placement_id": placement_id})
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,8 @@ def _tell(
     """Notify `recipients` about the claim; the body names the policy and the amount."""
     name = claim.evaluation.get("policy_name", "")
     amount = f"，{claim.amount_yuan}元" if claim.amount_yuan is not None else ""
-    notifications.notify(
-        session, recipients, kind, title, f"{name}{amount}", f"/subsidies/claims/{claim.id}"
-    )
+    link = notifications.Link("subsidies.claim", {"claim_id": claim.id})
+    notifications.notify(session, recipients, kind, title, f"{name}{amount}", link)
 
 
 def today() -> date:

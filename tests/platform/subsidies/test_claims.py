@@ -313,5 +313,9 @@ def test_beneficiary_and_bureau_are_notified(youth_case, session):
         "您的补贴已支付",
     ]
     assert titles(bureau) == ["新的补贴申领待审核"]
-    link = session.scalar(select(Notification.link).where(Notification.user_id == bureau.id))
-    assert link == f"/subsidies/claims/{claim.id}"
+    link = session.execute(
+        select(Notification.endpoint, Notification.link_args).where(
+            Notification.user_id == bureau.id
+        )
+    ).one()
+    assert tuple(link) == ("subsidies.claim", {"claim_id": claim.id})
