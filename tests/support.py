@@ -1,11 +1,9 @@
-"""Helpers shared by the test modules: services, unique numbers, valid codes, free ports, logins."""
+"""Helpers shared by the test modules: services, configs, free ports, logins (factories: demo.factories)."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import socket
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,11 @@ from flask.testing import FlaskClient
 
 from skillbridge.models import Region, Role, User
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
+    next_number,
+    valid_national_id,
+    valid_uscc,
+)
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
 
@@ -57,31 +60,6 @@ def make_test_config(database_url: str, tmp_path, **overrides) -> dict:  # type:
     }
     config.update(overrides)
     return config
-
-
-_sequence = itertools.count(1)
-
-
-def next_number() -> int:
-    """A process-wide unique number for codes, names and emails."""
-    return next(_sequence)
-
-
-def valid_uscc(n: int) -> str:
-    """A USCC with a correct check character, unique per n."""
-    from stdnum.cn import uscc
-
-    body = f"91440300{n:09d}"
-    return body + uscc.calc_check_digit(body)
-
-
-def valid_national_id(n: int, birth: date = date(2005, 3, 1)) -> str:
-    """A resident ID with a correct checksum, unique per n."""
-    from stdnum.cn import ric
-
-    body = f"440303{birth:%Y%m%d}{n % 1000:03d}"
-    # stdnum's ric.calc_check_digit reads the first 17 of 18 characters: pad the body.
-    return body + ric.calc_check_digit(body + "0")
 
 
 def login(client: FlaskClient, user: User) -> None:
