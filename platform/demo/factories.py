@@ -121,6 +121,31 @@ def occupation_row(n: int, prefix: str = "车工", **changes: Any) -> dict[str, 
     )
 
 
+def specialty_row(n: int, prefix: str = "数控技术", **changes: Any) -> dict[str, Any]:
+    return _with({"code": f"4601{n:04d}", "name": f"{prefix}{n}"}, changes)
+
+
+def student_row(
+    school_id: int, cohort_id: int, n: int, national_id_hash: str, **changes: Any
+) -> dict[str, Any]:
+    """A student; the caller hashes the national ID with its secret (see identity)."""
+    return _with(
+        {
+            "school_id": school_id,
+            "cohort_id": cohort_id,
+            "name": f"学生{n}",
+            "birth_date": date(2005, 3, 1),
+            "national_id_masked": mask_national_id(valid_national_id(n)),
+            "national_id_hash": national_id_hash,
+            "hukou_locality": "广东省深圳市",
+            "invitation_code": f"INV{n:08d}",
+            "months_used": 0,
+            "month_cap": 12,
+        },
+        changes,
+    )
+
+
 def cohort_row(school_id: int, specialty_id: int, n: int, **changes: Any) -> dict[str, Any]:
     return _with(
         {
@@ -292,12 +317,12 @@ class Factories:
         return self._add(Occupation(**occupation_row(next_number(), prefix, **changes)))
 
     def specialty(
-        self, name: str = "数控技术", occupations: Sequence[Occupation] = ()
+        self, prefix: str = "数控技术", occupations: Sequence[Occupation] = (), **changes: Any
     ) -> Specialty:
-        """A specialty feeding `occupations` (a fresh one by default)."""
+        """A specialty feeding `occupations` (a fresh one by default); `name`, `code` fix either."""
         n = next_number()
         fed = list(occupations) or [Occupation(code=f"6-18-01-{n:04d}", name=f"车工{n}")]
-        return self._add(Specialty(code=f"4601{n:04d}", name=f"{name}{n}", occupations=fed))
+        return self._add(Specialty(**specialty_row(n, prefix, **changes), occupations=fed))
 
     def cohort(self, school: School, specialty: Specialty | None = None, **changes: Any) -> Cohort:
         specialty = specialty or self.specialty()
@@ -309,17 +334,15 @@ class Factories:
         cohort = cohort or self.cohort(school)
         n = next_number()
         national_id = valid_national_id(n, birth)
-        student = Student(
-            school_id=school.id,
-            cohort_id=cohort.id,
-            name=f"学生{n}",
+        row = student_row(
+            school.id,
+            cohort.id,
+            n,
+            national_id_hash(national_id, self.secret),
             birth_date=birth,
             national_id_masked=mask_national_id(national_id),
-            national_id_hash=national_id_hash(national_id, self.secret),
-            hukou_locality="广东省深圳市",
-            invitation_code=f"INV{n:08d}",
         )
-        return self._add(student)
+        return self._add(Student(**row))
 
     def user(self, role: Role, **tenant: int) -> User:
         n = next_number()

@@ -17,30 +17,21 @@ from werkzeug.routing import Rule
 
 from skillbridge.models import (
     AgreementStatus,
-    Budget,
     Cohort,
     ComplianceFinding,
-    CooperationAgreement,
-    CooperationKind,
     CreditRecord,
     Inspection,
     InspectionSample,
     MatchRun,
     Notification,
-    Occupation,
-    Party,
-    Placement,
     PlacementStatus,
     RunScope,
     RunStatus,
     Severity,
-    Slot,
-    SlotKind,
     SlotStatus,
     SubsidyClaim,
-    SubsidyPolicy,
 )
-from skillbridge.models.subsidy import Beneficiary
+from skillbridge.platform.demo.factories import Factories
 
 ROLES = ("school", "enterprise", "student", "bureau")
 ALL = frozenset(ROLES)
@@ -170,61 +161,39 @@ class Side:
     claim_by_role: dict[str, int]
 
 
-def _make_side(session, world, own: bool) -> Side:  # type: ignore[no-untyped-def]
+def _make_side(session, factories: Factories, world, own: bool) -> Side:  # type: ignore[no-untyped-def]
     """Objects of the world's own region (own=True) or of the other region."""
     region = world.region if own else world.other_region
     school = world.school if own else world.other_school
     enterprise = world.enterprise if own else world.other_enterprise
     student = world.student if own else world.other_student
     cohort = session.get(Cohort, student.cohort_id)
-    occupation = Occupation(code=f"9-99-{'a' if own else 'b'}", name="测试工种")
-    session.add(occupation)
-    session.flush()
-    slot = Slot(
-        enterprise_id=enterprise.id,
-        kind=SlotKind.POST_INTERNSHIP,
+    occupation = factories.occupation(code=f"9-99-{'a' if own else 'b'}", name="测试工种")
+    slot = factories.slot(
+        enterprise,
+        occupation,
         title="岗位实习",
-        occupation_id=occupation.id,
         start_date=date(2025, 9, 1),
-        duration_months=6,
         seats=3,
+        stipend_yuan=0,
+        post_wage_yuan=None,
         # Open slots are visible to every school and student by design; the other tenant's slot is
         # a draft so that seeing it would be a leak.
         status=SlotStatus.OPEN if own else SlotStatus.DRAFT,
     )
-    agreement = CooperationAgreement(
-        school_id=school.id,
-        enterprise_id=enterprise.id,
-        kind=CooperationKind.INTERNSHIP_BASE,
-        valid_from=date(2025, 1, 1),
-        valid_to=date(2027, 12, 31),
-        status=AgreementStatus.PROPOSED,
-        proposed_by=Party.SCHOOL,
-    )
-    budget = Budget(
-        region_id=region.id, code="fund", name="专项资金", allocated_yuan=1000, remaining_yuan=1000
-    )
-    session.add_all([slot, agreement, budget])
-    session.flush()
-    policy = SubsidyPolicy(
-        region_id=region.id,
-        code="test.policy",
-        name="测试补贴",
-        beneficiary=Beneficiary.PERSON,
-        budget_id=budget.id,
-        amount_kind="local",
-        amount_yuan=100,
-    )
-    placement = Placement(
-        student_id=student.id,
-        slot_id=slot.id,
+    agreement = factories.cooperation(school, enterprise, status=AgreementStatus.PROPOSED)
+    budget, policy = factories.budget(region, allocated=1000)
+    policy.amount_kind, policy.amount_yuan = "local", 100
+    placement = factories.placement(
+        student,
+        slot,
         status=PlacementStatus.OFFERED,
         start_date=date(2025, 9, 1),
         end_date=date(2026, 2, 28),
         months=6,
         counts_toward_cap=True,
-        offer_deadline=date(2099, 1, 1),
     )
+    placement.offer_deadline = date(2099, 1, 1)
     credit = CreditRecord(
         school_id=school.id,
         rule="R6",
@@ -364,8 +333,8 @@ def _succeeded(method: str, response) -> bool:  # type: ignore[no-untyped-def]
     return method != "GET" and 300 <= response.status_code < 400 and "/login" not in location
 
 
-def test_every_route_is_public_or_refuses_anonymous_requests(app, world, session):
-    side = _make_side(session, world, own=True)
+def test_every_route_is_public_or_refuses_anonymous_requests(app, world, session, factories):
+    side = _make_side(session, factories, world, own=True)
     session.commit()
     client = app.test_client()
     leaks = []
@@ -385,8 +354,9 @@ def test_every_route_has_a_written_expectation(app):
     assert missing == [], "add these endpoints to ALLOWED with the roles that may use them"
 
 
-def test_route_role_tenant_matrix(app, world, session, login_as, capsys):
-    own, other = _make_side(session, world, own=True), _make_side(session, world, own=False)
+def test_route_role_tenant_matrix(app, world, session, factories, login_as, capsys):
+    own = _make_side(session, factories, world, own=True)
+    other = _make_side(session, factories, world, own=False)
     session.commit()
     clients = {role: login_as(user) for role, user in world.users.items()}
     routes = _routes(app)
