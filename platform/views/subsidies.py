@@ -312,7 +312,8 @@ def budgets():  # type: ignore[no-untyped-def]
 @bp.get("/budgets/<int:budget_id>")
 @_BUREAU
 def budget(budget_id: int):  # type: ignore[no-untyped-def]
-    overview = subsidy_budgets.budget_overview(get_session(), actor(), budget_id)
+    page = request.args.get("page", 1, type=int)
+    overview = subsidy_budgets.budget_overview(get_session(), actor(), budget_id, page)
     form = AllocationForm(allocated_yuan=overview.budget.allocated_yuan)
     return render_template("subsidies/budget.html", overview=overview, form=form)
 

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    BudgetLedgerEntry,
     CreditRecord,
     FilingStatus,
     InspectionSample,
+    LedgerKind,
     Occupation,
     PlacementAgreement,
     PlacementAgreementKind,
@@ -297,6 +299,29 @@ def test_funds_come_in_pages(session, world, factories, login_as) -> None:  # ty
         "/subsidies/budgets",
         href(f"/subsidies/budgets/{made[0].id}"),
         href(f"/subsidies/budgets/{made[2].id}"),
+    )
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_a_funds_ledger_comes_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+    budget, policy = factories.budget(world.region)
+    paid_at = datetime(2026, 3, 1, tzinfo=UTC)
+    claims = [
+        factories.paid_claim(budget, policy, world.student, 100, paid_at, world.users["bureau"])
+        for _ in range(3)
+    ]
+    for claim in claims:
+        session.add(
+            BudgetLedgerEntry(
+                budget_id=budget.id, claim_id=claim.id, kind=LedgerKind.PAY, amount_yuan=100
+            )
+        )
+    session.commit()
+    two_pages(
+        login_as(world.users["bureau"]),
+        f"/subsidies/budgets/{budget.id}",
+        href(f"/subsidies/claims/{claims[2].id}"),
+        href(f"/subsidies/claims/{claims[0].id}"),
     )
 
 

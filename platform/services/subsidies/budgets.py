@@ -387,22 +387,20 @@ def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
 
 @dataclass(frozen=True)
 class BudgetOverview:
-    """A fund's page: its figures, the ledger recount and the latest ledger rows."""
+    """A fund's page: its figures, the ledger recount and a page of its ledger, newest first."""
 
     budget: Budget
     check: LedgerCheck
-    entries: list[BudgetLedgerEntry]
+    entries: Page[BudgetLedgerEntry]
 
 
-def budget_overview(
-    session: Session, actor: User, budget_id: int, limit: int = 100
-) -> BudgetOverview:
-    """A fund of the actor's region with its ledger recount and latest movements."""
+def budget_overview(session: Session, actor: User, budget_id: int, page: int = 1) -> BudgetOverview:
+    """A fund of the actor's region with its ledger recount and a page of its movements."""
     budget = get_budget_for_bureau(session, actor, budget_id)
-    entries = session.scalars(
+    statement = (
         select(BudgetLedgerEntry)
         .where(BudgetLedgerEntry.budget_id == budget.id)
         .order_by(BudgetLedgerEntry.id.desc())
-        .limit(limit)
     )
-    return BudgetOverview(budget, check_ledger(session, budget), list(entries))
+    entries = paginate(session, statement, page, first_column)
+    return BudgetOverview(budget, check_ledger(session, budget), entries)
