@@ -129,19 +129,10 @@ class Flow:
 
 
 @pytest.fixture
-def accepted_flow(session: Session, world, make_slot, make_user) -> Flow:  # type: ignore[no-untyped-def]
+def accepted_flow(session: Session, world, factories, make_slot, make_user) -> Flow:  # type: ignore[no-untyped-def]
     """The world's student accepted a post internship; insurance and plan are on file."""
     slot = make_slot(world.enterprise, seats=2)
-    placement = Placement(
-        student_id=world.student.id,
-        slot_id=slot.id,
-        status=PlacementStatus.PROPOSED,
-        start_date=START,
-        end_date=date(2026, 12, 31),
-        months=0,
-    )
-    session.add(placement)
-    session.flush()
+    placement = factories.placement(world.student, slot, start_date=START)
     school_user = make_user(Role.SCHOOL, school_id=world.school.id)
     offers.publish_offers(session, school_user, [placement], TODAY + timedelta(days=7), TODAY)
     offers.accept_offer(session, world.users["student"], placement.id, TODAY)

@@ -29,9 +29,8 @@ def _failure(session, world, slot, rule: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_occupation(session) -> Occupation:  # type: ignore[no-untyped-def]
-    occupation = Occupation(code="6-20-99-99", name="焊工")
-    session.add(occupation)
+def other_occupation(session, factories) -> Occupation:  # type: ignore[no-untyped-def]
+    occupation = factories.occupation(code="6-20-99-99", name="焊工")
     session.commit()
     return occupation
 
