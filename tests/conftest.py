@@ -9,8 +9,7 @@ missing service is a failure.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -27,6 +26,7 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     POSTGRES_URL,
     REDIS_URL,
     TEST_SECRET,
+    World,
     login,
     make_test_config,
     next_number,
@@ -35,15 +35,7 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     valid_uscc,
 )
 
-from skillbridge.models import (
-    Base,
-    Enterprise,
-    Region,
-    Role,
-    School,
-    Student,
-    User,
-)
+from skillbridge.models import Base, Enterprise, Region, Role, School, Specialty, Student, User
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database, make_engine
 from skillbridge.platform.demo.factories import Factories
@@ -178,21 +170,6 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
 
 
-@dataclass
-class World:
-    """Two tenants of each kind in one region, with a bureau user each side of a region line."""
-
-    region: Region
-    other_region: Region
-    school: School
-    other_school: School
-    enterprise: Enterprise
-    other_enterprise: Enterprise
-    student: Student
-    other_student: Student
-    users: dict[str, User]
-
-
 @pytest.fixture
 def factories(session: Session) -> Factories:
     """The shared builders (skillbridge.platform.demo.factories) bound to the test's session."""
@@ -200,32 +177,32 @@ def factories(session: Session) -> Factories:
 
 
 @pytest.fixture
-def make_region(factories: Factories):  # type: ignore[no-untyped-def]
+def make_region(factories: Factories) -> Callable[..., Region]:
     return factories.region
 
 
 @pytest.fixture
-def make_school(factories: Factories):  # type: ignore[no-untyped-def]
+def make_school(factories: Factories) -> Callable[..., School]:
     return factories.school
 
 
 @pytest.fixture
-def make_enterprise(factories: Factories):  # type: ignore[no-untyped-def]
+def make_enterprise(factories: Factories) -> Callable[..., Enterprise]:
     return factories.enterprise
 
 
 @pytest.fixture
-def make_specialty(factories: Factories):  # type: ignore[no-untyped-def]
+def make_specialty(factories: Factories) -> Callable[..., Specialty]:
     return factories.specialty
 
 
 @pytest.fixture
-def make_student(factories: Factories):  # type: ignore[no-untyped-def]
+def make_student(factories: Factories) -> Callable[..., Student]:
     return factories.student
 
 
 @pytest.fixture
-def make_user(factories: Factories):  # type: ignore[no-untyped-def]
+def make_user(factories: Factories) -> Callable[..., User]:
     return factories.user
 
 

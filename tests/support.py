@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from skillbridge.models import Region, Role, User
+from skillbridge.models import Enterprise, Region, Role, School, Student, User
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
     next_number,
@@ -19,6 +21,25 @@ from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence f
 )
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+
+# What the `login_as` fixture is: a fresh client logged in as the user.
+LoginAs = Callable[[User], FlaskClient]
+
+
+@dataclass
+class World:
+    """Two tenants of each kind in one region, with a bureau user each side of a region line."""
+
+    region: Region
+    other_region: Region
+    school: School
+    other_school: School
+    enterprise: Enterprise
+    other_enterprise: Enterprise
+    student: Student
+    other_student: Student
+    users: dict[str, User]
+
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import CreditRecord, Enterprise, School, Student, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
-from skillbridge.platform.services.paging import Page, paginate_items
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.services.text import N_
 
@@ -171,22 +172,31 @@ class CreditRow:
 def list_credit_records(session: Session, actor: User, page: int = 1) -> Page[CreditRow]:
     """A page of the records against subjects of the actor's region, newest first.
 
-    Three kinds of subject come from three queries, so the list is merged, then cut.
+    A record names one subject (student, enterprise or school); a student's region is its
+    school's, hence the second join of School.
     """
     region_id = actor.region_id
-    rows: list[CreditRow] = []
-    queries = {
-        "student": select(CreditRecord, Student.name)
-        .join(Student, Student.id == CreditRecord.student_id)
-        .join(School, School.id == Student.school_id)
-        .where(School.region_id == region_id),
-        "enterprise": select(CreditRecord, Enterprise.name)
-        .join(Enterprise, Enterprise.id == CreditRecord.enterprise_id)
-        .where(Enterprise.region_id == region_id),
-        "school": select(CreditRecord, School.name)
-        .join(School, School.id == CreditRecord.school_id)
-        .where(School.region_id == region_id),
-    }
-    for kind, query in queries.items():
-        rows.extend(CreditRow(record, kind, name) for record, name in session.execute(query))
-    return paginate_items(sorted(rows, key=lambda row: row.record.id, reverse=True), page)
+    student_school = aliased(School)
+    statement = (
+        select(CreditRecord, func.coalesce(Student.name, Enterprise.name, School.name))
+        .outerjoin(Student, Student.id == CreditRecord.student_id)
+        .outerjoin(student_school, student_school.id == Student.school_id)
+        .outerjoin(Enterprise, Enterprise.id == CreditRecord.enterprise_id)
+        .outerjoin(School, School.id == CreditRecord.school_id)
+        .where(
+            or_(
+                student_school.region_id == region_id,
+                Enterprise.region_id == region_id,
+                School.region_id == region_id,
+            )
+        )
+        .order_by(CreditRecord.id.desc())
+    )
+    return paginate(session, statement, page, _credit_row)
+
+
+def _credit_row(row: Row[Any]) -> CreditRow:
+    record, name = row
+    if record.student_id is not None:
+        return CreditRow(record, "student", name)
+    return CreditRow(record, "enterprise" if record.enterprise_id is not None else "school", name)

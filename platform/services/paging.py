@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -76,14 +76,6 @@ def paginate(
     page = clamp_page(page, total, per_page)
     rows = session.execute(statement.offset((page - 1) * per_page).limit(per_page))
     return Page([row(r) for r in rows], page, per_page, total)
-
-
-def paginate_items(items: Sequence[T], page: int, per_page: int | None = None) -> Page[T]:
-    """Page `page` (from 1, clamped) of a list already in memory (one built in Python)."""
-    per_page = per_page or PAGE_SIZE
-    page = clamp_page(page, len(items), per_page)
-    start = (page - 1) * per_page
-    return Page(list(items[start : start + per_page]), page, per_page, len(items))
 
 
 def first_column(row: Row[Any]) -> Any:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask
+from sqlalchemy.orm import Session
+from support import World
 from werkzeug.routing import Rule
 
 from skillbridge.models import (
@@ -161,7 +163,7 @@ class Side:
     claim_by_role: dict[str, int]
 
 
-def _make_side(session, factories: Factories, world, own: bool) -> Side:  # type: ignore[no-untyped-def]
+def _make_side(session: Session, factories: Factories, world: World, own: bool) -> Side:
     """Objects of the world's own region (own=True) or of the other region."""
     region = world.region if own else world.other_region
     school = world.school if own else world.other_school

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
+from support import LoginAs, World
 
 from skillbridge.models import (
     BudgetLedgerEntry,
@@ -20,61 +21,83 @@ from skillbridge.models import (
     PlacementAgreement,
     PlacementAgreementKind,
     PlacementStatus,
+    Student,
 )
 from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services import notifications, paging
 from skillbridge.platform.services.accounts import registration
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
-from skillbridge.platform.services.paging import clamp_page, first_column, paginate, paginate_items
+from skillbridge.platform.services.paging import Page, clamp_page, first_column, paginate
 
 # --- paginate() itself ---------------------------------------------------------------------------
 
+# `numbered(n)`: a statement over n fresh occupations in creation order, and their ids.
+Numbered = Callable[[int], tuple[Select[tuple[Occupation]], list[int]]]
 
-def test_an_empty_list_has_one_empty_page() -> None:
-    page = paginate_items([], 1, per_page=10)
+
+@pytest.fixture
+def numbered(session: Session, factories: Factories) -> Numbered:
+    """`numbered(n)`: a statement over n fresh occupations in creation order, and their ids."""
+
+    def make(n: int) -> tuple[Select[tuple[Occupation]], list[int]]:
+        ids = [factories.occupation("分页").id for _ in range(n)]
+        statement = select(Occupation).where(Occupation.id.in_(ids)).order_by(Occupation.id)
+        return statement, ids
+
+    return make
+
+
+def _ids(page: Page[Occupation]) -> list[int]:
+    return [o.id for o in page.items]
+
+
+def test_an_empty_list_has_one_empty_page(session: Session, numbered: Numbered) -> None:
+    statement, _ids_made = numbered(0)
+    page = paginate(session, statement, 1, first_column, per_page=10)
     assert (page.items, page.page, page.pages, page.total) == ([], 1, 1, 0)
     assert not page.has_prev and not page.has_next
 
 
-def test_an_exact_multiple_fills_its_last_page() -> None:
-    items = list(range(1, 7))
-    assert paginate_items(items, 1, per_page=3).pages == 2
-    last = paginate_items(items, 2, per_page=3)
-    assert (last.items, last.has_prev, last.has_next) == ([4, 5, 6], True, False)
-    one_more = paginate_items([*items, 7], 3, per_page=3)
-    assert (one_more.pages, one_more.items) == (3, [7])
+def test_an_exact_multiple_fills_its_last_page(session: Session, numbered: Numbered) -> None:
+    statement, ids = numbered(6)
+    assert paginate(session, statement, 1, first_column, per_page=3).pages == 2
+    last = paginate(session, statement, 2, first_column, per_page=3)
+    assert (_ids(last), last.has_prev, last.has_next) == (ids[3:], True, False)
+    first = paginate(session, statement, 1, first_column, per_page=3)
+    assert (_ids(first), first.has_prev, first.has_next) == (ids[:3], False, True)
 
 
 @pytest.mark.parametrize(("asked", "shown"), [(0, 1), (-5, 1), (1, 1), (3, 3), (4, 3), (99, 3)])
-def test_out_of_range_pages_are_clamped_to_the_first_or_last(asked: int, shown: int) -> None:
-    page = paginate_items(list(range(7)), asked, per_page=3)
-    assert page.page == shown
-    assert page.items == list(range(7))[(shown - 1) * 3 : shown * 3]
+def test_out_of_range_pages_are_clamped_to_the_first_or_last(
+    session: Session, numbered: Numbered, asked: int, shown: int
+) -> None:
+    statement, ids = numbered(7)
+    page = paginate(session, statement, asked, first_column, per_page=3)
+    assert (page.page, page.pages, page.total) == (shown, 3, 7)
+    assert _ids(page) == ids[(shown - 1) * 3 : shown * 3]
 
 
 def test_a_page_size_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="per_page"):
         clamp_page(1, 10, 0)
+    assert clamp_page(1, 10, 1) == 1
 
 
-def test_paginate_cuts_an_ordered_statement_and_counts_all_its_rows(
-    session: Session, factories: Factories
+def test_each_row_is_turned_into_an_item(session: Session, numbered: Numbered) -> None:
+    statement, ids = numbered(3)
+    page = paginate(session, statement, 1, lambda row: f"#{row[0].id}", per_page=2)
+    assert page.items == [f"#{ids[0]}", f"#{ids[1]}"]
+    assert page.with_items([1, 2]).items == [1, 2] and page.with_items([]).total == 3
+
+
+def test_the_page_size_is_read_when_a_list_is_cut(
+    session: Session, numbered: Numbered, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = [factories.occupation("分页").id for _ in range(5)]
-    statement = select(Occupation).where(Occupation.id.in_(ids)).order_by(Occupation.id.desc())
-    first = paginate(session, statement, 1, first_column, per_page=2)
-    assert (first.total, first.pages, [o.id for o in first.items]) == (5, 3, ids[::-1][:2])
-    assert [o.id for o in paginate(session, statement, 3, first_column, 2).items] == [ids[0]]
-    assert paginate(session, statement, 9, first_column, 2).page == 3
-    empty = statement.where(Occupation.id < 0)
-    assert paginate(session, empty, 1, first_column, 2).items == []
-
-
-def test_the_page_size_is_read_when_a_list_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     """The views pass no size: they get PAGE_SIZE as it is then, which the tests below shrink."""
-    assert paginate_items(list(range(60)), 1).per_page == paging.PAGE_SIZE == 50
+    statement, _made = numbered(9)
+    assert paginate(session, statement, 1, first_column).per_page == paging.PAGE_SIZE == 50
     monkeypatch.setattr(paging, "PAGE_SIZE", 7)
-    assert len(paginate_items(list(range(60)), 1).items) == 7
+    assert len(paginate(session, statement, 1, first_column).items) == 7
 
 
 # --- every list page -----------------------------------------------------------------------------
@@ -106,7 +129,7 @@ def href(path: str) -> str:
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_notifications_come_in_pages(session, world, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_come_in_pages(session: Session, world: World, login_as: LoginAs) -> None:
     user = world.users["student"]
     for body in ("甲号通知", "乙号通知", "丙号通知"):
         notifications.notify(session, [user], "test", "测试通知", body)
@@ -115,7 +138,9 @@ def test_notifications_come_in_pages(session, world, login_as) -> None:  # type:
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_cooperation_agreements_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_cooperation_agreements_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = [factories.cooperation(world.school, world.enterprise) for _ in range(3)]
     session.commit()
     two_pages(
@@ -127,7 +152,9 @@ def test_cooperation_agreements_come_in_pages(session, world, factories, login_a
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_cohorts_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_cohorts_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     # The world student's cohort (intake 2023) comes first, newest intake first.
     made = [factories.cohort(world.school, intake_year=year) for year in (2022, 2021, 2020)]
     session.commit()
@@ -140,7 +167,13 @@ def test_cohorts_come_in_pages(session, world, factories, login_as) -> None:  # 
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_a_cohort_roster_comes_in_pages(session, world, factories, make_student, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_cohort_roster_comes_in_pages(
+    session: Session,
+    world: World,
+    factories: Factories,
+    make_student: Callable[..., Student],
+    login_as: LoginAs,
+) -> None:
     cohort = factories.cohort(world.school)
     students = [make_student(world.school, cohort=cohort) for _ in range(3)]
     session.commit()
@@ -153,7 +186,9 @@ def test_a_cohort_roster_comes_in_pages(session, world, factories, make_student,
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_an_enterprises_own_slots_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_enterprises_own_slots_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = [factories.slot(world.enterprise) for _ in range(3)]
     session.commit()
     two_pages(
@@ -165,7 +200,9 @@ def test_an_enterprises_own_slots_come_in_pages(session, world, factories, login
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_open_slots_come_in_pages_keeping_the_filter(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_open_slots_come_in_pages_keeping_the_filter(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = [factories.slot(world.enterprise) for _ in range(3)]
     session.commit()
     url = "/slots/?kind=post_internship"
@@ -178,7 +215,9 @@ def test_open_slots_come_in_pages_keeping_the_filter(session, world, factories, 
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_a_students_offers_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_students_offers_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = []
     for _ in range(3):
         placement = factories.placement(
@@ -196,7 +235,9 @@ def test_a_students_offers_come_in_pages(session, world, factories, login_as) ->
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_the_placement_list_page_comes_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_placement_list_page_comes_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     active = PlacementStatus.ACTIVE
     made = [
         factories.placement(world.student, factories.slot(world.enterprise), status=active)
@@ -213,8 +254,12 @@ def test_the_placement_list_page_comes_in_pages(session, world, factories, login
 
 @pytest.mark.usefixtures("small_pages")
 def test_filed_plans_come_in_pages_oldest_first(
-    session, world, factories, make_student, login_as
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session,
+    world: World,
+    factories: Factories,
+    make_student: Callable[..., Student],
+    login_as: LoginAs,
+) -> None:
     made = []
     for day in (1, 2, 3):
         student = make_student(world.school)
@@ -241,7 +286,9 @@ def test_filed_plans_come_in_pages_oldest_first(
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_students_near_the_cap_come_in_pages(session, world, make_student, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_students_near_the_cap_come_in_pages(
+    session: Session, world: World, make_student: Callable[..., Student], login_as: LoginAs
+) -> None:
     made = []
     for used in (12, 11, 10):
         student = make_student(world.school)
@@ -256,7 +303,7 @@ def test_students_near_the_cap_come_in_pages(session, world, make_student, login
     )
 
 
-def _paid_claims(session, world, factories) -> list[int]:  # type: ignore[no-untyped-def]
+def _paid_claims(session: Session, world: World, factories: Factories) -> list[int]:
     budget, policy = factories.budget(world.region)
     paid_at = datetime(2026, 3, 1, tzinfo=UTC)
     bureau = world.users["bureau"]
@@ -269,7 +316,9 @@ def _paid_claims(session, world, factories) -> list[int]:  # type: ignore[no-unt
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_ones_own_claims_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_ones_own_claims_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     ids = _paid_claims(session, world, factories)
     two_pages(
         login_as(world.users["student"]),
@@ -281,8 +330,8 @@ def test_ones_own_claims_come_in_pages(session, world, factories, login_as) -> N
 
 @pytest.mark.usefixtures("small_pages")
 def test_the_review_queue_comes_in_pages_keeping_its_filters(
-    session, world, factories, login_as
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     ids = _paid_claims(session, world, factories)
     url = "/subsidies/review?status=paid"
     client = login_as(world.users["bureau"])
@@ -291,7 +340,9 @@ def test_the_review_queue_comes_in_pages_keeping_its_filters(
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_funds_come_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_funds_come_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = [factories.budget(world.region)[0] for _ in range(3)]
     session.commit()
     two_pages(
@@ -303,7 +354,9 @@ def test_funds_come_in_pages(session, world, factories, login_as) -> None:  # ty
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_a_funds_ledger_comes_in_pages(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_funds_ledger_comes_in_pages(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     budget, policy = factories.budget(world.region)
     paid_at = datetime(2026, 3, 1, tzinfo=UTC)
     claims = [
@@ -326,7 +379,7 @@ def test_a_funds_ledger_comes_in_pages(session, world, factories, login_as) -> N
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_credit_records_come_in_pages(session, world, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_credit_records_come_in_pages(session: Session, world: World, login_as: LoginAs) -> None:
     for reason in ("甲号失信", "乙号失信", "丙号失信"):
         session.add(
             CreditRecord(
@@ -343,7 +396,9 @@ def test_credit_records_come_in_pages(session, world, login_as) -> None:  # type
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_inspection_samples_come_in_pages(session, world, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_inspection_samples_come_in_pages(
+    session: Session, world: World, login_as: LoginAs
+) -> None:
     made = []
     for seed in (1, 2, 3):
         sample = InspectionSample(
@@ -368,8 +423,8 @@ def test_inspection_samples_come_in_pages(session, world, login_as) -> None:  # 
 
 @pytest.mark.usefixtures("small_pages")
 def test_compliance_findings_come_in_pages_keeping_the_filters(
-    session, world, factories, login_as
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     made = [factories.finding(world.region) for _ in range(3)]
     session.commit()
     url = "/bureau/compliance/findings?state=open"
@@ -382,7 +437,9 @@ def test_compliance_findings_come_in_pages_keeping_the_filters(
 
 
 @pytest.mark.usefixtures("small_pages")
-def test_verification_queues_page_each_on_its_own(session, world, factories, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_verification_queues_page_each_on_its_own(
+    session: Session, world: World, factories: Factories, login_as: LoginAs
+) -> None:
     pending = [factories.school(world.region, verified=False) for _ in range(3)]
     enterprise = factories.enterprise(world.region, verified=False)
     session.commit()
@@ -400,7 +457,9 @@ def test_verification_queues_page_each_on_its_own(session, world, factories, log
     assert f"/bureau/verifications/enterprise/{enterprise.id}" in second
 
 
-def test_only_the_bureau_reads_the_verification_queues(session, world, factories) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_bureau_reads_the_verification_queues(
+    session: Session, world: World, factories: Factories
+) -> None:
     factories.school(world.region, verified=False)
     queue = registration.pending_verifications(session, world.users["bureau"], "school")
     assert queue.total == 1

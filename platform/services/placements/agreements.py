@@ -14,10 +14,12 @@ from skillbridge.models import (
     AgreementSignature,
     FilingStatus,
     Party,
+    Placement,
     PlacementAgreement,
     PlacementAgreementKind,
     PlacementStatus,
     Role,
+    School,
     SlotKind,
     User,
     utcnow,
@@ -26,14 +28,16 @@ from skillbridge.platform.policy import PlacementRules, completed_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.services.paging import Page, paginate_items
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.records import (
     PLANS_LINK,
     PlacementContext,
+    context_of,
     list_placements,
     load_for_change,
     load_placement,
     placement_link,
+    placements_statement,
     school_region,
 )
 from skillbridge.platform.services.policies import (
@@ -433,15 +437,13 @@ def plans_to_review(session: Session, actor: User, page: int = 1) -> Page[Placem
     """A page of the filed plans of schools in the bureau's region, oldest filing first."""
     if actor.role != Role.BUREAU:
         raise PermissionDenied(N_("仅人社局可审查实习计划"))
-    contexts = [
-        context
-        for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,))
-        if context.agreement is not None
-        and context.agreement.plan_status == FilingStatus.FILED
-        and context.school.region_id == actor.region_id
-    ]
-    ordered = sorted(contexts, key=lambda c: c.agreement.plan_filed_at)  # type: ignore[union-attr]
-    return paginate_items(ordered, page)
+    statement = (
+        placements_statement(actor, (PlacementStatus.ACCEPTED,))
+        .where(PlacementAgreement.plan_status == FilingStatus.FILED)
+        .where(School.region_id == actor.region_id)
+        .order_by(PlacementAgreement.plan_filed_at, Placement.id)
+    )
+    return paginate(session, statement, page, context_of)
 
 
 def rules_of(session: Session, context: PlacementContext) -> PlacementRules:

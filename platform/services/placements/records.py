@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Row, Select, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -174,15 +175,27 @@ def _visible(actor: User) -> Select:
 def list_placements(
     session: Session, actor: User, statuses: tuple[PlacementStatus, ...] | None = None
 ) -> list[PlacementContext]:
-    """Placements the actor may see in `statuses`, newest first.
+    """Placements the actor may see in `statuses`, newest first."""
+    statement = placements_statement(actor, statuses).order_by(Placement.id.desc())
+    return [PlacementContext(*row) for row in session.execute(statement)]
+
+
+def placements_statement(
+    actor: User, statuses: tuple[PlacementStatus, ...] | None = None
+) -> Select:
+    """The unordered query of the placements the actor may see in `statuses`, as contexts.
 
     The agreements' signatures come in one more query: the lists show who still has to sign.
     """
     statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
     if statuses is not None:
         statement = statement.where(Placement.status.in_(statuses))
-    rows = session.execute(statement.order_by(Placement.id.desc()))
-    return [PlacementContext(*row) for row in rows]
+    return statement
+
+
+def context_of(row: Row[Any]) -> PlacementContext:
+    """A row of placements_statement() as a context."""
+    return PlacementContext(*row)
 
 
 def placements_page(
@@ -193,11 +206,8 @@ def placements_page(
     statuses: tuple[PlacementStatus, ...] | None = None,
 ) -> Page[PlacementContext]:
     """Page `page` (from 1, clamped) of the actor's placements in `statuses`, newest first."""
-    statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
-    if statuses is not None:
-        statement = statement.where(Placement.status.in_(statuses))
-    statement = statement.order_by(Placement.id.desc())
-    return paginate(session, statement, page, lambda row: PlacementContext(*row), per_page)
+    statement = placements_statement(actor, statuses).order_by(Placement.id.desc())
+    return paginate(session, statement, page, context_of, per_page)
 
 
 def students_near_cap(

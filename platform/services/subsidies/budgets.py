@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from skillbridge.platform.policy import Policy, PolicyPack
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
-from skillbridge.platform.services.paging import Page, first_column, paginate, paginate_items
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.services.text import N_
 
@@ -366,9 +366,9 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
 
 def list_budgets(session: Session, actor: User, page: int = 1) -> Page[Budget]:
     """A page of the funds of the actor's region."""
-    if actor.role != Role.BUREAU:
-        return paginate_items([], page)
     statement = select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
+    # Funds are the bureau's; anyone else gets the one empty page.
+    statement = statement if actor.role == Role.BUREAU else statement.where(false())
     return paginate(session, statement, page, first_column)
 
 

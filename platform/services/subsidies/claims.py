@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,7 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
-from skillbridge.platform.services.paging import Page, paginate, paginate_items
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
 from skillbridge.platform.services.subsidies.budgets import (
     commit_budget,
@@ -662,9 +662,9 @@ def list_my_claims(session: Session, actor: User, page: int = 1) -> Page[ClaimRo
         Role.ENTERPRISE: SubsidyClaim.enterprise_id == actor.enterprise_id,
         Role.SCHOOL: SubsidyClaim.school_id == actor.school_id,
     }.get(actor.role)
-    if condition is None:
-        return paginate_items([], page)
-    return paginate(session, _claims_query().where(condition), page, _claim_row)
+    # Only beneficiaries have claims of their own; anyone else gets the one empty page.
+    statement = _claims_query().where(false() if condition is None else condition)
+    return paginate(session, statement, page, _claim_row)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
     AgreementSignature,
@@ -157,7 +158,7 @@ class Kit:
 
 
 @pytest.fixture
-def kit(session: Session, world, factories: Factories) -> Kit:  # type: ignore[no-untyped-def]
+def kit(session: Session, world: World, factories: Factories) -> Kit:
     return Kit(session, world, factories)
 
 

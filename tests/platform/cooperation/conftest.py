@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import AgreementStatus, Cohort, CooperationAgreement, Specialty
 from skillbridge.platform.demo.factories import Factories
@@ -19,7 +21,9 @@ def specialty(session: Session, world) -> Specialty:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def make_agreement(session: Session, world, specialty, factories: Factories):  # type: ignore[no-untyped-def]
+def make_agreement(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., CooperationAgreement]:
     """An agreement written straight to the database, for reading tests."""
 
     def factory(

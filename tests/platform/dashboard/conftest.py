@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
     SEAT_HOLDING,
+    Budget,
+    ComplianceFinding,
     Enterprise,
     Occupation,
     Placement,
@@ -22,6 +26,8 @@ from skillbridge.models import (
     Specialty,
     Student,
     StudentPreference,
+    SubsidyClaim,
+    SubsidyPolicy,
     User,
 )
 from skillbridge.platform.demo.factories import Factories
@@ -33,7 +39,7 @@ START = date(2026, 7, 1)
 
 
 @pytest.fixture
-def make_occupation(factories: Factories):  # type: ignore[no-untyped-def]
+def make_occupation(factories: Factories) -> Callable[..., Occupation]:
     def factory(name: str = "车工") -> Occupation:
         return factories.occupation(name)
 
@@ -41,7 +47,7 @@ def make_occupation(factories: Factories):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_slot(factories: Factories):  # type: ignore[no-untyped-def]
+def make_slot(factories: Factories) -> Callable[..., Slot]:
     def factory(
         enterprise: Enterprise,
         kind: SlotKind = SlotKind.POST_INTERNSHIP,
@@ -55,7 +61,7 @@ def make_slot(factories: Factories):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def add_placement(session: Session, factories: Factories):  # type: ignore[no-untyped-def]
+def add_placement(session: Session, factories: Factories) -> Callable[..., Placement]:
     """A placement row as the services leave it, with the student's rank of the slot if given."""
 
     def factory(
@@ -88,23 +94,23 @@ def add_placement(session: Session, factories: Factories):  # type: ignore[no-un
 
 
 @pytest.fixture
-def make_budget(factories: Factories):  # type: ignore[no-untyped-def]
+def make_budget(factories: Factories) -> Callable[..., tuple[Budget, SubsidyPolicy]]:
     return factories.budget
 
 
 @pytest.fixture
-def pay_claim(factories: Factories):  # type: ignore[no-untyped-def]
+def pay_claim(factories: Factories) -> Callable[..., SubsidyClaim]:
     """A paid claim of `amount` for the student, moving the fund's figures as payment does."""
     return factories.paid_claim
 
 
 @pytest.fixture
-def add_finding(factories: Factories):  # type: ignore[no-untyped-def]
+def add_finding(factories: Factories) -> Callable[..., ComplianceFinding]:
     return factories.finding
 
 
 @pytest.fixture
-def add_partner(factories: Factories):  # type: ignore[no-untyped-def]
+def add_partner(factories: Factories) -> Callable[..., None]:
     """An approved cooperation agreement in force between a school and an enterprise."""
 
     def factory(school: School, enterprise: Enterprise, specialty: Specialty) -> None:
@@ -129,7 +135,13 @@ class Flow:
 
 
 @pytest.fixture
-def accepted_flow(session: Session, world, factories, make_slot, make_user) -> Flow:  # type: ignore[no-untyped-def]
+def accepted_flow(
+    session: Session,
+    world: World,
+    factories: Factories,
+    make_slot: Callable[..., Slot],
+    make_user: Callable[..., User],
+) -> Flow:
     """The world's student accepted a post internship; insurance and plan are on file."""
     slot = make_slot(world.enterprise, seats=2)
     placement = factories.placement(world.student, slot, start_date=START)

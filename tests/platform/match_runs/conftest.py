@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
     Cohort,
@@ -29,7 +31,9 @@ class Market:
 
 
 @pytest.fixture
-def market(session: Session, world, make_student, factories: Factories) -> Market:  # type: ignore[no-untyped-def]
+def market(
+    session: Session, world: World, make_student: Callable[..., Student], factories: Factories
+) -> Market:
     """Five students of one specialty; a 2-seat and a 1-seat post internship they may take
     (the agreement covers the specialty), and a slot of another occupation nobody fits."""
     occupation = factories.occupation(code="6-18-01-01", name="车工")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,7 +31,7 @@ START = date(2026, 7, 1)
 
 
 @pytest.fixture
-def make_slot(factories: Factories):  # type: ignore[no-untyped-def]
+def make_slot(factories: Factories) -> Callable[..., Slot]:
     def factory(
         enterprise: Enterprise,
         kind: SlotKind = SlotKind.POST_INTERNSHIP,
@@ -53,7 +54,7 @@ def make_slot(factories: Factories):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_placement(factories: Factories):  # type: ignore[no-untyped-def]
+def make_placement(factories: Factories) -> Callable[..., Placement]:
     """A proposed placement, as a match run leaves it."""
 
     def factory(

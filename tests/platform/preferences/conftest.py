@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
     Cohort,
@@ -30,7 +32,9 @@ def specialty(session: Session, world) -> Specialty:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def make_slot(session: Session, world, specialty, factories: Factories):  # type: ignore[no-untyped-def]
+def make_slot(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., Slot]:
     """An open post internship of the world enterprise on the student's occupation."""
 
     def factory(**changes) -> Slot:  # type: ignore[no-untyped-def]
@@ -52,7 +56,9 @@ def make_slot(session: Session, world, specialty, factories: Factories):  # type
 
 
 @pytest.fixture
-def make_agreement(session: Session, world, specialty, factories: Factories):  # type: ignore[no-untyped-def]
+def make_agreement(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., CooperationAgreement]:
     """An approved agreement of the world school and enterprise over the student's specialty."""
 
     def factory(**changes) -> CooperationAgreement:  # type: ignore[no-untyped-def]

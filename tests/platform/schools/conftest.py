@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
+from support import World
 
 from skillbridge.models import Cohort, Occupation, Role, School, Specialty, User
 from skillbridge.platform.demo.factories import Factories
@@ -27,7 +28,7 @@ class SchoolSide:
 
 
 @pytest.fixture
-def school_side(session: Session, world, factories: Factories) -> SchoolSide:  # type: ignore[no-untyped-def]
+def school_side(session: Session, world: World, factories: Factories) -> SchoolSide:
     specialty = factories.specialty("数控技术")
     world.school.specialties.append(specialty)
     cohort = factories.cohort(world.school, specialty, name="数控2301班")

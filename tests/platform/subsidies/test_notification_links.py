@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from support import LoginAs, World
 
-from skillbridge.models import Notification, Placement, Role, User
+from skillbridge.models import Notification, Placement, Role, Student, User
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services import notifications
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import offers
@@ -29,7 +34,13 @@ EVERY_KIND = {
 }
 
 
-def _placement_with_a_filed_plan(session, world, factories, make_student, make_user) -> int:  # type: ignore[no-untyped-def]
+def _placement_with_a_filed_plan(
+    session: Session,
+    world: World,
+    factories: Factories,
+    make_student: Callable[..., Student],
+    make_user: Callable[..., User],
+) -> int:
     """A new student's offer, published, accepted, insured and with its plan filed."""
     student = make_student(world.school)
     student_user = make_user(Role.STUDENT, student_id=student.id)
@@ -47,8 +58,14 @@ def _placement_with_a_filed_plan(session, world, factories, make_student, make_u
 
 
 def test_every_notification_kind_renders_and_its_link_opens(
-    app, session, youth_case, factories, make_student, make_user, login_as
-) -> None:  # type: ignore[no-untyped-def]
+    app: Flask,
+    session: Session,
+    youth_case: World,
+    factories: Factories,
+    make_student: Callable[..., Student],
+    make_user: Callable[..., User],
+    login_as: LoginAs,
+) -> None:
     world, bureau = youth_case, youth_case.users["bureau"]
     approved = _placement_with_a_filed_plan(session, world, factories, make_student, make_user)
     rejected = _placement_with_a_filed_plan(session, world, factories, make_student, make_user)
