@@ -24,42 +24,48 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
-    AgreementStatus,
     Base,
-    Beneficiary,
     Budget,
-    ClaimStatus,
     Cohort,
     ComplianceFinding,
     CooperationAgreement,
-    CooperationKind,
-    EducationLevel,
     Enterprise,
     Occupation,
-    Party,
     Placement,
     PlacementStatus,
     Region,
     Role,
     School,
-    SchoolType,
     Severity,
     Slot,
     SlotKind,
-    SlotStatus,
     Specialty,
     Student,
     StudentPreference,
     SubsidyClaim,
     SubsidyPolicy,
     User,
-    VerificationStatus,
 )
 from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.school import school_specialty
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.factories import (
+    budget_row,
+    cohort_row,
+    cooperation_row,
+    enterprise_row,
+    finding_row,
+    occupation_row,
+    paid_claim_row,
+    placement_row,
+    policy_row,
+    school_row,
+    slot_row,
+    specialty_row,
+    student_row,
+)
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
@@ -90,12 +96,12 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
     _bulk(
         session,
         Occupation,
-        [{"id": i + 1, "code": f"B-{i:04d}", "name": f"工种{i}"} for i in range(n_occupations)],
+        [{"id": i + 1, **occupation_row(i + 1, "工种")} for i in range(n_occupations)],
     )
     _bulk(
         session,
         Specialty,
-        [{"id": i + 1, "code": f"S{i:05d}", "name": f"专业{i}"} for i in range(n_specialties)],
+        [{"id": i + 1, **specialty_row(i + 1, "专业")} for i in range(n_specialties)],
     )
     _bulk(
         session,
@@ -105,21 +111,8 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
             for i in range(n_specialties)
         ],
     )
-    verified = VerificationStatus.VERIFIED
     _bulk(
-        session,
-        School,
-        [
-            {
-                "id": i + 1,
-                "region_id": region.id,
-                "name": f"职业技术学院{i}",
-                "code": f"41{i:08d}",
-                "school_type": SchoolType.HIGHER_VOCATIONAL,
-                "verification_status": verified,
-            }
-            for i in range(n_schools)
-        ],
+        session, School, [{"id": i + 1, **school_row(region.id, i + 1)} for i in range(n_schools)]
     )
     _bulk(
         session,
@@ -127,12 +120,12 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
         [
             {
                 "id": i + 1,
-                "region_id": region.id,
-                "name": f"企业{i}",
-                "uscc": f"9132{i:014d}",
-                "industry": INDUSTRIES[i % len(INDUSTRIES)],
-                "staff_headcount": 500,
-                "verification_status": verified,
+                **enterprise_row(
+                    region.id,
+                    i + 1,
+                    industry=INDUSTRIES[i % len(INDUSTRIES)],
+                    staff_headcount=500,
+                ),
             }
             for i in range(n_firms)
         ],
@@ -142,33 +135,26 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
     for school in range(1, n_schools + 1):
         for specialty in rng.sample(range(1, n_specialties + 1), 10):
             links.append({"school_id": school, "specialty_id": specialty})
-            cohorts.append(
-                {
-                    "id": len(cohorts) + 1,
-                    "school_id": school,
-                    "specialty_id": specialty,
-                    "name": "2301班",
-                    "intake_year": 2023,
-                    "graduation_year": 2026,
-                    "level": EducationLevel.HIGHER,
-                    "window_start": date(2025, 7, 1),
-                    "window_end": date(2026, 12, 31),
-                }
-            )
+            n = len(cohorts) + 1
+            row = cohort_row(school, specialty, n, name="2301班", window_end=date(2026, 12, 31))
+            cohorts.append({"id": n, **row})
     _bulk(session, school_specialty, links)
     _bulk(session, Cohort, cohorts)
 
     slots = [
         {
             "id": i + 1,
-            "enterprise_id": rng.randint(1, n_firms),
-            "kind": rng.choice(list(SlotKind)),
-            "title": f"岗位{i}",
-            "occupation_id": rng.randint(1, n_occupations),
-            "start_date": date(2025, 9, 1),
-            "duration_months": 6,
-            "seats": 0,
-            "status": SlotStatus.OPEN,
+            **slot_row(
+                rng.randint(1, n_firms),
+                rng.randint(1, n_occupations),
+                i,
+                kind=rng.choice(list(SlotKind)),
+                title=f"岗位{i}",
+                start_date=date(2025, 9, 1),
+                seats=0,
+                stipend_yuan=0,
+                post_wage_yuan=None,
+            ),
         }
         for i in range(n_slots)
     ]
@@ -202,30 +188,28 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
                 used = months if counts else 0
             start = date(2025, 9, 1)
             placements.append(
-                {
-                    "student_id": i + 1,
-                    "slot_id": slot,
-                    "status": status,
-                    "start_date": start,
-                    "end_date": start + timedelta(days=30 * months),
-                    "months": months,
-                    "counts_toward_cap": counts,
-                }
+                placement_row(
+                    i + 1,
+                    slot,
+                    status=status,
+                    start_date=start,
+                    end_date=start + timedelta(days=30 * months),
+                    months=months,
+                    counts_toward_cap=counts,
+                )
             )
-        student_rows.append(
-            {
-                "id": i + 1,
-                "school_id": cohort["school_id"],
-                "cohort_id": cohort["id"],
-                "name": f"学生{i}",
-                "birth_date": date(2005, 1, 1),
-                "national_id_masked": "3205**********0000",
-                "national_id_hash": hashlib.sha256(str(i).encode()).hexdigest(),
-                "hukou_locality": "江苏省苏州市",
-                "months_used": used,
-                "month_cap": 12,
-            }
+        row = student_row(
+            cohort["school_id"],
+            cohort["id"],
+            i + 1,
+            hashlib.sha256(str(i).encode()).hexdigest(),
+            birth_date=date(2005, 1, 1),
+            national_id_masked="3205**********0000",
+            hukou_locality="江苏省苏州市",
+            invitation_code=None,
+            months_used=used,
         )
+        student_rows.append({"id": i + 1, **row})
     for slot in slots:
         slot["seats_taken"] = slot["seats"]
         slot["seats"] += rng.randint(0, 10)
@@ -237,18 +221,13 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
     agreements, named = [], []
     for i in range(n_schools * 20):
         school = rng.randint(1, n_schools)
-        agreements.append(
-            {
-                "id": i + 1,
-                "school_id": school,
-                "enterprise_id": rng.randint(1, n_firms),
-                "kind": CooperationKind.INTERNSHIP_BASE,
-                "valid_from": TODAY - timedelta(days=100),
-                "valid_to": TODAY + timedelta(days=300),
-                "status": AgreementStatus.APPROVED,
-                "proposed_by": Party.SCHOOL,
-            }
+        row = cooperation_row(
+            school,
+            rng.randint(1, n_firms),
+            valid_from=TODAY - timedelta(days=100),
+            valid_to=TODAY + timedelta(days=300),
         )
+        agreements.append({"id": i + 1, **row})
         taught = [c["specialty_id"] for c in cohorts if c["school_id"] == school]
         named.extend({"agreement_id": i + 1, "specialty_id": s} for s in rng.sample(taught, 2))
     _bulk(session, CooperationAgreement, agreements)
@@ -266,42 +245,17 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
     session.flush()
     claims = []
     for code in range(3):
-        budget = Budget(
-            region_id=region.id,
-            code=f"fund{code}",
-            name=f"专项资金{code}",
-            allocated_yuan=50_000_000,
-            remaining_yuan=50_000_000,
-        )
+        budget = Budget(**budget_row(region.id, code, 50_000_000))
         session.add(budget)
         session.flush()
-        policy = SubsidyPolicy(
-            region_id=region.id,
-            code=f"p{code}",
-            name=f"补贴{code}",
-            beneficiary=Beneficiary.PERSON,
-            budget_id=budget.id,
-        )
+        policy = SubsidyPolicy(**policy_row(region.id, budget.id, code))
         session.add(policy)
         session.flush()
         paid = 0
         for j in range(students // 15):
             when = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 540))
-            claims.append(
-                {
-                    "policy_id": policy.id,
-                    "student_id": rng.randint(1, students),
-                    "on_date": when.date(),
-                    "once_only_key": f"{code}:{j}",
-                    "status": ClaimStatus.PAID,
-                    "amount_yuan": 1000,
-                    "evaluation": {},
-                    "decided_by_id": bureau.id,
-                    "decided_at": when,
-                    "paid_at": when,
-                    "paid_by_id": bureau.id,
-                }
-            )
+            student = rng.randint(1, students)
+            claims.append(paid_claim_row(policy.id, student, 1000, when, bureau.id, f"{code}:{j}"))
             paid += 1000
         budget.paid_yuan, budget.remaining_yuan = paid, budget.allocated_yuan - paid
     _bulk(session, SubsidyClaim, claims)
@@ -310,16 +264,13 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
         session,
         ComplianceFinding,
         [
-            {
-                "region_id": region.id,
-                "rule_id": rng.choice(rules),
-                "severity": rng.choice(list(Severity)),
-                "subject_key": f"placement:{i}",
-                "object_type": "placement",
-                "object_id": i + 1,
-                "summary": "基准问题",
-                "evidence": {},
-            }
+            finding_row(
+                region.id,
+                rng.choice(rules),
+                rng.choice(list(Severity)),
+                ("placement", i + 1),
+                f"placement:{i}",
+            )
             for i in range(students // 50)
         ],
     )

@@ -23,17 +23,15 @@ from stdnum.cn import ric
 from skillbridge.models import (
     Base,
     Cohort,
-    EducationLevel,
     Occupation,
     Region,
     Role,
     School,
-    SchoolType,
     Specialty,
     User,
-    VerificationStatus,
 )
 from skillbridge.platform.database import make_engine
+from skillbridge.platform.demo.factories import cohort_row, school_row
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.schools import roster
 
@@ -76,28 +74,10 @@ def _fresh(url: str) -> tuple[Session, User]:
     specialty = Specialty(
         code="460103", name="数控技术", occupations=[Occupation(code="6-18-01-01", name="车工")]
     )
-    school = School(
-        region_id=region.id,
-        name="基准职业技术学院",
-        code="4144000001",
-        school_type=SchoolType.HIGHER_VOCATIONAL,
-        verification_status=VerificationStatus.VERIFIED,
-        specialties=[specialty],
-    )
+    school = School(**school_row(region.id, 1, name="基准职业技术学院"), specialties=[specialty])
     session.add(school)
     session.flush()
-    session.add(
-        Cohort(
-            school_id=school.id,
-            specialty_id=specialty.id,
-            name="数控2301班",
-            intake_year=2023,
-            graduation_year=2026,
-            level=EducationLevel.HIGHER,
-            window_start=date(2025, 7, 1),
-            window_end=date(2026, 6, 30),
-        )
-    )
+    session.add(Cohort(**cohort_row(school.id, specialty.id, 1, name="数控2301班")))
     user = User(
         email="bench@example.cn",
         display_name="bench",

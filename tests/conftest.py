@@ -9,9 +9,7 @@ missing service is a failure.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -28,6 +26,7 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     POSTGRES_URL,
     REDIS_URL,
     TEST_SECRET,
+    World,
     empty_all_tables,
     login,
     make_test_config,
@@ -37,27 +36,12 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     valid_uscc,
 )
 
-from skillbridge.models import (
-    Base,
-    Cohort,
-    EducationLevel,
-    Enterprise,
-    Occupation,
-    Region,
-    Role,
-    School,
-    SchoolType,
-    Specialty,
-    Student,
-    User,
-    VerificationStatus,
-)
+from skillbridge.models import Base, Enterprise, Region, Role, School, Specialty, Student, User
 from skillbridge.platform.app import create_app
 from skillbridge.platform.database import make_engine
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.accounts.passwords import hash_password  # noqa: F401
-from skillbridge.platform.services.accounts.registration import new_session_token
-from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 
 
 def _create_postgres_database() -> tuple[str, Engine]:
@@ -163,140 +147,40 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
 
 
-@dataclass
-class World:
-    """Two tenants of each kind in one region, with a bureau user each side of a region line."""
-
-    region: Region
-    other_region: Region
-    school: School
-    other_school: School
-    enterprise: Enterprise
-    other_enterprise: Enterprise
-    student: Student
-    other_student: Student
-    users: dict[str, User]
+@pytest.fixture
+def factories(session: Session) -> Factories:
+    """The shared builders (skillbridge.platform.demo.factories) bound to the test's session."""
+    return Factories(session, TEST_SECRET, PASSWORD_HASH)
 
 
 @pytest.fixture
-def make_region(session: Session):  # type: ignore[no-untyped-def]
-    def factory(code: str | None = None, pack: str = "wujiang") -> Region:
-        n = next_number()
-        region = Region(code=code or f"region-{n}", name=f"测试区{n}", policy_pack=pack)
-        session.add(region)
-        session.flush()
-        return region
-
-    return factory
+def make_region(factories: Factories) -> Callable[..., Region]:
+    return factories.region
 
 
 @pytest.fixture
-def make_school(session: Session):  # type: ignore[no-untyped-def]
-    def factory(region: Region, verified: bool = True) -> School:
-        n = next_number()
-        school = School(
-            region_id=region.id,
-            name=f"测试职业技术学院{n}",
-            code=f"{4144000000 + n}",
-            school_type=SchoolType.HIGHER_VOCATIONAL,
-            verification_status=(
-                VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
-            ),
-        )
-        session.add(school)
-        session.flush()
-        return school
-
-    return factory
+def make_school(factories: Factories) -> Callable[..., School]:
+    return factories.school
 
 
 @pytest.fixture
-def make_enterprise(session: Session):  # type: ignore[no-untyped-def]
-    def factory(region: Region, verified: bool = True, headcount: int = 200) -> Enterprise:
-        n = next_number()
-        enterprise = Enterprise(
-            region_id=region.id,
-            name=f"测试制造有限公司{n}",
-            uscc=valid_uscc(n),
-            industry="制造业",
-            staff_headcount=headcount,
-            verification_status=(
-                VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
-            ),
-        )
-        session.add(enterprise)
-        session.flush()
-        return enterprise
-
-    return factory
+def make_enterprise(factories: Factories) -> Callable[..., Enterprise]:
+    return factories.enterprise
 
 
 @pytest.fixture
-def make_specialty(session: Session):  # type: ignore[no-untyped-def]
-    def factory(name: str = "数控技术") -> Specialty:
-        n = next_number()
-        occupation = Occupation(code=f"6-18-01-{n:04d}", name=f"车工{n}")
-        specialty = Specialty(code=f"4601{n:04d}", name=f"{name}{n}", occupations=[occupation])
-        session.add(specialty)
-        session.flush()
-        return specialty
-
-    return factory
+def make_specialty(factories: Factories) -> Callable[..., Specialty]:
+    return factories.specialty
 
 
 @pytest.fixture
-def make_student(session: Session, make_specialty):  # type: ignore[no-untyped-def]
-    def factory(school: School, birth: date = date(2005, 3, 1), cohort: Cohort | None = None):  # type: ignore[no-untyped-def]
-        if cohort is None:
-            specialty = make_specialty()
-            cohort = Cohort(
-                school_id=school.id,
-                specialty_id=specialty.id,
-                name=f"{next_number()}班",
-                intake_year=2023,
-                graduation_year=2026,
-                level=EducationLevel.HIGHER,
-                window_start=date(2025, 7, 1),
-                window_end=date(2026, 6, 30),
-            )
-            session.add(cohort)
-            session.flush()
-        n = next_number()
-        national_id = valid_national_id(n, birth)
-        student = Student(
-            school_id=school.id,
-            cohort_id=cohort.id,
-            name=f"学生{n}",
-            birth_date=birth,
-            national_id_masked=mask_national_id(national_id),
-            national_id_hash=national_id_hash(national_id, TEST_SECRET),
-            hukou_locality="广东省深圳市",
-            invitation_code=f"INV{n:08d}",
-        )
-        session.add(student)
-        session.flush()
-        return student
-
-    return factory
+def make_student(factories: Factories) -> Callable[..., Student]:
+    return factories.student
 
 
 @pytest.fixture
-def make_user(session: Session):  # type: ignore[no-untyped-def]
-    def factory(role: Role, **tenant: int) -> User:
-        n = next_number()
-        user = User(
-            email=f"{role.value}{n}@example.cn",
-            display_name=f"{role.value}{n}",
-            password_hash=PASSWORD_HASH,
-            role=role,
-            session_token=new_session_token(),
-            **tenant,
-        )
-        session.add(user)
-        session.flush()
-        return user
-
-    return factory
+def make_user(factories: Factories) -> Callable[..., User]:
+    return factories.user
 
 
 @pytest.fixture

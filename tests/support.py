@@ -1,11 +1,11 @@
-"""Helpers shared by the test modules: services, unique numbers, valid codes, free ports, logins."""
+"""Helpers shared by the test modules: services, configs, free ports, logins (factories: demo.factories)."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import socket
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,35 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Base, Region, Role, User
+from skillbridge.models import Base, Enterprise, Region, Role, School, Student, User
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
+    next_number,
+    valid_national_id,
+    valid_uscc,
+)
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+
+# What the `login_as` fixture is: a fresh client logged in as the user.
+LoginAs = Callable[[User], FlaskClient]
+
+
+@dataclass
+class World:
+    """Two tenants of each kind in one region, with a bureau user each side of a region line."""
+
+    region: Region
+    other_region: Region
+    school: School
+    other_school: School
+    enterprise: Enterprise
+    other_enterprise: Enterprise
+    student: Student
+    other_student: Student
+    users: dict[str, User]
+
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")
@@ -60,31 +84,6 @@ def make_test_config(database_url: str, tmp_path, **overrides) -> dict:  # type:
     }
     config.update(overrides)
     return config
-
-
-_sequence = itertools.count(1)
-
-
-def next_number() -> int:
-    """A process-wide unique number for codes, names and emails."""
-    return next(_sequence)
-
-
-def valid_uscc(n: int) -> str:
-    """A USCC with a correct check character, unique per n."""
-    from stdnum.cn import uscc
-
-    body = f"91440300{n:09d}"
-    return body + uscc.calc_check_digit(body)
-
-
-def valid_national_id(n: int, birth: date = date(2005, 3, 1)) -> str:
-    """A resident ID with a correct checksum, unique per n."""
-    from stdnum.cn import ric
-
-    body = f"440303{birth:%Y%m%d}{n % 1000:03d}"
-    # stdnum's ric.calc_check_digit reads the first 17 of 18 characters: pad the body.
-    return body + ric.calc_check_digit(body + "0")
 
 
 def login(client: FlaskClient, user: User) -> None:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import CreditRecord, Enterprise, School, Student, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
+from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.text import N_
 
@@ -174,22 +175,34 @@ class CreditRow:
         return record.revoked_at is None and record.starts_on <= on_date <= record.ends_on
 
 
-def list_credit_records(session: Session, actor: User) -> list[CreditRow]:
-    """Every record against a subject of the actor's region, newest first."""
+def list_credit_records(session: Session, actor: User, page: int = 1) -> Page[CreditRow]:
+    """A page of the records against subjects of the actor's region, newest first.
+
+    A record names one subject (student, enterprise or school); a student's region is its
+    school's, hence the second join of School.
+    """
     region_id = actor.region_id
-    rows: list[CreditRow] = []
-    queries = {
-        "student": select(CreditRecord, Student.name)
-        .join(Student, Student.id == CreditRecord.student_id)
-        .join(School, School.id == Student.school_id)
-        .where(School.region_id == region_id),
-        "enterprise": select(CreditRecord, Enterprise.name)
-        .join(Enterprise, Enterprise.id == CreditRecord.enterprise_id)
-        .where(Enterprise.region_id == region_id),
-        "school": select(CreditRecord, School.name)
-        .join(School, School.id == CreditRecord.school_id)
-        .where(School.region_id == region_id),
-    }
-    for kind, query in queries.items():
-        rows.extend(CreditRow(record, kind, name) for record, name in session.execute(query))
-    return sorted(rows, key=lambda row: row.record.id, reverse=True)
+    student_school = aliased(School)
+    statement = (
+        select(CreditRecord, func.coalesce(Student.name, Enterprise.name, School.name))
+        .outerjoin(Student, Student.id == CreditRecord.student_id)
+        .outerjoin(student_school, student_school.id == Student.school_id)
+        .outerjoin(Enterprise, Enterprise.id == CreditRecord.enterprise_id)
+        .outerjoin(School, School.id == CreditRecord.school_id)
+        .where(
+            or_(
+                student_school.region_id == region_id,
+                Enterprise.region_id == region_id,
+                School.region_id == region_id,
+            )
+        )
+        .order_by(CreditRecord.id.desc())
+    )
+    return paginate(session, statement, page, _credit_row)
+
+
+def _credit_row(row: AnyRow) -> CreditRow:
+    record, name = row
+    if record.student_id is not None:
+        return CreditRow(record, "student", name)
+    return CreditRow(record, "enterprise" if record.enterprise_id is not None else "school", name)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
@@ -10,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import Notification, Role, User, utcnow
 from skillbridge.platform.services import audit
-from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.errors import NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_read_notification
 from skillbridge.platform.text import N_
 
@@ -21,14 +24,27 @@ PLAN_FILED = "plan.filed"
 PLAN_APPROVED = "plan.approved"
 PLAN_REJECTED = "plan.rejected"
 
-PAGE_SIZE = 50
+
+_ENDPOINT = re.compile(r"[a-z_]+\.[a-z_]+")
 
 
-def _check_link(link: str) -> str:
-    """Only same-site paths: a notification must never send anyone off the platform."""
-    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
-        raise InvalidInput(N_("通知链接必须是站内路径"))
-    return link
+@dataclass(frozen=True)
+class Link:
+    """Where a notification points: a view's endpoint name and its URL arguments.
+
+    Services only name the endpoint (they know no URLs); the web layer builds the URL with
+    url_for, which always yields a path on this site and fails loudly for a route that is gone.
+    """
+
+    endpoint: str
+    args: Mapping[str, int | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _ENDPOINT.fullmatch(self.endpoint):
+            raise ValueError(f"not an endpoint name: {self.endpoint!r}")
+        for name, value in self.args.items():
+            if not isinstance(value, int | str) or isinstance(value, bool):
+                raise ValueError(f"link argument {name!r} must be an int or a str, got {value!r}")
 
 
 def notify(
@@ -37,17 +53,23 @@ def notify(
     kind: str,
     title: str,
     body: str = "",
-    link: str = "",
+    link: Link | None = None,
 ) -> list[Notification]:
     """Queue one notification per distinct recipient (users or user ids) in the caller's transaction.
 
     `title` should be a constant Chinese string marked with N_() so the page can translate it;
     `body` carries the particulars (names, dates) and is shown as written.
     """
-    link = _check_link(link)
     user_ids = sorted({r.id if isinstance(r, User) else int(r) for r in recipients})
     notifications = [
-        Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            title=title,
+            body=body,
+            endpoint=link.endpoint if link else None,
+            link_args=dict(link.args) if link else {},
+        )
         for user_id in user_ids
     ]
     session.add_all(notifications)
@@ -79,16 +101,14 @@ def bureau_users(session: Session, region_id: int) -> list[int]:
     return _active_users(session, User.role == Role.BUREAU, User.region_id == region_id)
 
 
-def list_notifications(session: Session, actor: User, limit: int = PAGE_SIZE) -> list[Notification]:
-    """The actor's latest notifications, unread first."""
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.user_id == actor.id)
-            .order_by(Notification.read_at.is_not(None), Notification.id.desc())
-            .limit(limit)
-        )
+def list_notifications(session: Session, actor: User, page: int = 1) -> Page[Notification]:
+    """A page of the actor's notifications, unread first, then newest first."""
+    statement = (
+        select(Notification)
+        .where(Notification.user_id == actor.id)
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
     )
+    return paginate(session, statement, page, first_column)
 
 
 def unread_count(session: Session, actor: User) -> int:

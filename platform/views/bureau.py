@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 
-from skillbridge.models import Enterprise, Role, School, VerificationStatus
+from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import DecisionForm
@@ -28,19 +27,15 @@ def _bureau_only() -> None:
 
 @bp.get("/verifications")
 def verifications() -> ResponseReturnValue:
-    db, region_id = get_session(), actor().region_id
-    pending = VerificationStatus.PENDING
-    schools = db.scalars(
-        select(School).where(School.region_id == region_id, School.verification_status == pending)
-    ).all()
-    enterprises = db.scalars(
-        select(Enterprise).where(
-            Enterprise.region_id == region_id, Enterprise.verification_status == pending
+    db, user = get_session(), actor()
+    # Two queues on one page, each paged by its own query argument.
+    queues = {
+        kind: accounts.pending_verifications(
+            db, user, kind, request.args.get(f"{kind}_page", 1, type=int)
         )
-    ).all()
-    return render_template(
-        "bureau/verifications.html", schools=schools, enterprises=enterprises, form=DecisionForm()
-    )
+        for kind in ("school", "enterprise")
+    }
+    return render_template("bureau/verifications.html", queues=queues, form=DecisionForm())
 
 
 @bp.post("/verifications/<kind>/<int:organisation_id>")

@@ -78,15 +78,17 @@ def _proposal_form() -> ProposalForm:
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
 def index() -> ResponseReturnValue:
     db = get_session()
-    agreements = cooperation.list_agreements(db, actor())
+    agreements = cooperation.list_agreements(db, actor(), request.args.get("page", 1, type=int))
     schools = {
         s.id: s
-        for s in db.scalars(select(School).where(School.id.in_({a.school_id for a in agreements})))
+        for s in db.scalars(
+            select(School).where(School.id.in_({a.school_id for a in agreements.items}))
+        )
     }
     enterprises = {
         e.id: e
         for e in db.scalars(
-            select(Enterprise).where(Enterprise.id.in_({a.enterprise_id for a in agreements}))
+            select(Enterprise).where(Enterprise.id.in_({a.enterprise_id for a in agreements.items}))
         )
     }
     return render_template(

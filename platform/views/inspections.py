@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -70,7 +71,9 @@ def _bureau_only() -> None:
 def index() -> ResponseReturnValue:
     return render_template(
         "inspections/index.html",
-        samples=inspections.list_samples(get_session(), actor()),
+        samples=inspections.list_samples(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
         form=DrawForm(as_of=date.today()),
         labels=inspections.OUTCOME_LABELS,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +10,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from skillbridge.models import Notification
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import notifications
@@ -30,12 +31,24 @@ def _authenticated() -> None:
     """Everyone reads only their own notifications."""
 
 
+def link_of(notification: Notification) -> str | None:
+    """The URL the notification points to, built from its endpoint (a gone route raises)."""
+    if notification.endpoint is None:
+        return None
+    return url_for(notification.endpoint, **notification.link_args)
+
+
+@bp.context_processor
+def _links() -> dict[str, object]:
+    return {"link_of": link_of}
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     db, user = get_session(), actor()
     return render_template(
         "notifications/index.html",
-        items=notifications.list_notifications(db, user),
+        page=notifications.list_notifications(db, user, request.args.get("page", 1, type=int)),
         unread=notifications.unread_count(db, user),
         form=ReadForm(),
     )
@@ -49,7 +62,7 @@ def read(notification_id: int) -> ResponseReturnValue:
     db = get_session()
     notification = notifications.mark_read(db, actor(), notification_id)
     db.commit()
-    return redirect(notification.link or url_for("notifications.index"))
+    return redirect(link_of(notification) or url_for("notifications.index"))
 
 
 @bp.post("/read-all")

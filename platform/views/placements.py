@@ -161,7 +161,7 @@ def offers() -> ResponseReturnValue:
     db = get_session()
     return render_template(
         "placements/offers.html",
-        items=offer_service.list_offers(db, actor()),
+        items=offer_service.list_offers(db, actor(), request.args.get("page", 1, type=int)),
         form=ActionForm(),
         today=date.today(),
         **LABELS,
@@ -339,7 +339,9 @@ def cancel(placement_id: int) -> ResponseReturnValue:
 def near_cap() -> ResponseReturnValue:
     return render_template(
         "placements/near_cap.html",
-        students=placements.students_near_cap(get_session(), actor()),
+        students=placements.students_near_cap(
+            get_session(), actor(), page=request.args.get("page", 1, type=int)
+        ),
         within=placements.NEAR_CAP_MONTHS,
     )
 
@@ -349,7 +351,9 @@ def near_cap() -> ResponseReturnValue:
 def plans() -> ResponseReturnValue:
     return render_template(
         "placements/plans.html",
-        items=placement_agreements.plans_to_review(get_session(), actor()),
+        items=placement_agreements.plans_to_review(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
         form=DecisionForm(),
         **LABELS,
     )

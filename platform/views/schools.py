@@ -77,7 +77,11 @@ def cohort_list() -> ResponseReturnValue:
     form.specialty_id.choices = [
         SelectChoice(s.id, f"{s.code} {s.name}") for s in school.specialties
     ]
-    context = {"form": form, "rows": cohorts.list_cohorts(db, user), "school": school}
+    context = {
+        "form": form,
+        "rows": cohorts.list_cohorts(db, user, request.args.get("page", 1, type=int)),
+        "school": school,
+    }
     if form.validate_on_submit():
         try:
             cohort = cohorts.create_cohort(
@@ -108,7 +112,7 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
     return render_template(
         "schools/cohort.html",
         cohort=cohorts.get_cohort(db, user, cohort_id),
-        students=cohorts.cohort_students(db, user, cohort_id),
+        students=cohorts.roster_page(db, user, cohort_id, request.args.get("page", 1, type=int)),
     )
 
 

@@ -159,7 +159,7 @@ def _save(
 @login_required
 @role_required(Role.ENTERPRISE)
 def mine() -> ResponseReturnValue:
-    own = slots.list_own_slots(get_session(), actor())
+    own = slots.list_own_slots(get_session(), actor(), request.args.get("page", 1, type=int))
     return render_template("slots/mine.html", slots=own, action_form=ActionForm())
 
 
@@ -230,7 +230,9 @@ def close(slot_id: int) -> ResponseReturnValue:
 def browse() -> ResponseReturnValue:
     raw_kind = request.args.get("kind", "")
     kind = SlotKind(raw_kind) if raw_kind in {k.value for k in SlotKind} else None
-    rows = slots.list_open_slots(get_session(), actor(), kind)
+    rows = slots.list_open_slots(
+        get_session(), actor(), kind, request.args.get("page", 1, type=int)
+    )
     return render_template("slots/browse.html", rows=rows, kind=kind)
 
 

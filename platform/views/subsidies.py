@@ -168,7 +168,9 @@ def _expired() -> None:
 @bp.get("/claims")
 @role_required(Role.STUDENT, Role.ENTERPRISE, Role.SCHOOL)
 def my_claims() -> ResponseReturnValue:
-    rows = subsidy_claims.list_my_claims(get_session(), actor())
+    rows = subsidy_claims.list_my_claims(
+        get_session(), actor(), request.args.get("page", 1, type=int)
+    )
     return render_template("subsidies/my_claims.html", rows=rows)
 
 
@@ -293,7 +295,7 @@ def review() -> ResponseReturnValue:
     )
     return render_template(
         "subsidies/review.html",
-        rows=subsidy_claims.review_queue(db, user, filters),
+        rows=subsidy_claims.review_queue(db, user, filters, request.args.get("page", 1, type=int)),
         filters=filters,
         policies=subsidy_budgets.list_policies(db, user),
         organisations=subsidy_claims.region_organisations(db, user),
@@ -307,14 +309,18 @@ def review() -> ResponseReturnValue:
 @_BUREAU
 def budgets() -> ResponseReturnValue:
     return render_template(
-        "subsidies/budgets.html", budgets=subsidy_budgets.list_budgets(get_session(), actor())
+        "subsidies/budgets.html",
+        budgets=subsidy_budgets.list_budgets(
+            get_session(), actor(), request.args.get("page", 1, type=int)
+        ),
     )
 
 
 @bp.get("/budgets/<int:budget_id>")
 @_BUREAU
 def budget(budget_id: int) -> ResponseReturnValue:
-    overview = subsidy_budgets.budget_overview(get_session(), actor(), budget_id)
+    page = request.args.get("page", 1, type=int)
+    overview = subsidy_budgets.budget_overview(get_session(), actor(), budget_id, page)
     form = AllocationForm(allocated_yuan=overview.budget.allocated_yuan)
     return render_template("subsidies/budget.html", overview=overview, form=form)
 
@@ -414,7 +420,7 @@ def credit_records() -> ResponseReturnValue:
             return redirect(url_for("subsidies.credit_records"))
         _expired()
         status = 400
-    rows = subsidy_credit.list_credit_records(db, user)
+    rows = subsidy_credit.list_credit_records(db, user, request.args.get("page", 1, type=int))
     return render_template(
         "subsidies/credit.html",
         rows=rows,

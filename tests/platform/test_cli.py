@@ -9,8 +9,6 @@ from sqlalchemy import select
 from skillbridge.models import (
     AgreementStatus,
     CooperationAgreement,
-    CooperationKind,
-    Party,
     Role,
     User,
 )
@@ -39,17 +37,10 @@ def test_create_bureau_user_needs_a_known_region(runner, session, world):
     assert user.role == Role.BUREAU and user.region_id == world.region.id
 
 
-def test_daily_sweep_expires_lapsed_agreements(runner, session, world):
-    agreement = CooperationAgreement(
-        school_id=world.school.id,
-        enterprise_id=world.enterprise.id,
-        kind=CooperationKind.INTERNSHIP_BASE,
-        valid_from=date(2024, 1, 1),
-        valid_to=date(2025, 12, 31),
-        status=AgreementStatus.APPROVED,
-        proposed_by=Party.SCHOOL,
+def test_daily_sweep_expires_lapsed_agreements(runner, session, world, factories):
+    agreement = factories.cooperation(
+        world.school, world.enterprise, valid_from=date(2024, 1, 1), valid_to=date(2025, 12, 31)
     )
-    session.add(agreement)
     session.commit()
     result = runner.invoke(args=["daily", "--today", "2026-01-01"])
     assert result.exit_code == 0, result.output

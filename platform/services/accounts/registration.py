@@ -31,6 +31,7 @@ from skillbridge.platform.services.accounts.passwords import (
 )
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.identity import normalise_uscc
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_verify_organisations
 from skillbridge.platform.text import N_
 
@@ -415,3 +416,21 @@ def count_pending(session: Session, region_id: int) -> dict[str, int]:
         or 0
         for kind, model in ORGANISATION_MODELS.items()
     }
+
+
+def pending_verifications(
+    session: Session, actor: User, kind: str, page: int = 1
+) -> Page[School | Enterprise]:
+    """A page of the organisations of `kind` in the bureau's region waiting for verification."""
+    model = ORGANISATION_MODELS.get(kind)
+    if model is None:
+        raise NotFound(N_("机构不存在"))
+    if actor.region_id is None or not can_verify_organisations(actor, actor.region_id):
+        raise PermissionDenied(N_("只有人社局可以审核机构"))
+    statement = (
+        select(model)
+        .where(model.region_id == actor.region_id)
+        .where(model.verification_status == VerificationStatus.PENDING)
+        .order_by(model.id)
+    )
+    return paginate(session, statement, page, first_column)

@@ -33,6 +33,7 @@ from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import (
     can_view_agreement,
     is_bureau_of,
@@ -309,8 +310,8 @@ def expire_agreements(session: Session, today: date) -> int:
     return len(due)
 
 
-def list_agreements(session: Session, actor: User) -> list[CooperationAgreement]:
-    """A party's own agreements, or every agreement of a bureau's schools, newest first.
+def list_agreements(session: Session, actor: User, page: int = 1) -> Page[CooperationAgreement]:
+    """A page of a party's own agreements, or of all of a bureau's schools', newest first.
 
     Their specialties come with them (one more query), since the list shows them.
     """
@@ -329,7 +330,7 @@ def list_agreements(session: Session, actor: User) -> list[CooperationAgreement]
         )
     else:
         raise PermissionDenied(N_("无权查看合作协议"))
-    return list(session.scalars(statement))
+    return paginate(session, statement, page, first_column)
 
 
 def counterpart_choices(session: Session, actor: User) -> list[School] | list[Enterprise]:

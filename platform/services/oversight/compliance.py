@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,10 +14,10 @@ from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.oversight.checks import RULES, CheckContext, Rule, rule_by_id
 from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_audit_compliance
 from skillbridge.platform.text import N_
 
-PAGE_SIZE = 50
 STATES = ("open", "resolved", "all")
 
 
@@ -204,17 +203,7 @@ class FindingFilter:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class FindingPage:
-    """One page of findings, newest first."""
-
-    findings: list[ComplianceFinding]
-    total: int
-    page: int
-    pages: int
-
-
-def list_findings(session: Session, actor: User, wanted: FindingFilter) -> FindingPage:
+def list_findings(session: Session, actor: User, wanted: FindingFilter) -> Page[ComplianceFinding]:
     """The actor's region's findings, filtered by rule, severity and open/resolved."""
     region_id = _own_region(actor)
     problems = []
@@ -224,8 +213,6 @@ def list_findings(session: Session, actor: User, wanted: FindingFilter) -> Findi
         problems.append(N_("未知的严重程度"))
     if wanted.state not in STATES:
         problems.append(N_("未知的状态"))
-    if wanted.page < 1:
-        problems.append(N_("页码须为正整数"))
     if problems:
         raise InvalidInput(N_("筛选条件无效"), details=problems)
     statement = select(ComplianceFinding).where(ComplianceFinding.region_id == region_id)
@@ -237,13 +224,10 @@ def list_findings(session: Session, actor: User, wanted: FindingFilter) -> Findi
         statement = statement.where(ComplianceFinding.resolved_at.is_(None))
     elif wanted.state == "resolved":
         statement = statement.where(ComplianceFinding.resolved_at.is_not(None))
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    findings = session.scalars(
-        statement.order_by(ComplianceFinding.first_seen_at.desc(), ComplianceFinding.id.desc())
-        .offset((wanted.page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return FindingPage(list(findings), total, wanted.page, max(1, math.ceil(total / PAGE_SIZE)))
+    statement = statement.order_by(
+        ComplianceFinding.first_seen_at.desc(), ComplianceFinding.id.desc()
+    )
+    return paginate(session, statement, wanted.page, first_column)
 
 
 def get_finding(session: Session, actor: User, finding_id: int) -> ComplianceFinding:

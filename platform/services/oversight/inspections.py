@@ -28,6 +28,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_audit_region
 from skillbridge.platform.services.reporting.dashboard import require_bureau
 from skillbridge.platform.text import N_
@@ -146,16 +147,16 @@ class SampleSummary:
     outcomes: dict[InspectionOutcome, int]
 
 
-def list_samples(session: Session, actor: User) -> list[SampleSummary]:
-    """The region's samples, newest first, with how many visits have each outcome."""
+def list_samples(session: Session, actor: User, page: int = 1) -> Page[SampleSummary]:
+    """A page of the region's samples, newest first, with how many visits have each outcome."""
     region_id = require_bureau(actor)
-    samples = list(
-        session.scalars(
-            select(InspectionSample)
-            .where(InspectionSample.region_id == region_id)
-            .order_by(InspectionSample.id.desc())
-        )
+    statement = (
+        select(InspectionSample)
+        .where(InspectionSample.region_id == region_id)
+        .order_by(InspectionSample.id.desc())
     )
+    listed = paginate(session, statement, page, first_column)
+    samples: list[InspectionSample] = listed.items
     counts: dict[int, dict[InspectionOutcome, int]] = {s.id: {} for s in samples}
     rows = session.execute(
         select(Inspection.sample_id, Inspection.outcome, func.count())
@@ -164,7 +165,7 @@ def list_samples(session: Session, actor: User) -> list[SampleSummary]:
     )
     for sample_id, outcome, n in rows:
         counts[sample_id][InspectionOutcome(outcome)] = n
-    return [SampleSummary(s, counts[s.id]) for s in samples]
+    return listed.with_items([SampleSummary(s, counts[s.id]) for s in samples])
 
 
 def _load_sample(session: Session, actor: User, sample_id: int) -> InspectionSample:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete
@@ -15,6 +15,7 @@ from skillbridge.models import (
     Enterprise,
     FilingStatus,
     Party,
+    Placement,
     PlacementAgreement,
     PlacementAgreementKind,
     PlacementStatus,
@@ -28,13 +29,16 @@ from skillbridge.platform.policy import PlacementRules, completed_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.records import (
-    PLANS_PATH,
+    PLANS_LINK,
     PlacementContext,
+    context_of,
     list_placements,
     load_for_change,
     load_placement,
-    placement_path,
+    placement_link,
+    placements_statement,
     school_region,
 )
 from skillbridge.platform.services.policies import (
@@ -209,7 +213,7 @@ def ask_to_sign(
         title,
         f"{context.student.name} · {context.enterprise.name} · {context.slot.title}"
         f" · {context.placement.start_date} 至 {context.placement.end_date}",
-        placement_path(context.placement.id),
+        placement_link(context.placement.id),
     )
 
 
@@ -369,7 +373,7 @@ def file_internship_plan(
         notifications.PLAN_FILED,
         N_("实习计划待审查"),
         f"{context.school.name} · {context.student.name} · {context.enterprise.name}",
-        PLANS_PATH,
+        PLANS_LINK,
     )
     session.flush()
     return agreement
@@ -405,7 +409,7 @@ def decide_internship_plan(
         notifications.PLAN_APPROVED if approve else notifications.PLAN_REJECTED,
         N_("实习计划已通过审查") if approve else N_("实习计划被驳回"),
         f"{context.student.name} · {context.enterprise.name}" + (f"：{reason}" if reason else ""),
-        placement_path(placement_id),
+        placement_link(placement_id),
     )
     session.flush()
     return agreement
@@ -436,24 +440,17 @@ def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
     return waiting
 
 
-def plans_to_review(session: Session, actor: User) -> list[PlacementContext]:
-    """Filed plans of schools in the bureau's region, oldest filing first."""
+def plans_to_review(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:
+    """A page of the filed plans of schools in the bureau's region, oldest filing first."""
     if actor.role != Role.BUREAU:
         raise PermissionDenied(N_("仅人社局可审查实习计划"))
-    contexts = [
-        context
-        for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,))
-        if context.agreement is not None
-        and context.agreement.plan_status == FilingStatus.FILED
-        and context.school.region_id == actor.region_id
-    ]
-    return sorted(contexts, key=_plan_filed_at)
-
-
-def _plan_filed_at(context: PlacementContext) -> datetime:
-    agreement = context.agreement
-    assert agreement is not None and agreement.plan_filed_at is not None  # only filed plans
-    return agreement.plan_filed_at
+    statement = (
+        placements_statement(actor, (PlacementStatus.ACCEPTED,))
+        .where(PlacementAgreement.plan_status == FilingStatus.FILED)
+        .where(School.region_id == actor.region_id)
+        .order_by(PlacementAgreement.plan_filed_at, Placement.id)
+    )
+    return paginate(session, statement, page, context_of)
 
 
 def rules_of(session: Session, context: PlacementContext) -> PlacementRules:

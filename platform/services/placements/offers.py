@@ -21,14 +21,15 @@ from skillbridge.models import Placement, PlacementStatus, Slot, SlotStatus, Use
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.paging import Page
 from skillbridge.platform.services.placements import months
 from skillbridge.platform.services.placements.agreements import below_minimum_age, create_agreement
 from skillbridge.platform.services.placements.records import (
-    OFFERS_PATH,
+    OFFERS_LINK,
     PlacementContext,
     ensure_period_free,
-    list_placements,
     load_for_change,
+    placements_page,
     school_region,
     transition,
 )
@@ -81,7 +82,7 @@ def publish_offers(
             notifications.OFFER_RECEIVED,
             N_("您收到新的录用通知"),
             f"{context.enterprise.name} · {context.slot.title}，请于 {deadline} 前答复",
-            OFFERS_PATH,
+            OFFERS_LINK,
         )
         published.append(placement)
     return published
@@ -197,6 +198,6 @@ def expire_offers(session: Session, today: date) -> int:
     return expired
 
 
-def list_offers(session: Session, actor: User) -> list[PlacementContext]:
-    """The actor's open offers (students see their own)."""
-    return list_placements(session, actor, (PlacementStatus.OFFERED,))
+def list_offers(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:
+    """A page of the actor's open offers (students see their own), newest first."""
+    return placements_page(session, actor, page, statuses=(PlacementStatus.OFFERED,))

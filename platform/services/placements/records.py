@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -23,23 +23,23 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
+from skillbridge.platform.services.notifications import Link
+from skillbridge.platform.services.paging import AnyRow, Page, first_column, paginate
 from skillbridge.platform.services.placements.months import lock_student
 from skillbridge.platform.services.policies import can_view_placement
 from skillbridge.platform.text import N_
 
 # Months left at or below which the school's list flags a student as near the cap.
 NEAR_CAP_MONTHS = 3
-# Rows per page of the placement list (a city's bureau sees tens of thousands).
-PER_PAGE = 50
 
-# Paths of the pages a notification points to (views/placements.py serves them).
-OFFERS_PATH = "/placements/offers"
-PLANS_PATH = "/placements/plans"
+# The pages a notification points to (views/placements.py serves them).
+OFFERS_LINK = Link("placements.offers")
+PLANS_LINK = Link("placements.plans")
 
 
-def placement_path(placement_id: int) -> str:
+def placement_link(placement_id: int) -> Link:
     """The placement's page, where its agreement is signed and its checks are shown."""
-    return f"/placements/{placement_id}"
+    return Link("placements.detail", {"placement_id": placement_id})
 
 
 @dataclass(frozen=True)
@@ -178,53 +178,52 @@ def _visible(actor: User) -> Select:
 def list_placements(
     session: Session, actor: User, statuses: tuple[PlacementStatus, ...] | None = None
 ) -> list[PlacementContext]:
-    """Placements the actor may see in `statuses`, newest first.
+    """Placements the actor may see in `statuses`, newest first."""
+    statement = placements_statement(actor, statuses).order_by(Placement.id.desc())
+    return [PlacementContext(*row) for row in session.execute(statement)]
+
+
+def placements_statement(
+    actor: User, statuses: tuple[PlacementStatus, ...] | None = None
+) -> Select:
+    """The unordered query of the placements the actor may see in `statuses`, as contexts.
 
     The agreements' signatures come in one more query: the lists show who still has to sign.
     """
     statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
     if statuses is not None:
         statement = statement.where(Placement.status.in_(statuses))
-    rows = session.execute(statement.order_by(Placement.id.desc()))
-    return [PlacementContext(*row) for row in rows]
+    return statement
 
 
-@dataclass(frozen=True)
-class PlacementPage:
-    """One page of a placement list, with what the pager needs."""
-
-    items: list[PlacementContext]
-    total: int
-    page: int
-    pages: int
+def context_of(row: AnyRow) -> PlacementContext:
+    """A row of placements_statement() as a context."""
+    return PlacementContext(*row)
 
 
 def placements_page(
-    session: Session, actor: User, page: int, per_page: int = PER_PAGE
-) -> PlacementPage:
-    """Page `page` (from 1, clamped) of the placements the actor may see, newest first."""
-    statement = _visible(actor)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max(-(-total // per_page), 1)
-    page = min(max(page, 1), pages)
-    rows = session.execute(
-        statement.order_by(Placement.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    )
-    return PlacementPage([PlacementContext(*row) for row in rows], total, page, pages)
+    session: Session,
+    actor: User,
+    page: int,
+    per_page: int | None = None,
+    statuses: tuple[PlacementStatus, ...] | None = None,
+) -> Page[PlacementContext]:
+    """Page `page` (from 1, clamped) of the actor's placements in `statuses`, newest first."""
+    statement = placements_statement(actor, statuses).order_by(Placement.id.desc())
+    return paginate(session, statement, page, context_of, per_page)
 
 
 def students_near_cap(
-    session: Session, actor: User, within: int = NEAR_CAP_MONTHS
-) -> list[Student]:
-    """The school's students with at most `within` post-internship months left, fewest first."""
+    session: Session, actor: User, within: int = NEAR_CAP_MONTHS, page: int = 1
+) -> Page[Student]:
+    """A page of the school's students with at most `within` months left, fewest first."""
     if actor.role != Role.SCHOOL:
         raise PermissionDenied(N_("仅学校可查看"))
-    return list(
-        session.scalars(
-            select(Student)
-            .where(Student.school_id == actor.school_id)
-            .where(Student.months_used > 0)
-            .where(Student.month_cap - Student.months_used <= within)
-            .order_by(Student.month_cap - Student.months_used, Student.name)
-        )
+    statement = (
+        select(Student)
+        .where(Student.school_id == actor.school_id)
+        .where(Student.months_used > 0)
+        .where(Student.month_cap - Student.months_used <= within)
+        .order_by(Student.month_cap - Student.months_used, Student.name, Student.id)
     )
+    return paginate(session, statement, page, first_column)

@@ -36,6 +36,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import InvalidInput, NotFound
 from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.records import NEAR_CAP_MONTHS
 from skillbridge.platform.services.reporting.dashboard import (
     RANK_BUCKETS,
@@ -50,7 +51,6 @@ from skillbridge.platform.services.reporting.dashboard import (
 from skillbridge.platform.text import N_
 
 BATCH = 1000
-PER_PAGE = 100
 DRILL_KINDS = ("school", "enterprise", "student", "placement")
 STATUS_LABELS = {
     PlacementStatus.PROPOSED: N_("拟录用"),
@@ -97,14 +97,6 @@ class Listing:
     spec: ListSpec
     statement: Select
     filters: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[ListRow]
-    total: int
-    page: int
-    pages: int
 
 
 def _flag(value: str) -> bool:
@@ -477,13 +469,11 @@ def open_list(
     return Listing(spec, spec.query(scope, filters), filters)
 
 
-def page_of(session: Session, listing: Listing, page: int, per_page: int = PER_PAGE) -> Page:
+def page_of(
+    session: Session, listing: Listing, page: int, per_page: int | None = None
+) -> Page[ListRow]:
     """One page of the list, with the total count for the pager."""
-    total = session.scalar(select(func.count()).select_from(listing.statement.subquery())) or 0
-    pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
-    rows = session.execute(listing.statement.offset((page - 1) * per_page).limit(per_page))
-    return Page([listing.spec.row(r) for r in rows], total, page, pages)
+    return paginate(session, listing.statement, page, listing.spec.row, per_page)
 
 
 def iter_rows(session: Session, listing: Listing) -> Iterator[tuple[Any, ...]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -19,6 +19,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_manage_school, is_verified
 from skillbridge.platform.text import N_
 
@@ -157,8 +158,8 @@ class CohortRow:
     students: int
 
 
-def list_cohorts(session: Session, actor: User) -> list[CohortRow]:
-    """The school's cohorts, newest intake first, with student counts (one query)."""
+def list_cohorts(session: Session, actor: User, page: int = 1) -> Page[CohortRow]:
+    """A page of the school's cohorts, newest intake first, with student counts (one query)."""
     school = own_school(session, actor, acting=False)
     counts = (
         select(Student.cohort_id, func.count(Student.id).label("n"))
@@ -166,14 +167,14 @@ def list_cohorts(session: Session, actor: User) -> list[CohortRow]:
         .group_by(Student.cohort_id)
         .subquery()
     )
-    rows = session.execute(
+    statement = (
         select(Cohort, Specialty, func.coalesce(counts.c.n, 0))
         .join(Specialty, Specialty.id == Cohort.specialty_id)
         .outerjoin(counts, counts.c.cohort_id == Cohort.id)
         .where(Cohort.school_id == school.id)
-        .order_by(Cohort.intake_year.desc(), Specialty.code, Cohort.name)
+        .order_by(Cohort.intake_year.desc(), Specialty.code, Cohort.name, Cohort.id)
     )
-    return [CohortRow(c, s, n) for c, s, n in rows]
+    return paginate(session, statement, page, lambda row: CohortRow(*row))
 
 
 def get_cohort(session: Session, actor: User, cohort_id: int) -> Cohort:
@@ -184,9 +185,16 @@ def get_cohort(session: Session, actor: User, cohort_id: int) -> Cohort:
     return cohort
 
 
-def cohort_students(session: Session, actor: User, cohort_id: int) -> list[Student]:
-    """The cohort's students by name; the invitation code shows until the student activates."""
+def _roster(session: Session, actor: User, cohort_id: int) -> Select[Student]:
     cohort = get_cohort(session, actor, cohort_id)
-    return list(
-        session.scalars(select(Student).where(Student.cohort_id == cohort.id).order_by(Student.id))
-    )
+    return select(Student).where(Student.cohort_id == cohort.id).order_by(Student.id)
+
+
+def cohort_students(session: Session, actor: User, cohort_id: int) -> list[Student]:
+    """The cohort's whole roster in roster order, for the invitation-code download."""
+    return list(session.scalars(_roster(session, actor, cohort_id)))
+
+
+def roster_page(session: Session, actor: User, cohort_id: int, page: int = 1) -> Page[Student]:
+    """A page of the cohort's roster; the invitation code shows until the student activates."""
+    return paginate(session, _roster(session, actor, cohort_id), page, first_column)

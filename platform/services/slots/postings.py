@@ -27,6 +27,7 @@ from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.placements.months import add_months
 from skillbridge.platform.services.policies import can_manage_slot, can_view_slot, is_verified
 from skillbridge.platform.text import N_
@@ -333,23 +334,22 @@ def close_slot(session: Session, actor: User, slot_id: int) -> Slot:
     return slot
 
 
-def list_own_slots(session: Session, actor: User) -> list[Slot]:
-    """The enterprise's slots, newest first."""
+def list_own_slots(session: Session, actor: User, page: int = 1) -> Page[Slot]:
+    """A page of the enterprise's slots, newest first."""
     if actor.role != Role.ENTERPRISE:
         raise PermissionDenied(N_("只有企业可以管理岗位"))
-    return list(
-        session.scalars(
-            select(Slot)
-            .where(Slot.enterprise_id == actor.enterprise_id)
-            .order_by(Slot.created_at.desc(), Slot.id.desc())
-        )
+    statement = (
+        select(Slot)
+        .where(Slot.enterprise_id == actor.enterprise_id)
+        .order_by(Slot.created_at.desc(), Slot.id.desc())
     )
+    return paginate(session, statement, page, first_column)
 
 
 def list_open_slots(
-    session: Session, actor: User, kind: SlotKind | None = None
-) -> list[tuple[Slot, Enterprise]]:
-    """Open slots a school, a student or a bureau may browse, soonest start first.
+    session: Session, actor: User, kind: SlotKind | None = None, page: int = 1
+) -> Page[tuple[Slot, Enterprise]]:
+    """A page of the open slots a school, a student or a bureau may browse, soonest start first.
 
     Schools and students see every open slot (cooperation may cross regions); a bureau sees the
     open slots of its own region's enterprises.
@@ -366,4 +366,4 @@ def list_open_slots(
         statement = statement.where(Enterprise.region_id == actor.region_id)
     if kind is not None:
         statement = statement.where(Slot.kind == kind)
-    return [(slot, enterprise) for slot, enterprise in session.execute(statement)]
+    return paginate(session, statement, page, lambda row: (row[0], row[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, false, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from skillbridge.platform.policy import Policy, PolicyPack
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
+from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies
 from skillbridge.platform.text import N_
 
@@ -376,15 +377,12 @@ def check_ledger(session: Session, budget: Budget) -> LedgerCheck:
     return LedgerCheck(budget, commits, pays, paid_claims, tuple(problems))
 
 
-def list_budgets(session: Session, actor: User) -> list[Budget]:
-    """The funds of the actor's region."""
-    if actor.role != Role.BUREAU:
-        return []
-    return list(
-        session.scalars(
-            select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
-        )
-    )
+def list_budgets(session: Session, actor: User, page: int = 1) -> Page[Budget]:
+    """A page of the funds of the actor's region."""
+    statement = select(Budget).where(Budget.region_id == actor.region_id).order_by(Budget.id)
+    # Funds are the bureau's; anyone else gets the one empty page.
+    statement = statement if actor.role == Role.BUREAU else statement.where(false())
+    return paginate(session, statement, page, first_column)
 
 
 def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
@@ -402,22 +400,20 @@ def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
 
 @dataclass(frozen=True)
 class BudgetOverview:
-    """A fund's page: its figures, the ledger recount and the latest ledger rows."""
+    """A fund's page: its figures, the ledger recount and a page of its ledger, newest first."""
 
     budget: Budget
     check: LedgerCheck
-    entries: list[BudgetLedgerEntry]
+    entries: Page[BudgetLedgerEntry]
 
 
-def budget_overview(
-    session: Session, actor: User, budget_id: int, limit: int = 100
-) -> BudgetOverview:
-    """A fund of the actor's region with its ledger recount and latest movements."""
+def budget_overview(session: Session, actor: User, budget_id: int, page: int = 1) -> BudgetOverview:
+    """A fund of the actor's region with its ledger recount and a page of its movements."""
     budget = get_budget_for_bureau(session, actor, budget_id)
-    entries = session.scalars(
+    statement = (
         select(BudgetLedgerEntry)
         .where(BudgetLedgerEntry.budget_id == budget.id)
         .order_by(BudgetLedgerEntry.id.desc())
-        .limit(limit)
     )
-    return BudgetOverview(budget, check_ledger(session, budget), list(entries))
+    entries = paginate(session, statement, page, first_column)
+    return BudgetOverview(budget, check_ledger(session, budget), entries)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, or_, select, update
+from sqlalchemy import CursorResult, Select, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,7 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
+from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
 from skillbridge.platform.services.subsidies.budgets import (
     commit_budget,
@@ -86,9 +87,8 @@ def _tell(
     """Notify `recipients` about the claim; the body names the policy and the amount."""
     name = claim.evaluation.get("policy_name", "")
     amount = f"，{claim.amount_yuan}元" if claim.amount_yuan is not None else ""
-    notifications.notify(
-        session, recipients, kind, title, f"{name}{amount}", f"/subsidies/claims/{claim.id}"
-    )
+    link = notifications.Link("subsidies.claim", {"claim_id": claim.id})
+    notifications.notify(session, recipients, kind, title, f"{name}{amount}", link)
 
 
 def today() -> date:
@@ -681,27 +681,22 @@ def _claims_query() -> Select[SubsidyClaim, SubsidyPolicy, str | None, str | Non
     )
 
 
-def _rows(
-    session: Session, query: Select[SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None]
-) -> list[ClaimRow]:
-    rows = []
-    for claim, policy, student, enterprise, school in session.execute(query):
-        kind = "student" if student else "enterprise" if enterprise else "school"
-        # one_beneficiary: exactly one outer join finds its row, so one name is set
-        rows.append(ClaimRow(claim, policy, kind, student or enterprise or school or ""))
-    return rows
+def _claim_row(row: AnyRow) -> ClaimRow:
+    claim, policy, student, enterprise, school = row
+    kind = "student" if student else "enterprise" if enterprise else "school"
+    return ClaimRow(claim, policy, kind, student or enterprise or school)
 
 
-def list_my_claims(session: Session, actor: User) -> list[ClaimRow]:
-    """The actor's own claims (student, enterprise or school), newest first."""
+def list_my_claims(session: Session, actor: User, page: int = 1) -> Page[ClaimRow]:
+    """A page of the actor's own claims (student, enterprise or school), newest first."""
     condition = {
         Role.STUDENT: SubsidyClaim.student_id == actor.student_id,
         Role.ENTERPRISE: SubsidyClaim.enterprise_id == actor.enterprise_id,
         Role.SCHOOL: SubsidyClaim.school_id == actor.school_id,
     }.get(actor.role)
-    if condition is None:
-        return []
-    return _rows(session, _claims_query().where(condition))
+    # Only beneficiaries have claims of their own; anyone else gets the one empty page.
+    statement = _claims_query().where(false() if condition is None else condition)
+    return paginate(session, statement, page, _claim_row)
 
 
 @dataclass(frozen=True)
@@ -714,9 +709,9 @@ class QueueFilter:
 
 
 def review_queue(
-    session: Session, actor: User, filters: QueueFilter, limit: int = 500
-) -> list[ClaimRow]:
-    """The claims of the bureau's region, filtered; a school covers its students' claims."""
+    session: Session, actor: User, filters: QueueFilter, page: int = 1
+) -> Page[ClaimRow]:
+    """A page of the bureau's region's claims, filtered; a school covers its students' claims."""
     if actor.role != Role.BUREAU:
         raise PermissionDenied(N_("只有人社局可以审核补贴申领"))
     query = _claims_query().where(SubsidyPolicy.region_id == actor.region_id)
@@ -731,7 +726,7 @@ def review_queue(
             query = query.where(or_(SubsidyClaim.school_id == org_id, Student.school_id == org_id))
         elif kind == "enterprise":
             query = query.where(SubsidyClaim.enterprise_id == org_id)
-    return _rows(session, query.limit(limit))
+    return paginate(session, query, page, _claim_row)
 
 
 @dataclass(frozen=True)

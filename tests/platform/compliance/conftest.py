@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
     AgreementSignature,
     AgreementStatus,
     Cohort,
     CooperationAgreement,
-    CooperationKind,
     Enterprise,
     FilingStatus,
     Occupation,
@@ -24,6 +24,7 @@ from skillbridge.models import (
     PlacementAgreementKind,
     PlacementStatus,
     Region,
+    School,
     Slot,
     SlotKind,
     SlotStatus,
@@ -31,6 +32,7 @@ from skillbridge.models import (
     Student,
     User,
 )
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.policy import PlacementRules, load_pack
 from skillbridge.platform.services.oversight.checks import CheckContext, Violation, rule_by_id
 
@@ -42,23 +44,18 @@ _numbers = itertools.count(1)
 
 @dataclass
 class Kit:
-    """Factories bound to the test's session and world."""
+    """The shared factories with this folder's defaults, bound to the test's session and world."""
 
     session: Session
     world: object
+    factories: Factories
 
     @property
     def signer(self) -> User:
         return self.world.users["school"]
 
     def occupation(self, requires_certificate: bool = False) -> Occupation:
-        n = next(_numbers)
-        occupation = Occupation(
-            code=f"9-99-{n:05d}", name=f"工种{n}", requires_certificate=requires_certificate
-        )
-        self.session.add(occupation)
-        self.session.flush()
-        return occupation
+        return self.factories.occupation("工种", requires_certificate=requires_certificate)
 
     def slot(
         self,
@@ -70,22 +67,17 @@ class Kit:
         occupation: Occupation | None = None,
         status: SlotStatus = SlotStatus.OPEN,
     ) -> Slot:
-        slot = Slot(
-            enterprise_id=(enterprise or self.world.enterprise).id,
+        return self.factories.slot(
+            enterprise or self.world.enterprise,
+            occupation or self.occupation(),
             kind=kind,
-            title=f"实习岗{next(_numbers)}",
-            occupation_id=(occupation or self.occupation()).id,
             start_date=START,
-            duration_months=6,
             seats=50,
             stipend_yuan=stipend,
             post_wage_yuan=wage,
             post_headcount=post_headcount,
             status=status,
         )
-        self.session.add(slot)
-        self.session.flush()
-        return slot
 
     def placement(
         self,
@@ -96,18 +88,15 @@ class Kit:
         end: date = END,
         months: int = 6,
     ) -> Placement:
-        placement = Placement(
-            student_id=student.id,
-            slot_id=slot.id,
+        return self.factories.placement(
+            student,
+            slot,
             status=status,
             start_date=start,
             end_date=end,
             months=months,
             counts_toward_cap=slot.kind == SlotKind.POST_INTERNSHIP,
         )
-        self.session.add(placement)
-        self.session.flush()
-        return placement
 
     def agreement(
         self,
@@ -150,19 +139,14 @@ class Kit:
         """An agreement of the student's school with `enterprise` over the student's specialty."""
         student = student or self.world.student
         cohort = self.session.get(Cohort, student.cohort_id)
-        agreement = CooperationAgreement(
-            school_id=student.school_id,
-            enterprise_id=(enterprise or self.world.enterprise).id,
-            kind=CooperationKind.INTERNSHIP_BASE,
+        return self.factories.cooperation(
+            self.session.get(School, student.school_id),
+            enterprise or self.world.enterprise,
+            [self.session.get(Specialty, cohort.specialty_id)],
             valid_from=valid_from,
             valid_to=valid_to,
             status=status,
-            proposed_by=Party.SCHOOL,
-            specialties=[self.session.get(Specialty, cohort.specialty_id)],
         )
-        self.session.add(agreement)
-        self.session.flush()
-        return agreement
 
     def compliant_post(self, student: Student | None = None, **slot_args: object) -> Placement:
         """An active post internship that meets every placement rule."""
@@ -174,8 +158,8 @@ class Kit:
 
 
 @pytest.fixture
-def kit(session: Session, world) -> Kit:  # type: ignore[no-untyped-def]
-    return Kit(session, world)
+def kit(session: Session, world: World, factories: Factories) -> Kit:
+    return Kit(session, world, factories)
 
 
 def figures(region: Region) -> PlacementRules:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
-from skillbridge.models import (
-    AgreementStatus,
-    Cohort,
-    CooperationAgreement,
-    CooperationKind,
-    Party,
-    Specialty,
-)
+from skillbridge.models import AgreementStatus, Cohort, CooperationAgreement, Specialty
+from skillbridge.platform.demo.factories import Factories
 
 
 @pytest.fixture
@@ -25,7 +21,9 @@ def specialty(session: Session, world) -> Specialty:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def make_agreement(session: Session, world, specialty):  # type: ignore[no-untyped-def]
+def make_agreement(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., CooperationAgreement]:
     """An agreement written straight to the database, for reading tests."""
 
     def factory(
@@ -36,19 +34,16 @@ def make_agreement(session: Session, world, specialty):  # type: ignore[no-untyp
         specialties=None,  # type: ignore[no-untyped-def]
         school=None,  # type: ignore[no-untyped-def]
     ) -> CooperationAgreement:
-        agreement = CooperationAgreement(
-            school_id=(school or world.school).id,
-            enterprise_id=(enterprise or world.enterprise).id,
-            kind=CooperationKind.INTERNSHIP_BASE,
+        agreement = factories.cooperation(
+            school or world.school,
+            enterprise or world.enterprise,
+            specialties if specialties is not None else [specialty],
             valid_from=valid_from,
             valid_to=valid_to,
             status=status,
-            proposed_by=Party.SCHOOL,
             decision_reason="不符合要求" if status == AgreementStatus.REJECTED else None,
             termination_reason="停产" if status == AgreementStatus.TERMINATED else None,
-            specialties=specialties if specialties is not None else [specialty],
         )
-        session.add(agreement)
         session.commit()
         return agreement
 

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from support import next_number
+from support import World
 
 from skillbridge.models import (
     SEAT_HOLDING,
-    AgreementStatus,
-    Beneficiary,
     Budget,
-    ClaimStatus,
     ComplianceFinding,
-    CooperationAgreement,
-    CooperationKind,
     Enterprise,
     Occupation,
-    Party,
     Placement,
     PlacementStatus,
-    Region,
     Role,
     School,
-    Severity,
     Slot,
     SlotKind,
     SlotStatus,
@@ -37,6 +30,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
 )
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import offers
 
@@ -45,19 +39,15 @@ START = date(2026, 7, 1)
 
 
 @pytest.fixture
-def make_occupation(session: Session):  # type: ignore[no-untyped-def]
+def make_occupation(factories: Factories) -> Callable[..., Occupation]:
     def factory(name: str = "车工") -> Occupation:
-        n = next_number()
-        occupation = Occupation(code=f"6-99-{n:06d}", name=f"{name}{n}")
-        session.add(occupation)
-        session.flush()
-        return occupation
+        return factories.occupation(name)
 
     return factory
 
 
 @pytest.fixture
-def make_slot(session: Session, make_occupation):  # type: ignore[no-untyped-def]
+def make_slot(factories: Factories) -> Callable[..., Slot]:
     def factory(
         enterprise: Enterprise,
         kind: SlotKind = SlotKind.POST_INTERNSHIP,
@@ -65,27 +55,13 @@ def make_slot(session: Session, make_occupation):  # type: ignore[no-untyped-def
         occupation: Occupation | None = None,
         status: SlotStatus = SlotStatus.OPEN,
     ) -> Slot:
-        slot = Slot(
-            enterprise_id=enterprise.id,
-            kind=kind,
-            title=f"实习岗{next_number()}",
-            occupation_id=(occupation or make_occupation()).id,
-            start_date=START,
-            duration_months=6,
-            seats=seats,
-            stipend_yuan=3000,
-            post_wage_yuan=3500,
-            status=status,
-        )
-        session.add(slot)
-        session.flush()
-        return slot
+        return factories.slot(enterprise, occupation, kind=kind, seats=seats, status=status)
 
     return factory
 
 
 @pytest.fixture
-def add_placement(session: Session):  # type: ignore[no-untyped-def]
+def add_placement(session: Session, factories: Factories) -> Callable[..., Placement]:
     """A placement row as the services leave it, with the student's rank of the slot if given."""
 
     def factory(
@@ -96,16 +72,15 @@ def add_placement(session: Session):  # type: ignore[no-untyped-def]
         rank: int | None = None,
     ) -> Placement:
         counts = slot.kind == SlotKind.POST_INTERNSHIP
-        placement = Placement(
-            student_id=student.id,
-            slot_id=slot.id,
+        placement = factories.placement(
+            student,
+            slot,
             status=status,
             start_date=START,
             end_date=START + timedelta(days=30 * months),
             months=months,
             counts_toward_cap=counts,
         )
-        session.add(placement)
         if rank is not None:
             session.add(StudentPreference(student_id=student.id, slot_id=slot.id, rank=rank))
         if status in SEAT_HOLDING:
@@ -119,112 +94,33 @@ def add_placement(session: Session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_budget(session: Session):  # type: ignore[no-untyped-def]
-    def factory(region: Region, allocated: int = 100_000) -> tuple[Budget, SubsidyPolicy]:
-        n = next_number()
-        budget = Budget(
-            region_id=region.id,
-            code=f"fund-{n}",
-            name=f"专项资金{n}",
-            allocated_yuan=allocated,
-            remaining_yuan=allocated,
-        )
-        session.add(budget)
-        session.flush()
-        policy = SubsidyPolicy(
-            region_id=region.id,
-            code=f"policy-{n}",
-            name=f"补贴政策{n}",
-            beneficiary=Beneficiary.PERSON,
-            budget_id=budget.id,
-        )
-        session.add(policy)
-        session.flush()
-        return budget, policy
-
-    return factory
+def make_budget(factories: Factories) -> Callable[..., tuple[Budget, SubsidyPolicy]]:
+    return factories.budget
 
 
 @pytest.fixture
-def pay_claim(session: Session):  # type: ignore[no-untyped-def]
+def pay_claim(factories: Factories) -> Callable[..., SubsidyClaim]:
     """A paid claim of `amount` for the student, moving the fund's figures as payment does."""
-
-    def factory(
-        budget: Budget,
-        policy: SubsidyPolicy,
-        student: Student,
-        amount: int,
-        paid_at: datetime,
-        decided_by: User,
-        placement: Placement | None = None,
-    ) -> SubsidyClaim:
-        claim = SubsidyClaim(
-            policy_id=policy.id,
-            student_id=student.id,
-            placement_id=placement.id if placement else None,
-            on_date=paid_at.date(),
-            once_only_key=f"{policy.code}:{student.id}:{next_number()}",
-            status=ClaimStatus.PAID,
-            amount_yuan=amount,
-            evaluation={"eligible": True, "conditions": [{"id": "age", "met": True}]},
-            decided_by_id=decided_by.id,
-            decided_at=paid_at,
-            paid_at=paid_at,
-            paid_by_id=decided_by.id,
-        )
-        session.add(claim)
-        budget.paid_yuan += amount
-        budget.remaining_yuan -= amount
-        session.flush()
-        return claim
-
-    return factory
+    return factories.paid_claim
 
 
 @pytest.fixture
-def add_finding(session: Session):  # type: ignore[no-untyped-def]
-    def factory(
-        region: Region,
-        rule: str = "R4",
-        severity: Severity = Severity.HIGH,
-        subject: tuple[str, int] = ("placement", 1),
-        resolved: bool = False,
-    ) -> ComplianceFinding:
-        finding = ComplianceFinding(
-            region_id=region.id,
-            rule_id=rule,
-            severity=severity,
-            subject_key=f"{subject[0]}:{subject[1]}:{next_number()}",
-            object_type=subject[0],
-            object_id=subject[1],
-            summary=f"{rule} 不符合",
-            resolved_at=datetime.now(UTC) if resolved else None,
-        )
-        session.add(finding)
-        session.flush()
-        return finding
-
-    return factory
+def add_finding(factories: Factories) -> Callable[..., ComplianceFinding]:
+    return factories.finding
 
 
 @pytest.fixture
-def add_partner(session: Session):  # type: ignore[no-untyped-def]
+def add_partner(factories: Factories) -> Callable[..., None]:
     """An approved cooperation agreement in force between a school and an enterprise."""
 
     def factory(school: School, enterprise: Enterprise, specialty: Specialty) -> None:
-        session.add(
-            CooperationAgreement(
-                school_id=school.id,
-                enterprise_id=enterprise.id,
-                kind=CooperationKind.INTERNSHIP_BASE,
-                valid_from=TODAY - timedelta(days=30),
-                valid_to=TODAY + timedelta(days=365),
-                status=AgreementStatus.APPROVED,
-                proposed_by=Party.SCHOOL,
-                specialties=[specialty],
-            )
+        factories.cooperation(
+            school,
+            enterprise,
+            [specialty],
+            valid_from=TODAY - timedelta(days=30),
+            valid_to=TODAY + timedelta(days=365),
         )
-        session.flush()
 
     return factory
 
@@ -239,19 +135,16 @@ class Flow:
 
 
 @pytest.fixture
-def accepted_flow(session: Session, world, make_slot, make_user) -> Flow:  # type: ignore[no-untyped-def]
+def accepted_flow(
+    session: Session,
+    world: World,
+    factories: Factories,
+    make_slot: Callable[..., Slot],
+    make_user: Callable[..., User],
+) -> Flow:
     """The world's student accepted a post internship; insurance and plan are on file."""
     slot = make_slot(world.enterprise, seats=2)
-    placement = Placement(
-        student_id=world.student.id,
-        slot_id=slot.id,
-        status=PlacementStatus.PROPOSED,
-        start_date=START,
-        end_date=date(2026, 12, 31),
-        months=0,
-    )
-    session.add(placement)
-    session.flush()
+    placement = factories.placement(world.student, slot, start_date=START)
     school_user = make_user(Role.SCHOOL, school_id=world.school.id)
     offers.publish_offers(session, school_user, [placement], TODAY + timedelta(days=7), TODAY)
     offers.accept_offer(session, world.users["student"], placement.id, TODAY)

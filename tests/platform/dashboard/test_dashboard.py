@@ -182,7 +182,7 @@ def test_fill_rate_bars_link_to_the_slots_behind_them(session, scene) -> None:
     for bar in fill.bars:
         taken, free = bar.segments
         listing = dashboard_lists.open_list(session, scene.bureau, "slots", taken.filters, TODAY)
-        rows = dashboard_lists.page_of(session, listing, 1).rows
+        rows = dashboard_lists.page_of(session, listing, 1).items
         assert sum(r.cells[6] for r in rows) == taken.value + free.value
         assert sum(r.cells[7] for r in rows) == taken.value
 
@@ -197,7 +197,7 @@ def test_each_budget_month_links_to_its_paid_claims(session, scene) -> None:
             {"budget_id": str(scene.budget.id), "month": month},
             TODAY,
         )
-        rows = dashboard_lists.page_of(session, listing, 1).rows
+        rows = dashboard_lists.page_of(session, listing, 1).items
         assert sum(r.cells[3] for r in rows) == paid
 
 
@@ -243,7 +243,7 @@ def test_students_list_filters_by_months_used(session, scene, world) -> None:
     listing = dashboard_lists.open_list(
         session, scene.bureau, "students", {"months_used": "12"}, TODAY
     )
-    rows = dashboard_lists.page_of(session, listing, 1).rows
+    rows = dashboard_lists.page_of(session, listing, 1).items
     ids = [r.subject[1] for r in rows]
     assert ids == list(session.scalars(select(Student.id).where(Student.months_used == 12)))
     assert all(r.subject[0] == "student" for r in rows)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from skillbridge.models import Budget, Role, SubsidyPolicy
+from skillbridge.models import Role
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.reporting import timeline
@@ -91,15 +91,11 @@ def _bundle(client, kind: str, object_id: int) -> zipfile.ZipFile:  # type: igno
 
 
 def test_placement_bundle_has_every_document_and_a_verifiable_manifest(
-    session, world, login_as, accepted_flow, pay_claim
+    session, world, factories, login_as, accepted_flow, pay_claim
 ) -> None:
     placement = accepted_flow.placement
-    budget = Budget(region_id=world.region.id, code="f", name="资金", allocated_yuan=9000, remaining_yuan=9000)  # fmt: skip
-    session.add(budget)
-    session.flush()
-    policy = SubsidyPolicy(region_id=world.region.id, code="p", name="实习补贴", beneficiary="person", budget_id=budget.id)  # fmt: skip
-    session.add(policy)
-    session.flush()
+    budget, policy = factories.budget(world.region, allocated=9000)
+    policy.name = "实习补贴"
     claim = pay_claim(budget, policy, world.student, 2000, datetime(2026, 8, 1, tzinfo=UTC), world.users["bureau"], placement)  # fmt: skip
     session.commit()
 

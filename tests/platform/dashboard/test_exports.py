@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from skillbridge.models import PlacementStatus
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services import exports
+from skillbridge.platform.services import exports, paging
 from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 
@@ -96,14 +96,14 @@ def test_exports_refuse_other_roles(world, login_as, role) -> None:
 
 
 def test_list_pages_are_paged(session, world, make_student, login_as) -> None:
-    for _ in range(dashboard_lists.PER_PAGE + 5):
+    for _ in range(paging.PAGE_SIZE + 5):
         make_student(world.school)
     session.commit()
     client = login_as(world.users["bureau"])
     first = client.get("/bureau/dashboard/lists/students").text
     second = client.get("/bureau/dashboard/lists/students?page=2").text
     assert "1 / 2" in first and "2 / 2" in second
-    assert second.count("drill-link") == dashboard_lists.PER_PAGE + 6 - dashboard_lists.PER_PAGE
+    assert second.count("drill-link") == paging.PAGE_SIZE + 6 - paging.PAGE_SIZE
 
 
 def test_csv_chunks_break_large_lists_into_batches() -> None:

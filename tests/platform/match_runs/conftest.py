@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
-    AgreementStatus,
     Cohort,
-    CooperationAgreement,
-    CooperationKind,
-    EducationLevel,
-    Occupation,
-    Party,
     Slot,
-    SlotKind,
-    SlotStatus,
     Specialty,
     Student,
     StudentPreference,
 )
+from skillbridge.platform.demo.factories import Factories
 
 START = date(2026, 7, 1)
 
@@ -36,38 +31,32 @@ class Market:
 
 
 @pytest.fixture
-def market(session: Session, world, make_student) -> Market:  # type: ignore[no-untyped-def]
+def market(
+    session: Session, world: World, make_student: Callable[..., Student], factories: Factories
+) -> Market:
     """Five students of one specialty; a 2-seat and a 1-seat post internship they may take
     (the agreement covers the specialty), and a slot of another occupation nobody fits."""
-    occupation = Occupation(code="6-18-01-01", name="车工")
-    other = Occupation(code="2-02-07-01", name="软件工程师")
-    specialty = Specialty(code="460103", name="数控技术", occupations=[occupation])
-    session.add_all([occupation, other, specialty])
-    session.flush()
-    cohort = Cohort(
-        school_id=world.school.id,
-        specialty_id=specialty.id,
+    occupation = factories.occupation(code="6-18-01-01", name="车工")
+    other = factories.occupation(code="2-02-07-01", name="软件工程师")
+    specialty = factories.specialty(occupations=[occupation], code="460103", name="数控技术")
+    cohort = factories.cohort(
+        world.school,
+        specialty,
         name="数控2023级1班",
-        intake_year=2023,
-        graduation_year=2026,
-        level=EducationLevel.HIGHER,
         window_start=date(2026, 6, 1),
         window_end=date(2027, 6, 30),
     )
-    session.add(cohort)
-    session.flush()
     students = [make_student(world.school, birth=date(2005, 1, 1), cohort=cohort) for _ in range(5)]
     slots = [
-        Slot(
-            enterprise_id=world.enterprise.id,
-            kind=SlotKind.POST_INTERNSHIP,
+        factories.slot(
+            world.enterprise,
+            occ,
             title=title,
-            occupation_id=occ.id,
             start_date=START,
-            duration_months=6,
             seats=seats,
+            stipend_yuan=0,
+            post_wage_yuan=None,
             post_headcount=40,
-            status=SlotStatus.OPEN,
         )
         for title, occ, seats in (
             ("数控车工A", occupation, 2),
@@ -75,18 +64,7 @@ def market(session: Session, world, make_student) -> Market:  # type: ignore[no-
             ("软件", other, 3),
         )
     ]
-    agreement = CooperationAgreement(
-        school_id=world.school.id,
-        enterprise_id=world.enterprise.id,
-        kind=CooperationKind.INTERNSHIP_BASE,
-        valid_from=date(2026, 1, 1),
-        valid_to=date(2027, 12, 31),
-        status=AgreementStatus.APPROVED,
-        proposed_by=Party.SCHOOL,
-        specialties=[specialty],
-    )
-    session.add_all([*slots, agreement])
-    session.flush()
+    factories.cooperation(world.school, world.enterprise, [specialty], valid_from=date(2026, 1, 1))
     # Everyone prefers slot A, then B.
     for student in students:
         session.add(StudentPreference(student_id=student.id, slot_id=slots[0].id, rank=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,27 +13,25 @@ from sqlalchemy.orm import Session
 from skillbridge.models import (
     SEAT_HOLDING,
     Enterprise,
-    Occupation,
     Placement,
     PlacementStatus,
     Role,
     Slot,
     SlotKind,
-    SlotStatus,
     Student,
     User,
 )
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.placements import offers
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=7)
 START = date(2026, 7, 1)
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def make_slot(session: Session):  # type: ignore[no-untyped-def]
+def make_slot(factories: Factories) -> Callable[..., Slot]:
     def factory(
         enterprise: Enterprise,
         kind: SlotKind = SlotKind.POST_INTERNSHIP,
@@ -41,49 +39,28 @@ def make_slot(session: Session):  # type: ignore[no-untyped-def]
         stipend: int = 3000,
         wage: int | None = 3500,
     ) -> Slot:
-        occupation = Occupation(
-            code=f"6-{session.scalar(select(func.count(Occupation.id))) + 1:06d}-x", name="车工"
-        )
-        session.add(occupation)
-        session.flush()
-        slot = Slot(
-            enterprise_id=enterprise.id,
+        return factories.slot(
+            enterprise,
+            factories.occupation(name="车工"),
             kind=kind,
             title="数控车工实习岗",
-            occupation_id=occupation.id,
-            start_date=START,
-            duration_months=6,
             seats=seats,
             stipend_yuan=stipend,
             post_wage_yuan=wage,
             location="苏州市吴江区",
-            status=SlotStatus.OPEN,
         )
-        session.add(slot)
-        session.flush()
-        return slot
 
     return factory
 
 
 @pytest.fixture
-def make_placement(session: Session):  # type: ignore[no-untyped-def]
+def make_placement(factories: Factories) -> Callable[..., Placement]:
     """A proposed placement, as a match run leaves it."""
 
     def factory(
         student: Student, slot: Slot, start: date = START, end: date = date(2026, 12, 31)
     ) -> Placement:
-        placement = Placement(
-            student_id=student.id,
-            slot_id=slot.id,
-            status=PlacementStatus.PROPOSED,
-            start_date=start,
-            end_date=end,
-            months=0,
-        )
-        session.add(placement)
-        session.flush()
-        return placement
+        return factories.placement(student, slot, start_date=start, end_date=end)
 
     return factory
 

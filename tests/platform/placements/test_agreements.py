@@ -130,7 +130,8 @@ def test_plan_filing_rejection_with_reason_and_refiling(session, world, accepted
     filed = session.scalars(select(Notification).where(Notification.kind == "plan.filed")).all()
     assert [n.user_id for n in filed] == [world.users["bureau"].id]
     assert [
-        c.placement.id for c in placement_agreements.plans_to_review(session, world.users["bureau"])
+        c.placement.id
+        for c in placement_agreements.plans_to_review(session, world.users["bureau"]).items
     ] == [pid]
     with pytest.raises(InvalidInput):
         placement_agreements.decide_internship_plan(session, world.users["bureau"], pid, False, " ")

@@ -38,7 +38,9 @@ def test_publish_turns_proposals_into_offers_and_notifies_the_student(
     notes = session.scalars(
         select(Notification).where(Notification.user_id == world.users["student"].id)
     ).all()
-    assert [(n.kind, n.link) for n in notes] == [("offer.received", "/placements/offers")]
+    assert [(n.kind, n.endpoint, n.link_args) for n in notes] == [
+        ("offer.received", "placements.offers", {})
+    ]
 
 
 def test_publish_is_all_or_nothing_and_tenant_bound(

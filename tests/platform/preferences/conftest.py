@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
+from support import World
 
 from skillbridge.models import (
-    AgreementStatus,
     Cohort,
     CooperationAgreement,
-    CooperationKind,
-    Party,
+    Enterprise,
+    Occupation,
+    School,
     Slot,
-    SlotKind,
-    SlotStatus,
     Specialty,
 )
+from skillbridge.platform.demo.factories import Factories
 
 TODAY = date(2025, 6, 1)
 START = date(2025, 9, 1)
@@ -31,27 +32,23 @@ def specialty(session: Session, world) -> Specialty:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def make_slot(session: Session, world, specialty):  # type: ignore[no-untyped-def]
+def make_slot(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., Slot]:
     """An open post internship of the world enterprise on the student's occupation."""
 
     def factory(**changes) -> Slot:  # type: ignore[no-untyped-def]
         values = dict(
-            enterprise_id=world.enterprise.id,
-            kind=SlotKind.POST_INTERNSHIP,
             title="数控车床操作岗",
-            occupation_id=specialty.occupations[0].id,
-            min_level=0,
-            certificate_required=False,
             start_date=START,
-            duration_months=6,
             seats=4,
-            stipend_yuan=3000,
+            post_wage_yuan=None,
             post_headcount=40,
-            status=SlotStatus.OPEN,
         )
         values.update(changes)
-        slot = Slot(**values)
-        session.add(slot)
+        enterprise = session.get(Enterprise, values.pop("enterprise_id", world.enterprise.id))
+        occupation_id = values.pop("occupation_id", specialty.occupations[0].id)
+        slot = factories.slot(enterprise, session.get(Occupation, occupation_id), **values)
         session.commit()
         return slot
 
@@ -59,23 +56,16 @@ def make_slot(session: Session, world, specialty):  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def make_agreement(session: Session, world, specialty):  # type: ignore[no-untyped-def]
+def make_agreement(
+    session: Session, world: World, specialty: Specialty, factories: Factories
+) -> Callable[..., CooperationAgreement]:
     """An approved agreement of the world school and enterprise over the student's specialty."""
 
     def factory(**changes) -> CooperationAgreement:  # type: ignore[no-untyped-def]
-        values = dict(
-            school_id=world.school.id,
-            enterprise_id=world.enterprise.id,
-            kind=CooperationKind.INTERNSHIP_BASE,
-            valid_from=date(2025, 1, 1),
-            valid_to=date(2027, 12, 31),
-            status=AgreementStatus.APPROVED,
-            proposed_by=Party.SCHOOL,
-            specialties=[specialty],
-        )
-        values.update(changes)
-        agreement = CooperationAgreement(**values)
-        session.add(agreement)
+        school = session.get(School, changes.pop("school_id", world.school.id))
+        enterprise = session.get(Enterprise, changes.pop("enterprise_id", world.enterprise.id))
+        specialties = changes.pop("specialties", [specialty])
+        agreement = factories.cooperation(school, enterprise, specialties, **changes)
         session.commit()
         return agreement
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     AgreementStatus,
@@ -13,6 +14,7 @@ from skillbridge.models import (
     Occupation,
     SlotKind,
 )
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.slots.eligibility import explain
 
 TODAY = date(2025, 6, 1)
@@ -29,9 +31,8 @@ def _failure(session, world, slot, rule: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_occupation(session) -> Occupation:  # type: ignore[no-untyped-def]
-    occupation = Occupation(code="6-20-99-99", name="焊工")
-    session.add(occupation)
+def other_occupation(session: Session, factories: Factories) -> Occupation:
+    occupation = factories.occupation(code="6-20-99-99", name="焊工")
     session.commit()
     return occupation
 

@@ -12,8 +12,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
+from support import World
 
-from skillbridge.models import Cohort, EducationLevel, Occupation, Role, School, Specialty, User
+from skillbridge.models import Cohort, Occupation, Role, School, Specialty, User
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.schools import roster
 
 
@@ -26,28 +28,17 @@ class SchoolSide:
 
 
 @pytest.fixture
-def school_side(session: Session, world, make_specialty, make_user) -> SchoolSide:  # type: ignore[no-untyped-def]
-    specialty = make_specialty("数控技术")
+def school_side(session: Session, world: World, factories: Factories) -> SchoolSide:
+    specialty = factories.specialty("数控技术")
     world.school.specialties.append(specialty)
-    cohort = Cohort(
-        school_id=world.school.id,
-        specialty_id=specialty.id,
-        name="数控2301班",
-        intake_year=2023,
-        graduation_year=2026,
-        level=EducationLevel.HIGHER,
-        window_start=date(2025, 7, 1),
-        window_end=date(2026, 6, 30),
-    )
-    session.add(cohort)
+    cohort = factories.cohort(world.school, specialty, name="数控2301班")
     session.commit()
     return SchoolSide(world.school, specialty, cohort, world.users["school"])
 
 
 @pytest.fixture
-def occupation(session: Session) -> Occupation:
-    occupation = Occupation(code="6-18-01-01", name="车工", requires_certificate=False)
-    session.add(occupation)
+def occupation(session: Session, factories: Factories) -> Occupation:
+    occupation = factories.occupation(code="6-18-01-01", name="车工")
     session.commit()
     return occupation
 

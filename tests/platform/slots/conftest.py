@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Occupation, SlotKind
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.slots import postings as slots
 
 TODAY = date(2025, 6, 1)
@@ -16,9 +17,8 @@ START = date(2025, 9, 1)
 
 
 @pytest.fixture
-def occupation(session: Session) -> Occupation:
-    occupation = Occupation(code="6-18-01-01", name="车工")
-    session.add(occupation)
+def occupation(session: Session, factories: Factories) -> Occupation:
+    occupation = factories.occupation(code="6-18-01-01", name="车工")
     session.commit()
     return occupation
 

@@ -185,20 +185,20 @@ def test_students_see_open_slots_only(session, world, draft):
     slot, student = draft(), world.users["student"]
     with pytest.raises(PermissionDenied):
         slots.get_slot(session, student, slot.id)
-    assert slots.list_open_slots(session, student) == []
+    assert slots.list_open_slots(session, student).items == []
     slots.open_slot(session, world.users["enterprise"], slot.id, TODAY)
     session.commit()
     assert slots.get_slot(session, student, slot.id).id == slot.id
-    assert [s.id for s, _e in slots.list_open_slots(session, student)] == [slot.id]
+    assert [s.id for s, _e in slots.list_open_slots(session, student).items] == [slot.id]
 
 
 def test_the_bureau_browses_its_own_regions_open_slots(session, world, draft, make_user):
     slot = draft()
     slots.open_slot(session, world.users["enterprise"], slot.id, TODAY)
     session.commit()
-    assert len(slots.list_open_slots(session, world.users["bureau"])) == 1
+    assert len(slots.list_open_slots(session, world.users["bureau"]).items) == 1
     far_bureau = make_user(Role.BUREAU, region_id=world.other_region.id)
-    assert slots.list_open_slots(session, far_bureau) == []
+    assert slots.list_open_slots(session, far_bureau).items == []
 
 
 def test_the_database_refuses_a_zero_post_wage(session, world, draft):

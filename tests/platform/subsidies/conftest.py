@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
-    AgreementStatus,
     Budget,
     Certificate,
     Cohort,
@@ -18,17 +17,16 @@ from skillbridge.models import (
     CooperationKind,
     Enterprise,
     Occupation,
-    Party,
     Placement,
     PlacementStatus,
+    School,
     ShortageListing,
-    Slot,
     SlotKind,
-    SlotStatus,
     Specialty,
     Student,
     SubsidyPolicy,
 )
+from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
 
 CLAIM_DAY = date(2025, 9, 1)
@@ -56,9 +54,10 @@ def fund_of(session: Session, policy: SubsidyPolicy) -> Budget:
 
 @dataclass
 class Kit:
-    """Factories bound to one session."""
+    """The shared factories with this folder's defaults, bound to one session."""
 
     session: Session
+    factories: Factories
 
     def certificate(self, student: Student, level: int = 3, issued_on: date = date(2025, 1, 10)):
         n = f"{student.id}-{level}-{issued_on.isoformat()}"
@@ -80,44 +79,33 @@ class Kit:
         start: date = date(2025, 3, 1),
         status: PlacementStatus = PlacementStatus.ACTIVE,
     ) -> Placement:
-        slot = Slot(
-            enterprise_id=enterprise.id,
+        slot = self.factories.slot(
+            enterprise,
+            occupation_of(self.session, student),
             kind=SlotKind.APPRENTICESHIP,
             title="数控车工学徒",
-            occupation_id=occupation_of(self.session, student).id,
             start_date=start,
             duration_months=12,
-            seats=5,
             seats_taken=1,
-            status=SlotStatus.OPEN,
+            stipend_yuan=0,
+            post_wage_yuan=None,
         )
-        self.session.add(slot)
-        self.session.flush()
-        placement = Placement(
-            student_id=student.id,
-            slot_id=slot.id,
+        return self.factories.placement(
+            student,
+            slot,
             status=status,
             start_date=start,
             end_date=date(start.year + 1, start.month, 1),
             months=12,
         )
-        self.session.add(placement)
-        self.session.flush()
-        return placement
 
     def cooperation(self, school_id: int, enterprise_id: int) -> CooperationAgreement:
-        agreement = CooperationAgreement(
-            school_id=school_id,
-            enterprise_id=enterprise_id,
+        return self.factories.cooperation(
+            self.session.get(School, school_id),
+            self.session.get(Enterprise, enterprise_id),
             kind=CooperationKind.APPRENTICESHIP,
             valid_from=date(2024, 1, 1),
-            valid_to=date(2027, 12, 31),
-            status=AgreementStatus.APPROVED,
-            proposed_by=Party.SCHOOL,
         )
-        self.session.add(agreement)
-        self.session.flush()
-        return agreement
 
     def shortage(self, region_id: int, occupation: Occupation, year: int = 2025) -> None:
         self.session.add(
@@ -133,8 +121,8 @@ class Kit:
 
 
 @pytest.fixture
-def kit(session: Session) -> Kit:
-    return Kit(session)
+def kit(session: Session, factories: Factories) -> Kit:
+    return Kit(session, factories)
 
 
 @pytest.fixture

@@ -257,7 +257,7 @@ def test_claims_are_seen_by_beneficiary_and_region_bureau_only(youth_case, sessi
     ]
     student_user = youth_case.users["student"]
     assert claims.get_claim(session, student_user, claim.id) is claim
-    assert [r.claim.id for r in claims.list_my_claims(session, student_user)] == [claim.id]
+    assert [r.claim.id for r in claims.list_my_claims(session, student_user).items] == [claim.id]
     with pytest.raises(PermissionDenied):
         claims.approve_claim(session, student_user, claim.id)
     for outsider in (
@@ -277,13 +277,13 @@ def test_review_queue_filters(youth_case, session):
         0
     ]
     queue = claims.review_queue
-    assert [r.claim.id for r in queue(session, bureau, claims.QueueFilter())] == [claim.id]
+    assert [r.claim.id for r in queue(session, bureau, claims.QueueFilter()).items] == [claim.id]
     by_school = claims.QueueFilter(organisation=f"school-{youth_case.school.id}")
-    assert [r.claim.id for r in queue(session, bureau, by_school)] == [claim.id]
-    assert queue(session, bureau, claims.QueueFilter(status=ClaimStatus.PAID)) == []
-    assert queue(session, bureau, claims.QueueFilter(policy_id=claim.policy_id + 1)) == []
+    assert [r.claim.id for r in queue(session, bureau, by_school).items] == [claim.id]
+    assert queue(session, bureau, claims.QueueFilter(status=ClaimStatus.PAID)).items == []
+    assert queue(session, bureau, claims.QueueFilter(policy_id=claim.policy_id + 1)).items == []
     other = claims.QueueFilter(organisation=f"enterprise-{youth_case.enterprise.id}")
-    assert queue(session, bureau, other) == []
+    assert queue(session, bureau, other).items == []
 
 
 def test_enterprise_may_claim_only_for_its_placed_students(installed, session, kit):
@@ -331,5 +331,9 @@ def test_beneficiary_and_bureau_are_notified(youth_case, session):
         "您的补贴已支付",
     ]
     assert titles(bureau) == ["新的补贴申领待审核"]
-    link = session.scalar(select(Notification.link).where(Notification.user_id == bureau.id))
-    assert link == f"/subsidies/claims/{claim.id}"
+    link = session.execute(
+        select(Notification.endpoint, Notification.link_args).where(
+            Notification.user_id == bureau.id
+        )
+    ).one()
+    assert tuple(link) == ("subsidies.claim", {"claim_id": claim.id})
