@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -124,7 +125,7 @@ def start():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>")
-def run(run_id: int):  # type: ignore[no-untyped-def]
+def run(run_id: int) -> ResponseReturnValue:
     db = get_session()
     match_run = match_runs.get_run(db, actor(), run_id)
     outcome = request.args.get("outcome") or None
@@ -133,6 +134,7 @@ def run(run_id: int):  # type: ignore[no-untyped-def]
         "matching/run.html",
         run=match_run,
         rows=rows,
+        example=match_runs.stability_example(db, match_run) if match_run.stats else None,
         outcome=outcome,
         labels=OUTCOME_LABELS,
         status_labels=STATUS_LABELS,
