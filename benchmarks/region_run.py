@@ -31,7 +31,7 @@ from skillbridge.platform.services.matching import runs as match_runs
 
 DATABASE_NAME = "bench_region_run"
 PAGE_ROWS = 200
-PHASES = ("read_s", "build_s", "solve_s", "store_s")
+PHASES = ("read_s", "build_s", "solve_s", "compare_s", "store_s")
 
 
 def _postgres_url(server_url: str) -> tuple[str, object]:
