@@ -23,6 +23,7 @@ from skillbridge.platform.match_jobs import enqueue_run
 from skillbridge.platform.services.matching import runs as match_runs
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
+MAX_OFFER_DAYS = 60  # the longest answer period a run may give its offers
 NAV = [(("school", "bureau"), "matching.index", _l("智能匹配"))]
 STATUS_LABELS = {
     "queued": _l("排队中"),
@@ -66,7 +67,9 @@ class RunForm(FlaskForm):
     )
     cohort_ids = SelectMultipleField(_l("届/班（不选则全部）"), coerce=int)
     offer_days = IntegerField(
-        _l("录用通知答复期限（天）"), default=7, validators=[NumberRange(1, 60)]
+        _l("录用通知答复期限（天）"),
+        default=match_runs.DEFAULT_OFFER_DAYS,
+        validators=[NumberRange(1, MAX_OFFER_DAYS)],
     )
     submit = SubmitField(_l("开始匹配"))
 
