@@ -35,7 +35,7 @@ from skillbridge.platform.services.matching.inputs import MatchInput
 FORMAT = 1
 DEFLATE_LEVEL = 1  # level 6 (numpy's savez_compressed) takes seconds on a 100k run
 # Runs whose explainer stays in memory, so that paging through a run's students reads and
-# rebuilds its arrays once; a 100k-student run's explainer holds about 200 MB.
+# rebuilds its arrays once; the explainer of a run of 2 million pairs holds about 170 MB.
 EXPLAINERS_KEPT = 1
 DECIMALS = 4  # of the scores shown, as the explanations have always rounded them
 OUTCOME_NAMES = {int(o): o.name.lower() for o in Outcome}
