@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ PAGE_ROWS = 200
 PHASES = ("read_s", "build_s", "solve_s", "compare_s", "store_s")
 
 
-def _postgres_url(server_url: str) -> tuple[str, object]:
+def _postgres_url(server_url: str) -> tuple[str, Engine]:
     server = make_url(server_url)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -47,7 +47,7 @@ def _postgres_url(server_url: str) -> tuple[str, object]:
     return server.set(database=DATABASE_NAME).render_as_string(hide_password=False), admin
 
 
-def _drop_postgres(admin) -> None:  # type: ignore[no-untyped-def]
+def _drop_postgres(admin: Engine) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)'))
     admin.dispose()

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 from sqlalchemy import Row, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from skillbridge.matching import Problem, Rules, SlotArrays, StudentArrays, build_candidates
 from skillbridge.models import (
@@ -178,7 +178,7 @@ def _table(session: Session, query: Select, width: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(-1, width)
 
 
-def _ids(session: Session, column) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _ids(session: Session, column: InstrumentedAttribute[int]) -> np.ndarray:
     return np.fromiter(session.scalars(select(column).order_by(column)), dtype=np.int64)
 
 

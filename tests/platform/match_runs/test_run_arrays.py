@@ -7,9 +7,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from skillbridge.matching import Outcome, Problem, explain_all, solve
+from skillbridge.matching import Explanation, Outcome, Problem, explain_all, solve
 from skillbridge.models import (
     MatchOutcome,
     MatchRun,
@@ -21,7 +24,7 @@ from skillbridge.models import (
     RunStatus,
     User,
 )
-from skillbridge.platform.db import get_database
+from skillbridge.platform.db import Database, get_database
 from skillbridge.platform.demo.region import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -41,7 +44,7 @@ RUN_DAY = date(2026, 6, 1)
 OUTCOME_NAMES = {int(o): o.name.lower() for o in Outcome}
 
 
-def _legacy_explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _legacy_explanation(data: MatchInput, e: Explanation) -> dict[str, Any]:
     """The explanation each outcome row stored before issue 18 (runs._explanation, verbatim)."""
 
     def slot_id(index: int) -> int | None:
@@ -62,7 +65,7 @@ def _legacy_explanation(data: MatchInput, e) -> dict[str, Any]:  # type: ignore[
     }
 
 
-def _bureau_run(app, session, method: str = "auto") -> MatchRun:  # type: ignore[no-untyped-def]
+def _bureau_run(app: Flask, session: Session, method: str = "auto") -> MatchRun:
     session.commit()  # a fresh snapshot: on SQLite a stale one cannot become a writer
     bureau = session.scalars(select(User).where(User.role == Role.BUREAU)).first()
     run = match_runs.start_run(session, bureau, match_runs.RunRequest(method=method))
@@ -73,7 +76,7 @@ def _bureau_run(app, session, method: str = "auto") -> MatchRun:  # type: ignore
 
 
 @pytest.fixture
-def demo(app, session):  # type: ignore[no-untyped-def]
+def demo(app: Flask, session: Session) -> Session:
     """The demo region at full size (3,000 students), before its season is played."""
     seed_demo_region(session, 2026, id_hash_key=app.config["ID_HASH_KEY"])
     session.commit()
@@ -116,7 +119,7 @@ def test_stored_explanations_equal_todays_for_every_student_of_the_demo_region(a
     }
 
 
-def _demo_bureau_client(app):  # type: ignore[no-untyped-def]
+def _demo_bureau_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     response = client.post(
         "/login", data={"email": DEMO_LOGINS["bureau"], "password": DEMO_PASSWORD}
@@ -158,7 +161,7 @@ def test_progress_goes_through_every_phase(app, session, world, market, monkeypa
     seen = []
     real = match_runs._set_progress
 
-    def record(database, run_id, progress, **values):  # type: ignore[no-untyped-def]
+    def record(database: Database, run_id: int, progress: int, **values: Any) -> None:
         seen.append(progress)
         real(database, run_id, progress, **values)
 
