@@ -1,8 +1,8 @@
 """Run every benchmark and print its table: ``python -m benchmarks`` (what ``make bench`` runs).
 
 Each benchmark runs in its own process, one after the other, so that one's memory peak or
-worker processes do not disturb the next. The dashboard and load benchmarks need a PostgreSQL
-server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are skipped with the reason.
+worker processes do not disturb the next. The dashboard, region-run and load benchmarks need a
+PostgreSQL server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ BENCHMARKS = [
         [sys.executable, "-m", "benchmarks.dashboard", "--students", "100000"],
     ),
     (
+        "region-wide match run from the database, 100k students (PostgreSQL and SQLite)",
+        [sys.executable, "-m", "benchmarks.region_run", "--students", "100000"],
+    ),
+    (
         "pages under load: gunicorn + PostgreSQL + wrk, demo data",
         [sys.executable, "-m", "benchmarks.load"],
     ),
@@ -33,7 +37,10 @@ def main() -> int:
     failed = []
     for title, command in BENCHMARKS:
         print(f"\n=== {title} ===", flush=True)
-        needs_postgres = "benchmarks.dashboard" in command or "benchmarks.load" in command
+        needs_postgres = any(
+            name in command
+            for name in ("benchmarks.dashboard", "benchmarks.region_run", "benchmarks.load")
+        )
         if needs_postgres and not os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL"):
             print("skipped: set SKILLBRIDGE_TEST_POSTGRES_URL to a PostgreSQL server URL")
             continue

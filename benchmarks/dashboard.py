@@ -75,6 +75,8 @@ PASSWORD = "benchmark-password"
 INDUSTRIES = ("制造业", "信息技术", "建筑业", "交通运输", "批发零售", "住宿餐饮", "医药卫生")
 INDUSTRIES += ("电力能源", "化工", "汽车", "电子", "物流")
 CHUNK = 10_000
+ID_TABLES = ("occupation", "specialty", "school", "enterprise", "cohort", "slot", "student")
+ID_TABLES += ("cooperation_agreement",)
 TODAY = date.today()
 
 
@@ -274,21 +276,16 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
             for i in range(students // 50)
         ],
     )
-    for table in (
-        "occupation",
-        "specialty",
-        "school",
-        "enterprise",
-        "cohort",
-        "slot",
-        "student",
-        "cooperation_agreement",
-    ):
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+    # Rows were inserted with explicit ids: PostgreSQL's sequences must catch up (SQLite's
+    # INTEGER PRIMARY KEY needs nothing).
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ID_TABLES:
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
             )
-        )
     session.execute(text("ANALYZE"))
     return {
         "students": students,

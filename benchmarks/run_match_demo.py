@@ -5,7 +5,7 @@
 Seeds the demo region (3000 students, 400 slots) into a fresh database (SQLite in a temporary
 folder by default), logs in as the demo bureau user, and for each repeat POSTs the run form, polls
 the status URL the page polls until the run has finished, and loads the result page. Prints the
-phases the run recorded (build, solve, store) and the wall time click → result page.
+phases the run recorded (read, build, solve, compare, store) and the wall time click → result page.
 """
 
 from __future__ import annotations
@@ -87,14 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     backend = url.split(":", 1)[0]
     print(f"\nRegion-wide match run over the demo region ({backend}, {args.repeats} runs)\n")
     print(
-        "| students | slots | seats | candidates | placed | build s | solve s | store s "
-        "| click → result s (median) |"
+        "| students | slots | seats | candidates | placed | read s | build s | solve s "
+        "| compare s | store s | click → result s (median) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     t = stats["timings"]
     print(
         f"| {stats['students']} | {stats['slots']} | {stats['seats']} | {stats['candidates']} "
-        f"| {stats['placed']} | {t['build_s']} | {t['solve_s']} | {t['store_s']} "
+        f"| {stats['placed']} | {t['read_s']} | {t['build_s']} | {t['solve_s']} "
+        f"| {t['compare_s']} | {t['store_s']} "
         f"| {statistics.median(walls):.2f} |"
     )
     return 0

@@ -17,6 +17,7 @@ from ._explain import (
     explain_all,
     stability_report,
 )
+from ._explainer import Explainer
 from ._generate import generate_city
 from ._orlib import read_orlib
 from ._problem import Assignment, Outcome, Problem
@@ -26,6 +27,7 @@ __all__ = [
     "METHODS",
     "RULES",
     "Assignment",
+    "Explainer",
     "Explanation",
     "Outcome",
     "Problem",

@@ -9,7 +9,7 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
-from .match_run import MatchOutcome, MatchRun, RunScope, RunStatus
+from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
@@ -68,6 +68,7 @@ __all__ = [
     "FilingStatus",
     "LedgerKind",
     "MatchRun",
+    "MatchRunArrays",
     "Notification",
     "Occupation",
     "Party",

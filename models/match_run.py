@@ -6,7 +6,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin, enum_column
@@ -56,7 +65,10 @@ class MatchRun(CreatedAtMixin, Base):
 
 
 class MatchOutcome(Base):
-    """One student's result in a run: placed on a slot, or unplaced, with its explanation."""
+    """One student's result in a run: placed on a slot, or unplaced.
+
+    Its explanation is computed when asked, from the run's `MatchRunArrays`.
+    """
 
     __tablename__ = "match_outcome"
     __table_args__ = (UniqueConstraint("run_id", "student_id"),)
@@ -67,4 +79,19 @@ class MatchOutcome(Base):
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slot.id"))
     outcome: Mapped[str] = mapped_column(String(20))
     rank: Mapped[int] = mapped_column(default=0)
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MatchRunArrays(Base):
+    """The compact copy of a run's problem and assignment that explains any of its students.
+
+    `data` is the blob of `services.matching.arrays` (deflated numpy arrays), loaded only when
+    asked; `digest` (its SHA-256) names it.
+    """
+
+    __tablename__ = "match_run_arrays"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("match_run.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

@@ -62,5 +62,4 @@ class Placement(CreatedAtMixin, Base):
     offer_deadline: Mapped[date | None]
     score: Mapped[int] = mapped_column(default=0)
     score_breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

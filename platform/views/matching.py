@@ -23,6 +23,7 @@ from skillbridge.platform.match_jobs import enqueue_run
 from skillbridge.platform.services.matching import runs as match_runs
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
+MAX_OFFER_DAYS = 60  # the longest answer period a run may give its offers
 NAV = [(("school", "bureau"), "matching.index", _l("智能匹配"))]
 STATUS_LABELS = {
     "queued": _l("排队中"),
@@ -66,7 +67,9 @@ class RunForm(FlaskForm):
     )
     cohort_ids = SelectMultipleField(_l("届/班（不选则全部）"), coerce=int)
     offer_days = ColumnIntegerField(
-        _l("录用通知答复期限（天）"), default=7, validators=[NumberRange(1, 60)]
+        _l("录用通知答复期限（天）"),
+        default=match_runs.DEFAULT_OFFER_DAYS,
+        validators=[NumberRange(1, MAX_OFFER_DAYS)],
     )
     submit = SubmitField(_l("开始匹配"))
 
@@ -135,6 +138,7 @@ def run(run_id: int) -> ResponseReturnValue:
         "matching/run.html",
         run=match_run,
         rows=rows,
+        example=match_runs.stability_example(db, match_run) if match_run.stats else None,
         outcome=outcome,
         labels=OUTCOME_LABELS,
         status_labels=STATUS_LABELS,

@@ -6,19 +6,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.matching import (
     Assignment,
-    Explanation,
+    Explainer,
     Outcome,
     blocking_pairs,
     check_assignment,
-    explain_all,
     solve,
 )
 from skillbridge.models import (
@@ -40,7 +39,15 @@ from skillbridge.models import (
 from skillbridge.platform.database import Database
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from skillbridge.platform.services.matching.inputs import MatchInput, build_match_input
+from skillbridge.platform.services.matching.arrays import (
+    DECIMALS,
+    OUTCOME_NAMES,
+    arrays_row,
+    explain_students,
+    pack_run,
+)
+from skillbridge.platform.services.matching.bulk import insert_columns
+from skillbridge.platform.services.matching.inputs import MatchInput, build_match_input, read_inputs
 from skillbridge.platform.services.placements import offers
 from skillbridge.platform.services.placements.months import counts_toward_cap, placement_months
 from skillbridge.platform.services.policies import is_bureau_of, is_verified
@@ -49,7 +56,19 @@ from skillbridge.platform.text import N_
 METHODS = ("auto", "stable")
 OPEN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 UNPUBLISHED = (RunStatus.SUCCEEDED, RunStatus.REVIEWED)
-OUTCOME_NAMES = {int(o): o.name.lower() for o in Outcome}
+DEFAULT_OFFER_DAYS = 7
+RUNS_LISTED = 50
+OUTCOMES_SHOWN = 200  # students per page of a run's results
+ERROR_CHARS = 500  # of a failed run's error kept on the run
+PLACEMENT_SCORE_SCALE = 1000  # Placement.score is the run's score in thousandths
+STATS_DECIMALS = 3
+# The run page's progress bar (percent) as each phase of execute_run ends.
+PROGRESS_STARTED = 5
+PROGRESS_READ = 25
+PROGRESS_BUILT = 40
+PROGRESS_SOLVED = 70
+PROGRESS_COMPARED = 80
+PROGRESS_DONE = 100
 
 
 @dataclass(frozen=True)
@@ -58,7 +77,7 @@ class RunRequest:
 
     method: str = "auto"
     cohort_ids: tuple[int, ...] = ()
-    offer_days: int = 7
+    offer_days: int = DEFAULT_OFFER_DAYS
 
 
 def _region_of(session: Session, actor: User) -> Region:
@@ -125,7 +144,7 @@ def get_run(session: Session, actor: User, run_id: int) -> MatchRun:
 
 
 def list_runs(session: Session, actor: User) -> list[MatchRun]:
-    query = select(MatchRun).order_by(MatchRun.id.desc()).limit(50)
+    query = select(MatchRun).order_by(MatchRun.id.desc()).limit(RUNS_LISTED)
     if actor.role == Role.SCHOOL:
         query = query.where(MatchRun.school_id == actor.school_id)
     elif actor.role == Role.BUREAU:
@@ -144,10 +163,11 @@ def _set_progress(database: Database, run_id: int, progress: int, **values: Any)
 
 
 def execute_run(database: Database, run_id: int, today: date) -> None:
-    """Build, solve, explain and store a queued run; a failure is recorded on the run.
+    """Read, build, solve, compare and store a queued run; a failure is recorded on the run.
 
-    Reading and solving happen in a read-only session; the result is written in one short
-    writing transaction, so a long solve never holds the database's write lock.
+    Reading and solving happen in read-only sessions; the result is written in one short
+    writing transaction, so a long solve never holds the database's write lock (and no progress
+    is written during the store: on SQLite it would wait for that very lock).
     """
     with database.sessions() as session:
         run = session.get(MatchRun, run_id)
@@ -155,134 +175,177 @@ def execute_run(database: Database, run_id: int, today: date) -> None:
             return
         region = session.get_one(Region, run.region_id)
         method, cohort_ids = run.method, run.parameters.get("cohort_ids")
-    _set_progress(database, run_id, 5, status=RunStatus.RUNNING, started_at=utcnow())
+    _set_progress(database, run_id, PROGRESS_STARTED, status=RunStatus.RUNNING, started_at=utcnow())
     try:
         timings: dict[str, float] = {}
-        began = time.perf_counter()
+        clock = _Clock(timings)
         with database.sessions() as session:
-            data = build_match_input(session, region, today, cohort_ids)
-        timings["build_s"] = time.perf_counter() - began
-        _set_progress(database, run_id, 40)
-        began = time.perf_counter()
+            rows = read_inputs(session, region, today, cohort_ids)
+        clock.lap("read_s")
+        _set_progress(database, run_id, PROGRESS_READ)
+        data = build_match_input(rows)
+        del rows
+        clock.lap("build_s")
+        _set_progress(database, run_id, PROGRESS_BUILT)
         # One process: this runs inside a web worker thread, where forking is unsafe.
         assignment = solve(data.problem, method=method, n_jobs=1)
         check_assignment(data.problem, assignment)
-        timings["solve_s"] = time.perf_counter() - began
-        _set_progress(database, run_id, 70)
-        began = time.perf_counter()
+        clock.lap("solve_s")
+        _set_progress(database, run_id, PROGRESS_SOLVED)
+        stability = _compare(data, assignment, method)
+        clock.lap("compare_s")
+        _set_progress(database, run_id, PROGRESS_COMPARED)
         with database.session_scope() as session:
             run = session.get_one(MatchRun, run_id)
             stats = _store_result(session, run, data, assignment, today)
-            timings["store_s"] = time.perf_counter() - began
+            stats["stability"] = stability
+            # This run's own blocking pairs: none for a stable run, by construction.
+            stats["blocking_pairs"] = stability["blocking_pairs"] if method != "stable" else None
+            clock.lap("store_s")
             stats["timings"] = {k: round(v, 3) for k, v in timings.items()}
             run.stats = stats
             run.status = RunStatus.SUCCEEDED
-            run.progress = 100
+            run.progress = PROGRESS_DONE
             run.finished_at = utcnow()
             audit.record(session, None, "match_run.succeeded", "match_run", run_id, _summary(stats))
     except Exception as exc:
         _set_progress(
             database,
             run_id,
-            100,
+            PROGRESS_DONE,
             status=RunStatus.FAILED,
-            error=str(exc)[:500],
+            error=str(exc)[:ERROR_CHARS],
             finished_at=utcnow(),
         )
         raise
+
+
+class _Clock:
+    """Wall seconds per phase, each measured from the end of the one before."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.mark = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = now - self.mark
+        self.mark = now
 
 
 def _summary(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: stats[k] for k in ("students", "placed", "unplaced", "method", "blocking_pairs")}
 
 
-def _explanation(data: MatchInput, e: Explanation) -> dict[str, Any]:
-    """The engine's explanation with slot indexes turned into slot ids."""
+def _compare(data: MatchInput, assignment: Assignment, method: str) -> dict[str, Any]:
+    """The run against the other method: what stability costs, in students and in score.
 
-    def slot_id(index: int) -> int | None:
-        return int(data.slot_ids[index]) if index >= 0 else None
-
+    The blocking pairs are those of the optimal assignment (the stable one has none); the
+    example is the first of them, a real student and slot of the run.
+    """
+    problem = data.problem
+    if method == "stable":
+        stable, optimal = assignment, solve(problem, method="auto", n_jobs=1)
+    else:
+        optimal, stable = assignment, solve(problem, method="stable")
+    pairs = blocking_pairs(problem, optimal)
+    example = None
+    if pairs.size:
+        pair = int(pairs[0])
+        student, slot = int(problem.student[pair]), int(problem.slot[pair])
+        own = int(optimal.slot_of[student])
+        load = int(np.count_nonzero(optimal.slot_of == slot))
+        example = {
+            "student_id": int(data.student_ids[student]),
+            "slot_id": int(data.slot_ids[slot]),
+            "own_slot_id": int(data.slot_ids[own]) if own >= 0 else None,
+            "free_seat": load < int(problem.capacity[slot]),
+        }
     return {
-        "outcome": OUTCOME_NAMES[int(e.outcome)],
-        "message": e.message,
-        "slot_id": slot_id(e.slot),
-        "score": round(float(e.score), 4),
-        "parts": {k: round(float(v), 4) for k, v in (e.parts or {}).items()},
-        "rank": int(e.rank),
-        "candidates": int(e.n_candidates),
-        "excluded": {k: int(v) for k, v in (e.excluded or {}).items()},
-        "stronger": int(e.n_stronger),
-        "seats": int(e.seats),
-        "best_alternative": slot_id(e.best_alternative),
+        "optimal": {"placed": optimal.n_placed, "score": round(optimal.score, STATS_DECIMALS)},
+        "stable": {"placed": stable.n_placed, "score": round(stable.score, STATS_DECIMALS)},
+        "blocking_pairs": int(pairs.size),
+        "blocking_students": int(np.unique(problem.student[pairs]).size),
+        "example": example,
     }
 
 
 def _store_result(
     session: Session, run: MatchRun, data: MatchInput, assignment: Assignment, today: date
 ) -> dict[str, Any]:
-    """Proposed placements for the placed, an outcome row with an explanation for everyone."""
+    """Proposed placements for the placed, an outcome row for everyone, the run's arrays.
+
+    Rows are built column by column from the assignment's arrays and written in bulk; no
+    explanation is computed here (the page explains the students it shows, from the arrays).
+    """
+    problem = data.problem
+    ranks = Explainer(problem, assignment).ranks()
+    placed = np.flatnonzero(assignment.slot_of >= 0)
+    slot_of = assignment.slot_of[placed]
+    pairs = assignment.pair_of[placed]
+    used = np.unique(slot_of).tolist()
     kinds = dict(
-        session.execute(select(Slot.id, Slot.kind).where(Slot.id.in_(data.slot_ids.tolist()))).all()
+        session.execute(
+            select(Slot.id, Slot.kind).where(Slot.id.in_(data.slot_ids[used].tolist()))
+        ).all()
     )
-    outcomes: list[dict[str, Any]] = []
-    placements: list[dict[str, Any]] = []
-    ranks: Counter[int] = Counter()
-    for student, explanation in enumerate(explain_all(data.problem, assignment)):
-        detail = _explanation(data, explanation)
-        slot_index = int(assignment.slot_of[student])
-        student_id = int(data.student_ids[student])
-        if slot_index >= 0:
-            slot_id = int(data.slot_ids[slot_index])
-            start = data.slot_starts[slot_index]
-            end = data.slot_ends[slot_index] + timedelta(days=1)
-            placements.append(
-                {
-                    "run_id": run.id,
-                    "student_id": student_id,
-                    "slot_id": slot_id,
-                    "status": PlacementStatus.PROPOSED,
-                    "start_date": start,
-                    "end_date": end,
-                    "months": placement_months(start, end),
-                    "counts_toward_cap": counts_toward_cap(kinds[slot_id]),
-                    "score": round(detail["score"] * 1000),
-                    "score_breakdown": detail["parts"],
-                    "explanation": detail,
-                    "created_at": utcnow(),
-                }
-            )
-            ranks[detail["rank"]] += 1
-        outcomes.append(
-            {
-                "run_id": run.id,
-                "student_id": student_id,
-                "slot_id": detail["slot_id"] if slot_index >= 0 else None,
-                "outcome": detail["outcome"],
-                "rank": detail["rank"],
-                "explanation": detail,
-            }
-        )
-    # Bulk inserts: a region-wide run writes thousands of rows in one statement each.
-    if placements:
-        session.execute(insert(Placement), placements)
-    if outcomes:
-        session.execute(insert(MatchOutcome), outcomes)
-    optimal = run.method != "stable"
-    blocking = len(blocking_pairs(data.problem, assignment)) if optimal else None
-    counts = Counter(o["outcome"] for o in outcomes)
+    starts = {s: data.slot_starts[s] for s in used}
+    ends = {s: data.slot_ends[s] + timedelta(days=1) for s in used}
+    months = {s: placement_months(starts[s], ends[s]) for s in used}
+    counts = {s: counts_toward_cap(kinds[int(data.slot_ids[s])]) for s in used}
+    slots = slot_of.tolist()
+    if problem.parts is None:
+        breakdowns: list[dict[str, float]] = [{} for _ in slots]
+    else:
+        breakdowns = [
+            dict(zip(problem.part_names, [round(v, DECIMALS) for v in row], strict=True))
+            for row in problem.parts[pairs].tolist()
+        ]
+    insert_columns(
+        session,
+        cast(Table, Placement.__table__),
+        {
+            "student_id": data.student_ids[placed].tolist(),
+            "slot_id": data.slot_ids[slot_of].tolist(),
+            "start_date": [starts[s] for s in slots],
+            "end_date": [ends[s] for s in slots],
+            "months": [months[s] for s in slots],
+            "counts_toward_cap": [counts[s] for s in slots],
+            "score": [
+                round(round(v, DECIMALS) * PLACEMENT_SCORE_SCALE)
+                for v in problem.score[pairs].tolist()
+            ],
+            "score_breakdown": breakdowns,
+        },
+        {"run_id": run.id, "status": PlacementStatus.PROPOSED, "created_at": utcnow()},
+    )
+    slot_ids = data.slot_ids.tolist()
+    insert_columns(
+        session,
+        cast(Table, MatchOutcome.__table__),
+        {
+            "student_id": data.student_ids.tolist(),
+            "slot_id": [slot_ids[s] if s >= 0 else None for s in assignment.slot_of.tolist()],
+            "outcome": [OUTCOME_NAMES[o] for o in assignment.outcome.tolist()],
+            "rank": ranks.tolist(),
+        },
+        {"run_id": run.id},
+    )
+    session.add(arrays_row(run.id, pack_run(data, assignment)))
+    outcomes = np.bincount(assignment.outcome, minlength=len(OUTCOME_NAMES))
+    hits = Counter(ranks[placed].tolist())
     return {
-        "students": data.problem.n_students,
+        "students": problem.n_students,
         "slots": int(data.slot_ids.size),
-        "seats": int(np.asarray(data.problem.capacity).sum()),
-        "candidates": int(np.asarray(data.problem.student).size),
+        "seats": int(np.asarray(problem.capacity).sum()),
+        "candidates": problem.n_pairs,
         "placed": int(assignment.n_placed),
-        "unplaced": data.problem.n_students - int(assignment.n_placed),
-        "no_candidate": counts.get("no_candidate", 0),
-        "outcompeted": counts.get("outcompeted", 0),
-        "score": round(float(assignment.score), 3),
+        "unplaced": problem.n_students - int(assignment.n_placed),
+        "no_candidate": int(outcomes[Outcome.NO_CANDIDATE]),
+        "outcompeted": int(outcomes[Outcome.OUTCOMPETED]),
+        "score": round(float(assignment.score), STATS_DECIMALS),
         "method": assignment.method,
-        "blocking_pairs": blocking,
-        "rank_distribution": {str(k): v for k, v in sorted(ranks.items())},
+        "rank_distribution": {str(k): v for k, v in sorted(hits.items())},
         "as_of": today.isoformat(),
     }
 
@@ -312,7 +375,7 @@ def publish_run(session: Session, actor: User, run_id: int, today: date) -> Matc
             .order_by(Placement.id)
         )
     )
-    deadline = today + timedelta(days=int(run.parameters.get("offer_days", 7)))
+    deadline = today + timedelta(days=int(run.parameters.get("offer_days", DEFAULT_OFFER_DAYS)))
     offers.publish_offers(session, actor, proposed, deadline, today)
     _supersede_other_runs(session, run)
     locked.status = RunStatus.PUBLISHED
@@ -350,10 +413,20 @@ def _supersede_other_runs(session: Session, published: MatchRun) -> None:
     )
 
 
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One line of a run's results: the student's outcome, names, and why (None: not kept)."""
+
+    outcome: MatchOutcome
+    student_name: str
+    slot_title: str | None
+    explanation: dict[str, Any] | None
+
+
 def run_outcomes(
-    session: Session, run: MatchRun, outcome: str | None = None, limit: int = 200
-) -> list[tuple[MatchOutcome, str, str | None]]:
-    """Per-student outcomes of a run with the student's name and the slot's title."""
+    session: Session, run: MatchRun, outcome: str | None = None, limit: int = OUTCOMES_SHOWN
+) -> list[OutcomeRow]:
+    """Per-student outcomes of a run with the student's name, the slot's title and why."""
     query = (
         select(MatchOutcome, Student.name, Slot.title)
         .join(Student, Student.id == MatchOutcome.student_id)
@@ -364,4 +437,36 @@ def run_outcomes(
     )
     if outcome:
         query = query.where(MatchOutcome.outcome == outcome)
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+    rows = session.execute(query).all()
+    explained = explain_students(session, run.id, [row.student_id for row, _, _ in rows])
+    return [
+        OutcomeRow(row, name, title, explained.get(row.student_id)) for row, name, title in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StabilityExample:
+    """A real blocking pair of a run, named for the page."""
+
+    student_name: str
+    slot_title: str
+    own_slot_title: str | None
+    free_seat: bool
+
+
+def stability_example(session: Session, run: MatchRun) -> StabilityExample | None:
+    """The blocking pair the run recorded as its example, with names; None if there is none."""
+    example = (run.stats.get("stability") or {}).get("example")
+    if not example:
+        return None
+    student = session.get(Student, example["student_id"])
+    slot = session.get(Slot, example["slot_id"])
+    own = session.get(Slot, example["own_slot_id"]) if example["own_slot_id"] else None
+    if student is None or slot is None:
+        return None
+    return StabilityExample(
+        student_name=student.name,
+        slot_title=slot.title,
+        own_slot_title=own.title if own is not None else None,
+        free_seat=bool(example["free_seat"]),
+    )
