@@ -21,6 +21,7 @@ from skillbridge.models import Base
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD, seed_demo_region
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import audit
 
 POLL_SECONDS = 0.05
@@ -40,7 +41,7 @@ def _prepare(url: str, instance: Path):  # type: ignore[no-untyped-def]
     Base.metadata.create_all(database.engine)
     with database.session_scope() as session:
         audit.ensure_chain_head(session)
-        seed_demo_region(session, seed=2026, id_hash_key=app.config["ID_HASH_KEY"])
+        seed_demo_region(session, seed=2026, keys=id_keys(app))
     return app
 
 

@@ -32,6 +32,7 @@ from skillbridge.platform.demo.region import (
     REFERENCE_DATE,
     seed_demo_region,
 )
+from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services.matching import arrays
 from skillbridge.platform.services.matching import runs as match_runs
 from skillbridge.platform.services.matching.bulk import insert_columns
@@ -79,7 +80,7 @@ def _bureau_run(app: Flask, session: Session, method: str = "auto") -> MatchRun:
 @pytest.fixture
 def demo(app: Flask, session: Session) -> Session:
     """The demo region at full size (3,000 students), before its season is played."""
-    seed_demo_region(session, 2026, id_hash_key=app.config["ID_HASH_KEY"])
+    seed_demo_region(session, 2026, keys=id_keys(app))
     session.commit()
     return session
 
