@@ -20,7 +20,7 @@ from ._explain import (
 from ._explainer import Explainer
 from ._generate import generate_city
 from ._orlib import read_orlib
-from ._problem import Assignment, Outcome, Problem
+from ._problem import Assignment, Outcome, Problem, make_assignment
 from ._solve import METHODS, solve
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "explain",
     "explain_all",
     "generate_city",
+    "make_assignment",
     "read_orlib",
     "solve",
     "stability_report",

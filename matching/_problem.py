@@ -303,7 +303,25 @@ class Assignment:
 def make_assignment(
     problem: Problem, pair_of: ArrayLike, method: str, timings: dict[str, float]
 ) -> Assignment:
-    """Build an :class:`Assignment` from the chosen pair per student (``-1`` = unplaced)."""
+    """Build an :class:`Assignment` from the chosen pair per student (``-1`` = unplaced).
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem the pairs index into.
+    pair_of : array_like of int, shape (n_students,)
+        For each student the index of its chosen pair, or ``-1``.
+    method : str
+        The method that chose the pairs, recorded on the result.
+    timings : dict of str to float
+        Seconds per phase, recorded on the result.
+
+    Returns
+    -------
+    Assignment
+        Slots, outcomes and totals derived from the pairs (read-only arrays). Used by the
+        solvers and to rebuild a stored run's assignment without solving again.
+    """
     pair_of = np.array(pair_of, dtype=np.int64)
     placed = pair_of >= 0
     chosen = pair_of[placed]

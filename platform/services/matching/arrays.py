@@ -28,7 +28,14 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.matching import Assignment, Explainer, Explanation, Outcome, Problem
+from skillbridge.matching import (
+    Assignment,
+    Explainer,
+    Explanation,
+    Outcome,
+    Problem,
+    make_assignment,
+)
 from skillbridge.models import MatchRunArrays
 from skillbridge.platform.services.matching.inputs import MatchInput
 
@@ -160,7 +167,7 @@ def unpack_run(blob: bytes) -> StoredRun:
     )
     if not np.array_equal(problem.units, units):
         raise ValueError("stored units do not survive the round trip through scores")
-    assignment = _assignment(problem, pair_of, str(arrays["method"]))
+    assignment = make_assignment(problem, pair_of, str(arrays["method"]), {})
     placed = pair_of >= 0
     return StoredRun(
         explainer=Explainer(problem, assignment),
@@ -169,29 +176,6 @@ def unpack_run(blob: bytes) -> StoredRun:
         placed_row=np.where(placed, np.cumsum(placed) - 1, -1),
         placed_parts=arrays.get("placed_parts", np.zeros((chosen.size, 0))),
         part_names=tuple(arrays["part_names"].tolist()) if "part_names" in arrays else (),
-    )
-
-
-def _assignment(problem: Problem, pair_of: np.ndarray, method: str) -> Assignment:
-    """The assignment of the stored chosen pairs, as the solver built it."""
-    placed = pair_of >= 0
-    chosen = pair_of[placed]
-    slot_of = np.full(problem.n_students, -1, dtype=np.int64)
-    slot_of[placed] = problem.slot[chosen]
-    has_candidate = np.bincount(problem.student, minlength=problem.n_students) > 0
-    outcome = np.where(
-        placed, Outcome.PLACED, np.where(has_candidate, Outcome.OUTCOMPETED, Outcome.NO_CANDIDATE)
-    ).astype(np.int8)
-    return Assignment(
-        pair_of=pair_of,
-        slot_of=slot_of,
-        outcome=outcome,
-        n_placed=int(placed.sum()),
-        units=int(problem.units[chosen].sum()),
-        score=float(problem.score[chosen].sum()),
-        parts={},
-        method=method,
-        timings={},
     )
 
 
