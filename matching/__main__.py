@@ -23,7 +23,8 @@ def _orlib(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from ._bench import run_benchmark
 
-    run_benchmark(args.sizes, repeats=args.repeats, seed=args.seed, out=sys.stdout)
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    run_benchmark(args.sizes, repeats=args.repeats, seed=args.seed, modes=modes, out=sys.stdout)
     return 0
 
 
@@ -41,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--seed", type=int, default=1)
+    bench.add_argument(
+        "--modes",
+        default="regions,coupled",
+        help="generator modes side by side: regions (no shared candidates), coupled (one market)",
+    )
     bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -132,12 +132,22 @@ def _in_child(run: Runner, problem: Problem, repeats: int) -> tuple[list[float],
     return out
 
 
+#: The generator modes of the table: regions that never share candidates, and one market.
+MODES = ("regions", "coupled")
+
+
 def run_benchmark(
-    sizes: str, *, repeats: int = 3, seed: int = 1, out: TextIO | None = None
+    sizes: str,
+    *,
+    repeats: int = 3,
+    seed: int = 1,
+    modes: tuple[str, ...] = MODES,
+    out: TextIO | None = None,
 ) -> list[dict[str, Any]]:
     """Run the benchmark table for ``sizes`` (e.g. ``"10k,100k"``) and print it to ``out``.
 
-    Each size is one :func:`generate_city` instance (``seed``) without enterprise quotas,
+    Each size and mode is one :func:`generate_city` instance (``seed``; ``"coupled"`` passes
+    ``coupled=True``, one connected market) without enterprise quotas,
     so that every solver, including scipy's (which has no group capacities), solves the
     same problem; three more rows run ``solve``, whole OR-Tools and ``"stable"`` with the
     quotas.
@@ -150,8 +160,9 @@ def run_benchmark(
     Returns the rows as dicts.
     """
     rows = []
-    for size in [_parse_size(s) for s in str(sizes).split(",") if s.strip()]:
-        quota = generate_city(size, seed=seed)
+    cases = [(_parse_size(s), mode) for s in str(sizes).split(",") if s.strip() for mode in modes]
+    for size, mode in cases:
+        quota = generate_city(size, seed=seed, coupled=mode == "coupled")
         plain = Problem(
             n_students=quota.n_students,
             capacity=quota.capacity,
@@ -165,7 +176,7 @@ def run_benchmark(
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         hk = _hopcroft_karp(plain)
         print(
-            f"\n{size:,} students, {int(plain.capacity.sum()):,} seats, "
+            f"\n{mode}: {size:,} students, {int(plain.capacity.sum()):,} seats, "
             f"{plain.n_slots:,} slots, {plain.n_pairs:,} pairs "
             f"(max {int(np.bincount(plain.student).max())} per student), "
             f"{quota.n_groups:,} enterprises; Hopcroft-Karp maximum {hk:,}; "
@@ -198,6 +209,7 @@ def run_benchmark(
                     raise RuntimeError(f"{name}: {placed} placed, Hopcroft-Karp {hk}")
                 row = dict(
                     size=size,
+                    mode=mode,
                     solver=name + suffix,
                     optimal=optimal,
                     quotas=bool(suffix),

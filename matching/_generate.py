@@ -9,10 +9,35 @@ from ._problem import Problem
 __all__ = ["generate_city"]
 
 _PART_NAMES = ("student_rank", "enterprise_rank", "level_fit", "locality", "shortage")
+#: Occupation families of the coupled mode (the measured city of issue 18 had 40).
+_COUPLED_FAMILIES = 40
 
 
 def _zipf_sizes(rng: np.random.Generator, count: int, exponent: float, high: int) -> np.ndarray:
     return np.minimum(rng.zipf(exponent, size=count), high)
+
+
+def _family_of_occupation(rng: np.random.Generator, n_occ: int, coupled: bool) -> np.ndarray:
+    """Sorted family index of each occupation; every family holds at least one occupation."""
+    if not coupled:
+        sizes = _zipf_sizes(rng, n_occ, 2.0, 60)
+        return np.repeat(np.arange(sizes.size), sizes)[:n_occ]
+    # A city's catalogue: a fixed number of families whose sizes follow Zipf's law (weight
+    # 1/rank); each family gets one occupation first so that none is empty.
+    n_fam = min(_COUPLED_FAMILIES, n_occ)
+    weight = 1.0 / np.arange(1, n_fam + 1)
+    rest = rng.choice(n_fam, size=n_occ - n_fam, p=weight / weight.sum())
+    return np.sort(np.r_[np.arange(n_fam), rest])
+
+
+def _top_by_popularity(
+    rng: np.random.Generator, weight: np.ndarray, n_rows: int, k: int
+) -> np.ndarray:
+    """For each of ``n_rows`` draws, ``k`` distinct column indices by weight (Gumbel top-k),
+    best first; shape ``(n_rows, k)``."""
+    keys = np.log(weight)[None, :] + rng.gumbel(size=(n_rows, weight.size))
+    top = np.argpartition(-keys, k - 1, axis=1)[:, :k]
+    return np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), 1), 1)
 
 
 def generate_city(
@@ -24,6 +49,9 @@ def generate_city(
     max_ranked: int = 20,
     students_per_region: int = 20_000,
     no_slot_share: float = 0.03,
+    coupled: bool = False,
+    cross_share: float = 0.15,
+    cross_candidates: int = 5,
 ) -> Problem:
     """Generate a city (or province) instance as a :class:`Problem`.
 
@@ -48,6 +76,16 @@ def generate_city(
     * score parts: student rank (0..2), enterprise rank (0..1), level fit (0..1),
       locality (0..0.5), shortage priority (0 or 0.5), on a 0.001 grid.
 
+    With ``coupled=True`` the instance is one market, as a real city is: there is no region
+    split (``students_per_region`` is ignored), the occupations form 40 families of
+    Zipf-distributed size, each family feeds the next one in a ring (a related family:
+    a specialty of one family also qualifies for some occupations of the next), and
+    ``cross_share`` of the served students are also eligible for up to
+    ``cross_candidates`` slots of one occupation of the related family, drawn by
+    enterprise popularity and left unranked. These students connect every family with
+    its neighbours, so the whole city is one connected component and no solver can win
+    by decomposing it.
+
     Parameters
     ----------
     n_students : int
@@ -56,6 +94,8 @@ def generate_city(
         Seed of the generator.
     seats_per_student, max_candidates, max_ranked, students_per_region, no_slot_share
         Shape parameters described above.
+    coupled, cross_share, cross_candidates
+        The one-market mode described above.
 
     Returns
     -------
@@ -69,14 +109,15 @@ def generate_city(
     >>> p = generate_city(1000, seed=1)
     >>> p.n_students, p.n_pairs > 10_000, bool(p.capacity.sum() > p.n_students)
     (1000, True, True)
+    >>> generate_city(1000, seed=1, coupled=True).n_pairs > p.n_pairs
+    True
     """
     rng = np.random.default_rng(seed)
     n = int(n_students)
-    n_regions = max(1, round(n / students_per_region))
+    n_regions = 1 if coupled else max(1, round(n / students_per_region))
     n_occ = max(4, min(n // 100, 1500))
     # Families of Zipf-distributed size partition the occupations.
-    sizes = _zipf_sizes(rng, n_occ, 2.0, 60)
-    fam_of_occ = np.repeat(np.arange(sizes.size), sizes)[:n_occ]
+    fam_of_occ = _family_of_occupation(rng, n_occ, coupled)
     occ_start = np.searchsorted(fam_of_occ, np.arange(fam_of_occ.max() + 1))
     occ_count = np.bincount(fam_of_occ)
     # Specialties: each maps to 1-3 occupations of one family (consecutive ones, wrapping).
@@ -150,14 +191,30 @@ def generate_city(
         if elig.size == 0:
             continue
         k = min(max_candidates, elig.size)
-        keys = np.log(popularity[ent[elig]])[None, :] + rng.gumbel(size=(members.size, elig.size))
-        top = np.argpartition(-keys, k - 1, axis=1)[:, :k]
-        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), 1), 1)
+        top = _top_by_popularity(rng, popularity[ent[elig]], members.size, k)
         n_ranked = np.minimum(rng.integers(5, max_ranked + 1, members.size), k)
         rank = np.where(np.arange(k)[None, :] < n_ranked[:, None], np.arange(1, k + 1), 0)
         pair_st.append(np.repeat(members, k))
         pair_slot.append(elig[top].ravel())
         pair_rank.append(rank.ravel())
+    if coupled:
+        # Students also eligible in the related family: one of its occupations each.
+        n_fam = int(occ_count.size)
+        cross = np.flatnonzero(st_served)
+        cross = cross[rng.random(cross.size) < cross_share]
+        related = (spec_fam[st_spec[cross]] + 1) % n_fam
+        cross_occ = occ_start[related] + rng.integers(0, occ_count[related])
+        for occ in np.unique(cross_occ):
+            lo, hi = np.searchsorted(key_sorted, [occ, occ + 1])
+            if hi == lo:
+                continue
+            members = cross[cross_occ == occ]
+            elig = slot_order[lo:hi]
+            k = min(cross_candidates, elig.size)
+            top = _top_by_popularity(rng, popularity[ent[elig]], members.size, k)
+            pair_st.append(np.repeat(members, k))
+            pair_slot.append(elig[top].ravel())
+            pair_rank.append(np.zeros(members.size * k, dtype=np.int64))
     student = np.concatenate(pair_st) if pair_st else np.zeros(0, dtype=np.int64)
     slot = np.concatenate(pair_slot) if pair_slot else np.zeros(0, dtype=np.int64)
     rank = np.concatenate(pair_rank) if pair_rank else np.zeros(0, dtype=np.int64)

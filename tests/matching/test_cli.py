@@ -34,11 +34,14 @@ def test_orlib_rejects_unknown_format(tmp_path):
         cli.main(["orlib", str(bad)])
 
 
-def test_bench_prints_a_table_with_equal_objectives():
+@pytest.mark.parametrize("mode", ["regions", "coupled"])
+def test_bench_prints_a_table_with_equal_objectives(mode):
     out = io.StringIO()
-    rows = run_benchmark("500", repeats=1, seed=3, out=out)
+    rows = run_benchmark("500", repeats=1, seed=3, modes=(mode,), out=out)
     text = out.getvalue()
+    assert f"{mode}: 500 students" in text
     assert "solve(auto)" in text and "networkx" in text and "Hopcroft-Karp" in text
+    assert {r["mode"] for r in rows} == {mode}
     plain = [r for r in rows if r["optimal"] and not r["quotas"]]
     assert len(plain) == 5
     assert len({(r["placed"], r["objective"]) for r in plain}) == 1
@@ -50,6 +53,11 @@ def test_bench_prints_a_table_with_equal_objectives():
     assert [r["quotas"] for r in stable] == [False, True]
     for row, optimum in zip(stable, (plain[0], quotas[0]), strict=True):
         assert (row["placed"], row["objective"]) <= (optimum["placed"], optimum["objective"])
+
+
+def test_bench_runs_both_generator_modes_by_default():
+    rows = run_benchmark("300", repeats=1, seed=2, out=io.StringIO())
+    assert [r["mode"] for r in rows if r["solver"] == "solve(auto)"] == ["regions", "coupled"]
 
 
 def test_benchmark_script_exists_and_documents_command():
