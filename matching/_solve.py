@@ -92,7 +92,10 @@ def _solve_auto(core: Core, n_jobs: int, timings: dict[str, float]) -> tuple[np.
     subs = [_sub_core(core, b) for b in batches]
     tasks = [sub for sub, _ in subs]
     jobs = min(n_jobs, len(tasks))
-    if jobs > 1 and core.student.size >= _PARALLEL_PAIRS:
+    # One component holding most pairs (a coupled city) leaves the other workers idle while
+    # pickling it to a worker costs seconds, so such a market is solved in this process.
+    largest = max(len(b) for b in batches)
+    if jobs > 1 and core.student.size >= _PARALLEL_PAIRS and largest <= core.student.size // 2:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -134,7 +137,8 @@ def solve(problem: Problem, method: str = "auto", *, n_jobs: int | None = None) 
             ``scipy.sparse.csgraph.connected_components``), whole components are packed
             into batches of about 4,000 pairs, and each batch is solved by OR-Tools'
             min-cost flow, in parallel worker processes (fork) when the problem has at
-            least 300,000 pairs and more than one core is available.
+            least 300,000 pairs, no component holds more than half of them and more than
+            one core is available.
         ``"flow"``
             The optimum by one OR-Tools ``SimpleMinCostFlow`` on the whole network.
         ``"lap"``
