@@ -31,6 +31,7 @@ from skillbridge.models import (
     CooperationAgreement,
     Enterprise,
     Occupation,
+    Person,
     Placement,
     PlacementStatus,
     Region,
@@ -40,6 +41,7 @@ from skillbridge.models import (
     Slot,
     SlotKind,
     Specialty,
+    StaffRole,
     Student,
     StudentPreference,
     SubsidyClaim,
@@ -59,6 +61,7 @@ from skillbridge.platform.demo.factories import (
     finding_row,
     occupation_row,
     paid_claim_row,
+    person_row,
     placement_row,
     policy_row,
     school_row,
@@ -161,7 +164,7 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
         for i in range(n_slots)
     ]
 
-    student_rows, preferences, placements = [], [], []
+    people, student_rows, preferences, placements = [], [], [], []
     statuses = (PlacementStatus.ACTIVE, PlacementStatus.ENDED, PlacementStatus.ACCEPTED)
     statuses += (PlacementStatus.DECLINED, PlacementStatus.OFFERED)
     for i in range(students):
@@ -200,13 +203,23 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
                     counts_toward_cap=counts,
                 )
             )
+        people.append(
+            {
+                "id": i + 1,
+                **person_row(
+                    i + 1,
+                    hashlib.sha256(str(i).encode()).hexdigest(),
+                    birth_date=date(2005, 1, 1),
+                    national_id_masked="3205**********0000",
+                ),
+            }
+        )
         row = student_row(
             cohort["school_id"],
             cohort["id"],
             i + 1,
-            hashlib.sha256(str(i).encode()).hexdigest(),
+            i + 1,
             birth_date=date(2005, 1, 1),
-            national_id_masked="3205**********0000",
             hukou_locality="江苏省苏州市",
             invitation_code=None,
             months_used=used,
@@ -216,6 +229,7 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
         slot["seats_taken"] = slot["seats"]
         slot["seats"] += rng.randint(0, 10)
     _bulk(session, Slot, slots)
+    _bulk(session, Person, people)
     _bulk(session, Student, student_rows)
     _bulk(session, StudentPreference, preferences)
     _bulk(session, Placement, placements)
@@ -240,6 +254,7 @@ def build_region(session: Session, students: int, seed: int) -> dict[str, int]:
         display_name="基准人社局",
         password_hash=hash_password(PASSWORD),
         role=Role.BUREAU,
+        staff_role=StaffRole.OFFICER,
         region_id=region.id,
         session_token=new_session_token(),
     )

@@ -28,6 +28,7 @@ from skillbridge.models import (
     Role,
     School,
     Specialty,
+    StaffRole,
     User,
 )
 from skillbridge.platform.database import make_engine
@@ -83,6 +84,7 @@ def _fresh(url: str) -> tuple[Session, User]:
         display_name="bench",
         password_hash="x",
         role=Role.SCHOOL,
+        staff_role=StaffRole.ADMIN,
         school_id=school.id,
         session_token="t",
     )

@@ -3,7 +3,7 @@
 from .agreement import AgreementStatus, CooperationAgreement, CooperationKind, Party
 from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from .base import Base, VerificationStatus, utcnow
-from .certificate import Certificate
+from .certificate import TRUSTED_CERTIFICATE, Certificate, CertificateStatus
 from .cohort import Cohort, EducationLevel
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
@@ -12,6 +12,7 @@ from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
+from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import (
     AgreementSignature,
@@ -34,7 +35,7 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
-from .user import Role, User
+from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
     "MatchOutcome",
@@ -57,6 +58,14 @@ __all__ = [
     "Budget",
     "BudgetLedgerEntry",
     "Certificate",
+    "CertificateStatus",
+    "Employment",
+    "EmploymentSource",
+    "EmploymentStatus",
+    "Person",
+    "STAFF_ROLES",
+    "StaffRole",
+    "TRUSTED_CERTIFICATE",
     "ClaimStatus",
     "Cohort",
     "CooperationAgreement",

@@ -52,6 +52,9 @@ class Placement(CreatedAtMixin, Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"), index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
+    # Who supervises: the enterprise's mentor (师傅) and the school's teacher (指导教师).
+    mentor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    teacher_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     status: Mapped[PlacementStatus] = mapped_column(
         enum_column(PlacementStatus, "placement_status"), default=PlacementStatus.PROPOSED
     )

@@ -12,12 +12,45 @@ from .base import Base, CreatedAtMixin, enum_column
 
 
 class Role(enum.StrEnum):
-    """The four roles of DOMAIN.md."""
+    """The kinds of account: the four roles of DOMAIN.md and a registered worker or apprentice."""
 
     SCHOOL = "school"
     ENTERPRISE = "enterprise"
     STUDENT = "student"
     BUREAU = "bureau"
+    WORKER = "worker"
+
+
+class StaffRole(enum.StrEnum):
+    """What an account may do inside its organisation (issue: staff roles); people act as self."""
+
+    ADMIN = "admin"  # school or enterprise: invites staff, everything the organisation may do
+    PLACEMENT_OFFICER = "placement_officer"  # school: rosters, cohorts, matching, agreements
+    TEACHER = "teacher"  # school 指导教师: only the students assigned to them
+    HR = "hr"  # enterprise: slots, candidates, employees, agreements, claims
+    MENTOR = "mentor"  # enterprise 师傅: only the interns and apprentices assigned to them
+    OFFICER = "officer"  # bureau: verification, filings, runs, compliance; invites bureau staff
+    REVIEWER = "reviewer"  # bureau: reviews and approves filings and claims
+    FINANCE = "finance"  # bureau: pays approved claims
+    SELF = "self"  # a student or worker acting for themself
+
+
+# The staff roles each kind of account may hold; the database enforces the same pairs.
+STAFF_ROLES: dict[Role, tuple[StaffRole, ...]] = {
+    Role.SCHOOL: (StaffRole.ADMIN, StaffRole.PLACEMENT_OFFICER, StaffRole.TEACHER),
+    Role.ENTERPRISE: (StaffRole.ADMIN, StaffRole.HR, StaffRole.MENTOR),
+    Role.BUREAU: (StaffRole.OFFICER, StaffRole.REVIEWER, StaffRole.FINANCE),
+    Role.STUDENT: (StaffRole.SELF,),
+    Role.WORKER: (StaffRole.SELF,),
+}
+
+
+def _staff_role_check() -> str:
+    pairs = " OR ".join(
+        f"(role = '{role.value}' AND staff_role IN ({', '.join(repr(s.value) for s in staff)}))"
+        for role, staff in STAFF_ROLES.items()
+    )
+    return pairs
 
 
 class User(CreatedAtMixin, Base):
@@ -29,9 +62,11 @@ class User(CreatedAtMixin, Base):
             "(role = 'school') = (school_id IS NOT NULL)"
             " AND (role = 'enterprise') = (enterprise_id IS NOT NULL)"
             " AND (role = 'student') = (student_id IS NOT NULL)"
-            " AND (role = 'bureau') = (region_id IS NOT NULL)",
+            " AND (role = 'bureau') = (region_id IS NOT NULL)"
+            " AND (role = 'worker') = (person_id IS NOT NULL)",
             name="role_matches_tenant",
         ),
+        CheckConstraint(_staff_role_check(), name="staff_role_matches_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +78,8 @@ class User(CreatedAtMixin, Base):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), unique=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
+    staff_role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
     session_token: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh")

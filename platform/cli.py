@@ -11,6 +11,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from skillbridge.models import StaffRole
+
 from .db import get_database
 from .keys import id_keys
 from .migrate import check_migrations, upgrade_database
@@ -104,16 +106,25 @@ def create_region(code: str, name: str, pack: str) -> None:
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True)
 @click.option("--region", "region_code", required=True, help="Region code, e.g. wujiang.")
+@click.option(
+    "--staff-role",
+    type=click.Choice(["officer", "reviewer", "finance"]),
+    default="officer",
+    show_default=True,
+    help="officer: verifies, files, runs and invites; reviewer: approves; finance: pays.",
+)
 @click.password_option()
 @with_appcontext
-def create_bureau_user(email: str, display_name: str, region_code: str, password: str) -> None:
+def create_bureau_user(
+    email: str, display_name: str, region_code: str, staff_role: str, password: str
+) -> None:
     """Create a bureau (人社局) account; bureau users cannot self-register."""
     from skillbridge.platform.services.accounts.registration import create_bureau_user as create
     from skillbridge.platform.services.errors import DomainError
 
     try:
         with get_database().session_scope() as session:
-            create(session, email, password, display_name, region_code)
+            create(session, email, password, display_name, region_code, StaffRole(staff_role))
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"bureau user {email} created")

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Base, Enterprise, Region, Role, School, Student, User
+from skillbridge.models import Base, Enterprise, Region, Role, School, StaffRole, Student, User
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
     next_number,
@@ -110,6 +110,7 @@ def add_bureau_user(app: Flask, region_code: str) -> User:
             display_name="bureau",
             password_hash=PASSWORD_HASH,
             role=Role.BUREAU,
+            staff_role=StaffRole.OFFICER,
             session_token=new_session_token(),
             region_id=region.id,
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from skillbridge.models import (
+    STAFF_ROLES,
     AgreementStatus,
     Beneficiary,
     Budget,
@@ -30,6 +31,7 @@ from skillbridge.models import (
     Enterprise,
     Occupation,
     Party,
+    Person,
     Placement,
     PlacementStatus,
     Region,
@@ -41,6 +43,7 @@ from skillbridge.models import (
     SlotKind,
     SlotStatus,
     Specialty,
+    StaffRole,
     Student,
     SubsidyClaim,
     SubsidyPolicy,
@@ -125,18 +128,30 @@ def specialty_row(n: int, prefix: str = "数控技术", **changes: Any) -> dict[
     return _with({"code": f"4601{n:04d}", "name": f"{prefix}{n}"}, changes)
 
 
-def student_row(
-    school_id: int, cohort_id: int, n: int, national_id_hash: str, **changes: Any
-) -> dict[str, Any]:
-    """A student; the caller hashes the national ID with its secret (see identity)."""
+def person_row(n: int, national_id_hash: str, **changes: Any) -> dict[str, Any]:
+    """A person; the caller hashes the national ID with its secret (see identity)."""
     return _with(
         {
-            "school_id": school_id,
-            "cohort_id": cohort_id,
             "name": f"学生{n}",
             "birth_date": date(2005, 3, 1),
             "national_id_masked": mask_national_id(valid_national_id(n)),
             "national_id_hash": national_id_hash,
+        },
+        changes,
+    )
+
+
+def student_row(
+    school_id: int, cohort_id: int, person_id: int, n: int, **changes: Any
+) -> dict[str, Any]:
+    """A student enrolment of an existing person."""
+    return _with(
+        {
+            "school_id": school_id,
+            "cohort_id": cohort_id,
+            "person_id": person_id,
+            "name": f"学生{n}",
+            "birth_date": date(2005, 3, 1),
             "hukou_locality": "广东省深圳市",
             "invitation_code": f"INV{n:08d}",
             "months_used": 0,
@@ -333,20 +348,26 @@ class Factories:
     ) -> Student:
         cohort = cohort or self.cohort(school)
         n = next_number()
+        person = self.person(n, birth)
+        return self._add(
+            Student(**student_row(school.id, cohort.id, person.id, n, birth_date=birth))
+        )
+
+    def person(self, n: int | None = None, birth: date = date(2005, 3, 1)) -> Person:
+        n = next_number() if n is None else n
         national_id = valid_national_id(n, birth)
-        row = student_row(
-            school.id,
-            cohort.id,
+        row = person_row(
             n,
             national_id_hash(national_id, self.secret),
             birth_date=birth,
             national_id_masked=mask_national_id(national_id),
         )
-        return self._add(Student(**row))
+        return self._add(Person(**row))
 
-    def user(self, role: Role, **tenant: int) -> User:
+    def user(self, role: Role, staff_role: StaffRole | None = None, **tenant: int) -> User:
         n = next_number()
         user = User(
+            staff_role=staff_role or STAFF_ROLES[role][0],
             email=f"{role.value}{n}@example.cn",
             display_name=f"{role.value}{n}",
             password_hash=self.password_hash,

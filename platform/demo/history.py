@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    STAFF_ROLES,
     Enterprise,
     Placement,
     PlacementStatus,
@@ -173,6 +174,7 @@ def _accounts(session: Session, run_id: int) -> dict[tuple[Role, int], User]:
                     "display_name": _display_name(session, role, tenant),
                     "password_hash": password_hash,
                     "role": role,
+                    "staff_role": STAFF_ROLES[role][0],
                     "session_token": new_session_token(),
                     _TENANT[role].key: tenant,
                 }

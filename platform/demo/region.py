@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from skillbridge.models import (
+    STAFF_ROLES,
     AgreementStatus,
     Certificate,
+    CertificateStatus,
     Cohort,
     CooperationAgreement,
     CooperationKind,
@@ -24,6 +26,7 @@ from skillbridge.models import (
     EnterpriseRanking,
     Occupation,
     Party,
+    Person,
     Region,
     Role,
     School,
@@ -192,6 +195,7 @@ class _StudentInfo:
     cohort: _CohortInfo
     skill_level: int
     certified: list[str] = field(default_factory=list)  # occupation codes
+    person_id: int = 0
 
 
 @dataclass
@@ -310,6 +314,8 @@ class _Seeder:
     def _insert_users(self, rows: list[dict[str, Any]]) -> list[int]:
         for row in rows:
             row.update(password_hash=self.password_hash, session_token=new_session_token())
+            # Each demo login runs its whole organisation unless a staff role is given.
+            row.setdefault("staff_role", STAFF_ROLES[row["role"]][0])
         return _insert(self.session, User, rows)
 
     # Schools, cohorts, students, certificates
@@ -420,7 +426,7 @@ class _Seeder:
         month_cap = self.pack.placement_rules.post_internship_max_months.value
         used_ids: set[str] = set()
         used_codes: set[str] = set()
-        rows, self.students = [], []
+        rows, people, self.students = [], [], []
         for cohort in self.cohorts:
             age = self.school_profiles[cohort.school].intake_age
             female_share = FEMALE_SHARE.get(cohort.specialty, 0.15)
@@ -450,25 +456,37 @@ class _Seeder:
                         rng.choice(INVITATION_ALPHABET) for _ in range(INVITATION_LENGTH)
                     )
                 used_codes.add(code)
-                rows.append(
+                name = fake.name_female() if female else fake.name_male()
+                phone = fake.phone_number()
+                people.append(
                     {
-                        "school_id": self.school_ids[cohort.school],
-                        "cohort_id": cohort.id,
-                        "name": fake.name_female() if female else fake.name_male(),
+                        "name": name,
                         "birth_date": born,
                         "national_id_masked": mask_national_id(national_id),
                         "national_id_hash": self.keys.hash(national_id),
                         "national_id_encrypted": self.keys.encrypt(national_id),
+                        "phone": phone,
+                    }
+                )
+                rows.append(
+                    {
+                        "school_id": self.school_ids[cohort.school],
+                        "cohort_id": cohort.id,
+                        "name": name,
+                        "birth_date": born,
                         "hukou_locality": hukou,
                         "is_local": local,
                         "skill_level": level,
-                        "phone": fake.phone_number(),
+                        "phone": phone,
                         "invitation_code": code,
                         "months_used": months,
                         "month_cap": month_cap,
                     }
                 )
                 self.students.append(_StudentInfo(0, cohort.school, cohort, level))
+        person_ids = _insert(self.session, Person, people)
+        for row, info, person_id in zip(rows, self.students, person_ids, strict=True):
+            row["person_id"] = info.person_id = person_id
         for info, student_id in zip(
             self.students, _insert(self.session, Student, rows), strict=True
         ):
@@ -504,10 +522,14 @@ class _Seeder:
                 held.append((student.skill_level - 1, earlier))
             for level, day in held:
                 serial += 1
-                issuer = "Y" if rng.random() < 0.3 else "S"  # employer or social evaluator
+                by_employer = rng.random() < 0.3  # employer or social evaluator
+                issuer = "Y" if by_employer else "S"
                 rows.append(
                     {
-                        "student_id": student.id,
+                        "person_id": student.person_id,
+                        "issuer": "企业技能等级认定" if by_employer else "社会培训评价组织",
+                        # The appraisal bodies' own lists: imported, so verified.
+                        "status": CertificateStatus.IMPORTED,
                         "occupation_id": self.occupation_ids[occupation],
                         "level": level,
                         "issued_on": day,

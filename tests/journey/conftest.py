@@ -14,6 +14,7 @@ from support import PASSWORD, PASSWORD_HASH, SCREENSHOTS, make_test_config, vali
 from werkzeug.serving import make_server
 
 from skillbridge.models import (
+    STAFF_ROLES,
     Cohort,
     EducationLevel,
     Enterprise,
@@ -129,6 +130,7 @@ def _user(role: Role, email: str, name: str, **tenant: int) -> User:
         display_name=name,
         password_hash=PASSWORD_HASH,
         role=role,
+        staff_role=STAFF_ROLES[role][0],
         session_token=new_session_token(),
         **tenant,
     )

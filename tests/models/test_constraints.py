@@ -14,6 +14,7 @@ from skillbridge.models import (
     Role,
     Slot,
     SlotKind,
+    StaffRole,
     Student,
     User,
 )
@@ -82,6 +83,7 @@ def test_a_user_acts_for_exactly_its_roles_tenant(session, world):
             display_name="x",
             password_hash="h",
             role=Role.SCHOOL,
+            staff_role=StaffRole.ADMIN,
             enterprise_id=world.enterprise.id,
             session_token="t",
         )

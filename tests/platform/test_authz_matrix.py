@@ -37,6 +37,7 @@ from support import (
 from werkzeug.routing import Rule
 
 from skillbridge.models import (
+    STAFF_ROLES,
     AgreementStatus,
     Budget,
     Cohort,
@@ -52,6 +53,7 @@ from skillbridge.models import (
     Notification,
     Occupation,
     Party,
+    Person,
     Placement,
     PlacementStatus,
     Region,
@@ -345,6 +347,7 @@ class World:
             display_name=f"{role.value}{n}",
             password_hash=PASSWORD_HASH,
             role=role,
+            staff_role=STAFF_ROLES[role][0],
             session_token=new_session_token(),
             **tenant,
         )
@@ -371,14 +374,21 @@ class World:
         n = self.n()
         body = f"320509{birth:%Y%m%d}{n % 1000:03d}"
         national_id = body + ric.calc_check_digit(body + "0")
-        student = Student(
-            school_id=tenant.school.id,
-            cohort_id=tenant.cohort.id,
+        person = Person(
             name=f"矩阵学生{n}",
             birth_date=birth,
             national_id_masked=mask_national_id(national_id),
             national_id_encrypted=id_keys(self.app).encrypt(national_id),
             national_id_hash=national_id_hash(national_id + str(n), "matrix"),
+        )
+        session.add(person)
+        session.flush()
+        student = Student(
+            school_id=tenant.school.id,
+            cohort_id=tenant.cohort.id,
+            person_id=person.id,
+            name=f"矩阵学生{n}",
+            birth_date=birth,
             hukou_locality="江苏省苏州市吴江区",
             invitation_code=f"MTX{n:08d}",
         )

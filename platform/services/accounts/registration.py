@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    STAFF_ROLES,
     Enterprise,
     Region,
     Role,
     School,
     SchoolType,
+    StaffRole,
     Student,
     User,
     VerificationStatus,
@@ -98,8 +100,17 @@ def _load_region(session: Session, region_id: int) -> Region:
     return region
 
 
-def _new_user(email: str, password: str, display_name: str, role: Role, **tenant: int) -> User:
+def _new_user(
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role,
+    staff_role: StaffRole | None = None,
+    **tenant: int,
+) -> User:
+    # The account that registers an organisation is its admin; a student or worker acts as self.
     return User(
+        staff_role=staff_role or STAFF_ROLES[role][0],
         email=email,
         display_name=display_name,
         password_hash=hash_password(password),
@@ -259,19 +270,33 @@ def decide_verification(
 
 
 def create_bureau_user(
-    session: Session, email: str, password: str, display_name: str, region_code: str
+    session: Session,
+    email: str,
+    password: str,
+    display_name: str,
+    region_code: str,
+    staff_role: StaffRole = StaffRole.OFFICER,
 ) -> User:
     """Bureau accounts are created by an operator on the command line, never self-registered."""
+    if staff_role not in STAFF_ROLES[Role.BUREAU]:
+        raise InvalidInput(f"人社局账号的岗位只能是 {', '.join(STAFF_ROLES[Role.BUREAU])}")
     email = _normalise_email(email)
     _check_password(password, email, display_name)
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         raise InvalidInput(f"地区 {region_code} 不存在")
     _ensure_email_free(session, email)
-    user = _new_user(email, password, display_name, Role.BUREAU, region_id=region.id)
+    user = _new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
     session.add(user)
     session.flush()
-    audit.record(session, None, "bureau_user.created", "user", user.id, {"email": email})
+    audit.record(
+        session,
+        None,
+        "bureau_user.created",
+        "user",
+        user.id,
+        {"email": email, "staff_role": staff_role.value},
+    )
     return user
 
 
@@ -368,7 +393,7 @@ def activate_student(
         raise InvalidInput(N_("邀请码或身份证后四位不正确"))
     if student.invitation_failures >= MAX_ACTIVATION_FAILURES:
         raise InvalidInput(N_("该邀请码因多次输入错误已锁定，请联系学校重新发放"))
-    if not hmac.compare_digest(student.national_id_masked[-4:].upper(), last4):
+    if not hmac.compare_digest(student.person.national_id_masked[-4:].upper(), last4):
         raise WrongActivationSecret(N_("邀请码或身份证后四位不正确"))
     _ensure_email_free(session, email)
     student.invitation_code = None

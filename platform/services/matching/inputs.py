@@ -212,8 +212,8 @@ def read_inputs(
         agreements=active_agreement_pairs(session, region.id, today),
         certificates=_table(
             session,
-            select(Certificate.student_id, Certificate.occupation_id)
-            .join(Student, Student.id == Certificate.student_id)
+            select(Student.id, Certificate.occupation_id)
+            .join(Student, Student.person_id == Certificate.person_id)
             .join(School, of_region_students),
             2,
         ),

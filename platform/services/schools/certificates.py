@@ -13,11 +13,14 @@ from skillbridge.models import (
     SKILL_LEVEL_MAX,
     SKILL_LEVEL_MIN,
     Certificate,
+    CertificateStatus,
     Occupation,
     Role,
     School,
+    Student,
     SubsidyClaim,
     User,
+    utcnow,
 )
 from skillbridge.platform.policy import TRAINING_ROUTES
 from skillbridge.platform.services import audit
@@ -47,7 +50,8 @@ def record_certificate(
     """Record a certificate, raise the holder's skill level, and raise the claims it triggers."""
     student = get_student(session, actor, student_id)
     school = session.get_one(School, student.school_id)
-    if not (can_manage_school(actor, school) or is_bureau_of(actor, school.region_id)):
+    is_bureau = is_bureau_of(actor, school.region_id)
+    if not (can_manage_school(actor, school) or is_bureau):
         raise PermissionDenied(N_("只有学生所在学校或人社局可以登记证书"))
     problems = []
     if not SKILL_LEVEL_MIN <= data.level <= SKILL_LEVEL_MAX:
@@ -66,7 +70,11 @@ def record_certificate(
     if session.scalar(select(Certificate.id).where(Certificate.number == number)) is not None:
         raise Conflict(N_("该证书编号已登记"))
     certificate = Certificate(
-        student_id=student.id,
+        person_id=student.person_id,
+        # The bureau's own entry is verified; a school's stands as declared until it is.
+        status=CertificateStatus.VERIFIED if is_bureau else CertificateStatus.DECLARED,
+        verified_by_user_id=actor.id if is_bureau else None,
+        verified_at=utcnow() if is_bureau else None,
         occupation_id=data.occupation_id,
         level=data.level,
         issued_on=data.issued_on,
@@ -95,7 +103,8 @@ def student_certificates(session: Session, student_id: int) -> list[tuple[Certif
     rows = session.execute(
         select(Certificate, Occupation.name)
         .join(Occupation, Occupation.id == Certificate.occupation_id)
-        .where(Certificate.student_id == student_id)
+        .join(Student, Student.person_id == Certificate.person_id)
+        .where(Student.id == student_id)
         .order_by(Certificate.issued_on.desc())
     )
     return [(row[0], row[1]) for row in rows]

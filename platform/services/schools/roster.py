@@ -15,7 +15,7 @@ import io
 import secrets
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -27,6 +27,7 @@ from skillbridge.models import (
     SKILL_LEVEL_MAX,
     SKILL_LEVEL_MIN,
     Cohort,
+    Person,
     School,
     Specialty,
     Student,
@@ -34,7 +35,8 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import audit, exports
 from skillbridge.platform.services.errors import Conflict, InvalidInput
-from skillbridge.platform.services.identity import IdentityKeys, mask_national_id
+from skillbridge.platform.services.identity import IdentityKeys
+from skillbridge.platform.services.people.persons import new_person
 from skillbridge.platform.services.schools.cohorts import own_school
 from skillbridge.platform.text import N_
 
@@ -277,6 +279,8 @@ class _Row:
     is_local: bool
     skill_level: int
     phone: str | None
+    # The person already on the platform with this national ID (a worker, say), if any.
+    person_id: int | None = None
 
 
 class _Checker:
@@ -297,6 +301,7 @@ class _Checker:
         self.cohorts = {(c.specialty_id, c.intake_year, c.name): c for c in cohorts}
         self.seen_ids: dict[str, int] = {}
         self.hashes: dict[str, tuple[int, str]] = {}
+        self.known_people: dict[str, int] = {}
 
     def problem(self, row: int, column: str, value: str, why: str) -> None:
         self.problems.append(RowProblem(row, column, value, why))
@@ -358,16 +363,28 @@ class _Checker:
         self.hashes[self.keys.hash(national_id)] = (number, raw)
         return national_id
 
-    def known_students(self) -> None:
-        """Rows whose person is already on the platform, in one query per batch of IDs."""
+    def known_students(self, names: dict[int, str]) -> None:
+        """Rows whose person is already on the platform, in one query per batch of IDs.
+
+        A person who is already a student is a duplicate; a person known otherwise (a registered
+        worker) is enrolled as they are, provided the roster spells the same name.
+        """
         digests = list(self.hashes)
         for start in range(0, len(digests), ID_BATCH):
             batch = digests[start : start + ID_BATCH]
-            for digest in self.session.scalars(
-                select(Student.national_id_hash).where(Student.national_id_hash.in_(batch))
+            enrolled = Person.id.in_(select(Student.person_id)).label("enrolled")
+            for person_id, digest, name, is_student in self.session.execute(
+                select(Person.id, Person.national_id_hash, Person.name, enrolled).where(
+                    Person.national_id_hash.in_(batch)
+                )
             ):
                 number, raw = self.hashes[digest]
-                self.problem(number, NATIONAL_ID, raw, "该学生已在平台登记（重复学生）")
+                if is_student:
+                    self.problem(number, NATIONAL_ID, raw, "该学生已在平台登记（重复学生）")
+                elif names.get(number) != name:
+                    self.problem(number, NATIONAL_ID, raw, "该身份证号已在平台登记，姓名与本行不符")
+                else:
+                    self.known_people[digest] = person_id
 
     def _cohort(self, number: int, cells: dict[str, str]) -> Cohort | None:
         code, year_text, class_name = cells[SPECIALTY_CODE], cells[INTAKE_YEAR], cells[CLASS_NAME]
@@ -471,13 +488,16 @@ def check_rows(
         row = checker.row(number, cells)
         if row is not None:
             checked.append(row)
-    checker.known_students()
+    checker.known_students({row.number: row.name for row in checked})
     if checker.problems:
         problems = sorted(checker.problems, key=lambda p: p.row)
         raise RosterRejected(f"名册有 {len(problems)} 处问题，未导入任何学生", problems)
     if not checked:
         raise _file_problem("文件中没有学生数据")
-    return checked
+    return [
+        replace(row, person_id=checker.known_people.get(keys.hash(row.national_id)))
+        for row in checked
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,15 +515,24 @@ def import_roster(
     """Import a roster into the actor's school: every row written, or none."""
     school = own_school(session, actor)
     rows = check_rows(session, school, read_table(filename, data), keys)
+    new_people = {
+        row.number: new_person(keys, row.national_id, row.name, row.birth_date, row.phone)
+        for row in rows
+        if row.person_id is None
+    }
+    session.add_all(new_people.values())
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # A concurrent import or registration of the same person won the UNIQUE race.
+        raise Conflict(N_("导入期间名册数据已被修改（可能有重复学生），请重新导入")) from exc
     students = [
         Student(
             school_id=school.id,
             cohort_id=row.cohort.id,
+            person_id=row.person_id or new_people[row.number].id,
             name=row.name,
             birth_date=row.birth_date,
-            national_id_masked=mask_national_id(row.national_id),
-            national_id_hash=keys.hash(row.national_id),
-            national_id_encrypted=keys.encrypt(row.national_id),
             hukou_locality=row.hukou,
             is_local=row.is_local,
             skill_level=row.skill_level,

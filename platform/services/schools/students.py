@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Student, User
+from skillbridge.models import Person, Student, User
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, NotFound
 from skillbridge.platform.services.identity import IdentityKeys
@@ -37,9 +37,10 @@ def reissue_invitation(session: Session, actor: User, student_id: int) -> Studen
 def reveal_national_id(session: Session, actor: User, student_id: int, keys: IdentityKeys) -> str:
     """The full ID of one of the actor's own students, decrypted; every reveal is audited."""
     student = _own_student(session, actor, student_id)
-    if student.national_id_encrypted is None:
+    token = student.person.national_id_encrypted
+    if token is None:
         raise Conflict(N_("该学生的完整身份证号未加密存储（早于加密启用导入），请重新导入名册"))
-    national_id = keys.decrypt(student.national_id_encrypted)
+    national_id = keys.decrypt(token)
     audit.record(session, actor, "student.national_id_revealed", "student", student.id)
     return national_id
 
@@ -52,22 +53,22 @@ def rotate_national_id_keys(session: Session, keys: IdentityKeys) -> int:
     rotated, after = 0, 0
     while True:
         rows = session.execute(
-            select(Student.id, Student.national_id_encrypted)
-            .where(Student.id > after, Student.national_id_encrypted.is_not(None))
-            .order_by(Student.id)
+            select(Person.id, Person.national_id_encrypted)
+            .where(Person.id > after, Person.national_id_encrypted.is_not(None))
+            .order_by(Person.id)
             .limit(ROTATION_BATCH)
         ).all()
         if not rows:
             break
-        for student_id, token in rows:
+        for person_id, token in rows:
             assert token is not None  # selected with IS NOT NULL above
             session.execute(
-                update(Student)
-                .where(Student.id == student_id)
+                update(Person)
+                .where(Person.id == person_id)
                 .values(national_id_encrypted=keys.rotate(token))
                 .execution_options(synchronize_session=False)
             )
         rotated += len(rows)
         after = rows[-1][0]
-    audit.record(session, None, "national_ids.rotated", "student", "*", {"rows": rotated})
+    audit.record(session, None, "national_ids.rotated", "person", "*", {"rows": rotated})
     return rotated

@@ -73,7 +73,7 @@ def student_context(session: Session, student: Student, today: date) -> StudentC
     specialty = session.get(Specialty, cohort.specialty_id)
     assert specialty is not None
     certificates = session.scalars(
-        select(Certificate.occupation_id).where(Certificate.student_id == student.id)
+        select(Certificate.occupation_id).where(Certificate.person_id == student.person_id)
     )
     return StudentContext(
         student=student,

@@ -42,6 +42,7 @@ from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
+from skillbridge.platform.services.people.persons import latest_enrolment
 from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
 from skillbridge.platform.services.subsidies.budgets import (
     commit_budget,
@@ -326,7 +327,9 @@ def on_certificate_recorded(
     the holder's current placement, for enterprise-side policies.
     """
     on = on_date or today()
-    student = session.get_one(Student, certificate.student_id)
+    student = latest_enrolment(session, certificate.person_id)
+    if student is None:  # a worker's certificate: the worker-side events raise its claims
+        return []
     declared = parse_declared({"certificate_route": route, "training_ended_on": training_ended_on})
     placement = current_placement(session, student.id, on)
     employer = _host(session, placement)
@@ -445,7 +448,7 @@ def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDra
         if (
             certificate is None
             or draft.student is None
-            or certificate.student_id != draft.student.id
+            or certificate.person_id != draft.student.person_id
         ):
             raise NotFound(N_("证书不存在"))
         draft.certificate = certificate
@@ -747,16 +750,16 @@ def claim_options(session: Session, actor: User) -> ClaimOptions:
         students = placed_students(session, actor.enterprise_id)
     else:
         return ClaimOptions([], [], [])
-    by_id = {s.id: s for s in students}
+    by_person = {s.person_id: s for s in students}
     certificates = session.scalars(
         select(Certificate)
-        .where(Certificate.student_id.in_(by_id))
-        .order_by(Certificate.student_id, Certificate.issued_on)
+        .where(Certificate.person_id.in_(by_person))
+        .order_by(Certificate.person_id, Certificate.issued_on)
     )
     return ClaimOptions(
         claimable_policies(session, actor),
         students if actor.role == Role.ENTERPRISE else [],
-        [(c, by_id[c.student_id]) for c in certificates],
+        [(c, by_person[c.person_id]) for c in certificates],
     )
 
 

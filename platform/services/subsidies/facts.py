@@ -250,7 +250,8 @@ def _certificate_rows(session: Session, student_id: int) -> list[tuple[Certifica
         session.execute(
             select(Certificate, Occupation.code)
             .join(Occupation, Occupation.id == Certificate.occupation_id)
-            .where(Certificate.student_id == student_id)
+            .join(Student, Student.person_id == Certificate.person_id)
+            .where(Student.id == student_id)
             .order_by(Certificate.issued_on, Certificate.id)
         )
     )

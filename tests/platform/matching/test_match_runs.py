@@ -17,6 +17,7 @@ from skillbridge.models import (
     PlacementStatus,
     Role,
     RunStatus,
+    StaffRole,
 )
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services.errors import Conflict, PermissionDenied
@@ -115,6 +116,7 @@ def _student_user(session, student_id: int):  # type: ignore[no-untyped-def]
         display_name="学生",
         password_hash=PASSWORD_HASH,
         role=Role.STUDENT,
+        staff_role=StaffRole.SELF,
         student_id=student_id,
         session_token=new_session_token(),
     )
@@ -224,7 +226,7 @@ def test_an_employment_access_occupation_needs_a_certificate_in_a_run(app, sessi
     assert {o.outcome for o in outcomes} == {"no_candidate"}
     session.add(
         Certificate(
-            student_id=market.students[0].id,
+            person_id=market.students[0].person_id,
             occupation_id=occupation.id,
             level=2,
             issued_on=date(2025, 6, 1),

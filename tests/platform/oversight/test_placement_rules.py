@@ -192,7 +192,7 @@ def test_r7_certificate_only_occupation(kit, check, session, world) -> None:  # 
     assert violation.evidence["occupation_code"] == occupation.code
     session.add(
         Certificate(
-            student_id=world.student.id,
+            person_id=world.student.person_id,
             occupation_id=occupation.id,
             level=2,
             issued_on=date(2025, 6, 1),

@@ -114,7 +114,7 @@ def test_r8_certificate_claimed_in_another_year(
     enterprise = make_enterprise(dalian)
     policy = _policy(session, dalian, "dalian.enterprise_training_subsidy")
     certificate = Certificate(
-        student_id=student.id,
+        person_id=student.person_id,
         occupation_id=_occupation_id(session, student),
         level=3,
         issued_on=date(2024, 12, 20),

@@ -71,7 +71,7 @@ def test_r7_needs_a_certificate_of_the_slots_occupation(
     assert failure.citation == "内党办发〔2007〕4号 (八)"
     session.add(
         Certificate(
-            student_id=world.student.id,
+            person_id=world.student.person_id,
             occupation_id=other_occupation.id,
             level=2,
             issued_on=date(2025, 1, 10),
@@ -82,7 +82,7 @@ def test_r7_needs_a_certificate_of_the_slots_occupation(
     assert "R7" in _rules(session, world, slot)
     session.add(
         Certificate(
-            student_id=world.student.id,
+            person_id=world.student.person_id,
             occupation_id=slot.occupation_id,
             level=2,
             issued_on=date(2025, 1, 10),

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select, text
 from support import TEST_SECRET, login, make_test_config
 
-from skillbridge.models import AuditEvent, Role, Student
+from skillbridge.models import AuditEvent, Person, Role, Student
 from skillbridge.platform.app import create_app
 from skillbridge.platform.config import ConfigError, load_config
 from skillbridge.platform.db import get_database
@@ -96,8 +96,16 @@ def test_development_derives_keys_that_are_not_the_secret_key(tmp_path):  # type
 def test_the_full_id_is_stored_only_encrypted(app, session, school_side, roster_files):  # type: ignore[no-untyped-def]
     imported = _import(app, school_side, roster_files)
     for student_id, national_id in imported:
-        row = (
+        enrolment = (
             session.execute(text("SELECT * FROM student WHERE id = :id"), {"id": student_id})
+            .mappings()
+            .one()
+        )
+        assert national_id[-4:] not in " ".join(str(value) for value in enrolment.values())
+        row = (
+            session.execute(
+                text("SELECT * FROM person WHERE id = :id"), {"id": enrolment["person_id"]}
+            )
             .mappings()
             .one()
         )
@@ -135,7 +143,7 @@ def test_rotation_moves_every_id_to_the_new_key_and_lookups_still_work(
     )
     session.rollback()
     for student_id, national_id in imported:
-        token = session.get(Student, student_id).national_id_encrypted
+        token = session.get(Student, student_id).person.national_id_encrypted
         assert Fernet(new_key.encode()).decrypt(token.encode()).decode() == national_id
         with pytest.raises(InvalidToken):
             Fernet(old_key.encode()).decrypt(token.encode())
@@ -162,18 +170,25 @@ def test_a_rotation_that_meets_a_foreign_token_changes_nothing(
     imported = _import(app, school_side, roster_files, n=2)
     foreign = Fernet(Fernet.generate_key()).encrypt(b"110105200001010011").decode()
     session.execute(
-        text("UPDATE student SET national_id_encrypted = :t WHERE id = :id"),
+        text(
+            "UPDATE person SET national_id_encrypted = :t"
+            " WHERE id = (SELECT person_id FROM student WHERE id = :id)"
+        ),
         {"t": foreign, "id": imported[1][0]},
     )
     session.commit()
     before = session.scalar(
-        select(Student.national_id_encrypted).where(Student.id == imported[0][0])
+        select(Person.national_id_encrypted)
+        .join(Student, Student.person_id == Person.id)
+        .where(Student.id == imported[0][0])
     )
     result = app.test_cli_runner().invoke(args=["rotate-id-keys"])
     assert result.exit_code != 0 and "无法解密" in result.output
     session.rollback()
     after = session.scalar(
-        select(Student.national_id_encrypted).where(Student.id == imported[0][0])
+        select(Person.national_id_encrypted)
+        .join(Student, Student.person_id == Person.id)
+        .where(Student.id == imported[0][0])
     )
     assert after == before  # all or nothing
 

@@ -62,7 +62,7 @@ class Kit:
     def certificate(self, student: Student, level: int = 3, issued_on: date = date(2025, 1, 10)):
         n = f"{student.id}-{level}-{issued_on.isoformat()}"
         certificate = Certificate(
-            student_id=student.id,
+            person_id=student.person_id,
             occupation_id=occupation_of(self.session, student).id,
             level=level,
             issued_on=issued_on,

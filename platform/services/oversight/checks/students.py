@@ -84,7 +84,7 @@ def placed_without_required_certificate(ctx: CheckContext) -> Iterator[Violation
     student holds no certificate in that occupation."""
     certified = exists().where(
         and_(
-            Certificate.student_id == Placement.student_id,
+            Certificate.person_id == Student.person_id,
             Certificate.occupation_id == Slot.occupation_id,
         )
     )

@@ -1,0 +1,1 @@
+"""People: one identity per national ID, their enrolments, employments and certificates."""
