@@ -291,6 +291,7 @@ def downgrade() -> None:
         batch_op.alter_column(
             "role", existing_type=_role_type(NEW_ROLES), type_=_role_type(OLD_ROLES)
         )
+        batch_op.drop_constraint(op.f("ck_user_account_staff_role"), type_="check")
         batch_op.drop_column("staff_role")
         batch_op.drop_column("person_id")
 
@@ -313,6 +314,7 @@ def downgrade() -> None:
             op.f("fk_certificate_verified_by_user_id_user_account"), type_="foreignkey"
         )
         batch_op.drop_constraint(op.f("fk_certificate_person_id_person"), type_="foreignkey")
+        batch_op.drop_constraint(op.f("ck_certificate_certificate_status"), type_="check")
         for column in (
             "rejection_reason",
             "verified_at",
