@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.text import N_
 
 from .db import get_session
 
@@ -19,11 +20,53 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+# What an HTTP error means to the person who met it, in the UI language, instead of Werkzeug's
+# English description.
+_HTTP_MESSAGES = {
+    400: N_("请求无效：请检查填写的内容后重试"),
+    401: N_("请先登录"),
+    403: N_("无权访问该页面或执行该操作"),
+    404: N_("页面不存在，或链接已失效"),
+    405: N_("不支持该操作方式"),
+    409: N_("操作与当前数据冲突，请刷新后重试"),
+    413: N_("上传的文件过大"),
+    429: N_("尝试次数过多，请稍后再试"),
+    500: N_("服务器出错，请稍后重试；问题已记录"),
+    503: N_("服务暂时不可用，请稍后重试"),
+}
+_TITLES = {
+    400: N_("请求无效"),
+    401: N_("需要登录"),
+    403: N_("无权访问"),
+    404: N_("页面不存在"),
+    405: N_("操作方式不支持"),
+    409: N_("数据冲突"),
+    413: N_("文件过大"),
+    429: N_("请求过于频繁"),
+    500: N_("服务器出错"),
+    503: N_("暂时不可用"),
+}
+
+
+def _way_back() -> str | None:
+    """The page the user came from, when it is on this site and not the failed page itself."""
+    referrer = request.referrer
+    if not referrer or not referrer.startswith(request.host_url) or referrer == request.url:
+        return None
+    return referrer
+
+
 def _answer(status: int, message: str, details: list[str] | None = None) -> ResponseReturnValue:
     if _wants_json():
         return {"error": message, "details": details or [], "status": status}, status
+    title = _TITLES.get(status, _TITLES[400] if status < 500 else _TITLES[500])
     return render_template(
-        "errors/error.html", status=status, message=message, details=details
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=message,
+        details=details,
+        back=_way_back(),
     ), status
 
 
@@ -65,4 +108,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
-        return _answer(error.code or 500, error.description or error.name)
+        status = error.code or 500
+        # A description given with abort() is ours and already translated; Werkzeug's default
+        # one is English for everybody, so the status's own message replaces it.
+        default = type(error).description
+        own = error.description if error.description and error.description != default else None
+        return _answer(status, own or _(_HTTP_MESSAGES.get(status, _HTTP_MESSAGES[500])))
+
+    @app.errorhandler(500)
+    def _server_error(_error: Exception) -> ResponseReturnValue:
+        get_session().rollback()
+        return _answer(500, _(_HTTP_MESSAGES[500]))

@@ -8,8 +8,11 @@ missing service is a failure.
 
 from __future__ import annotations
 
+import io
+import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -43,6 +46,8 @@ from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.accounts.passwords import hash_password  # noqa: F401
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _create_postgres_database() -> tuple[str, Engine]:
     """A fresh database for this test run on the configured server."""
@@ -72,6 +77,25 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         require_service("Redis", False, f"cannot reach {REDIS_URL}: {exc}")
     return REDIS_URL
+
+
+@pytest.fixture
+def compiled_catalogue() -> None:
+    """The app reads .mo files; `make install` builds them, a bare checkout may lack or lag them."""
+    po = ROOT / "platform" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    buffer = io.BytesIO()
+    with po.open("rb") as handle:
+        write_mo(buffer, read_po(handle, locale="en"))
+    # Written whole then renamed, so a concurrently starting app never reads half a file.
+    partial = mo.with_suffix(f".mo.{os.getpid()}")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(mo)
 
 
 @pytest.fixture(scope="session")

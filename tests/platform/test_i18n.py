@@ -41,19 +41,6 @@ def fresh_template(tmp_path_factory) -> Catalog:  # type: ignore[no-untyped-def]
         return read_po(handle)
 
 
-@pytest.fixture
-def compiled_catalogue() -> None:
-    """The app reads .mo files; `make install` builds them, a bare checkout may lack or lag them."""
-    if MO.exists() and MO.stat().st_mtime >= PO.stat().st_mtime:
-        return
-    buffer = io.BytesIO()
-    write_mo(buffer, _read_po(PO))
-    # Written whole then renamed, so a concurrently starting app never reads half a file.
-    partial = MO.with_suffix(f".mo.{os.getpid()}")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(MO)
-
-
 def test_extraction_covers_platform_and_templates_only(fresh_template: Catalog) -> None:
     sources = {path for message in fresh_template for path, _ in message.locations}
     assert any(path.startswith("platform/") for path in sources)
