@@ -81,6 +81,14 @@ def paginate(
     return Page([row(r) for r in rows], page, per_page, total)
 
 
+def page_of(items: list[T], page: int, per_page: int | None = None) -> Page[T]:
+    """Page `page` of a list already in memory (built by rules the database cannot evaluate)."""
+    per_page = per_page or PAGE_SIZE
+    page = clamp_page(page, len(items), per_page)
+    start = (page - 1) * per_page
+    return Page(items[start : start + per_page], page, per_page, len(items))
+
+
 def first_column(row: AnyRow) -> Any:
     """The row's only entity, for statements that select one model (`select(Model)`)."""
     return row[0]

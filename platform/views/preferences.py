@@ -16,12 +16,15 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
+from skillbridge.platform.services.paging import page_of
 from skillbridge.platform.services.slots import preferences
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]
 
 MAX_RANK = 1000
+# Slots the student cannot rank are listed for their reasons only: a short page is enough.
+OTHERS_PER_PAGE = 10
 
 
 class RankingForm(FlaskForm):
@@ -81,15 +84,28 @@ def mine() -> ResponseReturnValue:
             preferences.set_student_preferences(db, user, slot_ids, date.today())
         except DomainError as error:
             _fail(error)
-            options = preferences.slot_options(db, user, date.today())
-            return render_template(
-                "preferences/mine.html", options=options, form=form
-            ), error.status
+            return _preferences_page(form), error.status
         db.commit()
         flash(_("岗位志愿已保存"), "success")
         return redirect(url_for("preferences.mine"))
-    options = preferences.slot_options(db, user, date.today())
-    return render_template("preferences/mine.html", options=options, form=form)
+    return _preferences_page(form)
+
+
+def _preferences_page(form: RankingForm) -> str:
+    """The slots the student may rank, all in the form, then the others, searched and paged."""
+    query = request.args.get("q", "").strip()
+    options = preferences.slot_options(get_session(), actor(), date.today())
+    if query:
+        options = [o for o in options if query in o.slot.title or query in o.enterprise.name]
+    eligible = [o for o in options if o.eligible or o.rank is not None]
+    others = [o for o in options if not (o.eligible or o.rank is not None)]
+    return render_template(
+        "preferences/mine.html",
+        form=form,
+        query=query,
+        eligible=eligible,
+        others=page_of(others, request.args.get("page", 1, type=int), OTHERS_PER_PAGE),
+    )
 
 
 @bp.route("/slots/<int:slot_id>/candidates", methods=["GET", "POST"])

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import zipfile
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from support import PASSWORD, SCREENSHOTS
-from werkzeug.serving import make_server
 
 from skillbridge.models import (
     ComplianceFinding,
@@ -27,17 +24,6 @@ from skillbridge.platform.services.placements import offers
 TODAY = date.today()
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The app served by a real WSGI server in a thread, on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture

@@ -55,15 +55,23 @@ def test_every_extracted_message_has_an_english_translation(fresh_template: Cata
         if not message.id:
             continue
         translated = english.get(message.id)
-        if translated is None or not translated.string:
+        # A plural message has a tuple of forms on both sides; each form is checked alike.
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = (
+            (translated.string if isinstance(translated.string, tuple) else (translated.string,))
+            if translated
+            else ()
+        )
+        if translated is None or not forms or not all(forms):
             problems.append(f"untranslated: {message.id}")
         elif translated.fuzzy:
             problems.append(f"fuzzy: {message.id}")
-        elif sorted(PLACEHOLDER.findall(message.id)) != sorted(
-            PLACEHOLDER.findall(translated.string)
+        elif any(
+            sorted(PLACEHOLDER.findall(ids[0])) != sorted(PLACEHOLDER.findall(form))
+            for form in forms
         ):
             problems.append(f"placeholders differ: {message.id} -> {translated.string}")
-        elif re.search(r"[\u4e00-\u9fff]", translated.string):
+        elif any(re.search(r"[\u4e00-\u9fff]", form) for form in forms):
             problems.append(f"Chinese left in: {message.id} -> {translated.string}")
     assert problems == []
 

@@ -80,3 +80,23 @@ def test_anonymous_visitors_are_sent_to_login(client, world, make_slot):
     for path in ("/preferences/", f"/preferences/slots/{slot.id}/candidates"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_ranking_form_holds_the_eligible_slots_and_pages_the_others(
+    session, world, make_slot, make_agreement, login_as
+):
+    _student_window_covers_start(session, world)
+    make_agreement(valid_to=date(START.year + 2, 12, 31))
+    good = make_slot(start_date=START, title="合格岗位")
+    for n in range(12):  # too long for the month cap: listed with the reason, never in the form
+        make_slot(start_date=START, title=f"超期岗位{n:02d}", duration_months=13)
+    client = login_as(world.users["student"])
+    page = client.get("/preferences/").get_data(as_text=True)
+    start = page.index('<form method="post" action="/preferences/"')
+    form = page[start : page.index("</form>", start)]
+    assert f'name="rank-{good.id}"' in form and "超期岗位" not in form
+    assert page.count("超期岗位") == 10 and "1 / 2" in page  # 10 per page, the rest on page 2
+    second = client.get("/preferences/?page=2").get_data(as_text=True)
+    assert second.count("超期岗位") == 2 and f'name="rank-{good.id}"' in second
+    found = client.get("/preferences/?q=超期岗位03").get_data(as_text=True)
+    assert "超期岗位03" in found and "超期岗位04" not in found and "合格岗位" not in found
