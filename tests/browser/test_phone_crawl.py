@@ -19,6 +19,24 @@ from skillbridge.platform.keys import id_keys
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# Interface elements (navigation, headings, labels, table headers, buttons, alerts, hints) whose
+# own text holds Chinese on an English page; data values (names, titles) sit in cells and links
+# and are not interface, as is anything a template marks `.data` (a region's or budget's name in a
+# heading). The text of child links, cells and data is removed before looking.
+INTERFACE_CHINESE = r"""() => {
+  const han = /[\u4e00-\u9fff]/;
+  const selectors = "nav, h1, h2, h3, h4, h5, label, th, button, .btn, .alert, .form-text, legend";
+  const found = new Set();
+  for (const element of document.querySelectorAll(selectors)) {
+    if (element.closest(".data")) continue;
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("td, a:not(.btn):not(.nav-link), .data, select, option").forEach(
+      (data) => data.remove());
+    const text = copy.textContent.replace(/\s+/g, " ").trim();
+    if (han.test(text.replace("中文", ""))) found.add(text.slice(0, 80));
+  }
+  return [...found];
+}"""
 MAX_SCREENS = 12
 
 
@@ -31,6 +49,7 @@ class Visit:
     width: int
     height: int
     blocked: tuple[str, ...]
+    chinese: tuple[str, ...] = ()
 
     def problems(self) -> list[str]:
         found = []
@@ -41,6 +60,7 @@ class Visit:
         if self.height > MAX_SCREENS * PHONE["height"]:
             found.append(f"{self.height / PHONE['height']:.1f} screens tall")
         found.extend(f"CSP: {message}" for message in self.blocked)
+        found.extend(f"Chinese in the English interface: {text!r}" for text in self.chinese)
         return found
 
 
@@ -80,8 +100,18 @@ def _crawl(browser, live_url: str, role: str, email: str) -> list[Visit]:  # typ
                 width, height = page.evaluate(
                     "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
                 )
+                chinese = page.evaluate(INTERFACE_CHINESE) if language == "en" else []
                 visits.append(
-                    Visit(role, language, path, response.status, width, height, tuple(blocked))
+                    Visit(
+                        role,
+                        language,
+                        path,
+                        response.status,
+                        width,
+                        height,
+                        tuple(blocked),
+                        tuple(chinese),
+                    )
                 )
                 if language == "zh":
                     slug = path.strip("/").replace("/", "-") or "home"
