@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -9,8 +11,21 @@ from flask_login import current_user, login_required
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services.reporting.overview import build_overview
+from skillbridge.platform.services.reporting.todo import todo_items
 
 bp = Blueprint("home", __name__)
+
+
+@bp.app_context_processor
+def _todo_count() -> dict[str, Callable[[], int]]:
+    """`todo_count()` for the navigation: the pending steps waiting for the signed-in user."""
+
+    def todo_count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return sum(item.count for item in todo_items(get_session(), actor()))
+
+    return {"todo_count": todo_count}
 
 
 @bp.get("/")
@@ -24,8 +39,12 @@ def index() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     user = actor()
-    overview = build_overview(get_session(), user)
-    return render_template(f"home/{user.role.value}.html", overview=overview)
+    db = get_session()
+    return render_template(
+        f"home/{user.role.value}.html",
+        overview=build_overview(db, user),
+        todo=todo_items(db, user),
+    )
 
 
 @bp.get("/healthz")
