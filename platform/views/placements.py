@@ -26,6 +26,7 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import BoundedDateField, DecisionForm
 from skillbridge.platform.services import bounds
+from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers as offer_service
@@ -132,7 +133,24 @@ def _done(message: str, placement_id: int | None = None) -> ResponseReturnValue:
     return redirect(url_for("placements.detail", placement_id=placement_id))
 
 
+# The page's forms by the name the template knows them by, to show one again as it was sent.
+_FORM_NAMES: dict[type[FlaskForm], str] = {
+    InsuranceForm: "insurance_form",
+    GuardianForm: "guardian_form",
+    PlanForm: "plan_form",
+    DecisionForm: "decision_form",
+    EndForm: "end_form",
+    ExtendForm: "extend_form",
+    AmendForm: "amend_form",
+}
+
+
 def _invalid(form: FlaskForm, placement_id: int) -> ResponseReturnValue:
+    """A form that failed its checks comes back with the input kept and each message at its field;
+    a bare action (an expired page) goes back to the placement with a note."""
+    name = _FORM_NAMES.get(type(form))
+    if name is not None:
+        return _detail_page(placement_id, **{name: form}), 400
     errors = [f"{form[name].label.text}：{'；'.join(e)}" for name, e in form.errors.items()]
     flash(_("表单有误") + "：" + "，".join(errors), "danger")
     return redirect(url_for("placements.detail", placement_id=placement_id))
@@ -188,23 +206,37 @@ def decline(placement_id: int) -> ResponseReturnValue:
 
 @bp.get("/<int:placement_id>")
 def detail(placement_id: int) -> ResponseReturnValue:
+    return _detail_page(placement_id)
+
+
+def _detail_page(placement_id: int, **submitted: FlaskForm) -> str:
+    """The placement page with its forms; a form the user just submitted keeps its input."""
     page = placement_agreements.describe_placement(
         get_session(), actor(), placement_id, date.today()
     )
     placement = page.context.placement
-    return render_template(
-        "placements/detail.html",
-        page=page,
-        action_form=ActionForm(),
-        insurance_form=InsuranceForm(),
-        guardian_form=GuardianForm(),
-        plan_form=PlanForm(),
-        decision_form=DecisionForm(),
-        end_form=EndForm(end_date=placement.end_date),
-        extend_form=ExtendForm(),
-        amend_form=AmendForm(start_date=placement.start_date, end_date=placement.end_date),
-        **LABELS,
-    )
+    forms: dict[str, FlaskForm] = {
+        "action_form": ActionForm(),
+        "insurance_form": InsuranceForm(formdata=None),
+        "guardian_form": GuardianForm(formdata=None),
+        "plan_form": PlanForm(formdata=None),
+        "decision_form": DecisionForm(formdata=None),
+        "end_form": EndForm(formdata=None, end_date=placement.end_date),
+        "extend_form": ExtendForm(formdata=None),
+        "amend_form": AmendForm(
+            formdata=None, start_date=placement.start_date, end_date=placement.end_date
+        ),
+    }
+    return render_template("placements/detail.html", page=page, **(forms | submitted), **LABELS)
+
+
+def _refused(
+    placement_id: int, form_name: str, form: FlaskForm, error: DomainError
+) -> ResponseReturnValue:
+    """A refused step: nothing is kept, and the page comes back with the typed input and why."""
+    get_session().rollback()
+    form.form_errors = [error.message, *error.details]
+    return _detail_page(placement_id, **{form_name: form}), error.status
 
 
 @bp.get("/<int:placement_id>/agreement")
@@ -233,14 +265,17 @@ def insurance(placement_id: int) -> ResponseReturnValue:
     form = InsuranceForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placement_agreements.record_insurance(
-        get_session(),
-        actor(),
-        placement_id,
-        placement_agreements.Insurance(
-            form.insurer.data, form.policy_no.data, form.start.data, form.end.data
-        ),
-    )
+    try:
+        placement_agreements.record_insurance(
+            get_session(),
+            actor(),
+            placement_id,
+            placement_agreements.Insurance(
+                form.insurer.data, form.policy_no.data, form.start.data, form.end.data
+            ),
+        )
+    except DomainError as error:
+        return _refused(placement_id, "insurance_form", form, error)
     return _done(_("保险信息已登记"), placement_id)
 
 
@@ -250,9 +285,12 @@ def guardian(placement_id: int) -> ResponseReturnValue:
     form = GuardianForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placement_agreements.record_guardian_consent(
-        get_session(), actor(), placement_id, form.guardian_name.data
-    )
+    try:
+        placement_agreements.record_guardian_consent(
+            get_session(), actor(), placement_id, form.guardian_name.data
+        )
+    except DomainError as error:
+        return _refused(placement_id, "guardian_form", form, error)
     return _done(_("监护人同意书已登记"), placement_id)
 
 
@@ -262,7 +300,12 @@ def file_plan(placement_id: int) -> ResponseReturnValue:
     form = PlanForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placement_agreements.file_internship_plan(get_session(), actor(), placement_id, form.plan.data)
+    try:
+        placement_agreements.file_internship_plan(
+            get_session(), actor(), placement_id, form.plan.data
+        )
+    except DomainError as error:
+        return _refused(placement_id, "plan_form", form, error)
     return _done(_("实习计划已报人社局审定备案"), placement_id)
 
 
@@ -272,13 +315,16 @@ def decide_plan(placement_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placement_agreements.decide_internship_plan(
-        get_session(),
-        actor(),
-        placement_id,
-        approve=bool(form.approve.data),
-        reason=form.reason.data or "",
-    )
+    try:
+        placement_agreements.decide_internship_plan(
+            get_session(),
+            actor(),
+            placement_id,
+            approve=bool(form.approve.data),
+            reason=form.reason.data or "",
+        )
+    except DomainError as error:
+        return _refused(placement_id, "decision_form", form, error)
     get_session().commit()
     flash(_("审查结果已保存"), "success")
     return redirect(url_for("placements.plans"))
@@ -299,7 +345,10 @@ def end(placement_id: int) -> ResponseReturnValue:
     form = EndForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placements_lifecycle.end_placement(get_session(), actor(), placement_id, form.end_date.data)
+    try:
+        placements_lifecycle.end_placement(get_session(), actor(), placement_id, form.end_date.data)
+    except DomainError as error:
+        return _refused(placement_id, "end_form", form, error)
     return _done(_("实习已结束"), placement_id)
 
 
@@ -309,7 +358,12 @@ def extend(placement_id: int) -> ResponseReturnValue:
     form = ExtendForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placements_lifecycle.extend_placement(get_session(), actor(), placement_id, form.new_end.data)
+    try:
+        placements_lifecycle.extend_placement(
+            get_session(), actor(), placement_id, form.new_end.data
+        )
+    except DomainError as error:
+        return _refused(placement_id, "extend_form", form, error)
     return _done(_("实习已延长"), placement_id)
 
 
@@ -319,9 +373,12 @@ def amend(placement_id: int) -> ResponseReturnValue:
     form = AmendForm()
     if not form.validate_on_submit():
         return _invalid(form, placement_id)
-    placements_lifecycle.amend_placement(
-        get_session(), actor(), placement_id, form.start_date.data, form.end_date.data
-    )
+    try:
+        placements_lifecycle.amend_placement(
+            get_session(), actor(), placement_id, form.start_date.data, form.end_date.data
+        )
+    except DomainError as error:
+        return _refused(placement_id, "amend_form", form, error)
     return _done(_("实习日期已变更，各方需重新签署协议"), placement_id)
 
 

@@ -67,6 +67,8 @@ def new_page(browser, live_server: str):  # type: ignore[no-untyped-def]
         contexts.append(context)
         page = context.new_page()
         page.on("console", lambda message: _note_csp_violation(message, blocked))
+        # The journey's users agree to every "are you sure?" they are asked (publish, pay, ...).
+        page.on("dialog", lambda dialog: dialog.accept())
         return page
 
     yield factory

@@ -66,15 +66,15 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     click(school, "导入", "已导入 1 名学生")
     expect(school.locator("#imported")).to_contain_text(STUDENT_NAME)
     screenshot(school, "roster-import")
-    school.get_by_role("link", name="届/班与名册").click()
+    school.get_by_role("link", name="届/班与名册", exact=True).click()
     school.get_by_role("link", name=cast.cohort.name).click()
     row = school.get_by_role("row").filter(has_text=STUDENT_NAME)
     invitation_code = row.locator("code").inner_text()
 
     # The enterprise posts a post internship for the specialty and opens it.
     enterprise = logged_in(cast.enterprise_user)
-    enterprise.get_by_role("link", name="岗位管理").click()
-    enterprise.get_by_role("link", name="发布新岗位").click()
+    enterprise.get_by_role("link", name="岗位管理", exact=True).click()
+    enterprise.get_by_role("link", name="发布新岗位", exact=True).click()
     enterprise.get_by_label("岗位类型").select_option("post_internship")
     enterprise.get_by_label("岗位名称").fill("数控车工实习岗")
     enterprise.get_by_label("职业（工种）").select_option(str(cast.occupation.id))
@@ -95,8 +95,8 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
 
     # The enterprise proposes a cooperation agreement; the school accepts and files it; the
     # bureau approves it.
-    enterprise.get_by_role("link", name="合作协议").click()
-    enterprise.get_by_role("link", name="提出合作意向").click()
+    enterprise.get_by_role("link", name="合作协议", exact=True).click()
+    enterprise.get_by_role("link", name="提出合作意向", exact=True).click()
     enterprise.get_by_label("合作方").select_option(label=cast.school.name)
     enterprise.get_by_label("合作类型").select_option("internship_base")
     enterprise.get_by_label("合作专业（可多选）").select_option(str(cast.specialty.id))
@@ -110,7 +110,7 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     click(school, "报人社局备案", "协议已报人社局备案")
 
     bureau = logged_in(cast.bureau_user)
-    bureau.get_by_role("link", name="合作协议").click()
+    bureau.get_by_role("link", name="合作协议", exact=True).click()
     bureau.locator(f"a[href='{agreement_path}']").click()
     click(bureau, "通过", "审查结果已保存")
     expect(bureau.locator("h1")).to_contain_text("已批准")
@@ -125,13 +125,15 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     student.get_by_label("密码").fill(PASSWORD)
     student.get_by_role("button", name="激活账号").click()
     student.wait_for_url("**/dashboard")
-    student.get_by_role("link", name="岗位志愿").click()
-    expect(student.get_by_role("row").filter(has_text="数控车工实习岗")).to_contain_text("符合")
+    student.get_by_role("link", name="岗位志愿", exact=True).click()
+    # The slot is among those the student may rank: its row carries the rank field.
+    row = student.get_by_role("row").filter(has_text="数控车工实习岗")
+    expect(row.locator(f"input[name='rank-{slot_id}']")).to_be_visible()
     student.locator(f"input[name='rank-{slot_id}']").fill("1")
     click(student, "保存志愿", "岗位志愿已保存")
 
     # The school runs the match; the run page polls until the background thread is done.
-    school.get_by_role("link", name="智能匹配").click()
+    school.get_by_role("link", name="智能匹配", exact=True).click()
     school.get_by_role("button", name="开始匹配").click()
     expect(school.locator("#run-status")).to_have_attribute(
         "data-status", "succeeded", timeout=MATCH_TIMEOUT_MS
@@ -143,7 +145,7 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     expect(school.locator("#run-status")).to_have_attribute("data-status", "published")
 
     # The student accepts the offer and signs; then the school and the enterprise sign.
-    student.get_by_role("link", name="录用通知").click()
+    student.get_by_role("link", name="录用通知", exact=True).click()
     expect(student.get_by_role("row").filter(has_text="数控车工实习岗")).to_be_visible()
     screenshot(student, "offer")
     click(student, "接受", "已接受录用")
@@ -151,7 +153,7 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     click(student, "签署协议", "已签署协议")
 
     for party in (school, enterprise):
-        party.get_by_role("link", name="实习安排").click()
+        party.get_by_role("link", name="实习安排", exact=True).click()
         waiting = party.locator("ul.list-group")  # 待我方签署的协议
         waiting.get_by_role("link", name=re.compile(STUDENT_NAME)).click()
         click(party, "签署协议", "已签署协议")
@@ -167,7 +169,7 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     )
     click(school, "报人社局审定备案", "实习计划已报人社局审定备案")
 
-    bureau.get_by_role("link", name="实习计划审查").click()
+    bureau.get_by_role("link", name="实习计划审查", exact=True).click()
     expect(bureau.locator(".card")).to_contain_text(STUDENT_NAME)
     click(bureau, "通过", "审查结果已保存")
 

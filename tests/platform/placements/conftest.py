@@ -14,6 +14,7 @@ from skillbridge.models import (
     SEAT_HOLDING,
     Enterprise,
     Placement,
+    PlacementAgreement,
     PlacementStatus,
     Role,
     Slot,
@@ -131,6 +132,13 @@ class Facts:
 
     def status(self, placement_id: int) -> PlacementStatus:
         return self._scalar(select(Placement.status).where(Placement.id == placement_id))
+
+    def policy_no(self, placement_id: int) -> str | None:
+        return self._scalar(
+            select(PlacementAgreement.insurance_policy_no).where(
+                PlacementAgreement.placement_id == placement_id
+            )
+        )
 
 
 @pytest.fixture

@@ -226,3 +226,32 @@ def test_the_placement_list_comes_in_pages_newest_first(
     # Out-of-range pages are clamped, not errors.
     assert placements.placements_page(session, bureau, 99, per_page=2).page == 3
     assert placements.placements_page(session, bureau, 0, per_page=2).page == 1
+
+
+def test_a_refused_step_comes_back_with_the_typed_input_and_the_reason_at_the_form(
+    session, world, make_slot, make_offer, login_as, facts
+) -> None:  # type: ignore[no-untyped-def]
+    placement = make_offer(world.student, make_slot(world.enterprise))
+    pid = placement.id
+    assert login_as(world.users["student"]).post(f"/placements/{pid}/accept").status_code == 302
+    enterprise = login_as(world.users["enterprise"])
+    short = {
+        "insurer": "人保财险",
+        "policy_no": "P-TYPED-7",
+        "start": "2026-07-15",
+        "end": "2026-08-01",
+    }
+    response = enterprise.post(f"/placements/{pid}/insurance", data=short)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "保险期须覆盖整个实习期" in page and 'value="P-TYPED-7"' in page  # input kept
+    assert 'class="alert alert-danger"' in page and "返回上一页" not in page  # at the form
+    # A field its own check refuses is marked at the field, the rest kept.
+    response = enterprise.post(f"/placements/{pid}/insurance", data=short | {"end": "not-a-date"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "is-invalid" in page and 'value="P-TYPED-7"' in page
+    assert facts.policy_no(pid) is None  # nothing half-written
+    # Positive control: the same form with a period covering the placement is recorded.
+    cover = short | {"start": "2026-06-30", "end": "2027-01-31"}
+    assert enterprise.post(f"/placements/{pid}/insurance", data=cover).status_code == 302
+    assert facts.policy_no(pid) == "P-TYPED-7"
