@@ -13,15 +13,12 @@ from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStat
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
-from .placement_agreement import (
-    AgreementSignature,
-    FilingStatus,
-    PlacementAgreement,
-    PlacementAgreementKind,
-)
+from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
 from .preference import EnterpriseRanking, StudentPreference
 from .region import Region
+from .rendition import Rendition
 from .school import School, SchoolType
+from .signature import DocumentKind, DocumentVersion, Signature
 from .slot import Slot, SlotKind, SlotStatus
 from .student import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Student
 from .subsidy import (
@@ -48,7 +45,10 @@ __all__ = [
     "SEAT_HOLDING",
     "SKILL_LEVEL_MAX",
     "SKILL_LEVEL_MIN",
-    "AgreementSignature",
+    "DocumentKind",
+    "DocumentVersion",
+    "Rendition",
+    "Signature",
     "AgreementStatus",
     "AuditChainHead",
     "AuditEvent",

@@ -47,4 +47,6 @@ def evidence_bundle(kind: str, object_id: int) -> ResponseReturnValue:
     name, bundle = evidence.build_bundle(
         get_session(), actor(), kind, object_id, _printable_agreement
     )
+    # The bundle issued document versions (its cover, older agreements' first version).
+    get_session().commit()
     return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)

@@ -31,6 +31,7 @@ from support import (
     PASSWORD_HASH,
     empty_all_tables,
     make_test_config,
+    sign_as,
     valid_national_id,
     valid_uscc,
 )
@@ -508,7 +509,7 @@ class World:
             )
         if state in ("ready", "active"):
             for signer in (student_user, users["school"], users["enterprise"]):
-                placement_agreements.sign_agreement(session, signer, placement.id)
+                sign_as(session, signer, placement.id)
             placement_agreements.record_insurance(session, users["school"], placement.id, COVER)
             placement_agreements.decide_internship_plan(
                 session, users["bureau"], placement.id, True

@@ -1,0 +1,50 @@
+"""Rendering a version's content to PDF with WeasyPrint, deterministically, in a CJK font."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import weasyprint
+
+import skillbridge.templates
+from skillbridge.models import DocumentVersion
+from skillbridge.platform.services.renditions.versions import content_of
+
+# The PDF's metadata dates come from the content (its issue time), never the clock, and its
+# file identifier from the content hash: the same version always renders to the same bytes.
+PDF_OPTIONS: dict[str, Any] = {"pdf_version": "1.7", "uncompressed_pdf": False}
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    folder = Path(skillbridge.templates.__file__).parent / "renditions"
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_html(template: str, version: DocumentVersion) -> str:
+    """The print HTML of `version` from `templates/renditions/<template>`."""
+    return (
+        _templates()
+        .get_template(template)
+        .render(
+            content=content_of(version),
+            version=version.version,
+            sha256=version.content_sha256,
+        )
+    )
+
+
+def render_pdf(template: str, version: DocumentVersion) -> bytes:
+    """The PDF of `version`: a function of its stored content only."""
+    document = weasyprint.HTML(string=render_html(template, version))
+    pdf: bytes = document.write_pdf(
+        identifier=version.content_sha256[:32].encode("ascii"), **PDF_OPTIONS
+    )
+    return pdf
