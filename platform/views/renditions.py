@@ -25,6 +25,7 @@ def _authenticated() -> None:
 
 
 def _send(pdf: RenderedPdf) -> ResponseReturnValue:
+    sha256 = pdf.version.content_sha256  # read before the commit expires the row
     # Rendering may have issued the document's first version and kept its PDF.
     get_session().commit()
     response = send_file(
@@ -35,7 +36,7 @@ def _send(pdf: RenderedPdf) -> ResponseReturnValue:
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Document-SHA256"] = pdf.version.content_sha256
+    response.headers["X-Document-SHA256"] = sha256
     return response
 
 

@@ -15,7 +15,8 @@ from skillbridge.platform.services.renditions.versions import content_of
 
 # The PDF's metadata dates come from the content (its issue time), never the clock, and its
 # file identifier from the content hash: the same version always renders to the same bytes.
-PDF_OPTIONS: dict[str, Any] = {"pdf_version": "1.7", "uncompressed_pdf": False}
+# (HarfBuzz subsets the fonts; the fontTools fallback would stamp the clock into each font.)
+PDF_OPTIONS: dict[str, Any] = {"pdf_version": "1.7", "pdf_tags": False, "full_fonts": False}
 
 
 @cache
@@ -45,6 +46,6 @@ def render_pdf(template: str, version: DocumentVersion) -> bytes:
     """The PDF of `version`: a function of its stored content only."""
     document = weasyprint.HTML(string=render_html(template, version))
     pdf: bytes = document.write_pdf(
-        identifier=version.content_sha256[:32].encode("ascii"), **PDF_OPTIONS
+        pdf_identifier=version.content_sha256[:32].encode("ascii"), **PDF_OPTIONS
     )
     return pdf
