@@ -235,22 +235,18 @@ def detail(placement_id: int) -> ResponseReturnValue:
 @bp.get("/<int:placement_id>/agreement")
 def agreement(placement_id: int) -> ResponseReturnValue:
     db = get_session()
-    if (
-        placement_agreements.describe_placement(
-            db, actor(), placement_id, date.today()
-        ).context.agreement
-        is None
-    ):
+    signing = placement_agreements.signing_page(db, actor(), placement_id, date.today())
+    version = signing.version
+    if version is None:
         flash(_("接受录用后才会生成实习协议"), "info")
         return redirect(url_for("placements.detail", placement_id=placement_id))
-    signing = placement_agreements.signing_page(db, actor(), placement_id, date.today())
+    sha256 = version.content_sha256  # read before the commit expires the row
     # An agreement older than versioning got its first version just now.
     db.commit()
-    sha256 = signing.version.content_sha256
     return render_template(
         "placements/agreement.html",
         page=signing.page,
-        version=signing.version,
+        version=version,
         reauth_form=ReauthForm(sha256=sha256),
         sign_form=SignForm(sha256=sha256),
         reauthenticated=reauth.is_fresh(recall_reauthentication(), actor(), sha256, utcnow()),

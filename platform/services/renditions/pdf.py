@@ -9,7 +9,6 @@ from typing import Any
 import jinja2
 import weasyprint
 
-import skillbridge.templates
 from skillbridge.models import DocumentVersion
 from skillbridge.platform.services.renditions.versions import content_of
 
@@ -19,9 +18,14 @@ from skillbridge.platform.services.renditions.versions import content_of
 PDF_OPTIONS: dict[str, Any] = {"pdf_version": "1.7", "pdf_tags": False, "full_fonts": False}
 
 
+# templates/renditions/, found from this file as app.py finds templates/ (in the repository and
+# in the installed package alike: platform/ and templates/ sit side by side in both).
+TEMPLATE_FOLDER = Path(__file__).resolve().parents[3] / "templates" / "renditions"
+
+
 @cache
 def _templates() -> jinja2.Environment:
-    folder = Path(skillbridge.templates.__file__).parent / "renditions"
+    folder = TEMPLATE_FOLDER
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
