@@ -220,6 +220,8 @@ def _move_legacy_signatures() -> None:
                 {
                     "document": "placement_agreement",
                     "agreement_id": row.agreement_id,
+                    "title": "实习协议",
+                    "number": f"SB-{row.agreement_id:06d}",
                     "version": 1,
                     "legacy": "签署于文档版本启用之前（0005），签署内容未留存",
                 },
