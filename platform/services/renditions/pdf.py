@@ -33,6 +33,11 @@ def _templates() -> jinja2.Environment:
     )
 
 
+@cache
+def _stylesheet() -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(TEMPLATE_FOLDER / "print.css"))
+
+
 def render_html(template: str, version: DocumentVersion) -> str:
     """The print HTML of `version` from `templates/renditions/<template>`."""
     return (
@@ -50,6 +55,8 @@ def render_pdf(template: str, version: DocumentVersion) -> bytes:
     """The PDF of `version`: a function of its stored content only."""
     document = weasyprint.HTML(string=render_html(template, version))
     pdf: bytes = document.write_pdf(
-        pdf_identifier=version.content_sha256[:32].encode("ascii"), **PDF_OPTIONS
+        stylesheets=[_stylesheet()],
+        pdf_identifier=version.content_sha256[:32].encode("ascii"),
+        **PDF_OPTIONS,
     )
     return pdf
