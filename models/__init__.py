@@ -14,15 +14,12 @@ from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
-from .placement_agreement import (
-    AgreementSignature,
-    FilingStatus,
-    PlacementAgreement,
-    PlacementAgreementKind,
-)
+from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
 from .preference import EnterpriseRanking, StudentPreference
 from .region import Region
+from .rendition import Rendition
 from .school import School, SchoolType
+from .signature import DocumentKind, DocumentVersion, Signature
 from .slot import Slot, SlotKind, SlotStatus
 from .student import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Student
 from .subsidy import (
@@ -49,7 +46,10 @@ __all__ = [
     "SEAT_HOLDING",
     "SKILL_LEVEL_MAX",
     "SKILL_LEVEL_MIN",
-    "AgreementSignature",
+    "DocumentKind",
+    "DocumentVersion",
+    "Rendition",
+    "Signature",
     "AgreementStatus",
     "AuditChainHead",
     "AuditEvent",

@@ -1,16 +1,15 @@
-"""The agreement each placement carries: 三方实习协议 or 学生学徒培养协议, with signatures."""
+"""The agreement each placement carries: 三方实习协议 or 学生学徒培养协议, and its signatures."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .agreement import Party
-from .base import Base, CreatedAtMixin, enum_column, utcnow
-from .user import User
+from .base import Base, CreatedAtMixin, enum_column
+from .signature import DocumentKind, DocumentVersion, Signature
 
 
 class PlacementAgreementKind(enum.StrEnum):
@@ -63,21 +62,15 @@ class PlacementAgreement(CreatedAtMixin, Base):
     plan_filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     plan_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     plan_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    signatures: Mapped[list[AgreementSignature]] = relationship(
-        back_populates="agreement", order_by="AgreementSignature.signed_at"
+    # The signatures on the agreement's current version; older versions keep theirs.
+    signatures: Mapped[list[Signature]] = relationship(
+        secondary="document_version",
+        primaryjoin=lambda: and_(
+            DocumentVersion.kind == DocumentKind.PLACEMENT_AGREEMENT,
+            DocumentVersion.subject_id == PlacementAgreement.id,
+            DocumentVersion.superseded_at.is_(None),
+        ),
+        secondaryjoin=lambda: Signature.version_id == DocumentVersion.id,
+        order_by=lambda: Signature.signed_at,
+        viewonly=True,
     )
-
-
-class AgreementSignature(Base):
-    """One party's signature: who signed, when; each party signs once."""
-
-    __tablename__ = "agreement_signature"
-    __table_args__ = (UniqueConstraint("agreement_id", "party"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("placement_agreement.id"))
-    party: Mapped[Party] = mapped_column(enum_column(Party, "signature_party"))
-    signed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    agreement: Mapped[PlacementAgreement] = relationship(back_populates="signatures")
-    signed_by: Mapped[User] = relationship(lazy="joined")

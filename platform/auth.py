@@ -1,18 +1,22 @@
-"""Login wiring: the user loader that enforces server-side session tokens, and role checks."""
+"""Login wiring: the user loader that enforces server-side session tokens, role checks, and the
+password re-entry a signature needs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, abort, request
+from flask import Flask, abort, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from skillbridge.models import Enterprise, Role, School, User
 from skillbridge.platform.services.policies import is_verified
+from skillbridge.platform.services.signatures.reauth import Reauthentication
+from skillbridge.platform.services.signatures.signing import Origin
 
 from .db import get_session
 from .extensions import login_manager
@@ -100,3 +104,39 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def actor() -> User:
     """The logged-in user as a model instance (views only call this behind login_required)."""
     return current_user._get_current_object()  # Flask-Login's documented proxy
+
+
+# The session cookie is signed with the app's key, so a client cannot forge this entry; only
+# the re-authentication route writes it, after the password was checked.
+_REAUTH_KEY = "reauth"
+
+
+def remember_reauthentication(proof: Reauthentication) -> None:
+    """Keep the proof of the password just re-entered, for the signature that follows."""
+    session[_REAUTH_KEY] = {
+        "user_id": proof.user_id,
+        "sha256": proof.sha256,
+        "confirmed_at": proof.confirmed_at.isoformat(),
+    }
+
+
+def recall_reauthentication() -> Reauthentication | None:
+    """The proof kept by remember_reauthentication, if any."""
+    kept = session.get(_REAUTH_KEY)
+    if not isinstance(kept, dict):
+        return None
+    return Reauthentication(
+        user_id=int(kept["user_id"]),
+        sha256=str(kept["sha256"]),
+        confirmed_at=datetime.fromisoformat(kept["confirmed_at"]),
+    )
+
+
+def forget_reauthentication() -> None:
+    """A proof serves one signature."""
+    session.pop(_REAUTH_KEY, None)
+
+
+def request_origin() -> Origin:
+    """The address (behind ProxyFix when configured) and the user agent of this request."""
+    return Origin(ip_address=request.remote_addr, user_agent=request.headers.get("User-Agent"))

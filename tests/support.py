@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Base, Enterprise, Region, Role, School, StaffRole, Student, User
+from skillbridge.models import (
+    Base,
+    Enterprise,
+    Region,
+    Role,
+    School,
+    Signature,
+    StaffRole,
+    Student,
+    User,
+    utcnow,
+)
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
     next_number,
@@ -24,6 +36,9 @@ from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence f
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.placements import agreements
+from skillbridge.platform.services.signatures.reauth import Reauthentication
+from skillbridge.platform.services.signatures.signing import Origin
 
 # What the `login_as` fixture is: a fresh client logged in as the user.
 LoginAs = Callable[[User], FlaskClient]
@@ -143,3 +158,22 @@ def empty_all_tables(engine: Engine) -> None:
     with Session(engine) as session:
         audit.ensure_chain_head(session)
         session.commit()
+
+
+def sign_as(session: Session, user: User, placement_id: int) -> Signature:
+    """Sign the placement's current agreement version as `user` just after re-entering the
+    password (the re-entry itself is tested in tests/platform/signatures)."""
+    version = agreements.signing_page(session, user, placement_id, date.today()).version
+    assert version is not None, "no agreement to sign"
+    now = utcnow()
+    return agreements.sign_agreement(
+        session,
+        user,
+        placement_id,
+        agreements.SignRequest(
+            version.content_sha256,
+            Reauthentication(user.id, version.content_sha256, now),
+            Origin("192.0.2.1", "pytest"),
+        ),
+        now,
+    )

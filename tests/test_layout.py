@@ -101,6 +101,10 @@ def test_wheel_installs_and_serves_a_page_from_another_directory(tmp_path):
         "upgrade_database(url)\n"
         f"app = a.create_app({{'DATABASE_URL': url, 'INSTANCE_PATH': {str(tmp_path / 'i')!r}}})\n"
         "response = app.test_client().get('/login')\n"
+        # The generated PDFs' templates and stylesheet ship in the wheel, found from the package.
+        "from skillbridge.platform.services.renditions.pdf import TEMPLATE_FOLDER as t\n"
+        f"assert str(t).startswith({str(target.resolve())!r}), t\n"
+        "assert (t / 'print.css').is_file() and (t / 'document.html').is_file(), t\n"
         "print(response.status_code, 'csrf_token' in response.get_data(as_text=True))\n"
     )
     environment = {**os.environ, "PYTHONPATH": str(target)}

@@ -27,6 +27,7 @@ from skillbridge.models import (
     Slot,
     Student,
     User,
+    utcnow,
 )
 from skillbridge.platform.database import Database
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
@@ -37,9 +38,13 @@ from skillbridge.platform.services.matching import runs as match_runs
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers
+from skillbridge.platform.services.placements.terms import agreement_version
 from skillbridge.platform.services.policies import placement_party
+from skillbridge.platform.services.signatures.reauth import Reauthentication
+from skillbridge.platform.services.signatures.signing import Origin
 
 # The season the demo shows: placements starting by this day have started.
+DEMO_ORIGIN = Origin(ip_address="127.0.0.1", user_agent="skillbridge demo")
 SEASON_DATE = REFERENCE_DATE + timedelta(days=45)
 ACCEPT_SHARE, DECLINE_SHARE = 0.8, 0.1  # the rest let their offers lapse
 INSURER = "中国人民财产保险股份有限公司苏州市分公司"
@@ -116,6 +121,31 @@ def _accept(session: Session, user: User, placement_id: int) -> str:
         return "refused on acceptance"
 
 
+def _sign(
+    session: Session, signer: User, page: placement_agreements.PlacementPage, placement_id: int
+) -> None:
+    """Sign the current version as its party would after re-entering the password.
+
+    Every demo user has the one demo password; checking its argon2 hash before each of the
+    history's signatures would only add minutes, so the demo states the re-entry itself.
+    """
+    agreement = page.context.agreement
+    assert agreement is not None  # accepted placements carry one
+    now = utcnow()
+    version = agreement_version(session, page.context, agreement, now)
+    placement_agreements.sign_agreement(
+        session,
+        signer,
+        placement_id,
+        placement_agreements.SignRequest(
+            version.content_sha256,
+            Reauthentication(signer.id, version.content_sha256, now),
+            DEMO_ORIGIN,
+        ),
+        now,
+    )
+
+
 def _complete_and_start(
     session: Session, placement_id: int, parties: tuple[User, User, User]
 ) -> str:
@@ -127,7 +157,7 @@ def _complete_and_start(
         with session.begin_nested():
             for signer in (student, school, enterprise):
                 if placement_party(signer, page.context.student, page.context.slot) in page.missing:
-                    placement_agreements.sign_agreement(session, signer, placement_id)
+                    _sign(session, signer, page, placement_id)
             agreement = page.context.agreement
             if agreement is not None and placement_agreements.needs_insurance(agreement):
                 cover = placement_agreements.Insurance(

@@ -15,7 +15,9 @@
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
+| `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
+| `signatures`    | `/signatures`         | 文件核验: a PDF or a hash against the signed versions  |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
 | `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
@@ -45,7 +47,9 @@ from . import (
     orgs,
     placements,
     preferences,
+    renditions,
     schools,
+    signatures,
     slots,
     subsidies,
 )
@@ -64,7 +68,9 @@ BLUEPRINTS: list[Blueprint] = [
     orgs.bp,
     placements.bp,
     preferences.bp,
+    renditions.bp,
     schools.bp,
+    signatures.bp,
     slots.bp,
     subsidies.bp,
     api_bp,
@@ -83,6 +89,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *schools.NAV,
     *slots.NAV,
     *subsidies.NAV,
+    *signatures.NAV,
 ]
 
 __all__ = ["BLUEPRINTS", "NAV_ITEMS"]

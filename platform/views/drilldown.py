@@ -36,10 +36,13 @@ def timeline(kind: str, object_id: int) -> ResponseReturnValue:
 
 def _printable_agreement(placement_id: int) -> str:
     """The placements engineer's printable agreement, rendered as the bureau would see it."""
-    page = placement_agreements.describe_placement(
-        get_session(), actor(), placement_id, date.today()
+    signing = placement_agreements.signing_page(get_session(), actor(), placement_id, date.today())
+    return render_template(
+        "placements/agreement.html",
+        page=signing.page,
+        version=signing.version,
+        **PLACEMENT_LABELS,
     )
-    return render_template("placements/agreement.html", page=page, **PLACEMENT_LABELS)
 
 
 @bp.get("/<kind>/<int:object_id>/evidence.zip")
@@ -47,4 +50,6 @@ def evidence_bundle(kind: str, object_id: int) -> ResponseReturnValue:
     name, bundle = evidence.build_bundle(
         get_session(), actor(), kind, object_id, _printable_agreement
     )
+    # The bundle issued document versions (its cover, older agreements' first version).
+    get_session().commit()
     return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)

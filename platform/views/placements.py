@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from skillbridge.models import (
@@ -21,9 +21,18 @@ from skillbridge.models import (
     Role,
     SlotKind,
     Student,
+    utcnow,
 )
-from skillbridge.platform.auth import actor, role_required
+from skillbridge.platform.auth import (
+    actor,
+    forget_reauthentication,
+    recall_reauthentication,
+    remember_reauthentication,
+    request_origin,
+    role_required,
+)
 from skillbridge.platform.db import get_session
+from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import BoundedDateField, DecisionForm
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
@@ -32,6 +41,7 @@ from skillbridge.platform.services.placements import lifecycle as placements_lif
 from skillbridge.platform.services.placements import offers as offer_service
 from skillbridge.platform.services.placements import records as placements
 from skillbridge.platform.services.placements.months import months_left
+from skillbridge.platform.services.signatures import reauth
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 NAV = [
@@ -82,6 +92,21 @@ class ActionForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField(_l("确认"))
+
+
+class ReauthForm(FlaskForm):
+    """The password again, and the hash of the version shown beside it."""
+
+    sha256 = HiddenField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("登录密码"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("确认身份"))
+
+
+class SignForm(FlaskForm):
+    """Signs exactly the version whose hash the page showed."""
+
+    sha256 = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("签署此版本"))
 
 
 class InsuranceForm(FlaskForm):
@@ -241,21 +266,68 @@ def _refused(
 
 @bp.get("/<int:placement_id>/agreement")
 def agreement(placement_id: int) -> ResponseReturnValue:
-    page = placement_agreements.describe_placement(
-        get_session(), actor(), placement_id, date.today()
-    )
-    if page.context.agreement is None:
+    db = get_session()
+    signing = placement_agreements.signing_page(db, actor(), placement_id, date.today())
+    version = signing.version
+    if version is None:
         flash(_("接受录用后才会生成实习协议"), "info")
         return redirect(url_for("placements.detail", placement_id=placement_id))
-    return render_template("placements/agreement.html", page=page, **LABELS)
+    sha256 = version.content_sha256  # read before the commit expires the row
+    # An agreement older than versioning got its first version just now.
+    db.commit()
+    return render_template(
+        "placements/agreement.html",
+        page=signing.page,
+        version=version,
+        reauth_form=ReauthForm(sha256=sha256),
+        sign_form=SignForm(sha256=sha256),
+        reauthenticated=reauth.is_fresh(recall_reauthentication(), actor(), sha256, utcnow()),
+        reauth_minutes=int(reauth.REAUTH_WINDOW.total_seconds() // 60),
+        **LABELS,
+    )
+
+
+def _reauth_key() -> str:
+    # Password guesses through the signing form count per user, as on the password page.
+    return f"reauth|{current_user.id if current_user.is_authenticated else '-'}"
+
+
+def _to_signing(placement_id: int) -> ResponseReturnValue:
+    return redirect(url_for("placements.agreement", placement_id=placement_id, _anchor="sign"))
+
+
+@bp.post("/<int:placement_id>/reauth")
+@role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE)
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_RATE_LIMIT"], key_func=_reauth_key)
+def reauthenticate(placement_id: int) -> ResponseReturnValue:
+    form = ReauthForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    proof = placement_agreements.reauthenticate_to_sign(
+        get_session(), actor(), placement_id, form.password.data, form.sha256.data, utcnow()
+    )
+    get_session().commit()
+    remember_reauthentication(proof)
+    flash(_("身份已确认，请在5分钟内签署"), "success")
+    return _to_signing(placement_id)
 
 
 @bp.post("/<int:placement_id>/sign")
 @role_required(Role.STUDENT, Role.SCHOOL, Role.ENTERPRISE)
 def sign(placement_id: int) -> ResponseReturnValue:
-    if not ActionForm().validate_on_submit():
-        return _invalid(ActionForm(), placement_id)
-    placement_agreements.sign_agreement(get_session(), actor(), placement_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    placement_agreements.sign_agreement(
+        get_session(),
+        actor(),
+        placement_id,
+        placement_agreements.SignRequest(
+            form.sha256.data, recall_reauthentication(), request_origin()
+        ),
+        utcnow(),
+    )
+    forget_reauthentication()
     return _done(_("已签署协议"), placement_id)
 
 

@@ -52,6 +52,14 @@ def click(page: Page, button: str, flash: str) -> None:
     expect(page.locator(".alert-success")).to_contain_text(flash)
 
 
+def sign(page: Page) -> None:
+    """Read the agreement, re-enter the password for the hash shown, sign that version."""
+    page.get_by_role("link", name="阅读并签署协议").click()
+    page.get_by_label("登录密码").fill(PASSWORD)
+    click(page, "确认身份", "身份已确认")
+    click(page, "签署此版本", "已签署协议")
+
+
 def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screenshot):  # type: ignore[no-untyped-def]
     today = date.today()
     start = today  # a placement starts on its start date, not before, and this journey runs today
@@ -150,13 +158,13 @@ def test_roster_to_active_placement(live_app, cast, logged_in, new_page, screens
     screenshot(student, "offer")
     click(student, "接受", "已接受录用")
     placement_path = urlsplit(student.url).path
-    click(student, "签署协议", "已签署协议")
+    sign(student)
 
     for party in (school, enterprise):
         party.get_by_role("link", name="实习安排", exact=True).click()
         waiting = party.locator("ul.list-group")  # 待我方签署的协议
         waiting.get_by_role("link", name=re.compile(STUDENT_NAME)).click()
-        click(party, "签署协议", "已签署协议")
+        sign(party)
 
     # The school records the insurance and files the internship plan; the bureau approves it.
     school.get_by_label("保险公司").fill("中国人民财产保险股份有限公司苏州分公司")

@@ -31,6 +31,7 @@ from support import (
     PASSWORD_HASH,
     empty_all_tables,
     make_test_config,
+    sign_as,
     valid_national_id,
     valid_uscc,
 )
@@ -45,6 +46,7 @@ from skillbridge.models import (
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
+    DocumentKind,
     EducationLevel,
     Enterprise,
     Inspection,
@@ -55,6 +57,7 @@ from skillbridge.models import (
     Party,
     Person,
     Placement,
+    PlacementAgreement,
     PlacementStatus,
     Region,
     Role,
@@ -84,6 +87,7 @@ from skillbridge.platform.services.identity import mask_national_id, national_id
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
+from skillbridge.platform.services.renditions.versions import current_version
 from skillbridge.platform.services.subsidies import claims as subsidy_claims
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
 
@@ -169,6 +173,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "placements.accept": STUDENT,
     "placements.decline": STUDENT,
     "placements.sign": SCHOOL | ENTERPRISE | STUDENT,
+    "placements.reauthenticate": SCHOOL | ENTERPRISE | STUDENT,
+    "renditions.agreement": ALL,
+    "renditions.plan": ALL,
+    "renditions.certificate": ALL,
+    "signatures.verify": ALL,
+    "signatures.verify_upload": ALL,
     "placements.insurance": SCHOOL | ENTERPRISE,
     "placements.guardian": SCHOOL,
     "placements.file_plan": SCHOOL,
@@ -233,6 +243,10 @@ STATES: dict[str, tuple[str, ...]] = {
     "placements.accept": ("offered",),
     "placements.decline": ("offered",),
     "placements.sign": ("accepted",),
+    "placements.reauthenticate": ("accepted",),
+    "renditions.agreement": ("accepted", "active"),
+    "renditions.plan": ("plan_filed",),
+    "renditions.certificate": ("ended",),
     "placements.insurance": ("accepted",),
     "placements.guardian": ("accepted_minor",),
     "placements.file_plan": ("accepted",),
@@ -512,19 +526,21 @@ class World:
         offers.publish_offers(session, users["school"], [placement], TODAY + timedelta(7), TODAY)
         if state != "offered":
             offers.accept_offer(session, student_user, placement.id, TODAY)
-        if state in ("plan_filed", "ready", "active"):
+        if state in ("plan_filed", "ready", "active", "ended"):
             placement_agreements.file_internship_plan(
                 session, users["school"], placement.id, "计划"
             )
-        if state in ("ready", "active"):
+        if state in ("ready", "active", "ended"):
             for signer in (student_user, users["school"], users["enterprise"]):
-                placement_agreements.sign_agreement(session, signer, placement.id)
+                sign_as(session, signer, placement.id)
             placement_agreements.record_insurance(session, users["school"], placement.id, COVER)
             placement_agreements.decide_internship_plan(
                 session, users["bureau"], placement.id, True
             )
-        if state == "active":
+        if state in ("active", "ended"):
             lifecycle.start_placement(session, users["school"], placement.id, TODAY)
+        if state == "ended":
+            lifecycle.end_placement(session, users["school"], placement.id, END)
         return {"placement_id": placement.id, "student_user": student_user.id}
 
     def agreement(self, session: Session, tenant: Tenant, state: str, role: str) -> int:
@@ -822,6 +838,20 @@ def _declarable_policy(world: World, user: User) -> int:
         return subsidy_claims.claim_options(session, user).policies[0].id
 
 
+def _agreement_hash(world: World, cell: Cell) -> str:
+    """The hash of the agreement version of the cell's placement, as its page shows it."""
+    placement_id = int(cell.url.split("/")[2])
+    with world.sessions() as session:
+        agreement = session.scalars(
+            select(PlacementAgreement).where(PlacementAgreement.placement_id == placement_id)
+        ).one()
+        version = current_version(
+            session, DocumentKind.PLACEMENT_AGREEMENT, "placement_agreement", agreement.id
+        )
+        assert version is not None  # issued when the offer was accepted
+        return version.content_sha256
+
+
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
@@ -871,6 +901,12 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "placements.end": lambda w, t, c: {"end_date": "2026-09-30"},
     "placements.extend": lambda w, t, c: {"new_end": "2027-01-31"},
     "placements.amend": lambda w, t, c: {"start_date": "2026-08-01", "end_date": "2027-01-31"},
+    "placements.reauthenticate": lambda w, t, c: {
+        "sha256": _agreement_hash(w, c),
+        "password": PASSWORD,
+    },
+    "placements.sign": lambda w, t, c: {"sha256": _agreement_hash(w, c)},
+    "signatures.verify_upload": lambda w, t, c: {"sha256": "0" * 64},
     "subsidies.new_claim": lambda w, t, c: {
         # A school or a bureau gets the student's choice: valid, so its refusal is the role check.
         "policy_id": _declarable_policy(
@@ -1012,6 +1048,11 @@ def run_cell(world: World, cell: Cell) -> Outcome:
     client, token = world.client(cell.actor)
     if cell.method == "GET":
         response = client.get(cell.url)
+    elif cell.rule.endpoint == "placements.sign":
+        # Signing follows the password re-entry for the same hash, as on the agreement page.
+        reauth = {"sha256": cell.data["sha256"], "password": PASSWORD, "csrf_token": token}
+        client.post(cell.url.replace("/sign", "/reauth"), data=reauth).close()
+        response = client.post(cell.url, data=cell.data | {"csrf_token": token})
     else:
         response = client.post(
             cell.url, data=cell.data | {"csrf_token": token}, content_type=cell.content_type

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
-    AgreementSignature,
+    DocumentVersion,
     Enterprise,
     FilingStatus,
     Party,
@@ -21,6 +19,7 @@ from skillbridge.models import (
     PlacementStatus,
     Role,
     School,
+    Signature,
     SlotKind,
     User,
     utcnow,
@@ -41,6 +40,12 @@ from skillbridge.platform.services.placements.records import (
     placements_statement,
     school_region,
 )
+from skillbridge.platform.services.placements.terms import (
+    REQUIRED_PARTIES,
+    TITLES,
+    agreement_version,
+    issue_agreement,
+)
 from skillbridge.platform.services.policies import (
     StudentDisclosure,
     can_answer_offer,
@@ -51,20 +56,11 @@ from skillbridge.platform.services.policies import (
     placement_party,
     student_disclosure,
 )
+from skillbridge.platform.services.signatures.reauth import Reauthentication, confirm_identity
+from skillbridge.platform.services.signatures.signing import Origin, sign_version
 from skillbridge.platform.text import N_
 
 ADULT_AGE = 18
-
-TITLES = {
-    PlacementAgreementKind.TRIPARTITE_INTERNSHIP: N_("三方实习协议"),
-    PlacementAgreementKind.APPRENTICE_TRAINING: N_("学生学徒培养协议"),
-}
-
-# Who signs: school–enterprise–student for internships (N5); enterprise–apprentice (R5).
-REQUIRED_PARTIES = {
-    PlacementAgreementKind.TRIPARTITE_INTERNSHIP: (Party.SCHOOL, Party.ENTERPRISE, Party.STUDENT),
-    PlacementAgreementKind.APPRENTICE_TRAINING: (Party.ENTERPRISE, Party.STUDENT),
-}
 
 
 def agreement_kind(slot_kind: SlotKind) -> PlacementAgreementKind:
@@ -186,13 +182,19 @@ def create_agreement(
     )
     session.add(agreement)
     session.flush()
+    version = issue_agreement(session, context, agreement, utcnow())
     audit.record(
         session,
         actor,
         "placement_agreement.created",
         "placement_agreement",
         agreement.id,
-        {"placement_id": context.placement.id, "kind": agreement.kind.value},
+        {
+            "placement_id": context.placement.id,
+            "kind": agreement.kind.value,
+            "version": version.version,
+            "sha256": version.content_sha256,
+        },
     )
     ask_to_sign(session, context, agreement, TITLES[agreement.kind] + N_("待签署"))
     return agreement
@@ -234,30 +236,48 @@ def _require_verified(context: PlacementContext, party: Party) -> None:
         raise PermissionDenied(N_("机构尚未通过人社局审核，不能签署协议"))
 
 
-def sign_agreement(session: Session, actor: User, placement_id: int) -> AgreementSignature:
-    """The actor signs the placement's agreement for its side; each side signs once."""
+@dataclass(frozen=True)
+class SignRequest:
+    """What the signer sends: the hash it was shown, its re-authentication and its address."""
+
+    sha256: str
+    proof: Reauthentication | None
+    origin: Origin
+
+
+def reauthenticate_to_sign(
+    session: Session, actor: User, placement_id: int, password: str, sha256: str, now: datetime
+) -> Reauthentication:
+    """A signing party re-enters its password while shown the version's hash (404/403 first)."""
+    context = load_placement(session, actor, placement_id)
+    party = placement_party(actor, context.student, context.slot)
+    agreement = _open_agreement(context)
+    if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
+        raise PermissionDenied(N_("您不是该协议的签署方"))
+    return confirm_identity(session, actor, password, sha256, now)
+
+
+def sign_agreement(
+    session: Session, actor: User, placement_id: int, request: SignRequest, now: datetime
+) -> Signature:
+    """The actor signs the agreement's current version for its side; each side signs it once.
+
+    The student row lock of load_for_change queues a signature behind an amendment of the
+    same placement, so the hash is compared with the version that is current after it.
+    """
     context = load_for_change(session, actor, placement_id)
     party = placement_party(actor, context.student, context.slot)
     agreement = _open_agreement(context)
     if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
         raise PermissionDenied(N_("您不是该协议的签署方"))
     _require_verified(context, party)
-    if party not in missing_parties(agreement):
+    version = agreement_version(session, context, agreement, now)
+    if party in {signature.party for signature in version.signatures}:
         raise Conflict(N_("您已签署该协议"))
-    signature = AgreementSignature(party=party, signed_by_id=actor.id)
-    agreement.signatures.append(signature)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict(N_("您已签署该协议")) from exc
-    audit.record(
-        session,
-        actor,
-        "placement_agreement.signed",
-        "placement_agreement",
-        agreement.id,
-        {"party": party.value, "placement_id": placement_id},
+    signature = sign_version(
+        session, actor, version, party, request.sha256, request.proof, request.origin, now
     )
+    session.expire(agreement, ["signatures"])
     return signature
 
 
@@ -415,19 +435,26 @@ def decide_internship_plan(
     return agreement
 
 
-def void_signatures(session: Session, actor: User, agreement: PlacementAgreement) -> None:
-    """Amended terms void the signatures and the plan's filing: everyone signs the new terms."""
-    session.execute(
-        delete(AgreementSignature).where(AgreementSignature.agreement_id == agreement.id)
-    )
+def reissue_agreement(
+    session: Session, actor: User, context: PlacementContext, agreement: PlacementAgreement
+) -> DocumentVersion:
+    """Amended terms make a new version: its signatures start empty, the old version keeps its
+    own; the plan's filing is voided too, so everyone signs and files the new terms."""
+    version = issue_agreement(session, context, agreement, utcnow())
     session.expire(agreement, ["signatures"])
     agreement.plan_status = FilingStatus.NOT_FILED
     agreement.plan_decision_reason = None
     agreement.plan_filed_at = agreement.plan_decided_at = None
     agreement.plan_filed_by_id = agreement.plan_decided_by_id = None
     audit.record(
-        session, actor, "placement_agreement.voided", "placement_agreement", agreement.id,
-    )  # fmt: skip
+        session,
+        actor,
+        "placement_agreement.reissued",
+        "placement_agreement",
+        agreement.id,
+        {"version": version.version, "sha256": version.content_sha256},
+    )
+    return version
 
 
 def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
@@ -507,3 +534,20 @@ def describe_placement(
         disclosure=student_disclosure(actor, context.student),
         age_at_start=completed_years(context.student.birth_date, context.placement.start_date),
     )
+
+
+@dataclass(frozen=True)
+class SigningPage:
+    """The printable agreement with the version a party reviews and signs."""
+
+    page: PlacementPage
+    version: DocumentVersion | None  # None before the offer is accepted
+
+
+def signing_page(session: Session, actor: User, placement_id: int, today: date) -> SigningPage:
+    """The agreement page; an agreement older than versioning gets its first version here."""
+    page = describe_placement(session, actor, placement_id, today)
+    agreement = page.context.agreement
+    if agreement is None:
+        return SigningPage(page, None)
+    return SigningPage(page, agreement_version(session, page.context, agreement, utcnow()))

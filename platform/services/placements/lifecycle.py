@@ -22,9 +22,9 @@ from skillbridge.platform.services.placements.agreements import (
     ask_to_sign,
     insurance_covers,
     needs_insurance,
+    reissue_agreement,
     rules_of,
     start_checks,
-    void_signatures,
 )
 from skillbridge.platform.services.placements.records import (
     PlacementContext,
@@ -137,7 +137,7 @@ def amend_placement(
     before = (placement.start_date.isoformat(), placement.end_date.isoformat())
     ensure_period_free(session, placement, start, end)
     consumed = _rebook(session, context, start, end)
-    void_signatures(session, actor, context.agreement)
+    reissue_agreement(session, actor, context, context.agreement)
     audit.record(
         session,
         actor,

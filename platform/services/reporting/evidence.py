@@ -17,6 +17,7 @@ from skillbridge.models import (
     SEAT_HOLDING,
     CooperationAgreement,
     CreditRecord,
+    DocumentKind,
     Enterprise,
     Placement,
     PlacementAgreement,
@@ -31,7 +32,12 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.services.exports import SPOOL_BYTES, csv_chunks
+from skillbridge.platform.services.placements.documents import agreement_pdf
+from skillbridge.platform.services.renditions.store import rendition_of
+from skillbridge.platform.services.renditions.versions import issue_version
 from skillbridge.platform.services.reporting.timeline import Subject, events_query, load_subject
+
+COVER_TEMPLATE = "cover.html"
 
 # Renders the printable agreement of a placement (the web layer's template) as HTML.
 RenderAgreement = Callable[[int], str]
@@ -45,7 +51,9 @@ class _Bundle:
         self.files: list[dict[str, Any]] = []
 
     def add(self, name: str, content: str) -> None:
-        data = content.encode("utf-8")
+        self.add_bytes(name, content.encode("utf-8"))
+
+    def add_bytes(self, name: str, data: bytes) -> None:
         self.zip.writestr(name, data)
         self.files.append(
             {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -71,14 +79,18 @@ def build_bundle(
     object_id: int,
     render_agreement: RenderAgreement,
 ) -> tuple[str, IO[bytes]]:
-    """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline."""
+    """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline.
+
+    Generated documents go in as PDFs with their signatures; the cover (cover.pdf) lists every
+    file with its SHA-256, so the cover's own printed hash binds the whole bundle.
+    """
     subject = load_subject(session, actor, kind, object_id)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
     bundle = _Bundle(out)
     if subject.kind in ("placement", "student"):
         placements = _placements_of(session, subject)
         for placement in placements:
-            _add_placement(session, bundle, placement, render_agreement)
+            _add_placement(session, actor, bundle, placement, render_agreement)
         assert subject.student_id is not None  # set for both kinds
         _add_months_ledger(session, bundle, subject.student_id)
     else:
@@ -94,6 +106,22 @@ def build_bundle(
             "files": bundle.files,
         },
     )
+    cover = issue_version(
+        session,
+        DocumentKind.EVIDENCE_COVER,
+        subject.kind,
+        subject.id,
+        {
+            "document": DocumentKind.EVIDENCE_COVER.value,
+            "title": "证据包封面",
+            "number": f"EV-{subject.kind}-{subject.id}",
+            "subject": subject.title,
+            "generated_by": actor.display_name,
+            "files": list(bundle.files),
+        },
+        utcnow(),
+    )
+    bundle.add_bytes("cover.pdf", rendition_of(session, cover, COVER_TEMPLATE))
     bundle.zip.close()
     out.seek(0)
     return f"evidence-{subject.kind}-{subject.id}-{date.today().isoformat()}.zip", out
@@ -111,7 +139,11 @@ def _placements_of(session: Session, subject: Subject) -> list[Placement]:
 
 
 def _add_placement(
-    session: Session, bundle: _Bundle, placement: Placement, render: RenderAgreement
+    session: Session,
+    actor: User,
+    bundle: _Bundle,
+    placement: Placement,
+    render: RenderAgreement,
 ) -> None:
     folder = f"placements/{placement.id}"
     agreement = session.scalar(
@@ -123,6 +155,22 @@ def _add_placement(
         )
         return
     bundle.add(f"{folder}/agreement.html", render(placement.id))
+    pdf = agreement_pdf(session, actor, placement.id)
+    bundle.add_bytes(f"{folder}/{pdf.filename}", pdf.data)
+    bundle.add_json(
+        f"{folder}/signatures.json",
+        [
+            {
+                "version": signature.version,
+                "sha256": signature.content_sha256,
+                "party": signature.party.value,
+                "signer": signature.signer.display_name,
+                "signed_at": signature.signed_at,
+                "ip_address": signature.ip_address,
+            }
+            for signature in pdf.version.signatures
+        ],
+    )
     plan_header = (
         f"实习计划状态：{agreement.plan_status.value}\n"
         f"报备时间：{_plain(agreement.plan_filed_at) if agreement.plan_filed_at else '—'}\n"

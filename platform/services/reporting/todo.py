@@ -10,10 +10,11 @@ from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, sele
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
-    AgreementSignature,
     AgreementStatus,
     ClaimStatus,
     CooperationAgreement,
+    DocumentKind,
+    DocumentVersion,
     Enterprise,
     FilingStatus,
     Party,
@@ -22,6 +23,7 @@ from skillbridge.models import (
     PlacementStatus,
     Role,
     School,
+    Signature,
     Slot,
     Student,
     SubsidyClaim,
@@ -50,10 +52,15 @@ def _count(session: Session, statement: Select[Any] | CompoundSelect[Any]) -> in
 
 
 def _unsigned_by(party: Party, scope: ColumnElement[bool]) -> Select[Any]:
-    """Agreements of live placements in `scope` that `party` has not signed yet."""
-    signed = exists().where(
-        AgreementSignature.agreement_id == PlacementAgreement.id,
-        AgreementSignature.party == party,
+    """Agreements of live placements in `scope` whose current version `party` has not signed."""
+    signed = (
+        exists()
+        .where(
+            DocumentVersion.kind == DocumentKind.PLACEMENT_AGREEMENT,
+            DocumentVersion.subject_id == PlacementAgreement.id,
+            DocumentVersion.superseded_at.is_(None),
+        )
+        .where(Signature.version_id == DocumentVersion.id, Signature.party == party)
     )
     return (
         select(PlacementAgreement.id)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from support import World
 
 from skillbridge.models import (
-    AgreementSignature,
     AgreementStatus,
     Cohort,
     CooperationAgreement,
+    DocumentKind,
     Enterprise,
     FilingStatus,
     Occupation,
@@ -25,16 +25,19 @@ from skillbridge.models import (
     PlacementStatus,
     Region,
     School,
+    Signature,
     Slot,
     SlotKind,
     SlotStatus,
     Specialty,
     Student,
     User,
+    utcnow,
 )
 from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.policy import PlacementRules, load_pack
 from skillbridge.platform.services.oversight.checks import CheckContext, Violation, rule_by_id
+from skillbridge.platform.services.renditions.versions import issue_version
 
 TODAY = date(2026, 3, 1)
 START = date(2025, 9, 1)
@@ -119,10 +122,24 @@ class Kit:
             agreement.insurance_start, agreement.insurance_end = insured
         self.session.add(agreement)
         self.session.flush()
+        version = issue_version(
+            self.session,
+            DocumentKind.PLACEMENT_AGREEMENT,
+            "placement_agreement",
+            agreement.id,
+            {"title": "三方实习协议", "placement_id": placement.id},
+            utcnow(),
+        )
         for party in parties:
             self.session.add(
-                AgreementSignature(
-                    agreement_id=agreement.id, party=party, signed_by_id=self.signer.id
+                Signature(
+                    version_id=version.id,
+                    document_kind=version.kind,
+                    document_id=agreement.id,
+                    version=version.version,
+                    content_sha256=version.content_sha256,
+                    party=party,
+                    signer_id=self.signer.id,
                 )
             )
         self.session.flush()

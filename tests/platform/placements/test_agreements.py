@@ -6,14 +6,15 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from support import sign_as
 
 from skillbridge.models import (
-    AgreementSignature,
     FilingStatus,
     Notification,
     Party,
     PlacementStatus,
     Role,
+    Signature,
     SlotKind,
     User,
 )
@@ -34,7 +35,7 @@ COVER = Insurance("中国人寿财产保险", "PICC-2026-0001", date(2026, 6, 30
 def _complete(session, world, placement_id: int, guardian: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Every party signs, insurance is recorded, the plan is filed and approved."""
     for role in ("student", "school", "enterprise"):
-        placement_agreements.sign_agreement(session, world.users[role], placement_id)
+        sign_as(session, world.users[role], placement_id)
     placement_agreements.record_insurance(session, world.users["enterprise"], placement_id, COVER)
     if guardian:
         placement_agreements.record_guardian_consent(
@@ -51,17 +52,19 @@ def _complete(session, world, placement_id: int, guardian: bool = False) -> None
 
 def test_each_party_signs_once_and_who_and_when_are_kept(session, world, accepted) -> None:  # type: ignore[no-untyped-def]
     pid = accepted.placement.id
-    placement_agreements.sign_agreement(session, world.users["school"], pid)
+    sign_as(session, world.users["school"], pid)
     session.commit()
     with pytest.raises(Conflict):
-        placement_agreements.sign_agreement(session, world.users["school"], pid)
+        sign_as(session, world.users["school"], pid)
     session.rollback()
     with pytest.raises(PermissionDenied):
-        placement_agreements.sign_agreement(session, world.users["bureau"], pid)
+        sign_as(session, world.users["bureau"], pid)
     session.rollback()
-    signature = session.scalar(select(AgreementSignature))
+    signature = session.scalar(select(Signature))
     assert signature.party == Party.SCHOOL
-    assert signature.signed_by_id == world.users["school"].id
+    assert signature.signer_id == world.users["school"].id
+    assert signature.content_sha256 == signature.document_version.content_sha256
+    assert (signature.ip_address, signature.user_agent) == ("192.0.2.1", "pytest")
     assert signature.signed_at is not None
 
 
@@ -175,10 +178,10 @@ def test_apprentice_agreement_needs_enterprise_and_apprentice_only(
     offers.accept_offer(session, world.users["student"], placement.id, TODAY)
     session.commit()
     with pytest.raises(PermissionDenied):
-        placement_agreements.sign_agreement(session, world.users["school"], placement.id)
+        sign_as(session, world.users["school"], placement.id)
     session.rollback()
-    placement_agreements.sign_agreement(session, world.users["student"], placement.id)
-    placement_agreements.sign_agreement(session, world.users["enterprise"], placement.id)
+    sign_as(session, world.users["student"], placement.id)
+    sign_as(session, world.users["enterprise"], placement.id)
     placements_lifecycle.start_placement(session, world.users["enterprise"], placement.id, TODAY)
     session.commit()
 
@@ -188,7 +191,7 @@ def test_agreements_to_sign_lists_what_waits_for_each_side(session, world, accep
     for role in ("student", "school", "enterprise"):
         waiting = placement_agreements.agreements_to_sign(session, world.users[role])
         assert [c.placement.id for c in waiting] == [pid]
-    placement_agreements.sign_agreement(session, world.users["enterprise"], pid)
+    sign_as(session, world.users["enterprise"], pid)
     session.commit()
     assert placement_agreements.agreements_to_sign(session, world.users["enterprise"]) == []
     assert len(placement_agreements.agreements_to_sign(session, world.users["school"])) == 1

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from support import sign_as
 
-from skillbridge.models import AgreementSignature, FilingStatus, PlacementStatus, Role
+from skillbridge.models import FilingStatus, Party, PlacementStatus, Role, Signature
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
@@ -20,7 +21,7 @@ COVER = Insurance("中国人寿财产保险", "PICC-2026-0001", date(2026, 6, 30
 
 def _start(session, world, placement_id: int) -> None:  # type: ignore[no-untyped-def]
     for role in ("student", "school", "enterprise"):
-        placement_agreements.sign_agreement(session, world.users[role], placement_id)
+        sign_as(session, world.users[role], placement_id)
     placement_agreements.record_insurance(session, world.users["school"], placement_id, COVER)
     placement_agreements.file_internship_plan(session, world.users["school"], placement_id, "计划")
     placement_agreements.decide_internship_plan(session, world.users["bureau"], placement_id, True)
@@ -67,9 +68,11 @@ def test_extension_is_held_to_the_cap_and_the_insurance(session, world, accepted
     assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 12
 
 
-def test_amendment_rebooks_months_and_voids_signatures(session, world, accepted, facts) -> None:  # type: ignore[no-untyped-def]
+def test_amendment_rebooks_months_and_makes_a_new_version_to_sign(
+    session, world, accepted, facts
+) -> None:  # type: ignore[no-untyped-def]
     pid = accepted.placement.id
-    placement_agreements.sign_agreement(session, world.users["student"], pid)
+    sign_as(session, world.users["student"], pid)
     placement_agreements.file_internship_plan(session, world.users["school"], pid, "计划")
     session.commit()
     placements_lifecycle.amend_placement(
@@ -77,8 +80,12 @@ def test_amendment_rebooks_months_and_voids_signatures(session, world, accepted,
     )
     session.commit()
     assert facts.months_used(world.student.id) == facts.counted_months(world.student.id) == 8
-    assert session.scalars(select(AgreementSignature)).all() == []
+    # The student's signature stays on version 1, now superseded; version 2 has none yet.
+    (kept,) = session.scalars(select(Signature)).all()
+    assert kept.version == 1 and kept.document_version.superseded_at is not None
     agreement = placement_agreements.describe_placement(session, world.users["school"], pid, TODAY)
+    assert agreement.context.agreement.signatures == []
+    assert Party.STUDENT in agreement.missing  # signed version 1, signs version 2 again
     assert agreement.context.agreement.plan_status == FilingStatus.NOT_FILED
     with pytest.raises(Conflict):
         placements_lifecycle.amend_placement(

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import url_for
 from sqlalchemy import select
-from support import PASSWORD, make_test_config
+from support import PASSWORD, make_test_config, sign_as
 
 from skillbridge.models import Notification, PlacementStatus, Role
 from skillbridge.platform.app import create_app
@@ -16,7 +16,13 @@ from skillbridge.platform.services.placements import agreements as pa
 from skillbridge.platform.services.placements import lifecycle as life
 from skillbridge.platform.services.placements import records as placements
 
-AGREEMENT_PAGES = ("/placements/{}", "/placements/{}/agreement")
+AGREEMENT_PAGES = (
+    "/placements/{}",
+    "/placements/{}/agreement",
+    "/pdf/placements/{}/agreement.pdf",
+    "/pdf/placements/{}/plan.pdf",
+    "/pdf/placements/{}/certificate.pdf",
+)
 TODAY = date.today()
 
 
@@ -51,7 +57,12 @@ def test_other_tenants_get_403_missing_placements_404_anonymous_login(
         client = login_as(stranger)
         for path in AGREEMENT_PAGES:
             assert client.get(path.format(placement.id)).status_code == 403
-        assert client.post(f"/placements/{placement.id}/sign").status_code in (403, 404)
+        for action in ("sign", "reauth"):
+            posted = {"sha256": "0" * 64, "password": PASSWORD}
+            assert client.post(f"/placements/{placement.id}/{action}", data=posted).status_code in (
+                403,
+                404,
+            )
     own = login_as(world.users["school"])
     assert own.get("/placements/999999").status_code == 404
     anonymous = app.test_client().get(f"/placements/{placement.id}")
@@ -70,6 +81,17 @@ def test_role_pages_refuse_other_roles(world, login_as) -> None:  # type: ignore
             assert status == (200 if role == allowed else 403), (path, role)
 
 
+def sign_over_http(client, pid: int) -> None:  # type: ignore[no-untyped-def]
+    """Read the agreement page's hash, re-enter the password for it, sign that version."""
+    page = client.get(f"/placements/{pid}/agreement").get_data(as_text=True)
+    sha256 = re.search(r'name="sha256" type="hidden" value="([0-9a-f]{64})"', page).group(1)
+    confirmed = client.post(
+        f"/placements/{pid}/reauth", data={"sha256": sha256, "password": PASSWORD}
+    )
+    assert confirmed.status_code == 302
+    assert client.post(f"/placements/{pid}/sign", data={"sha256": sha256}).status_code == 302
+
+
 def test_the_whole_agreement_flow_over_http(
     session, world, make_slot, make_offer, login_as, facts
 ) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +100,7 @@ def test_the_whole_agreement_flow_over_http(
     clients = {role: login_as(user) for role, user in world.users.items()}
     assert clients["student"].post(f"/placements/{pid}/accept").status_code == 302
     for role in ("student", "school", "enterprise"):
-        assert clients[role].post(f"/placements/{pid}/sign").status_code == 302
+        sign_over_http(clients[role], pid)
     insurance = {
         "insurer": "人保财险",
         "policy_no": "P-1",
@@ -192,7 +214,7 @@ def test_every_role_sees_its_pages_at_every_stage(
     assert clients["student"].post(f"/placements/{pid}/accept").status_code == 302
     all_pages_render()  # accepted
     for role in ("student", "school", "enterprise"):
-        pa.sign_agreement(session, world.users[role], pid)
+        sign_as(session, world.users[role], pid)
     cover = pa.Insurance("人保财险", "P-9", date(2026, 6, 1), date(2027, 6, 1))
     pa.record_insurance(session, world.users["school"], pid, cover)
     pa.file_internship_plan(session, world.users["school"], pid, "计划")

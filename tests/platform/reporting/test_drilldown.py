@@ -10,8 +10,10 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
+from support import sign_as
 
-from skillbridge.models import Role
+from skillbridge.models import DocumentKind, DocumentVersion, Role
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.reporting import timeline
@@ -94,6 +96,8 @@ def test_placement_bundle_has_every_document_and_a_verifiable_manifest(
     session, world, factories, login_as, accepted_flow, pay_claim
 ) -> None:
     placement = accepted_flow.placement
+    for signer in (accepted_flow.school_user, world.users["student"], world.users["enterprise"]):
+        sign_as(session, signer, placement.id)
     budget, policy = factories.budget(world.region, allocated=9000)
     policy.name = "实习补贴"
     claim = pay_claim(budget, policy, world.student, 2000, datetime(2026, 8, 1, tzinfo=UTC), world.users["bureau"], placement)  # fmt: skip
@@ -136,7 +140,23 @@ def test_placement_bundle_has_every_document_and_a_verifiable_manifest(
     assert manifest["subject"]["kind"] == "placement"
     for item in manifest["files"]:
         assert hashlib.sha256(bundle.read(item["name"])).hexdigest() == item["sha256"]
-    assert {item["name"] for item in manifest["files"]} == names - {"manifest.json"}
+    assert {item["name"] for item in manifest["files"]} == names - {"manifest.json", "cover.pdf"}
+
+    # The agreement as its PDF with its signatures; the cover binds every file by its hash.
+    (pdf_name,) = [n for n in names if n.startswith(f"{folder}/agreement-")]
+    assert pdf_name.endswith("-v1.pdf") and bundle.read(pdf_name).startswith(b"%PDF-")
+    signed = json.loads(bundle.read(f"{folder}/signatures.json"))
+    assert {s["party"] for s in signed} == {"school", "enterprise", "student"}
+    assert len({s["sha256"] for s in signed}) == 1
+    session.rollback()
+    cover = session.scalars(
+        select(DocumentVersion).where(DocumentVersion.kind == DocumentKind.EVIDENCE_COVER)
+    ).one()
+    assert cover.pdf_sha256 == hashlib.sha256(bundle.read("cover.pdf")).hexdigest()
+    listed = {item["name"]: item["sha256"] for item in json.loads(cover.content)["files"]}
+    assert listed == {
+        name: hashlib.sha256(bundle.read(name)).hexdigest() for name in names - {"cover.pdf"}
+    }
 
 
 def test_student_and_organisation_bundles(world, login_as, accepted_flow) -> None:

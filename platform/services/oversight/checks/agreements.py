@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from sqlalchemy import ScalarSelect, func, or_, select
 
 from skillbridge.models import (
-    AgreementSignature,
     AgreementStatus,
     Cohort,
     CooperationAgreement,
+    DocumentKind,
+    DocumentVersion,
     FilingStatus,
     Placement,
     PlacementAgreement,
     PlacementAgreementKind,
+    Signature,
     Slot,
     SlotKind,
     Student,
@@ -29,7 +31,8 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_query,
     placement_subject,
 )
-from skillbridge.platform.services.placements.agreements import ADULT_AGE, REQUIRED_PARTIES
+from skillbridge.platform.services.placements.agreements import ADULT_AGE
+from skillbridge.platform.services.placements.terms import REQUIRED_PARTIES
 
 # An agreement that was approved counts for a placement that started inside its validity, even
 # if it has expired since; a rejected, terminated or never-approved one never counted.
@@ -38,10 +41,15 @@ _PARTY_ZH = {"school": "学校", "enterprise": "企业", "student": "学生", "g
 
 
 def _signed_parties() -> ScalarSelect[str]:
-    """Correlated subquery: the parties that signed the placement's agreement, comma-separated."""
+    """Correlated subquery: the parties that signed the agreement's current version."""
     return (
-        select(func.aggregate_strings(AgreementSignature.party, ","))
-        .where(AgreementSignature.agreement_id == PlacementAgreement.id)
+        select(func.aggregate_strings(Signature.party, ","))
+        .join(DocumentVersion, DocumentVersion.id == Signature.version_id)
+        .where(
+            DocumentVersion.kind == DocumentKind.PLACEMENT_AGREEMENT,
+            DocumentVersion.subject_id == PlacementAgreement.id,
+            DocumentVersion.superseded_at.is_(None),
+        )
         .scalar_subquery()
     )
 
