@@ -96,7 +96,8 @@ class BoundedDateField(DateField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("邮箱"), validators=[DataRequired(), Email()])
+    # Named `email` for the rate limits' keys; a worker may log in with a mobile number instead.
+    email = StringField(_l("邮箱或手机号"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(_l("密码"), validators=[DataRequired()])
     submit = SubmitField(_l("登录"))
 
