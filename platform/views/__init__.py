@@ -13,6 +13,7 @@
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
+| `people`        | `/`                   | worker sign-up and pages, the enterprise's employees   |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
@@ -43,6 +44,7 @@ from . import (
     matching,
     notifications,
     orgs,
+    people,
     placements,
     preferences,
     schools,
@@ -62,6 +64,7 @@ BLUEPRINTS: list[Blueprint] = [
     matching.bp,
     notifications.bp,
     orgs.bp,
+    people.bp,
     placements.bp,
     preferences.bp,
     schools.bp,
@@ -78,6 +81,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *inspections.NAV,
     *matching.NAV,
     *notifications.NAV,
+    *people.NAV,
     *placements.NAV,
     *preferences.NAV,
     *schools.NAV,

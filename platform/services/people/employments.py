@@ -280,3 +280,11 @@ def list_employees(
     if status is not None:
         statement = statement.where(Employment.status == status)
     return paginate(session, statement, page, _employee_row)
+
+
+def get_employee(session: Session, actor: User, employment_id: int) -> EmployeeRow:
+    """One employment of the actor's enterprise with the employee's name and masked ID."""
+    employment = get_employment(session, actor, employment_id)
+    person = session.get(Person, employment.person_id)
+    assert person is not None  # a foreign key
+    return EmployeeRow(employment, person.name, person.national_id_masked)
