@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support import World, valid_national_id
+from support import PASSWORD_HASH, World, valid_national_id
 
 from skillbridge.models import Employment, User
 from skillbridge.platform.keys import id_keys
@@ -58,7 +58,10 @@ RegisterWorker = Callable[..., tuple[User, Employment]]
 def register_worker(
     session: Session, keys: IdentityKeys, world: World, worker_form
 ) -> RegisterWorker:  # type: ignore[no-untyped-def]
-    """A worker registered through the service (committed), and its pending employment."""
+    """A worker registered through the service (committed), and its pending employment.
+
+    Its password is then the suite's PASSWORD, as every factory-made user's is.
+    """
 
     def register(**changes: Any) -> tuple[User, Employment]:
         form = worker_form(**changes)
@@ -78,6 +81,7 @@ def register_worker(
             TODAY,
         )
         assert user is not None
+        user.password_hash = PASSWORD_HASH  # so that `login_as` logs it in like any test user
         session.commit()
         employment = session.scalars(
             select(Employment).where(Employment.person_id == user.person_id)

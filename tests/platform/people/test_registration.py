@@ -191,9 +191,7 @@ def test_login_by_phone_and_by_email(app, register_worker, world):  # type: igno
     user, _employment = register_worker(phone="13900001111", email="both@example.cn")
     for login in ("139 0000 1111", "+8613900001111", "BOTH@example.cn"):
         client = app.test_client()
-        response = client.post(
-            "/login", data={"email": login, "password": "Quartz-lantern-97-harbour"}
-        )
+        response = client.post("/login", data={"email": login, "password": PASSWORD})
         assert response.status_code == 302, login
     wrong = app.test_client().post("/login", data={"email": "13900001111", "password": "nope-nope"})
     assert wrong.status_code == 401
