@@ -64,6 +64,10 @@ def test_a_pending_worker_is_refused_everywhere_but_its_own_pages(
     detail = client.get(f"/me/employments/{employment.id}")
     assert detail.status_code == 200 and world.enterprise.name in detail.get_data(as_text=True)
     assert "尚待企业确认" not in client.get("/me").get_data(as_text=True)
+    # Past the gate, every other page is the other roles' and refuses the worker in its own way.
+    after = _walk(app, client)
+    opened = {key for key, status in after.items() if status not in (403, 404)}
+    assert opened == {("GET", "people.my_employment")} and employment.id == 1
 
 
 def test_a_confirmed_worker_sees_its_student_history_and_only_its_own_employments(
