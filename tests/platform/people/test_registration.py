@@ -200,3 +200,13 @@ def test_login_by_phone_and_by_email(app, register_worker, world):  # type: igno
         "/login", data={"email": world.users["school"].email, "password": PASSWORD}
     )
     assert school.status_code == 302
+
+
+def test_a_phone_only_worker_logs_in_and_the_api_names_its_login(app, register_worker):  # type: ignore[no-untyped-def]
+    user, _employment = register_worker(phone="13900002222", email="")
+    client = app.test_client()
+    response = client.post("/login", data={"email": "13900002222", "password": PASSWORD})
+    assert response.status_code == 302
+    me = client.get("/api/v1/me").get_json()
+    assert (me["email"], me["phone"], me["role"]) == (None, "13900002222", "worker")
+    assert me["person_id"] == user.person_id
