@@ -66,7 +66,7 @@ def refuse_unverified_organisations() -> None:
     if request.endpoint in PENDING_ENDPOINTS or not current_user.is_authenticated:
         return
     if current_user.role == Role.WORKER:
-        if not worker_is_confirmed(get_session(), current_user.person_id):
+        if not worker_is_confirmed(get_session(), current_user):
             abort(403, _("企业确认雇佣关系之前，只能查看本人的确认状态"))
         return
     organisation: School | Enterprise | None = None

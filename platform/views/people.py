@@ -129,9 +129,7 @@ def employee_list() -> ResponseReturnValue:
 @login_required
 @enterprise_only
 def pending() -> ResponseReturnValue:
-    rows = employments.list_employees(
-        get_session(), actor(), status=EmploymentStatus.PENDING, page=_page()
-    )
+    rows = employments.list_employees(get_session(), actor(), page=_page(), awaiting=True)
     return render_template("people/pending.html", rows=rows, labels=STATUS_LABELS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,9 +104,34 @@ def get_employment(session: Session, actor: User, employment_id: int) -> Employm
     return employment
 
 
+def _account_waiting() -> ColumnElement[bool]:
+    """The employee's worker account was made after the employment was confirmed (imported)."""
+    return exists().where(
+        User.person_id == Employment.person_id,
+        User.role == Role.WORKER,
+        User.created_at > Employment.confirmed_at,
+    )
+
+
+def _awaiting() -> ColumnElement[bool]:
+    """Employments the enterprise has to confirm: declared by a worker, or joined by a new account."""
+    return or_(
+        Employment.status == EmploymentStatus.PENDING,
+        and_(Employment.status == EmploymentStatus.CONFIRMED, _account_waiting()),
+    )
+
+
 def _pending(session: Session, actor: User, employment_id: int) -> Employment:
     employment = get_employment(session, actor, employment_id)
     if employment.status != EmploymentStatus.PENDING:
+        raise Conflict(N_("该雇佣关系已处理，不能再确认或驳回"))
+    return employment
+
+
+def _to_confirm(session: Session, actor: User, employment_id: int) -> Employment:
+    employment = get_employment(session, actor, employment_id)
+    waiting = session.scalar(select(_awaiting()).where(Employment.id == employment.id))
+    if not waiting:
         raise Conflict(N_("该雇佣关系已处理，不能再确认或驳回"))
     return employment
 
@@ -138,8 +163,13 @@ def flush_employments(session: Session) -> None:
 def confirm_employment(
     session: Session, actor: User, employment_id: int, facts: EmploymentFacts, today: date
 ) -> Employment:
-    """Confirm a pending employment with the facts as the enterprise enters or corrects them."""
-    employment = _pending(session, actor, employment_id)
+    """Confirm an employment with the facts as the enterprise enters or corrects them.
+
+    A pending one (declared by the worker), or a confirmed one that a worker account registered
+    for since: confirming it again is what opens that account (see workers.worker_is_confirmed).
+    """
+    employment = _to_confirm(session, actor, employment_id)
+    again = employment.status == EmploymentStatus.CONFIRMED
     _check_facts(facts, today)
     assert facts.hire_date is not None  # _check_facts refuses a missing hire date
     if facts.is_primary and primary_elsewhere(
@@ -171,6 +201,7 @@ def confirm_employment(
             "hire_date": employment.hire_date.isoformat(),
             "is_primary": employment.is_primary,
             "is_front_line": employment.is_front_line,
+            "again": again,
         },
     )
     return employment
@@ -259,8 +290,12 @@ def list_employees(
     query: str = "",
     status: EmploymentStatus | None = None,
     page: int = 1,
+    awaiting: bool = False,
 ) -> Page[EmployeeRow]:
-    """A page of the enterprise's employments, searchable by name, post or ID's last 4."""
+    """A page of the enterprise's employments, searchable by name, post or ID's last 4.
+
+    `awaiting` keeps those it has to confirm: declared by workers, or joined by a new account.
+    """
     enterprise = keeper_enterprise(session, actor)
     statement = (
         select(Employment, Person.name, Person.national_id_masked)
@@ -279,12 +314,30 @@ def list_employees(
         )
     if status is not None:
         statement = statement.where(Employment.status == status)
+    if awaiting:
+        statement = statement.where(_awaiting())
     return paginate(session, statement, page, _employee_row)
 
 
-def get_employee(session: Session, actor: User, employment_id: int) -> EmployeeRow:
-    """One employment of the actor's enterprise with the employee's name and masked ID."""
+@dataclass(frozen=True)
+class Employee:
+    """One employment with its employee, and the logins of the employee's account if any.
+
+    The logins let the enterprise see who registered before it confirms: a national ID and a
+    name are all a stranger would need to register as someone else.
+    """
+
+    employment: Employment
+    name: str
+    national_id_masked: str
+    account_logins: tuple[str, ...]
+
+
+def get_employee(session: Session, actor: User, employment_id: int) -> Employee:
+    """One employment of the actor's enterprise with the employee's name, ID and logins."""
     employment = get_employment(session, actor, employment_id)
     person = session.get(Person, employment.person_id)
     assert person is not None  # a foreign key
-    return EmployeeRow(employment, person.name, person.national_id_masked)
+    account = session.scalar(select(User).where(User.person_id == person.id))
+    logins = tuple(x for x in (account.phone, account.email) if x) if account else ()
+    return Employee(employment, person.name, person.national_id_masked, logins)

@@ -162,15 +162,15 @@ def register_worker(
     )
     session.add(employment)
     flush_or_conflict(session, N_("该身份证号或登录账号已注册"))
-    if employment.status == EmploymentStatus.PENDING:
-        notifications.notify(
-            session,
-            notifications.enterprise_users(session, enterprise.id),
-            WORKER_REGISTERED,
-            N_("有职工注册，等待确认雇佣关系"),
-            f"{name}：{post}",
-            Link("people.pending"),
-        )
+    # Joining an employment the enterprise already has on file still waits for it to confirm.
+    notifications.notify(
+        session,
+        notifications.enterprise_users(session, enterprise.id),
+        WORKER_REGISTERED,
+        N_("有职工注册，等待确认雇佣关系"),
+        f"{name}：{post}",
+        Link("people.pending"),
+    )
     audit.record(
         session,
         user,

@@ -14,12 +14,20 @@ from skillbridge.platform.services.policies import can_view_employment, is_self
 from skillbridge.platform.text import N_
 
 
-def worker_is_confirmed(session: Session, person_id: int) -> bool:
-    """Whether an enterprise has ever confirmed an employment of the person (ended ones count)."""
+def worker_is_confirmed(session: Session, actor: User) -> bool:
+    """Whether an enterprise has confirmed an employment of the person since the account exists.
+
+    A confirmation made before the account (an import, a former job) vouches for the person, not
+    for whoever registered with their national ID and name: the employer confirms again, on its
+    list of employments to confirm, before the account opens. Ended employments still count.
+    """
     return (
         session.scalar(
             select(Employment.id)
-            .where(Employment.person_id == person_id, Employment.confirmed_at.is_not(None))
+            .where(
+                Employment.person_id == actor.person_id,
+                Employment.confirmed_at >= actor.created_at,
+            )
             .limit(1)
         )
         is not None
@@ -79,7 +87,7 @@ def worker_home(
     a national ID typed by someone else must not open that person's school records.
     """
     person = own_person(session, actor)
-    confirmed = worker_is_confirmed(session, person.id)
+    confirmed = worker_is_confirmed(session, actor)
     employments = paginate(
         session,
         select(Employment, Enterprise.name)

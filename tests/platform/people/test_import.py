@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from support import valid_national_id
+from support import PASSWORD_HASH, valid_national_id
 
 from skillbridge.models import (
     AuditEvent,
@@ -20,6 +20,7 @@ from skillbridge.models import (
     Notification,
     Person,
     Role,
+    User,
 )
 from skillbridge.platform.services import tables
 from skillbridge.platform.services.people import employees, employments
@@ -214,3 +215,41 @@ def test_the_import_page_lists_every_problem(login_as, session, world):  # type:
     good = _csv([HEADER, _row(42)])
     response = client.post("/employees/import", data={"file": (io.BytesIO(good), "s.csv")})
     assert response.status_code == 302 and response.headers["Location"] == "/employees"
+
+
+def test_registering_for_an_imported_employment_waits_for_the_enterprise_again(
+    login_as, session, world, keys, worker_form
+):  # type: ignore[no-untyped-def]
+    national_id = valid_national_id(51, date(1995, 1, 1))
+    hr = world.users["enterprise"]
+    (imported,) = employees.import_employees(
+        session, hr, "s.csv", _csv([HEADER, _row(51)]), keys, TODAY
+    )
+    session.commit()
+    form = worker_form(name="导入职工51", national_id=national_id, phone="13900006666")
+    assert login_as(hr).post("/register/worker", data=form).status_code == 302
+    session.rollback()
+    worker = session.scalar(select(User).where(User.phone == "13900006666"))
+    assert worker.person_id == imported.person_id
+    assert session.scalar(select(func.count(Employment.id))) == 1  # joined, not duplicated
+    worker.password_hash = PASSWORD_HASH
+    session.commit()
+    client = login_as(worker)
+    # Someone with the person's ID and name is not let in on the strength of the import alone.
+    assert client.get(f"/me/employments/{imported.id}").status_code == 403
+    hr_client = login_as(hr)
+    pending = hr_client.get("/employees/pending").get_data(as_text=True)
+    assert "导入职工51" in pending
+    assert "13900006666" in hr_client.get(f"/employees/{imported.id}/confirm").get_data(
+        as_text=True
+    )
+    session.rollback()
+    employments.confirm_employment(session, hr, imported.id, make_facts_like(imported), TODAY)
+    session.commit()
+    # Positive control: confirmed again, the account opens and leaves the list to confirm.
+    assert client.get(f"/me/employments/{imported.id}").status_code == 200
+    assert "导入职工51" not in hr_client.get("/employees/pending").get_data(as_text=True)
+
+
+def make_facts_like(employment: Employment) -> employments.EmploymentFacts:
+    return employments.EmploymentFacts(post=employment.post, hire_date=employment.hire_date)
