@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
@@ -23,13 +24,13 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.services import audit, notifications, tables
+from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.people.employments import (
     EMPLOYMENT_CONFIRMED,
     EmploymentFacts,
     facts_problems,
-    flush_employments,
     keeper_enterprise,
 )
 from skillbridge.platform.services.people.persons import new_person
@@ -197,7 +198,7 @@ def import_employees(
         if row.person_id is None
     }
     session.add_all(new_people.values())
-    flush_employments(session)
+    _flush(session)
     now = utcnow()
     employments = [
         Employment(
@@ -218,9 +219,7 @@ def import_employees(
         for row in rows
     ]
     session.add_all(employments)
-    # A concurrent import, registration or confirmation of the same person may have won a
-    # UNIQUE race after the checks: the database refuses, and nothing is written.
-    flush_employments(session)
+    _flush(session)
     known = [e.person_id for e, row in zip(employments, rows, strict=True) if row.person_id]
     for person_id in known:
         notifications.notify(
@@ -240,6 +239,15 @@ def import_employees(
         {"employments": len(employments), "new_people": len(new_people)},
     )
     return employments
+
+
+def _flush(session: Session) -> None:
+    """A concurrent import, registration or confirmation of the same person may have won a
+    UNIQUE race after the checks: the database refuses, and nothing is written."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(N_("导入期间职工数据已被修改（重复的职工或主要雇主），请重新导入")) from exc
 
 
 def template_csv() -> bytes:

@@ -152,7 +152,7 @@ def primary_elsewhere(session: Session, person_id: int, enterprise_id: int) -> b
     )
 
 
-def flush_employments(session: Session) -> None:
+def _flush_confirmation(session: Session) -> None:
     """Flush; the database's one-primary-employer index decides a race as a Conflict."""
     try:
         session.flush()
@@ -186,7 +186,7 @@ def confirm_employment(
     employment.status = EmploymentStatus.CONFIRMED
     employment.confirmed_by_user_id = actor.id
     employment.confirmed_at = utcnow()
-    flush_employments(session)
+    _flush_confirmation(session)
     _tell_worker(
         session, employment, EMPLOYMENT_CONFIRMED, N_("企业已确认您的雇佣关系"), employment.post
     )
