@@ -210,3 +210,27 @@ def test_a_phone_only_worker_logs_in_and_the_api_names_its_login(app, register_w
     me = client.get("/api/v1/me").get_json()
     assert (me["email"], me["phone"], me["role"]) == (None, "13900002222", "worker")
     assert me["person_id"] == user.person_id
+
+
+def test_a_mobile_number_is_one_account_to_the_login_limit(register_worker, database_url, tmp_path):  # type: ignore[no-untyped-def]
+    register_worker(phone="13900007777")
+    app = create_app(
+        make_test_config(
+            database_url,
+            tmp_path,
+            RATELIMIT_ENABLED=True,
+            LOGIN_RATE_LIMIT="3 per minute",
+            LOGIN_ACCOUNT_RATE_LIMIT="100 per hour",
+        )
+    )
+    client = app.test_client()
+    spellings = ["13900007777", "139 0000 7777", "+86 139-0000-7777", "0086 13900007777"]
+    statuses = [
+        client.post("/login", data={"email": s, "password": "wrong-guess"}).status_code
+        for s in spellings
+    ]
+    assert statuses == [401, 401, 401, 429]
+    # Positive control: another account from the same address is not limited.
+    other = client.post("/login", data={"email": "13900008888", "password": "wrong-guess"})
+    assert other.status_code == 401
+    get_database(app).engine.dispose()
