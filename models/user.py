@@ -67,10 +67,13 @@ class User(CreatedAtMixin, Base):
             name="role_matches_tenant",
         ),
         CheckConstraint(_staff_role_check(), name="staff_role_matches_role"),
+        # A worker may sign up with a phone number alone; every account has one login at least.
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_login"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(120), unique=True)
+    email: Mapped[str | None] = mapped_column(String(120), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from skillbridge.models import Enterprise, Role, School, User
+from skillbridge.platform.services.people.workers import worker_is_confirmed
 from skillbridge.platform.services.policies import is_verified
 from skillbridge.platform.services.signatures.reauth import Reauthentication
 from skillbridge.platform.services.signatures.signing import Origin
@@ -56,13 +57,21 @@ PENDING_ENDPOINTS = frozenset(
         "notifications.read_all",
         "api.me",
         "api.spec",
+        "people.me",  # a worker's own page, showing whether its employer has confirmed it
     }
 )
 
 
 def refuse_unverified_organisations() -> None:
-    """403 for a user of a not-yet-verified organisation outside its own pending state."""
+    """403 for a user of a not-yet-verified organisation outside its own pending state.
+
+    A worker is in the same position until an enterprise confirms one of its employments.
+    """
     if request.endpoint in PENDING_ENDPOINTS or not current_user.is_authenticated:
+        return
+    if current_user.role == Role.WORKER:
+        if not worker_is_confirmed(get_session(), current_user):
+            abort(403, _("企业确认雇佣关系之前，只能查看本人的确认状态"))
         return
     organisation: School | Enterprise | None = None
     if current_user.role == Role.SCHOOL:

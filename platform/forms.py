@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -17,7 +18,15 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
 from skillbridge.platform.services import bounds
@@ -96,7 +105,8 @@ class BoundedDateField(DateField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("邮箱"), validators=[DataRequired(), Email()])
+    # Named `email` for the rate limits' keys; a worker may log in with a mobile number instead.
+    email = StringField(_l("邮箱或手机号"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(_l("密码"), validators=[DataRequired()])
     submit = SubmitField(_l("登录"))
 
@@ -205,3 +215,43 @@ class RosterImportForm(FlaskForm):
         validators=[FileRequired(), FileAllowed(["csv", "xlsx"], _l("只接受 .csv 或 .xlsx 文件"))],
     )
     submit = SubmitField(_l("导入"))
+
+
+class WorkerRegistrationForm(FlaskForm):
+    """A worker or apprentice signs up; the service names every field that is wrong."""
+
+    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=60)])
+    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(max=30)])
+    phone = StringField(_l("手机号（可用于登录）"), validators=[Length(max=30)])
+    email = StringField(_l("邮箱（可用于登录）"), validators=[Length(max=120)])
+    employer_uscc = StringField(
+        _l("雇主统一社会信用代码"), validators=[DataRequired(), Length(max=30)]
+    )
+    post = StringField(_l("岗位"), validators=[DataRequired(), Length(max=60)])
+    hire_date = BoundedDateField(_l("入职日期"), validators=[DataRequired()])
+    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("确认密码"), validators=[DataRequired(), EqualTo("password", _l("两次输入的密码不一致"))]
+    )
+    submit = SubmitField(_l("注册"))
+
+
+class EmploymentConfirmForm(FlaskForm):
+    """The enterprise confirms an employment, entering or correcting its facts."""
+
+    post = StringField(_l("岗位"), validators=[DataRequired(), Length(max=60)])
+    hire_date = BoundedDateField(_l("入职日期"), validators=[DataRequired()])
+    contract_start = BoundedDateField(_l("合同开始日期"), validators=[Optional()])
+    contract_end = BoundedDateField(_l("合同结束日期"), validators=[Optional()])
+    social_insurance_since = BoundedDateField(_l("社保缴纳起始日期"), validators=[Optional()])
+    is_front_line = BooleanField(_l("一线职工"), default=True)
+    is_primary = BooleanField(_l("本企业为其主要雇主"), default=True)
+    submit = SubmitField(_l("确认雇佣关系"))
+
+
+class EmploymentEndForm(FlaskForm):
+    """The enterprise records the end of an employment."""
+
+    ended_on = BoundedDateField(_l("离职日期"), validators=[DataRequired()])
+    reason = StringField(_l("离职原因"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("办理离职"))

@@ -33,11 +33,13 @@ def me() -> ResponseReturnValue:
     return {
         "id": user.id,
         "email": user.email,
+        "phone": user.phone,
         "role": user.role.value,
         "school_id": user.school_id,
         "enterprise_id": user.enterprise_id,
         "student_id": user.student_id,
         "region_id": user.region_id,
+        "person_id": user.person_id,
     }
 
 

@@ -46,12 +46,14 @@ _SCHEMAS = {
     "Me": _object(
         {
             "id": _ID,
-            "email": {"type": "string"},
+            "email": {"type": "string", "nullable": True},
+            "phone": {"type": "string", "nullable": True},
             "role": _enum(Role),
             "school_id": _NULLABLE_ID,
             "enterprise_id": _NULLABLE_ID,
             "student_id": _NULLABLE_ID,
             "region_id": _NULLABLE_ID,
+            "person_id": _NULLABLE_ID,
         }
     ),
     "School": _object(

@@ -96,6 +96,11 @@ def student_users(session: Session, student_id: int) -> list[int]:
     return _active_users(session, User.role == Role.STUDENT, User.student_id == student_id)
 
 
+def worker_users(session: Session, person_id: int) -> list[int]:
+    """The person's own worker account, if it has one."""
+    return _active_users(session, User.role == Role.WORKER, User.person_id == person_id)
+
+
 def bureau_users(session: Session, region_id: int) -> list[int]:
     """Active bureau accounts of a region."""
     return _active_users(session, User.role == Role.BUREAU, User.region_id == region_id)

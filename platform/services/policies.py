@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from skillbridge.models import (
     CooperationAgreement,
+    Employment,
     Enterprise,
     Notification,
     Party,
+    Person,
     Role,
     School,
     Slot,
+    StaffRole,
     Student,
     SubsidyClaim,
     User,
@@ -209,3 +212,28 @@ def can_audit_region(actor: User, region_ids: set[int]) -> bool:
 def can_audit_compliance(actor: User, region_id: int) -> bool:
     """Compliance checks and their findings are the region bureau's (DOMAIN.md: audits compliance)."""
     return is_bureau_of(actor, region_id)
+
+
+# Enterprise staff who keep the employee register: confirm, correct, import, end employments.
+EMPLOYEE_KEEPERS = frozenset({StaffRole.ADMIN, StaffRole.HR})
+
+
+def is_self(actor: User, person: Person) -> bool:
+    """A person sees only themself: a worker's account acts for its own person alone."""
+    return actor.role == Role.WORKER and actor.person_id == person.id
+
+
+def can_manage_employees(actor: User, enterprise_id: int) -> bool:
+    """The enterprise's admin and HR staff keep its employee register (a mentor does not)."""
+    return (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id == enterprise_id
+        and actor.staff_role in EMPLOYEE_KEEPERS
+    )
+
+
+def can_view_employment(actor: User, employment: Employment) -> bool:
+    """The employee themself and the employing enterprise's staff."""
+    if actor.role == Role.WORKER:
+        return actor.person_id == employment.person_id
+    return actor.role == Role.ENTERPRISE and actor.enterprise_id == employment.enterprise_id

@@ -13,6 +13,7 @@
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
+| `people`        | `/`                   | worker sign-up and pages, the enterprise's employees   |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
@@ -45,6 +46,7 @@ from . import (
     matching,
     notifications,
     orgs,
+    people,
     placements,
     preferences,
     renditions,
@@ -66,6 +68,7 @@ BLUEPRINTS: list[Blueprint] = [
     matching.bp,
     notifications.bp,
     orgs.bp,
+    people.bp,
     placements.bp,
     preferences.bp,
     renditions.bp,
@@ -84,6 +87,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *inspections.NAV,
     *matching.NAV,
     *notifications.NAV,
+    *people.NAV,
     *placements.NAV,
     *preferences.NAV,
     *schools.NAV,

@@ -37,6 +37,7 @@ from skillbridge.platform.forms import (
 from skillbridge.platform.i18n import LOCALE_SESSION_KEY
 from skillbridge.platform.redirects import safe_next
 from skillbridge.platform.services.accounts import registration as accounts
+from skillbridge.platform.services.accounts.logins import as_mobile
 from skillbridge.platform.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -49,7 +50,9 @@ def _setting(name: str) -> Callable[[], str]:
 
 def _posted_email() -> str:
     # Cut to the column's length: a megabyte "e-mail" must not become a megabyte limiter key.
-    return (request.form.get("email") or "").strip().lower()[:120]
+    # A mobile number counts as one account however it is spaced or prefixed.
+    login = (request.form.get("email") or "").strip().lower()[:120]
+    return as_mobile(login) or login
 
 
 def _address_and_account() -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from skillbridge.models import Role
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services.reporting.overview import build_overview
@@ -39,6 +40,8 @@ def index() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     user = actor()
+    if user.role == Role.WORKER:  # a worker's landing page is its own record
+        return redirect(url_for("people.me"))
     db = get_session()
     return render_template(
         f"home/{user.role.value}.html",

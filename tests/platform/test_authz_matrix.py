@@ -48,6 +48,9 @@ from skillbridge.models import (
     CreditRecord,
     DocumentKind,
     EducationLevel,
+    Employment,
+    EmploymentSource,
+    EmploymentStatus,
     Enterprise,
     Inspection,
     InspectionSample,
@@ -75,6 +78,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
     VerificationStatus,
+    utcnow,
 )
 from skillbridge.models.subsidy import Beneficiary
 from skillbridge.platform.app import create_app
@@ -117,6 +121,7 @@ PUBLIC = {
     "auth.activate",
     "auth.switch_language",
     "api.spec",
+    "people.register",
 }
 
 # Routes that act on a student who has not activated an account yet (the tenant's own student
@@ -229,6 +234,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching.status": SCHOOL | BUREAU,
     "matching.review": SCHOOL | BUREAU,
     "matching.publish": SCHOOL | BUREAU,
+    # A worker's own pages: none of the four roles (tests/platform/people covers the worker).
+    "people.me": frozenset(),
+    "people.my_employment": frozenset(),
+    "people.employees": ENTERPRISE,
+    "people.pending": ENTERPRISE,
+    "people.employment": ENTERPRISE,
+    "people.confirm": ENTERPRISE,
+    "people.reject": ENTERPRISE,
+    "people.end": ENTERPRISE,
+    "people.import_employees": ENTERPRISE,
+    "people.employee_template": ENTERPRISE,
 }
 
 # (endpoint, state) → roles that succeed in EVERY tenant: an open slot is visible platform-wide.
@@ -275,6 +291,11 @@ STATES: dict[str, tuple[str, ...]] = {
     "matching.publish": ("reviewed",),
     "drilldown.timeline": ("school", "enterprise", "student", "placement"),
     "drilldown.evidence_bundle": ("school", "placement"),
+    "people.employment": ("pending", "confirmed"),
+    "people.my_employment": ("confirmed",),
+    "people.confirm": ("pending",),
+    "people.reject": ("pending",),
+    "people.end": ("confirmed",),
 }
 # Routes whose POST ends the user's sessions: each cell gets a user of its own to spend.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -622,6 +643,30 @@ class World:
         session.flush()
         return {"sample_id": sample.id, "inspection_id": inspection.id}
 
+    def employment(self, session: Session, tenant: Tenant, state: str) -> int:
+        """An employment of a fresh person by the tenant's enterprise, pending or confirmed."""
+        n = self.n()
+        person = Person(
+            name=f"矩阵职工{n}",
+            birth_date=date(1995, 1, 1),
+            national_id_masked=f"**************{n % 10000:04d}",
+            national_id_hash=f"matrix-worker-{n}",
+        )
+        session.add(person)
+        session.flush()
+        employment = Employment(
+            person_id=person.id,
+            enterprise_id=tenant.enterprise.id,
+            post="矩阵岗位",
+            hire_date=date(2025, 1, 1),
+            source=EmploymentSource.REGISTRATION,
+            status=EmploymentStatus.CONFIRMED if state == "confirmed" else EmploymentStatus.PENDING,
+            confirmed_at=utcnow() if state == "confirmed" else None,
+        )
+        session.add(employment)
+        session.flush()
+        return employment.id
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -677,6 +722,8 @@ class World:
             session.add(record)
             session.flush()
             ids["credit_record_id"] = record.id
+        if "employment_id" in arguments:
+            ids["employment_id"] = self.employment(session, tenant, cell.state)
         if "organisation_id" in arguments:
             ids["organisation_id"] = self.school(session, tenant.region, verified=False).id
         if "finding_id" in arguments:
@@ -798,6 +845,15 @@ def _roster(world: World, tenant: Tenant) -> dict:
     return {"file": (io.BytesIO(_csv([list(roster.COLUMNS), row])), "roster.csv")}
 
 
+def _employees(world: World) -> dict:
+    from skillbridge.platform.services.people import employees
+
+    n = world.n()
+    row = [f"导入职工{n}", valid_national_id(n, date(1990, 1, 1) + timedelta(days=n)), "焊工"]
+    row += ["2024-03-01", "", "", "", "是", "是", ""]
+    return {"file": (io.BytesIO(_csv([list(employees.COLUMNS), row])), "staff.csv")}
+
+
 def _new_specialty(world: World) -> dict:
     n = world.n()
     with world.sessions() as session:
@@ -876,6 +932,15 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "window_end": "2028-06-30",
     },
     "schools.import_roster": lambda w, t, c: _roster(w, t),
+    "people.import_employees": lambda w, t, c: _employees(w),
+    "people.confirm": lambda w, t, c: {
+        "post": "矩阵岗位",
+        "hire_date": "2025-01-01",
+        "is_front_line": "y",
+        "is_primary": "y",
+    },
+    "people.reject": lambda w, t, c: {"reason": "查无此人"},
+    "people.end": lambda w, t, c: {"ended_on": TODAY.isoformat(), "reason": "合同到期"},
     "schools.specialties": lambda w, t, c: _new_specialty(w),
     "slots.create": lambda w, t, c: _slot_form(t),
     "slots.edit": lambda w, t, c: _slot_form(t),
@@ -1017,7 +1082,7 @@ def prepare(world: World, cell: Cell) -> Cell:
     if cell.method == "POST":
         body = BODIES.get(cell.rule.endpoint)
         cell.data = body(world, own, cell) if body else {}
-        if cell.rule.endpoint == "schools.import_roster":
+        if cell.rule.endpoint in ("schools.import_roster", "people.import_employees"):
             cell.content_type = "multipart/form-data"
     return cell
 

@@ -25,6 +25,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.services import audit, notifications
+from skillbridge.platform.services.accounts.logins import login_matches
 from skillbridge.platform.services.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -51,7 +52,8 @@ _ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 REGISTRATION_ATTEMPTED = "account.registration_attempted"
 
 
-def _check_password(password: str, *user_inputs: str) -> None:
+def check_password(password: str, *user_inputs: str) -> None:
+    """InvalidInput unless the password is long and hard to guess from the account's own data."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
     if not is_strong_password(password, user_inputs):
@@ -60,7 +62,8 @@ def _check_password(password: str, *user_inputs: str) -> None:
         )
 
 
-def _normalise_email(email: str) -> str:
+def normalise_email(email: str) -> str:
+    """The address trimmed and lower-cased, or InvalidInput when it is not one."""
     email = email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise InvalidInput(N_("邮箱格式不正确"))
@@ -73,24 +76,25 @@ def _ensure_email_free(session: Session, email: str) -> None:
 
 
 def _owner_told(session: Session, email: str, kind: str) -> bool:
-    """If `email` has an account, tell its owner of the attempt instead of telling the visitor.
+    """If `email` has an account, tell its owner of the attempt instead of telling the visitor."""
+    owner = session.scalar(select(User).where(User.email == email))
+    if owner is None:
+        return False
+    tell_owner_of_attempt(session, owner, kind, N_("有人尝试用您的邮箱注册新机构"))
+    return True
+
+
+def tell_owner_of_attempt(session: Session, owner: User, kind: str, title: str) -> None:
+    """Someone tried to register with `owner`'s login: the owner is told, the visitor is not.
 
     The visitor gets the same answer either way, so registration reveals no account; the hash
     spent here keeps the answer as slow as a real registration.
     """
-    owner = session.scalar(select(User).where(User.email == email))
-    if owner is None:
-        return False
     hash_password("timing-equaliser-not-a-password")
     notifications.notify(
-        session,
-        [owner],
-        REGISTRATION_ATTEMPTED,
-        N_("有人尝试用您的邮箱注册新机构"),
-        f"{kind}：{utcnow():%Y-%m-%d %H:%M} UTC",
+        session, [owner], REGISTRATION_ATTEMPTED, title, f"{kind}：{utcnow():%Y-%m-%d %H:%M} UTC"
     )
     audit.record(session, None, "registration.email_taken", "user", owner.id, {"kind": kind})
-    return True
 
 
 def _load_region(session: Session, region_id: int) -> Region:
@@ -100,18 +104,21 @@ def _load_region(session: Session, region_id: int) -> Region:
     return region
 
 
-def _new_user(
-    email: str,
+def new_user(
+    email: str | None,
     password: str,
     display_name: str,
     role: Role,
     staff_role: StaffRole | None = None,
+    phone: str | None = None,
     **tenant: int,
 ) -> User:
+    """A new account with a fresh session token; e-mail or phone (or both) are its logins."""
     # The account that registers an organisation is its admin; a student or worker acts as self.
     return User(
         staff_role=staff_role or STAFF_ROLES[role][0],
         email=email,
+        phone=phone,
         display_name=display_name,
         password_hash=hash_password(password),
         role=role,
@@ -139,8 +146,8 @@ def register_school(session: Session, form: SchoolRegistration) -> User | None:
 
     None when the e-mail already has an account: its owner is told, the visitor is not.
     """
-    email = _normalise_email(form.email)
-    _check_password(form.password, email, form.contact_name, form.name)
+    email = normalise_email(form.email)
+    check_password(form.password, email, form.contact_name, form.name)
     if not (form.code.isdigit() and len(form.code) == 10):
         raise InvalidInput(N_("学校标识码应为 10 位数字"))
     _load_region(session, form.region_id)
@@ -158,11 +165,11 @@ def register_school(session: Session, form: SchoolRegistration) -> User | None:
     )
     session.add(school)
     session.flush()
-    user = _new_user(
+    user = new_user(
         email, form.password, form.contact_name.strip(), Role.SCHOOL, school_id=school.id
     )
     session.add(user)
-    _flush_or_conflict(session, N_("该学校或邮箱已注册"))
+    flush_or_conflict(session, N_("该学校或邮箱已注册"))
     audit.record(session, user, "school.registered", "school", school.id, {"name": school.name})
     return user
 
@@ -187,8 +194,8 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
 
     None when the e-mail already has an account: its owner is told, the visitor is not.
     """
-    email = _normalise_email(form.email)
-    _check_password(form.password, email, form.contact_name, form.name)
+    email = normalise_email(form.email)
+    check_password(form.password, email, form.contact_name, form.name)
     code = normalise_uscc(form.uscc)
     if form.staff_headcount < 0:
         raise InvalidInput(N_("在岗职工人数不能为负数"))
@@ -208,7 +215,7 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
     )
     session.add(enterprise)
     session.flush()
-    user = _new_user(
+    user = new_user(
         email,
         form.password,
         form.contact_name.strip(),
@@ -216,15 +223,15 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
         enterprise_id=enterprise.id,
     )
     session.add(user)
-    _flush_or_conflict(session, N_("该企业或邮箱已注册"))
+    flush_or_conflict(session, N_("该企业或邮箱已注册"))
     audit.record(
         session, user, "enterprise.registered", "enterprise", enterprise.id, {"uscc": code}
     )
     return user
 
 
-def _flush_or_conflict(session: Session, message: str) -> None:
-    """A concurrent registration can still win the UNIQUE race: report it as a conflict."""
+def flush_or_conflict(session: Session, message: str) -> None:
+    """Flush; a concurrent registration can still win the UNIQUE race: report it as a conflict."""
     try:
         session.flush()
     except IntegrityError as exc:
@@ -280,13 +287,13 @@ def create_bureau_user(
     """Bureau accounts are created by an operator on the command line, never self-registered."""
     if staff_role not in STAFF_ROLES[Role.BUREAU]:
         raise InvalidInput(f"人社局账号的岗位只能是 {', '.join(STAFF_ROLES[Role.BUREAU])}")
-    email = _normalise_email(email)
-    _check_password(password, email, display_name)
+    email = normalise_email(email)
+    check_password(password, email, display_name)
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         raise InvalidInput(f"地区 {region_code} 不存在")
     _ensure_email_free(session, email)
-    user = _new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
+    user = new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
     session.add(user)
     session.flush()
     audit.record(
@@ -300,9 +307,9 @@ def create_bureau_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same cost either way)."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The active user with this e-mail or mobile number and password, or None (same cost)."""
+    user = session.scalar(select(User).where(login_matches(login)))
     if not verify_password(user.password_hash if user else None, password):
         return None
     if user is None or not user.is_active:
@@ -315,7 +322,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def record_failed_login(session: Session, email: str, address: str) -> None:
     """Audit a wrong login with the client's address (the account's id when there is one)."""
     email = email.strip().lower()[:120]
-    user_id = session.scalar(select(User.id).where(User.email == email))
+    user_id = session.scalar(select(User.id).where(login_matches(email)))
     audit.record(
         session,
         None,
@@ -350,7 +357,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Change the password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
         raise PermissionDenied(N_("当前密码不正确"))
-    _check_password(new, user.email, user.display_name)
+    check_password(new, user.email or user.phone or "", user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     audit.record(session, user, "user.password_changed", "user", user.id)
@@ -381,8 +388,8 @@ def activate_student(
     A code that has seen MAX_ACTIVATION_FAILURES wrong answers is locked until the school
     re-issues it; the caller records each WrongActivationSecret with `record_failed_activation`.
     """
-    email = _normalise_email(email)
-    _check_password(password, email)
+    email = normalise_email(email)
+    check_password(password, email)
     last4 = normalise_id_last4(id_last4)
     code = normalise_invitation_code(invitation_code)
     # Locked so that concurrent guesses on one code are counted one after the other.
@@ -398,9 +405,9 @@ def activate_student(
     _ensure_email_free(session, email)
     student.invitation_code = None
     student.invitation_failures = 0
-    user = _new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
+    user = new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
     session.add(user)
-    _flush_or_conflict(session, N_("该学生账号已激活"))
+    flush_or_conflict(session, N_("该学生账号已激活"))
     audit.record(session, user, "student.activated", "student", student.id)
     return user
 
