@@ -20,6 +20,19 @@ from .placement_agreement import (
     PlacementAgreement,
     PlacementAgreementKind,
 )
+from .programme import (
+    OVERLAP_CONSTRAINT,
+    ApprenticeEnrolment,
+    ApprenticeshipProgramme,
+    EnrolmentStatus,
+    FinalAssessment,
+    ProgrammeKind,
+    ProgrammeModule,
+    ProgrammeStatus,
+    ProgressRecord,
+    TrainingAgreement,
+    TrainingAgreementSignature,
+)
 from .preference import EnterpriseRanking, StudentPreference
 from .region import Region
 from .school import School, SchoolType
@@ -38,6 +51,17 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    "OVERLAP_CONSTRAINT",
+    "ApprenticeEnrolment",
+    "ApprenticeshipProgramme",
+    "EnrolmentStatus",
+    "FinalAssessment",
+    "ProgrammeKind",
+    "ProgrammeModule",
+    "ProgrammeStatus",
+    "ProgressRecord",
+    "TrainingAgreement",
+    "TrainingAgreementSignature",
     "MatchOutcome",
     "InspectionSample",
     "InspectionOutcome",
