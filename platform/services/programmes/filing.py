@@ -96,7 +96,9 @@ def _validate(session: Session, data: ProgrammeInput) -> list[str]:
         problems.append(N_("评价机构：必填"))
     if data.end_date <= data.start_date:
         problems.append(N_("培养期限：结束日期须晚于开始日期"))
-    elif not PROGRAMME_MONTHS_MIN <= _months(data) <= PROGRAMME_MONTHS_MAX:
+    elif not (
+        PROGRAMME_MONTHS_MIN <= _whole_months(data) and _months(data) <= PROGRAMME_MONTHS_MAX
+    ):
         problems.append(N_("培养期限：须为12至24个月"))
     if not data.modules:
         problems.append(N_("培训计划：至少一个模块"))
@@ -108,9 +110,15 @@ def _validate(session: Session, data: ProgrammeInput) -> list[str]:
     return problems
 
 
-def _months(data: ProgrammeInput) -> int:
-    # The last day is inclusive: 2026-09-01 to 2027-08-31 is 12 months.
+def _whole_months(data: ProgrammeInput) -> int:
+    # The last day is inclusive: 2026-09-01 to 2027-08-31 is 12 whole months.
     return months_between(data.start_date, data.end_date + timedelta(days=1))
+
+
+def _months(data: ProgrammeInput) -> int:
+    """The period in months, a started month counting as one (so 24 months and a day is 25)."""
+    whole = _whole_months(data)
+    return whole if months_between(data.start_date, data.end_date) < whole else whole + 1
 
 
 def create_programme(
