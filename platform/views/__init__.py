@@ -15,6 +15,7 @@
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
+| `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
@@ -45,6 +46,7 @@ from . import (
     orgs,
     placements,
     preferences,
+    programmes,
     schools,
     slots,
     subsidies,
@@ -64,6 +66,7 @@ BLUEPRINTS: list[Blueprint] = [
     orgs.bp,
     placements.bp,
     preferences.bp,
+    programmes.bp,
     schools.bp,
     slots.bp,
     subsidies.bp,
@@ -80,6 +83,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *notifications.NAV,
     *placements.NAV,
     *preferences.NAV,
+    *programmes.NAV,
     *schools.NAV,
     *slots.NAV,
     *subsidies.NAV,

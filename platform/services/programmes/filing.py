@@ -66,6 +66,22 @@ class ProgrammeInput:
     modules: list[ModuleInput] = field(default_factory=list)
 
 
+def parse_modules(text: str) -> list[ModuleInput]:
+    """Training-plan lines "name,hours" (a Chinese comma too); a bad line is named by number."""
+    modules, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, hours = line.replace("，", ",").rpartition(",")
+        if not name.strip() or not hours.strip().isdigit():
+            problems.append(f"培训计划第{number}行：应为“模块名称,学时”")
+            continue
+        modules.append(ModuleInput(name.strip(), int(hours)))
+    if problems:
+        raise InvalidInput(problems[0], details=problems)
+    return modules
+
+
 def enterprise_region(session: Session, programme: ApprenticeshipProgramme) -> int:
     """The region whose bureau the programme is filed with: the enterprise's."""
     return session.get_one(Enterprise, programme.enterprise_id).region_id
