@@ -11,6 +11,7 @@ from sqlalchemy import select
 from skillbridge.models import (
     ApprenticeshipProgramme,
     Budget,
+    Cohort,
     Employment,
     EmploymentSource,
     EmploymentStatus,
@@ -49,6 +50,7 @@ class Scene:
     employee: Person
     employment: Employment
     student: Student
+    student_cohort: Cohort
     policy: SubsidyPolicy
     other_region: Region
 
@@ -129,6 +131,7 @@ def scene(session, factories: Factories) -> Scene:  # type: ignore[no-untyped-de
         session.get_one(Person, employment.person_id),
         employment,
         student,
+        cohort,
         policy,
         other_region,
     )
