@@ -10,6 +10,7 @@ from skillbridge.models import (
     StaffRole,
     User,
 )
+from skillbridge.platform.services import policies
 
 # Staff who act for their whole organisation; mentors and teachers see only their apprentices.
 ORGANISATION_STAFF = {
@@ -44,7 +45,7 @@ def trains_programme(actor: User, programme: ApprenticeshipProgramme) -> bool:
 
 def is_bureau_of_programme(actor: User, region_id: int) -> bool:
     """Any bureau user of the enterprise's region sees its programmes once filed."""
-    return actor.role == Role.BUREAU and actor.region_id == region_id
+    return policies.is_bureau_of(actor, region_id)
 
 
 def can_view_programme(actor: User, programme: ApprenticeshipProgramme, region_id: int) -> bool:
