@@ -20,6 +20,7 @@ from .placement_agreement import (
     PlacementAgreement,
     PlacementAgreementKind,
 )
+from .preference import EnterpriseRanking, StudentPreference
 from .programme import (
     OVERLAP_CONSTRAINT,
     ApprenticeEnrolment,
@@ -33,7 +34,6 @@ from .programme import (
     TrainingAgreement,
     TrainingAgreementSignature,
 )
-from .preference import EnterpriseRanking, StudentPreference
 from .region import Region
 from .school import School, SchoolType
 from .slot import Slot, SlotKind, SlotStatus

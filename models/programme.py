@@ -143,9 +143,7 @@ class ApprenticeEnrolment(CreatedAtMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("apprenticeship_programme.id"), index=True
-    )
+    programme_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_programme.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     employment_id: Mapped[int | None] = mapped_column(ForeignKey("employment.id"))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -204,7 +204,9 @@ def enrol_apprentice(
 
 def apprentice_users(session: Session, enrolment: ApprenticeEnrolment) -> list[int]:
     """The apprentice's own accounts: as a worker, and as a student if enrolled from the roster."""
-    condition = (User.role == Role.WORKER) & (User.person_id == enrolment.person_id)
+    condition: ColumnElement[bool] = (User.role == Role.WORKER) & (
+        User.person_id == enrolment.person_id
+    )
     if enrolment.student_id is not None:
         condition = or_(
             condition, (User.role == Role.STUDENT) & (User.student_id == enrolment.student_id)
@@ -225,7 +227,7 @@ def get_enrolment(
     return enrolment, programme
 
 
-def _rows() -> Select[tuple[ApprenticeEnrolment, ApprenticeshipProgramme, str]]:
+def _rows() -> Select[ApprenticeEnrolment, ApprenticeshipProgramme, str]:
     return (
         select(ApprenticeEnrolment, ApprenticeshipProgramme, Person.name)
         .join(

@@ -261,7 +261,7 @@ def decide_filing(
     return programme
 
 
-def _visible(actor: User) -> Select[tuple[ApprenticeshipProgramme]]:
+def _visible(actor: User) -> Select[ApprenticeshipProgramme]:
     query = select(ApprenticeshipProgramme).order_by(ApprenticeshipProgramme.id.desc())
     if actor.staff_role in ORGANISATION_STAFF.get(actor.role, ()):
         if actor.role == Role.ENTERPRISE:
