@@ -3,8 +3,8 @@
 The enterprise has a confirmed employee (made with the factories: worker self-registration is
 another part of issue 12 and goes in front of this journey). The enterprise files a 企业新型学徒制
 programme with a school, the school accepts, the bureau approves the filing, the enterprise
-enrols the employee with an enterprise mentor and a school teacher, records the passed final
-assessment and its certificate, the training-subsidy claim is raised by the system, a bureau
+enrols the employee with an enterprise mentor and a school teacher, the mentor records progress,
+the enterprise records the passed final assessment and its certificate, the training-subsidy claim is raised by the system, a bureau
 reviewer approves it and a finance user pays it (four eyes).
 """
 
@@ -166,6 +166,23 @@ def test_apprenticeship_from_filing_to_paid_subsidy(session, cast, live_url, bro
         enrolment_url = page.url
         assert "王师傅" in page.content() and "李老师" in page.content()
 
+        # The mentor sees the apprentice assigned to them and records a module's hours.
+        _login(page, live_url, users["mentor"])
+        page.goto(f"{live_url}/programmes/")
+        page.click("a.enrolment-link")
+        page.wait_for_url(enrolment_url)
+        page.click("details summary")
+        page.select_option("select[name=module_id]", index=1)  # 安全生产, 200 hours
+        page.fill("input[name=hours]", "200")
+        page.check("input[name=completed]")
+        page.fill("input[name=recorded_on]", (START + timedelta(days=90)).isoformat())
+        page.click("details input[type=submit]")
+        page.wait_for_url(enrolment_url)
+        assert "培训进度已登记" in page.content()
+        _shot(page, "05-progress")
+
+        _login(page, live_url, users["enterprise"])
+        page.goto(enrolment_url)
         form = page.locator("#assessment-form")
         form.locator("select[name=result]").select_option("passed")
         form.locator("input[name=assessed_on]").fill(ASSESSED.isoformat())
@@ -176,7 +193,7 @@ def test_apprenticeship_from_filing_to_paid_subsidy(session, cast, live_url, bro
         page.wait_for_url(enrolment_url)
         assert "自动发起1项补贴申领" in page.content()
         assert "ZJ-APP-0001" in page.inner_text("#certificate")
-        _shot(page, "05-assessed")
+        _shot(page, "06-assessed")
 
         session.rollback()
         claim = session.scalars(select(SubsidyClaim)).one()
@@ -188,7 +205,7 @@ def test_apprenticeship_from_filing_to_paid_subsidy(session, cast, live_url, bro
 
         _login(page, live_url, users["reviewer"])
         page.goto(f"{live_url}/subsidies/claims/{claim.id}")
-        _shot(page, "06-claim")
+        _shot(page, "07-claim")
         page.click("form[action$='/approve'] button")
         page.wait_for_url(f"**/subsidies/claims/{claim.id}*")
 
@@ -196,7 +213,7 @@ def test_apprenticeship_from_filing_to_paid_subsidy(session, cast, live_url, bro
         page.goto(f"{live_url}/subsidies/claims/{claim.id}")
         page.click("form[action$='/pay'] button")
         page.wait_for_url(f"**/subsidies/claims/{claim.id}*")
-        _shot(page, "07-paid")
+        _shot(page, "08-paid")
     finally:
         context.close()
 
