@@ -338,6 +338,12 @@ def build_facts(
             )
         person, subject_cert = _person(b, student, enterprise, certificate, placement)
     employer = b.enterprise(enterprise)
+    if programme is not None:
+        b.row("学徒培养", f"{programme.programme_id}（{programme.occupation_code}）")
+        if programme.completed:
+            b.row("结业考核合格", programme.held_on.isoformat())
+    if student is None and certificate is not None:
+        b.row("证书", f"{certificate.number}（{certificate.issuer}，{certificate.status.value}）")
     school_facts = None
     if school is not None:
         b.row("学校", school.name)
