@@ -4,6 +4,7 @@ the apprentice itself, the bureau its region; every refusal beside the allowed r
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -92,3 +93,18 @@ def test_organisations_and_bureau_by_tenant(session, scene: Scene, two) -> None:
         assert filing.list_programmes(session, user).items == []
     with pytest.raises(NotFound):  # mentors reach apprentices, not the programme's whole list
         list_enrolments(session, scene.users["mentor"], programme.id)
+
+
+def test_a_worker_apprentice_sees_their_own_enrolment(session, scene: Scene, two) -> None:  # type: ignore[no-untyped-def]
+    _programme, first, _second = two
+    later = approved_programme(
+        session, scene, title="后续", start_date=date(2027, 9, 1), end_date=date(2028, 8, 31)
+    )
+    own = enrol_apprentice(session, scene.users["enterprise"], later.id, employee_input(scene))
+    worker = scene.users["worker"]
+    assert [r.enrolment.id for r in my_enrolments(session, worker).items] == [own.id]
+    get_enrolment(session, worker, own.id)
+    with pytest.raises(NotFound):
+        get_enrolment(session, worker, first.id)
+    with pytest.raises(NotFound):  # the programme itself is the organisations'
+        filing.get_programme(session, worker, later.id)
