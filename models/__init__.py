@@ -16,6 +16,19 @@ from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
 from .preference import EnterpriseRanking, StudentPreference
+from .programme import (
+    OVERLAP_CONSTRAINT,
+    ApprenticeEnrolment,
+    ApprenticeshipProgramme,
+    EnrolmentStatus,
+    FinalAssessment,
+    ProgrammeKind,
+    ProgrammeModule,
+    ProgrammeStatus,
+    ProgressRecord,
+    TrainingAgreement,
+    TrainingAgreementSignature,
+)
 from .region import Region
 from .rendition import Rendition
 from .school import School, SchoolType
@@ -35,6 +48,17 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    "OVERLAP_CONSTRAINT",
+    "ApprenticeEnrolment",
+    "ApprenticeshipProgramme",
+    "EnrolmentStatus",
+    "FinalAssessment",
+    "ProgrammeKind",
+    "ProgrammeModule",
+    "ProgrammeStatus",
+    "ProgressRecord",
+    "TrainingAgreement",
+    "TrainingAgreementSignature",
     "MatchOutcome",
     "InspectionSample",
     "InspectionOutcome",

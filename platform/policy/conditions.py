@@ -417,6 +417,13 @@ def _programme_held(p: Params, ctx: Context) -> tuple[bool, str]:
     return True, f"项目{programme.programme_id}于{programme.held_on.isoformat()}举办"
 
 
+def _programme_completed(p: Params, ctx: Context) -> tuple[bool, str]:
+    programme = ctx.facts.programme
+    if programme is None or not programme.completed or programme.held_on > ctx.on_date:
+        return _no("考核合格结业的学徒培养")
+    return True, f"学徒培养{programme.programme_id}于{programme.held_on.isoformat()}考核合格结业"
+
+
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -671,6 +678,13 @@ TRIGGERS: Mapping[str, Check] = MappingProxyType(
                 "programme held",
                 _programme_held,
                 event_kind="programme_held",
+            ),
+            _check(
+                "programme_completed",
+                "学徒培养结业",
+                "apprenticeship completed",
+                _programme_completed,
+                event_kind="programme_completed",
             ),
             _check(
                 "service_years_reached",

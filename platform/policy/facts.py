@@ -151,6 +151,8 @@ class ProgrammeFacts:
     occupation_code: str
     held_on: date
     participants: int = 0
+    #: An apprenticeship whose apprentice passed the final assessment on `held_on`.
+    completed: bool = False
 
 
 @dataclass(frozen=True)

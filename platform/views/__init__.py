@@ -16,6 +16,7 @@
 | `people`        | `/`                   | worker sign-up and pages, the enterprise's employees   |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
+| `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `signatures`    | `/signatures`         | 文件核验: a PDF or a hash against the signed versions  |
@@ -49,6 +50,7 @@ from . import (
     people,
     placements,
     preferences,
+    programmes,
     renditions,
     schools,
     signatures,
@@ -71,6 +73,7 @@ BLUEPRINTS: list[Blueprint] = [
     people.bp,
     placements.bp,
     preferences.bp,
+    programmes.bp,
     renditions.bp,
     schools.bp,
     signatures.bp,
@@ -90,6 +93,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *people.NAV,
     *placements.NAV,
     *preferences.NAV,
+    *programmes.NAV,
     *schools.NAV,
     *slots.NAV,
     *subsidies.NAV,

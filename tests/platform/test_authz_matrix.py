@@ -40,6 +40,7 @@ from werkzeug.routing import Rule
 from skillbridge.models import (
     STAFF_ROLES,
     AgreementStatus,
+    ApprenticeEnrolment,
     Budget,
     Cohort,
     ComplianceFinding,
@@ -62,6 +63,8 @@ from skillbridge.models import (
     Placement,
     PlacementAgreement,
     PlacementStatus,
+    ProgrammeKind,
+    ProgrammeModule,
     Region,
     Role,
     RunScope,
@@ -73,6 +76,7 @@ from skillbridge.models import (
     SlotKind,
     SlotStatus,
     Specialty,
+    StaffRole,
     Student,
     SubsidyClaim,
     SubsidyPolicy,
@@ -91,6 +95,8 @@ from skillbridge.platform.services.identity import mask_national_id, national_id
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
+from skillbridge.platform.services.programmes import enrolments as programme_enrolments
+from skillbridge.platform.services.programmes import filing as programme_filing
 from skillbridge.platform.services.renditions.versions import current_version
 from skillbridge.platform.services.subsidies import claims as subsidy_claims
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
@@ -245,6 +251,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     "people.end": ENTERPRISE,
     "people.import_employees": ENTERPRISE,
     "people.employee_template": ENTERPRISE,
+    "programmes.index": ALL,
+    "programmes.new": ENTERPRISE,
+    "programmes.detail": SCHOOL | ENTERPRISE | BUREAU,
+    "programmes.accept": SCHOOL,
+    "programmes.file": ENTERPRISE,
+    "programmes.decide": BUREAU,
+    "programmes.enrol": ENTERPRISE,
+    "programmes.enrolment": ALL,
+    "programmes.progress": SCHOOL | ENTERPRISE,
+    "programmes.assess": ENTERPRISE,
+    "programmes.sign": SCHOOL | ENTERPRISE | STUDENT,
 }
 
 # (endpoint, state) → roles that succeed in EVERY tenant: an open slot is visible platform-wide.
@@ -296,6 +313,15 @@ STATES: dict[str, tuple[str, ...]] = {
     "people.confirm": ("pending",),
     "people.reject": ("pending",),
     "people.end": ("confirmed",),
+    "programmes.detail": ("filed", "approved"),
+    "programmes.accept": ("draft",),
+    "programmes.file": ("accepted",),
+    "programmes.decide": ("filed",),
+    "programmes.enrol": ("approved",),
+    "programmes.enrolment": ("active",),
+    "programmes.progress": ("active",),
+    "programmes.assess": ("active",),
+    "programmes.sign": ("active",),
 }
 # Routes whose POST ends the user's sessions: each cell gets a user of its own to spend.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -667,6 +693,72 @@ class World:
         session.flush()
         return employment.id
 
+    def programme(
+        self, session: Session, tenant: Tenant, state: str, kind: str = "employee"
+    ) -> int:
+        """An apprenticeship programme of the tenant's enterprise and school, by the services."""
+        users = tenant.users
+        data = programme_filing.ProgrammeInput(
+            kind=ProgrammeKind(kind),
+            title=f"矩阵学徒{self.n()}",
+            school_id=tenant.school.id,
+            occupation_id=tenant.specialty.occupations[0].id,
+            target_level=3,
+            start_date=date(2026, 9, 1),
+            end_date=date(2027, 8, 31),
+            total_hours=100,
+            assessment_body="矩阵评价机构",
+            modules=[programme_filing.ModuleInput("模块", 100)],
+        )
+        programme = programme_filing.create_programme(session, users["enterprise"], data)
+        if state != "draft":
+            programme_filing.accept_training(session, users["school"], programme.id)
+        if state in ("filed", "approved", "active"):
+            programme_filing.file_programme(session, users["enterprise"], programme.id)
+        if state in ("approved", "active"):
+            programme_filing.decide_filing(session, users["bureau"], programme.id, True, "准予")
+        return programme.id
+
+    def apprentice_staff(self, session: Session, tenant: Tenant) -> tuple[User, User]:
+        """A mentor of the tenant's enterprise and a teacher of its school."""
+        mentor = self.user(session, Role.ENTERPRISE, enterprise_id=tenant.enterprise.id)
+        mentor.staff_role = StaffRole.MENTOR
+        teacher = self.user(session, Role.SCHOOL, school_id=tenant.school.id)
+        teacher.staff_role = StaffRole.TEACHER
+        session.flush()
+        return mentor, teacher
+
+    def employee(self, session: Session, tenant: Tenant) -> int:
+        """A confirmed employment of a fresh person at the tenant's enterprise."""
+        person_id = self.student(session, tenant).person_id
+        employment = Employment(
+            person_id=person_id,
+            enterprise_id=tenant.enterprise.id,
+            post="矩阵岗位",
+            hire_date=date(2025, 1, 1),
+            status=EmploymentStatus.CONFIRMED,
+            source=EmploymentSource.ENTERPRISE,
+        )
+        session.add(employment)
+        session.flush()
+        return employment.id
+
+    def enrolment(self, session: Session, tenant: Tenant) -> dict[str, int]:
+        """A student apprentice (a fresh student with an account) in an approved programme."""
+        programme_id = self.programme(session, tenant, "approved", "student")
+        student = self.student(session, tenant)
+        student_user = self.user(session, Role.STUDENT, student_id=student.id)
+        mentor, teacher = self.apprentice_staff(session, tenant)
+        data = programme_enrolments.EnrolmentInput(None, student.id, mentor.id, teacher.id)
+        enrolment = programme_enrolments.enrol_apprentice(
+            session, tenant.users["enterprise"], programme_id, data
+        )
+        return {
+            "programme_id": programme_id,
+            "enrolment_id": enrolment.id,
+            "student_user": student_user.id,
+        }
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -697,6 +789,10 @@ class World:
             ids["slot_id"] = self.slot(session, tenant, status).id
         if "claim_id" in arguments:
             ids["claim_id"] = self.claim(session, tenant, cell.state, cell.role)
+        if "enrolment_id" in arguments:
+            ids.update(self.enrolment(session, tenant))
+        elif "programme_id" in arguments:
+            ids["programme_id"] = self.programme(session, tenant, cell.state)
         if "run_id" in arguments:
             ids["run_id"] = self.run(session, tenant, cell.state)
         if {"sample_id", "inspection_id"} & arguments:
@@ -908,7 +1004,56 @@ def _agreement_hash(world: World, cell: Cell) -> str:
         return version.content_sha256
 
 
+def _enrolment_body(world: World, tenant: Tenant) -> dict:
+    """A fresh employee of the own enterprise with a mentor and a teacher of its own."""
+    with world.sessions() as session:
+        employment_id = world.employee(session, tenant)
+        mentor, teacher = world.apprentice_staff(session, tenant)
+        session.commit()
+        return {
+            "employment_id": employment_id,
+            "student_id": "0",
+            "labour_contract_ref": "HT-M",
+            "mentor_user_id": mentor.id,
+            "teacher_user_id": teacher.id,
+        }
+
+
+def _progress_body(world: World, cell: Cell) -> dict:
+    """One hour of the first module of the cell's enrolment's programme."""
+    enrolment_id = int(cell.url.split("/")[3])
+    with world.sessions() as session:
+        enrolment = session.get_one(ApprenticeEnrolment, enrolment_id)
+        module_id = session.scalars(
+            select(ProgrammeModule.id).where(ProgrammeModule.programme_id == enrolment.programme_id)
+        ).first()
+    return {"module_id": module_id, "hours": "1", "recorded_on": "2026-10-01"}
+
+
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
+    "programmes.new": lambda w, t, c: {
+        "kind": "employee",
+        "title": "矩阵学徒项目",
+        "school_id": t.school.id,
+        "occupation_id": t.specialty.occupations[0].id,
+        "target_level": "3",
+        "start_date": "2026-09-01",
+        "end_date": "2027-08-31",
+        "total_hours": "100",
+        "modules": "模块,100",
+        "assessment_body": "矩阵评价机构",
+    },
+    "programmes.decide": lambda w, t, c: {"approve": "通过", "reason": "准予备案"},
+    "programmes.enrol": lambda w, t, c: _enrolment_body(w, t),
+    "programmes.progress": lambda w, t, c: _progress_body(w, c),
+    "programmes.assess": lambda w, t, c: {
+        "result": "passed",
+        "assessed_on": "2027-08-20",
+        "assessor": "考评员",
+        "level_reached": "3",
+        "certificate_number": f"MX-{w.n()}",
+    },
+    "programmes.sign": lambda w, t, c: {"guardian_name": ""},
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,

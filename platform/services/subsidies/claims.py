@@ -36,7 +36,7 @@ from skillbridge.models import (
     User,
     utcnow,
 )
-from skillbridge.platform.policy import Evaluation, Policy, evaluate
+from skillbridge.platform.policy import Evaluation, Policy, ProgrammeFacts, evaluate
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -155,6 +155,7 @@ class ClaimDraft:
     school: School | None = None
     certificate: Certificate | None = None
     placement: Placement | None = None
+    programme: ProgrammeFacts | None = None
     declared: dict[str, Any] = field(default_factory=dict)
 
 
@@ -179,6 +180,7 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
         school=draft.school,
         certificate=draft.certificate,
         placement=draft.placement,
+        programme=draft.programme,
         declared=draft.declared,
     )
     evaluation = _evaluate(policy, pack_policy, built, draft.on_date)
@@ -358,6 +360,35 @@ def on_placement_months_reached(
         on_date,
         placement=placement,
     )
+
+
+def on_programme_completed(
+    session: Session,
+    enterprise: Enterprise,
+    certificate: Certificate,
+    programme: ProgrammeFacts,
+    on_date: date,
+) -> list[SubsidyClaim]:
+    """Raise the enterprise-side claims an apprentice's passed final assessment makes due.
+
+    The apprentice may be an employee with no student record, so only policies paid to the
+    training enterprise are raised here; the certificate is linked to the claim as its evidence.
+    """
+    raised = []
+    for policy in _active_policies(session, enterprise.region_id, "programme_completed"):
+        if policy.beneficiary != Beneficiary.ENTERPRISE:
+            continue
+        draft = ClaimDraft(
+            policy, on_date, enterprise=enterprise, certificate=certificate, programme=programme
+        )
+        assessment = assess(session, draft)
+        if not assessment.evaluation.eligible:
+            continue
+        try:
+            raised.append(_insert_claim(session, draft, assessment, None))
+        except Conflict:
+            continue  # already claimed under this once-only key
+    return raised
 
 
 def _host(session: Session, placement: Placement | None) -> Enterprise | None:

@@ -15,8 +15,9 @@ how a certificate was obtained (its training route, unless school–enterprise c
 it) and when that training ended, the school's designation and education-base status, and
 whether an enterprise extracts its education fund. Declared values are kept in the claim's
 evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
-Award selections and training programmes are not recorded on the platform yet, so policies
-triggered by them (评选, 竞赛, 培训项目) cannot be claimed here.
+Award selections and training courses are not recorded on the platform yet, so policies
+triggered by them (评选, 竞赛, 培训项目) cannot be claimed here; apprenticeship programmes are,
+and their completion is passed in as programme facts.
 """
 
 from __future__ import annotations
@@ -311,6 +312,7 @@ def build_facts(
     school: School | None = None,
     certificate: Certificate | None = None,
     placement: Placement | None = None,
+    programme: engine.ProgrammeFacts | None = None,
     declared: Mapping[str, Any] | None = None,
 ) -> BuiltFacts:
     """Facts about the claim's subjects on `on_date`.
@@ -318,7 +320,7 @@ def build_facts(
     `student` is the person the claim is about (the beneficiary of a person policy, or the
     employee of an enterprise policy); `enterprise` the claiming enterprise or, when omitted,
     the host of the student's placement; `certificate` the certificate claimed for (else the
-    student's highest certificate held on `on_date`).
+    student's highest certificate held on `on_date`); `programme` the apprenticeship completed.
     """
     b = _Builder(session, policy, on_date, dict(declared or {}))
     shortage, designated = _lists(session, policy, on_date)
@@ -336,6 +338,12 @@ def build_facts(
             )
         person, subject_cert = _person(b, student, enterprise, certificate, placement)
     employer = b.enterprise(enterprise)
+    if programme is not None:
+        b.row("学徒培养", f"{programme.programme_id}（{programme.occupation_code}）")
+        if programme.completed:
+            b.row("结业考核合格", programme.held_on.isoformat())
+    if student is None and certificate is not None:
+        b.row("证书", f"{certificate.number}（{certificate.issuer}，{certificate.status.value}）")
     school_facts = None
     if school is not None:
         b.row("学校", school.name)
@@ -347,6 +355,7 @@ def build_facts(
         employer=employer,
         school=school_facts,
         certificate=subject_cert,
+        programme=programme,
         shortage_occupations=shortage,
         designated_occupations=designated,
     )

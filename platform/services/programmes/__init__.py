@@ -1,0 +1,1 @@
+"""Apprenticeship programmes: filing, enrolment, progress and assessment, training agreements."""
