@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from .document_kinds import document_kinds
 from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
+from .document_kinds import document_kinds
 from .facts import SKILL_LEVELS
 
 __all__ = [
