@@ -1,4 +1,8 @@
-"""Evidence bundles: one ZIP with an object's documents, ledgers, claims and audit entries."""
+"""Evidence bundles: one ZIP with an object's documents, ledgers, claims and audit entries.
+
+Uploaded documents go in as stored (their bytes are checked against their SHA-256 on reading),
+so the manifest's hash of each equals the hash recorded at upload and in the audit log.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from skillbridge.models import (
     SEAT_HOLDING,
     CooperationAgreement,
     CreditRecord,
+    Document,
+    DocumentOwner,
     Enterprise,
     Placement,
     PlacementAgreement,
@@ -30,6 +36,8 @@ from skillbridge.models import (
     User,
     utcnow,
 )
+from skillbridge.platform.services.documents.checks import EXTENSIONS
+from skillbridge.platform.services.documents.storage import Storage
 from skillbridge.platform.services.exports import SPOOL_BYTES, csv_chunks
 from skillbridge.platform.services.reporting.timeline import Subject, events_query, load_subject
 
@@ -45,7 +53,9 @@ class _Bundle:
         self.files: list[dict[str, Any]] = []
 
     def add(self, name: str, content: str) -> None:
-        data = content.encode("utf-8")
+        self.add_bytes(name, content.encode("utf-8"))
+
+    def add_bytes(self, name: str, data: bytes) -> None:
         self.zip.writestr(name, data)
         self.files.append(
             {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -70,8 +80,12 @@ def build_bundle(
     kind: str,
     object_id: int,
     render_agreement: RenderAgreement,
+    storage: Storage,
 ) -> tuple[str, IO[bytes]]:
-    """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline."""
+    """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline.
+
+    `storage` holds the uploaded documents, which are added with their metadata.
+    """
     subject = load_subject(session, actor, kind, object_id)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
     bundle = _Bundle(out)
@@ -84,6 +98,7 @@ def build_bundle(
     else:
         _add_organisation(session, bundle, subject)
     _add_claims(session, bundle, subject)
+    _add_documents(session, bundle, storage, _document_owners(session, subject))
     _add_audit(session, bundle, subject)
     bundle.add_json(
         "manifest.json",
@@ -208,6 +223,64 @@ def _add_claims(session: Session, bundle: _Bundle, subject: Subject) -> None:
     )
     for claim, _policy in rows:
         bundle.add_json(f"subsidy_claims/{claim.id}-evaluation.json", claim.evaluation)
+
+
+def _document_owners(session: Session, subject: Subject) -> list[tuple[DocumentOwner, int]]:
+    """The records whose documents belong in the subject's bundle."""
+    owners: list[tuple[DocumentOwner, int]] = []
+    if subject.kind in ("placement", "student"):
+        placement_ids = [p.id for p in _placements_of(session, subject)]
+        agreements = session.scalars(
+            select(PlacementAgreement.id).where(PlacementAgreement.placement_id.in_(placement_ids))
+        )
+        owners += [(DocumentOwner.PLACEMENT_AGREEMENT, a) for a in agreements]
+    else:
+        kind = DocumentOwner.SCHOOL if subject.kind == "school" else DocumentOwner.ENTERPRISE
+        owners.append((kind, subject.id))
+        party = (
+            CooperationAgreement.school_id
+            if subject.kind == "school"
+            else CooperationAgreement.enterprise_id
+        )
+        cooperation = session.scalars(select(CooperationAgreement.id).where(party == subject.id))
+        owners += [(DocumentOwner.COOPERATION_AGREEMENT, a) for a in cooperation]
+    claims = session.scalars(select(_claims_of(subject).subquery().c.id))
+    owners += [(DocumentOwner.SUBSIDY_CLAIM, c) for c in claims]
+    return owners
+
+
+def _add_documents(
+    session: Session, bundle: _Bundle, storage: Storage, owners: list[tuple[DocumentOwner, int]]
+) -> None:
+    """Every live document of the records, under documents/<record>/, with a metadata table."""
+    rows: list[tuple[object, ...]] = []
+    for owner_type, owner_id in owners:
+        documents = session.scalars(
+            select(Document)
+            .where(
+                Document.owner_type == owner_type,
+                Document.owner_id == owner_id,
+                Document.deleted_at.is_(None),
+            )
+            .order_by(Document.id)
+        )
+        for document in documents:
+            name = (
+                f"documents/{owner_type.value}-{owner_id}/"
+                f"{document.id}-{document.kind}{EXTENSIONS[document.content_type]}"
+            )
+            bundle.add_bytes(name, storage.get(document.sha256))
+            rows.append(
+                (document.id, owner_type.value, owner_id, document.kind, name)
+                + (document.original_filename, document.sha256, document.size_bytes)
+                + (_plain(document.uploaded_at), document.uploaded_by_id)
+            )
+    bundle.add_csv(
+        "documents.csv",
+        ("材料编号", "所属记录", "记录编号", "材料类型", "包内文件", "原文件名", "SHA-256")
+        + ("字节数", "上传时间", "上传人编号"),
+        rows,
+    )
 
 
 def _add_organisation(session: Session, bundle: _Bundle, subject: Subject) -> None:
