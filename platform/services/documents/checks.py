@@ -77,11 +77,16 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
     """Run every check of `kind` on the upload; raise UploadRefused with the first failure."""
     name = clean_filename(filename)
     data = read_limited(stream, name, kind)
-    content_type = _content_type(data)
+    guess = filetype.guess(data)
+    content_type = guess.mime if guess is not None else None
     allowed = "、".join(TYPE_NAMES[t] for t in kind.types)
     if content_type not in kind.types:
-        found = TYPE_NAMES.get(content_type or "", content_type or "无法识别的格式")
-        raise UploadRefused(name, f"文件内容是 {found}，「{kind.name_zh}」只接受 {allowed}")
+        found = TYPE_NAMES.get(content_type or "") or (
+            f"{guess.extension.upper()}（{content_type}）" if guess else "无法识别的格式"
+        )
+        raise UploadRefused(
+            name, f"文件内容是 {found}；「{kind.name_zh}」只接受 {allowed}"
+        )
     if _HTML_MARKERS.search(data):
         raise UploadRefused(name, "文件内含网页代码（HTML 多格式混合文件），已拒收")
     if content_type == "application/pdf":
@@ -96,11 +101,6 @@ def clean_filename(filename: str) -> str:
     base = re.split(r"[\\/]", filename or "")[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()
     return (base or "未命名文件")[:200]
-
-
-def _content_type(data: bytes) -> str | None:
-    guess = filetype.guess(data)
-    return guess.mime if guess is not None else None
 
 
 def _check_pdf(name: str, data: bytes) -> None:
