@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import Base, Enterprise, Region, Role, School, Student, User
 from skillbridge.platform.db import get_database
-from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence for every factory
     next_number,
     valid_national_id,
     valid_uscc,
 )
+from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token

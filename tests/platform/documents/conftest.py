@@ -64,7 +64,8 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     grpc = {name: free_port() for name in ports}
     command = [
         weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-        "-master.volumeSizeLimitMB=64", "-volume.max=16", "-filer", "-s3",
+        "-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0",
+        "-filer", "-s3",
         # The Iceberg and Lance gateways would take fixed ports (8181, 9101): switched off.
         "-s3.port.iceberg=0", "-s3.port.lance=0",
         *(f"-{name}.port={port}" for name, port in ports.items()),
