@@ -119,7 +119,12 @@ def _placement(session: Session, owner_id: int) -> Owner | None:
 def claim_materials(session: Session, policy: SubsidyPolicy) -> tuple[str, ...]:
     """The document kinds a claim under `policy` must carry, as its pack lists them."""
     pack = region_pack(session.get_one(Region, policy.region_id))
-    return pack.policy(policy.code).documents
+    try:
+        return pack.policy(policy.code).documents
+    except KeyError:
+        # A policy its region's pack no longer lists (a pack replaced since) asks for nothing
+        # new; its claims keep the documents they have, and the page still opens.
+        return ()
 
 
 def _claim(session: Session, owner_id: int) -> Owner | None:
