@@ -12,7 +12,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from skillbridge.platform.auth import actor
-from skillbridge.platform.db import get_session
+from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.downloads import document_response
 from skillbridge.platform.policy.document_kinds import MIB, document_kinds
@@ -107,7 +107,9 @@ def request_correction(owner_type: str, owner_id: int) -> ResponseReturnValue:
 @framable_by_this_site
 def file(document_id: int) -> ResponseReturnValue:
     """The file as an attachment, or inline (`?inline=1`) for the previews on review pages."""
-    db = get_session()
-    opened = access.open_document(db, get_document_store().storage, actor(), document_id)
-    db.commit()  # the download's audit entry
+    # A GET that writes (the download's audit entry) takes a writing session of its own: on
+    # SQLite a reading transaction cannot become a writer while the previews of one page
+    # arrive together, and the writing one queues for the lock instead.
+    with get_database().session_scope() as db:
+        opened = access.open_document(db, get_document_store().storage, actor(), document_id)
     return document_response(opened, inline=request.args.get("inline") == "1")
