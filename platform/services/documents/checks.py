@@ -84,9 +84,7 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
         found = TYPE_NAMES.get(content_type or "") or (
             f"{guess.extension.upper()}（{content_type}）" if guess else "无法识别的格式"
         )
-        raise UploadRefused(
-            name, f"文件内容是 {found}；「{kind.name_zh}」只接受 {allowed}"
-        )
+        raise UploadRefused(name, f"文件内容是 {found}；「{kind.name_zh}」只接受 {allowed}")
     if _HTML_MARKERS.search(data):
         raise UploadRefused(name, "文件内含网页代码（HTML 多格式混合文件），已拒收")
     if content_type == "application/pdf":
