@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.db import get_session
+from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.reporting import evidence
@@ -45,7 +45,9 @@ def _printable_agreement(placement_id: int) -> str:
 
 @bp.get("/<kind>/<int:object_id>/evidence.zip")
 def evidence_bundle(kind: str, object_id: int) -> ResponseReturnValue:
-    name, bundle = evidence.build_bundle(
-        get_session(), actor(), kind, object_id, _printable_agreement, get_document_store().storage
-    )
+    # The download is audited: a writing session of its own, as for a single document.
+    with get_database().session_scope() as db:
+        name, bundle = evidence.build_bundle(
+            db, actor(), kind, object_id, _printable_agreement, get_document_store().storage
+        )
     return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)

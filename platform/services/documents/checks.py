@@ -35,7 +35,9 @@ _HTML_MARKERS = re.compile(
     re.IGNORECASE,
 )
 # Names of PDF actions that run code or act on opening; refused anywhere in the document.
-_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile"})
+_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles", "/EF"}
+)
 
 
 class UploadRefused(ValueError):

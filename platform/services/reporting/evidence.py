@@ -36,6 +36,7 @@ from skillbridge.models import (
     User,
     utcnow,
 )
+from skillbridge.platform.services import audit
 from skillbridge.platform.services.documents.checks import EXTENSIONS
 from skillbridge.platform.services.documents.storage import Storage
 from skillbridge.platform.services.exports import SPOOL_BYTES, csv_chunks
@@ -51,6 +52,8 @@ class _Bundle:
     def __init__(self, out: IO[bytes]) -> None:
         self.zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
         self.files: list[dict[str, Any]] = []
+        #: The uploaded documents put in, for the download's audit event.
+        self.documents: list[dict[str, Any]] = []
 
     def add(self, name: str, content: str) -> None:
         self.add_bytes(name, content.encode("utf-8"))
@@ -84,7 +87,8 @@ def build_bundle(
 ) -> tuple[str, IO[bytes]]:
     """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline.
 
-    `storage` holds the uploaded documents, which are added with their metadata.
+    `storage` holds the uploaded documents, which are added with their metadata; the download
+    is audited in `session` with the hash of every document it carries (the caller commits).
     """
     subject = load_subject(session, actor, kind, object_id)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
@@ -111,6 +115,14 @@ def build_bundle(
     )
     bundle.zip.close()
     out.seek(0)
+    audit.record(
+        session,
+        actor,
+        "evidence.downloaded",
+        subject.kind,
+        subject.id,
+        {"documents": bundle.documents, "files": len(bundle.files)},
+    )
     return f"evidence-{subject.kind}-{subject.id}-{date.today().isoformat()}.zip", out
 
 
@@ -270,6 +282,7 @@ def _add_documents(
                 f"{document.id}-{document.kind}{EXTENSIONS[document.content_type]}"
             )
             bundle.add_bytes(name, storage.get(document.sha256))
+            bundle.documents.append({"id": document.id, "sha256": document.sha256})
             rows.append(
                 (document.id, owner_type.value, owner_id, document.kind, name)
                 + (document.original_filename, document.sha256, document.size_bytes)

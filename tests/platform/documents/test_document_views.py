@@ -182,6 +182,9 @@ def test_the_evidence_bundle_carries_the_documents_as_stored(
     manifest = json.loads(bundle.read("manifest.json"))
     assert {"name": name, "bytes": len(pdf), "sha256": document.sha256} in manifest["files"]
     assert document.sha256 in bundle.read("documents.csv").decode("utf-8")
+    session.rollback()
+    [event] = _events(session, "evidence.downloaded")
+    assert event["documents"] == [{"id": document.id, "sha256": document.sha256}]
 
 
 def test_the_retention_job_alone_deletes_and_audits(
