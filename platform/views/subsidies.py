@@ -192,9 +192,9 @@ def _claim_form(options: subsidy_claims.ClaimOptions) -> ClaimForm:
     return form
 
 
-#: A claim carries its materials in one request: a few scans within their kinds' limits.
-CLAIM_REQUEST_MAX_BYTES = 64 * 1024 * 1024
 MATERIAL_FIELD = "material-"
+#: Room for the form's own fields beside the materials.
+FORM_FIELDS_BYTES = 1024 * 1024
 
 
 def _materials() -> list[Upload]:
@@ -209,9 +209,13 @@ def _materials() -> list[Upload]:
 @bp.route("/claims/new", methods=["GET", "POST"])
 @role_required(Role.STUDENT, Role.ENTERPRISE)
 def new_claim() -> ResponseReturnValue:
-    request.max_content_length = CLAIM_REQUEST_MAX_BYTES
     db, user = get_session(), actor()
     options = subsidy_claims.claim_options(db, user)
+    # A claim carries its materials in one request: at most every kind its policy lists, each
+    # within its own limit (checked again per file). Set before the form reads the body.
+    request.max_content_length = FORM_FIELDS_BYTES + max(
+        (sum(k.max_bytes for k in kinds) for kinds in options.materials.values()), default=0
+    )
     form = _claim_form(options)
 
     def page(**context: object) -> str:

@@ -15,6 +15,7 @@ from skillbridge.models import (
     Budget,
     ClaimStatus,
     CreditRecord,
+    Document,
     Placement,
     Role,
     SubsidyClaim,
@@ -60,6 +61,13 @@ def test_student_previews_then_submits_and_sees_why(eligible_today, session, log
     missing = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
     assert missing.status_code == 400 and "身份证复印件" in missing.get_data(as_text=True)
     assert session.scalar(select(SubsidyClaim.id)) is None
+    # One material that fails its checks: nothing is stored, neither the claim nor the others.
+    files = _material_files(session, data["policy_id"])
+    files["material-labour_contract"] = (io.BytesIO(b"PK\x03\x04" + b"0" * 64), "合同.pdf")
+    refused = client.post("/subsidies/claims/new", data={**data, **files, "submit": "1"})
+    assert refused.status_code == 400 and "合同.pdf" in refused.get_data(as_text=True)
+    assert session.scalar(select(SubsidyClaim.id)) is None
+    assert session.scalar(select(Document.id)) is None
     files = _material_files(session, data["policy_id"])
     response = client.post("/subsidies/claims/new", data={**data, **files, "submit": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)
