@@ -11,6 +11,7 @@ import io
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 import zipfile
@@ -80,11 +81,15 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=5)  # its data is temporary: no need to wait for a clean stop
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
         log.close()
+        # The server leaves a Unix socket per listener in the temporary folder, named by port.
+        for port in [*ports.values(), *grpc.values()]:
+            for leftover in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
+                leftover.unlink(missing_ok=True)
 
 
 def _wait_for_bucket(endpoint: str, process: subprocess.Popen[bytes], log: Path) -> None:
