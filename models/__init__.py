@@ -7,6 +7,7 @@ from .certificate import TRUSTED_CERTIFICATE, Certificate, CertificateStatus
 from .cohort import Cohort, EducationLevel
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
+from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
@@ -95,6 +96,9 @@ __all__ = [
     "CooperationAgreement",
     "CooperationKind",
     "CreditRecord",
+    "Document",
+    "DocumentOwner",
+    "DocumentRequest",
     "EducationLevel",
     "Enterprise",
     "EnterpriseRanking",

@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
     from .auth import init_login
+    from .document_store import init_app as init_document_store
     from .extensions import babel, bootstrap, csrf, limiter
     from .i18n import select_locale, translate
     from .keys import init_id_keys
@@ -58,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     _trust_proxies(app)
     init_id_keys(app)
     db.init_app(app)
+    init_document_store(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)

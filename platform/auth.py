@@ -52,6 +52,11 @@ PENDING_ENDPOINTS = frozenset(
         "auth.switch_language",
         "orgs.school",
         "orgs.enterprise",
+        # The licence the verification needs is uploaded before it; the documents services let
+        # an organisation reach only its own records, and an unverified one has no others.
+        "documents.record",
+        "documents.upload",
+        "documents.file",
         "notifications.index",
         "notifications.read",
         "notifications.read_all",

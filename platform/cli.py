@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from skillbridge.models import StaffRole
 
 from .db import get_database
+from .document_store import get_document_store
 from .keys import id_keys
 from .migrate import check_migrations, upgrade_database
 
@@ -335,6 +336,28 @@ def worker(burst: bool) -> None:
     run_worker(redis_url, burst=burst)
 
 
+@click.command("documents-retention")
+@click.option(
+    "--now",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Treat this day (UTC midnight) as now: documents whose period ended before it go.",
+)
+@with_appcontext
+def documents_retention(now: datetime | None) -> None:
+    """Delete the documents whose kind's retention period has ended (audited, one by one)."""
+    from datetime import UTC
+
+    from skillbridge.platform.services.documents import retention
+
+    moment = now.replace(tzinfo=UTC) if now is not None else None
+    with get_database().session_scope() as session:
+        expired = retention.expire_documents(session, moment)
+    # Only once the deletions are committed do the bytes go (see retention.expire_documents).
+    removed = retention.remove_blobs(get_document_store().storage, expired.unreferenced)
+    click.echo(f"{expired.documents} documents past retention deleted, {removed} blobs removed")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     for command in (
@@ -347,5 +370,6 @@ def register_commands(app: Flask) -> None:
         compliance,
         rotate_id_keys,
         worker,
+        documents_retention,
     ):
         app.cli.add_command(command)

@@ -64,6 +64,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Where uploaded documents are stored: empty for files under the instance folder,
+        # file:///dir, or s3://bucket/prefix?endpoint=URL (README: document storage).
+        "DOCUMENT_STORAGE_URL": None,
+        # Storage each school or enterprise may fill with documents (deleted ones do not count).
+        "DOCUMENT_QUOTA_MIB": 500,
     }
 
 

@@ -1,4 +1,4 @@
-"""File downloads for the views: streamed CSV and XLSX responses built on services/exports.py.
+"""File downloads for the views: streamed CSV and XLSX exports, and uploaded documents.
 
 A streamed body outlives its request: by the time the server iterates it, the request's session
 is closed and its context gone. The CSV body therefore opens its own session and closes it when
@@ -9,6 +9,8 @@ request handled by the same thread if the body is never consumed.
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flask import Response, send_file
@@ -16,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.services import exports
+from skillbridge.platform.services.documents.access import OpenedDocument
+from skillbridge.platform.services.documents.checks import EXTENSIONS
 
 RowSource = Callable[[Session], Iterable[Sequence[object]]]
 
@@ -41,3 +45,33 @@ def xlsx_download(filename: str, headers: Sequence[str], rows: RowSource, sheet:
     return send_file(
         workbook, mimetype=exports.XLSX_MIMETYPE, as_attachment=True, download_name=filename
     )
+
+
+# Characters a download name never carries: quotes, separators, and anything a header could split on.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+
+
+def document_download_name(opened: OpenedDocument) -> str:
+    """The uploaded name, cleaned, with the extension of the type the content was checked to be."""
+    document = opened.document
+    stem = _UNSAFE_NAME.sub("_", document.original_filename.rsplit(".", 1)[0]).strip(" ._")
+    return f"{stem or 'document'}{EXTENSIONS[document.content_type]}"
+
+
+def document_response(opened: OpenedDocument, inline: bool) -> Response:
+    """The document's bytes under its checked type; inline for previews, else an attachment.
+
+    Werkzeug writes the name as an RFC 6266 `filename*` (UTF-8) with an ASCII fallback; nosniff
+    keeps browsers to the declared type, and the bytes never sit in a shared cache.
+    """
+    response = send_file(
+        io.BytesIO(opened.data),
+        mimetype=opened.document.content_type,
+        as_attachment=not inline,
+        download_name=document_download_name(opened),
+        etag=opened.document.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

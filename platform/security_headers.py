@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask
 from flask_talisman import Talisman
 
@@ -21,6 +24,7 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
 HSTS_MAX_AGE_SECONDS = 365 * 24 * 3600
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_security_headers(app: Flask) -> None:
@@ -43,3 +47,16 @@ def init_security_headers(app: Flask) -> None:
         session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
     )
+
+
+def framable_by_this_site(view: F) -> F:
+    """Let this site's own pages frame the view's answer (a document preview), no one else.
+
+    Flask-Talisman reads per-view options from this attribute; every other header stays.
+    """
+    frame_ancestors = {**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"}
+    view.talisman_view_options = {  # type: ignore[attr-defined]
+        "frame_options": "SAMEORIGIN",
+        "content_security_policy": frame_ancestors,
+    }
+    return view

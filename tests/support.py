@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 from collections.abc import Callable
@@ -33,9 +34,12 @@ from skillbridge.platform.demo.factories import (  # noqa: F401 - one sequence f
     valid_national_id,
     valid_uscc,
 )
+from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.documents.owners import claim_materials
+from skillbridge.platform.services.documents.uploads import DocumentStore, Upload
 from skillbridge.platform.services.placements import agreements
 from skillbridge.platform.services.signatures.reauth import Reauthentication
 from skillbridge.platform.services.signatures.signing import Origin
@@ -177,3 +181,31 @@ def sign_as(session: Session, user: User, placement_id: int) -> Signature:
         ),
         now,
     )
+
+
+def sample_pdf(title: str = "材料") -> bytes:
+    """A valid one-page PDF made with pypdf; `title` (in its metadata) makes each one distinct."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def materials_for(session: Session, policy_id: int) -> list[Upload]:
+    """Fresh uploads of one valid PDF per document kind the policy's pack entry requires."""
+    from skillbridge.models import SubsidyPolicy
+
+    policy = session.get_one(SubsidyPolicy, policy_id)
+    return [
+        Upload(kind, f"{kind}.pdf", io.BytesIO(sample_pdf(kind)))
+        for kind in claim_materials(session, policy)
+    ]
+
+
+def document_store(app: Flask) -> DocumentStore:
+    """The app's document store (files under the test's instance folder)."""
+    return get_document_store(app)

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
+from .document_kinds import document_kinds
 from .facts import SKILL_LEVELS
 
 __all__ = [
@@ -206,6 +207,8 @@ class Policy:
     budget_id: str | None
     quota: Quota | None = None
     note: str = ""
+    #: Codes of the document kinds (document_kinds.toml) a claim under this policy must carry.
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -438,7 +441,7 @@ def _once_only_key(reader: _Reader, policy: Mapping[str, object]) -> str:
 
 _POLICY_FIELDS = {
     "id", "name_zh", "name_en", "beneficiary", "source", "trigger", "amount", "conditions",
-    "once_only_key", "budget", "quota", "note",
+    "once_only_key", "budget", "quota", "note", "documents",
 }  # fmt: skip
 
 
@@ -490,7 +493,28 @@ def _policy(
         budget_id=budget_id,
         quota=_quota(reader, table),
         note=reader.optional_text(table, "note") or "",
+        documents=_documents(reader, table),
     )
+
+
+def _documents(reader: _Reader, policy: Mapping[str, object]) -> tuple[str, ...]:
+    """The claim materials a policy lists: required, each a kind of the document catalogue."""
+    if "documents" not in policy:
+        raise reader.error(
+            "documents", "is missing: every policy lists the materials a claim needs"
+        )
+    codes = policy["documents"]
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise reader.error("documents", f"must be an array of document kinds, got {codes!r}")
+    known = document_kinds()
+    for code in codes:
+        if code not in known:
+            raise reader.error(
+                "documents", f"unknown document kind {code!r}; known: {sorted(known)}"
+            )
+    if len(set(codes)) != len(codes):
+        raise reader.error("documents", "lists a document kind twice")
+    return tuple(codes)
 
 
 def load_pack_file(path: Path) -> PolicyPack:

@@ -237,3 +237,45 @@ def can_view_employment(actor: User, employment: Employment) -> bool:
     if actor.role == Role.WORKER:
         return actor.person_id == employment.person_id
     return actor.role == Role.ENTERPRISE and actor.enterprise_id == employment.enterprise_id
+
+
+#: A tenant an actor acts for: its role and the id of its enterprise, school or student record.
+Tenant = tuple[Role, int]
+
+
+def tenant_of(actor: User) -> Tenant | None:
+    """The enterprise, school or student the actor acts for (None for the bureau)."""
+    tenant_id = {
+        Role.ENTERPRISE: actor.enterprise_id,
+        Role.SCHOOL: actor.school_id,
+        Role.STUDENT: actor.student_id,
+    }.get(actor.role)
+    return (actor.role, tenant_id) if tenant_id is not None else None
+
+
+@dataclass(frozen=True)
+class DocumentParties:
+    """Who may touch the documents of one record: those who upload, those who only read, and
+    the regions whose bureau reviews them."""
+
+    uploaders: frozenset[Tenant]
+    readers: frozenset[Tenant]
+    region_ids: frozenset[int]
+
+
+def can_view_document(actor: User, parties: DocumentParties) -> bool:
+    """The record's parties and the bureau of a region involved."""
+    tenant = tenant_of(actor)
+    if tenant is not None and (tenant in parties.uploaders or tenant in parties.readers):
+        return True
+    return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)
+
+
+def can_upload_document(actor: User, parties: DocumentParties) -> bool:
+    """Only the side that owes a document uploads it; the bureau reviews, never uploads."""
+    return tenant_of(actor) in parties.uploaders
+
+
+def can_request_document(actor: User, parties: DocumentParties) -> bool:
+    """A request for a missing or wrong document (补正) is the reviewing bureau's."""
+    return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)

@@ -7,6 +7,7 @@
 | `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
 | `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
+| `documents`     | `/documents`          | a record's documents, uploads, previews, 补正 requests |
 | `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
@@ -41,6 +42,7 @@ from . import (
     compliance,
     cooperation,
     dashboard,
+    documents,
     drilldown,
     home,
     inspections,
@@ -64,6 +66,7 @@ BLUEPRINTS: list[Blueprint] = [
     compliance.bp,
     cooperation.bp,
     dashboard.bp,
+    documents.bp,
     drilldown.bp,
     home.bp,
     inspections.bp,

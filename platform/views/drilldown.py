@@ -10,7 +10,8 @@ from flask_login import login_required
 
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.db import get_session
+from skillbridge.platform.db import get_database, get_session
+from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.reporting import evidence
 from skillbridge.platform.services.reporting import timeline as timeline_service
@@ -47,9 +48,10 @@ def _printable_agreement(placement_id: int) -> str:
 
 @bp.get("/<kind>/<int:object_id>/evidence.zip")
 def evidence_bundle(kind: str, object_id: int) -> ResponseReturnValue:
-    name, bundle = evidence.build_bundle(
-        get_session(), actor(), kind, object_id, _printable_agreement
-    )
-    # The bundle issued document versions (its cover, older agreements' first version).
-    get_session().commit()
+    # The download is audited, and the bundle issues document versions (its cover, older
+    # agreements' first version): a writing session of its own, as for a single document.
+    with get_database().session_scope() as db:
+        name, bundle = evidence.build_bundle(
+            db, actor(), kind, object_id, _printable_agreement, get_document_store().storage
+        )
     return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)

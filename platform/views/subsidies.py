@@ -33,11 +33,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from skillbridge.models import ClaimStatus, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.forms import BoundedDateField, ColumnIntegerField, invalid_form
 from skillbridge.platform.policy import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services import credit as subsidy_credit
+from skillbridge.platform.services.documents.uploads import Upload
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.subsidies import budgets as subsidy_budgets
 from skillbridge.platform.services.subsidies import claims as subsidy_claims
@@ -190,34 +192,61 @@ def _claim_form(options: subsidy_claims.ClaimOptions) -> ClaimForm:
     return form
 
 
+MATERIAL_FIELD = "material-"
+#: Room for the form's own fields beside the materials.
+FORM_FIELDS_BYTES = 1024 * 1024
+
+
+def _materials() -> list[Upload]:
+    """The uploaded materials, one file input per document kind (`material-<kind>`)."""
+    return [
+        Upload(name.removeprefix(MATERIAL_FIELD), file.filename or "", file.stream)
+        for name, file in request.files.items()
+        if name.startswith(MATERIAL_FIELD) and file.filename
+    ]
+
+
 @bp.route("/claims/new", methods=["GET", "POST"])
 @role_required(Role.STUDENT, Role.ENTERPRISE)
 def new_claim() -> ResponseReturnValue:
     db, user = get_session(), actor()
-    form = _claim_form(subsidy_claims.claim_options(db, user))
+    options = subsidy_claims.claim_options(db, user)
+    # A claim carries its materials in one request: at most every kind its policy lists, each
+    # within its own limit (checked again per file). Set before the form reads the body.
+    request.max_content_length = FORM_FIELDS_BYTES + max(
+        (sum(k.max_bytes for k in kinds) for kinds in options.materials.values()), default=0
+    )
+    form = _claim_form(options)
+
+    def page(**context: object) -> str:
+        chosen = form.policy_id.data or (options.policies[0].id if options.policies else 0)
+        materials = options.materials.get(chosen, ())
+        return render_template(
+            "subsidies/new_claim.html", form=form, materials=materials, **context
+        )
+
     if request.method == "GET":
-        return render_template("subsidies/new_claim.html", form=form, assessment=None)
+        return page(assessment=None)
     if not form.validate_on_submit():
         _expired()
-        return render_template("subsidies/new_claim.html", form=form, assessment=None), 400
+        return page(assessment=None), 400
     claim_request = subsidy_claims.ClaimRequest(
         policy_id=form.policy_id.data,
         student_id=form.student_id.data or None,
         certificate_id=form.certificate_id.data or None,
         declared=form.declared(),
+        materials=_materials(),
     )
     try:
         if form.preview.data:
             assessment = subsidy_claims.preview_claim(db, user, claim_request)
             db.rollback()
-            return render_template("subsidies/new_claim.html", form=form, assessment=assessment)
-        claim = subsidy_claims.submit_claim(db, user, claim_request)
+            return page(assessment=assessment)
+        claim = subsidy_claims.submit_claim(db, get_document_store(), user, claim_request)
     except DomainError as error:
         db.rollback()
         flash(error.message, "danger")
-        return render_template(
-            "subsidies/new_claim.html", form=form, assessment=None, details=error.details
-        ), error.status
+        return page(assessment=None, details=error.details), error.status
     db.commit()
     flash(_("申领已提交，等待人社局审核"), "success")
     return redirect(url_for("subsidies.claim", claim_id=claim.id))

@@ -11,6 +11,7 @@ that the matrix then names the route.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import re
@@ -18,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -31,6 +32,7 @@ from support import (
     PASSWORD_HASH,
     empty_all_tables,
     make_test_config,
+    sample_pdf,
     sign_as,
     valid_national_id,
     valid_uscc,
@@ -47,7 +49,9 @@ from skillbridge.models import (
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
+    Document,
     DocumentKind,
+    DocumentOwner,
     EducationLevel,
     Employment,
     EmploymentSource,
@@ -87,6 +91,7 @@ from skillbridge.models import (
 from skillbridge.models.subsidy import Beneficiary
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
+from skillbridge.platform.document_store import get_document_store
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
@@ -224,6 +229,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "dashboard.export_xlsx": BUREAU,
     "drilldown.timeline": BUREAU,
     "drilldown.evidence_bundle": BUREAU,
+    # Documents: who may act depends on the record they belong to (DOCUMENT_ALLOWED below).
+    "documents.record": ALL,
+    "documents.file": ALL,
+    "documents.upload": SCHOOL | ENTERPRISE | STUDENT,
+    "documents.request_correction": BUREAU,
     "inspections.index": BUREAU,
     "inspections.draw": BUREAU,
     "inspections.sample": BUREAU,
@@ -263,6 +273,45 @@ ALLOWED: dict[str, frozenset[str]] = {
     "programmes.assess": ENTERPRISE,
     "programmes.sign": SCHOOL | ENTERPRISE | STUDENT,
 }
+
+# The records documents belong to are the states of the document routes; on its own tenant's
+# record, a role succeeds only if it is a party (a bureau: the reviewer, who never uploads).
+DOCUMENT_OWNERS = (
+    "enterprise",
+    "school",
+    "cooperation_agreement",
+    "placement_agreement",
+    "subsidy_claim",
+)
+_DOCUMENT_READERS = {
+    "enterprise": ENTERPRISE | BUREAU,
+    "school": SCHOOL | BUREAU,
+    "cooperation_agreement": SCHOOL | ENTERPRISE | BUREAU,
+    "placement_agreement": ALL,
+    "subsidy_claim": ALL,  # the matrix's claim pays the acting role's own organisation
+}
+_DOCUMENT_UPLOADERS = {
+    "enterprise": ENTERPRISE,
+    "school": SCHOOL,
+    "cooperation_agreement": SCHOOL | ENTERPRISE,
+    "placement_agreement": SCHOOL | ENTERPRISE,
+    "subsidy_claim": SCHOOL | ENTERPRISE | STUDENT,
+}
+DOCUMENT_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    **{("documents.record", o): r for o, r in _DOCUMENT_READERS.items()},
+    **{("documents.file", o): r for o, r in _DOCUMENT_READERS.items()},
+    **{("documents.upload", o): r for o, r in _DOCUMENT_UPLOADERS.items()},
+    **{("documents.request_correction", o): BUREAU for o in DOCUMENT_OWNERS},
+}
+# The kind each record's upload cell sends (a claim's: the first material of its policy).
+DOCUMENT_KINDS = {
+    "enterprise": "business_licence",
+    "school": "school_licence",
+    "cooperation_agreement": "cooperation_scan",
+    "placement_agreement": "insurance_policy",
+    "subsidy_claim": "id_card_copy",
+}
+MATERIALS_POLICY = "wujiang.youth_school_enterprise_reward"  # its materials include id_card_copy
 
 # (endpoint, state) → roles that succeed in EVERY tenant: an open slot is visible platform-wide.
 STATE_RULES: dict[tuple[str, str], frozenset[str]] = {
@@ -322,6 +371,10 @@ STATES: dict[str, tuple[str, ...]] = {
     "programmes.progress": ("active",),
     "programmes.assess": ("active",),
     "programmes.sign": ("active",),
+    "documents.record": DOCUMENT_OWNERS,
+    "documents.file": DOCUMENT_OWNERS,
+    "documents.upload": DOCUMENT_OWNERS,
+    "documents.request_correction": DOCUMENT_OWNERS,
 }
 # Routes whose POST ends the user's sessions: each cell gets a user of its own to spend.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -759,6 +812,50 @@ class World:
             "student_user": student_user.id,
         }
 
+    def document_record(self, session: Session, tenant: Tenant, cell: Cell) -> dict:
+        """The record a document route acts on, and a stored document of it for downloads."""
+        owner, extra = cell.state, {}
+        if owner == "enterprise":
+            owner_id = tenant.enterprise.id
+        elif owner == "school":
+            owner_id = tenant.school.id
+        elif owner == "cooperation_agreement":
+            owner_id = self.agreement(session, tenant, "approved", cell.role)
+        elif owner == "placement_agreement":
+            extra = self.placement(session, tenant, "accepted")  # its student acts for "own"
+            owner_id = session.scalar(
+                select(PlacementAgreement.id).where(
+                    PlacementAgreement.placement_id == extra["placement_id"]
+                )
+            )
+        else:
+            owner_id = self.claim(session, tenant, "submitted", cell.role)
+            materials = session.scalar(
+                select(SubsidyPolicy).where(
+                    SubsidyPolicy.region_id == tenant.region.id,
+                    SubsidyPolicy.code == MATERIALS_POLICY,
+                )
+            )
+            if materials is not None:  # installed in the own region only
+                session.get_one(SubsidyClaim, owner_id).policy_id = materials.id
+        pdf = sample_pdf(f"matrix-{self.n()}")
+        get_document_store(self.app).storage.put(pdf)
+        document = Document(
+            owner_type=DocumentOwner(owner),
+            owner_id=owner_id,
+            kind=DOCUMENT_KINDS[owner],
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size_bytes=len(pdf),
+            content_type="application/pdf",
+            original_filename="matrix.pdf",
+            uploaded_by_id=tenant.users["enterprise"].id,
+            retention_until=datetime(2099, 1, 1, tzinfo=UTC),
+            enterprise_id=tenant.enterprise.id,
+        )
+        session.add(document)
+        session.flush()
+        return {**extra, "owner_type": owner, "owner_id": owner_id, "document_id": document.id}
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -835,6 +932,8 @@ class World:
             session.add(finding)
             session.flush()
             ids["finding_id"] = finding.id
+        if "owner_id" in arguments or "document_id" in arguments:
+            ids.update(self.document_record(session, tenant, cell))
         if "object_id" in arguments:
             ids["object_id"] = {
                 "school": tenant.school.id,
@@ -1054,6 +1153,16 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "certificate_number": f"MX-{w.n()}",
     },
     "programmes.sign": lambda w, t, c: {"guardian_name": ""},
+    "documents.upload": lambda w, t, c: {
+        "kind": DOCUMENT_KINDS[c.state],
+        "file": (io.BytesIO(sample_pdf("upload")), "材料.pdf"),
+        "next": "/",
+    },
+    "documents.request_correction": lambda w, t, c: {
+        "kind": DOCUMENT_KINDS[c.state],
+        "reason": "请补正",
+        "next": "/",
+    },
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,
@@ -1184,6 +1293,8 @@ def expected(cell: Cell) -> bool:
         return True
     if cell.role not in ALLOWED.get(cell.rule.endpoint, frozenset()):
         return False
+    if cell.role not in DOCUMENT_ALLOWED.get((cell.rule.endpoint, cell.state), ALL):
+        return False
     if cell.rule.endpoint == "slots.detail" and cell.state == "draft":
         return cell.role in ENTERPRISE | BUREAU and _owns(cell)
     return _owns(cell)
@@ -1227,7 +1338,11 @@ def prepare(world: World, cell: Cell) -> Cell:
     if cell.method == "POST":
         body = BODIES.get(cell.rule.endpoint)
         cell.data = body(world, own, cell) if body else {}
-        if cell.rule.endpoint in ("schools.import_roster", "people.import_employees"):
+        if cell.rule.endpoint in (
+            "schools.import_roster",
+            "people.import_employees",
+            "documents.upload",
+        ):
             cell.content_type = "multipart/form-data"
     return cell
 

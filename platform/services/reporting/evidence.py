@@ -1,4 +1,8 @@
-"""Evidence bundles: one ZIP with an object's documents, ledgers, claims and audit entries."""
+"""Evidence bundles: one ZIP with an object's documents, ledgers, claims and audit entries.
+
+Uploaded documents go in as stored (their bytes are checked against their SHA-256 on reading),
+so the manifest's hash of each equals the hash recorded at upload and in the audit log.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,9 @@ from skillbridge.models import (
     SEAT_HOLDING,
     CooperationAgreement,
     CreditRecord,
+    Document,
     DocumentKind,
+    DocumentOwner,
     Enterprise,
     Placement,
     PlacementAgreement,
@@ -31,6 +37,9 @@ from skillbridge.models import (
     User,
     utcnow,
 )
+from skillbridge.platform.services import audit
+from skillbridge.platform.services.documents.checks import EXTENSIONS
+from skillbridge.platform.services.documents.storage import Storage
 from skillbridge.platform.services.exports import SPOOL_BYTES, csv_chunks
 from skillbridge.platform.services.placements.documents import agreement_pdf
 from skillbridge.platform.services.renditions.store import rendition_of
@@ -49,6 +58,8 @@ class _Bundle:
     def __init__(self, out: IO[bytes]) -> None:
         self.zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
         self.files: list[dict[str, Any]] = []
+        #: The uploaded documents put in, for the download's audit event.
+        self.documents: list[dict[str, Any]] = []
 
     def add(self, name: str, content: str) -> None:
         self.add_bytes(name, content.encode("utf-8"))
@@ -78,11 +89,14 @@ def build_bundle(
     kind: str,
     object_id: int,
     render_agreement: RenderAgreement,
+    storage: Storage,
 ) -> tuple[str, IO[bytes]]:
     """The bundle's file name and its ZIP, rewound; 404/403 as for the timeline.
 
-    Generated documents go in as PDFs with their signatures; the cover (cover.pdf) lists every
-    file with its SHA-256, so the cover's own printed hash binds the whole bundle.
+    Generated documents go in as PDFs with their signatures, uploaded ones as stored with their
+    metadata; the cover (cover.pdf) lists every file with its SHA-256, so the cover's own printed
+    hash binds the whole bundle. The download is audited in `session` with the hash of every
+    document it carries (the caller commits).
     """
     subject = load_subject(session, actor, kind, object_id)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # returned open: the caller closes it
@@ -96,6 +110,7 @@ def build_bundle(
     else:
         _add_organisation(session, bundle, subject)
     _add_claims(session, bundle, subject)
+    _add_documents(session, bundle, storage, _document_owners(session, subject))
     _add_audit(session, bundle, subject)
     bundle.add_json(
         "manifest.json",
@@ -124,6 +139,14 @@ def build_bundle(
     bundle.add_bytes("cover.pdf", rendition_of(session, cover, COVER_TEMPLATE))
     bundle.zip.close()
     out.seek(0)
+    audit.record(
+        session,
+        actor,
+        "evidence.downloaded",
+        subject.kind,
+        subject.id,
+        {"documents": bundle.documents, "files": len(bundle.files)},
+    )
     return f"evidence-{subject.kind}-{subject.id}-{date.today().isoformat()}.zip", out
 
 
@@ -256,6 +279,65 @@ def _add_claims(session: Session, bundle: _Bundle, subject: Subject) -> None:
     )
     for claim, _policy in rows:
         bundle.add_json(f"subsidy_claims/{claim.id}-evaluation.json", claim.evaluation)
+
+
+def _document_owners(session: Session, subject: Subject) -> list[tuple[DocumentOwner, int]]:
+    """The records whose documents belong in the subject's bundle."""
+    owners: list[tuple[DocumentOwner, int]] = []
+    if subject.kind in ("placement", "student"):
+        placement_ids = [p.id for p in _placements_of(session, subject)]
+        agreements = session.scalars(
+            select(PlacementAgreement.id).where(PlacementAgreement.placement_id.in_(placement_ids))
+        )
+        owners += [(DocumentOwner.PLACEMENT_AGREEMENT, a) for a in agreements]
+    else:
+        kind = DocumentOwner.SCHOOL if subject.kind == "school" else DocumentOwner.ENTERPRISE
+        owners.append((kind, subject.id))
+        party = (
+            CooperationAgreement.school_id
+            if subject.kind == "school"
+            else CooperationAgreement.enterprise_id
+        )
+        cooperation = session.scalars(select(CooperationAgreement.id).where(party == subject.id))
+        owners += [(DocumentOwner.COOPERATION_AGREEMENT, a) for a in cooperation]
+    claims = session.scalars(select(_claims_of(subject).subquery().c.id))
+    owners += [(DocumentOwner.SUBSIDY_CLAIM, c) for c in claims]
+    return owners
+
+
+def _add_documents(
+    session: Session, bundle: _Bundle, storage: Storage, owners: list[tuple[DocumentOwner, int]]
+) -> None:
+    """Every live document of the records, under documents/<record>/, with a metadata table."""
+    rows: list[tuple[object, ...]] = []
+    for owner_type, owner_id in owners:
+        documents = session.scalars(
+            select(Document)
+            .where(
+                Document.owner_type == owner_type,
+                Document.owner_id == owner_id,
+                Document.deleted_at.is_(None),
+            )
+            .order_by(Document.id)
+        )
+        for document in documents:
+            name = (
+                f"documents/{owner_type.value}-{owner_id}/"
+                f"{document.id}-{document.kind}{EXTENSIONS[document.content_type]}"
+            )
+            bundle.add_bytes(name, storage.get(document.sha256))
+            bundle.documents.append({"id": document.id, "sha256": document.sha256})
+            rows.append(
+                (document.id, owner_type.value, owner_id, document.kind, name)
+                + (document.original_filename, document.sha256, document.size_bytes)
+                + (_plain(document.uploaded_at), document.uploaded_by_id)
+            )
+    bundle.add_csv(
+        "documents.csv",
+        ("材料编号", "所属记录", "记录编号", "材料类型", "包内文件", "原文件名", "SHA-256")
+        + ("字节数", "上传时间", "上传人编号"),
+        rows,
+    )
 
 
 def _add_organisation(session: Session, bundle: _Bundle, subject: Subject) -> None:

@@ -9,7 +9,7 @@ A lost race raises Conflict (409).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -37,8 +37,16 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.policy import Evaluation, Policy, ProgrammeFacts, evaluate
+from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
+from skillbridge.platform.services.documents.owners import claim_materials, load_owner
+from skillbridge.platform.services.documents.uploads import (
+    DocumentStore,
+    Upload,
+    check_uploads,
+    store_checked,
+)
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
@@ -403,13 +411,15 @@ def _host(session: Session, placement: Placement | None) -> Enterprise | None:
 @dataclass(frozen=True)
 class ClaimRequest:
     """A beneficiary's claim: the policy, the employee (enterprise claims), the certificate
-    claimed for, and the facts it declares (see subsidy_facts.DECLARABLE)."""
+    claimed for, the facts it declares (see subsidy_facts.DECLARABLE) and the materials the
+    policy requires (one upload per document kind the pack lists)."""
 
     policy_id: int
     student_id: int | None = None
     certificate_id: int | None = None
     declared: Mapping[str, Any] = field(default_factory=dict)
     on_date: date | None = None
+    materials: Sequence[Upload] = ()
 
 
 _ROLE_BENEFICIARY = {Role.STUDENT: Beneficiary.PERSON, Role.ENTERPRISE: Beneficiary.ENTERPRISE}
@@ -491,14 +501,37 @@ def preview_claim(session: Session, actor: User, request: ClaimRequest) -> Asses
     return assess(session, _draft_for(session, actor, request))
 
 
-def submit_claim(session: Session, actor: User, request: ClaimRequest) -> SubsidyClaim:
-    """A beneficiary claims; an ineligible claim is refused with the conditions that failed."""
+def required_materials(session: Session, policy: SubsidyPolicy) -> list[tuple[str, str]]:
+    """(kind, Chinese name) of each document a claim under `policy` must carry."""
+    return [(code, document_kind(code).name_zh) for code in claim_materials(session, policy)]
+
+
+def _missing_materials(session: Session, draft: ClaimDraft, request: ClaimRequest) -> list[str]:
+    given = {upload.kind for upload in request.materials}
+    return [name for code, name in required_materials(session, draft.policy) if code not in given]
+
+
+def submit_claim(
+    session: Session, store: DocumentStore, actor: User, request: ClaimRequest
+) -> SubsidyClaim:
+    """A beneficiary claims with the materials its policy lists.
+
+    Refused, with nothing stored: an ineligible claim (the conditions that failed), a claim
+    missing a required document (which ones), a material that fails the upload checks (which
+    file, why).
+    """
     draft = _draft_for(session, actor, request)
     assessment = assess(session, draft)
     if not assessment.evaluation.eligible:
         failed = [c.display_zh() for c in assessment.evaluation.failed]
         raise InvalidInput(N_("不符合申领条件"), details=failed)
-    return _insert_claim(session, draft, assessment, actor)
+    missing = _missing_materials(session, draft, request)
+    if missing:
+        raise InvalidInput(N_("缺少申领材料，申领未提交"), details=missing)
+    claim = _insert_claim(session, draft, assessment, actor)
+    owner = load_owner(session, "subsidy_claim", claim.id)
+    store_checked(session, store, actor, owner, check_uploads(owner, request.materials))
+    return claim
 
 
 # --- decided and paid by the bureau ---------------------------------------------------------
@@ -770,6 +803,8 @@ class ClaimOptions:
     policies: list[SubsidyPolicy]
     students: list[Student]
     certificates: list[tuple[Certificate, Student]]
+    #: The document kinds each offered policy requires, by policy id.
+    materials: dict[int, tuple[DocumentKind, ...]] = field(default_factory=dict)
 
 
 def claim_options(session: Session, actor: User) -> ClaimOptions:
@@ -787,10 +822,12 @@ def claim_options(session: Session, actor: User) -> ClaimOptions:
         .where(Certificate.person_id.in_(by_person))
         .order_by(Certificate.person_id, Certificate.issued_on)
     )
+    policies = claimable_policies(session, actor)
     return ClaimOptions(
-        claimable_policies(session, actor),
+        policies,
         students if actor.role == Role.ENTERPRISE else [],
         [(c, by_person[c.person_id]) for c in certificates],
+        {p.id: tuple(document_kind(c) for c in claim_materials(session, p)) for p in policies},
     )
 
 

@@ -198,6 +198,7 @@ trigger = { kind = "certificate_obtained", levels = ["senior"] }
 amount = { kind = "fixed", per = "once", yuan = 500 }
 once_only_key = "{policy}:{person}"
 budget = "zhongkai.fund"
+documents = ["id_card_copy", "skill_certificate_copy"]
 
 [[policies.conditions]]
 code = "age_max"
@@ -232,11 +233,33 @@ def _load(tmp_path, text, name="zhongkai.toml"):
 def test_minimal_pack_loads(tmp_path):
     pack = _load(tmp_path, _pack_text())
     assert pack.policy("zhongkai.test_subsidy").conditions[0].params["years"] == 40
+    assert pack.policy("zhongkai.test_subsidy").documents == (
+        "id_card_copy",
+        "skill_certificate_copy",
+    )
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
+        (
+            'documents = ["id_card_copy", "skill_certificate_copy"]\n',
+            "",
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'documents': "
+            "is missing: every policy lists the materials a claim needs",
+        ),
+        (
+            '"skill_certificate_copy"]',
+            '"diploma"]',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'documents': "
+            "unknown document kind 'diploma'",
+        ),
+        (
+            '"skill_certificate_copy"]',
+            '"id_card_copy"]',
+            "zhongkai.toml: policy 'zhongkai.test_subsidy': field 'documents': "
+            "lists a document kind twice",
+        ),
         (
             "yuan = 500 }",
             'yuan = 500, currency = "CNY" }',

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from support import document_store, materials_for
 
 from skillbridge.models import (
     AuditEvent,
@@ -37,6 +39,12 @@ def _placement_of(session, student):  # type: ignore[no-untyped-def]
 
 def _placement(session, world):  # type: ignore[no-untyped-def]
     return _placement_of(session, world.student)
+
+
+def _submit(app, session, user, request):  # type: ignore[no-untyped-def]
+    """Submit with fresh copies of every material the policy requires."""
+    with_materials = replace(request, materials=materials_for(session, request.policy_id))
+    return claims.submit_claim(session, document_store(app), user, with_materials)
 
 
 def _audit_actions(session, claim_id):  # type: ignore[no-untyped-def]
@@ -84,7 +92,7 @@ def test_certificate_event_raises_the_enterprise_claim(installed, session, kit):
     assert policy_named(session, world.region.id, IN_HOUSE).id == raised[0].policy_id
 
 
-def test_student_claims_manually_with_declared_facts(installed, session, kit):
+def test_student_claims_manually_with_declared_facts(app, installed, session, kit):
     world = installed
     student_user = world.users["student"]
     certificate = kit.certificate(world.student, level=3, issued_on=date(2025, 5, 1))
@@ -98,17 +106,17 @@ def test_student_claims_manually_with_declared_facts(installed, session, kit):
     # Non-local hukou and no contract declared: 户籍或社保 fails, and the refusal says so.
     world.student.is_local = False
     with pytest.raises(InvalidInput) as refused:
-        claims.submit_claim(session, student_user, request)
+        _submit(app, session, student_user, request)
     assert any("户籍或社保" in d for d in refused.value.details)
     world.student.is_local = True
-    claim = claims.submit_claim(session, student_user, request)
+    claim = _submit(app, session, student_user, request)
     assert (claim.amount_yuan, claim.automatic, claim.claimed_by_id) == (
         1000,
         False,
         student_user.id,
     )
     with pytest.raises(Conflict):
-        claims.submit_claim(session, student_user, request)
+        _submit(app, session, student_user, request)
 
 
 def test_claim_lifecycle_moves_money_and_audits_every_decision(youth_case, session):
@@ -286,12 +294,12 @@ def test_review_queue_filters(youth_case, session):
     assert queue(session, bureau, other).items == []
 
 
-def test_enterprise_may_claim_only_for_its_placed_students(installed, session, kit):
+def test_enterprise_may_claim_only_for_its_placed_students(app, installed, session, kit):
     world = installed
     policy = policy_named(session, world.region.id, IN_HOUSE)
     request = claims.ClaimRequest(policy.id, student_id=world.student.id, on_date=CLAIM_DAY)
     with pytest.raises(NotFound):
-        claims.submit_claim(session, world.users["enterprise"], request)
+        _submit(app, session, world.users["enterprise"], request)
     kit.placement(world.student, world.enterprise)
     certificate = kit.certificate(world.student, level=5, issued_on=date(2025, 6, 1))
     request = claims.ClaimRequest(
@@ -301,7 +309,7 @@ def test_enterprise_may_claim_only_for_its_placed_students(installed, session, k
         on_date=CLAIM_DAY,
         declared={"certificate_route": "in_house_evaluation"},
     )
-    claim = claims.submit_claim(session, world.users["enterprise"], request)
+    claim = _submit(app, session, world.users["enterprise"], request)
     assert (claim.enterprise_id, claim.amount_yuan) == (world.enterprise.id, 1000)
     assert claim.evaluation["subject_student_id"] == world.student.id
 

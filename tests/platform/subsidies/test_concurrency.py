@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from sqlalchemy import func, select
+from support import document_store, materials_for
 
 from skillbridge.models import (
     BudgetLedgerEntry,
@@ -89,6 +91,12 @@ def test_duplicate_claims_pay_exactly_once(youth_case, app, session, make_studen
     request = claims.ClaimRequest(
         policy_named(session, world.region.id, YOUTH).id, on_date=CLAIM_DAY
     )
+    store = document_store(app)
+
+    def submit(s, user):  # type: ignore[no-untyped-def]
+        materials = materials_for(s, request.policy_id)  # fresh streams for every attempt
+        return claims.submit_claim(s, store, user, replace(request, materials=materials))
+
     per_round = []
     for _ in range(ROUNDS):
         student = _eligible_student(session, world, make_student, kit)
@@ -99,7 +107,7 @@ def test_duplicate_claims_pay_exactly_once(youth_case, app, session, make_studen
         def work(s, _i, user_id=user_id, key=key):  # type: ignore[no-untyped-def]
             bureau = s.get(User, bureau_id)
             steps = [
-                ("submitted", lambda: claims.submit_claim(s, s.get(User, user_id), request)),
+                ("submitted", lambda: submit(s, s.get(User, user_id))),
                 ("approved", lambda: claims.approve_claim(s, bureau, live(s, key))),
                 ("paid", lambda: claims.pay_claim(s, bureau, live(s, key))),
             ]

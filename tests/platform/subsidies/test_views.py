@@ -9,11 +9,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+from support import materials_for
 
 from skillbridge.models import (
     Budget,
     ClaimStatus,
     CreditRecord,
+    Document,
     Placement,
     Role,
     SubsidyClaim,
@@ -42,6 +44,11 @@ def _youth_id(session, world) -> int:  # type: ignore[no-untyped-def]
     return policy_named(session, world.region.id, YOUTH).id
 
 
+def _material_files(session, policy_id):  # type: ignore[no-untyped-def]
+    """The form's file fields: one valid PDF per material the policy requires."""
+    return {f"material-{u.kind}": (u.stream, u.filename) for u in materials_for(session, policy_id)}
+
+
 def test_student_previews_then_submits_and_sees_why(eligible_today, session, login_as):
     world = eligible_today
     client = login_as(world.users["student"])
@@ -50,7 +57,19 @@ def test_student_previews_then_submits_and_sees_why(eligible_today, session, log
     preview = client.post("/subsidies/claims/new", data={**data, "preview": "1"})
     assert preview.status_code == 200 and "✔ 年龄" in preview.get_data(as_text=True)
     assert session.scalar(select(SubsidyClaim.id)) is None
-    response = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
+    # Without its materials the claim is not submitted, and the page names what is missing.
+    missing = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
+    assert missing.status_code == 400 and "身份证复印件" in missing.get_data(as_text=True)
+    assert session.scalar(select(SubsidyClaim.id)) is None
+    # One material that fails its checks: nothing is stored, neither the claim nor the others.
+    files = _material_files(session, data["policy_id"])
+    files["material-labour_contract"] = (io.BytesIO(b"PK\x03\x04" + b"0" * 64), "合同.pdf")
+    refused = client.post("/subsidies/claims/new", data={**data, **files, "submit": "1"})
+    assert refused.status_code == 400 and "合同.pdf" in refused.get_data(as_text=True)
+    assert session.scalar(select(SubsidyClaim.id)) is None
+    assert session.scalar(select(Document.id)) is None
+    files = _material_files(session, data["policy_id"])
+    response = client.post("/subsidies/claims/new", data={**data, **files, "submit": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)
     session.rollback()
     claim = session.scalar(select(SubsidyClaim))
@@ -58,7 +77,8 @@ def test_student_previews_then_submits_and_sees_why(eligible_today, session, log
     page = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
     assert "吴政规字〔2012〕13号 二(二)2" in page and "系统推定" in page
     assert f"#{claim.id}" in client.get("/subsidies/claims").get_data(as_text=True)
-    again = client.post("/subsidies/claims/new", data={**data, "submit": "1"})
+    files = _material_files(session, data["policy_id"])
+    again = client.post("/subsidies/claims/new", data={**data, **files, "submit": "1"})
     assert again.status_code == 409
 
 

@@ -1,0 +1,1 @@
+"""Documents: content-addressed storage, upload checks, access, review requests and retention."""
