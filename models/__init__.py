@@ -9,6 +9,13 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
+from .mentoring import (
+    MENTOR_LEVEL_MAX,
+    MENTOR_LEVEL_MIN,
+    AllowanceEntry,
+    EducationFundReturn,
+    MentorshipAgreement,
+)
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
@@ -38,6 +45,11 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    "MENTOR_LEVEL_MAX",
+    "MENTOR_LEVEL_MIN",
+    "AllowanceEntry",
+    "EducationFundReturn",
+    "MentorshipAgreement",
     "MatchOutcome",
     "InspectionSample",
     "InspectionOutcome",

@@ -12,6 +12,7 @@ from skillbridge.models import (
     Role,
     School,
     Slot,
+    StaffRole,
     Student,
     SubsidyClaim,
     User,
@@ -186,13 +187,15 @@ def can_manage_subsidies(actor: User, region_id: int) -> bool:
 
 
 def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
-    """The student, enterprise or school the claim pays."""
+    """The student, enterprise, school or worker the claim pays."""
     if actor.role == Role.STUDENT:
         return claim.student_id is not None and actor.student_id == claim.student_id
     if actor.role == Role.ENTERPRISE:
         return claim.enterprise_id is not None and actor.enterprise_id == claim.enterprise_id
     if actor.role == Role.SCHOOL:
         return claim.school_id is not None and actor.school_id == claim.school_id
+    if actor.role == Role.WORKER:
+        return claim.person_id is not None and actor.person_id == claim.person_id
     return False
 
 
@@ -209,3 +212,13 @@ def can_audit_region(actor: User, region_ids: set[int]) -> bool:
 def can_audit_compliance(actor: User, region_id: int) -> bool:
     """Compliance checks and their findings are the region bureau's (DOMAIN.md: audits compliance)."""
     return is_bureau_of(actor, region_id)
+
+
+def can_manage_mentoring(actor: User, enterprise_id: int) -> bool:
+    """名师带徒 agreements, their allowances and the education-fund return: the enterprise's
+    admin and HR (a mentor account sees its own apprentices, never the money)."""
+    return (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id == enterprise_id
+        and actor.staff_role in (StaffRole.ADMIN, StaffRole.HR)
+    )
