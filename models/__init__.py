@@ -9,6 +9,7 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
+from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .mentoring import (
     MENTOR_LEVEL_MAX,
     MENTOR_LEVEL_MIN,
@@ -16,7 +17,6 @@ from .mentoring import (
     EducationFundReturn,
     MentorshipAgreement,
 )
-from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
