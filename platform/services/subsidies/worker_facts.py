@@ -157,6 +157,9 @@ def build_worker_facts(
             "证书",
             f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}，{_TRUST[row.status]}）",
         )
+    if certificate is None:  # the claim is about the person: their highest level held
+        current = [c for c in held if c.issued_on <= on_date]
+        subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)
     facts = engine.Facts(
         person=engine.PersonFacts(
             worker_key(session, person),

@@ -2,12 +2,11 @@
 
 The seeds pay these on a recorded fact, so they are raised automatically as soon as the record
 makes someone eligible (the bureau still decides): the employment its enterprise confirmed
-(Wujiang's introduction reward, settling and housing subsidies: 002 二(一)1; the school–enterprise
-youth reward after 6 months on the post: 002 二(二)2), and a certificate the bureau verified or
-imported from the appraisal body (Zhongkai's training and appraisal subsidy: 000 第六条(一)2;
+(Wujiang's introduction reward, settling and housing subsidies: 002 二(一)1), and a certificate
+the bureau verified or imported from the appraisal body (Zhongkai's training and appraisal subsidy: 000 第六条(一)2;
 Wujiang's training grant, in-house training subsidy and technician-class subsidy: 002 二(一)2,
 二(一)3, 二(二)2; Dalian's enterprise training subsidy: 003 二(一)). Time-based eligibility
-(months of contract and insurance, months on the post) grows, so the nightly sweep (sweep.py) re-runs
+(months of contract and insurance) grows, so the nightly sweep (sweep.py) re-runs
 the employment events; the once-only keys make a repeat a no-op.
 """
 
@@ -40,9 +39,10 @@ from skillbridge.platform.services.subsidies.claims import (
 )
 from skillbridge.platform.services.subsidies.facts import parse_declared
 
-#: The events a confirmed employment stands for: its contract and insurance months run, its
-#: months on the post run.
-EMPLOYMENT_EVENTS = ("talent_introduced", "placement_months_reached")
+#: The event a confirmed employment stands for: its contract-and-insurance months run. (The
+#: months-on-the-post reward, 002 二(二)2, also asks for school–enterprise training, which only
+#: a placement records, so it stays with `claims.on_placement_months_reached`.)
+EMPLOYMENT_EVENTS = ("talent_introduced",)
 
 
 def _raise(
