@@ -55,7 +55,7 @@ def _raise(
     declared: dict[str, Any] | None = None,
 ) -> list[SubsidyClaim]:
     """Raise every policy of the employer's region the event makes the worker or the employer
-    eligible for; entitlements (paid leave) are the employer's to grant, not claims."""
+    eligible for (only monetary policies are installed, so paid leave is never a claim)."""
     employer = session.get_one(Enterprise, employment.enterprise_id)
     student = latest_enrolment(session, person.id)
     raised = []
@@ -73,7 +73,7 @@ def _raise(
             employment=employment,
         )
         assessment = assess(session, draft)
-        if not assessment.evaluation.eligible or assessment.evaluation.entitlement is not None:
+        if not assessment.evaluation.eligible:
             continue
         try:
             raised.append(insert_claim(session, draft, assessment, None))

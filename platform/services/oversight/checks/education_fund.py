@@ -9,6 +9,7 @@ where the pack carries it, against the payroll. Each return is its own subject p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -52,7 +53,8 @@ def _evidence(ctx: CheckContext, fund: EducationFundReturn, name: str) -> dict[s
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%"
+    """A share rounded down, so a share just under the figure never prints as the figure."""
+    return f"{(Decimal(part * 100) / whole).quantize(Decimal('0.01'), ROUND_DOWN)}%"
 
 
 def fund_short_of_rules(ctx: CheckContext) -> Iterator[Violation]:
