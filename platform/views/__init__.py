@@ -11,6 +11,7 @@
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
+| `mentoring`     | `/mentoring`          | 名师带徒 agreements, allowance ledger, fund returns    |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
@@ -41,6 +42,7 @@ from . import (
     home,
     inspections,
     matching,
+    mentoring,
     notifications,
     orgs,
     placements,
@@ -60,6 +62,7 @@ BLUEPRINTS: list[Blueprint] = [
     home.bp,
     inspections.bp,
     matching.bp,
+    mentoring.bp,
     notifications.bp,
     orgs.bp,
     placements.bp,
@@ -77,6 +80,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *dashboard.NAV,
     *inspections.NAV,
     *matching.NAV,
+    *mentoring.NAV,
     *notifications.NAV,
     *placements.NAV,
     *preferences.NAV,
