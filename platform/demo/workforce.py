@@ -149,7 +149,7 @@ class Workforce:
         ])  # fmt: skip
         start = date(self.reference.year - 1, 9, 1)
         months = _months(start, AGREEMENT_MONTHS)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for k, (apprentice, job) in enumerate(zip(apprentices, apprentice_jobs, strict=True)):
             mentor = k // 2
             rows.append({
@@ -168,10 +168,11 @@ class Workforce:
         agreement_ids = _insert(self.session, MentorshipAgreement, rows)
         counts["mentorship_agreements"] += len(rows)
         paid = [m for m in months if m < date(self.reference.year, self.reference.month, 1)]
-        entries, by_year = [], {}
+        entries: list[dict[str, Any]] = []
+        by_year: dict[int, int] = {}
         for agreement_id, row in zip(agreement_ids, rows, strict=True):
             for month in paid:
-                amount = row["monthly_allowance_yuan"]
+                amount = int(row["monthly_allowance_yuan"])
                 entries.append({
                     "agreement_id": agreement_id,
                     "month": month,

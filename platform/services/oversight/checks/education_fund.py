@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from skillbridge.models import EducationFundReturn, Enterprise
 from skillbridge.platform.services.mentoring.ledger import enterprise_total
@@ -25,15 +25,17 @@ from skillbridge.platform.services.oversight.checks.base import (
 )
 
 
-def _returns(ctx: CheckContext, *where: Any) -> list[Row[Any]]:
-    return list(
-        ctx.session.execute(
+def _returns(ctx: CheckContext, *where: Any) -> list[tuple[EducationFundReturn, str]]:
+    """The region's returns matching `where`, each with its enterprise's name."""
+    return [
+        (fund, name)
+        for fund, name in ctx.session.execute(
             select(EducationFundReturn, Enterprise.name)
             .join(Enterprise, Enterprise.id == EducationFundReturn.enterprise_id)
             .where(Enterprise.region_id == ctx.region.id, *where)
             .order_by(EducationFundReturn.enterprise_id, EducationFundReturn.year)
         )
-    )
+    ]
 
 
 def _evidence(ctx: CheckContext, fund: EducationFundReturn, name: str) -> dict[str, Any]:
