@@ -541,6 +541,12 @@ def _move(session: Session, claim: SubsidyClaim, source: ClaimStatus, **values: 
 
 
 def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> CreditRecord | None:
+    if claim.person_id is not None:
+        # Credit records name students, enterprises and schools: a worker's is its student one.
+        student = latest_enrolment(session, claim.person_id)
+        if student is None:
+            return None
+        return active_credit_record(session, on, student_id=student.id)
     return active_credit_record(
         session,
         on,

@@ -12,16 +12,20 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from skillbridge.models import (
     CertificateStatus,
+    ClaimStatus,
     EducationFundReturn,
     EmploymentStatus,
     Enterprise,
     Person,
+    Role,
     SubsidyClaim,
 )
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
+from skillbridge.platform.services.subsidies.claims import approve_claim, pay_claim
 from skillbridge.platform.services.subsidies.sweep import raise_employment_claims
 from skillbridge.platform.services.subsidies.workers import (
     on_certificate_verified,
@@ -203,3 +207,39 @@ def test_a_graduate_keeps_the_student_key(session, installed, factories, kit) ->
     housing = raised["wujiang.housing_subsidy"]
     assert (housing.student_id, housing.person_id) == (student.id, None)
     assert housing.once_only_key == f"wujiang.housing_subsidy:student-{student.id}"
+
+
+def test_the_worker_sees_its_claim_and_the_bureau_decides_it(
+    session, installed, hire, factories, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    person, job, _, _ = hire(installed.enterprise, 4, birth=date(1992, 1, 1))
+    raised = {c.evaluation["policy"]: c for c in on_employment_confirmed(session, job, DAY)}
+    housing = raised["wujiang.housing_subsidy"]
+    worker = factories.user(Role.WORKER, person_id=person.id)
+    stranger = factories.user(Role.WORKER, person_id=factories.person().id)
+    session.commit()
+    assert login_as(worker).get(f"/subsidies/claims/{housing.id}").status_code == 200
+    assert login_as(stranger).get(f"/subsidies/claims/{housing.id}").status_code == 404
+    queue = login_as(installed.users["bureau"]).get("/subsidies/review").get_data(as_text=True)
+    assert f"职工 · {person.name}" in queue
+    approved = approve_claim(session, installed.users["bureau"], housing.id)
+    assert approved.status == ClaimStatus.APPROVED and approved.person_id == person.id
+    pay_claim(session, installed.users["bureau"], housing.id)
+    session.commit()
+    bureau = login_as(installed.users["bureau"])
+    exported = bureau.get("/subsidies/exports/paid.csv").get_data(as_text=True)
+    assert f"个人,{person.name},{person.national_id_masked},60000" in exported
+    listed = bureau.get("/bureau/dashboard/lists/paid_claims").get_data(as_text=True)
+    assert person.name in listed
+
+
+def test_the_database_keeps_one_beneficiary_per_claim(session, installed, hire) -> None:  # type: ignore[no-untyped-def]
+    person, job, _, _ = hire(installed.enterprise, 4, birth=date(1992, 1, 1))
+    [claim, *_] = [c for c in on_employment_confirmed(session, job, DAY) if c.person_id is not None]
+    session.commit()
+    claim.student_id = installed.student.id  # a worker's claim paying a student as well
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    claim.student_id = None
+    session.flush()  # the positive control: the worker alone
