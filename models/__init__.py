@@ -11,6 +11,13 @@ from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
 from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
+from .mentoring import (
+    MENTOR_LEVEL_MAX,
+    MENTOR_LEVEL_MIN,
+    AllowanceEntry,
+    EducationFundReturn,
+    MentorshipAgreement,
+)
 from .notification import Notification
 from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
@@ -60,6 +67,11 @@ __all__ = [
     "ProgressRecord",
     "TrainingAgreement",
     "TrainingAgreementSignature",
+    "MENTOR_LEVEL_MAX",
+    "MENTOR_LEVEL_MIN",
+    "AllowanceEntry",
+    "EducationFundReturn",
+    "MentorshipAgreement",
     "MatchOutcome",
     "InspectionSample",
     "InspectionOutcome",

@@ -115,7 +115,7 @@ class SubsidyClaim(CreatedAtMixin, Base):
     __table_args__ = (
         CheckConstraint("amount_yuan IS NULL OR amount_yuan >= 0", name="amount_nonnegative"),
         CheckConstraint(
-            exactly_one_set("student_id", "enterprise_id", "school_id"),
+            exactly_one_set("student_id", "enterprise_id", "school_id", "person_id"),
             name="one_beneficiary",
         ),
         # Money moves only with a fixed amount; a decision names who made it and, if a
@@ -151,6 +151,8 @@ class SubsidyClaim(CreatedAtMixin, Base):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    #: A worker paid a person-side subsidy who has no student record (raised by worker events).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     #: The reference date of the evaluation: ages, months and claim years count to it.

@@ -230,7 +230,10 @@ def daily(today: datetime | None) -> None:
     run the compliance checks."""
     from skillbridge.platform.services.cooperation.agreements import expire_agreements
     from skillbridge.platform.services.placements.offers import expire_offers
-    from skillbridge.platform.services.subsidies.sweep import raise_placement_claims
+    from skillbridge.platform.services.subsidies.sweep import (
+        raise_employment_claims,
+        raise_placement_claims,
+    )
 
     as_of = today.date() if today else date.today()
     with get_database().session_scope() as session:
@@ -238,6 +241,7 @@ def daily(today: datetime | None) -> None:
         agreements = expire_agreements(session, as_of)
     with get_database().session_scope() as session:
         claims = raise_placement_claims(session, as_of)
+        claims += raise_employment_claims(session, as_of)
     click.echo(
         f"{as_of}: {offers} offers expired, {agreements} agreements expired, "
         f"{claims} subsidy claims raised"

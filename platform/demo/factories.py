@@ -22,12 +22,17 @@ from skillbridge.models import (
     AgreementStatus,
     Beneficiary,
     Budget,
+    Certificate,
+    CertificateStatus,
     ClaimStatus,
     Cohort,
     ComplianceFinding,
     CooperationAgreement,
     CooperationKind,
     EducationLevel,
+    Employment,
+    EmploymentSource,
+    EmploymentStatus,
     Enterprise,
     Occupation,
     Party,
@@ -424,6 +429,44 @@ class Factories:
         budget.paid_yuan += amount
         budget.remaining_yuan -= amount
         return self._add(claim)
+
+    def employment(self, person: Person, enterprise: Enterprise, **changes: Any) -> Employment:
+        """A confirmed primary employment since 2024-01-01, with contract and insurance."""
+        row = _with(
+            {
+                "post": "数控车工",
+                "hire_date": date(2024, 1, 1),
+                "contract_start": date(2024, 1, 1),
+                "contract_end": date(2026, 12, 31),
+                "social_insurance_since": date(2024, 1, 1),
+                "is_front_line": True,
+                "is_primary": True,
+                "status": EmploymentStatus.CONFIRMED,
+                "source": EmploymentSource.ENTERPRISE,
+                "confirmed_at": datetime(2024, 1, 2, tzinfo=UTC),
+                "ended_on": None,
+                "end_reason": None,
+            },
+            changes,
+        )
+        return self._add(Employment(person_id=person.id, enterprise_id=enterprise.id, **row))
+
+    def certificate(
+        self, person: Person, occupation: Occupation, level: int, **changes: Any
+    ) -> Certificate:
+        """A verified certificate issued 2025-06-01 by a social appraisal body."""
+        row = _with(
+            {
+                "issued_on": date(2025, 6, 1),
+                "number": f"ZS{next_number():08d}",
+                "issuer": "职业技能鉴定中心",
+                "status": CertificateStatus.VERIFIED,
+            },
+            changes,
+        )
+        return self._add(
+            Certificate(person_id=person.id, occupation_id=occupation.id, level=level, **row)
+        )
 
     def finding(
         self,

@@ -56,6 +56,8 @@ from skillbridge.platform.demo.catalogue import (
     IndustryEntry,
     SchoolProfile,
 )
+from skillbridge.platform.demo.rows import insert_rows as _insert
+from skillbridge.platform.demo.workforce import Employer, Workforce
 from skillbridge.platform.policy import load_pack
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.accounts.passwords import hash_password
@@ -129,14 +131,6 @@ def seed_demo_region(
     sizes["students"] = max(sizes["cohorts"], round(FULL_SIZE["students"] * scale))
     sizes["slots"] = max(sizes["enterprises"], round(FULL_SIZE["slots"] * scale))
     return _Seeder(session, seed, keys, sizes, scale).run()
-
-
-def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk INSERT ... RETURNING id, ids in the order of `rows`."""
-    if not rows:
-        return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
 
 
 def _link(session: Session, table: Table, rows: list[dict[str, int]]) -> None:
@@ -242,6 +236,7 @@ class _Seeder:
         self._preferences()
         self._rankings()
         self._users()
+        self._workforce()
         self.session.flush()
         audit.record(self.session, None, "demo.seeded", "region", self.region_id, self.counts)
         install_region_policies(self.session, self.session.get_one(Region, self.region_id))
@@ -968,6 +963,7 @@ class _Seeder:
                 -e,
             ),
         )
+        self.demo_enterprise = enterprise
         theirs = {i for i, s in enumerate(self.slots) if s.enterprise == enterprise}
         own = [s for s in self.students if s.school == school]
         student = max(
@@ -1005,3 +1001,21 @@ class _Seeder:
             ]
         )
         self.counts["users"] = 4
+
+    # Employees, 名师带徒, education fund
+
+    def _workforce(self) -> None:
+        """Employees at the demo enterprise and a few other verified ones; mentors with
+        agreements and allowances at the first two; an education-fund return for each."""
+        others = [
+            e
+            for e, status in enumerate(self.enterprise_status)
+            if status == VerificationStatus.VERIFIED and e != self.demo_enterprise
+        ]
+        chosen = [self.demo_enterprise, *others[: max(1, round(10 * self.scale))]]
+        employers = [
+            Employer(self.enterprise_ids[e], self.enterprise_names[e], self.headcounts[e])
+            for e in chosen
+        ]
+        workforce = Workforce(self.session, self.rng, self.fake, self.keys, REFERENCE_DATE)
+        self.counts.update(workforce.seed(employers, list(self.occupation_ids.values())))

@@ -189,13 +189,15 @@ def can_manage_subsidies(actor: User, region_id: int) -> bool:
 
 
 def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
-    """The student, enterprise or school the claim pays."""
+    """The student, enterprise, school or worker the claim pays."""
     if actor.role == Role.STUDENT:
         return claim.student_id is not None and actor.student_id == claim.student_id
     if actor.role == Role.ENTERPRISE:
         return claim.enterprise_id is not None and actor.enterprise_id == claim.enterprise_id
     if actor.role == Role.SCHOOL:
         return claim.school_id is not None and actor.school_id == claim.school_id
+    if actor.role == Role.WORKER:
+        return claim.person_id is not None and actor.person_id == claim.person_id
     return False
 
 
@@ -279,3 +281,13 @@ def can_upload_document(actor: User, parties: DocumentParties) -> bool:
 def can_request_document(actor: User, parties: DocumentParties) -> bool:
     """A request for a missing or wrong document (补正) is the reviewing bureau's."""
     return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)
+
+
+def can_manage_mentoring(actor: User, enterprise_id: int) -> bool:
+    """名师带徒 agreements, their allowances and the education-fund return: the enterprise's
+    admin and HR (a mentor account sees its own apprentices, never the money)."""
+    return (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id == enterprise_id
+        and actor.staff_role in (StaffRole.ADMIN, StaffRole.HR)
+    )

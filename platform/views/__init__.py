@@ -12,6 +12,7 @@
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
+| `mentoring`     | `/mentoring`          | 名师带徒 agreements, allowance ledger, fund returns    |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
 | `people`        | `/`                   | worker sign-up and pages, the enterprise's employees   |
@@ -47,6 +48,7 @@ from . import (
     home,
     inspections,
     matching,
+    mentoring,
     notifications,
     orgs,
     people,
@@ -71,6 +73,7 @@ BLUEPRINTS: list[Blueprint] = [
     home.bp,
     inspections.bp,
     matching.bp,
+    mentoring.bp,
     notifications.bp,
     orgs.bp,
     people.bp,
@@ -92,6 +95,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *dashboard.NAV,
     *inspections.NAV,
     *matching.NAV,
+    *mentoring.NAV,
     *notifications.NAV,
     *people.NAV,
     *placements.NAV,

@@ -81,7 +81,7 @@ def _labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
         "source_labels": SOURCE_LABELS,
-        "subject_labels": SUBJECT_LABELS,
+        "subject_labels": {**SUBJECT_LABELS, "worker": _l("职工")},
     }
 
 

@@ -52,6 +52,7 @@ from skillbridge.models import (
     Document,
     DocumentKind,
     DocumentOwner,
+    EducationFundReturn,
     EducationLevel,
     Employment,
     EmploymentSource,
@@ -60,6 +61,7 @@ from skillbridge.models import (
     Inspection,
     InspectionSample,
     MatchRun,
+    MentorshipAgreement,
     Notification,
     Occupation,
     Party,
@@ -272,6 +274,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "programmes.progress": SCHOOL | ENTERPRISE,
     "programmes.assess": ENTERPRISE,
     "programmes.sign": SCHOOL | ENTERPRISE | STUDENT,
+    "mentoring.index": ENTERPRISE,
+    "mentoring.new_agreement": ENTERPRISE,
+    "mentoring.agreement": ENTERPRISE,
+    "mentoring.record_allowance": ENTERPRISE,
+    "mentoring.fund_return_list": ENTERPRISE,
 }
 
 # The records documents belong to are the states of the document routes; on its own tenant's
@@ -683,6 +690,51 @@ class World:
             subsidy_claims.approve_claim(session, tenant.approver, claim.id)
         return claim.id
 
+    def employee(self, session: Session, tenant: Tenant) -> int:
+        """A confirmed employment of a fresh person at the tenant's enterprise."""
+        n = self.n()
+        body = f"320509{date(1985, 3, 1):%Y%m%d}{n % 1000:03d}"
+        national_id = body + ric.calc_check_digit(body + "0")
+        person = Person(
+            name=f"矩阵职工{n}",
+            birth_date=date(1985, 3, 1),
+            national_id_masked=mask_national_id(national_id),
+            national_id_hash=national_id_hash(national_id + f"worker{n}", "matrix"),
+        )
+        session.add(person)
+        session.flush()
+        employment = Employment(
+            person_id=person.id,
+            enterprise_id=tenant.enterprise.id,
+            post="数控车工",
+            hire_date=date(2024, 1, 1),
+            status=EmploymentStatus.CONFIRMED,
+            source=EmploymentSource.ENTERPRISE,
+        )
+        session.add(employment)
+        session.flush()
+        return employment.id
+
+    def mentorship(self, session: Session, tenant: Tenant) -> int:
+        """A 名师带徒 agreement of the tenant's enterprise, July 2025 to June 2026."""
+        mentor = session.get_one(Employment, self.employee(session, tenant))
+        apprentice = session.get_one(Employment, self.employee(session, tenant))
+        agreement = MentorshipAgreement(
+            enterprise_id=tenant.enterprise.id,
+            mentor_person_id=mentor.person_id,
+            mentor_employment_id=mentor.id,
+            apprentice_person_id=apprentice.person_id,
+            apprentice_employment_id=apprentice.id,
+            mentor_level=4,
+            start_month=date(2025, 7, 1),
+            end_month=date(2026, 6, 1),
+            monthly_allowance_yuan=800,
+            agreement_ref=f"M-{self.n()}",
+        )
+        session.add(agreement)
+        session.flush()
+        return agreement.id
+
     def run(self, session: Session, tenant: Tenant, state: str) -> int:
         run = MatchRun(
             scope=RunScope.SCHOOL,
@@ -781,21 +833,6 @@ class World:
         session.flush()
         return mentor, teacher
 
-    def employee(self, session: Session, tenant: Tenant) -> int:
-        """A confirmed employment of a fresh person at the tenant's enterprise."""
-        person_id = self.student(session, tenant).person_id
-        employment = Employment(
-            person_id=person_id,
-            enterprise_id=tenant.enterprise.id,
-            post="矩阵岗位",
-            hire_date=date(2025, 1, 1),
-            status=EmploymentStatus.CONFIRMED,
-            source=EmploymentSource.ENTERPRISE,
-        )
-        session.add(employment)
-        session.flush()
-        return employment.id
-
     def enrolment(self, session: Session, tenant: Tenant) -> dict[str, int]:
         """A student apprentice (a fresh student with an account) in an approved programme."""
         programme_id = self.programme(session, tenant, "approved", "student")
@@ -892,6 +929,8 @@ class World:
             ids["programme_id"] = self.programme(session, tenant, cell.state)
         if "run_id" in arguments:
             ids["run_id"] = self.run(session, tenant, cell.state)
+        if "mentorship_id" in arguments:
+            ids["mentorship_id"] = self.mentorship(session, tenant)
         if {"sample_id", "inspection_id"} & arguments:
             ids.update(self.inspection(session, tenant))
         if "notification_id" in arguments:
@@ -1129,6 +1168,44 @@ def _progress_body(world: World, cell: Cell) -> dict:
     return {"module_id": module_id, "hours": "1", "recorded_on": "2026-10-01"}
 
 
+def _mentorship_form(world: World, tenant: Tenant) -> dict:
+    """Two fresh confirmed employees of the tenant's enterprise as mentor and apprentice."""
+    with world.sessions() as session:
+        mentor, apprentice = world.employee(session, tenant), world.employee(session, tenant)
+        session.commit()
+    return {
+        "mentor": str(mentor),
+        "apprentice": str(apprentice),
+        "mentor_level": "senior",
+        "start_month": "2025-07",
+        "end_month": "2026-06",
+        "monthly_allowance_yuan": "600",
+        "agreement_ref": f"MF-{world.n()}",
+    }
+
+
+def _fund_return_form(world: World, tenant: Tenant) -> dict:
+    """A consistent return for a year the tenant's enterprise has not filed yet."""
+    with world.sessions() as session:
+        filed = set(
+            session.scalars(
+                select(EducationFundReturn.year).where(
+                    EducationFundReturn.enterprise_id == tenant.enterprise.id
+                )
+            )
+        )
+    year = max(set(range(2000, TODAY.year + 1)) - filed)
+    return {
+        "year": str(year),
+        "payroll_yuan": "1000000",
+        "extracted_yuan": "15000",
+        "spent_yuan": "12000",
+        "front_line_yuan": "8000",
+        "mentoring_yuan": "0",
+        "school_enterprise_yuan": "0",
+    }
+
+
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
@@ -1163,6 +1240,13 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "reason": "请补正",
         "next": "/",
     },
+    "mentoring.new_agreement": lambda w, t, c: _mentorship_form(w, t),
+    "mentoring.record_allowance": lambda w, t, c: {
+        "month": "2025-07",
+        "amount_yuan": "800",
+        "paid_on": "2025-07-31",
+    },
+    "mentoring.fund_return_list": lambda w, t, c: _fund_return_form(w, t),
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import (
     SEAT_HOLDING,
@@ -19,6 +19,7 @@ from skillbridge.models import (
     ComplianceFinding,
     Enterprise,
     Occupation,
+    Person,
     Placement,
     PlacementStatus,
     School,
@@ -51,6 +52,8 @@ from skillbridge.platform.services.reporting.dashboard import (
 from skillbridge.platform.text import N_
 
 BATCH = 1000
+#: A worker paid without a student record; aliased, since Student reads its masked ID from Person.
+_WORKER = aliased(Person)
 DRILL_KINDS = ("school", "enterprise", "student", "placement")
 STATUS_LABELS = {
     PlacementStatus.PROPOSED: N_("拟录用"),
@@ -309,7 +312,7 @@ def _paid_claims(scope: Scope, f: dict[str, Any]) -> Select:
             SubsidyClaim.student_id,
             SubsidyClaim.enterprise_id,
             SubsidyClaim.school_id,
-            func.coalesce(Student.name, Enterprise.name, School.name),
+            func.coalesce(Student.name, Enterprise.name, School.name, _WORKER.name),
             SubsidyClaim.amount_yuan,
             Budget.name,
             SubsidyClaim.paid_at,
@@ -319,6 +322,7 @@ def _paid_claims(scope: Scope, f: dict[str, Any]) -> Select:
         .outerjoin(Student, Student.id == SubsidyClaim.student_id)
         .outerjoin(Enterprise, Enterprise.id == SubsidyClaim.enterprise_id)
         .outerjoin(School, School.id == SubsidyClaim.school_id)
+        .outerjoin(_WORKER, _WORKER.id == SubsidyClaim.person_id)
         .where(SubsidyPolicy.region_id == scope.region_id)
         .where(SubsidyClaim.status == ClaimStatus.PAID)
     )
@@ -332,12 +336,15 @@ def _paid_claims(scope: Scope, f: dict[str, Any]) -> Select:
 
 def _paid_claim_row(r: Row) -> ListRow:
     cid, policy, student_id, enterprise_id, school_id, who, amount, budget, paid_at = r
+    # A worker's claim (no student, enterprise or school) has no timeline to open.
     subject = (
         ("student", student_id)
         if student_id
         else ("enterprise", enterprise_id)
         if enterprise_id
         else ("school", school_id)
+        if school_id
+        else None
     )
     return ListRow((cid, policy, who, amount, budget or "", _iso(paid_at)), subject, cid)
 

@@ -24,7 +24,9 @@ from skillbridge.models import (
     Certificate,
     ClaimStatus,
     CreditRecord,
+    Employment,
     Enterprise,
+    Person,
     Placement,
     Region,
     Role,
@@ -65,6 +67,7 @@ from skillbridge.platform.services.subsidies.facts import (
     declared_for_snapshot,
     parse_declared,
 )
+from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
 #: Triggers whose facts the platform can build; award selections and programmes are not
@@ -86,7 +89,9 @@ def _beneficiary_users(session: Session, claim: SubsidyClaim) -> list[int]:
         return notifications.student_users(session, claim.student_id)
     if claim.enterprise_id is not None:
         return notifications.enterprise_users(session, claim.enterprise_id)
-    assert claim.school_id is not None, "one_beneficiary: exactly one of the three is set"
+    if claim.person_id is not None:
+        return list(session.scalars(select(User.id).where(User.person_id == claim.person_id)))
+    assert claim.school_id is not None, "one_beneficiary: exactly one of the four is set"
     return notifications.school_users(session, claim.school_id)
 
 
@@ -165,6 +170,9 @@ class ClaimDraft:
     placement: Placement | None = None
     programme: ProgrammeFacts | None = None
     declared: dict[str, Any] = field(default_factory=dict)
+    #: A worker's claim: the person and the confirmed employment its facts are read from.
+    person: Person | None = None
+    employment: Employment | None = None
 
 
 @dataclass(frozen=True)
@@ -179,25 +187,41 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
     """Evaluate a draft claim with facts from the database and the declared ones."""
     policy = draft.policy
     pack_policy = _pack_policy(session, policy)
-    built = build_facts(
-        session,
-        policy,
-        draft.on_date,
-        student=draft.student,
-        enterprise=draft.enterprise,
-        school=draft.school,
-        certificate=draft.certificate,
-        placement=draft.placement,
-        programme=draft.programme,
-        declared=draft.declared,
-    )
+    if draft.person is not None and draft.employment is not None:
+        built = build_worker_facts(
+            session,
+            policy,
+            draft.on_date,
+            person=draft.person,
+            employment=draft.employment,
+            certificate=draft.certificate,
+            declared=draft.declared,
+        )
+    else:
+        built = build_facts(
+            session,
+            policy,
+            draft.on_date,
+            student=draft.student,
+            enterprise=draft.enterprise,
+            school=draft.school,
+            certificate=draft.certificate,
+            placement=draft.placement,
+            programme=draft.programme,
+            declared=draft.declared,
+        )
     evaluation = _evaluate(policy, pack_policy, built, draft.on_date)
-    return Assessment(evaluation, snapshot(pack_policy, evaluation, built, draft.student))
+    stored = snapshot(pack_policy, evaluation, built, draft.student)
+    if draft.person is not None:
+        stored["subject_person_id"] = draft.person.id
+    return Assessment(evaluation, stored)
 
 
 def _beneficiary_ids(draft: ClaimDraft) -> dict[str, int | None]:
     kind = draft.policy.beneficiary
+    worker = kind == Beneficiary.PERSON and draft.student is None and draft.person is not None
     return {
+        "person_id": draft.person.id if worker and draft.person else None,
         "student_id": draft.student.id if kind == Beneficiary.PERSON and draft.student else None,
         "enterprise_id": (
             draft.enterprise.id if kind == Beneficiary.ENTERPRISE and draft.enterprise else None
@@ -218,7 +242,7 @@ def _live_claim_exists(session: Session, key: str) -> bool:
     )
 
 
-def _insert_claim(
+def insert_claim(
     session: Session, draft: ClaimDraft, assessment: Assessment, claimed_by: User | None
 ) -> SubsidyClaim:
     """Insert under the once-only key; the partial UNIQUE index decides a race."""
@@ -279,7 +303,7 @@ def _region_of_student(session: Session, student: Student) -> int:
     return session.get_one(School, student.school_id).region_id
 
 
-def _active_policies(session: Session, region_id: int, event_kind: str) -> list[SubsidyPolicy]:
+def active_policies(session: Session, region_id: int, event_kind: str) -> list[SubsidyPolicy]:
     region = session.get_one(Region, region_id)
     codes = [p.id for p in region_pack(region).policies if p.trigger.event_kind == event_kind]
     if not codes:
@@ -308,7 +332,7 @@ def _raise_for_event(
     if employer is not None:
         targets.append((employer.region_id, Beneficiary.ENTERPRISE))
     for region_id, kind in targets:
-        for policy in _active_policies(session, region_id, event_kind):
+        for policy in active_policies(session, region_id, event_kind):
             if policy.beneficiary != kind:
                 continue
             draft = ClaimDraft(policy, on_date, student=student, enterprise=employer, **subject)
@@ -316,7 +340,7 @@ def _raise_for_event(
             if not assessment.evaluation.eligible:
                 continue
             try:
-                raised.append(_insert_claim(session, draft, assessment, None))
+                raised.append(insert_claim(session, draft, assessment, None))
             except Conflict:
                 continue  # already claimed under this once-only key
     return raised
@@ -383,7 +407,7 @@ def on_programme_completed(
     training enterprise are raised here; the certificate is linked to the claim as its evidence.
     """
     raised = []
-    for policy in _active_policies(session, enterprise.region_id, "programme_completed"):
+    for policy in active_policies(session, enterprise.region_id, "programme_completed"):
         if policy.beneficiary != Beneficiary.ENTERPRISE:
             continue
         draft = ClaimDraft(
@@ -393,7 +417,7 @@ def on_programme_completed(
         if not assessment.evaluation.eligible:
             continue
         try:
-            raised.append(_insert_claim(session, draft, assessment, None))
+            raised.append(insert_claim(session, draft, assessment, None))
         except Conflict:
             continue  # already claimed under this once-only key
     return raised
@@ -528,7 +552,7 @@ def submit_claim(
     missing = _missing_materials(session, draft, request)
     if missing:
         raise InvalidInput(N_("缺少申领材料，申领未提交"), details=missing)
-    claim = _insert_claim(session, draft, assessment, actor)
+    claim = insert_claim(session, draft, assessment, actor)
     owner = load_owner(session, "subsidy_claim", claim.id)
     store_checked(session, store, actor, owner, check_uploads(owner, request.materials))
     return claim
@@ -581,6 +605,12 @@ def _move(session: Session, claim: SubsidyClaim, source: ClaimStatus, **values: 
 
 
 def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> CreditRecord | None:
+    if claim.person_id is not None:
+        # Credit records name students, enterprises and schools: a worker's is its student one.
+        student = latest_enrolment(session, claim.person_id)
+        if student is None:
+            return None
+        return active_credit_record(session, on, student_id=student.id)
     return active_credit_record(
         session,
         on,
@@ -737,29 +767,35 @@ class ClaimRow:
     beneficiary_name: str
 
 
-def _claims_query() -> Select[SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None]:
+def _claims_query() -> Select[
+    SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None, str | None
+]:
     return (
-        select(SubsidyClaim, SubsidyPolicy, Student.name, Enterprise.name, School.name)
+        select(SubsidyClaim, SubsidyPolicy, Student.name, Enterprise.name, School.name, Person.name)
         .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
         .outerjoin(Student, Student.id == SubsidyClaim.student_id)
         .outerjoin(Enterprise, Enterprise.id == SubsidyClaim.enterprise_id)
         .outerjoin(School, School.id == SubsidyClaim.school_id)
+        .outerjoin(Person, Person.id == SubsidyClaim.person_id)
         .order_by(SubsidyClaim.id.desc())
     )
 
 
 def _claim_row(row: AnyRow) -> ClaimRow:
-    claim, policy, student, enterprise, school = row
-    kind = "student" if student else "enterprise" if enterprise else "school"
-    return ClaimRow(claim, policy, kind, student or enterprise or school)
+    claim, policy, student, enterprise, school, worker = row
+    kind = (
+        "student" if student else "enterprise" if enterprise else "worker" if worker else "school"
+    )
+    return ClaimRow(claim, policy, kind, student or enterprise or worker or school)
 
 
 def list_my_claims(session: Session, actor: User, page: int = 1) -> Page[ClaimRow]:
-    """A page of the actor's own claims (student, enterprise or school), newest first."""
+    """A page of the actor's own claims (student, enterprise, school or worker), newest first."""
     condition = {
         Role.STUDENT: SubsidyClaim.student_id == actor.student_id,
         Role.ENTERPRISE: SubsidyClaim.enterprise_id == actor.enterprise_id,
         Role.SCHOOL: SubsidyClaim.school_id == actor.school_id,
+        Role.WORKER: SubsidyClaim.person_id == actor.person_id,
     }.get(actor.role)
     # Only beneficiaries have claims of their own; anyone else gets the one empty page.
     statement = _claims_query().where(false() if condition is None else condition)

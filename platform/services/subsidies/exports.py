@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import (
     Budget,
     ClaimStatus,
     Enterprise,
+    Person,
     Role,
     School,
     Student,
@@ -37,6 +38,8 @@ HEADERS = (
 )
 _KIND = {"student": "个人", "enterprise": "企业", "school": "学校"}
 BATCH = 1000
+#: A worker paid without a student record; aliased, since Student reads its masked ID from Person.
+_WORKER = aliased(Person)
 
 
 def paid_claim_rows(session: Session, actor: User) -> Iterator[tuple]:
@@ -55,12 +58,15 @@ def paid_claim_rows(session: Session, actor: User) -> Iterator[tuple]:
             Enterprise.uscc,
             School.name,
             School.code,
+            _WORKER.name,
+            _WORKER.national_id_masked,
         )
         .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
         .outerjoin(Budget, Budget.id == SubsidyPolicy.budget_id)
         .outerjoin(Student, Student.id == SubsidyClaim.student_id)
         .outerjoin(Enterprise, Enterprise.id == SubsidyClaim.enterprise_id)
         .outerjoin(School, School.id == SubsidyClaim.school_id)
+        .outerjoin(_WORKER, _WORKER.id == SubsidyClaim.person_id)
         .where(SubsidyPolicy.region_id == actor.region_id)
         .where(SubsidyClaim.status == ClaimStatus.PAID)
         .order_by(SubsidyClaim.paid_at, SubsidyClaim.id)
@@ -77,15 +83,17 @@ def paid_claim_rows(session: Session, actor: User) -> Iterator[tuple]:
         uscc,
         school,
         school_code,
+        worker,
+        worker_masked,
     ) in session.execute(query):
-        kind = "student" if student else "enterprise" if firm else "school"
+        kind = "student" if student or worker else "enterprise" if firm else "school"
         yield (
             claim.id,
             policy,
             code,
             _KIND[kind],
-            student or firm or school,
-            masked or uscc or school_code,
+            student or worker or firm or school,
+            masked or worker_masked or uscc or school_code,
             claim.amount_yuan,
             fund or "",
             claim.on_date.isoformat(),

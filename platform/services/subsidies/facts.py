@@ -5,7 +5,9 @@ level, date), roster enrolment (full-time, the cohort's programme level, the spe
 occupations), placements (employer, the day it took up the post), school–enterprise
 cooperation (an approved agreement between the student's school and the employer), the
 region's shortage list for the claim year, the occupations the bureau designated for the policy,
-enterprises' district and key-industry flags, and active credit records (R6).
+enterprises' district and key-industry flags, whether an enterprise extracts and uses its
+education fund (its filed return of this or last year), and active credit records (R6).
+A worker's facts come from the employment its enterprise confirmed (see worker_facts).
 
 What it cannot supply yet, so the claim form lets the claimant declare it (``DECLARABLE``):
 labour contract plus social insurance (no social-insurance feed; an apprenticeship placement
@@ -13,7 +15,7 @@ implies it from its start, since 企业新型学徒制 requires a contract of a 
 in district enterprises, first job in the district, newly introduced talent, front-line post,
 how a certificate was obtained (its training route, unless school–enterprise cooperation shows
 it) and when that training ended, the school's designation and education-base status, and
-whether an enterprise extracts its education fund. Declared values are kept in the claim's
+whether an enterprise extracts its education fund when it filed no return. Declared values are kept in the claim's
 evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
 Award selections and training courses are not recorded on the platform yet, so policies
 triggered by them (评选, 竞赛, 培训项目) cannot be claimed here; apprenticeship programmes are,
@@ -52,6 +54,8 @@ from skillbridge.platform import policy as engine
 from skillbridge.platform.policy.dates import completed_years
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import InvalidInput
+from skillbridge.platform.services.mentoring.fund_returns import latest_return
+from skillbridge.platform.services.packs import placement_rules_for
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ def _yes(value: bool) -> str:
     return "是" if value else "否"
 
 
-class _Builder:
+class FactsBuilder:
     """Collects facts and their provenance rows for one evaluation."""
 
     def __init__(
@@ -231,9 +235,30 @@ class _Builder:
             enterprise_key(enterprise.id),
             in_district=in_district,
             key_industry=enterprise.is_key_industry,
-            extracts_education_fund=self.pick("extracts_education_fund", False),
+            extracts_education_fund=self.education_fund(enterprise),
             credit_record_active=self.credit(enterprise_id=enterprise.id),
         )
+
+    def education_fund(self, enterprise: Enterprise) -> bool:
+        """From the enterprise's education-fund return of this or last year when it filed one
+        (a record beats a declaration); declared, or no, otherwise."""
+        fund = latest_return(self.session, enterprise, self.on_date.year)
+        if fund is None or fund.year < self.on_date.year - 1:
+            return bool(self.pick("extracts_education_fund", False))
+        rules = placement_rules_for(self.session, self.policy.region_id)
+        rate = rules.education_fund_payroll_rate
+        share = rules.education_fund_front_line_min_share
+        # Exact decimals: a return exactly at the figure meets it.
+        extracted = fund.extracted_yuan > 0 and (
+            rate is None or fund.extracted_yuan >= fund.payroll_yuan * rate.ratio
+        )
+        used = share is None or fund.front_line_yuan >= fund.spent_yuan * share.ratio
+        self.row(
+            "职工教育经费",
+            f"{fund.year}年申报：工资总额{fund.payroll_yuan}元，提取{fund.extracted_yuan}元，"
+            f"使用{fund.spent_yuan}元，其中一线职工{fund.front_line_yuan}元（申报#{fund.id}）",
+        )
+        return extracted and used
 
 
 def _shown(value: object) -> str:
@@ -290,7 +315,10 @@ def _cooperation(session: Session, school_id: int, enterprise_id: int, on: date)
     )
 
 
-def _lists(session: Session, policy: SubsidyPolicy, on_date: date) -> tuple[frozenset, frozenset]:
+def lists_for(
+    session: Session, policy: SubsidyPolicy, on_date: date
+) -> tuple[frozenset, frozenset]:
+    """The region's shortage occupations for the claim year and the policy's designated ones."""
     shortage = frozenset(
         session.scalars(
             select(Occupation.code)
@@ -322,8 +350,8 @@ def build_facts(
     the host of the student's placement; `certificate` the certificate claimed for (else the
     student's highest certificate held on `on_date`); `programme` the apprenticeship completed.
     """
-    b = _Builder(session, policy, on_date, dict(declared or {}))
-    shortage, designated = _lists(session, policy, on_date)
+    b = FactsBuilder(session, policy, on_date, dict(declared or {}))
+    shortage, designated = lists_for(session, policy, on_date)
     b.row(f"{on_date.year}年紧缺职业（工种）目录", "、".join(sorted(shortage)) or "无")
     b.row("指定职业（工种）", "、".join(sorted(designated)) or "未指定")
     person = subject_cert = employer = None
@@ -362,7 +390,7 @@ def build_facts(
     return BuiltFacts(facts, tuple(b.rows), b.declared)
 
 
-def _contract_since(b: _Builder, placement: Placement | None) -> date | None:
+def _contract_since(b: FactsBuilder, placement: Placement | None) -> date | None:
     """Declared, or the start of an apprenticeship: 企业新型学徒制 requires a labour contract of at
     least a year with social insurance, so an apprentice's post starts its contract run."""
     slot = b.session.get(Slot, placement.slot_id) if placement is not None else None
@@ -374,7 +402,7 @@ def _contract_since(b: _Builder, placement: Placement | None) -> date | None:
 
 
 def _person(
-    b: _Builder,
+    b: FactsBuilder,
     student: Student,
     employer: Enterprise | None,
     certificate: Certificate | None,

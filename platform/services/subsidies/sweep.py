@@ -1,4 +1,4 @@
-"""The nightly subsidy sweep: placements whose months on the post may now make someone eligible."""
+"""The nightly subsidy sweep: placements and employments whose months may now make someone eligible."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Placement, PlacementStatus
+from skillbridge.models import Employment, EmploymentStatus, Placement, PlacementStatus
 from skillbridge.platform.services.subsidies.claims import on_placement_months_reached
+from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
 
 
 def raise_placement_claims(session: Session, today: date) -> int:
@@ -26,4 +27,21 @@ def raise_placement_claims(session: Session, today: date) -> int:
     )
     for placement in placements:
         raised += len(on_placement_months_reached(session, placement, today))
+    return raised
+
+
+def raise_employment_claims(session: Session, today: date) -> int:
+    """Evaluate every confirmed employment's worker-side policies; returns claims raised.
+
+    Contract-and-insurance months and months on the post grow (Wujiang's introduction reward
+    after 6 months), so each night re-evaluates the employments confirmed so far.
+    """
+    raised = 0
+    employments = session.scalars(
+        select(Employment)
+        .where(Employment.status == EmploymentStatus.CONFIRMED, Employment.hire_date <= today)
+        .order_by(Employment.id)
+    )
+    for employment in employments:
+        raised += len(on_employment_confirmed(session, employment, today))
     return raised

@@ -6,6 +6,7 @@ from skillbridge.models import Severity
 from skillbridge.platform.services.oversight.checks import (
     agreements,
     cooperation,
+    education_fund,
     hosts,
     insurance,
     months,
@@ -34,11 +35,9 @@ RULES: tuple[Rule, ...] = (
          students.placed_without_required_certificate),
     Rule("R8", N_("证书类补贴须在取证当年申报"), "大政发[2011]46号 二(一)", Severity.MEDIUM,
          subsidies.certificate_claimed_late),
-    Rule("R9", N_("职工教育经费用于一线职工的比例不低于规定"), "仲恺高新区技能人才百千万工程实施办法 第六条(二)3",
-         Severity.LOW, manual_reason_zh=N_(
-             "平台未登记企业职工教育经费的提取与使用明细，无法自动核对比例；"
-             "须查阅企业财务资料人工核查"),
-         figure="education_fund_front_line_min_share"),
+    Rule("R9", N_("职工教育经费须足额提取，用于一线职工的比例不低于规定"),
+         "仲恺高新区技能人才百千万工程实施办法 第六条(二)3", Severity.LOW,
+         education_fund.fund_short_of_rules, figure="education_fund_front_line_min_share"),
     Rule("N1", N_("未满最低年龄或一年级在校学生不得岗位实习"), NATIONAL_CITATION, Severity.HIGH,
          students.post_internship_too_young, figure="post_internship_min_age"),
     Rule("N2", N_("实习单位岗位实习学生不超过在岗职工总数的规定比例"), NATIONAL_CITATION,
