@@ -1,7 +1,9 @@
-"""Loading organisations and students for an actor: 404 when absent, 403 when not theirs."""
+"""Loading organisations and students for an actor: 404 when absent, 403 when not theirs; a
+person's current enrolment."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Enterprise, School, Student, User
@@ -41,3 +43,10 @@ def get_student(session: Session, actor: User, student_id: int) -> Student:
     if not can_view_student(actor, student, school.region_id):
         raise PermissionDenied(N_("无权查看该学生"))
     return student
+
+
+def latest_enrolment(session: Session, person_id: int) -> Student | None:
+    """The person's most recent enrolment as a student, or None for someone never enrolled."""
+    return session.scalar(
+        select(Student).where(Student.person_id == person_id).order_by(Student.id.desc()).limit(1)
+    )

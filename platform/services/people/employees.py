@@ -34,6 +34,7 @@ from skillbridge.platform.services.people.employments import (
     keeper_enterprise,
 )
 from skillbridge.platform.services.people.persons import new_person
+from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
 from skillbridge.platform.services.tables import TableChecker, file_problem, read_table
 from skillbridge.platform.text import N_
 
@@ -238,6 +239,9 @@ def import_employees(
         enterprise.id,
         {"employments": len(employments), "new_people": len(new_people)},
     )
+    # Imported employments are confirmed ones: the worker-side subsidies they make due are raised.
+    for employment in employments:
+        on_employment_confirmed(session, employment, today)
     return employments
 
 

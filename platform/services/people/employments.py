@@ -28,6 +28,7 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFoun
 from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.policies import can_manage_employees, is_verified
+from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
 from skillbridge.platform.text import N_
 
 EMPLOYMENT_CONFIRMED = "employment.confirmed"
@@ -204,6 +205,8 @@ def confirm_employment(
             "again": again,
         },
     )
+    # Confirmed facts are what the worker-side subsidies rest on: raise those now due.
+    on_employment_confirmed(session, employment, today)
     return employment
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Person, Student
+from skillbridge.models import Person
 from skillbridge.platform.services.identity import IdentityKeys, mask_national_id
 
 
@@ -33,11 +33,4 @@ def new_person(
         national_id_encrypted=keys.encrypt(national_id),
         phone=phone,
         email=email,
-    )
-
-
-def latest_enrolment(session: Session, person_id: int) -> Student | None:
-    """The person's most recent enrolment as a student, or None for someone never enrolled."""
-    return session.scalar(
-        select(Student).where(Student.person_id == person_id).order_by(Student.id.desc()).limit(1)
     )

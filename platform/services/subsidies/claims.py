@@ -42,6 +42,7 @@ from skillbridge.platform.policy import Evaluation, Policy, ProgrammeFacts, eval
 from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
+from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.documents.owners import claim_materials, load_owner
 from skillbridge.platform.services.documents.uploads import (
     DocumentStore,
@@ -52,7 +53,6 @@ from skillbridge.platform.services.documents.uploads import (
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
-from skillbridge.platform.services.people.persons import latest_enrolment
 from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
 from skillbridge.platform.services.subsidies.budgets import (
     commit_budget,

@@ -31,7 +31,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform import policy as engine
 from skillbridge.platform.policy.dates import completed_years
-from skillbridge.platform.services.people.persons import latest_enrolment
+from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     FactsBuilder,

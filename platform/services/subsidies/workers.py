@@ -28,8 +28,8 @@ from skillbridge.models import (
     Person,
     SubsidyClaim,
 )
+from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.errors import Conflict
-from skillbridge.platform.services.people.persons import latest_enrolment
 from skillbridge.platform.services.subsidies.claims import (
     ClaimDraft,
     active_policies,
