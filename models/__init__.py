@@ -24,6 +24,7 @@ from .preference import EnterpriseRanking, StudentPreference
 from .region import Region
 from .school import School, SchoolType
 from .slot import Slot, SlotKind, SlotStatus
+from .staff_invitation import StaffInvitation
 from .student import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Student
 from .subsidy import (
     Beneficiary,
@@ -65,6 +66,7 @@ __all__ = [
     "Person",
     "STAFF_ROLES",
     "StaffRole",
+    "StaffInvitation",
     "TRUSTED_CERTIFICATE",
     "ClaimStatus",
     "Cohort",

@@ -17,6 +17,7 @@
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
+| `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
 | `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
 
@@ -47,6 +48,7 @@ from . import (
     preferences,
     schools,
     slots,
+    staff,
     subsidies,
 )
 
@@ -66,6 +68,7 @@ BLUEPRINTS: list[Blueprint] = [
     preferences.bp,
     schools.bp,
     slots.bp,
+    staff.bp,
     subsidies.bp,
     api_bp,
 ]
@@ -82,6 +85,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *preferences.NAV,
     *schools.NAV,
     *slots.NAV,
+    *staff.NAV,
     *subsidies.NAV,
 ]
 

@@ -51,7 +51,8 @@ _ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 REGISTRATION_ATTEMPTED = "account.registration_attempted"
 
 
-def _check_password(password: str, *user_inputs: str) -> None:
+def check_password(password: str, *user_inputs: str) -> None:
+    """Refuse a short or guessable password (InvalidInput)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
     if not is_strong_password(password, user_inputs):
@@ -60,14 +61,16 @@ def _check_password(password: str, *user_inputs: str) -> None:
         )
 
 
-def _normalise_email(email: str) -> str:
+def normalise_email(email: str) -> str:
+    """The e-mail as logins compare it, or InvalidInput."""
     email = email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise InvalidInput(N_("邮箱格式不正确"))
     return email
 
 
-def _ensure_email_free(session: Session, email: str) -> None:
+def ensure_email_free(session: Session, email: str) -> None:
+    """Conflict when an account already logs in with `email`."""
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(N_("该邮箱已注册"))
 
@@ -100,7 +103,7 @@ def _load_region(session: Session, region_id: int) -> Region:
     return region
 
 
-def _new_user(
+def new_user(
     email: str,
     password: str,
     display_name: str,
@@ -139,8 +142,8 @@ def register_school(session: Session, form: SchoolRegistration) -> User | None:
 
     None when the e-mail already has an account: its owner is told, the visitor is not.
     """
-    email = _normalise_email(form.email)
-    _check_password(form.password, email, form.contact_name, form.name)
+    email = normalise_email(form.email)
+    check_password(form.password, email, form.contact_name, form.name)
     if not (form.code.isdigit() and len(form.code) == 10):
         raise InvalidInput(N_("学校标识码应为 10 位数字"))
     _load_region(session, form.region_id)
@@ -158,11 +161,11 @@ def register_school(session: Session, form: SchoolRegistration) -> User | None:
     )
     session.add(school)
     session.flush()
-    user = _new_user(
+    user = new_user(
         email, form.password, form.contact_name.strip(), Role.SCHOOL, school_id=school.id
     )
     session.add(user)
-    _flush_or_conflict(session, N_("该学校或邮箱已注册"))
+    flush_or_conflict(session, N_("该学校或邮箱已注册"))
     audit.record(session, user, "school.registered", "school", school.id, {"name": school.name})
     return user
 
@@ -187,8 +190,8 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
 
     None when the e-mail already has an account: its owner is told, the visitor is not.
     """
-    email = _normalise_email(form.email)
-    _check_password(form.password, email, form.contact_name, form.name)
+    email = normalise_email(form.email)
+    check_password(form.password, email, form.contact_name, form.name)
     code = normalise_uscc(form.uscc)
     if form.staff_headcount < 0:
         raise InvalidInput(N_("在岗职工人数不能为负数"))
@@ -208,7 +211,7 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
     )
     session.add(enterprise)
     session.flush()
-    user = _new_user(
+    user = new_user(
         email,
         form.password,
         form.contact_name.strip(),
@@ -216,14 +219,14 @@ def register_enterprise(session: Session, form: EnterpriseRegistration) -> User 
         enterprise_id=enterprise.id,
     )
     session.add(user)
-    _flush_or_conflict(session, N_("该企业或邮箱已注册"))
+    flush_or_conflict(session, N_("该企业或邮箱已注册"))
     audit.record(
         session, user, "enterprise.registered", "enterprise", enterprise.id, {"uscc": code}
     )
     return user
 
 
-def _flush_or_conflict(session: Session, message: str) -> None:
+def flush_or_conflict(session: Session, message: str) -> None:
     """A concurrent registration can still win the UNIQUE race: report it as a conflict."""
     try:
         session.flush()
@@ -280,13 +283,13 @@ def create_bureau_user(
     """Bureau accounts are created by an operator on the command line, never self-registered."""
     if staff_role not in STAFF_ROLES[Role.BUREAU]:
         raise InvalidInput(f"人社局账号的岗位只能是 {', '.join(STAFF_ROLES[Role.BUREAU])}")
-    email = _normalise_email(email)
-    _check_password(password, email, display_name)
+    email = normalise_email(email)
+    check_password(password, email, display_name)
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         raise InvalidInput(f"地区 {region_code} 不存在")
-    _ensure_email_free(session, email)
-    user = _new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
+    ensure_email_free(session, email)
+    user = new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
     session.add(user)
     session.flush()
     audit.record(
@@ -350,7 +353,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Change the password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
         raise PermissionDenied(N_("当前密码不正确"))
-    _check_password(new, user.email, user.display_name)
+    check_password(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     audit.record(session, user, "user.password_changed", "user", user.id)
@@ -381,8 +384,8 @@ def activate_student(
     A code that has seen MAX_ACTIVATION_FAILURES wrong answers is locked until the school
     re-issues it; the caller records each WrongActivationSecret with `record_failed_activation`.
     """
-    email = _normalise_email(email)
-    _check_password(password, email)
+    email = normalise_email(email)
+    check_password(password, email)
     last4 = normalise_id_last4(id_last4)
     code = normalise_invitation_code(invitation_code)
     # Locked so that concurrent guesses on one code are counted one after the other.
@@ -395,12 +398,12 @@ def activate_student(
         raise InvalidInput(N_("该邀请码因多次输入错误已锁定，请联系学校重新发放"))
     if not hmac.compare_digest(student.person.national_id_masked[-4:].upper(), last4):
         raise WrongActivationSecret(N_("邀请码或身份证后四位不正确"))
-    _ensure_email_free(session, email)
+    ensure_email_free(session, email)
     student.invitation_code = None
     student.invitation_failures = 0
-    user = _new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
+    user = new_user(email, password, student.name, Role.STUDENT, student_id=student.id)
     session.add(user)
-    _flush_or_conflict(session, N_("该学生账号已激活"))
+    flush_or_conflict(session, N_("该学生账号已激活"))
     audit.record(session, user, "student.activated", "student", student.id)
     return user
 

@@ -75,7 +75,9 @@ def load_placement(session: Session, actor: User, placement_id: int) -> Placemen
     if row is None:
         raise NotFound(N_("实习安排不存在"))
     context = PlacementContext(*row)
-    if not can_view_placement(actor, context.student, context.slot, context.region_ids):
+    if not can_view_placement(
+        actor, context.student, context.slot, context.region_ids, context.placement
+    ):
         raise PermissionDenied(N_("无权查看该实习安排"))
     return context
 
