@@ -2,8 +2,10 @@
 
 | blueprint       | URL prefix            | serves                                                 |
 |-----------------|-----------------------|--------------------------------------------------------|
+| `assignments`   | `/placements/assign`  | teachers and mentors assigned to placements, in bulk   |
 | `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
+| `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
 | `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
 | `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
@@ -33,8 +35,10 @@ from flask import Blueprint
 from skillbridge.platform.api import bp as api_bp
 
 from . import (
+    assignments,
     auth,
     bureau,
+    certificates,
     compliance,
     cooperation,
     dashboard,
@@ -53,8 +57,10 @@ from . import (
 )
 
 BLUEPRINTS: list[Blueprint] = [
+    assignments.bp,
     auth.bp,
     bureau.bp,
+    certificates.bp,
     compliance.bp,
     cooperation.bp,
     dashboard.bp,
@@ -74,7 +80,9 @@ BLUEPRINTS: list[Blueprint] = [
 ]
 
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
+    *assignments.NAV,
     *bureau.NAV,
+    *certificates.NAV,
     *compliance.NAV,
     *cooperation.NAV,
     *dashboard.NAV,

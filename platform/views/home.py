@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from skillbridge.models import StaffRole
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
+from skillbridge.platform.services import bounds
+from skillbridge.platform.services.placements.assignment import followed_placements
 from skillbridge.platform.services.reporting.overview import build_overview
+
+from .placements import LABELS
 
 bp = Blueprint("home", __name__)
 
@@ -24,6 +29,10 @@ def index() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     user = actor()
+    if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
+        # A teacher's or mentor's home is the list of the students assigned to them.
+        listing = followed_placements(get_session(), user, bounds.page_arg(request.args))
+        return render_template("home/assigned.html", listing=listing, **LABELS)
     overview = build_overview(get_session(), user)
     return render_template(f"home/{user.role.value}.html", overview=overview)
 
