@@ -50,6 +50,14 @@ def _member(session: Session, actor: User, user_id: int) -> User:
     """The account locked, 404 outside the admin's organisation, 403 for a non-admin."""
     if not can_manage_staff(actor):
         raise PermissionDenied(N_("只有本机构管理员可以管理工作人员"))
+    # The organisation's admins first, in id order, then the member: two admins stopping each
+    # other at once queue here, and the second sees the first's change (never zero admins).
+    session.scalars(
+        select(User.id)
+        .where(same_organisation(User, actor), User.staff_role == STAFF_ADMINS[actor.role])
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
     member = lock_row(session, User, user_id)
     if member is None or not can_manage_staff_member(actor, member):
         raise NotFound(N_("该工作人员不存在"))
