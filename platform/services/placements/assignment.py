@@ -29,9 +29,11 @@ STAFF_ASSIGNED = "placement.staff_assigned"
 MAX_PLACEMENTS = 200
 
 
-def followed_placements(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:
+def followed_placements(
+    session: Session, actor: User, page: int = 1, per_page: int | None = None
+) -> Page[PlacementContext]:
     """The placements an organisation can assign staff to, or a teacher's or mentor's own."""
-    return placements_page(session, actor, page, statuses=FOLLOWED)
+    return placements_page(session, actor, page, per_page, statuses=FOLLOWED)
 
 
 def _assignee(session: Session, actor: User, user_id: int) -> User:
