@@ -19,7 +19,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.people import appraisal_list
 from skillbridge.platform.services.people import certificates as checks
-from skillbridge.platform.services.schools.roster import MAX_FILE_BYTES
+from skillbridge.platform.services.tables import MAX_FILE_BYTES
 
 bp = Blueprint("certificates", __name__, url_prefix="/bureau/certificates")
 NAV = [(("bureau",), "certificates.queue", _l("证书核验"))]

@@ -16,6 +16,7 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import CohortForm, RosterImportForm, SpecialtyForm
 from skillbridge.platform.keys import id_keys
+from skillbridge.platform.services import tables
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.schools import cohorts, roster
 
@@ -149,7 +150,7 @@ def _import_roster(form: RosterImportForm) -> ResponseReturnValue:
                 db,
                 actor(),
                 upload.filename or "",
-                upload.read(roster.MAX_FILE_BYTES + 1),
+                upload.read(tables.MAX_FILE_BYTES + 1),
                 id_keys(),
             )
         except DomainError as error:

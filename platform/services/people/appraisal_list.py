@@ -1,6 +1,6 @@
 """The appraisal body's list of certificates issued (鉴定机构名单), imported by the bureau.
 
-Read and refused exactly as a roster is (the same reader, row problems and all-or-nothing):
+Read and refused as a roster is (services/tables.py: the same reader, row problems, all or nothing):
 every row names a person on the platform by national ID; a row that matches a declared
 certificate of the same person and number confirms it, any other row adds an imported one.
 """
@@ -27,10 +27,10 @@ from skillbridge.platform.services.errors import InvalidInput, PermissionDenied
 from skillbridge.platform.services.identity import IdentityKeys, normalise_national_id
 from skillbridge.platform.services.people.persons import person_by_national_id
 from skillbridge.platform.services.policies import can_verify_certificates
-from skillbridge.platform.services.schools.roster import (
+from skillbridge.platform.services.tables import (
     SKILL_LEVEL_NAMES,
-    RosterRejected,
     RowProblem,
+    TableRejected,
     read_table,
 )
 from skillbridge.platform.text import N_
@@ -167,13 +167,13 @@ class _Checker:
 def check_rows(
     session: Session, rows: list[list[str]], keys: IdentityKeys, today: date
 ) -> list[_Row]:
-    """Every row checked; RosterRejected naming every bad cell when there is any."""
+    """Every row checked; TableRejected naming every bad cell when there is any."""
     checker = _Checker(session, keys, today)
     if not rows:
-        raise RosterRejected(N_("文件中没有表头"), [RowProblem(1, "文件", "", "文件中没有表头")])
+        raise TableRejected(N_("文件中没有表头"), [RowProblem(1, "文件", "", "文件中没有表头")])
     positions = checker.header(rows[0])
     if checker.problems:
-        raise RosterRejected(N_("名单表头不符合模板"), checker.problems)
+        raise TableRejected(N_("名单表头不符合模板"), checker.problems)
     checked = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(raw):
@@ -184,9 +184,9 @@ def check_rows(
             checked.append(row)
     if checker.problems:
         problems = sorted(checker.problems, key=lambda p: p.row)
-        raise RosterRejected(f"名单有 {len(problems)} 处问题，未导入任何证书", problems)
+        raise TableRejected(f"名单有 {len(problems)} 处问题，未导入任何证书", problems)
     if not checked:
-        raise RosterRejected(N_("文件中没有证书数据"), [RowProblem(2, "文件", "", "没有数据行")])
+        raise TableRejected(N_("文件中没有证书数据"), [RowProblem(2, "文件", "", "没有数据行")])
     return checked
 
 

@@ -54,7 +54,7 @@ class QueuedCertificate:
     occupation: str
 
 
-def _queue(region_id: int) -> Select[tuple[Certificate, str, str]]:
+def _queue(region_id: int) -> Select[Certificate, str, str]:
     return (
         select(Certificate, Person.name, Occupation.name)
         .join(Person, Person.id == Certificate.person_id)

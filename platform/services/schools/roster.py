@@ -1,23 +1,17 @@
 """Student roster import (学生名册导入): CSV or XLSX with Chinese headers, all-or-nothing.
 
-A file is refused before parsing when it is too large, not the format its name says, or an XLSX
-whose ZIP would inflate past a fixed budget (zip bombs). Every data row is then checked and
-every problem collected — row number as the spreadsheet shows it, column header, value, why —
-and a file with any problem writes nothing. Each imported student gets an invitation code with
-which it activates its own account.
+The file is read and refused as every table upload is (services/tables.py); every data row is
+then checked and every problem collected — row number as the spreadsheet shows it, column
+header, value, why — and a file with any problem writes nothing. Each imported student gets an
+invitation code with which it activates its own account.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import secrets
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,25 +28,21 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services import audit, exports
-from skillbridge.platform.services.errors import Conflict, InvalidInput
+from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.people.persons import new_person
 from skillbridge.platform.services.schools.cohorts import own_school
+from skillbridge.platform.services.tables import (
+    SKILL_LEVEL_NAMES,
+    RowProblem,
+    TableRejected,
+    file_problem,
+    read_table,
+)
 from skillbridge.platform.text import N_
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
-MAX_SCANNED_ROWS = 20 * MAX_ROWS
-MAX_COLUMNS = 40  # cells right of this are never read; the template has 10 columns
-MAX_PROBLEMS_LISTED = 200
-# An XLSX is a ZIP: the sum of its members' declared sizes, their count and the ratio between
-# inflated and stored bytes are all bounded before openpyxl sees a byte.
-MAX_XLSX_INFLATED_BYTES = 20 * 1024 * 1024
-MAX_XLSX_MEMBERS = 200
-MAX_XLSX_RATIO = 120
 ID_BATCH = 500  # national-ID hashes looked up per query
 
-RowT = TypeVar("RowT", bound=Sequence[object])
 INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 INVITATION_LENGTH = 12
 
@@ -76,16 +66,6 @@ OPTIONAL_COLUMNS = (IS_LOCAL, SKILL_LEVEL, PHONE, BIRTH_DATE)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 # The 8-step ladder of seed 001 (十一), as a school writes it; numbers 0–7 are accepted too.
-SKILL_LEVEL_NAMES = {
-    "学徒工": 0,
-    "初级工": 1,
-    "中级工": 2,
-    "高级工": 3,
-    "技师": 4,
-    "高级技师": 5,
-    "特级技师": 6,
-    "首席技师": 7,
-}
 YES = {"是", "本地", "y", "yes", "true", "1"}
 NO = {"否", "外地", "n", "no", "false", "0"}
 TEMPLATE_EXAMPLE = (
@@ -103,32 +83,6 @@ TEMPLATE_EXAMPLE = (
 
 
 @dataclass(frozen=True)
-class RowProblem:
-    """One problem of one cell: where it is and why it is wrong."""
-
-    row: int
-    column: str
-    value: str
-    why: str
-
-    def __str__(self) -> str:
-        shown = self.value if len(self.value) <= 40 else self.value[:40] + "…"
-        return f"第 {self.row} 行，列「{self.column}」，值「{shown}」：{self.why}"
-
-
-class RosterRejected(InvalidInput):
-    """The file was refused; `problems` names every bad cell, `details` spells them out."""
-
-    def __init__(self, message: str, problems: list[RowProblem]) -> None:
-        listed = problems[:MAX_PROBLEMS_LISTED]
-        details = [str(p) for p in listed]
-        if len(problems) > len(listed):
-            details.append(f"……另有 {len(problems) - len(listed)} 处问题未列出")
-        super().__init__(message, details=details)
-        self.problems = problems
-
-
-@dataclass(frozen=True)
 class ImportedStudent:
     """A student written by an import, with the code it activates its account with."""
 
@@ -136,132 +90,6 @@ class ImportedStudent:
     name: str
     cohort_name: str
     invitation_code: str
-
-
-def _file_problem(why: str, column: str = "文件", value: str = "") -> RosterRejected:
-    return RosterRejected(f"名册文件被拒绝：{why}", [RowProblem(1, column, value, why)])
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the file into rows of strings
-
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The file's rows as lists of stripped strings, or RosterRejected before any parsing risk."""
-    if not data:
-        raise _file_problem("文件为空")
-    if len(data) > MAX_FILE_BYTES:
-        raise _file_problem(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix == "csv":
-        rows = _read_csv(data)
-    elif suffix == "xlsx":
-        rows = _read_xlsx(data)
-    else:
-        raise _file_problem("只接受 .csv 或 .xlsx 文件（请下载模板）", value=filename[-60:])
-    return rows
-
-
-def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030, which is what Chinese Excel saves CSV as."""
-    if b"\x00" in data:
-        raise _file_problem("CSV 文件含有二进制内容")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _file_problem("无法识别文件编码（请使用 UTF-8 或 GBK）")
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode_csv(data)
-    try:
-        rows = list(_bounded(csv.reader(io.StringIO(text, newline=""), strict=True)))
-    except csv.Error as exc:
-        raise _file_problem(f"CSV 格式错误：{exc}") from exc
-    return [[cell.strip() for cell in row] for row in rows]
-
-
-def _bounded(rows: Iterable[RowT]) -> Iterator[RowT | tuple[()]]:
-    """Rows up to the limits; a blank row comes back empty so that row numbers stay true.
-
-    Spreadsheets often carry thousands of formatted but empty rows, so only filled rows count
-    toward MAX_ROWS; MAX_SCANNED_ROWS bounds the walk through blank ones.
-    """
-    filled = 0
-    for scanned, row in enumerate(rows, start=1):
-        if scanned > MAX_SCANNED_ROWS:
-            raise _file_problem(f"文件超过 {MAX_SCANNED_ROWS} 行（含空行），请删除多余的行")
-        if not any(cell not in (None, "") for cell in row):
-            yield ()
-            continue
-        filled += 1
-        if filled > MAX_ROWS + 1:
-            raise _file_problem(f"数据超过 {MAX_ROWS} 行，请分批导入")
-        yield row
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse a ZIP that is malformed or would inflate past the budget, from its directory."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _file_problem("不是有效的 .xlsx 文件") from exc
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_XLSX_MEMBERS:
-            raise _file_problem("xlsx 文件结构异常（条目过多）")
-        inflated = sum(m.file_size for m in members)
-        stored = sum(m.compress_size for m in members)
-        if inflated > MAX_XLSX_INFLATED_BYTES or inflated > MAX_XLSX_RATIO * max(stored, 1):
-            raise _file_problem("xlsx 文件解压后过大（疑似压缩炸弹）")
-        if "xl/workbook.xml" not in archive.namelist():
-            raise _file_problem("不是有效的 .xlsx 文件（缺少工作簿）")
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    _check_zip(data)
-    from openpyxl import load_workbook  # imported here: only imports need it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on malformed input
-        raise _file_problem("无法读取 .xlsx 文件（文件损坏或格式不符）") from exc
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise _file_problem("xlsx 文件没有工作表")
-        return [
-            _without_trailing_blanks([_cell_text(value) for value in row])
-            for row in _bounded(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-        ]
-    except RosterRejected:
-        raise
-    except Exception as exc:  # a malformed sheet part fails while iterating
-        raise _file_problem("无法读取 .xlsx 文件（工作表内容损坏）") from exc
-    finally:
-        workbook.close()
-
-
-def _without_trailing_blanks(cells: list[str]) -> list[str]:
-    """openpyxl pads every row to the sheet's width; the padding is not content."""
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
-
-
-def _cell_text(value: object) -> str:
-    """Spreadsheet cells as the text a person typed: integers without '.0', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()[:10]
-    return str(value).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,13 +295,13 @@ def _looks_like_phone(phone: str) -> bool:
 def check_rows(
     session: Session, school: School, rows: list[list[str]], keys: IdentityKeys
 ) -> list[_Row]:
-    """Every row checked; RosterRejected naming every problem when there is any."""
+    """Every row checked; TableRejected naming every problem when there is any."""
     checker = _Checker(session, school, keys)
     if not rows:
-        raise _file_problem("文件中没有表头")
+        raise file_problem("文件中没有表头")
     positions = checker.header(rows[0])
     if checker.problems:
-        raise RosterRejected(N_("名册表头不符合模板"), checker.problems)
+        raise TableRejected(N_("名册表头不符合模板"), checker.problems)
     checked: list[_Row] = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(cell for cell in raw):
@@ -491,9 +319,9 @@ def check_rows(
     checker.known_students({row.number: row.name for row in checked})
     if checker.problems:
         problems = sorted(checker.problems, key=lambda p: p.row)
-        raise RosterRejected(f"名册有 {len(problems)} 处问题，未导入任何学生", problems)
+        raise TableRejected(f"名册有 {len(problems)} 处问题，未导入任何学生", problems)
     if not checked:
-        raise _file_problem("文件中没有学生数据")
+        raise file_problem("文件中没有学生数据")
     return [
         replace(row, person_id=checker.known_people.get(keys.hash(row.national_id)))
         for row in checked

@@ -20,8 +20,8 @@ from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
 from skillbridge.platform.services.people import appraisal_list
 from skillbridge.platform.services.people import certificates as checks
-from skillbridge.platform.services.schools.roster import RosterRejected
 from skillbridge.platform.services.subsidies.facts import _certificate_rows
+from skillbridge.platform.services.tables import TableRejected
 
 TODAY = date(2026, 12, 3)
 
@@ -131,7 +131,7 @@ def test_a_list_with_a_bad_cell_writes_nothing_and_names_every_cell(app, session
             [name, national_id, "no-such", "4", "GOOD-1", "2026-06-30", "鉴定站"],
         ]
     )
-    with pytest.raises(RosterRejected) as rejected:
+    with pytest.raises(TableRejected) as rejected:
         appraisal_list.import_appraisal_list(
             session, desk["officer"], "list.csv", data, id_keys(app), TODAY
         )

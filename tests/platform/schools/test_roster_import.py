@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from skillbridge.models import AuditEvent, Student
 from skillbridge.platform.keys import id_keys
+from skillbridge.platform.services import tables
 from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.schools import roster
 
@@ -103,9 +104,9 @@ def test_gbk_csv_from_chinese_excel_imports(login_as, session, school_side, rost
 
 def test_both_templates_parse_with_the_template_header(school_side, session, app):  # type: ignore[no-untyped-def]
     for name, data in (("t.csv", roster.template_csv()), ("t.xlsx", roster.template_xlsx())):
-        rows = roster.read_table(name, data)
+        rows = tables.read_table(name, data)
         assert [c.rstrip("*") for c in rows[0]] == list(roster.COLUMNS)
-        with pytest.raises(roster.RosterRejected) as caught:
+        with pytest.raises(tables.TableRejected) as caught:
             roster.check_rows(session, school_side.school, rows, KEYS)
         # The example row names a specialty this school does not offer, and only that.
         assert [p.column for p in caught.value.problems] == [roster.SPECIALTY_CODE]
@@ -142,7 +143,7 @@ def test_every_problem_is_listed_not_only_the_first(session, school_side, roster
     rows[2][1] = rows[1][1]  # duplicate of row 2 in row 3
     rows[4][2] = "000000"
     rows[6][5] = ""
-    with pytest.raises(roster.RosterRejected) as caught:
+    with pytest.raises(tables.TableRejected) as caught:
         roster.check_rows(session, school_side.school, rows, KEYS)
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {
@@ -168,7 +169,7 @@ def test_a_student_already_on_the_platform_is_a_duplicate(
 def test_a_missing_required_column_is_named(session, school_side, roster_files):  # type: ignore[no-untyped-def]
     rows = roster_files.roster_rows(random.Random(8), school_side.cohort, school_side.specialty, 1)
     rows = [r[:1] + r[2:] for r in rows]
-    with pytest.raises(roster.RosterRejected) as caught:
+    with pytest.raises(tables.TableRejected) as caught:
         roster.check_rows(session, school_side.school, rows, KEYS)
     assert [(p.row, p.column) for p in caught.value.problems] == [(1, roster.NATIONAL_ID)]
 
@@ -188,7 +189,7 @@ def _zip_bomb() -> bytes:
         ("r.xlsx", b"PK\x03\x04 not really a zip", "不是有效的 .xlsx"),
         ("r.csv", b"\x00\x01\x02binary", "二进制"),
         ("r.csv", b"", "文件为空"),
-        ("r.csv", b"a" * (roster.MAX_FILE_BYTES + 1), "文件超过"),
+        ("r.csv", b"a" * (tables.MAX_FILE_BYTES + 1), "文件超过"),
         ("r.txt", b"hello", "只接受"),
     ],
 )
@@ -309,8 +310,8 @@ def test_blank_rows_keep_spreadsheet_row_numbers(session, school_side, roster_fi
     rows = roster_files.roster_rows(random.Random(9), school_side.cohort, school_side.specialty, 2)
     rows.insert(2, [""] * len(roster.COLUMNS))
     rows[3][2] = "000000"  # spreadsheet row 4, after the blank row 3
-    table = roster.read_table("r.xlsx", roster_files.to_xlsx(rows))
-    with pytest.raises(roster.RosterRejected) as caught:
+    table = tables.read_table("r.xlsx", roster_files.to_xlsx(rows))
+    with pytest.raises(tables.TableRejected) as caught:
         roster.check_rows(session, school_side.school, table, KEYS)
     assert [(p.row, p.column) for p in caught.value.problems] == [(4, roster.SPECIALTY_CODE)]
 
@@ -320,9 +321,9 @@ def test_a_sheet_stretched_by_a_far_away_cell_is_refused_quickly(roster_files): 
 
     workbook = Workbook()
     workbook.active.append(list(roster.COLUMNS))
-    workbook.active.cell(row=roster.MAX_SCANNED_ROWS + 10, column=16000, value="x")
+    workbook.active.cell(row=tables.MAX_SCANNED_ROWS + 10, column=16000, value="x")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with pytest.raises(roster.RosterRejected) as caught:
-        roster.read_table("r.xlsx", buffer.getvalue())
+    with pytest.raises(tables.TableRejected) as caught:
+        tables.read_table("r.xlsx", buffer.getvalue())
     assert "含空行" in caught.value.message
