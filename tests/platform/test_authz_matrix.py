@@ -1290,6 +1290,17 @@ def test_route_role_tenant_state_matrix(world, capsys):  # type: ignore[no-untyp
 
 
 MUTATIONS = {
+    # A teacher sees the placements assigned to it: without the assignment check, every one.
+    "is_assigned_teacher": (
+        policies,
+        "is_assigned_teacher",
+        lambda actor, _placement: actor.staff_role == StaffRole.TEACHER,
+        {"placements.detail", "placements.agreement"},
+        {
+            ("GET", "/placements/<int:placement_id>"),
+            ("GET", "/placements/<int:placement_id>/agreement"),
+        },
+    ),
     # A notification is its recipient's alone: without the check, anyone's is readable.
     "can_read_notification": (
         notifications_service,
