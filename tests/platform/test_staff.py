@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -247,3 +248,45 @@ def test_the_staff_list_pages_the_organisation_only(session, factories, school_a
     page = staff.list_staff(session, school_admin, 1)
     assert page.total == 4
     assert {u.school_id for u in page.items} == {school_admin.school_id}
+
+
+def _stop(database, actor: User, member_id: int, barrier, outcomes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Deactivate in a write session of this thread's own, started when both are ready."""
+    barrier.wait(timeout=30)
+    with database.write_sessions() as own:
+        try:
+            staff.deactivate_staff(own, own.merge(actor, load=False), member_id)
+            own.commit()
+            outcomes.append("stopped")
+        except Conflict:
+            own.rollback()
+            outcomes.append("refused")
+
+
+def test_two_admins_stopping_each_other_at_once_leave_one(app, factories, session, school_admin):
+    """A race on the real database: exactly one of the two deactivations wins, every round."""
+    database = get_database(app)
+    school_admin.staff_role = StaffRole.TEACHER  # the pairs below are the school's only admins
+    for _round in range(5):
+        pair = [
+            factories.user(Role.SCHOOL, StaffRole.ADMIN, school_id=school_admin.school_id)
+            for _ in range(2)
+        ]
+        session.commit()
+        for user in pair:
+            session.expunge(user)
+        barrier, outcomes = threading.Barrier(2), []
+        threads = [
+            threading.Thread(target=_stop, args=(database, a, b.id, barrier, outcomes))
+            for a, b in (pair, pair[::-1])
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["refused", "stopped"]
+        active = [session.get(User, u.id) for u in pair]
+        assert sorted(u.is_active for u in active) == [False, True]
+        for user in active:
+            user.staff_role = StaffRole.TEACHER  # out of the next round's count
+        session.commit()
