@@ -42,6 +42,7 @@ from .rendition import Rendition
 from .school import School, SchoolType
 from .signature import DocumentKind, DocumentVersion, Signature
 from .slot import Slot, SlotKind, SlotStatus
+from .staff_invitation import StaffInvitation
 from .student import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Student
 from .subsidy import (
     Beneficiary,
@@ -102,6 +103,7 @@ __all__ = [
     "Person",
     "STAFF_ROLES",
     "StaffRole",
+    "StaffInvitation",
     "TRUSTED_CERTIFICATE",
     "ClaimStatus",
     "Cohort",

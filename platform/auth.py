@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from skillbridge.models import Enterprise, Role, School, User
+from skillbridge.models import Enterprise, Role, School, StaffRole, User
 from skillbridge.platform.services.people.workers import worker_is_confirmed
-from skillbridge.platform.services.policies import is_verified
+from skillbridge.platform.services.policies import can_manage_staff, is_verified
 from skillbridge.platform.services.signatures.reauth import Reauthentication
 from skillbridge.platform.services.signatures.signing import Origin
 
@@ -34,6 +34,8 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     app.before_request(refuse_unverified_organisations)
+    app.before_request(refuse_outside_staff_role)
+    app.jinja_env.globals["may_reach"] = may_reach
 
 
 # What a school or enterprise can reach before the bureau verifies it: its own pending state
@@ -85,6 +87,52 @@ def refuse_unverified_organisations() -> None:
         organisation = get_session().get(Enterprise, current_user.enterprise_id)
     if organisation is not None and not is_verified(organisation):
         abort(403, _("机构通过人社局审核之前，只能查看本机构的审核状态"))
+
+
+# Staff roles with a narrow job reach their own pages only, beside everyone's account pages; the
+# services then check each object (a teacher's or mentor's assigned placement, the four-eyes rule).
+# Admins, placement officers, HR and bureau officers reach every page of their organisation.
+_ASSIGNED = frozenset({"placements.detail", "placements.agreement"})
+_CLAIMS_READ = frozenset(
+    {"subsidies.review", "subsidies.claim", "subsidies.export_csv", "subsidies.export_xlsx"}
+)
+STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
+    StaffRole.TEACHER: _ASSIGNED,
+    StaffRole.MENTOR: _ASSIGNED,
+    StaffRole.REVIEWER: _CLAIMS_READ
+    | {
+        "subsidies.approve",
+        "subsidies.reject",
+        "cooperation.index",
+        "cooperation.detail",
+        "cooperation.decide",
+        "placements.plans",
+        "placements.detail",
+        "placements.decide_plan",
+    },
+    StaffRole.FINANCE: _CLAIMS_READ | {"subsidies.pay"},
+}
+
+
+# Pages only the organisation's admin (a bureau: its officer) uses.
+ADMIN_ENDPOINTS = frozenset({"staff.index"})
+
+
+def refuse_outside_staff_role() -> None:
+    """403 for a teacher, mentor, reviewer or finance user outside the pages of its job."""
+    if not current_user.is_authenticated or request.endpoint in PENDING_ENDPOINTS:
+        return
+    allowed = STAFF_ENDPOINTS.get(current_user.staff_role)
+    if allowed is not None and request.endpoint not in allowed:
+        abort(403, _("您的岗位角色无权访问该页面"))
+
+
+def may_reach(user: User, endpoint: str) -> bool:
+    """Whether the navigation shows `endpoint` to `user` (the pages check again)."""
+    allowed = STAFF_ENDPOINTS.get(user.staff_role)
+    if allowed is not None and endpoint not in allowed | PENDING_ENDPOINTS:
+        return False
+    return endpoint not in ADMIN_ENDPOINTS or can_manage_staff(user)
 
 
 def load_user(user_id: str) -> User | None:

@@ -28,7 +28,13 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from skillbridge.models import AgreementStatus, CooperationKind, EducationLevel, SchoolType
+from skillbridge.models import (
+    AgreementStatus,
+    CooperationKind,
+    EducationLevel,
+    SchoolType,
+    StaffRole,
+)
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.accounts.passwords import MIN_PASSWORD_LENGTH
 from skillbridge.platform.services.errors import InvalidInput
@@ -62,6 +68,19 @@ AGREEMENT_STATUS_LABELS = {
     AgreementStatus.REJECTED: _l("已驳回"),
     AgreementStatus.TERMINATED: _l("已终止"),
     AgreementStatus.EXPIRED: _l("已到期"),
+}
+
+
+STAFF_ROLE_LABELS = {
+    StaffRole.ADMIN: _l("管理员"),
+    StaffRole.PLACEMENT_OFFICER: _l("实习管理员"),
+    StaffRole.TEACHER: _l("指导教师"),
+    StaffRole.HR: _l("人力资源"),
+    StaffRole.MENTOR: _l("师傅（企业导师）"),
+    StaffRole.OFFICER: _l("经办人员"),
+    StaffRole.REVIEWER: _l("审核人员"),
+    StaffRole.FINANCE: _l("财务人员"),
+    StaffRole.SELF: _l("本人"),
 }
 
 
@@ -255,3 +274,25 @@ class EmploymentEndForm(FlaskForm):
     ended_on = BoundedDateField(_l("离职日期"), validators=[DataRequired()])
     reason = StringField(_l("离职原因"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("办理离职"))
+
+
+class StaffInviteForm(FlaskForm):
+    email = EmailField(_l("邮箱"), validators=[DataRequired(), Email(), Length(max=120)])
+    display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=60)])
+    staff_role = SelectField(_l("岗位角色"))
+    submit = SubmitField(_l("发送邀请"))
+
+
+class StaffRoleForm(FlaskForm):
+    staff_role = SelectField(_l("岗位角色"))
+    submit = SubmitField(_l("更改"))
+
+
+class JoinForm(FlaskForm):
+    password = PasswordField(
+        _l("密码"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(
+        _l("确认密码"), validators=[DataRequired(), EqualTo("password", _l("两次输入的密码不一致"))]
+    )
+    submit = SubmitField(_l("设置密码并加入"))

@@ -36,8 +36,8 @@ from skillbridge.platform.services.accounts.registration import new_session_toke
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.matching import runs as match_runs
 from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import assignment, offers
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
-from skillbridge.platform.services.placements import offers
 from skillbridge.platform.services.placements.terms import agreement_version
 from skillbridge.platform.services.policies import placement_party
 from skillbridge.platform.services.signatures.reauth import Reauthentication
@@ -48,6 +48,7 @@ DEMO_ORIGIN = Origin(ip_address="127.0.0.1", user_agent="skillbridge demo")
 SEASON_DATE = REFERENCE_DATE + timedelta(days=45)
 ACCEPT_SHARE, DECLINE_SHARE = 0.8, 0.1  # the rest let their offers lapse
 INSURER = "中国人民财产保险股份有限公司苏州市分公司"
+DEMO_ASSIGNED = 8  # placements each of the demo teacher and mentor follows
 PLAN = "第1个月：安全教育与岗位认知；其后：在企业指导教师带领下轮岗实操，每月考核。"
 _TENANT = {
     Role.STUDENT: User.student_id,
@@ -104,7 +105,23 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
                 users[(Role.ENTERPRISE, enterprise_id)],
             )
             counts[_complete_and_start(session, placement_id, parties)] += 1
+    with database.session_scope() as session:
+        counts["assigned to the demo teacher"] = _assign(session, "school", "teacher")
+        counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
     return dict(counts)
+
+
+def _assign(session: Session, organisation: str, staff: str) -> int:
+    """The demo organisation assigns its demo teacher (mentor) to some of its placements."""
+    manager, assignee = (
+        session.scalars(select(User).where(User.email == DEMO_LOGINS[name])).one()
+        for name in (organisation, staff)
+    )
+    followed = assignment.followed_placements(session, manager, per_page=DEMO_ASSIGNED).items
+    ids = [context.placement.id for context in followed]
+    if ids:
+        assignment.assign_staff(session, manager, ids, assignee.id)
+    return len(ids)
 
 
 def _bureau(session: Session) -> User:

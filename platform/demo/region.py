@@ -35,6 +35,7 @@ from skillbridge.models import (
     SlotKind,
     SlotStatus,
     Specialty,
+    StaffRole,
     Student,
     StudentPreference,
     User,
@@ -70,8 +71,16 @@ from skillbridge.platform.services.subsidies.budgets import install_region_polic
 DEMO_PASSWORD = "skillbridge-demo"  # published on purpose: it opens demo accounts only
 DEMO_DOMAIN = "demo.skillbridge.cn"
 DEMO_LOGINS: dict[str, str] = {
-    role.value: f"{role.value}@{DEMO_DOMAIN}"
-    for role in (Role.SCHOOL, Role.ENTERPRISE, Role.STUDENT, Role.BUREAU)
+    name: f"{name}@{DEMO_DOMAIN}"
+    for name in (
+        *(role.value for role in (Role.SCHOOL, Role.ENTERPRISE, Role.STUDENT, Role.BUREAU)),
+        # Staff with a narrow job beside the admins: the school's 指导教师, the enterprise's
+        # 师傅, and the bureau's reviewer and finance officer (the four-eyes payment).
+        "teacher",
+        "mentor",
+        "reviewer",
+        "finance",
+    )
 }
 REGION_CODE = "wujiang"
 # Every date derives from this instead of today, so a seed gives the same rows in any year.
@@ -295,14 +304,28 @@ class _Seeder:
             ],
         )
         self.counts["shortage_listings"] = len(shortage)
-        (self.bureau_user_id,) = self._insert_users(
+        (self.bureau_user_id, _reviewer, _finance) = self._insert_users(
             [
                 {
                     "email": DEMO_LOGINS["bureau"],
                     "display_name": "吴江区人社局（演示）",
                     "role": Role.BUREAU,
                     "region_id": self.region_id,
-                }
+                },
+                {
+                    "email": DEMO_LOGINS["reviewer"],
+                    "display_name": "吴江区人社局审核员（演示）",
+                    "role": Role.BUREAU,
+                    "staff_role": StaffRole.REVIEWER,
+                    "region_id": self.region_id,
+                },
+                {
+                    "email": DEMO_LOGINS["finance"],
+                    "display_name": "吴江区人社局财务（演示）",
+                    "role": Role.BUREAU,
+                    "staff_role": StaffRole.FINANCE,
+                    "region_id": self.region_id,
+                },
             ]
         )
 
@@ -998,9 +1021,24 @@ class _Seeder:
                     "role": Role.STUDENT,
                     "student_id": student.id,
                 },
+                # After the admins: the season's parties sign as each organisation's first login.
+                {
+                    "email": DEMO_LOGINS["teacher"],
+                    "display_name": "指导教师（演示）",
+                    "role": Role.SCHOOL,
+                    "staff_role": StaffRole.TEACHER,
+                    "school_id": self.school_ids[school],
+                },
+                {
+                    "email": DEMO_LOGINS["mentor"],
+                    "display_name": "企业师傅（演示）",
+                    "role": Role.ENTERPRISE,
+                    "staff_role": StaffRole.MENTOR,
+                    "enterprise_id": self.enterprise_ids[enterprise],
+                },
             ]
         )
-        self.counts["users"] = 4
+        self.counts["users"] = len(DEMO_LOGINS)
 
     # Employees, 名师带徒, education fund
 

@@ -11,6 +11,7 @@ from skillbridge.models import (
     Notification,
     Party,
     Person,
+    Placement,
     Role,
     School,
     Slot,
@@ -20,6 +21,87 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
+
+# Who acts for the whole organisation: the admin and the staff role that runs its daily business.
+SCHOOL_MANAGERS = (StaffRole.ADMIN, StaffRole.PLACEMENT_OFFICER)
+ENTERPRISE_MANAGERS = (StaffRole.ADMIN, StaffRole.HR)
+# The staff role of each organisation that invites, re-roles and deactivates its staff.
+STAFF_ADMINS = {
+    Role.SCHOOL: StaffRole.ADMIN,
+    Role.ENTERPRISE: StaffRole.ADMIN,
+    Role.BUREAU: StaffRole.OFFICER,
+}
+
+
+def acts_for_school(actor: User, school_id: int) -> bool:
+    """The school's admin or placement officer: a teacher sees only the students assigned."""
+    return (
+        actor.role == Role.SCHOOL
+        and actor.school_id == school_id
+        and actor.staff_role in SCHOOL_MANAGERS
+    )
+
+
+def acts_for_enterprise(actor: User, enterprise_id: int) -> bool:
+    """The enterprise's admin or HR: a mentor sees only the interns assigned."""
+    return (
+        actor.role == Role.ENTERPRISE
+        and actor.enterprise_id == enterprise_id
+        and actor.staff_role in ENTERPRISE_MANAGERS
+    )
+
+
+def bureau_staff_of(actor: User, region_id: int, *staff: StaffRole) -> bool:
+    """A bureau user of the region holding one of `staff` (the officer holds every job)."""
+    return is_bureau_of(actor, region_id) and actor.staff_role in (StaffRole.OFFICER, *staff)
+
+
+def organisation_of(user: User) -> tuple[Role, int | None]:
+    """The kind of organisation an account works for and its id (a bureau: its region)."""
+    ids = {
+        Role.SCHOOL: user.school_id,
+        Role.ENTERPRISE: user.enterprise_id,
+        Role.BUREAU: user.region_id,
+    }
+    return user.role, ids.get(user.role)
+
+
+def can_manage_staff(actor: User) -> bool:
+    """The organisation's admin (the bureau: an officer) invites and manages its staff."""
+    return STAFF_ADMINS.get(actor.role) == actor.staff_role
+
+
+def can_manage_staff_member(actor: User, member: User) -> bool:
+    """An admin manages the accounts of its own organisation only."""
+    return can_manage_staff(actor) and organisation_of(actor) == organisation_of(member)
+
+
+def is_assigned_teacher(actor: User, placement: Placement) -> bool:
+    """The school's teacher (指导教师) assigned to this placement."""
+    return (
+        actor.role == Role.SCHOOL
+        and actor.staff_role == StaffRole.TEACHER
+        and placement.teacher_user_id == actor.id
+    )
+
+
+def is_assigned_mentor(actor: User, placement: Placement) -> bool:
+    """The enterprise's mentor (师傅) assigned to this placement."""
+    return (
+        actor.role == Role.ENTERPRISE
+        and actor.staff_role == StaffRole.MENTOR
+        and placement.mentor_user_id == actor.id
+    )
+
+
+def can_assign_teacher(actor: User, student: Student) -> bool:
+    """The student's school (admin, placement officer) assigns its teachers."""
+    return acts_for_school(actor, student.school_id)
+
+
+def can_assign_mentor(actor: User, slot: Slot) -> bool:
+    """The host enterprise (admin, HR) assigns its mentors."""
+    return acts_for_enterprise(actor, slot.enterprise_id)
 
 
 def is_bureau_of(actor: User, region_id: int) -> bool:
@@ -35,8 +117,13 @@ def can_view_school(actor: User, school: School) -> bool:
 
 
 def can_manage_school(actor: User, school: School) -> bool:
-    """Only the school's own staff change its data."""
-    return actor.role == Role.SCHOOL and actor.school_id == school.id
+    """Only the school's own admin and placement officer change its data."""
+    return acts_for_school(actor, school.id)
+
+
+def can_manage_roster(actor: User, school: School) -> bool:
+    """Specialties, cohorts, roster imports and invitations: admin and placement officer."""
+    return acts_for_school(actor, school.id)
 
 
 def can_view_enterprise(actor: User, enterprise: Enterprise) -> bool:
@@ -47,8 +134,8 @@ def can_view_enterprise(actor: User, enterprise: Enterprise) -> bool:
 
 
 def can_manage_enterprise(actor: User, enterprise: Enterprise) -> bool:
-    """Only the enterprise's own staff change its data."""
-    return actor.role == Role.ENTERPRISE and actor.enterprise_id == enterprise.id
+    """Only the enterprise's own admin and HR change its data."""
+    return acts_for_enterprise(actor, enterprise.id)
 
 
 def can_view_student(actor: User, student: Student, student_region_id: int) -> bool:
@@ -56,13 +143,13 @@ def can_view_student(actor: User, student: Student, student_region_id: int) -> b
     if actor.role == Role.STUDENT:
         return actor.student_id == student.id
     if actor.role == Role.SCHOOL:
-        return actor.school_id == student.school_id
+        return acts_for_school(actor, student.school_id)
     return is_bureau_of(actor, student_region_id)
 
 
 def can_manage_student(actor: User, student: Student) -> bool:
     """The student's own school keeps its record: invitation codes and the full national ID."""
-    return actor.role == Role.SCHOOL and actor.school_id == student.school_id
+    return acts_for_school(actor, student.school_id)
 
 
 @dataclass(frozen=True)
@@ -98,15 +185,20 @@ def student_disclosure(actor: User, student: Student) -> StudentDisclosure:
 def can_view_slot(actor: User, slot: Slot, enterprise_region_id: int) -> bool:
     """Open slots are visible to every school and student; others to the owner and the bureau."""
     if actor.role == Role.ENTERPRISE:
-        return actor.enterprise_id == slot.enterprise_id
+        return acts_for_enterprise(actor, slot.enterprise_id)
     if actor.role == Role.BUREAU:
         return is_bureau_of(actor, enterprise_region_id)
     return slot.status == "open"
 
 
 def can_verify_organisations(actor: User, region_id: int) -> bool:
-    """Verification is the bureau's job, in its own region."""
-    return is_bureau_of(actor, region_id)
+    """Verification is the bureau officer's job, in its own region."""
+    return bureau_staff_of(actor, region_id)
+
+
+def can_verify_certificates(actor: User, region_id: int) -> bool:
+    """Declared certificates and the appraisal body's lists: the region's bureau officer."""
+    return bureau_staff_of(actor, region_id)
 
 
 def is_verified(organisation: School | Enterprise) -> bool:
@@ -114,16 +206,33 @@ def is_verified(organisation: School | Enterprise) -> bool:
     return organisation.verification_status == VerificationStatus.VERIFIED
 
 
+def can_manage_slots(actor: User, enterprise_id: int) -> bool:
+    """Posting slots and ranking candidates: the enterprise's admin and HR."""
+    return acts_for_enterprise(actor, enterprise_id)
+
+
 def can_manage_slot(actor: User, slot: Slot) -> bool:
-    """Only the owning enterprise's staff edit, open, close or rank candidates of a slot."""
-    return actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id
+    """Only the owning enterprise's admin and HR edit, open, close or rank candidates of a slot."""
+    return can_manage_slots(actor, slot.enterprise_id)
 
 
 def is_party_to_agreement(actor: User, agreement: CooperationAgreement) -> bool:
-    """The school and the enterprise named in a cooperation agreement."""
-    return (actor.role == Role.SCHOOL and actor.school_id == agreement.school_id) or (
-        actor.role == Role.ENTERPRISE and actor.enterprise_id == agreement.enterprise_id
+    """The school and the enterprise named in a cooperation agreement (admins and managers)."""
+    return acts_for_school(actor, agreement.school_id) or acts_for_enterprise(
+        actor, agreement.enterprise_id
     )
+
+
+def can_terminate_agreement(
+    actor: User, agreement: CooperationAgreement, school_region_id: int
+) -> bool:
+    """Either party, or the officer of the school's region, ends an agreement early."""
+    return is_party_to_agreement(actor, agreement) or bureau_staff_of(actor, school_region_id)
+
+
+def can_review_filing(actor: User, region_id: int) -> bool:
+    """Filed agreements and internship plans: the region's officer or reviewer decides (R2)."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER)
 
 
 def can_view_agreement(actor: User, agreement: CooperationAgreement, school_region_id: int) -> bool:
@@ -131,14 +240,19 @@ def can_view_agreement(actor: User, agreement: CooperationAgreement, school_regi
     return is_party_to_agreement(actor, agreement) or is_bureau_of(actor, school_region_id)
 
 
-def can_view_placement(actor: User, student: Student, slot: Slot, region_ids: set[int]) -> bool:
-    """The student, its school, the host enterprise, and the bureau of either side's region."""
+def can_view_placement(
+    actor: User, student: Student, slot: Slot, region_ids: set[int], placement: Placement
+) -> bool:
+    """The student, its school, the host enterprise, the assigned teacher and mentor, and the
+    bureau of either side's region."""
     if actor.role == Role.STUDENT:
         return actor.student_id == student.id
+    if is_assigned_teacher(actor, placement) or is_assigned_mentor(actor, placement):
+        return True
     if actor.role == Role.SCHOOL:
-        return actor.school_id == student.school_id
+        return acts_for_school(actor, student.school_id)
     if actor.role == Role.ENTERPRISE:
-        return actor.enterprise_id == slot.enterprise_id
+        return acts_for_enterprise(actor, slot.enterprise_id)
     return any(is_bureau_of(actor, region_id) for region_id in region_ids)
 
 
@@ -151,16 +265,21 @@ def placement_party(actor: User, student: Student, slot: Slot) -> Party | None:
     """The side of a placement agreement the actor signs for, or None."""
     if actor.role == Role.STUDENT and actor.student_id == student.id:
         return Party.STUDENT
-    if actor.role == Role.SCHOOL and actor.school_id == student.school_id:
+    if acts_for_school(actor, student.school_id):
         return Party.SCHOOL
-    if actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id:
+    if acts_for_enterprise(actor, slot.enterprise_id):
         return Party.ENTERPRISE
     return None
 
 
+def can_sign_placement_agreement(actor: User, student: Student, slot: Slot) -> bool:
+    """The three parties sign: the student, and the school's and enterprise's managers."""
+    return placement_party(actor, student, slot) is not None
+
+
 def can_arrange_placement(actor: User, student: Student) -> bool:
     """The student's school arranges its internships: plan, guardian consent, dates, extension."""
-    return actor.role == Role.SCHOOL and actor.school_id == student.school_id
+    return acts_for_school(actor, student.school_id)
 
 
 def can_run_placement(actor: User, student: Student, slot: Slot) -> bool:
@@ -175,7 +294,7 @@ def can_publish_offer(actor: User, student: Student, school_region_id: int) -> b
 
 def can_review_internship_plan(actor: User, school_region_id: int) -> bool:
     """The bureau of the filing school's region reviews its internship plans (R2)."""
-    return is_bureau_of(actor, school_region_id)
+    return can_review_filing(actor, school_region_id)
 
 
 def can_read_notification(actor: User, notification: Notification) -> bool:
@@ -184,8 +303,26 @@ def can_read_notification(actor: User, notification: Notification) -> bool:
 
 
 def can_manage_subsidies(actor: User, region_id: int) -> bool:
-    """Subsidy policies, budgets, claim decisions and credit records are the region bureau's."""
-    return is_bureau_of(actor, region_id)
+    """Subsidy policies, budgets and credit records are the region bureau officer's."""
+    return bureau_staff_of(actor, region_id)
+
+
+def can_see_claims(actor: User, region_id: int) -> bool:
+    """Every bureau staff role of the region reads its claims and budgets."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER, StaffRole.FINANCE)
+
+
+def can_decide_claim(actor: User, region_id: int) -> bool:
+    """Approving and rejecting claims: the region's officer or reviewer."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER)
+
+
+def can_pay_claim(actor: User, claim: SubsidyClaim, region_id: int) -> bool:
+    """Paying: the region's finance staff (or its officer), never the approver of a claim
+    that needs a second user (the four-eyes rule)."""
+    if not bureau_staff_of(actor, region_id, StaffRole.FINANCE):
+        return False
+    return not (claim.needs_second_user and claim.decided_by_id == actor.id)
 
 
 def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
@@ -193,9 +330,9 @@ def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
     if actor.role == Role.STUDENT:
         return claim.student_id is not None and actor.student_id == claim.student_id
     if actor.role == Role.ENTERPRISE:
-        return claim.enterprise_id is not None and actor.enterprise_id == claim.enterprise_id
+        return claim.enterprise_id is not None and acts_for_enterprise(actor, claim.enterprise_id)
     if actor.role == Role.SCHOOL:
-        return claim.school_id is not None and actor.school_id == claim.school_id
+        return claim.school_id is not None and acts_for_school(actor, claim.school_id)
     if actor.role == Role.WORKER:
         return claim.person_id is not None and actor.person_id == claim.person_id
     return False
@@ -203,17 +340,17 @@ def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
 
 def can_view_claim(actor: User, claim: SubsidyClaim, policy_region_id: int) -> bool:
     """The beneficiary and the bureau of the policy's region."""
-    return is_claim_beneficiary(actor, claim) or can_manage_subsidies(actor, policy_region_id)
+    return is_claim_beneficiary(actor, claim) or can_see_claims(actor, policy_region_id)
 
 
 def can_audit_region(actor: User, region_ids: set[int]) -> bool:
-    """Statistics, timelines, evidence bundles and inspections: the bureau of a region involved."""
-    return any(is_bureau_of(actor, region_id) for region_id in region_ids)
+    """Statistics, timelines, evidence bundles and inspections: the officer of a region involved."""
+    return any(bureau_staff_of(actor, region_id) for region_id in region_ids)
 
 
 def can_audit_compliance(actor: User, region_id: int) -> bool:
-    """Compliance checks and their findings are the region bureau's (DOMAIN.md: audits compliance)."""
-    return is_bureau_of(actor, region_id)
+    """Compliance checks and their findings: the region's officer (DOMAIN.md: audits compliance)."""
+    return bureau_staff_of(actor, region_id)
 
 
 # Enterprise staff who keep the employee register: confirm, correct, import, end employments.
@@ -291,3 +428,8 @@ def can_manage_mentoring(actor: User, enterprise_id: int) -> bool:
         and actor.enterprise_id == enterprise_id
         and actor.staff_role in (StaffRole.ADMIN, StaffRole.HR)
     )
+
+
+def can_run_region_matching(actor: User, region_id: int) -> bool:
+    """Region-wide match runs: the region's officer."""
+    return bureau_staff_of(actor, region_id)

@@ -34,6 +34,18 @@ MAX_XLSX_MEMBERS = 200
 MAX_XLSX_RATIO = 120
 
 RowT = TypeVar("RowT", bound=Sequence[object])
+
+# Skill level names as people type them, for the level columns of any import.
+SKILL_LEVEL_NAMES = {
+    "学徒工": 0,
+    "初级工": 1,
+    "中级工": 2,
+    "高级工": 3,
+    "技师": 4,
+    "高级技师": 5,
+    "特级技师": 6,
+    "首席技师": 7,
+}
 YES = {"是", "y", "yes", "true", "1"}
 NO = {"否", "n", "no", "false", "0"}
 OUTSIDE_HEADER = "（表头外）"

@@ -2,8 +2,10 @@
 
 | blueprint       | URL prefix            | serves                                                 |
 |-----------------|-----------------------|--------------------------------------------------------|
+| `assignments`   | `/placements/assign`  | teachers and mentors assigned to placements, in bulk   |
 | `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
+| `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
 | `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
 | `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
@@ -23,6 +25,7 @@
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `signatures`    | `/signatures`         | 文件核验: a PDF or a hash against the signed versions  |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
+| `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
 | `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
 
@@ -38,8 +41,10 @@ from flask import Blueprint
 from skillbridge.platform.api import bp as api_bp
 
 from . import (
+    assignments,
     auth,
     bureau,
+    certificates,
     compliance,
     cooperation,
     dashboard,
@@ -59,12 +64,15 @@ from . import (
     schools,
     signatures,
     slots,
+    staff,
     subsidies,
 )
 
 BLUEPRINTS: list[Blueprint] = [
+    assignments.bp,
     auth.bp,
     bureau.bp,
+    certificates.bp,
     compliance.bp,
     cooperation.bp,
     dashboard.bp,
@@ -84,12 +92,15 @@ BLUEPRINTS: list[Blueprint] = [
     schools.bp,
     signatures.bp,
     slots.bp,
+    staff.bp,
     subsidies.bp,
     api_bp,
 ]
 
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
+    *assignments.NAV,
     *bureau.NAV,
+    *certificates.NAV,
     *compliance.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
@@ -103,6 +114,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *programmes.NAV,
     *schools.NAV,
     *slots.NAV,
+    *staff.NAV,
     *subsidies.NAV,
     *signatures.NAV,
 ]

@@ -28,14 +28,17 @@ from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import (
+    STAFF_ROLE_LABELS,
     ActivationForm,
     EnterpriseRegistrationForm,
+    JoinForm,
     LoginForm,
     PasswordChangeForm,
     SchoolRegistrationForm,
 )
 from skillbridge.platform.i18n import LOCALE_SESSION_KEY
 from skillbridge.platform.redirects import safe_next
+from skillbridge.platform.services.accounts import invitations
 from skillbridge.platform.services.accounts import registration as accounts
 from skillbridge.platform.services.accounts.logins import as_mobile
 from skillbridge.platform.services.errors import DomainError
@@ -230,6 +233,35 @@ def activate() -> ResponseReturnValue:
         login_user(user)
         return redirect(url_for("home.dashboard"))
     return render_template("auth/activate.html", form=form)
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(_setting("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"])
+def join(token: str) -> ResponseReturnValue:
+    """A staff invitee sets a password with the one-time link and is logged in."""
+    db = get_session()
+    invitation = invitations.invitation_for(db, token)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(db, token, form.password.data)
+        except DomainError as error:
+            db.rollback()
+            flash(error.message, "danger")
+            page = render_template(
+                "auth/join.html",
+                form=form,
+                invitation=invitation,
+                staff_role_labels=STAFF_ROLE_LABELS,
+            )
+            return page, error.status
+        db.commit()
+        _clear_session_keeping_locale()
+        login_user(user)
+        return redirect(url_for("home.dashboard"))
+    return render_template(
+        "auth/join.html", form=form, invitation=invitation, staff_role_labels=STAFF_ROLE_LABELS
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

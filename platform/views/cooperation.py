@@ -35,7 +35,11 @@ from skillbridge.platform.forms import (
 )
 from skillbridge.platform.services.cooperation import agreements as cooperation
 from skillbridge.platform.services.errors import DomainError
-from skillbridge.platform.services.policies import is_bureau_of, is_party_to_agreement
+from skillbridge.platform.services.policies import (
+    can_review_filing,
+    can_terminate_agreement,
+    is_party_to_agreement,
+)
 
 bp = Blueprint("cooperation", __name__, url_prefix="/agreements")
 NAV = [
@@ -147,8 +151,8 @@ def detail(agreement_id: int) -> ResponseReturnValue:
         status_labels=STATUS_LABELS,
         may_accept=party and user.role != proposer_side,
         may_file=party and user.role == Role.SCHOOL,
-        may_decide=is_bureau_of(user, school.region_id),
-        may_terminate=party or is_bureau_of(user, school.region_id),
+        may_decide=can_review_filing(user, school.region_id),
+        may_terminate=can_terminate_agreement(user, agreement, school.region_id),
         action_form=ActionForm(),
         decision_form=DecisionForm(),
         reason_form=ReasonForm(),

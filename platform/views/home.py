@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from skillbridge.models import Role
+from skillbridge.models import Role, StaffRole
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
+from skillbridge.platform.services import bounds
+from skillbridge.platform.services.placements.assignment import followed_placements
 from skillbridge.platform.services.reporting.overview import build_overview
 from skillbridge.platform.services.reporting.todo import todo_items
+
+from .placements import LABELS
 
 bp = Blueprint("home", __name__)
 
@@ -42,6 +46,10 @@ def dashboard() -> ResponseReturnValue:
     user = actor()
     if user.role == Role.WORKER:  # a worker's landing page is its own record
         return redirect(url_for("people.me"))
+    if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
+        # A teacher's or mentor's home is the list of the students assigned to them.
+        listing = followed_placements(get_session(), user, bounds.page_arg(request.args))
+        return render_template("home/assigned.html", listing=listing, **LABELS)
     db = get_session()
     return render_template(
         f"home/{user.role.value}.html",

@@ -70,7 +70,8 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def _ensure_email_free(session: Session, email: str) -> None:
+def ensure_email_free(session: Session, email: str) -> None:
+    """Conflict when an account already logs in with `email`."""
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(N_("该邮箱已注册"))
 
@@ -292,7 +293,7 @@ def create_bureau_user(
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         raise InvalidInput(f"地区 {region_code} 不存在")
-    _ensure_email_free(session, email)
+    ensure_email_free(session, email)
     user = new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
     session.add(user)
     session.flush()
@@ -402,7 +403,7 @@ def activate_student(
         raise InvalidInput(N_("该邀请码因多次输入错误已锁定，请联系学校重新发放"))
     if not hmac.compare_digest(student.person.national_id_masked[-4:].upper(), last4):
         raise WrongActivationSecret(N_("邀请码或身份证后四位不正确"))
-    _ensure_email_free(session, email)
+    ensure_email_free(session, email)
     student.invitation_code = None
     student.invitation_failures = 0
     user = new_user(email, password, student.name, Role.STUDENT, student_id=student.id)

@@ -35,8 +35,10 @@ from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import (
+    acts_for_school,
+    can_review_filing,
+    can_terminate_agreement,
     can_view_agreement,
-    is_bureau_of,
     is_party_to_agreement,
     is_verified,
 )
@@ -243,7 +245,7 @@ def accept_agreement(
 def file_agreement(session: Session, actor: User, agreement_id: int) -> CooperationAgreement:
     """The school files an accepted agreement with its bureau for review (R2)."""
     agreement = _load(session, actor, agreement_id, lock=True)
-    if not (actor.role == Role.SCHOOL and actor.school_id == agreement.school_id):
+    if not acts_for_school(actor, agreement.school_id):
         raise PermissionDenied(N_("只有协议中的学校可以备案"))
     _expect(agreement, AgreementStatus.ACCEPTED, N_("只有双方已确认的协议可以备案"))
     agreement.status = AgreementStatus.FILED
@@ -258,7 +260,7 @@ def decide_agreement(
 ) -> CooperationAgreement:
     """The bureau of the school's region approves a filed agreement, or rejects it with a reason."""
     agreement = _load(session, actor, agreement_id, lock=True)
-    if not is_bureau_of(actor, _school_region(session, agreement)):
+    if not can_review_filing(actor, _school_region(session, agreement)):
         raise PermissionDenied(N_("只有学校所在地人社局可以审查协议"))
     _expect(agreement, AgreementStatus.FILED, N_("只有已备案的协议可以审查"))
     reason = reason.strip()
@@ -282,6 +284,8 @@ def terminate_agreement(
 ) -> CooperationAgreement:
     """Either party, or the school's bureau, ends an approved agreement early, with a reason."""
     agreement = _load(session, actor, agreement_id, lock=True)
+    if not can_terminate_agreement(actor, agreement, _school_region(session, agreement)):
+        raise PermissionDenied(N_("只有协议双方或人社局经办人员可以终止协议"))
     _expect(agreement, AgreementStatus.APPROVED, N_("只有已批准的协议可以终止"))
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:

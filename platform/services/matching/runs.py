@@ -50,7 +50,11 @@ from skillbridge.platform.services.matching.bulk import insert_columns
 from skillbridge.platform.services.matching.inputs import MatchInput, build_match_input, read_inputs
 from skillbridge.platform.services.placements import offers
 from skillbridge.platform.services.placements.months import counts_toward_cap, placement_months
-from skillbridge.platform.services.policies import is_bureau_of, is_verified
+from skillbridge.platform.services.policies import (
+    acts_for_school,
+    can_run_region_matching,
+    is_verified,
+)
 from skillbridge.platform.text import N_
 
 METHODS = ("auto", "stable")
@@ -130,8 +134,8 @@ def start_run(session: Session, actor: User, request: RunRequest) -> MatchRun:
 def can_see_run(actor: User, run: MatchRun) -> bool:
     """The school that started a school run, and the bureau of the run's region."""
     if actor.role == Role.SCHOOL:
-        return run.school_id == actor.school_id
-    return is_bureau_of(actor, run.region_id)
+        return run.school_id is not None and acts_for_school(actor, run.school_id)
+    return can_run_region_matching(actor, run.region_id)
 
 
 def get_run(session: Session, actor: User, run_id: int) -> MatchRun:

@@ -19,6 +19,7 @@ from skillbridge.models import (
     Role,
     School,
     Slot,
+    StaffRole,
     Student,
     User,
 )
@@ -75,7 +76,9 @@ def load_placement(session: Session, actor: User, placement_id: int) -> Placemen
     if row is None:
         raise NotFound(N_("实习安排不存在"))
     context = PlacementContext(*row)
-    if not can_view_placement(actor, context.student, context.slot, context.region_ids):
+    if not can_view_placement(
+        actor, context.student, context.slot, context.region_ids, context.placement
+    ):
         raise PermissionDenied(N_("无权查看该实习安排"))
     return context
 
@@ -161,6 +164,11 @@ def _scope(statement: Select, actor: User) -> Select:
     """Restrict a placement query to what the actor's tenant may see."""
     if actor.role == Role.STUDENT:
         return statement.where(Placement.student_id == actor.student_id)
+    # A teacher or a mentor sees only the placements assigned to them.
+    if actor.staff_role == StaffRole.TEACHER:
+        return statement.where(Placement.teacher_user_id == actor.id)
+    if actor.staff_role == StaffRole.MENTOR:
+        return statement.where(Placement.mentor_user_id == actor.id)
     if actor.role == Role.SCHOOL:
         return statement.where(Student.school_id == actor.school_id)
     if actor.role == Role.ENTERPRISE:

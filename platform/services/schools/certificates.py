@@ -26,7 +26,7 @@ from skillbridge.platform.policy import TRAINING_ROUTES
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.directory import get_student
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
-from skillbridge.platform.services.policies import can_manage_school, is_bureau_of
+from skillbridge.platform.services.policies import can_manage_school, can_verify_certificates
 from skillbridge.platform.services.subsidies.claims import on_certificate_recorded
 from skillbridge.platform.text import N_
 
@@ -50,7 +50,7 @@ def record_certificate(
     """Record a certificate, raise the holder's skill level, and raise the claims it triggers."""
     student = get_student(session, actor, student_id)
     school = session.get_one(School, student.school_id)
-    is_bureau = is_bureau_of(actor, school.region_id)
+    is_bureau = can_verify_certificates(actor, school.region_id)
     if not (can_manage_school(actor, school) or is_bureau):
         raise PermissionDenied(N_("只有学生所在学校或人社局可以登记证书"))
     problems = []
@@ -113,5 +113,5 @@ def student_certificates(session: Session, student_id: int) -> list[tuple[Certif
 def may_record(actor: User, school: School) -> bool:
     """Whether the page shows the recording form (the service checks again)."""
     return actor.role in (Role.SCHOOL, Role.BUREAU) and (
-        can_manage_school(actor, school) or is_bureau_of(actor, school.region_id)
+        can_manage_school(actor, school) or can_verify_certificates(actor, school.region_id)
     )

@@ -31,7 +31,14 @@ from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.people.persons import new_person
 from skillbridge.platform.services.schools.cohorts import own_school
-from skillbridge.platform.services.tables import NO, YES, TableChecker, file_problem, read_table
+from skillbridge.platform.services.tables import (
+    NO,
+    SKILL_LEVEL_NAMES,
+    YES,
+    TableChecker,
+    file_problem,
+    read_table,
+)
 from skillbridge.platform.text import N_
 
 ID_BATCH = 500  # national-ID hashes looked up per query
@@ -58,16 +65,6 @@ OPTIONAL_COLUMNS = (IS_LOCAL, SKILL_LEVEL, PHONE, BIRTH_DATE)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 # The 8-step ladder of seed 001 (十一), as a school writes it; numbers 0–7 are accepted too.
-SKILL_LEVEL_NAMES = {
-    "学徒工": 0,
-    "初级工": 1,
-    "中级工": 2,
-    "高级工": 3,
-    "技师": 4,
-    "高级技师": 5,
-    "特级技师": 6,
-    "首席技师": 7,
-}
 LOCAL_WORDS = (YES | {"本地"}, NO | {"外地"})
 TEMPLATE_EXAMPLE = (
     "张三",

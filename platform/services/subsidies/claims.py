@@ -53,7 +53,12 @@ from skillbridge.platform.services.documents.uploads import (
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
-from skillbridge.platform.services.policies import can_manage_subsidies, can_view_claim
+from skillbridge.platform.services.policies import (
+    can_decide_claim,
+    can_pay_claim,
+    can_see_claims,
+    can_view_claim,
+)
 from skillbridge.platform.services.subsidies.budgets import (
     commit_budget,
     consume_quota,
@@ -577,10 +582,11 @@ def get_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
 def _claim_for_bureau(
     session: Session, actor: User, claim_id: int
 ) -> tuple[SubsidyClaim, SubsidyPolicy]:
+    """A claim the actor may approve or reject (the region's officer or reviewer)."""
     claim = get_claim(session, actor, claim_id)
     policy, region_id = _policy_region(session, claim)
-    if not can_manage_subsidies(actor, region_id):
-        raise PermissionDenied(N_("只有人社局可以审核补贴申领"))
+    if not can_decide_claim(actor, region_id):
+        raise PermissionDenied(N_("只有人社局审核人员可以审核补贴申领"))
     return claim, policy
 
 
@@ -721,13 +727,18 @@ def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
     A claim approved above the four-eyes threshold is paid by a bureau user other than its
     approver; the database's CHECK refuses it too, whatever order concurrent requests take.
     """
-    claim, policy = _claim_for_bureau(session, actor, claim_id)
+    claim = get_claim(session, actor, claim_id)
+    policy, region_id = _policy_region(session, claim)
+    if not can_pay_claim(actor, claim, region_id):
+        if claim.needs_second_user and claim.decided_by_id == actor.id:
+            raise PermissionDenied(
+                N_("该笔金额须由批准人以外的另一名人社局工作人员支付（双人复核）")
+            )
+        raise PermissionDenied(N_("只有人社局财务人员可以支付补贴"))
     _require_status(claim, ClaimStatus.APPROVED)
     assert claim.amount_yuan is not None, "approved_has_amount: an approved claim has its amount"
     if policy.budget_id is None:
         raise Conflict(N_("该政策没有关联资金"))
-    if claim.needs_second_user and claim.decided_by_id == actor.id:
-        raise PermissionDenied(N_("该笔金额须由批准人以外的另一名人社局工作人员支付（双人复核）"))
     try:
         with session.begin_nested():
             _move(
@@ -815,7 +826,7 @@ def review_queue(
     session: Session, actor: User, filters: QueueFilter, page: int = 1
 ) -> Page[ClaimRow]:
     """A page of the bureau's region's claims, filtered; a school covers its students' claims."""
-    if actor.role != Role.BUREAU:
+    if actor.region_id is None or not can_see_claims(actor, actor.region_id):
         raise PermissionDenied(N_("只有人社局可以审核补贴申领"))
     query = _claims_query().where(SubsidyPolicy.region_id == actor.region_id)
     if filters.policy_id is not None:

@@ -34,8 +34,10 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     SEAT_HOLDING,
+    TRUSTED_CERTIFICATE,
     AgreementStatus,
     Certificate,
+    CertificateStatus,
     Cohort,
     CooperationAgreement,
     EducationLevel,
@@ -278,6 +280,8 @@ def _certificate_rows(session: Session, student_id: int) -> list[tuple[Certifica
             .join(Occupation, Occupation.id == Certificate.occupation_id)
             .join(Student, Student.person_id == Certificate.person_id)
             .where(Student.id == student_id)
+            # A certificate the bureau rejected is no fact at all.
+            .where(Certificate.status != CertificateStatus.REJECTED)
             .order_by(Certificate.issued_on, Certificate.id)
         )
     )
@@ -442,7 +446,15 @@ def _person(
         if is_subject:
             subject = fact
         label = engine.SKILL_LEVEL_LABELS[fact.level]
-        b.row("证书", f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}）")
+        # Only a verified or imported certificate is the bureau's record; one the school or the
+        # holder entered stands as declared until the bureau verifies it.
+        trusted = row.status in TRUSTED_CERTIFICATE
+        b.row(
+            "证书",
+            f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}"
+            f"{'' if trusted else '，自报未核验'}）",
+            "database" if trusted else "declared",
+        )
     if certificate is None:
         current = [c for c in held if c.issued_on <= on_date]
         subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)

@@ -23,13 +23,13 @@ from skillbridge.models import (
     EnterpriseRanking,
     Occupation,
     Region,
-    Role,
     School,
     SchoolType,
     ShortageListing,
     Slot,
     SlotKind,
     SlotStatus,
+    StaffRole,
     Student,
     StudentPreference,
     SubsidyPolicy,
@@ -332,18 +332,27 @@ def test_agreements_cover_specialties_with_a_few_r3_gaps(seeded: Session) -> Non
 
 
 def test_demo_users_belong_to_fitting_tenants(seeded: Session) -> None:
-    users = {u.role: u for u in seeded.scalars(select(User))}
-    assert {role.value: u.email for role, u in users.items()} == DEMO_LOGINS
+    # Each login by its name: the role for an organisation's admin, else the staff role.
+    admins = (StaffRole.ADMIN, StaffRole.OFFICER, StaffRole.SELF)
+    users = {
+        u.role.value if u.staff_role in admins else u.staff_role.value: u
+        for u in seeded.scalars(select(User))
+    }
+    assert {name: u.email for name, u in users.items()} == DEMO_LOGINS
     first_school = seeded.scalar(select(func.min(School.id)))
-    assert users[Role.SCHOOL].school_id == first_school
-    enterprise = seeded.get(Enterprise, users[Role.ENTERPRISE].enterprise_id)
+    assert users["school"].school_id == first_school == users["teacher"].school_id
+    assert users["mentor"].enterprise_id == users["enterprise"].enterprise_id
+    assert {users[n].region_id for n in ("bureau", "reviewer", "finance")} == {
+        users["bureau"].region_id
+    }
+    enterprise = seeded.get(Enterprise, users["enterprise"].enterprise_id)
     assert enterprise.verification_status == VerificationStatus.VERIFIED
     assert seeded.scalar(
         select(func.count())
         .select_from(Slot)
         .where(Slot.enterprise_id == enterprise.id, Slot.status == SlotStatus.OPEN)
     )
-    student = seeded.get(Student, users[Role.STUDENT].student_id)
+    student = seeded.get(Student, users["student"].student_id)
     assert student.school_id == first_school and student.invitation_code is None
     assert seeded.scalar(
         select(func.count())

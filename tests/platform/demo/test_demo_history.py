@@ -88,3 +88,23 @@ def test_placed_students_have_accounts_and_no_rule_is_broken_by_a_match(session,
     rules = {f.rule_id for f in session.scalars(select(ComplianceFinding))}
     # What matching and the start checks enforce never shows up as a finding.
     assert not rules & {"R1", "R2", "R4", "R5", "R6", "R7", "N1", "N5", "N6"}, rules
+
+
+def test_the_demo_teacher_and_mentor_follow_placements_of_their_own(session, season) -> None:  # type: ignore[no-untyped-def]
+    from skillbridge.platform.demo.region import DEMO_LOGINS
+    from skillbridge.platform.services.placements.assignment import followed_placements
+
+    teacher, mentor, school = (
+        session.scalars(select(User).where(User.email == DEMO_LOGINS[n])).one()
+        for n in ("teacher", "mentor", "school")
+    )
+    assert season["assigned to the demo teacher"] > 0
+    assert season["assigned to the demo mentor"] > 0
+    mine = followed_placements(session, teacher).items
+    assert len(mine) == season["assigned to the demo teacher"]
+    assert {c.student.school_id for c in mine} == {teacher.school_id}
+    assert {c.slot.enterprise_id for c in followed_placements(session, mentor).items} == {
+        mentor.enterprise_id
+    }
+    # The school's admin sees more than its teacher (the teacher's list is its own, not all).
+    assert followed_placements(session, school).total >= len(mine)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from skillbridge.models import ClaimStatus, SubsidyClaim
@@ -75,3 +76,27 @@ def test_database_refuses_an_approved_claim_without_amount_or_decider(youth_case
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()
+
+
+def test_a_declared_certificate_is_marked_declared_until_the_bureau_verifies_it(
+    youth_case, session
+):
+    from skillbridge.models import Certificate, CertificateStatus
+
+    world = youth_case
+    policy = policy_named(session, world.region.id, YOUTH)
+    certificate = session.scalars(
+        select(Certificate).where(Certificate.person_id == world.student.person_id)
+    ).one()
+    certificate.status = CertificateStatus.DECLARED
+    rows = build_facts(session, policy, CLAIM_DAY, student=world.student).rows
+    declared = [r for r in rows if r.label_zh == "证书"]
+    assert [r.source for r in declared] == ["declared"] and "自报未核验" in declared[0].value
+    # Positive control: verified, the same certificate is the bureau's record.
+    certificate.status = CertificateStatus.VERIFIED
+    rows = build_facts(session, policy, CLAIM_DAY, student=world.student).rows
+    assert [r.source for r in rows if r.label_zh == "证书"] == ["database"]
+    # Rejected, it is no fact at all.
+    certificate.status = CertificateStatus.REJECTED
+    built = build_facts(session, policy, CLAIM_DAY, student=world.student)
+    assert built.facts.person.certificates == ()
