@@ -159,6 +159,7 @@ def accept_invitation(
         invitation.display_name,
         invitation.role,
         invitation.staff_role,
+        phone=None,  # staff log in by the e-mail they were invited at
         **tenant,
     )
     session.add(user)
