@@ -49,11 +49,16 @@ def core_of(problem: Problem) -> tuple[Core, np.ndarray]:
             group = np.where(in_group & binding[np.maximum(slot_group, 0)], slot_group, -1)
             gcap = problem.group_capacity
     kept = np.flatnonzero(keep)
+    if kept.size == keep.size:
+        # Every pair is usable (the common case): share the problem's read-only arrays.
+        student, slot, units = problem.student, problem.slot, problem.units
+    else:
+        student, slot, units = problem.student[kept], problem.slot[kept], problem.units[kept]
     core = Core(
         n_students=problem.n_students,
-        student=problem.student[kept],
-        slot=problem.slot[kept],
-        units=problem.units[kept],
+        student=student,
+        slot=slot,
+        units=units,
         capacity=capacity,
         group=group,
         group_capacity=gcap,

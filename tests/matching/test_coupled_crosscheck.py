@@ -7,6 +7,7 @@ import pytest
 from ortools.graph.python import min_cost_flow
 
 import skillbridge.matching._solve as solve_module
+from skillbridge.matching._core import core_of, holds_most_pairs
 from skillbridge.matching import Problem, check_assignment, generate_city, solve
 
 
@@ -121,3 +122,11 @@ def test_split_city_still_decomposes_and_matches_plain_ortools() -> None:
     auto = solve(problem, n_jobs=1)
     assert auto.method == "auto(flow)"
     assert auto.objective == _ortools_objective(problem)
+
+
+def test_sampled_pairs_see_the_coupled_component_but_not_a_region() -> None:
+    coupled, _ = core_of(generate_city(40_000, seed=4, coupled=True))
+    split, _ = core_of(generate_city(40_000, seed=4))
+    assert holds_most_pairs(coupled, 8)
+    # Two regions of 20,000 students: no component holds more than half of the pairs.
+    assert not holds_most_pairs(split, 1)
