@@ -7,8 +7,8 @@ import pytest
 from ortools.graph.python import min_cost_flow
 
 import skillbridge.matching._solve as solve_module
-from skillbridge.matching._core import core_of, holds_most_pairs
 from skillbridge.matching import Problem, check_assignment, generate_city, solve
+from skillbridge.matching._core import core_of, holds_most_pairs
 
 
 def _ortools_objective(problem: Problem) -> tuple[int, int]:
