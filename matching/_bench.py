@@ -108,19 +108,27 @@ def _runners(n: int) -> list[tuple[str, Runner, bool]]:
     return rows
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _measure(run: Runner, problem: Problem, repeats: int, conn: Connection) -> None:
-    times, result = [], None
+    times, cpus, result = [], [], None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
         result = run(problem)
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - cpu + _children_cpu() - kids)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    conn.send((times, result, own, children))
+    conn.send((times, cpus, result, own, children))
     conn.close()
 
 
-def _in_child(run: Runner, problem: Problem, repeats: int) -> tuple[list[float], Result, int, int]:
+def _in_child(
+    run: Runner, problem: Problem, repeats: int
+) -> tuple[list[float], list[float], Result, int, int]:
     """Run in a fresh forked process so each peak RSS is its own."""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
@@ -152,7 +160,9 @@ def run_benchmark(
     same problem; three more rows run ``solve``, whole OR-Tools and ``"stable"`` with the
     quotas.
     Every runner runs ``repeats`` times in its own forked process (networkx once); the
-    table shows the median wall time, the process peak RSS (it includes the instance,
+    table shows the median wall time, the median CPU time (this process and its worker
+    processes: on a machine shared with other work it moves far less than the wall time,
+    but it hides what parallel workers save), the process peak RSS (it includes the instance,
     about the baseline column) and the largest worker's peak, the objective
     ``(placed, units)``, and time ratios against ``solve(auto)``. Raises ``RuntimeError``
     if two optimal solvers disagree or the placed count differs from Hopcroft-Karp.
@@ -184,7 +194,7 @@ def run_benchmark(
             file=out,
         )
         header = (
-            f"{'solver':40s} {'median s':>9s} {'peak MiB':>9s} {'worker':>7s} "
+            f"{'solver':40s} {'median s':>9s} {'cpu s':>7s} {'peak MiB':>9s} {'worker':>7s} "
             f"{'placed':>9s} {'objective units':>16s} {'x auto':>7s}"
         )
         print(header, file=out)
@@ -196,7 +206,7 @@ def run_benchmark(
             ref = None
             for name, run, optimal in runners:
                 reps = 1 if "networkx" in name else repeats
-                times, (placed, units, used), own, kids = _in_child(run, problem, reps)
+                times, cpus, (placed, units, used), own, kids = _in_child(run, problem, reps)
                 median = statistics.median(times)
                 if ref is None:
                     ref = (median, placed, units)
@@ -214,6 +224,7 @@ def run_benchmark(
                     optimal=optimal,
                     quotas=bool(suffix),
                     median=median,
+                    cpu=statistics.median(cpus),
                     peak=own / 1024,
                     worker=kids / 1024,
                     placed=placed,
@@ -222,7 +233,7 @@ def run_benchmark(
                 )
                 rows.append(row)
                 print(
-                    f"{row['solver']:40s} {median:9.3f} {row['peak']:9.0f} "
+                    f"{row['solver']:40s} {median:9.3f} {row['cpu']:7.3f} {row['peak']:9.0f} "
                     f"{row['worker']:7.0f} {placed:9,d} {units:16,d} "
                     f"{median / ref[0]:7.2f}",
                     file=out,

@@ -49,11 +49,16 @@ def core_of(problem: Problem) -> tuple[Core, np.ndarray]:
             group = np.where(in_group & binding[np.maximum(slot_group, 0)], slot_group, -1)
             gcap = problem.group_capacity
     kept = np.flatnonzero(keep)
+    if kept.size == keep.size:
+        # Every pair is usable (the common case): share the problem's read-only arrays.
+        student, slot, units = problem.student, problem.slot, problem.units
+    else:
+        student, slot, units = problem.student[kept], problem.slot[kept], problem.units[kept]
     core = Core(
         n_students=problem.n_students,
-        student=problem.student[kept],
-        slot=problem.slot[kept],
-        units=problem.units[kept],
+        student=student,
+        slot=slot,
+        units=units,
         capacity=capacity,
         group=group,
         group_capacity=gcap,
@@ -104,3 +109,18 @@ def components(core: Core, alive: np.ndarray) -> tuple[int, np.ndarray, np.ndarr
     graph = coo_matrix((np.ones(r.size, dtype=np.int8), (r, c)), shape=(size, size)).tocsr()
     count, labels = connected_components(graph, directed=False)
     return count, labels[:n], labels[core.student]
+
+
+def holds_most_pairs(core: Core, stride: int) -> bool:
+    """Whether one connected component surely holds more than half of the pairs.
+
+    Decided on the subgraph of every ``stride``-th pair: each component of a subgraph lies
+    inside one component of the graph, so the pairs of the students in one component of
+    the subgraph all belong to one component of the graph. ``True`` is therefore certain;
+    ``False`` may miss a dominant component that only the left-out pairs connect.
+    """
+    sampled = np.zeros(core.student.size, dtype=bool)
+    sampled[::stride] = True
+    _, label_of_student, _ = components(core, sampled)
+    pairs_per_label = np.bincount(label_of_student[core.student])
+    return bool(pairs_per_label.size) and int(pairs_per_label.max()) > core.student.size // 2

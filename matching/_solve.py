@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ._core import Core, components, core_of, is_dense
+from ._core import Core, components, core_of, holds_most_pairs, is_dense
 from ._flow import solve_flow
 from ._lap import solve_dense, solve_lap
 from ._problem import Assignment, Problem, make_assignment
@@ -23,6 +23,10 @@ METHODS = ("auto", "flow", "lap", "stable", "reference")
 _BATCH_PAIRS = 4_000
 # Below this many pairs, forking worker processes costs more than it saves.
 _PARALLEL_PAIRS = 300_000
+# Above this many pairs, a sample of every _SAMPLE_STRIDE-th pair first tells whether one
+# component holds most pairs (a coupled city), which is then solved without decomposing.
+_SAMPLE_PAIRS = 200_000
+_SAMPLE_STRIDE = 8
 
 
 def _default_jobs() -> int:
@@ -85,6 +89,14 @@ def _solve_auto(core: Core, n_jobs: int, timings: dict[str, float]) -> tuple[np.
     if is_dense(core) and core.capacity.sum() * core.n_students <= 25_000_000:
         return solve_dense(core), "auto(lap)"
     t = time.perf_counter()
+    if core.student.size >= _SAMPLE_PAIRS and holds_most_pairs(core, _SAMPLE_STRIDE):
+        # Splitting off the small components would save little and labelling and copying
+        # the pairs costs about a third of the flow's time.
+        timings["decompose"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pair_of = solve_flow(core)
+        timings["solve"] = time.perf_counter() - t
+        return pair_of, "auto(flow, one component)"
     n_comp, _, label_of_pair = components(core, np.ones(core.student.size, dtype=bool))
     batches = _batches(core, label_of_pair, n_comp)
     timings["decompose"] = time.perf_counter() - t
@@ -138,7 +150,10 @@ def solve(problem: Problem, method: str = "auto", *, n_jobs: int | None = None) 
             into batches of about 4,000 pairs, and each batch is solved by OR-Tools'
             min-cost flow, in parallel worker processes (fork) when the problem has at
             least 300,000 pairs, no component holds more than half of them and more than
-            one core is available.
+            one core is available. When a subgraph of every 8th pair already has one
+            component holding more than half of the pairs (a coupled city; problems of at
+            least 200,000 pairs), the whole network is solved by one OR-Tools call without
+            labelling components.
         ``"flow"``
             The optimum by one OR-Tools ``SimpleMinCostFlow`` on the whole network.
         ``"lap"``
