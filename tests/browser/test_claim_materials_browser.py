@@ -69,7 +69,7 @@ def employee(session, world, factories) -> Certificate:  # type: ignore[no-untyp
         months=12,
     )
     certificate = Certificate(
-        student_id=world.student.id,
+        person_id=world.student.person_id,
         occupation_id=occupation.id,
         level=3,
         issued_on=date.today() - timedelta(days=30),
