@@ -27,6 +27,7 @@ from skillbridge.platform.services.errors import InvalidInput, PermissionDenied
 from skillbridge.platform.services.identity import IdentityKeys, normalise_national_id
 from skillbridge.platform.services.people.persons import person_by_national_id
 from skillbridge.platform.services.policies import can_verify_certificates
+from skillbridge.platform.services.subsidies.workers import on_certificate_verified
 from skillbridge.platform.services.tables import (
     SKILL_LEVEL_NAMES,
     RowProblem,
@@ -198,6 +199,7 @@ def import_appraisal_list(
         raise PermissionDenied(N_("只有人社局经办人员可以导入鉴定机构名单"))
     rows = check_rows(session, read_table(filename, data), keys, today)
     now, confirmed = utcnow(), 0
+    certificates = []
     for row in rows:
         certificate = row.declared or Certificate(
             person_id=row.person_id, number=row.certificate_number
@@ -211,7 +213,11 @@ def import_appraisal_list(
         certificate.verified_by_user_id = actor.id
         certificate.verified_at = now
         session.add(certificate)
+        certificates.append(certificate)
     session.flush()
+    # An appraisal body's record is a verified fact: the worker-side claims it makes due are raised.
+    for certificate in certificates:
+        on_certificate_verified(session, certificate, on_date=today)
     audit.record(
         session,
         actor,

@@ -24,6 +24,7 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFoun
 from skillbridge.platform.services.locks import lock_row
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.policies import can_verify_certificates
+from skillbridge.platform.services.subsidies.workers import on_certificate_verified
 from skillbridge.platform.text import N_
 
 CERTIFICATE_DECIDED = "certificate.decided"
@@ -108,6 +109,8 @@ def verify_certificate(session: Session, actor: User, certificate_id: int) -> Ce
     session.flush()
     _tell_holder(session, certificate, N_("证书已通过人社局核验"), certificate.number)
     audit.record(session, actor, "certificate.verified", "certificate", certificate.id)
+    # Verified, the certificate is a fact worker-side subsidies may rest on: raise those due.
+    on_certificate_verified(session, certificate)
     return certificate
 
 
