@@ -92,7 +92,17 @@ def refuse_unverified_organisations() -> None:
 # Staff roles with a narrow job reach their own pages only, beside everyone's account pages; the
 # services then check each object (a teacher's or mentor's assigned placement, the four-eyes rule).
 # Admins, placement officers, HR and bureau officers reach every page of their organisation.
-_ASSIGNED = frozenset({"placements.detail", "placements.agreement"})
+_ASSIGNED = frozenset(
+    {
+        "placements.detail",
+        "placements.agreement",
+        # Apprentices they mentor or teach: the services show only their own enrolments.
+        "programmes.index",
+        "programmes.detail",
+        "programmes.enrolment",
+        "programmes.progress",
+    }
+)
 _CLAIMS_READ = frozenset(
     {"subsidies.review", "subsidies.claim", "subsidies.export_csv", "subsidies.export_xlsx"}
 )
@@ -109,6 +119,9 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "placements.plans",
         "placements.detail",
         "placements.decide_plan",
+        "programmes.index",
+        "programmes.detail",
+        "programmes.decide",
     },
     StaffRole.FINANCE: _CLAIMS_READ | {"subsidies.pay"},
 }

@@ -383,11 +383,12 @@ Tenant = tuple[Role, int]
 
 
 def tenant_of(actor: User) -> Tenant | None:
-    """The enterprise, school or student the actor acts for (None for the bureau)."""
+    """The enterprise, school, student record or person the actor acts for (None for the bureau)."""
     tenant_id = {
         Role.ENTERPRISE: actor.enterprise_id,
         Role.SCHOOL: actor.school_id,
         Role.STUDENT: actor.student_id,
+        Role.WORKER: actor.person_id,
     }.get(actor.role)
     return (actor.role, tenant_id) if tenant_id is not None else None
 

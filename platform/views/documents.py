@@ -91,6 +91,8 @@ def upload(owner_type: str, owner_id: int) -> ResponseReturnValue:
 @bp.post("/<owner_type>/<int:owner_id>/requests")
 def request_correction(owner_type: str, owner_id: int) -> ResponseReturnValue:
     form = RequestForm()
+    # Who may ask is settled before what was sent: others get 404/403, never a form message.
+    review.reviewable_owner(get_session(), actor(), owner_type, owner_id)
     if not form.validate_on_submit():
         flash(_("要求补正时必须说明理由"), "danger")
         return redirect(_back(owner_type, owner_id))

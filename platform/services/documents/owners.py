@@ -136,8 +136,10 @@ def _claim(session: Session, owner_id: int) -> Owner | None:
         beneficiary: Tenant = (Role.STUDENT, claim.student_id)
     elif claim.enterprise_id is not None:
         beneficiary = (Role.ENTERPRISE, claim.enterprise_id)
+    elif claim.person_id is not None:  # a worker's own claim
+        beneficiary = (Role.WORKER, claim.person_id)
     else:
-        assert claim.school_id is not None, "one_beneficiary: exactly one of the three is set"
+        assert claim.school_id is not None, "one_beneficiary: exactly one of the four is set"
         beneficiary = (Role.SCHOOL, claim.school_id)
     kinds = claim_materials(session, policy)
     parties = _parties({beneficiary}, set(), policy.region_id)

@@ -11,21 +11,27 @@ from skillbridge.platform.services.errors import InvalidInput, NotFound, Permiss
 from skillbridge.platform.services.policies import can_request_document, can_view_document
 from skillbridge.platform.text import N_
 
-from .owners import load_owner, uploader_users
+from .owners import Owner, load_owner, uploader_users
 
 DOCUMENT_REQUESTED = "document.requested"
 REASON_MAX_CHARS = 500
+
+
+def reviewable_owner(session: Session, actor: User, owner_type: str, owner_id: int) -> Owner:
+    """The record whose documents the actor (its reviewing bureau) may ask for; 404, then 403."""
+    owner = load_owner(session, owner_type, owner_id)
+    if not can_view_document(actor, owner.parties):
+        raise NotFound(N_("材料所属的记录不存在"))
+    if not can_request_document(actor, owner.parties):
+        raise PermissionDenied(N_("只有审核的人社局可以要求补正材料"))
+    return owner
 
 
 def request_document(
     session: Session, actor: User, owner_type: str, owner_id: int, kind: str, reason: str
 ) -> DocumentRequest:
     """Ask the record's uploading side for a document of `kind`, saying why; they are notified."""
-    owner = load_owner(session, owner_type, owner_id)
-    if not can_view_document(actor, owner.parties):
-        raise NotFound(N_("材料所属的记录不存在"))
-    if not can_request_document(actor, owner.parties):
-        raise PermissionDenied(N_("只有审核的人社局可以要求补正材料"))
+    owner = reviewable_owner(session, actor, owner_type, owner_id)
     if kind not in owner.kinds:
         raise InvalidInput(N_("该记录不收这类材料"), details=[kind])
     reason = reason.strip()

@@ -69,7 +69,10 @@ def test_a_pending_worker_is_refused_everywhere_but_its_own_pages(
     opened = {key for key, status in after.items() if status not in (403, 404)}
     # The document check (文件核验) is open to every signed-in user holding a document.
     verification = {("GET", "signatures.verify"), ("POST", "signatures.verify_upload")}
-    assert opened == {("GET", "people.my_employment")} | verification and employment.id == 1
+    # The apprenticeship list is every account's: an apprentice sees only its own enrolments.
+    programmes = {("GET", "programmes.index")}
+    assert opened == {("GET", "people.my_employment")} | verification | programmes
+    assert employment.id == 1
 
 
 def test_a_confirmed_worker_sees_its_student_history_and_only_its_own_employments(

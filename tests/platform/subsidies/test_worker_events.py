@@ -23,6 +23,7 @@ from skillbridge.models import (
     Person,
     Role,
     SubsidyClaim,
+    utcnow,
 )
 from skillbridge.platform.services.subsidies.budgets import install_region_policies
 from skillbridge.platform.services.subsidies.claims import approve_claim, pay_claim
@@ -216,7 +217,10 @@ def test_the_worker_sees_its_claim_and_the_bureau_decides_it(
     raised = {c.evaluation["policy"]: c for c in on_employment_confirmed(session, job, DAY)}
     housing = raised["wujiang.housing_subsidy"]
     worker = factories.user(Role.WORKER, person_id=person.id)
-    stranger = factories.user(Role.WORKER, person_id=factories.person().id)
+    other, other_job, _, _ = hire(installed.enterprise, 4, birth=date(1993, 1, 1))
+    stranger = factories.user(Role.WORKER, person_id=other.id)
+    # The employer confirms after the accounts exist: only then do the workers' pages open.
+    job.confirmed_at = other_job.confirmed_at = utcnow()
     session.commit()
     assert login_as(worker).get(f"/subsidies/claims/{housing.id}").status_code == 200
     assert login_as(stranger).get(f"/subsidies/claims/{housing.id}").status_code == 404
