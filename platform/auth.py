@@ -103,13 +103,16 @@ _ASSIGNED = frozenset(
         "programmes.progress",
     }
 )
+# Pages every account has beside its job: the document check (文件核验).
+_EVERY_ACCOUNT = frozenset({"signatures.verify", "signatures.verify_upload"})
 _CLAIMS_READ = frozenset(
     {"subsidies.review", "subsidies.claim", "subsidies.export_csv", "subsidies.export_xlsx"}
 )
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
-    StaffRole.TEACHER: _ASSIGNED,
-    StaffRole.MENTOR: _ASSIGNED,
+    StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
+    StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.REVIEWER: _CLAIMS_READ
+    | _EVERY_ACCOUNT
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -122,8 +125,10 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "programmes.index",
         "programmes.detail",
         "programmes.decide",
+        "renditions.plan",
+        "documents.request_correction",
     },
-    StaffRole.FINANCE: _CLAIMS_READ | {"subsidies.pay"},
+    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | {"subsidies.pay"},
 }
 
 

@@ -403,9 +403,17 @@ class DocumentParties:
     region_ids: frozenset[int]
 
 
+# A teacher or mentor follows students; the organisation's documents are its managers' business.
+_NOT_DOCUMENT_KEEPERS = frozenset({StaffRole.TEACHER, StaffRole.MENTOR})
+
+
+def _document_tenant(actor: User) -> Tenant | None:
+    return None if actor.staff_role in _NOT_DOCUMENT_KEEPERS else tenant_of(actor)
+
+
 def can_view_document(actor: User, parties: DocumentParties) -> bool:
-    """The record's parties and the bureau of a region involved."""
-    tenant = tenant_of(actor)
+    """The record's parties (not their teachers or mentors) and the bureau of a region involved."""
+    tenant = _document_tenant(actor)
     if tenant is not None and (tenant in parties.uploaders or tenant in parties.readers):
         return True
     return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)
@@ -413,12 +421,16 @@ def can_view_document(actor: User, parties: DocumentParties) -> bool:
 
 def can_upload_document(actor: User, parties: DocumentParties) -> bool:
     """Only the side that owes a document uploads it; the bureau reviews, never uploads."""
-    return tenant_of(actor) in parties.uploaders
+    tenant = _document_tenant(actor)
+    return tenant is not None and tenant in parties.uploaders
 
 
 def can_request_document(actor: User, parties: DocumentParties) -> bool:
-    """A request for a missing or wrong document (补正) is the reviewing bureau's."""
-    return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)
+    """A request for a missing or wrong document (补正) is the reviewing bureau's: its officer or
+    reviewer, not its finance officer."""
+    return actor.staff_role != StaffRole.FINANCE and any(
+        is_bureau_of(actor, region_id) for region_id in parties.region_ids
+    )
 
 
 def can_manage_mentoring(actor: User, enterprise_id: int) -> bool:

@@ -234,9 +234,10 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "placements.decline": STUDENT,
     "placements.sign": SCHOOL | ENTERPRISE | STUDENT,
     "placements.reauthenticate": SCHOOL | ENTERPRISE | STUDENT,
-    "renditions.agreement": ALL,
-    "renditions.plan": ALL,
-    "renditions.certificate": ALL,
+    # A placement's parties (the narrow staff roles are not among them: NARROW_ALLOWED).
+    "renditions.agreement": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
+    "renditions.plan": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
+    "renditions.certificate": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "signatures.verify": ALL,
     "signatures.verify_upload": ALL,
     "placements.insurance": SCHOOL | ENTERPRISE,
@@ -305,14 +306,14 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "people.end": ENTERPRISE,
     "people.import_employees": ENTERPRISE,
     "people.employee_template": ENTERPRISE,
-    "programmes.index": ALL,
+    "programmes.index": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "programmes.new": ENTERPRISE,
     "programmes.detail": SCHOOL | ENTERPRISE | BUREAU,
     "programmes.accept": SCHOOL,
     "programmes.file": ENTERPRISE,
     "programmes.decide": BUREAU,
     "programmes.enrol": ENTERPRISE,
-    "programmes.enrolment": ALL,
+    "programmes.enrolment": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "programmes.progress": SCHOOL | ENTERPRISE,
     "programmes.assess": ENTERPRISE,
     "programmes.sign": SCHOOL | ENTERPRISE | STUDENT,
@@ -343,6 +344,14 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.approve": REVIEWER,
     "subsidies.reject": REVIEWER,
     "subsidies.pay": FINANCE,
+    # Every document route checks its record (DOCUMENT_ALLOWED): the table lets each role try.
+    "documents.record": REVIEWER | FINANCE,
+    "documents.file": REVIEWER | FINANCE,
+    "documents.request_correction": REVIEWER,
+    "programmes.index": TEACHER | MENTOR | REVIEWER,
+    "programmes.detail": REVIEWER,
+    "programmes.decide": REVIEWER,
+    "renditions.plan": REVIEWER,
 }
 
 
@@ -367,25 +376,29 @@ DOCUMENT_OWNERS = (
     "placement_agreement",
     "subsidy_claim",
 )
+# Documents are the organisation's business: its admin and its placement officer or HR act on
+# them, a teacher or mentor does not; the whole bureau reads them, its finance officer included.
+_SCHOOL_SIDE, _ENTERPRISE_SIDE = SCHOOL | PLACEMENT_OFFICER, ENTERPRISE | HR
+_BUREAU_READERS = BUREAU | REVIEWER | FINANCE
 _DOCUMENT_READERS = {
-    "enterprise": ENTERPRISE | BUREAU,
-    "school": SCHOOL | BUREAU,
-    "cooperation_agreement": SCHOOL | ENTERPRISE | BUREAU,
-    "placement_agreement": ALL,
-    "subsidy_claim": ALL,  # the matrix's claim pays the acting role's own organisation
+    "enterprise": _ENTERPRISE_SIDE | _BUREAU_READERS,
+    "school": _SCHOOL_SIDE | _BUREAU_READERS,
+    "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE | _BUREAU_READERS,
+    "placement_agreement": ALL - TEACHER - MENTOR,
+    "subsidy_claim": ALL - TEACHER - MENTOR,  # the matrix's claim pays the actor's organisation
 }
 _DOCUMENT_UPLOADERS = {
-    "enterprise": ENTERPRISE,
-    "school": SCHOOL,
-    "cooperation_agreement": SCHOOL | ENTERPRISE,
-    "placement_agreement": SCHOOL | ENTERPRISE,
-    "subsidy_claim": SCHOOL | ENTERPRISE | STUDENT,
+    "enterprise": _ENTERPRISE_SIDE,
+    "school": _SCHOOL_SIDE,
+    "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
+    "placement_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
+    "subsidy_claim": _SCHOOL_SIDE | _ENTERPRISE_SIDE | STUDENT,
 }
 DOCUMENT_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     **{("documents.record", o): r for o, r in _DOCUMENT_READERS.items()},
     **{("documents.file", o): r for o, r in _DOCUMENT_READERS.items()},
     **{("documents.upload", o): r for o, r in _DOCUMENT_UPLOADERS.items()},
-    **{("documents.request_correction", o): BUREAU for o in DOCUMENT_OWNERS},
+    **{("documents.request_correction", o): BUREAU | REVIEWER for o in DOCUMENT_OWNERS},
 }
 # The kind each record's upload cell sends (a claim's: the first material of its policy).
 DOCUMENT_KINDS = {
@@ -1357,7 +1370,8 @@ def _fund_return_form(world: World, tenant: Tenant) -> dict:
                 )
             )
         )
-    year = max(set(range(2000, TODAY.year + 1)) - filed)
+    # Before the allowances other cells record (from 2025-07), so the return covers the ledger.
+    year = max(set(range(2000, 2025)) - filed)
     return {
         "year": str(year),
         "payroll_yuan": "1000000",
