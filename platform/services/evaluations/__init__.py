@@ -1,0 +1,1 @@
+"""Evaluations and outcome: rubrics, self-assessment, host ratings, report, certificate, employment."""

@@ -1,0 +1,1 @@
+"""Incidents during a placement: report, notification, insurance claim and resolution."""

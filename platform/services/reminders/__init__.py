@@ -1,0 +1,1 @@
+"""Reminders: what is due, sent in the app and by e-mail."""
