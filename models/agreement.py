@@ -31,10 +31,12 @@ class CooperationKind(enum.StrEnum):
 
 
 class AgreementStatus(enum.StrEnum):
-    """Lifecycle: proposed → accepted → filed → approved (or rejected); later expired/terminated."""
+    """Lifecycle: proposed → accepted (or declined) → filed → approved (or rejected); later
+    expired/terminated."""
 
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
+    DECLINED = "declined"
     FILED = "filed"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -65,6 +67,9 @@ class CooperationAgreement(CreatedAtMixin, Base):
             "status <> 'terminated' OR termination_reason IS NOT NULL",
             name="termination_has_reason",
         ),
+        CheckConstraint(
+            "status <> 'declined' OR declined_reason IS NOT NULL", name="decline_has_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,4 +89,7 @@ class CooperationAgreement(CreatedAtMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     terminated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     termination_reason: Mapped[str | None] = mapped_column(Text)
+    # The side that did not propose may decline, always with a reason for the proposer.
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    declined_reason: Mapped[str | None] = mapped_column(Text)
     specialties: Mapped[list[Specialty]] = relationship(secondary=agreement_specialty)

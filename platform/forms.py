@@ -63,6 +63,7 @@ COOPERATION_KIND_LABELS = {
 AGREEMENT_STATUS_LABELS = {
     AgreementStatus.PROPOSED: _l("待对方确认"),
     AgreementStatus.ACCEPTED: _l("双方已确认，待学校备案"),
+    AgreementStatus.DECLINED: _l("对方已拒绝"),
     AgreementStatus.FILED: _l("已备案，待人社局审查"),
     AgreementStatus.APPROVED: _l("已批准"),
     AgreementStatus.REJECTED: _l("已驳回"),

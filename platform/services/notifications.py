@@ -77,6 +77,29 @@ def notify(
     return notifications
 
 
+def settle(session: Session, recipients: Iterable[User | int], link: Link) -> int:
+    """Mark as read the recipients' unread notifications that point at `link`: the step they
+    asked for is done, so they leave the unread count; returns how many were settled."""
+    user_ids = {r.id if isinstance(r, User) else int(r) for r in recipients}
+    if not user_ids:
+        return 0
+    pending = session.scalars(
+        select(Notification).where(
+            Notification.user_id.in_(sorted(user_ids)),
+            Notification.endpoint == link.endpoint,
+            Notification.read_at.is_(None),
+        )
+    )
+    # link_args is JSON: compared here rather than in SQL, which differs per database.
+    wanted, now, settled = dict(link.args), utcnow(), 0
+    for notification in pending:
+        if notification.link_args == wanted:
+            notification.read_at = now
+            settled += 1
+    session.flush()
+    return settled
+
+
 def _active_users(session: Session, *criteria: ColumnElement[bool]) -> list[int]:
     return list(session.scalars(select(User.id).where(User.is_active.is_(True), *criteria)))
 

@@ -180,6 +180,16 @@ def accept(agreement_id: int) -> ResponseReturnValue:
     return _done(agreement_id, _("已确认合作协议"))
 
 
+@bp.post("/<int:agreement_id>/decline")
+@login_required
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def decline(agreement_id: int) -> ResponseReturnValue:
+    # As for terminate: the service settles who may answer before it looks at the reason.
+    reason = ReasonForm().reason.data or ""
+    cooperation.decline_agreement(get_session(), actor(), agreement_id, reason)
+    return _done(agreement_id, _("已拒绝该合作意向"))
+
+
 @bp.post("/<int:agreement_id>/file")
 @login_required
 @role_required(Role.SCHOOL)

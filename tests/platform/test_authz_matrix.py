@@ -219,6 +219,7 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "cooperation.coverage": SCHOOL | BUREAU,
     "cooperation.propose": SCHOOL | ENTERPRISE,
     "cooperation.accept": SCHOOL | ENTERPRISE,
+    "cooperation.decline": SCHOOL | ENTERPRISE,
     "cooperation.file": SCHOOL,
     "cooperation.decide": BUREAU,
     "cooperation.terminate": SCHOOL | ENTERPRISE | BUREAU,
@@ -437,6 +438,7 @@ STATES: dict[str, tuple[str, ...]] = {
     "placements.cancel": ("accepted",),
     "cooperation.detail": ("proposed", "approved"),
     "cooperation.accept": ("proposed",),
+    "cooperation.decline": ("proposed",),
     "cooperation.file": ("accepted",),
     "cooperation.decide": ("filed",),
     "cooperation.terminate": ("approved",),
@@ -1479,6 +1481,7 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     },
     "cooperation.decide": lambda w, t, c: {"approve": "通过", "reason": ""},
     "cooperation.terminate": lambda w, t, c: {"reason": "停产"},
+    "cooperation.decline": lambda w, t, c: {"reason": "暂无岗位"},
     "preferences.mine": lambda w, t, c: {f"rank-{w.open_slot_for_ranking}": "1"},
     "placements.insurance": lambda w, t, c: {
         "insurer": COVER.insurer,

@@ -29,6 +29,7 @@ from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.school import school_specialty
 from skillbridge.platform.policy import R6_CITATION
 from skillbridge.platform.services import audit, bounds
+from skillbridge.platform.services.cooperation import messages
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
@@ -170,6 +171,7 @@ def propose_agreement(
             "valid_to": data.valid_to.isoformat(),
         },
     )
+    messages.proposed(session, agreement)
     return agreement
 
 
@@ -219,10 +221,8 @@ def _record(
     )
 
 
-def accept_agreement(
-    session: Session, actor: User, agreement_id: int, today: date
-) -> CooperationAgreement:
-    """The side that did not propose accepts."""
+def _answerable(session: Session, actor: User, agreement_id: int) -> CooperationAgreement:
+    """A proposal the actor's side received and has not answered yet."""
     agreement = _load(session, actor, agreement_id, lock=True)
     if not is_party_to_agreement(actor, agreement):
         raise PermissionDenied(N_("只有协议双方可以确认协议"))
@@ -230,6 +230,14 @@ def accept_agreement(
     if proposer_is_actor:
         raise PermissionDenied(N_("须由协议的另一方确认"))
     _expect(agreement, AgreementStatus.PROPOSED, N_("该协议不在待确认状态"))
+    return agreement
+
+
+def accept_agreement(
+    session: Session, actor: User, agreement_id: int, today: date
+) -> CooperationAgreement:
+    """The side that did not propose accepts."""
+    agreement = _answerable(session, actor, agreement_id)
     if agreement.valid_to < today:
         raise Conflict(N_("协议有效期已过，不能再确认"))
     school = session.get_one(School, agreement.school_id)
@@ -239,6 +247,26 @@ def accept_agreement(
     agreement.accepted_at = utcnow()
     session.flush()
     _record(session, actor, "accepted", agreement)
+    messages.settle_for(session, actor, agreement)
+    messages.answered(session, agreement, accepted=True)
+    return agreement
+
+
+def decline_agreement(
+    session: Session, actor: User, agreement_id: int, reason: str
+) -> CooperationAgreement:
+    """The side that did not propose declines, telling the proposer why."""
+    agreement = _answerable(session, actor, agreement_id)
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise InvalidInput(N_("拒绝合作意向须填写理由（不超过 500 个字符）"))
+    agreement.status = AgreementStatus.DECLINED
+    agreement.declined_at = utcnow()
+    agreement.declined_reason = reason
+    session.flush()
+    _record(session, actor, "declined", agreement, {"reason": reason})
+    messages.settle_for(session, actor, agreement)
+    messages.answered(session, agreement, accepted=False)
     return agreement
 
 
@@ -252,6 +280,8 @@ def file_agreement(session: Session, actor: User, agreement_id: int) -> Cooperat
     agreement.filed_at = utcnow()
     session.flush()
     _record(session, actor, "filed", agreement)
+    messages.settle_for(session, actor, agreement)
+    messages.filed(session, agreement, _school_region(session, agreement))
     return agreement
 
 
@@ -276,6 +306,8 @@ def decide_agreement(
     agreement.decided_by_id = actor.id
     session.flush()
     _record(session, actor, "approved" if approve else "rejected", agreement, {"reason": reason})
+    messages.settle_for(session, actor, agreement)
+    messages.decided(session, agreement, approve)
     return agreement
 
 
@@ -295,6 +327,7 @@ def terminate_agreement(
     agreement.termination_reason = reason
     session.flush()
     _record(session, actor, "terminated", agreement, {"reason": reason})
+    messages.terminated(session, agreement, actor)
     return agreement
 
 

@@ -278,7 +278,18 @@ def sign_agreement(
         session, actor, version, party, request.sha256, request.proof, request.origin, now
     )
     session.expire(agreement, ["signatures"])
+    signers = _party_users(session, context, party)
+    notifications.settle(session, signers, placement_link(placement_id))
     return signature
+
+
+def _party_users(session: Session, context: PlacementContext, party: Party) -> list[int]:
+    """The accounts that sign for `party` (a guardian signs through the student's account)."""
+    if party == Party.SCHOOL:
+        return notifications.school_users(session, context.school.id)
+    if party == Party.ENTERPRISE:
+        return notifications.enterprise_users(session, context.enterprise.id)
+    return notifications.student_users(session, context.student.id)
 
 
 @dataclass(frozen=True)
@@ -423,6 +434,10 @@ def decide_internship_plan(
         agreement.id,
         {"placement_id": placement_id, "reason": reason},
     )
+    if plans_to_review(session, actor).total == 0:
+        # The notices all point at the list of filed plans: done once the list is empty.
+        bureau = notifications.bureau_users(session, context.school.region_id)
+        notifications.settle(session, bureau, PLANS_LINK)
     notifications.notify(
         session,
         notifications.school_users(session, context.school.id),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Placement, PlacementStatus, Slot, SlotStatus, User, utcnow
@@ -151,6 +151,7 @@ def accept_offer(session: Session, actor: User, placement_id: int, today: date) 
     )
     create_agreement(session, actor, context)
     session.flush()
+    _settle_answered(session, context)
     return placement
 
 
@@ -165,7 +166,21 @@ def decline_offer(session: Session, actor: User, placement_id: int, today: date)
         decided_at=utcnow(),
     )
     audit.record(session, actor, "placement.declined", "placement", placement_id)
+    _settle_answered(session, context)
     return context.placement
+
+
+def _settle_answered(session: Session, context: PlacementContext) -> None:
+    """Offer notices point at the student's list of offers: settled once none is left open."""
+    still_open = session.scalar(
+        select(func.count(Placement.id)).where(
+            Placement.student_id == context.student.id,
+            Placement.status == PlacementStatus.OFFERED,
+        )
+    )
+    if not still_open:
+        recipients = notifications.student_users(session, context.student.id)
+        notifications.settle(session, recipients, OFFERS_LINK)
 
 
 def expire_offers(session: Session, today: date) -> int:
