@@ -33,8 +33,10 @@ from skillbridge.platform.forms import (
     DecisionForm,
     ReasonForm,
 )
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.cooperation import agreements as cooperation
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.policies import (
     can_review_filing,
     can_terminate_agreement,
@@ -82,7 +84,8 @@ def _proposal_form() -> ProposalForm:
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
 def index() -> ResponseReturnValue:
     db = get_session()
-    agreements = cooperation.list_agreements(db, actor(), request.args.get("page", 1, type=int))
+    query = ListQuery.parse(request.args, cooperation.AGREEMENT_LIST)
+    agreements = cooperation.list_agreements(db, actor(), bounds.page_arg(request.args), query)
     schools = {
         s.id: s
         for s in db.scalars(
@@ -102,6 +105,8 @@ def index() -> ResponseReturnValue:
         enterprises=enterprises,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
+        spec=cooperation.AGREEMENT_LIST,
+        query=query,
     )
 
 

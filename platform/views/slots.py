@@ -29,7 +29,9 @@ from skillbridge.models import Enterprise, Occupation, Role, Slot, SlotKind, Slo
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm, BoundedDateField, ColumnIntegerField
+from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.policies import can_manage_slot
 from skillbridge.platform.services.slots import postings as slots
 from skillbridge.platform.services.slots.eligibility import SKILL_LEVEL_NAMES
@@ -159,8 +161,15 @@ def _save(
 @login_required
 @role_required(Role.ENTERPRISE)
 def mine() -> ResponseReturnValue:
-    own = slots.list_own_slots(get_session(), actor(), request.args.get("page", 1, type=int))
-    return render_template("slots/mine.html", slots=own, action_form=ActionForm())
+    query = ListQuery.parse(request.args, slots.OWN_SLOT_LIST)
+    own = slots.list_own_slots(get_session(), actor(), bounds.page_arg(request.args), query)
+    return render_template(
+        "slots/mine.html",
+        slots=own,
+        action_form=ActionForm(),
+        spec=slots.OWN_SLOT_LIST,
+        query=query,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -228,12 +237,9 @@ def close(slot_id: int) -> ResponseReturnValue:
 @login_required
 @role_required(Role.SCHOOL, Role.STUDENT, Role.BUREAU)
 def browse() -> ResponseReturnValue:
-    raw_kind = request.args.get("kind", "")
-    kind = SlotKind(raw_kind) if raw_kind in {k.value for k in SlotKind} else None
-    rows = slots.list_open_slots(
-        get_session(), actor(), kind, request.args.get("page", 1, type=int)
-    )
-    return render_template("slots/browse.html", rows=rows, kind=kind)
+    query = ListQuery.parse(request.args, slots.OPEN_SLOT_LIST)
+    rows = slots.list_open_slots(get_session(), actor(), bounds.page_arg(request.args), query)
+    return render_template("slots/browse.html", rows=rows, spec=slots.OPEN_SLOT_LIST, query=query)
 
 
 @bp.get("/<int:slot_id>")

@@ -28,7 +28,7 @@ from skillbridge.models import (
 from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.school import school_specialty
 from skillbridge.platform.policy import R6_CITATION
-from skillbridge.platform.services import audit, bounds
+from skillbridge.platform.services import audit, bounds, listing
 from skillbridge.platform.services.cooperation import messages
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -347,16 +347,36 @@ def expire_agreements(session: Session, today: date) -> int:
     return len(due)
 
 
-def list_agreements(session: Session, actor: User, page: int = 1) -> Page[CooperationAgreement]:
-    """A page of a party's own agreements, or of all of a bureau's schools', newest first.
+AGREEMENT_LIST = listing.ListSpec(
+    search=(
+        listing.through(CooperationAgreement.school_id, School.id, School.name),
+        listing.through(CooperationAgreement.enterprise_id, Enterprise.id, Enterprise.name),
+    ),
+    filters={
+        "status": (N_("状态"), listing.enum_options(CooperationAgreement.status, AgreementStatus)),
+        "kind": (N_("合作类型"), listing.enum_options(CooperationAgreement.kind, CooperationKind)),
+    },
+    sorts={
+        "newest": listing.Sort(
+            N_("最新提出"),
+            (CooperationAgreement.created_at.desc(), CooperationAgreement.id.desc()),
+        ),
+        "ending": listing.Sort(
+            N_("最早到期"), (CooperationAgreement.valid_to, CooperationAgreement.id)
+        ),
+    },
+    default_sort="newest",
+)
+
+
+def list_agreements(
+    session: Session, actor: User, page: int = 1, query: listing.ListQuery | None = None
+) -> Page[CooperationAgreement]:
+    """A page of a party's own agreements, or of all of a bureau's schools', as asked.
 
     Their specialties come with them (one more query), since the list shows them.
     """
-    statement = (
-        select(CooperationAgreement)
-        .options(selectinload(CooperationAgreement.specialties))
-        .order_by(CooperationAgreement.created_at.desc(), CooperationAgreement.id.desc())
-    )
+    statement = select(CooperationAgreement).options(selectinload(CooperationAgreement.specialties))
     if actor.role == Role.SCHOOL:
         statement = statement.where(CooperationAgreement.school_id == actor.school_id)
     elif actor.role == Role.ENTERPRISE:
@@ -367,6 +387,7 @@ def list_agreements(session: Session, actor: User, page: int = 1) -> Page[Cooper
         )
     else:
         raise PermissionDenied(N_("无权查看合作协议"))
+    statement = listing.refine(statement, AGREEMENT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, first_column)
 
 

@@ -22,7 +22,7 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.policy import R6_CITATION, PlacementRules
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, listing
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
@@ -334,22 +334,50 @@ def close_slot(session: Session, actor: User, slot_id: int) -> Slot:
     return slot
 
 
-def list_own_slots(session: Session, actor: User, page: int = 1) -> Page[Slot]:
-    """A page of the enterprise's slots, newest first."""
+_NEWEST = listing.Sort(N_("最新发布"), (Slot.created_at.desc(), Slot.id.desc()))
+_SOONEST = listing.Sort(N_("最早开始"), (Slot.start_date, Slot.id))
+
+OWN_SLOT_LIST = listing.ListSpec(
+    search=(listing.contains(Slot.title), listing.contains(Slot.location)),
+    filters={
+        "status": (N_("状态"), listing.enum_options(Slot.status, SlotStatus)),
+        "kind": (N_("类型"), listing.enum_options(Slot.kind, SlotKind)),
+    },
+    sorts={"newest": _NEWEST, "start": _SOONEST},
+    default_sort="newest",
+)
+
+OPEN_SLOT_LIST = listing.ListSpec(
+    search=(
+        listing.contains(Slot.title),
+        listing.contains(Slot.location),
+        listing.contains(Enterprise.name),
+    ),
+    filters={"kind": (N_("类型"), listing.enum_options(Slot.kind, SlotKind))},
+    sorts={
+        "start": _SOONEST,
+        "stipend": listing.Sort(N_("实习报酬从高到低"), (Slot.stipend_yuan.desc(), Slot.id)),
+        "newest": _NEWEST,
+    },
+    default_sort="start",
+)
+
+
+def list_own_slots(
+    session: Session, actor: User, page: int = 1, query: listing.ListQuery | None = None
+) -> Page[Slot]:
+    """A page of the enterprise's slots, as asked (newest first unless sorted otherwise)."""
     if actor.role != Role.ENTERPRISE:
         raise PermissionDenied(N_("只有企业可以管理岗位"))
-    statement = (
-        select(Slot)
-        .where(Slot.enterprise_id == actor.enterprise_id)
-        .order_by(Slot.created_at.desc(), Slot.id.desc())
-    )
+    statement = select(Slot).where(Slot.enterprise_id == actor.enterprise_id)
+    statement = listing.refine(statement, OWN_SLOT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, first_column)
 
 
 def list_open_slots(
-    session: Session, actor: User, kind: SlotKind | None = None, page: int = 1
+    session: Session, actor: User, page: int = 1, query: listing.ListQuery | None = None
 ) -> Page[tuple[Slot, Enterprise]]:
-    """A page of the open slots a school, a student or a bureau may browse, soonest start first.
+    """A page of the open slots a school, a student or a bureau may browse, as asked.
 
     Schools and students see every open slot (cooperation may cross regions); a bureau sees the
     open slots of its own region's enterprises.
@@ -358,12 +386,10 @@ def list_open_slots(
         select(Slot, Enterprise)
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .where(Slot.status == SlotStatus.OPEN)
-        .order_by(Slot.start_date, Slot.id)
     )
     if actor.role == Role.ENTERPRISE:
         raise PermissionDenied(N_("企业请在“岗位管理”中查看本企业岗位"))
     if actor.role == Role.BUREAU:
         statement = statement.where(Enterprise.region_id == actor.region_id)
-    if kind is not None:
-        statement = statement.where(Slot.kind == kind)
+    statement = listing.refine(statement, OPEN_SLOT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, lambda row: (row[0], row[1]))
