@@ -36,6 +36,7 @@ from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import BoundedDateField, DecisionForm
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers as offer_service
@@ -186,9 +187,13 @@ def _invalid(form: FlaskForm, placement_id: int) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     db, user = get_session(), actor()
     student = db.get(Student, user.student_id) if user.role == Role.STUDENT else None
+    query = ListQuery.parse(request.args, placements.PLACEMENT_LIST)
+    page = bounds.page_arg(request.args)
     return render_template(
         "placements/index.html",
-        listing=placements.placements_page(db, user, bounds.page_arg(request.args)),
+        listing=placements.placements_page(db, user, page, query=query),
+        spec=placements.PLACEMENT_LIST,
+        query=query,
         to_sign=placement_agreements.agreements_to_sign(db, user)
         if user.role != Role.BUREAU
         else [],

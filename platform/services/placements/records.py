@@ -19,10 +19,12 @@ from skillbridge.models import (
     Role,
     School,
     Slot,
+    SlotKind,
     StaffRole,
     Student,
     User,
 )
+from skillbridge.platform.services import listing
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
 from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.paging import AnyRow, Page, first_column, paginate
@@ -209,15 +211,43 @@ def context_of(row: AnyRow) -> PlacementContext:
     return PlacementContext(*row)
 
 
+PLACEMENT_LIST = listing.ListSpec(
+    search=(
+        listing.contains(Student.name),
+        listing.contains(Slot.title),
+        listing.contains(School.name),
+        listing.contains(Enterprise.name),
+    ),
+    filters={
+        "status": (
+            N_("状态"),
+            listing.enum_options(
+                Placement.status, [s for s in PlacementStatus if s != PlacementStatus.PROPOSED]
+            ),
+        ),
+        "kind": (N_("类型"), listing.enum_options(Slot.kind, SlotKind)),
+    },
+    sorts={
+        "newest": listing.Sort(N_("最新"), (Placement.id.desc(),)),
+        "start": listing.Sort(N_("最早开始"), (Placement.start_date, Placement.id)),
+        "end": listing.Sort(N_("最早结束"), (Placement.end_date, Placement.id)),
+    },
+    default_sort="newest",
+)
+
+
 def placements_page(
     session: Session,
     actor: User,
     page: int,
     per_page: int | None = None,
     statuses: tuple[PlacementStatus, ...] | None = None,
+    query: listing.ListQuery | None = None,
 ) -> Page[PlacementContext]:
-    """Page `page` (from 1, clamped) of the actor's placements in `statuses`, newest first."""
-    statement = placements_statement(actor, statuses).order_by(Placement.id.desc())
+    """Page `page` (from 1, clamped) of the actor's placements in `statuses`, as asked
+    (newest first unless sorted otherwise)."""
+    statement = placements_statement(actor, statuses)
+    statement = listing.refine(statement, PLACEMENT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, context_of, per_page)
 
 

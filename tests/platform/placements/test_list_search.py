@@ -1,0 +1,32 @@
+"""The placement list: search by student, slot, school or enterprise; filter; sort; pages."""
+
+from __future__ import annotations
+
+from skillbridge.models import SlotKind
+from skillbridge.platform.services.listing import ListQuery
+from skillbridge.platform.services.placements import records as placements
+
+
+def _ids(session, user, **args: str) -> list[int]:  # type: ignore[no-untyped-def]
+    query = ListQuery.parse(args, placements.PLACEMENT_LIST)
+    return [c.placement.id for c in placements.placements_page(session, user, 1, query=query).items]
+
+
+def test_the_school_finds_a_placement_by_name_kind_and_status(
+    session, world, make_slot, make_offer, make_student, login_as
+):  # type: ignore[no-untyped-def]
+    lathe = make_slot(world.enterprise, seats=3)
+    apprenticeship = make_slot(world.enterprise, kind=SlotKind.APPRENTICESHIP, seats=3)
+    zhang, li = make_student(world.school), make_student(world.school)
+    zhang.name, li.name = "张小明", "李小红"
+    first = make_offer(zhang, lathe)
+    second = make_offer(li, apprenticeship)
+    school = world.users["school"]
+    assert _ids(session, school) == [second.id, first.id]  # positive control: both, newest first
+    assert _ids(session, school, q="小明") == [first.id]
+    assert _ids(session, school, kind="apprenticeship") == [second.id]
+    assert _ids(session, school, status="offered") == [second.id, first.id]
+    assert _ids(session, school, status="active") == []
+    assert _ids(session, school, sort="start") == [first.id, second.id]  # same day: by id
+    page = login_as(school).get("/placements/?q=小红").get_data(as_text=True)
+    assert "李小红" in page and "张小明" not in page
