@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from wtforms import HiddenField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -32,6 +34,7 @@ from skillbridge.platform.auth import (
     role_required,
 )
 from skillbridge.platform.db import get_session
+from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import BoundedDateField, DecisionForm
 from skillbridge.platform.services import bounds
@@ -466,6 +469,51 @@ def cancel(placement_id: int) -> ResponseReturnValue:
         return _invalid(ActionForm(), placement_id)
     placements_lifecycle.cancel_placement(get_session(), actor(), placement_id)
     return _done(_("实习安排已撤回，名额和月数已释放"), placement_id)
+
+
+def _export_columns() -> tuple[list[str], Callable[[placements.PlacementContext], list[object]]]:
+    """The export's headers and its row of one placement, in the reader's language."""
+    headers = [_("学生"), _("学校"), _("实习单位"), _("岗位"), _("类型"), _("开始日期")]
+    headers += [_("结束日期"), _("月数"), _("计入月数上限"), _("状态")]
+    # Resolved now: a streamed body runs after the request, outside its language.
+    kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
+    yes, no = _("是"), _("否")
+
+    def row(c: placements.PlacementContext) -> list[object]:
+        p = c.placement
+        return [
+            c.student.name, c.school.name, c.enterprise.name, c.slot.title, kinds[c.slot.kind],
+            p.start_date.isoformat(), p.end_date.isoformat(), p.months,
+            yes if p.counts_toward_cap else no, statuses[p.status],
+        ]  # fmt: skip
+
+    return headers, row
+
+
+def _export(extension: str) -> ResponseReturnValue:
+    user, query = actor(), ListQuery.parse(request.args, placements.PLACEMENT_LIST)
+    headers, row = _export_columns()
+    name = f"placements-{date.today().isoformat()}.{extension}"
+
+    def rows(session: Session) -> Iterable[list[object]]:
+        return (row(c) for c in placements.placements_for_export(session, user, query))
+
+    if extension == "csv":
+        return csv_download(name, headers, rows)
+    return xlsx_download(name, headers, rows, _("实习安排"))
+
+
+@bp.get("/export.csv")
+@role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
+def export_csv() -> ResponseReturnValue:
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
+def export_xlsx() -> ResponseReturnValue:
+    return _export("xlsx")
 
 
 @bp.get("/near-cap")

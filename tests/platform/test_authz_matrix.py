@@ -226,6 +226,8 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "preferences.mine": STUDENT,
     "preferences.candidates": ENTERPRISE,
     "placements.index": ADMINS,
+    "placements.export_csv": SCHOOL | ENTERPRISE | BUREAU,
+    "placements.export_xlsx": SCHOOL | ENTERPRISE | BUREAU,
     "placements.detail": ADMINS,
     "placements.agreement": ADMINS,
     "placements.offers": STUDENT,
@@ -1848,3 +1850,4 @@ def test_ids_past_what_a_row_can_hold_are_404_on_every_route(world):  # type: ig
             response.close()
             answers[response.status_code] += 1
     assert answers[404] > 50 and set(answers) == {404}, answers
+

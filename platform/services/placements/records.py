@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -249,6 +250,18 @@ def placements_page(
     statement = placements_statement(actor, statuses)
     statement = listing.refine(statement, PLACEMENT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, context_of, per_page)
+
+
+def placements_for_export(
+    session: Session, actor: User, query: listing.ListQuery
+) -> Iterator[PlacementContext]:
+    """Every placement of the actor's list as asked (no pages), for the list's own export."""
+    if actor.role not in (Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU):
+        raise PermissionDenied(N_("仅学校、企业和人社局可导出实习安排"))
+    statement = listing.refine(placements_statement(actor), PLACEMENT_LIST, query)
+    # Checked above before the first row is asked for: a streamed export cannot fail halfway.
+    rows = session.execute(statement.execution_options(yield_per=500))
+    return (context_of(row) for row in rows)
 
 
 def students_near_cap(

@@ -30,3 +30,31 @@ def test_the_school_finds_a_placement_by_name_kind_and_status(
     assert _ids(session, school, sort="start") == [first.id, second.id]  # same day: by id
     page = login_as(school).get("/placements/?q=小红").get_data(as_text=True)
     assert "李小红" in page and "张小明" not in page
+
+
+def test_the_school_exports_its_list_as_asked_and_the_student_may_not(
+    session, world, make_slot, make_offer, make_student, login_as
+):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    slot = make_slot(world.enterprise, seats=3)
+    zhang, li = make_student(world.school), make_student(world.school)
+    zhang.name, li.name = "张小明", "李小红"
+    make_offer(zhang, slot)
+    make_offer(li, slot)
+    school = login_as(world.users["school"])
+    listed = school.get("/placements/?q=小红").get_data(as_text=True)
+    assert "/placements/export.csv?q=" in listed
+    csv_text = school.get("/placements/export.csv?q=小红").get_data(as_text=True)
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("学生,学校,实习单位,岗位")
+    assert len(lines) == 2 and lines[1].startswith("李小红,") and "待答复" in lines[1]
+    workbook = school.get("/placements/export.xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    workbook.close()
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3 and {r[0] for r in rows[1:]} == {"张小明", "李小红"}
+    # The student's own list has no export: the page is the school's, enterprise's or bureau's.
+    assert login_as(world.users["student"]).get("/placements/export.csv").status_code == 403
