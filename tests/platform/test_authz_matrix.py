@@ -1850,4 +1850,3 @@ def test_ids_past_what_a_row_can_hold_are_404_on_every_route(world):  # type: ig
             response.close()
             answers[response.status_code] += 1
     assert answers[404] > 50 and set(answers) == {404}, answers
-
