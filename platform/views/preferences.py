@@ -18,6 +18,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
 from skillbridge.platform.services.paging import page_of
 from skillbridge.platform.services.slots import preferences
+from skillbridge.platform.services.slots.candidates import candidate_profile
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]
@@ -106,6 +107,14 @@ def _preferences_page(form: RankingForm) -> str:
         eligible=eligible,
         others=page_of(others, request.args.get("page", 1, type=int), OTHERS_PER_PAGE),
     )
+
+
+@bp.get("/slots/<int:slot_id>/candidates/<int:student_id>")
+@login_required
+@role_required(Role.ENTERPRISE)
+def candidate(slot_id: int, student_id: int) -> ResponseReturnValue:
+    profile = candidate_profile(get_session(), actor(), slot_id, student_id, date.today())
+    return render_template("preferences/candidate.html", profile=profile)
 
 
 @bp.route("/slots/<int:slot_id>/candidates", methods=["GET", "POST"])

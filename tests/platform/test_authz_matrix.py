@@ -92,6 +92,7 @@ from skillbridge.models import (
     Specialty,
     StaffRole,
     Student,
+    StudentPreference,
     SubsidyClaim,
     SubsidyPolicy,
     User,
@@ -225,6 +226,7 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "cooperation.terminate": SCHOOL | ENTERPRISE | BUREAU,
     "preferences.mine": STUDENT,
     "preferences.candidates": ENTERPRISE,
+    "preferences.candidate": ENTERPRISE,
     "placements.index": ADMINS,
     "placements.export_csv": SCHOOL | ENTERPRISE | BUREAU,
     "placements.export_xlsx": SCHOOL | ENTERPRISE | BUREAU,
@@ -1040,9 +1042,14 @@ class World:
             ids["agreement_id"] = self.agreement(session, tenant, cell.state, cell.role)
         if "slot_id" in arguments:
             status = SlotStatus.OPEN if cell.state == "open" else SlotStatus.DRAFT
-            if cell.rule.endpoint == "preferences.candidates":
+            if cell.rule.endpoint in ("preferences.candidates", "preferences.candidate"):
                 status = SlotStatus.OPEN
             ids["slot_id"] = self.slot(session, tenant, status).id
+        if cell.rule.endpoint == "preferences.candidate":
+            # A candidate is an eligible student who ranked the slot.
+            candidate = self.student(session, tenant)
+            session.add(StudentPreference(student_id=candidate.id, slot_id=ids["slot_id"], rank=1))
+            ids["student_id"] = candidate.id
         if "claim_id" in arguments:
             ids["claim_id"] = self.claim(session, tenant, cell.state, cell.role)
         if "enrolment_id" in arguments:
