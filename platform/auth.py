@@ -119,6 +119,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "cooperation.index",
         "cooperation.detail",
         "cooperation.decide",
+        "cooperation.decide_many",
         "placements.plans",
         "placements.detail",
         "placements.decide_plan",

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from skillbridge.platform.forms import (
     ReasonForm,
 )
 from skillbridge.platform.services import bounds
+from skillbridge.platform.services.bulk import BatchRefused
 from skillbridge.platform.services.cooperation import agreements as cooperation
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
@@ -107,6 +109,7 @@ def index() -> ResponseReturnValue:
         status_labels=STATUS_LABELS,
         spec=cooperation.AGREEMENT_LIST,
         query=query,
+        bulk_form=DecisionForm() if actor().role == Role.BUREAU else None,
     )
 
 
@@ -221,6 +224,32 @@ def decide(agreement_id: int) -> ResponseReturnValue:
         today=date.today(),
     )
     return _done(agreement_id, _("审查结果已保存"))
+
+
+@bp.post("/decide-many")
+@login_required
+@role_required(Role.BUREAU)
+def decide_many() -> ResponseReturnValue:
+    form, db = DecisionForm(), get_session()
+    ids = [int(v) for v in request.form.getlist("agreement_ids") if v.isdigit()]
+    try:
+        decided = cooperation.decide_agreements(
+            db, actor(), ids, bool(form.approve.data), form.reason.data or "", date.today()
+        )
+    except BatchRefused as error:
+        db.rollback()
+        if error.status in (403, 404):
+            raise
+        flash(error.message, "danger")
+        for refusal in error.refusals:
+            flash(
+                _("协议 #%(id)d：%(reason)s", id=refusal.object_id, reason=_(refusal.message)),
+                "danger",
+            )
+        return redirect(url_for("cooperation.index", status="filed"))
+    db.commit()
+    flash(ngettext("已审查 %(num)d 份协议", "已审查 %(num)d 份协议", len(decided)), "success")
+    return redirect(url_for("cooperation.index", status="filed"))
 
 
 @bp.post("/<int:agreement_id>/terminate")

@@ -223,6 +223,7 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "cooperation.decline": SCHOOL | ENTERPRISE,
     "cooperation.file": SCHOOL,
     "cooperation.decide": BUREAU,
+    "cooperation.decide_many": BUREAU,
     "cooperation.terminate": SCHOOL | ENTERPRISE | BUREAU,
     "preferences.mine": STUDENT,
     "preferences.candidates": ENTERPRISE,
@@ -342,6 +343,7 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "cooperation.index": REVIEWER,
     "cooperation.detail": REVIEWER,
     "cooperation.decide": REVIEWER,
+    "cooperation.decide_many": REVIEWER,
     "subsidies.review": REVIEWER | FINANCE,
     "subsidies.claim": REVIEWER | FINANCE,
     "subsidies.export_csv": REVIEWER | FINANCE,
@@ -1271,6 +1273,14 @@ def _assignment(world: World, tenant: Tenant, cell: Cell) -> dict:
     return {"placement_ids": [str(placement_id)], "user_id": str(tenant.users[assignee].id)}
 
 
+def _filed_agreements(world: World, tenant: Tenant, cell: Cell) -> dict:
+    """A filed agreement of the tenant, ticked for approval."""
+    with world.sessions() as session:
+        agreement_id = world.agreement(session, tenant, "filed", cell.role)
+        session.commit()
+    return {"agreement_ids": [str(agreement_id)], "approve": "1"}
+
+
 # The staff role each kind of organisation's forms offer (one other than the admin's).
 OTHER_STAFF_ROLE = {"school": "placement_officer", "enterprise": "hr", "bureau": "finance"}
 
@@ -1491,6 +1501,7 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "cooperation.decide": lambda w, t, c: {"approve": "通过", "reason": ""},
     "cooperation.terminate": lambda w, t, c: {"reason": "停产"},
     "cooperation.decline": lambda w, t, c: {"reason": "暂无岗位"},
+    "cooperation.decide_many": lambda w, t, c: _filed_agreements(w, t, c),
     "preferences.mine": lambda w, t, c: {f"rank-{w.open_slot_for_ranking}": "1"},
     "placements.insurance": lambda w, t, c: {
         "insurer": COVER.insurer,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -28,7 +28,7 @@ from skillbridge.models import (
 from skillbridge.models.agreement import agreement_specialty
 from skillbridge.models.school import school_specialty
 from skillbridge.platform.policy import R6_CITATION
-from skillbridge.platform.services import audit, bounds, listing
+from skillbridge.platform.services import audit, bounds, bulk, listing
 from skillbridge.platform.services.cooperation import messages
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -309,6 +309,21 @@ def decide_agreement(
     messages.settle_for(session, actor, agreement)
     messages.decided(session, agreement, approve)
     return agreement
+
+
+def decide_agreements(
+    session: Session,
+    actor: User,
+    agreement_ids: Sequence[int],
+    approve: bool,
+    reason: str,
+    today: date,
+) -> list[CooperationAgreement]:
+    """The bureau decides several filed agreements at once, with one reason: all or none."""
+    return bulk.each_or_none(
+        agreement_ids,
+        lambda agreement_id: decide_agreement(session, actor, agreement_id, approve, reason, today),
+    )
 
 
 def terminate_agreement(
