@@ -1,6 +1,6 @@
 """Cooperation proposals can be declined by the side that did not propose, with a reason.
 
-Revision ID: 0018
+Revision ID: 0012
 Revises: 0011
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
