@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from skillbridge.models import StaffRole, User
 
+from .auth import may_reach
 from .db import get_database
 from .document_store import get_document_store
 from .keys import id_keys
@@ -331,7 +332,7 @@ def _send_reminders(as_of: date, mailer: Mailer | None) -> None:
 
     # url_for needs a request to build absolute links: one for the site's public address.
     with current_app.test_request_context(base_url=str(current_app.config["BASE_URL"])):
-        run = send_daily_reminders(get_database(), as_of, _compose_digest, mailer)
+        run = send_daily_reminders(get_database(), as_of, _compose_digest, mailer, may_reach)
     mail = "no SMTP configured" if mailer is None else f"{run.mailed} mailed"
     click.echo(f"{as_of}: reminders: {run.notified} digests in the app, {mail}")
     if run.failed:

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from support import free_port
 
-from skillbridge.models import AgreementStatus, Notification, Party, ReminderDigest, Role
-from skillbridge.platform.services.reminders.digests import DIGEST_KIND
+from skillbridge.models import (
+    AgreementStatus,
+    Notification,
+    Party,
+    ReminderDigest,
+    Role,
+    StaffRole,
+    User,
+)
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services.reminders.digests import DIGEST_KIND, open_digest
 from skillbridge.platform.services.reminders.mail import Security, SmtpSettings
 
 TODAY = "2026-06-01"
 BASE = "https://skillbridge.example.cn"
+RUNS = 8  # concurrent `daily` runs racing for one user's digest
 
 
 @pytest.fixture
@@ -47,7 +59,7 @@ def _daily(app, runner, smtp_url=None):  # type: ignore[no-untyped-def]
 
 
 def _digests(session, user) -> int:  # type: ignore[no-untyped-def]
-    session.expire_all()
+    session.rollback()  # a fresh snapshot: the runs committed in their own sessions
     return session.scalar(
         select(func.count()).where(
             Notification.user_id == user.id, Notification.kind == DIGEST_KIND
@@ -106,6 +118,15 @@ def test_without_smtp_the_digest_is_in_the_app_only(app, runner, session, due): 
         )
     )
     assert notification.endpoint == "home.dashboard" and notification.title == "今日待办提醒"
+
+
+def test_a_digest_told_without_smtp_is_mailed_by_a_later_run_with_it(
+    app, runner, session, due, smtp_server
+):  # type: ignore[no-untyped-def]
+    _daily(app, runner, None)
+    _daily(app, runner, smtp_server.url)
+    _daily(app, runner, smtp_server.url)
+    assert len(smtp_server.to(due["zh"].email)) == 1 and _digests(session, due["zh"]) == 1
 
 
 def test_a_server_that_is_down_is_counted_and_the_next_run_mails_without_a_second_digest(
@@ -187,3 +208,58 @@ def test_smtp_urls(url, expected):  # type: ignore[no-untyped-def]
 def test_bad_smtp_urls_are_refused(url):  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="SKILLBRIDGE_SMTP_URL"):
         SmtpSettings.from_url(url, timeout=5)
+
+
+def test_a_teacher_is_not_reminded_of_the_schools_steps(
+    app, runner, session, world, due, make_user, smtp_server
+):  # type: ignore[no-untyped-def]
+    teacher = make_user(Role.SCHOOL, StaffRole.TEACHER, school_id=world.school.id)
+    session.commit()
+    _daily(app, runner, smtp_server.url)
+    # The school's admin has the step (positive control); its teacher cannot open that page.
+    assert len(smtp_server.to(due["zh"].email)) == 1
+    assert smtp_server.to(teacher.email) == [] and _digests(session, teacher) == 0
+
+
+def _race(app, user_id):  # type: ignore[no-untyped-def]
+    """RUNS concurrent runs opening one user's digest; how many got it to tell or mail."""
+    database = get_database(app)
+    barrier = threading.Barrier(RUNS)
+
+    def run(_: int) -> bool:
+        barrier.wait()
+        with database.session_scope() as own:
+            opened = open_digest(
+                own, user_id, date.fromisoformat(TODAY), lambda _u, _e: True, can_mail=True
+            )
+            return opened is not None
+
+    with ThreadPoolExecutor(RUNS) as pool:
+        return list(pool.map(run, range(RUNS))).count(True)
+
+
+def test_concurrent_runs_tell_a_user_once_and_claim_a_retry_once(app, session, due):  # type: ignore[no-untyped-def]
+    user_id = due["zh"].id
+    assert _race(app, user_id) == 1
+    assert _digests(session, due["zh"]) == 1
+    [row] = session.scalars(select(ReminderDigest).where(ReminderDigest.user_id == user_id)).all()
+    row.mail_error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    session.commit()
+    assert _race(app, user_id) == 1  # one run retries the failed mail, the others leave it
+    assert _digests(session, due["zh"]) == 1
+
+
+def test_the_language_chosen_on_the_site_is_the_mails(session, due, login_as):  # type: ignore[no-untyped-def]
+    user_id = due["zh"].id
+    client = login_as(due["zh"])
+
+    def locale() -> str:
+        session.rollback()  # a fresh snapshot: the page committed in its own session
+        return session.scalar(select(User.locale).where(User.id == user_id))
+
+    assert client.get("/lang/en?next=/dashboard").status_code == 302
+    assert locale() == "en"
+    client.get("/lang/zh")
+    assert locale() == "zh"
+    client.get("/lang/fr")  # an unknown language changes nothing
+    assert locale() == "zh"
