@@ -164,6 +164,19 @@ def test_mail_goes_through_a_server_that_requires_login(app, runner, due, smtp_a
     assert len(smtp_auth_server.to(due["zh"].email)) == 1
 
 
+def test_mail_goes_over_starttls_to_a_trusted_server_only(
+    app, runner, due, smtp_starttls_server, monkeypatch
+):  # type: ignore[no-untyped-def]
+    inbox, certificate = smtp_starttls_server
+    # The certificate is nobody's: the client refuses it, the mail is owed, nothing was sent.
+    assert "mails FAILED" in _daily(app, runner, inbox.url).output
+    assert inbox.mails == []
+    # Trusted the way an operator trusts a private CA (OpenSSL reads SSL_CERT_FILE): it goes.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    _daily(app, runner, inbox.url)
+    assert len(inbox.to(due["zh"].email)) == 1 and len(inbox.to(due["en"].email)) == 1
+
+
 def test_an_inactive_user_gets_nothing(app, runner, session, due, smtp_server):  # type: ignore[no-untyped-def]
     due["zh"].is_active = False
     session.commit()
