@@ -38,6 +38,7 @@ from .programme import (
     TrainingAgreementSignature,
 )
 from .region import Region
+from .reminder import ReminderDigest
 from .rendition import Rendition
 from .school import School, SchoolType
 from .signature import DocumentKind, DocumentVersion, Signature
@@ -146,4 +147,6 @@ __all__ = [
     "User",
     "VerificationStatus",
     "utcnow",
+    # ── reminders ──
+    "ReminderDigest",
 ]

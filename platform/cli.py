@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 from flask.cli import with_appcontext
 
-from skillbridge.models import StaffRole
+from skillbridge.models import StaffRole, User
 
+from .auth import may_reach
 from .db import get_database
 from .document_store import get_document_store
 from .keys import id_keys
 from .migrate import check_migrations, upgrade_database
 
+if TYPE_CHECKING:
+    from skillbridge.platform.services.reminders.digests import Mailer
+    from skillbridge.platform.services.reminders.mail import Letter
+    from skillbridge.platform.services.reporting.todo import TodoItem
+
 CHECKPOINT_PREFIX = "checkpoint-"
+log = logging.getLogger(__name__)
 
 
 @click.group("db")
@@ -229,7 +238,7 @@ def audit_checkpoint(key_file: str, out: str) -> None:
 @with_appcontext
 def daily(today: datetime | None) -> None:
     """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
-    run the compliance checks."""
+    run the compliance checks, send each user the digest of what is due (once a day)."""
     from skillbridge.platform.services.cooperation.agreements import expire_agreements
     from skillbridge.platform.services.placements.offers import expire_offers
     from skillbridge.platform.services.subsidies.sweep import (
@@ -238,6 +247,7 @@ def daily(today: datetime | None) -> None:
     )
 
     as_of = today.date() if today else date.today()
+    mailer = _reminder_mailer()  # a wrong SMTP URL stops the run before anything is done
     with get_database().session_scope() as session:
         offers = expire_offers(session, as_of)
         agreements = expire_agreements(session, as_of)
@@ -250,6 +260,7 @@ def daily(today: datetime | None) -> None:
     )
     _run_compliance_everywhere(as_of, region_code=None)
     _write_daily_checkpoint()
+    _send_reminders(as_of, mailer)
 
 
 def _write_daily_checkpoint() -> None:
@@ -278,6 +289,57 @@ def _write_daily_checkpoint() -> None:
     out = folder / f"{CHECKPOINT_PREFIX}{document['seq']:012d}-{stamp}.json"
     out.write_text(json.dumps(document, indent=2))
     click.echo(f"checkpoint #{document['seq']} written to {out}")
+
+
+# ── reminders ──
+def _reminder_mailer() -> Mailer | None:
+    """The mail settings of the reminders, or None when SKILLBRIDGE_SMTP_URL is not set."""
+    from skillbridge.platform.services.reminders.digests import Mailer
+    from skillbridge.platform.services.reminders.mail import SmtpSettings
+
+    url = current_app.config.get("SMTP_URL")
+    if not url:
+        return None
+    try:
+        smtp = SmtpSettings.from_url(str(url), float(current_app.config["SMTP_TIMEOUT_SECONDS"]))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    return Mailer(smtp, str(current_app.config["MAIL_FROM"]))
+
+
+def _compose_digest(user: User, items: list[TodoItem]) -> Letter:
+    """The digest's words in the user's language, its links absolute under BASE_URL."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from skillbridge.platform.services.reminders.mail import Letter
+
+    languages = current_app.config["LANGUAGES"]
+    locale = user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        subject = _("校企通：您有 %(n)d 项待办", n=sum(item.count for item in items))
+        context = {"user": user, "items": items, "subject": subject, "locale": locale}
+        return Letter(
+            subject=subject,
+            text=render_template("reminders/digest_text.html", **context),
+            html=render_template("reminders/digest.html", **context),
+        )
+
+
+def _send_reminders(as_of: date, mailer: Mailer | None) -> None:
+    """Tell every user what is due today, in the app and by mail; failed mails are counted."""
+    from skillbridge.platform.services.reminders.digests import send_daily_reminders
+
+    # url_for needs a request to build absolute links: one for the site's public address.
+    with current_app.test_request_context(base_url=str(current_app.config["BASE_URL"])):
+        run = send_daily_reminders(get_database(), as_of, _compose_digest, mailer, may_reach)
+    mail = "no SMTP configured" if mailer is None else f"{run.mailed} mailed"
+    click.echo(f"{as_of}: reminders: {run.notified} digests in the app, {mail}")
+    if run.failed:
+        log.error("%s: %d reminder mails failed", as_of, run.failed)
+        click.echo(
+            f"{as_of}: reminders: {run.failed} mails FAILED (retried by the next run)", err=True
+        )
 
 
 def _run_compliance_everywhere(as_of: date, region_code: str | None) -> None:

@@ -69,6 +69,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "DOCUMENT_STORAGE_URL": None,
         # Storage each school or enterprise may fill with documents (deleted ones do not count).
         "DOCUMENT_QUOTA_MIB": 500,
+        # ── reminders ── `skillbridge daily` mails each user's digest when SMTP_URL is set
+        # (smtp://user:pass@host:port, ?starttls=true, or smtps:// for TLS from the start),
+        # from MAIL_FROM, with links under BASE_URL (the address users open the site at).
+        "SMTP_URL": None,
+        "SMTP_TIMEOUT_SECONDS": 10,
+        "MAIL_FROM": "SkillBridge 校企通 <noreply@skillbridge.invalid>",
+        "BASE_URL": "http://127.0.0.1:5000",
     }
 
 

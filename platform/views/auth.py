@@ -38,7 +38,7 @@ from skillbridge.platform.forms import (
 )
 from skillbridge.platform.i18n import LOCALE_SESSION_KEY
 from skillbridge.platform.redirects import safe_next
-from skillbridge.platform.services.accounts import invitations
+from skillbridge.platform.services.accounts import invitations, preferences
 from skillbridge.platform.services.accounts import registration as accounts
 from skillbridge.platform.services.accounts.logins import as_mobile
 from skillbridge.platform.services.errors import DomainError
@@ -290,4 +290,8 @@ def change_password() -> ResponseReturnValue:
 def switch_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session[LOCALE_SESSION_KEY] = code
+        if current_user.is_authenticated:  # reminders and mail follow the language chosen here
+            db = get_session()
+            preferences.set_locale(db, actor(), code, current_app.config["LANGUAGES"])
+            db.commit()
     return redirect(_safe_next(request.args.get("next")))

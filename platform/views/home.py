@@ -7,14 +7,15 @@ from collections.abc import Callable
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
-from skillbridge.models import Role, StaffRole
-from skillbridge.platform.auth import actor
+from skillbridge.models import Role, StaffRole, User
+from skillbridge.platform.auth import actor, may_reach
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import bounds
-from skillbridge.platform.services.placements.assignment import followed_placements
+from skillbridge.platform.services.reporting.assigned import assigned_placements
 from skillbridge.platform.services.reporting.overview import build_overview
-from skillbridge.platform.services.reporting.todo import todo_items
+from skillbridge.platform.services.reporting.todo import TodoItem, todo_items
 
 from .placements import LABELS
 
@@ -28,9 +29,14 @@ def _todo_count() -> dict[str, Callable[[], int]]:
     def todo_count() -> int:
         if not current_user.is_authenticated:
             return 0
-        return sum(item.count for item in todo_items(get_session(), actor()))
+        return sum(item.count for item in _reachable_todo(get_session(), actor()))
 
     return {"todo_count": todo_count}
+
+
+def _reachable_todo(db: Session, user: User) -> list[TodoItem]:
+    """The user's to-do items whose page it may open (a teacher never gets the school's)."""
+    return [item for item in todo_items(db, user) if may_reach(user, item.endpoint)]
 
 
 @bp.get("/")
@@ -46,15 +52,18 @@ def dashboard() -> ResponseReturnValue:
     user = actor()
     if user.role == Role.WORKER:  # a worker's landing page is its own record
         return redirect(url_for("people.me"))
-    if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
-        # A teacher's or mentor's home is the list of the students assigned to them.
-        listing = followed_placements(get_session(), user, bounds.page_arg(request.args))
-        return render_template("home/assigned.html", listing=listing, **LABELS)
     db = get_session()
+    if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
+        # A teacher's or mentor's home is the list of the students assigned to them, each with
+        # what waits for it (whoever has to act), above the steps that wait for them.
+        listing = assigned_placements(db, user, todo_items(db, user), bounds.page_arg(request.args))
+        return render_template(
+            "home/assigned.html", listing=listing, todo=_reachable_todo(db, user), **LABELS
+        )
     return render_template(
         f"home/{user.role.value}.html",
         overview=build_overview(db, user),
-        todo=todo_items(db, user),
+        todo=_reachable_todo(db, user),
     )
 
 

@@ -45,6 +45,10 @@ class TodoItem:
     count: int
     endpoint: str
     args: dict[str, Any] = field(default_factory=dict)
+    # ── per placement ── when each thing waiting is about one placement: the query of their
+    # placement ids (one row per thing), so the teachers' and mentors' home pages can say what
+    # waits for each placement they list (reporting/assigned.py). None: not about placements.
+    per_placement: Select[Any] | None = field(default=None, compare=False, repr=False)
 
 
 def _count(session: Session, statement: Select[Any] | CompoundSelect[Any]) -> int:
@@ -52,7 +56,7 @@ def _count(session: Session, statement: Select[Any] | CompoundSelect[Any]) -> in
 
 
 def _unsigned_by(party: Party, scope: ColumnElement[bool]) -> Select[Any]:
-    """Agreements of live placements in `scope` whose current version `party` has not signed."""
+    """Live placements in `scope` whose agreement's current version `party` has not signed."""
     signed = (
         exists()
         .where(
@@ -63,7 +67,8 @@ def _unsigned_by(party: Party, scope: ColumnElement[bool]) -> Select[Any]:
         .where(Signature.version_id == DocumentVersion.id, Signature.party == party)
     )
     return (
-        select(PlacementAgreement.id)
+        select(Placement.id)
+        .select_from(PlacementAgreement)
         .join(Placement, Placement.id == PlacementAgreement.placement_id)
         .join(Student, Student.id == Placement.student_id)
         .join(Slot, Slot.id == Placement.slot_id)
@@ -82,11 +87,13 @@ def _cooperation_proposed_to(party: Party, scope: ColumnElement[bool]) -> Select
 
 def _school_items(session: Session, actor: User) -> list[TodoItem]:
     mine = Student.school_id == actor.school_id
+    unsigned = _unsigned_by(Party.SCHOOL, mine)
     return [
         TodoItem(
             N_("待学校签署的实习协议"),
-            _count(session, _unsigned_by(Party.SCHOOL, mine)),
+            _count(session, unsigned),
             "placements.index",
+            per_placement=unsigned,
         ),
         TodoItem(
             N_("企业发来、待接受的合作协议"),
@@ -103,11 +110,13 @@ def _school_items(session: Session, actor: User) -> list[TodoItem]:
 
 def _enterprise_items(session: Session, actor: User) -> list[TodoItem]:
     mine = Slot.enterprise_id == actor.enterprise_id
+    unsigned = _unsigned_by(Party.ENTERPRISE, mine)
     return [
         TodoItem(
             N_("待企业签署的实习协议"),
-            _count(session, _unsigned_by(Party.ENTERPRISE, mine)),
+            _count(session, unsigned),
             "placements.index",
+            per_placement=unsigned,
         ),
         TodoItem(
             N_("学校发来、待接受的合作协议"),
