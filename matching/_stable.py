@@ -198,7 +198,8 @@ def solve_stable(problem: Problem, kept: np.ndarray, group: np.ndarray | None) -
     """
     n = problem.n_students
     prefs = preference_order(problem, kept)
-    counts = np.bincount(problem.student[kept], minlength=n)
+    every = kept.size == problem.n_pairs
+    counts = np.bincount(problem.student if every else problem.student[kept], minlength=n)
     end = np.cumsum(counts)
     nxt = end - counts
     n_groups = 0 if group is None else problem.n_groups
