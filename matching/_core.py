@@ -34,7 +34,8 @@ def core_of(problem: Problem) -> tuple[Core, np.ndarray]:
     dropped too, so that it neither couples its slots nor slows the solvers down.
     """
     capacity = problem.capacity
-    keep = capacity[problem.slot] > 0
+    # Usability is decided per slot, then looked up once per pair.
+    usable = capacity > 0
     group = gcap = None
     if problem.group is not None and problem.group_capacity is not None and problem.n_groups:
         slot_group = problem.group
@@ -43,11 +44,11 @@ def core_of(problem: Problem) -> tuple[Core, np.ndarray]:
             slot_group[in_group], weights=capacity[in_group], minlength=problem.n_groups
         )
         binding = problem.group_capacity < seats
-        pair_group = slot_group[problem.slot]
-        keep &= (pair_group < 0) | (problem.group_capacity[np.maximum(pair_group, 0)] > 0)
+        usable &= ~in_group | (problem.group_capacity[np.maximum(slot_group, 0)] > 0)
         if binding.any():
             group = np.where(in_group & binding[np.maximum(slot_group, 0)], slot_group, -1)
             gcap = problem.group_capacity
+    keep = usable[problem.slot]
     kept = np.flatnonzero(keep)
     if kept.size == keep.size:
         # Every pair is usable (the common case): share the problem's read-only arrays.

@@ -215,7 +215,9 @@ def solve(problem: Problem, method: str = "auto", *, n_jobs: int | None = None) 
     :math:`V` and :math:`E` per call small. LAPJV is :math:`O(n^3)` dense. Deferred
     acceptance sorts the pairs into preference lists once, :math:`O(E \log E)`, and makes
     at most one proposal per pair; a round with :math:`P` proposals costs
-    :math:`O((P + S) \log (P + S))` for the :math:`S` seats of the slots proposed to.
+    :math:`O(P + (P' + S) \log (P' + S))`: the proposals weaker than the weakest holder of
+    a full slot are refused at once, and the :math:`P'` others are merged with the
+    :math:`S` seats of the slots they go to.
 
     Ties: the objective is compared on the integer units, so pairs whose scores differ by
     less than ``resolution`` are tied. Among optimal assignments the one returned is a

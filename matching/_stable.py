@@ -11,28 +11,35 @@ if TYPE_CHECKING:
     from ._problem import Problem
 
 
-def _sort_by(key: np.ndarray, bits: int) -> np.ndarray:
-    """Stable argsort of non-negative int64 ``key`` by ``np.sort`` of ``key << bits | index``.
+def _two_key_order(primary: np.ndarray, units: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """Return ``np.lexsort((tie, -units, primary))``, by one fast sort when the keys fit.
 
-    ``np.sort`` on int64 is several times faster than ``argsort``; the index in the low
-    bits makes every key distinct, so the order is stable.
+    ``primary`` must be non-negative. The pairs are sorted by ``np.sort`` (several times
+    faster than ``argsort`` on int64) of ``(primary, top - units)`` packed into one int64
+    with the pair index in the low bits, which makes every key distinct; the index then
+    breaks ties instead of ``tie``, so each run of pairs equal on both keys is put in
+    ``tie`` order afterwards (a sort of the tied pairs only; a run stays in its place).
     """
-    return np.sort((key << bits) | np.arange(key.size, dtype=np.int64)) & ((1 << bits) - 1)
-
-
-def _two_key_order(
-    primary: np.ndarray, units: np.ndarray, tie: np.ndarray, tie_size: int
-) -> np.ndarray:
-    """Return ``np.lexsort((tie, -units, primary))``, by two fast sorts when keys fit."""
     if units.size == 0:
         return np.zeros(0, dtype=np.int64)
     bits = max(int(units.size - 1).bit_length(), 1)
     top = int(units.max())
     span = top - int(units.min()) + 1
-    if span * tie_size >= 2 ** (62 - bits) or int(primary.max()) >= 2 ** (62 - bits):
+    if (int(primary.max()) + 1) * span >= 2 ** (63 - bits):
         return np.lexsort((tie, -units, primary))
-    first = _sort_by((top - units) * tie_size + tie, bits)
-    return first[_sort_by(primary[first], bits)]
+    key = primary * span
+    key += top - units
+    key <<= bits
+    key |= np.arange(units.size, dtype=np.int64)
+    key.sort()
+    order = key & ((1 << bits) - 1)
+    key >>= bits
+    tied = key[1:] == key[:-1]
+    if tied.any():
+        at = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
+        run = order[at]
+        order[at] = run[np.lexsort((tie[run], key[at]))]
+    return order
 
 
 def _rank_key(rank: np.ndarray) -> np.ndarray:
@@ -58,7 +65,7 @@ def preference_order(problem: Problem, pairs: np.ndarray) -> np.ndarray:
         else _rank_key(of(problem.student_rank))
     )
     primary = student * (int(rank.max(initial=0)) + 1) + rank
-    order = _two_key_order(primary, of(problem.units), of(problem.slot), max(problem.n_slots, 1))
+    order = _two_key_order(primary, of(problem.units), of(problem.slot))
     return order if every else pairs[order]
 
 
@@ -74,7 +81,7 @@ def claim_order(problem: Problem) -> np.ndarray:
         if problem.priority is None
         else _rank_key(problem.priority)
     )
-    order = _two_key_order(prio, problem.units, problem.student, max(problem.n_students, 1))
+    order = _two_key_order(prio, problem.units, problem.student)
     claim = np.empty(n_pairs, dtype=np.int64)
     claim[order] = np.arange(n_pairs)
     return claim
@@ -120,7 +127,9 @@ class _Seats:
 
     One flat entry per seat: the holder's claim (``empty`` for a free seat, weaker than any
     real claim) and the holder (``-1``), bucket ``b`` owning entries
-    ``start[b] .. start[b] + capacity[b] - 1`` in no particular order.
+    ``start[b] .. start[b] + capacity[b] - 1``, strongest first after each admission.
+    ``weakest[b]`` is the weakest claim that ``b`` holds, ``empty`` while it has a free
+    seat, and ``-1`` (stronger than any claim) when it has no seat at all.
     """
 
     def __init__(self, capacity: np.ndarray, n_students: int, claim_bits: int) -> None:
@@ -131,14 +140,21 @@ class _Seats:
         self.claim = np.full(int(capacity.sum()), self.empty, dtype=np.int64)
         self.holder = np.full(int(capacity.sum()), -1, dtype=np.int64)
         self.seat_of = np.full(n_students, -1, dtype=np.int64)
+        self.bucket_of = np.repeat(np.arange(capacity.size), capacity)
+        self.weakest = np.where(capacity > 0, self.empty, -1)
 
     def admit(self, bucket: np.ndarray, claim: np.ndarray, student: np.ndarray) -> np.ndarray:
         """Add proposals; each bucket keeps its strongest claims. Returns the students out.
 
-        Only the buckets proposed to are touched: their holders and the new proposals are
-        sorted together by ``bucket << shift | claim`` and the first ``capacity`` of each
-        bucket keep (or take) its seats, so a round costs its own size, not the market's.
+        A proposal weaker than the weakest claim of a full bucket is out at once: the
+        bucket keeps ``capacity`` claims at least as strong. Only the buckets the others
+        propose to are touched: their holders and the new proposals are sorted together by
+        ``bucket << shift | claim`` and the first ``capacity`` of each bucket keep (or
+        take) its seats, so a round costs its own size, not the market's.
         """
+        enters = claim < self.weakest[bucket]
+        refused = student[~enters]
+        bucket, claim, student = bucket[enters], claim[enters], student[enters]
         touched, proposals = np.unique(bucket, return_counts=True)
         caps = self.capacity[touched]
         seats = _seat_ranges(self.start[touched], caps)
@@ -150,13 +166,14 @@ class _Seats:
         keep = np.zeros(keys.size, dtype=bool)
         keep[_seat_ranges(np.cumsum(sizes) - sizes, caps)] = True
         self.claim[seats] = keys[order[keep]] & self.empty
+        self.weakest[touched] = self.claim[self.start[touched] + caps - 1]
         kept = holders[order[keep]]
         self.holder[seats] = kept
         self.seat_of[kept[kept >= 0]] = seats[kept >= 0]
         out = holders[order[~keep]]
         out = out[out >= 0]
         self.seat_of[out] = -1
-        return out
+        return np.concatenate([refused, out])
 
     def remove(self, students: np.ndarray) -> None:
         """Free the seats of those of ``students`` who hold one here."""
@@ -164,6 +181,7 @@ class _Seats:
         seat = seat[seat >= 0]
         self.claim[seat] = self.empty
         self.holder[seat] = -1
+        self.weakest[self.bucket_of[seat]] = self.empty
         self.seat_of[students] = -1
 
 
@@ -180,7 +198,8 @@ def solve_stable(problem: Problem, kept: np.ndarray, group: np.ndarray | None) -
     """
     n = problem.n_students
     prefs = preference_order(problem, kept)
-    counts = np.bincount(problem.student[kept], minlength=n)
+    every = kept.size == problem.n_pairs
+    counts = np.bincount(problem.student if every else problem.student[kept], minlength=n)
     end = np.cumsum(counts)
     nxt = end - counts
     n_groups = 0 if group is None else problem.n_groups

@@ -130,3 +130,91 @@ def test_sampled_pairs_see_the_coupled_component_but_not_a_region() -> None:
     assert holds_most_pairs(coupled, 8)
     # Two regions of 20,000 students: no component holds more than half of the pairs.
     assert not holds_most_pairs(split, 1)
+
+
+def _sequential_stable(problem: Problem) -> np.ndarray:
+    """Student-proposing deferred acceptance, one proposal at a time, on plain lists.
+
+    The textbook process written from the definition, independently of the rounds of
+    ``method="stable"``: a free student proposes to the next slot of its list (rank, then
+    score, then slot); the slot keeps its ``capacity`` strongest claims (priority, then
+    score, then student), and the slot's group its ``group_capacity`` strongest claims among
+    the holders of all its slots. The student-optimal stable outcome is unique, whatever
+    the order of proposals, so the pairs must be the same.
+    """
+    rank = problem.student_rank
+    prio = problem.priority
+    assert rank is not None and prio is not None
+    unranked = int(rank.max(initial=0)) + 1
+    low = int(prio.max(initial=0)) + 1
+    units = problem.units.tolist()
+
+    def claim(e: int) -> tuple[int, int, int]:
+        return (int(prio[e]) or low, -units[e], int(problem.student[e]))
+
+    lists: list[list[int]] = [[] for _ in range(problem.n_students)]
+    for e in range(problem.n_pairs):
+        lists[int(problem.student[e])].append(e)
+    for i, pairs in enumerate(lists):
+        pairs.sort(key=lambda e: (int(rank[e]) or unranked, -units[e], int(problem.slot[e])))
+        lists[i] = pairs[::-1]  # popped from the end, best first
+    capacity = problem.capacity.tolist()
+    group = [-1] * problem.n_slots if problem.group is None else problem.group.tolist()
+    gcap = [] if problem.group_capacity is None else problem.group_capacity.tolist()
+    at_slot: list[list[int]] = [[] for _ in range(problem.n_slots)]
+    at_group: list[list[int]] = [[] for _ in range(len(gcap))]
+    held = np.full(problem.n_students, -1, dtype=np.int64)
+    free = [i for i in range(problem.n_students) if lists[i]][::-1]
+    while free:
+        i = free.pop()
+        if not lists[i]:
+            continue
+        e = lists[i].pop()
+        j = int(problem.slot[e])
+        at_slot[j].append(e)
+        rejected = []
+        if len(at_slot[j]) > capacity[j]:
+            rejected.append(max(at_slot[j], key=claim))
+            at_slot[j].remove(rejected[-1])
+        g = group[j]
+        if g >= 0:
+            at_group[g] = [h for h in at_group[g] if h not in rejected]
+            if e in at_slot[j]:
+                at_group[g].append(e)
+                if len(at_group[g]) > gcap[g]:
+                    rejected.append(max(at_group[g], key=claim))
+                    at_group[g].remove(rejected[-1])
+                    at_slot[int(problem.slot[rejected[-1]])].remove(rejected[-1])
+        if e in at_slot[j]:
+            held[i] = e
+        for out in rejected:
+            held[int(problem.student[out])] = -1
+            free.append(int(problem.student[out]))
+    return held
+
+
+def _ranked(problem: Problem, resolution: float, quotas: bool) -> Problem:
+    extra = dict(group=problem.group, group_capacity=problem.group_capacity) if quotas else {}
+    return Problem(
+        n_students=problem.n_students,
+        capacity=problem.capacity,
+        student=problem.student,
+        slot=problem.slot,
+        score=problem.score,
+        student_rank=problem.student_rank,
+        priority=problem.priority,
+        resolution=resolution,
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_stable_on_coupled_markets_matches_sequential_deferred_acceptance(seed: int) -> None:
+    # Coarse resolutions tie many scores, so the tie rules (slot, student) decide.
+    city = generate_city(150 + 17 * seed, seed=seed, coupled=True)
+    for quotas in (False, True):
+        for resolution in (1e-3, 0.5):
+            problem = _ranked(city, resolution, quotas)
+            stable = solve(problem, method="stable")
+            check_assignment(problem, stable)
+            assert np.array_equal(stable.pair_of, _sequential_stable(problem))

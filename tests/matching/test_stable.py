@@ -13,7 +13,7 @@ from skillbridge.matching import (
     solve,
     stability_report,
 )
-from skillbridge.matching._stable import _claim_values
+from skillbridge.matching._stable import _claim_values, _two_key_order
 
 
 def _random(rng, n, m, groups):
@@ -115,6 +115,19 @@ def test_blocking_pairs_agree_with_brute_force_on_optimal_runs(seed):
     problem = _random(rng, int(rng.integers(1, 9)), int(rng.integers(1, 5)), seed % 2 == 0)
     assignment = solve(problem)
     assert blocking_pairs(problem, assignment).tolist() == _brute_blocking(problem, assignment)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_packed_two_key_order_is_lexsort(seed):
+    # Few distinct keys make long tied runs, which the packed sort must put in tie order;
+    # a wide units range forces the lexsort fallback.
+    rng = np.random.default_rng(500 + seed)
+    k = int(rng.integers(0, 400))
+    primary = rng.integers(0, 1 + seed % 5, k)
+    units = rng.integers(-3, 3, k) * (2**50 if seed % 4 == 3 else 1)
+    tie = rng.permutation(k)
+    expected = np.lexsort((tie, -units, primary))
+    assert np.array_equal(_two_key_order(primary, units, tie), expected)
 
 
 @pytest.mark.parametrize("seed", range(8))
