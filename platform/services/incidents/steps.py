@@ -281,7 +281,7 @@ def close_incident(
     if failed:
         raise Conflict(N_("尚不能结案"), details=failed)
     text = _text(resolution, TEXT_MAX, N_("处理结果须填写（不超过5000字）"))
-    conditions = [Incident.claim_status.not_in(OPEN_CLAIMS)]
+    conditions: list[ColumnElement[bool]] = [Incident.claim_status.not_in(OPEN_CLAIMS)]
     if incident.severity in GUARDIAN_REQUIRED:
         conditions.append(Incident.guardian_informed_at.is_not(None))
     return _advance(
