@@ -90,3 +90,15 @@ def test_the_list_filters_and_hides_the_narrative(login_as, session, site) -> No
     assert "报告事故" in student.get("/incidents/").get_data(as_text=True)  # its own placement
     home = login_as(site.users["school"]).get("/dashboard", follow_redirects=True)
     assert "未结案的安全事故" in home.get_data(as_text=True)
+
+
+def test_a_harassment_report_page_keeps_its_text_from_the_host(login_as, session, site) -> None:  # type: ignore[no-untyped-def]
+    text = "带班组长多次言语骚扰"
+    harassment = {**REPORT, "kind": "harassment", "description": text}
+    login_as(site.users["student"]).post(f"/incidents/report/{site.placement.id}", data=harassment)
+    session.rollback()
+    detail = f"/incidents/{session.scalar(select(Incident.id))}"
+    host = login_as(site.users["enterprise"]).get(detail).get_data(as_text=True)
+    assert text not in host and "不向实习单位显示" in host
+    assert text in login_as(site.users["teacher"]).get(detail).get_data(as_text=True)
+    assert text in login_as(site.users["bureau"]).get(detail).get_data(as_text=True)
