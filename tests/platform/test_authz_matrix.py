@@ -1862,6 +1862,14 @@ MUTATIONS = {
             ("POST", "/placements/<int:placement_id>/plan/decision"),
         },
     ),
+    # ── incidents ── the school closes a case: without the check, any party that sees it.
+    "can_close_incident": (
+        incident_steps,
+        "can_close_incident",
+        lambda *_args: True,
+        {"incidents.close"},
+        {("POST", "/incidents/<int:incident_id>/close")},
+    ),
 }
 
 
