@@ -9,6 +9,15 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
+from .incident import (
+    Incident,
+    IncidentAction,
+    IncidentEvent,
+    IncidentKind,
+    IncidentSeverity,
+    IncidentStatus,
+    InsuranceClaimStatus,
+)
 from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .mentoring import (
@@ -149,4 +158,12 @@ __all__ = [
     "utcnow",
     # ── reminders ──
     "ReminderDigest",
+    # ── incidents ──
+    "Incident",
+    "IncidentAction",
+    "IncidentEvent",
+    "IncidentKind",
+    "IncidentSeverity",
+    "IncidentStatus",
+    "InsuranceClaimStatus",
 ]

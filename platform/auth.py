@@ -101,6 +101,16 @@ _ASSIGNED = frozenset(
         "programmes.detail",
         "programmes.enrolment",
         "programmes.progress",
+        # ── incidents ── their assigned placements' safety reports, claims and (teacher) closing
+        "incidents.index",
+        "incidents.detail",
+        "incidents.report",
+        "incidents.guardian",
+        "incidents.file_claim",
+        "incidents.accept_claim",
+        "incidents.pay_claim",
+        "incidents.reject_claim",
+        "incidents.close",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

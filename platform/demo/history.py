@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.incidents import seed_demo_incidents
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
@@ -111,6 +112,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
+    with database.session_scope() as session:  # ── incidents ──
+        counts.update(seed_demo_incidents(session, datetime.combine(SEASON_DATE, time(18, 0))))
     return dict(counts)
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Notification, Role, User, utcnow
+from skillbridge.models import Notification, Role, StaffRole, User, utcnow
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.paging import Page, first_column, paginate
@@ -127,6 +127,37 @@ def worker_users(session: Session, person_id: int) -> list[int]:
 def bureau_users(session: Session, region_id: int) -> list[int]:
     """Active bureau accounts of a region."""
     return _active_users(session, User.role == Role.BUREAU, User.region_id == region_id)
+
+
+# ── incidents ── the managers an incident report goes to (not every staff account)
+def school_admins(session: Session, school_id: int) -> list[int]:
+    """Active admin accounts of a school."""
+    return _active_users(
+        session,
+        User.role == Role.SCHOOL,
+        User.school_id == school_id,
+        User.staff_role == StaffRole.ADMIN,
+    )
+
+
+def enterprise_admins(session: Session, enterprise_id: int) -> list[int]:
+    """Active admin accounts of an enterprise."""
+    return _active_users(
+        session,
+        User.role == Role.ENTERPRISE,
+        User.enterprise_id == enterprise_id,
+        User.staff_role == StaffRole.ADMIN,
+    )
+
+
+def bureau_officers(session: Session, region_id: int) -> list[int]:
+    """Active officers (经办) of a region's bureau: reviewers and finance keep to their queues."""
+    return _active_users(
+        session,
+        User.role == Role.BUREAU,
+        User.region_id == region_id,
+        User.staff_role == StaffRole.OFFICER,
+    )
 
 
 def list_notifications(session: Session, actor: User, page: int = 1) -> Page[Notification]:

@@ -446,3 +446,49 @@ def can_manage_mentoring(actor: User, enterprise_id: int) -> bool:
 def can_run_region_matching(actor: User, region_id: int) -> bool:
     """Region-wide match runs: the region's officer."""
     return bureau_staff_of(actor, region_id)
+
+
+# ── incidents ──
+def _incident_supervisor(actor: User, student: Student, slot: Slot, placement: Placement) -> bool:
+    """The placement's school and host managers and its assigned teacher and mentor."""
+    return (
+        acts_for_school(actor, student.school_id)
+        or acts_for_enterprise(actor, slot.enterprise_id)
+        or is_assigned_teacher(actor, placement)
+        or is_assigned_mentor(actor, placement)
+    )
+
+
+def can_report_incident(actor: User, student: Student, slot: Slot, placement: Placement) -> bool:
+    """The student itself and the placement's supervisors report a safety or injury incident."""
+    itself = actor.role == Role.STUDENT and actor.student_id == student.id
+    return itself or _incident_supervisor(actor, student, slot, placement)
+
+
+def can_view_incident(
+    actor: User, student: Student, slot: Slot, placement: Placement, region_ids: set[int]
+) -> bool:
+    """Who may report it, and the bureau of either side's region, which supervises safety."""
+    return can_report_incident(actor, student, slot, placement) or any(
+        is_bureau_of(actor, region_id) for region_id in region_ids
+    )
+
+
+def can_follow_up_incident(actor: User, student: Student, slot: Slot, placement: Placement) -> bool:
+    """The supervisors record that the guardian was informed and track the insurance claim."""
+    return _incident_supervisor(actor, student, slot, placement)
+
+
+def can_close_incident(actor: User, student: Student, placement: Placement) -> bool:
+    """The school answers for its student's safety: its managers or the assigned teacher close
+    the case (not the host, whose premises it happened on)."""
+    return acts_for_school(actor, student.school_id) or is_assigned_teacher(actor, placement)
+
+
+def sees_incident_narrative(actor: User, slot: Slot, kind: str, reported_by_id: int) -> bool:
+    """What happened, the measures and the guardian's informant: everyone who may see the
+    incident, except that a harassment report's text is kept from the host enterprise's staff
+    (the person reported may work there) unless they reported it themselves."""
+    if kind != "harassment" or actor.id == reported_by_id:
+        return True
+    return not (actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id)

@@ -12,6 +12,7 @@
 | `documents`     | `/documents`          | a record's documents, uploads, previews, 补正 requests |
 | `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
+| `incidents`     | `/incidents`          | safety and injury reports, insurance claims, closing   |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
 | `mentoring`     | `/mentoring`          | 名师带徒 agreements, allowance ledger, fund returns    |
@@ -51,6 +52,7 @@ from . import (
     documents,
     drilldown,
     home,
+    incidents,
     inspections,
     matching,
     mentoring,
@@ -79,6 +81,7 @@ BLUEPRINTS: list[Blueprint] = [
     documents.bp,
     drilldown.bp,
     home.bp,
+    incidents.bp,
     inspections.bp,
     matching.bp,
     mentoring.bp,
@@ -104,6 +107,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *compliance.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
+    *incidents.NAV,
     *inspections.NAV,
     *matching.NAV,
     *mentoring.NAV,

@@ -108,6 +108,9 @@ from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
+from skillbridge.platform.services.incidents import reports as incident_reports
+from skillbridge.platform.services.incidents import steps as incident_steps
+from skillbridge.platform.services.incidents.reports import ReportInput as IncidentReport
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
@@ -147,6 +150,11 @@ SLOT_START = date(TODAY.year + 1, 3, 1)
 END = date(2026, 12, 31)
 COVER = Insurance("中国人寿财产保险", "PICC-MATRIX", date(2026, 6, 30), date(2027, 6, 30))
 STRONG_PASSWORD = "Quartz-lantern-97-harbour"
+# An incident on the matrix's placements: a day after their start, inside their insurance.
+INCIDENT_DAY = date(2026, 7, 2)
+INCIDENT_REPORT = IncidentReport(
+    "injury", "minor", datetime(2026, 7, 2, 9, 0), "车间", "划伤", "包扎"
+)
 DETAIL = re.compile(r'(?:invalid-feedback|mb-0|role="alert")">([^<]+)<')
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -328,6 +336,16 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "mentoring.agreement": ENTERPRISE,
     "mentoring.record_allowance": ENTERPRISE,
     "mentoring.fund_return_list": ENTERPRISE,
+    # ── incidents ── the placement's parties report and follow up; the school closes
+    "incidents.index": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
+    "incidents.detail": ADMINS,
+    "incidents.report": SCHOOL | ENTERPRISE | STUDENT,
+    "incidents.guardian": SCHOOL | ENTERPRISE,
+    "incidents.file_claim": SCHOOL | ENTERPRISE,
+    "incidents.accept_claim": SCHOOL | ENTERPRISE,
+    "incidents.pay_claim": SCHOOL | ENTERPRISE,
+    "incidents.reject_claim": SCHOOL | ENTERPRISE,
+    "incidents.close": SCHOOL,
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
 MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
@@ -359,6 +377,16 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "programmes.detail": REVIEWER,
     "programmes.decide": REVIEWER,
     "renditions.plan": REVIEWER,
+    # ── incidents ── the assigned teacher and mentor act on their placements' incidents
+    "incidents.index": TEACHER | MENTOR,
+    "incidents.detail": TEACHER | MENTOR,
+    "incidents.report": TEACHER | MENTOR,
+    "incidents.guardian": TEACHER | MENTOR,
+    "incidents.file_claim": TEACHER | MENTOR,
+    "incidents.accept_claim": TEACHER | MENTOR,
+    "incidents.pay_claim": TEACHER | MENTOR,
+    "incidents.reject_claim": TEACHER | MENTOR,
+    "incidents.close": TEACHER,
 }
 
 
@@ -482,6 +510,15 @@ STATES: dict[str, tuple[str, ...]] = {
     "documents.file": DOCUMENT_OWNERS,
     "documents.upload": DOCUMENT_OWNERS,
     "documents.request_correction": DOCUMENT_OWNERS,
+    # ── incidents ──
+    "incidents.report": ("active",),
+    "incidents.detail": ("open",),
+    "incidents.guardian": ("open",),
+    "incidents.file_claim": ("open",),
+    "incidents.accept_claim": ("claim_filed",),
+    "incidents.pay_claim": ("claim_accepted",),
+    "incidents.reject_claim": ("claim_filed",),
+    "incidents.close": ("open",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -776,6 +813,23 @@ class World:
             lifecycle.end_placement(session, users["school"], placement.id, END)
         return {"placement_id": placement.id, "student_user": student_user.id}
 
+    def incident(self, session: Session, tenant: Tenant, state: str) -> dict[str, int]:
+        """An open minor incident the student reported on an active placement; its claim filed
+        (by the school) or also accepted, as `state` says."""
+        ids = self.placement(session, tenant, "active")
+        student_user = session.get_one(User, ids["student_user"])
+        incident = incident_reports.report_incident(
+            session, student_user, ids["placement_id"], INCIDENT_REPORT, utcnow()
+        )
+        school = tenant.users["school"]
+        if state in ("claim_filed", "claim_accepted"):
+            incident_steps.file_claim(
+                session, school, incident.id, f"BA-{self.n()}", INCIDENT_DAY, utcnow()
+            )
+        if state == "claim_accepted":
+            incident_steps.accept_claim(session, school, incident.id, utcnow())
+        return {**ids, "incident_id": incident.id}
+
     def agreement(self, session: Session, tenant: Tenant, state: str, role: str) -> int:
         """A cooperation agreement on the tenant's specialty; a proposal awaits the other side."""
         proposer = Party.ENTERPRISE if base_role(role) == "school" else Party.SCHOOL
@@ -1062,6 +1116,8 @@ class World:
             ids["run_id"] = self.run(session, tenant, cell.state)
         if "mentorship_id" in arguments:
             ids["mentorship_id"] = self.mentorship(session, tenant)
+        if "incident_id" in arguments:
+            ids.update(self.incident(session, tenant, cell.state))
         if {"sample_id", "inspection_id"} & arguments:
             ids.update(self.inspection(session, tenant))
         if "notification_id" in arguments:
@@ -1445,6 +1501,26 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "paid_on": "2025-07-31",
     },
     "mentoring.fund_return_list": lambda w, t, c: _fund_return_form(w, t),
+    # ── incidents ──
+    "incidents.report": lambda w, t, c: {
+        "kind": "injury",
+        "severity": "minor",
+        "occurred_at": "2026-07-02T10:00",
+        "location": "矩阵车间",
+        "description": "手指划伤",
+        "immediate_measures": "包扎",
+    },
+    "incidents.guardian": lambda w, t, c: {
+        "informed_at": "2026-07-02T11:00",
+        "informed_by": "班主任",
+    },
+    "incidents.file_claim": lambda w, t, c: {
+        "claim_number": f"BA-{w.n()}",
+        "filed_on": INCIDENT_DAY.isoformat(),
+    },
+    "incidents.pay_claim": lambda w, t, c: {"amount_yuan": "800"},
+    "incidents.reject_claim": lambda w, t, c: {"reason": "不属于保险责任"},
+    "incidents.close": lambda w, t, c: {"resolution": "已处理"},
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,
@@ -1808,6 +1884,14 @@ MUTATIONS = {
             ("POST", "/subsidies/claims/<int:claim_id>/approve"),
             ("POST", "/placements/<int:placement_id>/plan/decision"),
         },
+    ),
+    # ── incidents ── the school closes a case: without the check, any party that sees it.
+    "can_close_incident": (
+        incident_steps,
+        "can_close_incident",
+        lambda *_args: True,
+        {"incidents.close"},
+        {("POST", "/incidents/<int:incident_id>/close")},
     ),
 }
 

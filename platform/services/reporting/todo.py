@@ -17,6 +17,7 @@ from skillbridge.models import (
     DocumentVersion,
     Enterprise,
     FilingStatus,
+    IncidentStatus,
     Party,
     Placement,
     PlacementAgreement,
@@ -31,6 +32,7 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
+from skillbridge.platform.services.incidents.records import open_incident_count
 from skillbridge.platform.text import N_
 
 # Placements whose agreement is still being signed: offers accepted, not yet ended or cancelled.
@@ -105,7 +107,18 @@ def _school_items(session: Session, actor: User) -> list[TodoItem]:
             ),
             "cooperation.index",
         ),
+        # ── incidents ── (a teacher's count is of its assigned placements)
+        _open_incidents(session, actor),
     ]
+
+
+def _open_incidents(session: Session, actor: User) -> TodoItem:
+    return TodoItem(
+        N_("未结案的安全事故"),
+        open_incident_count(session, actor),
+        "incidents.index",
+        {"status": IncidentStatus.OPEN.value},
+    )
 
 
 def _enterprise_items(session: Session, actor: User) -> list[TodoItem]:
@@ -194,6 +207,7 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
             "subsidies.review",
             {"status": ClaimStatus.APPROVED.value},
         ),
+        _open_incidents(session, actor),  # ── incidents ──
     ]
 
 

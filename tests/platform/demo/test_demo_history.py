@@ -108,3 +108,16 @@ def test_the_demo_teacher_and_mentor_follow_placements_of_their_own(session, sea
     }
     # The school's admin sees more than its teacher (the teacher's list is its own, not all).
     assert followed_placements(session, school).total >= len(mine)
+
+
+def test_the_demo_teacher_follows_a_closed_minor_and_an_open_serious_incident(
+    session, season
+) -> None:  # type: ignore[no-untyped-def]
+    from skillbridge.models import Incident, IncidentSeverity, IncidentStatus, InsuranceClaimStatus
+
+    assert season["incidents"] == 2
+    incidents = {i.severity: i for i in session.scalars(select(Incident))}
+    minor, serious = incidents[IncidentSeverity.MINOR], incidents[IncidentSeverity.SERIOUS]
+    assert minor.status == IncidentStatus.CLOSED and minor.resolution
+    assert serious.status == IncidentStatus.OPEN
+    assert serious.claim_status == InsuranceClaimStatus.FILED and serious.guardian_informed_at

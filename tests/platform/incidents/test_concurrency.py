@@ -1,0 +1,93 @@
+"""Racing steps on one incident: a claim is filed once and a case closed once, on both databases."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select
+
+from skillbridge.models import IncidentAction, IncidentEvent, User
+from skillbridge.platform.db import get_database
+from skillbridge.platform.services.errors import Conflict
+from skillbridge.platform.services.incidents import reports, steps
+
+from .conftest import NOW, report_input
+
+THREADS = 12
+
+
+def _race(tasks: list[Callable[[], str]]) -> list[str]:
+    barrier = threading.Barrier(len(tasks))
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def run(task: Callable[[], str]) -> None:
+        barrier.wait()
+        outcome = task()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a request hung"
+    return results
+
+
+def _alone(sessions, user_id: int, step: Callable) -> str:  # type: ignore[no-untyped-def]
+    """Run one step in a session of this thread's own; name the outcome."""
+    with sessions() as own:
+        try:
+            step(own, own.get(User, user_id))
+            own.commit()
+            return "done"
+        except Conflict:
+            own.rollback()
+            return "conflict"
+        except Exception as exc:  # every other outcome is a defect
+            own.rollback()
+            return f"error: {exc!r}"
+
+
+def test_racing_claims_and_closes_each_succeed_once(app, session, site) -> None:  # type: ignore[no-untyped-def]
+    incident = reports.report_incident(
+        session, site.users["student"], site.placement.id, report_input(), NOW
+    )
+    session.commit()
+    # Writing transactions, as a POST gets them (on SQLite: BEGIN IMMEDIATE).
+    sessions, school_id = get_database(app).write_sessions, site.users["school"].id
+    incident_id = incident.id
+
+    def file(own, user, n):  # type: ignore[no-untyped-def]
+        steps.file_claim(own, user, incident_id, f"BA-{n}", date(2026, 11, 21), NOW)
+
+    def close(own, user):  # type: ignore[no-untyped-def]
+        steps.close_incident(own, user, incident_id, "已处理", NOW)
+
+    filed = _race(
+        [
+            lambda n=n: _alone(sessions, school_id, lambda o, u: file(o, u, n))
+            for n in range(THREADS)
+        ]
+    )
+    assert Counter(filed) == {"done": 1, "conflict": THREADS - 1}
+    session.rollback()  # a fresh snapshot: the threads committed
+    session.expire_all()
+    steps.reject_claim(session, site.users["school"], incident_id, "不属于保险责任", NOW)
+    session.commit()
+    closed = _race([lambda: _alone(sessions, school_id, close) for _ in range(THREADS)])
+    assert Counter(closed) == {"done": 1, "conflict": THREADS - 1}
+    session.rollback()
+    session.expire_all()
+    rows = Counter(
+        session.scalars(
+            select(IncidentEvent.action).where(IncidentEvent.incident_id == incident_id)
+        )
+    )
+    assert rows[IncidentAction.CLAIM_FILED] == 1 and rows[IncidentAction.CLOSED] == 1
+    assert session.scalar(select(func.count(IncidentEvent.id))) == 4
