@@ -9,6 +9,18 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
+from .evaluation import (
+    HIRED,
+    ContractType,
+    EmploymentOutcome,
+    Evaluation,
+    EvaluationStage,
+    Evaluator,
+    HostRating,
+    InternshipReport,
+    OutcomeKind,
+    ReportGrade,
+)
 from .inspection import Inspection, InspectionOutcome, InspectionSample
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .mentoring import (
@@ -146,4 +158,15 @@ __all__ = [
     "User",
     "VerificationStatus",
     "utcnow",
+    # ── evaluations ──
+    "HIRED",
+    "ContractType",
+    "EmploymentOutcome",
+    "Evaluation",
+    "EvaluationStage",
+    "Evaluator",
+    "HostRating",
+    "InternshipReport",
+    "OutcomeKind",
+    "ReportGrade",
 ]
