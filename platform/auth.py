@@ -101,6 +101,13 @@ _ASSIGNED = frozenset(
         "programmes.detail",
         "programmes.enrolment",
         "programmes.progress",
+        # ── evaluations ── their placements' evaluations (the services check the assignment).
+        "evaluations.index",
+        "evaluations.detail",
+        "evaluations.evaluate",
+        "evaluations.grade",
+        "evaluations.certificate_pdf",
+        "evaluations.certificate_page",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

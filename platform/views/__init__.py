@@ -11,6 +11,7 @@
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
 | `documents`     | `/documents`          | a record's documents, uploads, previews, 补正 requests |
 | `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
+| `evaluations`   | `/placements/<id>/evaluation`, `/evaluations` | evaluations, host rating, report, grade, outcome, certificate |
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
@@ -50,6 +51,7 @@ from . import (
     dashboard,
     documents,
     drilldown,
+    evaluations,
     home,
     inspections,
     matching,
@@ -78,6 +80,7 @@ BLUEPRINTS: list[Blueprint] = [
     dashboard.bp,
     documents.bp,
     drilldown.bp,
+    evaluations.bp,
     home.bp,
     inspections.bp,
     matching.bp,
@@ -104,6 +107,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *compliance.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
+    *evaluations.NAV,
     *inspections.NAV,
     *matching.NAV,
     *mentoring.NAV,
