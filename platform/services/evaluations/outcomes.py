@@ -166,6 +166,17 @@ def hire_of(session: Session, placement_id: int) -> EmploymentOutcome | None:
     return outcome if counts_as_hire(outcome) else None
 
 
+def host_hire_of(session: Session, placement_id: int) -> EmploymentOutcome | None:
+    """The host's confirmed hire of the placement's student: the post the Wujiang youth reward
+    (002 二(二)2, "在我区企业就业并签订劳动合同、缴纳社会保险…上岗半年后") counts from. A hire
+    elsewhere names an employer the platform does not know, so it is no fact about a district
+    enterprise; that worker's employment record (people) carries it instead."""
+    outcome = outcome_of(session, placement_id)
+    if outcome is None or outcome.kind != OutcomeKind.HIRED_BY_HOST:
+        return None
+    return outcome if outcome.confirmed_at is not None else None
+
+
 def with_labour_contract(outcome: EmploymentOutcome) -> bool:
     """Hired with a labour contract and social insurance (签订劳动合同、缴纳社会保险)."""
     return outcome.contract_type in LABOUR_CONTRACTS and outcome.social_insurance

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from support import flat_text, pdf_text
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from support import flat_text, pdf_text
 
 from skillbridge.models import (
     ContractType,
