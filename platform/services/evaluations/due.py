@@ -62,13 +62,14 @@ def due_rows(session: Session, actor: User, today: date) -> list[DueRow]:
         .order_by(Placement.end_date, Placement.id)
     ).all()
     ids = [placement.id for placement, _ in rows]
-    done = set(
-        session.execute(
+    done = {
+        (placement_id, stage)
+        for placement_id, stage in session.execute(
             select(Evaluation.placement_id, Evaluation.stage).where(
                 Evaluation.placement_id.in_(ids), Evaluation.evaluator == evaluator
             )
-        ).tuples()
-    )
+        )
+    }
     rated = set(
         session.scalars(select(HostRating.placement_id).where(HostRating.placement_id.in_(ids)))
     )
