@@ -12,6 +12,7 @@ from skillbridge.models import Role, StaffRole
 from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import bounds
+from skillbridge.platform.services.evaluations.outcomes import school_outcomes
 from skillbridge.platform.services.placements.assignment import followed_placements
 from skillbridge.platform.services.reporting.overview import build_overview
 from skillbridge.platform.services.reporting.todo import todo_items
@@ -55,6 +56,8 @@ def dashboard() -> ResponseReturnValue:
         f"home/{user.role.value}.html",
         overview=build_overview(db, user),
         todo=todo_items(db, user),
+        # ── evaluations ── where the school's finished placements' students went.
+        employment=school_outcomes(db, user.school_id) if user.school_id is not None else None,
     )
 
 

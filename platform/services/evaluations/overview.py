@@ -13,13 +13,14 @@ from skillbridge.models import (
     EvaluationStage,
     HostRating,
     InternshipReport,
+    SlotKind,
     User,
 )
 from skillbridge.platform.services.evaluations.certificate import (
     CertificateStatus,
     certificate_status,
 )
-from skillbridge.platform.services.evaluations.outcomes import outcome_of
+from skillbridge.platform.services.evaluations.outcomes import host_hire_of, outcome_of
 from skillbridge.platform.services.evaluations.ratings import (
     RatingSummary,
     rating_of,
@@ -62,6 +63,9 @@ class EvaluationPage:
     may_grade: bool
     may_record_outcome: bool
     may_confirm_outcome: bool
+    #: An apprenticeship aims at employment with the training enterprise (学生学徒培养协议, R5):
+    #: whether the host's confirmed hire met that goal; None for other kinds of slot.
+    employment_goal_met: bool | None
 
 
 def evaluation_page(
@@ -101,4 +105,9 @@ def evaluation_page(
         may_grade=report is not None and can_grade_report(actor, placement),
         may_record_outcome=can_record_outcome(actor, student),
         may_confirm_outcome=can_confirm_outcome(actor, context.slot),
+        employment_goal_met=(
+            host_hire_of(session, placement.id) is not None
+            if context.slot.kind == SlotKind.APPRENTICESHIP
+            else None
+        ),
     )
