@@ -116,7 +116,10 @@ def _body(session: Session, context: PlacementContext) -> dict[str, Any]:
     }
 
 
-def _version(session: Session, actor: User, placement_id: int, today: date) -> DocumentVersion:
+def issue_certificate(
+    session: Session, actor: User, placement_id: int, today: date
+) -> DocumentVersion:
+    """The certificate's current version, issued now if its content changed (409 until ready)."""
     context = load_placement(session, actor, placement_id)
     status = certificate_status(session, context, today)
     if not status.ready:
@@ -144,7 +147,7 @@ def certificate_pdf(
     session: Session, actor: User, placement_id: int, today: date
 ) -> CertificatePdf:
     """The certificate as PDF, rendered once per version and kept."""
-    version = _version(session, actor, placement_id, today)
+    version = issue_certificate(session, actor, placement_id, today)
     return CertificatePdf(
         f"appraisal-SB-{placement_id:06d}-v{version.version}.pdf",
         rendition_of(session, version, TEMPLATE),
@@ -154,4 +157,4 @@ def certificate_pdf(
 
 def certificate_html(session: Session, actor: User, placement_id: int, today: date) -> str:
     """The certificate as the print HTML the PDF is rendered from."""
-    return render_html(TEMPLATE, _version(session, actor, placement_id, today))
+    return render_html(TEMPLATE, issue_certificate(session, actor, placement_id, today))
