@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -166,11 +176,13 @@ def detail(placement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/placements/<int:placement_id>/evaluation/<any(midterm, final):stage>")
+@bp.post("/placements/<int:placement_id>/evaluation/<stage>")
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.STUDENT)
 def evaluate(placement_id: int, stage: str) -> ResponseReturnValue:
     db, user = get_session(), actor()
     context, _evaluator = access.evaluator_on(db, user, placement_id)
+    if stage not in {s.value for s in EvaluationStage}:
+        abort(404)
     rubric = scores.rubric_of(context)
     form = _evaluation_form(rubric, submitted=True)
     if not form.validate_on_submit():

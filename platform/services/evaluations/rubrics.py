@@ -22,7 +22,9 @@ __all__ = [
     "rubrics",
 ]
 
-RUBRICS_FILE = Path(__file__).resolve().parents[2] / "policy" / "evaluation_rubrics.toml"
+# Beside the policy packs, whose folder the package data already ships (it is no pack itself:
+# packs are loaded by region code only).
+RUBRICS_FILE = Path(__file__).resolve().parents[2] / "policy" / "packs" / "evaluation_rubrics.toml"
 #: The weights of one rubric are percentages: they sum to this.
 WEIGHT_TOTAL = 100
 _RUBRIC_FIELDS = {"code", "name_zh", "name_en", "scale_min", "scale_max", "criteria"}
