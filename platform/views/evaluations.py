@@ -7,7 +7,6 @@ from io import BytesIO
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -306,6 +305,6 @@ def certificate_pdf(placement_id: int) -> ResponseReturnValue:
 @role_required(*EVERYONE)
 def certificate_page(placement_id: int) -> ResponseReturnValue:
     db = get_session()
-    html = certificate.certificate_html(db, actor(), placement_id, date.today())
+    view = certificate.certificate_view(db, actor(), placement_id, date.today())
     db.commit()
-    return Response(html, mimetype="text/html")
+    return render_template("evaluations/certificate.html", view=view, placement_id=placement_id)

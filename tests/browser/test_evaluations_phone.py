@@ -66,12 +66,14 @@ def test_the_mentor_evaluates_on_a_phone_and_the_certificate_follows(
             select.select_option("5")
         form.locator("textarea[name=comment]").fill("操作规范，安全意识强")
         page.screenshot(path=str(SCREENSHOTS / "phone-evaluation-mentor.png"), full_page=True)
-        form.locator("input[type=submit]").click()
-        page.wait_for_url(url)
+        with page.expect_navigation():
+            form.locator("input[type=submit]").click()
+        assert page.url == url
         assert "评价已提交" in page.content() and _width(page) <= PHONE["width"]
         page.screenshot(path=str(SCREENSHOTS / "phone-evaluation-done.png"), full_page=True)
         # Both final evaluations and the grade: the certificate's print page opens.
         page.click("text=打印版")
+        page.wait_for_url(f"{url}/certificate")
         assert "实习鉴定暨结业证明" in page.content()
         assert _width(page) <= PHONE["width"]
         page.screenshot(path=str(SCREENSHOTS / "phone-evaluation-certificate.png"), full_page=True)

@@ -22,9 +22,8 @@ from skillbridge.platform.services.evaluations.reports import GRADE_LABELS, repo
 from skillbridge.platform.services.evaluations.scores import EVALUATOR_LABELS, evaluations_of
 from skillbridge.platform.services.placements.records import PlacementContext, load_placement
 from skillbridge.platform.services.placements.terms import SLOT_KIND_ZH
-from skillbridge.platform.services.renditions.pdf import render_html
 from skillbridge.platform.services.renditions.store import rendition_of
-from skillbridge.platform.services.renditions.versions import issue_version
+from skillbridge.platform.services.renditions.versions import content_of, issue_version
 from skillbridge.platform.text import N_
 
 TEMPLATE = "document.html"
@@ -155,6 +154,18 @@ def certificate_pdf(
     )
 
 
-def certificate_html(session: Session, actor: User, placement_id: int, today: date) -> str:
-    """The certificate as the print HTML the PDF is rendered from."""
-    return render_html(TEMPLATE, issue_certificate(session, actor, placement_id, today))
+@dataclass(frozen=True)
+class CertificateView:
+    """The certificate's content for the print page, with its version and content hash."""
+
+    content: dict[str, Any]
+    version: int
+    sha256: str
+
+
+def certificate_view(
+    session: Session, actor: User, placement_id: int, today: date
+) -> CertificateView:
+    """The certificate as the print page shows it: the same content the PDF renders."""
+    version = issue_certificate(session, actor, placement_id, today)
+    return CertificateView(content_of(version), version.version, version.content_sha256)

@@ -250,8 +250,8 @@ def test_the_certificate_waits_for_the_end_both_final_evaluations_and_the_grade(
         pdf.sha256,
     ):
         assert expected in text, expected
-    html = certificate.certificate_html(session, world.users["bureau"], s.placement.id, AFTER)
-    assert "实习鉴定暨结业证明" in html and version.content_sha256 in html
+    view = certificate.certificate_view(session, world.users["bureau"], s.placement.id, AFTER)
+    assert view.content["title"] == "实习鉴定暨结业证明" and view.sha256 == version.content_sha256
 
 
 def test_the_school_records_the_outcome_and_the_host_confirms_its_hire(
