@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -110,7 +110,7 @@ class OutcomeForm(FlaskForm):
         _l("就业去向"),
         choices=[SelectChoice(k.value, _l(v)) for k, v in outcomes.OUTCOME_LABELS.items()],
     )
-    employer_name = TextAreaField(
+    employer_name = StringField(
         _l("就业单位（在其他单位就业时填写）"), validators=[Length(max=120)]
     )
     started_on = BoundedDateField(_l("入职日期"), validators=[Optional()])
