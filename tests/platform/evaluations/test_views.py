@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from skillbridge.models import Evaluation, EvaluationStage, Evaluator, HostRating
+from skillbridge.models import (
+    EmploymentOutcome,
+    Evaluation,
+    EvaluationStage,
+    Evaluator,
+    HostRating,
+    OutcomeKind,
+)
 from skillbridge.platform.services.evaluations import ratings, reports, scores
 from skillbridge.platform.services.evaluations.rubrics import rubrics
 
@@ -103,3 +110,25 @@ def test_the_evaluator_list_shows_what_is_due(session, supervised, login_as) -> 
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert "中期评价" in body and "终期评价" in body
+
+
+def test_the_school_dashboard_shows_the_employment_rate_of_finished_placements(
+    session, supervised, world, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    client = login_as(world.users["school"])
+    assert "就业率" in client.get("/dashboard").get_data(as_text=True)
+    response = client.post(
+        f"/placements/{supervised.placement.id}/evaluation/outcome",
+        data={
+            "kind": "hired_elsewhere",
+            "employer_name": "吴江精密机械有限公司",
+            "started_on": "2026-07-15",
+            "contract_type": "open_ended",
+            "contract_months": "",
+            "social_insurance": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(EmploymentOutcome.kind)) == OutcomeKind.HIRED_ELSEWHERE
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "100%" in page
