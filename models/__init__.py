@@ -9,6 +9,18 @@ from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
+from .evaluation import (
+    HIRED,
+    ContractType,
+    EmploymentOutcome,
+    Evaluation,
+    EvaluationStage,
+    Evaluator,
+    HostRating,
+    InternshipReport,
+    OutcomeKind,
+    ReportGrade,
+)
 from .incident import (
     Incident,
     IncidentAction,
@@ -166,4 +178,15 @@ __all__ = [
     "IncidentSeverity",
     "IncidentStatus",
     "InsuranceClaimStatus",
+    # ── evaluations ──
+    "HIRED",
+    "ContractType",
+    "EmploymentOutcome",
+    "Evaluation",
+    "EvaluationStage",
+    "Evaluator",
+    "HostRating",
+    "InternshipReport",
+    "OutcomeKind",
+    "ReportGrade",
 ]

@@ -111,6 +111,13 @@ _ASSIGNED = frozenset(
         "incidents.pay_claim",
         "incidents.reject_claim",
         "incidents.close",
+        # ── evaluations ── their placements' evaluations (the services check the assignment).
+        "evaluations.index",
+        "evaluations.detail",
+        "evaluations.evaluate",
+        "evaluations.grade",
+        "evaluations.certificate_pdf",
+        "evaluations.certificate_page",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import shutil
 import socket
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -209,3 +212,19 @@ def materials_for(session: Session, policy_id: int) -> list[Upload]:
 def document_store(app: Flask) -> DocumentStore:
     """The app's document store (files under the test's instance folder)."""
     return get_document_store(app)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text as poppler's pdftotext reads it."""
+    require_service("pdftotext", shutil.which("pdftotext") is not None, "install poppler-utils")
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    require_service("Noto CJK", "Noto" in fonts, "install fonts-noto-cjk")
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8")
+
+
+def flat_text(text: str) -> str:
+    """pdftotext breaks long lines (the hash) at the margin: compare without whitespace."""
+    return re.sub(r"\s+", "", text)

@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.evaluations import seed_demo_evaluations
 from skillbridge.platform.demo.incidents import seed_demo_incidents
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
@@ -114,6 +115,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts.update(seed_demo_programmes(session))
     with database.session_scope() as session:  # ── incidents ──
         counts.update(seed_demo_incidents(session, datetime.combine(SEASON_DATE, time(18, 0))))
+    with database.session_scope() as session:
+        counts.update(seed_demo_evaluations(session))
     return dict(counts)
 
 

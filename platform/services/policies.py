@@ -492,3 +492,51 @@ def sees_incident_narrative(actor: User, slot: Slot, kind: str, reported_by_id: 
     if kind != "harassment" or actor.id == reported_by_id:
         return True
     return not (actor.role == Role.ENTERPRISE and actor.enterprise_id == slot.enterprise_id)
+
+
+# ── evaluations ──
+
+
+def evaluator_role(actor: User, student: Student, placement: Placement) -> str | None:
+    """Which evaluation the actor writes on this placement: "mentor", "teacher" or "self"."""
+    if is_assigned_mentor(actor, placement):
+        return "mentor"
+    if is_assigned_teacher(actor, placement):
+        return "teacher"
+    if actor.role == Role.STUDENT and actor.student_id == student.id:
+        return "self"
+    return None
+
+
+def can_rate_host(actor: User, student: Student) -> bool:
+    """Only the student rates its host."""
+    return actor.role == Role.STUDENT and actor.student_id == student.id
+
+
+def can_see_single_ratings(actor: User, student: Student, region_ids: set[int]) -> bool:
+    """A single host rating: the student who gave it, its school and the bureau, never the host."""
+    return (
+        can_rate_host(actor, student)
+        or acts_for_school(actor, student.school_id)
+        or any(is_bureau_of(actor, region_id) for region_id in region_ids)
+    )
+
+
+def can_write_report(actor: User, student: Student) -> bool:
+    """The student writes its own internship report."""
+    return can_rate_host(actor, student)
+
+
+def can_grade_report(actor: User, placement: Placement) -> bool:
+    """The assigned teacher grades the internship report."""
+    return is_assigned_teacher(actor, placement)
+
+
+def can_record_outcome(actor: User, student: Student) -> bool:
+    """The student's school records where the student went after the placement."""
+    return acts_for_school(actor, student.school_id)
+
+
+def can_confirm_outcome(actor: User, slot: Slot) -> bool:
+    """The host enterprise confirms a hire by itself."""
+    return acts_for_enterprise(actor, slot.enterprise_id)

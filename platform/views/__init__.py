@@ -11,6 +11,7 @@
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
 | `documents`     | `/documents`          | a record's documents, uploads, previews, 补正 requests |
 | `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
+| `evaluations`   | `/placements/<id>/evaluation`, `/evaluations` | evaluations, host rating, report, grade, outcome, certificate |
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `incidents`     | `/incidents`          | safety and injury reports, insurance claims, closing   |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
@@ -51,6 +52,7 @@ from . import (
     dashboard,
     documents,
     drilldown,
+    evaluations,
     home,
     incidents,
     inspections,
@@ -80,6 +82,7 @@ BLUEPRINTS: list[Blueprint] = [
     dashboard.bp,
     documents.bp,
     drilldown.bp,
+    evaluations.bp,
     home.bp,
     incidents.bp,
     inspections.bp,
@@ -108,6 +111,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *cooperation.NAV,
     *dashboard.NAV,
     *incidents.NAV,
+    *evaluations.NAV,
     *inspections.NAV,
     *matching.NAV,
     *mentoring.NAV,

@@ -13,6 +13,7 @@ from skillbridge.models import Role, StaffRole, User
 from skillbridge.platform.auth import actor, may_reach
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import bounds
+from skillbridge.platform.services.evaluations.outcomes import school_outcomes
 from skillbridge.platform.services.reporting.assigned import assigned_placements
 from skillbridge.platform.services.reporting.overview import build_overview
 from skillbridge.platform.services.reporting.todo import TodoItem, todo_items
@@ -64,6 +65,8 @@ def dashboard() -> ResponseReturnValue:
         f"home/{user.role.value}.html",
         overview=build_overview(db, user),
         todo=_reachable_todo(db, user),
+        # ── evaluations ── where the school's finished placements' students went.
+        employment=school_outcomes(db, user.school_id) if user.school_id is not None else None,
     )
 
 

@@ -54,6 +54,7 @@ from skillbridge.models import (
     CertificateStatus,
     Cohort,
     ComplianceFinding,
+    ContractType,
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
@@ -66,12 +67,14 @@ from skillbridge.models import (
     EmploymentSource,
     EmploymentStatus,
     Enterprise,
+    EvaluationStage,
     Inspection,
     InspectionSample,
     MatchRun,
     MentorshipAgreement,
     Notification,
     Occupation,
+    OutcomeKind,
     Party,
     Person,
     Placement,
@@ -107,6 +110,10 @@ from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.evaluations import outcomes as evaluation_outcomes
+from skillbridge.platform.services.evaluations import reports as evaluation_reports
+from skillbridge.platform.services.evaluations import scores as evaluation_scores
+from skillbridge.platform.services.evaluations.rubrics import rubric_for_school
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 from skillbridge.platform.services.incidents import reports as incident_reports
 from skillbridge.platform.services.incidents import steps as incident_steps
@@ -346,6 +353,17 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "incidents.pay_claim": SCHOOL | ENTERPRISE,
     "incidents.reject_claim": SCHOOL | ENTERPRISE,
     "incidents.close": SCHOOL,
+    # ── evaluations ── (the writers are the assigned teacher and mentor: NARROW_ALLOWED)
+    "evaluations.index": SCHOOL | ENTERPRISE | STUDENT,
+    "evaluations.detail": ADMINS,
+    "evaluations.evaluate": STUDENT,
+    "evaluations.rate": STUDENT,
+    "evaluations.report": STUDENT,
+    "evaluations.grade": frozenset(),
+    "evaluations.record_outcome": SCHOOL,
+    "evaluations.confirm_outcome": ENTERPRISE,
+    "evaluations.certificate_pdf": ADMINS,
+    "evaluations.certificate_page": ADMINS,
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
 MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
@@ -387,6 +405,13 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "incidents.pay_claim": TEACHER | MENTOR,
     "incidents.reject_claim": TEACHER | MENTOR,
     "incidents.close": TEACHER,
+    # ── evaluations ──
+    "evaluations.index": TEACHER | MENTOR,
+    "evaluations.detail": TEACHER | MENTOR,
+    "evaluations.evaluate": TEACHER | MENTOR,
+    "evaluations.grade": TEACHER,
+    "evaluations.certificate_pdf": TEACHER | MENTOR,
+    "evaluations.certificate_page": TEACHER | MENTOR,
 }
 
 
@@ -519,6 +544,16 @@ STATES: dict[str, tuple[str, ...]] = {
     "incidents.pay_claim": ("claim_accepted",),
     "incidents.reject_claim": ("claim_filed",),
     "incidents.close": ("open",),
+    # ── evaluations ── (EVALUATION_STATES says what each state adds to its placement)
+    "evaluations.detail": ("active", "ended"),
+    "evaluations.evaluate": ("active",),
+    "evaluations.rate": ("active",),
+    "evaluations.report": ("active",),
+    "evaluations.grade": ("reported",),
+    "evaluations.record_outcome": ("ended",),
+    "evaluations.confirm_outcome": ("hired",),
+    "evaluations.certificate_pdf": ("certifiable",),
+    "evaluations.certificate_page": ("certifiable",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -1093,7 +1128,10 @@ class World:
         if cell.rule.endpoint in NOT_YET_ACTIVATED:
             ids["student_id"] = self.student(session, tenant).id
         if "placement_id" in arguments:
-            ids.update(self.placement(session, tenant, cell.state))
+            base = EVALUATION_STATES.get(cell.state, (cell.state,))[0]
+            ids.update(self.placement(session, tenant, base))
+            if cell.state in EVALUATION_STATES:
+                evaluation_state(session, tenant, ids, cell.state)
         if "agreement_id" in arguments:
             ids["agreement_id"] = self.agreement(session, tenant, cell.state, cell.role)
         if "slot_id" in arguments:
@@ -1460,6 +1498,37 @@ def _fund_return_form(world: World, tenant: Tenant) -> dict:
     }
 
 
+# ── evaluations ── the placement state each evaluation state starts from, and what it adds.
+EVALUATION_STATES = {
+    "reported": ("active",),  # the student handed in its report
+    "hired": ("ended",),  # the school recorded a hire by the host
+    "certifiable": ("ended",),  # both final evaluations and the teacher's grade
+}
+MATRIX_REPORT = "岗位实习期间，我在数控车间跟随师傅学习车床操作、量具使用和6S现场管理，" * 2
+
+
+def evaluation_state(session: Session, tenant: Tenant, ids: dict[str, int], state: str) -> None:
+    """Bring a placement's evaluations to `state`, by the services."""
+    pid, student_user = ids["placement_id"], session.get_one(User, ids["student_user"])
+    users = tenant.users
+    if state in ("reported", "certifiable"):
+        evaluation_reports.submit_report(session, student_user, pid, MATRIX_REPORT)
+    if state == "hired":
+        hire = evaluation_outcomes.OutcomeInput(
+            OutcomeKind.HIRED_BY_HOST,
+            started_on=END,
+            contract_type=ContractType.OPEN_ENDED,
+            social_insurance=True,
+        )
+        evaluation_outcomes.record_outcome(session, users["school"], pid, hire)
+    if state == "certifiable":
+        scores = {c.code: 4 for c in rubric_for_school(tenant.school.code).criteria}
+        for writer in (users["mentor"], users["teacher"]):
+            entry = evaluation_scores.EvaluationInput(EvaluationStage.FINAL, scores, "")
+            evaluation_scores.submit_evaluation(session, writer, pid, entry, END)
+        evaluation_reports.grade_report(session, users["teacher"], pid, 88)
+
+
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
@@ -1521,6 +1590,28 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "incidents.pay_claim": lambda w, t, c: {"amount_yuan": "800"},
     "incidents.reject_claim": lambda w, t, c: {"reason": "不属于保险责任"},
     "incidents.close": lambda w, t, c: {"resolution": "已处理"},
+    # ── evaluations ──
+    "evaluations.evaluate": lambda w, t, c: (
+        {f"score_{criterion.code}": "4" for criterion in rubric_for_school(t.school.code).criteria}
+        | {"comment": "表现良好"}
+    ),
+    "evaluations.rate": lambda w, t, c: {
+        "safety": "5",
+        "learning": "4",
+        "pay_on_time": "5",
+        "treatment": "4",
+        "comment": "",
+    },
+    "evaluations.report": lambda w, t, c: {"body": MATRIX_REPORT},
+    "evaluations.grade": lambda w, t, c: {"score": "85"},
+    "evaluations.record_outcome": lambda w, t, c: {
+        "kind": "not_yet",
+        "employer_name": "",
+        "started_on": "",
+        "contract_type": "",
+        "contract_months": "",
+        "social_insurance": "0",
+    },
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,
@@ -1690,6 +1781,8 @@ def _url(rule: Rule, ids: dict[str, int], state: str) -> str:
             values[argument] = "csv"
         elif argument == "name":
             values[argument] = "students"  # a list of the actor's own region, not an object
+        elif argument == "stage":
+            values[argument] = "midterm"  # open half-way through the matrix's placements
         else:
             values[argument] = ids[argument]
     return rule.build(values, append_unknown=False)[1]

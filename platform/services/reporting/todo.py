@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select
@@ -32,6 +33,7 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
+from skillbridge.platform.services.evaluations.due import due_counts
 from skillbridge.platform.services.incidents.records import open_incident_count
 from skillbridge.platform.text import N_
 
@@ -219,9 +221,21 @@ _BUILDERS: dict[Role, Callable[[Session, User], list[TodoItem]]] = {
 }
 
 
+# ── evaluations ──
+def _evaluation_items(session: Session, actor: User) -> list[TodoItem]:
+    """Evaluations the assigned teacher, mentor or the student owes (mid-term from half-way,
+    final near the end), and the student's rating of its host."""
+    evaluations, ratings = due_counts(session, actor, date.today())
+    return [
+        TodoItem(N_("待填写的实习评价"), evaluations, "evaluations.index"),
+        TodoItem(N_("待评价的实习单位"), ratings, "evaluations.index"),
+    ]
+
+
 def todo_items(session: Session, actor: User) -> list[TodoItem]:
     """The actor's pending steps that have something waiting (count above zero)."""
     builder = _BUILDERS.get(actor.role)
     if builder is None:
         return []
-    return [item for item in builder(session, actor) if item.count > 0]
+    items = builder(session, actor) + _evaluation_items(session, actor)
+    return [item for item in items if item.count > 0]

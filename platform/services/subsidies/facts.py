@@ -56,6 +56,7 @@ from skillbridge.platform import policy as engine
 from skillbridge.platform.policy.dates import completed_years
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import InvalidInput
+from skillbridge.platform.services.evaluations.outcomes import host_hire_of, with_labour_contract
 from skillbridge.platform.services.mentoring.fund_returns import latest_return
 from skillbridge.platform.services.packs import placement_rules_for
 
@@ -422,9 +423,21 @@ def _person(
         and placement is not None
         and _cooperation(session, student.school_id, employer.id, placement.start_date)
     )
-    on_post = None
+    on_post = contract_since = None
     if placement is not None:
         on_post = placement.start_date
+        # ── evaluations ── the recorded outcome: a confirmed hire by the host is the post
+        # (上岗) and, with a labour contract and social insurance, the contract run.
+        hire = host_hire_of(session, placement.id)
+        if hire is not None and hire.started_on is not None:
+            on_post = hire.started_on
+            b.row(
+                "录用（就业去向）", f"{hire.employer_name} {on_post.isoformat()} 起（企业已确认）"
+            )
+            if with_labour_contract(hire):
+                contract_since = b.pick(
+                    "contract_insured_since", on_post, "劳动合同和社会保险（录用）", "database"
+                )
         b.row("上岗日期", f"{on_post.isoformat()}（岗位#{placement.id}）")
         b.row(
             "校企合作培养", "是（学校与企业有已批准的合作协议）" if cooperating else "否", "derived"
@@ -476,7 +489,7 @@ def _person(
         birth_date=student.birth_date,
         hukou_local=student.is_local,
         certificates=tuple(held),
-        contract_insured_since=_contract_since(b, placement),
+        contract_insured_since=contract_since or _contract_since(b, placement),
         on_post_since=on_post,
         employer_since=b.pick("employer_since", None),
         district_work_since=b.pick("district_work_since", None),

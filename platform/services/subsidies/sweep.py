@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Employment, EmploymentStatus, Placement, PlacementStatus
+from skillbridge.models import (
+    Employment,
+    EmploymentOutcome,
+    EmploymentStatus,
+    OutcomeKind,
+    Placement,
+    PlacementStatus,
+)
 from skillbridge.platform.services.subsidies.claims import on_placement_months_reached
 from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
 
@@ -20,9 +27,21 @@ def raise_placement_claims(session: Session, today: date) -> int:
     already raised a no-op.
     """
     raised = 0
+    # Running placements, and ended ones whose host hired the student (the outcome the host
+    # confirmed, evaluations/outcomes.py): the months on that post keep growing.
+    hired = (
+        select(EmploymentOutcome.placement_id)
+        .where(EmploymentOutcome.kind == OutcomeKind.HIRED_BY_HOST)
+        .where(EmploymentOutcome.confirmed_at.is_not(None))
+    )
     placements = session.scalars(
         select(Placement)
-        .where(Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today)
+        .where(
+            or_(
+                and_(Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today),
+                and_(Placement.status == PlacementStatus.ENDED, Placement.id.in_(hired)),
+            )
+        )
         .order_by(Placement.id)
     )
     for placement in placements:

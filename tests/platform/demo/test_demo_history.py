@@ -42,7 +42,9 @@ def test_the_season_answers_every_offer_and_starts_placements(session, season) -
     statuses = Counter(session.scalars(select(Placement.status)))
     assert statuses[PlacementStatus.OFFERED] == 0  # answered or expired
     assert statuses[PlacementStatus.ACCEPTED] == season["accepted"] - season["started"]
-    assert statuses[PlacementStatus.ACTIVE] == season["started"] > 0
+    # One started placement has ended, evaluated (demo/evaluations.py).
+    assert statuses[PlacementStatus.ENDED] == season["evaluated placements"] == 1
+    assert statuses[PlacementStatus.ACTIVE] == season["started"] - 1 > 0
     assert statuses[PlacementStatus.DECLINED] == season["declined"] > 0
     assert statuses[PlacementStatus.EXPIRED] == season["expired"]
     started = session.scalars(
@@ -101,7 +103,9 @@ def test_the_demo_teacher_and_mentor_follow_placements_of_their_own(session, sea
     assert season["assigned to the demo teacher"] > 0
     assert season["assigned to the demo mentor"] > 0
     mine = followed_placements(session, teacher).items
-    assert len(mine) == season["assigned to the demo teacher"]
+    # The finished, evaluated placement may be one more the teacher follows.
+    newly = season["evaluated, newly followed by the teacher"]
+    assert len(mine) == season["assigned to the demo teacher"] + newly
     assert {c.student.school_id for c in mine} == {teacher.school_id}
     assert {c.slot.enterprise_id for c in followed_placements(session, mentor).items} == {
         mentor.enterprise_id
@@ -121,3 +125,14 @@ def test_the_demo_teacher_follows_a_closed_minor_and_an_open_serious_incident(
     assert minor.status == IncidentStatus.CLOSED and minor.resolution
     assert serious.status == IncidentStatus.OPEN
     assert serious.claim_status == InsuranceClaimStatus.FILED and serious.guardian_informed_at
+
+
+def test_the_demo_student_has_a_finished_placement_evaluated_and_certified(session, season) -> None:  # type: ignore[no-untyped-def]
+    from skillbridge.models import DocumentVersion, EmploymentOutcome, Evaluation, InternshipReport
+    from skillbridge.platform.services.evaluations.certificate import SUBJECT
+
+    assert season["evaluated placements"] == 1
+    assert session.scalar(select(func.count(Evaluation.id))) == 6  # 2 stages × mentor/teacher/self
+    assert session.scalar(select(InternshipReport.grade)) is not None
+    assert session.scalar(select(func.count(EmploymentOutcome.id))) == 1
+    assert session.scalar(select(DocumentVersion.id).where(DocumentVersion.subject_type == SUBJECT))

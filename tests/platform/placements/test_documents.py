@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 import time
 from datetime import date
 from io import BytesIO
 
 import pytest
 from sqlalchemy import select
-from support import require_service, sign_as
+from support import flat_text as _flat
+from support import pdf_text, sign_as
 
 from skillbridge.models import DocumentVersion, Rendition, SlotKind
 from skillbridge.platform.services.errors import Conflict
@@ -24,22 +22,6 @@ from skillbridge.platform.services.renditions.versions import content_of
 from skillbridge.platform.services.signatures import verification
 
 TODAY = date.today()
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text as poppler's pdftotext reads it."""
-    require_service("pdftotext", shutil.which("pdftotext") is not None, "install poppler-utils")
-    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
-    require_service("Noto CJK", "Noto" in fonts, "install fonts-noto-cjk")
-    done = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return done.stdout.decode("utf-8")
-
-
-def _flat(text: str) -> str:
-    """pdftotext breaks long lines (the hash) at the margin: compare without whitespace."""
-    return re.sub(r"\s+", "", text)
 
 
 def test_the_chinese_agreement_pdf_names_the_parties_and_its_hash_is_what_was_signed(
