@@ -101,6 +101,13 @@ _ASSIGNED = frozenset(
         "programmes.detail",
         "programmes.enrolment",
         "programmes.progress",
+        # Weekly journals: the mentor reviews, the teacher countersigns (the services check each).
+        "journals.queue",
+        "journals.placement",
+        "journals.detail",
+        "journals.confirm",
+        "journals.return_",
+        "journals.countersign_month",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

@@ -13,6 +13,7 @@
 | `drilldown`     | `/bureau/drilldown`   | timelines, evidence bundles (ZIP)                      |
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
+| `journals`      | `/journals`           | weekly journals (周志): weeks, editor, review, 会签   |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
 | `mentoring`     | `/mentoring`          | 名师带徒 agreements, allowance ledger, fund returns    |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
@@ -52,6 +53,7 @@ from . import (
     drilldown,
     home,
     inspections,
+    journals,
     matching,
     mentoring,
     notifications,
@@ -80,6 +82,7 @@ BLUEPRINTS: list[Blueprint] = [
     drilldown.bp,
     home.bp,
     inspections.bp,
+    journals.bp,
     matching.bp,
     mentoring.bp,
     notifications.bp,
@@ -105,6 +108,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *cooperation.NAV,
     *dashboard.NAV,
     *inspections.NAV,
+    *journals.NAV,
     *matching.NAV,
     *mentoring.NAV,
     *notifications.NAV,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select
@@ -25,12 +26,15 @@ from skillbridge.models import (
     School,
     Signature,
     Slot,
+    StaffRole,
     Student,
     SubsidyClaim,
     SubsidyPolicy,
     User,
     VerificationStatus,
 )
+from skillbridge.platform.services.journals import queues as journal_queues
+from skillbridge.platform.services.journals import weeks as journal_weeks
 from skillbridge.platform.text import N_
 
 # Placements whose agreement is still being signed: offers accepted, not yet ended or cancelled.
@@ -196,9 +200,34 @@ _BUILDERS: dict[Role, Callable[[Session, User], list[TodoItem]]] = {
 }
 
 
-def todo_items(session: Session, actor: User) -> list[TodoItem]:
+# ── journals ──
+
+
+def _journal_items(session: Session, actor: User, today: date) -> list[TodoItem]:
+    """Weekly journals: the student's weeks due or returned, the mentor's to review, the
+    teacher's months to countersign."""
+    if actor.role == Role.STUDENT:
+        due = journal_weeks.student_todo_count(session, actor, today)
+        return [TodoItem(N_("待提交或被退回的周志"), due, "journals.mine")]
+    if actor.staff_role == StaffRole.MENTOR:
+        waiting = journal_queues.mentor_review_count(session, actor)
+        return [TodoItem(N_("待审阅的周志"), waiting, "journals.queue")]
+    if actor.staff_role == StaffRole.TEACHER:
+        months = len(journal_weeks.ready_months(session, actor, today))
+        return [TodoItem(N_("待会签的月度周志"), months, "journals.queue")]
+    return []
+
+
+# A teacher and a mentor act on their assigned students only, never on their organisation's
+# agreements: their list holds the steps of their own job.
+_ASSIGNED_STAFF = (StaffRole.TEACHER, StaffRole.MENTOR)
+
+
+def todo_items(session: Session, actor: User, today: date | None = None) -> list[TodoItem]:
     """The actor's pending steps that have something waiting (count above zero)."""
     builder = _BUILDERS.get(actor.role)
-    if builder is None:
-        return []
-    return [item for item in builder(session, actor) if item.count > 0]
+    items = []
+    if builder is not None and actor.staff_role not in _ASSIGNED_STAFF:
+        items += builder(session, actor)
+    items += _journal_items(session, actor, today or date.today())
+    return [item for item in items if item.count > 0]
