@@ -81,16 +81,17 @@ def _escalate_batch(session: Session, rows: list[tuple[Placement, int, str]], to
         )
     ):
         submitted[placement_id].add(Week(year, week))
-    told = set(
-        session.execute(
+    told = {
+        (placement_id, year, week, level)
+        for placement_id, year, week, level in session.execute(
             select(
                 JournalEscalation.placement_id,
                 JournalEscalation.iso_year,
                 JournalEscalation.iso_week,
                 JournalEscalation.level,
             ).where(JournalEscalation.placement_id.in_(ids))
-        ).tuples()
-    )
+        )
+    }
     sent = 0
     for placement, school_id, student_name in rows:
         overdue = _overdue_weeks(placement, submitted[placement.id], today)
@@ -139,7 +140,12 @@ def escalate_overdue_journals(session: Session, today: date) -> int:
     )
     sent, last_id = 0, 0
     while True:
-        rows = list(session.execute(statement.where(Placement.id > last_id).limit(BATCH)).tuples())
+        rows = [
+            (placement, school_id, name)
+            for placement, school_id, name in session.execute(
+                statement.where(Placement.id > last_id).limit(BATCH)
+            )
+        ]
         if not rows:
             return sent
         sent += _escalate_batch(session, rows, today)

@@ -70,11 +70,12 @@ def teacher_queue(session: Session, actor: User, today: date, page: int = 1) -> 
     ensure_reviewer(actor)
     months = ready_months(session, actor, today)
     window = page_of(months, page)
-    names = dict(
-        session.execute(
+    names = {
+        placement_id: name
+        for placement_id, name in session.execute(
             select(Placement.id, Student.name)
             .join(Student, Student.id == Placement.student_id)
             .where(Placement.id.in_({m.placement_id for m in window.items}))
-        ).tuples()
-    )
+        )
+    }
     return window.with_items([QueuedMonth(m, names[m.placement_id]) for m in window.items])
