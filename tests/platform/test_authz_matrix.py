@@ -68,6 +68,8 @@ from skillbridge.models import (
     Enterprise,
     Inspection,
     InspectionSample,
+    Journal,
+    JournalStatus,
     MatchRun,
     MentorshipAgreement,
     Notification,
@@ -107,6 +109,7 @@ from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
+from skillbridge.platform.services.journals.rules import Week, placement_weeks
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
@@ -322,6 +325,16 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "mentoring.agreement": ENTERPRISE,
     "mentoring.record_allowance": ENTERPRISE,
     "mentoring.fund_return_list": ENTERPRISE,
+    # Weekly journals: a placement's parties read them; the student writes, the assigned mentor
+    # reviews and the assigned teacher countersigns (NARROW_ALLOWED), nobody else.
+    "journals.mine": STUDENT,
+    "journals.queue": frozenset(),
+    "journals.placement": ADMINS,
+    "journals.edit": STUDENT,
+    "journals.detail": ADMINS,
+    "journals.confirm": frozenset(),
+    "journals.return_": frozenset(),
+    "journals.countersign_month": frozenset(),
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
 MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
@@ -345,13 +358,19 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.reject": REVIEWER,
     "subsidies.pay": FINANCE,
     # Every document route checks its record (DOCUMENT_ALLOWED): the table lets each role try.
-    "documents.record": REVIEWER | FINANCE,
-    "documents.file": REVIEWER | FINANCE,
+    "documents.record": REVIEWER | FINANCE | TEACHER | MENTOR,  # a journal's mentor and teacher read its files
+    "documents.file": REVIEWER | FINANCE | TEACHER | MENTOR,
     "documents.request_correction": REVIEWER,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
     "programmes.detail": REVIEWER,
     "programmes.decide": REVIEWER,
     "renditions.plan": REVIEWER,
+    "journals.queue": TEACHER | MENTOR,
+    "journals.placement": TEACHER | MENTOR,
+    "journals.detail": TEACHER | MENTOR,
+    "journals.confirm": MENTOR,
+    "journals.return_": MENTOR,
+    "journals.countersign_month": TEACHER,
 }
 
 
@@ -375,6 +394,7 @@ DOCUMENT_OWNERS = (
     "cooperation_agreement",
     "placement_agreement",
     "subsidy_claim",
+    "journal",
 )
 # Documents are the organisation's business: its admin and its placement officer or HR act on
 # them, a teacher or mentor does not; the whole bureau reads them, its finance officer included.
@@ -386,6 +406,7 @@ _DOCUMENT_READERS = {
     "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE | _BUREAU_READERS,
     "placement_agreement": ALL - TEACHER - MENTOR,
     "subsidy_claim": ALL - TEACHER - MENTOR,  # the matrix's claim pays the actor's organisation
+    "journal": ALL,  # the student, both organisations, the bureau, its mentor and teacher
 }
 _DOCUMENT_UPLOADERS = {
     "enterprise": _ENTERPRISE_SIDE,
@@ -393,6 +414,7 @@ _DOCUMENT_UPLOADERS = {
     "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
     "placement_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
     "subsidy_claim": _SCHOOL_SIDE | _ENTERPRISE_SIDE | STUDENT,
+    "journal": STUDENT,  # while the journal is a draft or returned
 }
 DOCUMENT_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     **{("documents.record", o): r for o, r in _DOCUMENT_READERS.items()},
@@ -407,6 +429,7 @@ DOCUMENT_KINDS = {
     "cooperation_agreement": "cooperation_scan",
     "placement_agreement": "insurance_policy",
     "subsidy_claim": "id_card_copy",
+    "journal": "journal_attachment",
 }
 MATERIALS_POLICY = "wujiang.youth_school_enterprise_reward"  # its materials include id_card_copy
 
@@ -474,6 +497,12 @@ STATES: dict[str, tuple[str, ...]] = {
     "documents.file": DOCUMENT_OWNERS,
     "documents.upload": DOCUMENT_OWNERS,
     "documents.request_correction": DOCUMENT_OWNERS,
+    "journals.placement": ("active",),
+    "journals.edit": ("active",),
+    "journals.countersign_month": ("active",),
+    "journals.detail": ("submitted",),
+    "journals.confirm": ("submitted",),
+    "journals.return_": ("submitted",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -983,6 +1012,9 @@ class World:
                     PlacementAgreement.placement_id == extra["placement_id"]
                 )
             )
+        elif owner == "journal":
+            extra = self.placement(session, tenant, "active")
+            owner_id = self.journal_of(session, extra["placement_id"], JournalStatus.DRAFT)
         else:
             owner_id = self.claim(session, tenant, "submitted", cell.role)
             materials = session.scalar(
@@ -1011,6 +1043,42 @@ class World:
         session.flush()
         return {**extra, "owner_type": owner, "owner_id": owner_id, "document_id": document.id}
 
+    def journal_of(
+        self, session: Session, placement_id: int, status: JournalStatus, week: Week | None = None
+    ) -> int:
+        """A journal of the placement's first week (or `week`) in `status`."""
+        week = week or Week.of(START)
+        journal = Journal(
+            placement_id=placement_id,
+            iso_year=week.iso_year,
+            iso_week=week.iso_week,
+            status=status,
+            work_done="矩阵工作",
+            learned="矩阵收获",
+            problems="无",
+            submitted_at=None if status == JournalStatus.DRAFT else utcnow(),
+        )
+        session.add(journal)
+        session.flush()
+        return journal.id
+
+    def journal_ids(self, session: Session, tenant: Tenant, cell: Cell) -> dict[str, int]:
+        """The ids of a journal route: a submitted journal, a week to write, or a month whose
+        weeks are all confirmed (the placement's first)."""
+        arguments = set(cell.rule.arguments)
+        if "journal_id" in arguments:
+            placement = self.placement(session, tenant, "active")
+            journal_id = self.journal_of(
+                session, placement["placement_id"], JournalStatus.SUBMITTED
+            )
+            return {**placement, "journal_id": journal_id}
+        first = Week.of(START)
+        if "iso_week" in arguments:
+            return {"iso_year": first.iso_year, "iso_week": first.iso_week}
+        if "month" in arguments:
+            return {"year": first.month[0], "month": first.month[1]}
+        return {}
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -1032,6 +1100,13 @@ class World:
             ids["student_id"] = self.student(session, tenant).id
         if "placement_id" in arguments:
             ids.update(self.placement(session, tenant, cell.state))
+        if cell.rule.endpoint.startswith("journals."):
+            ids.update(self.journal_ids(session, tenant, cell))
+            if "month" in arguments:  # every week of the month confirmed by the mentor
+                start, end = START, END
+                for week in placement_weeks(start, end):
+                    if week.month == (ids["year"], ids["month"]):
+                        self.journal_of(session, ids["placement_id"], JournalStatus.CONFIRMED, week)
         if "agreement_id" in arguments:
             ids["agreement_id"] = self.agreement(session, tenant, cell.state, cell.role)
         if "slot_id" in arguments:
@@ -1424,6 +1499,13 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "paid_on": "2025-07-31",
     },
     "mentoring.fund_return_list": lambda w, t, c: _fund_return_form(w, t),
+    "journals.edit": lambda w, t, c: {
+        "work_done": "矩阵本周工作",
+        "learned": "矩阵本周收获",
+        "problems": "无",
+        "submit": "提交给导师",
+    },
+    "journals.return_": lambda w, t, c: {"comment": "请补充细节"},
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,
