@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.journals import follow_demo_placement, place_demo_student
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
@@ -111,6 +112,15 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
+    with database.session_scope() as session:
+        # The demo student's own internship, followed by the demo teacher and mentor, with its
+        # weekly journals (Counter.update adds to the season's counts).
+        placed = place_demo_student(session)
+        if placed is not None:
+            counts["accepted"] += 1
+            if _complete_and_start(session, *placed) == "started":
+                counts["started"] += 1
+                counts.update(follow_demo_placement(session, placed[0]))
     return dict(counts)
 
 

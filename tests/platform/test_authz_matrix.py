@@ -358,7 +358,10 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.reject": REVIEWER,
     "subsidies.pay": FINANCE,
     # Every document route checks its record (DOCUMENT_ALLOWED): the table lets each role try.
-    "documents.record": REVIEWER | FINANCE | TEACHER | MENTOR,  # a journal's mentor and teacher read its files
+    "documents.record": REVIEWER
+    | FINANCE
+    | TEACHER
+    | MENTOR,  # a journal's mentor and teacher read its files
     "documents.file": REVIEWER | FINANCE | TEACHER | MENTOR,
     "documents.request_correction": REVIEWER,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
