@@ -111,7 +111,7 @@ def edit(placement_id: int, iso_year: int, iso_week: int) -> ResponseReturnValue
     # Who may write which week is settled before the form is read.
     _context, week = entries.writable_week(db, user, placement_id, iso_year, iso_week, today)
     journal = entries.journal_of_week(db, placement_id, week)
-    if journal is not None and journal.status not in EDITABLE:
+    if request.method == "GET" and journal is not None and journal.status not in EDITABLE:
         return redirect(url_for("journals.detail", journal_id=journal.id))
     form = JournalForm(obj=journal)
     if request.method == "POST":

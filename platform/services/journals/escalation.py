@@ -102,7 +102,8 @@ def _escalate_batch(session: Session, rows: list[tuple[Placement, int, str]], to
                 if w.days_overdue(today) > after
                 and (placement.id, w.iso_year, w.iso_week, level) not in told
             ]
-            if not weeks:
+            recipients = _recipients(session, level, placement, school_id) if weeks else []
+            if not recipients:  # nobody to tell yet (no teacher assigned): try again tomorrow
                 continue
             session.add_all(
                 JournalEscalation(
@@ -118,7 +119,7 @@ def _escalate_batch(session: Session, rows: list[tuple[Placement, int, str]], to
             sent += len(
                 notifications.notify(
                     session,
-                    _recipients(session, level, placement, school_id),
+                    recipients,
                     JOURNAL_OVERDUE,
                     TITLES[level],
                     f"{student_name}：{listed}",

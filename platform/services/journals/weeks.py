@@ -159,6 +159,8 @@ class PlacementJournals:
     months: list[MonthRow]
     can_write: bool
     can_countersign: bool
+    #: Near-copy flags are for the reviewers and the organisations, never for the writer.
+    shows_flags: bool
 
 
 def placement_journals(
@@ -175,6 +177,7 @@ def placement_journals(
         months,
         can_write_journal(actor, placement) and placement.status == PlacementStatus.ACTIVE,
         can_countersign_journals(actor, placement),
+        not can_write_journal(actor, placement),
     )
 
 

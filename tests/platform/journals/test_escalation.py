@@ -82,3 +82,13 @@ def test_the_daily_command_escalates_once(runner, session, team):  # type: ignor
     assert "1 overdue-journal notifications sent" in first.output
     again = runner.invoke(args=["journals-escalate", "--today", "2026-03-12"])
     assert "0 overdue-journal notifications sent" in again.output
+
+
+def test_a_teacher_assigned_late_still_hears_of_the_weeks_overdue(session, team):  # type: ignore[no-untyped-def]
+    team.placement.teacher_user_id = None
+    day = W10.deadline + timedelta(days=ESCALATE_AFTER_DAYS[EscalationLevel.TEACHER] + 1)
+    escalate_overdue_journals(session, day)
+    assert _told(session) == [team.users["student"].id]
+    team.placement.teacher_user_id = team.users["teacher"].id
+    escalate_overdue_journals(session, day)
+    assert _told(session) == [team.users["student"].id, team.users["teacher"].id]
