@@ -121,9 +121,7 @@ class JournalEscalation(Base):
     """One notice about one overdue week to one level: the row makes the escalation run once."""
 
     __tablename__ = "journal_escalation"
-    __table_args__ = (
-        UniqueConstraint("placement_id", "iso_year", "iso_week", "level"),
-    )
+    __table_args__ = (UniqueConstraint("placement_id", "iso_year", "iso_week", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"))
