@@ -31,6 +31,19 @@ from .incident import (
     InsuranceClaimStatus,
 )
 from .inspection import Inspection, InspectionOutcome, InspectionSample
+from .journal import (
+    AWAITING_REVIEW,
+    EDITABLE,
+    JOURNAL_COMMENT_MAX,
+    JOURNAL_FIELD_MAX,
+    EscalationLevel,
+    Journal,
+    JournalAction,
+    JournalCountersignature,
+    JournalEscalation,
+    JournalEvent,
+    JournalStatus,
+)
 from .match_run import MatchOutcome, MatchRun, MatchRunArrays, RunScope, RunStatus
 from .mentoring import (
     MENTOR_LEVEL_MAX,
@@ -79,6 +92,18 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    # ── journals ──
+    "AWAITING_REVIEW",
+    "EDITABLE",
+    "JOURNAL_COMMENT_MAX",
+    "JOURNAL_FIELD_MAX",
+    "EscalationLevel",
+    "Journal",
+    "JournalAction",
+    "JournalCountersignature",
+    "JournalEscalation",
+    "JournalEvent",
+    "JournalStatus",
     "OVERLAP_CONSTRAINT",
     "ApprenticeEnrolment",
     "ApprenticeshipProgramme",

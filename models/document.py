@@ -19,6 +19,7 @@ class DocumentOwner(enum.StrEnum):
     COOPERATION_AGREEMENT = "cooperation_agreement"
     PLACEMENT_AGREEMENT = "placement_agreement"
     SUBSIDY_CLAIM = "subsidy_claim"
+    JOURNAL = "journal"  # a weekly journal's attachments
 
 
 class Document(Base):

@@ -118,6 +118,13 @@ _ASSIGNED = frozenset(
         "evaluations.grade",
         "evaluations.certificate_pdf",
         "evaluations.certificate_page",
+        # Weekly journals: the mentor reviews, the teacher countersigns (the services check each).
+        "journals.queue",
+        "journals.placement",
+        "journals.detail",
+        "journals.confirm",
+        "journals.return_",
+        "journals.countersign_month",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

@@ -426,6 +426,25 @@ def documents_retention(now: datetime | None) -> None:
     click.echo(f"{expired.documents} documents past retention deleted, {removed} blobs removed")
 
 
+@click.command("journals-escalate")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to act as of (default: today).",
+)
+@with_appcontext
+def journals_escalate(today: datetime | None) -> None:
+    """Tell students, teachers and school admins of overdue weekly journals (run daily; a second
+    run on the same day tells nobody twice)."""
+    from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
+
+    as_of = today.date() if today else date.today()
+    with get_database().session_scope() as session:
+        sent = escalate_overdue_journals(session, as_of)
+    click.echo(f"{as_of}: {sent} overdue-journal notifications sent")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     for command in (
@@ -439,5 +458,6 @@ def register_commands(app: Flask) -> None:
         rotate_id_keys,
         worker,
         documents_retention,
+        journals_escalate,
     ):
         app.cli.add_command(command)

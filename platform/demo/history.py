@@ -32,6 +32,7 @@ from skillbridge.models import (
 from skillbridge.platform.database import Database
 from skillbridge.platform.demo.evaluations import seed_demo_evaluations
 from skillbridge.platform.demo.incidents import seed_demo_incidents
+from skillbridge.platform.demo.journals import follow_demo_placement, place_demo_student
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
@@ -117,6 +118,15 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts.update(seed_demo_incidents(session, datetime.combine(SEASON_DATE, time(18, 0))))
     with database.session_scope() as session:
         counts.update(seed_demo_evaluations(session))
+    with database.session_scope() as session:
+        # The demo student's own internship, followed by the demo teacher and mentor, with its
+        # weekly journals (Counter.update adds to the season's counts).
+        placed = place_demo_student(session)
+        if placed is not None:
+            counts["accepted"] += 1
+            if _complete_and_start(session, *placed) == "started":
+                counts["started"] += 1
+                counts.update(follow_demo_placement(session, placed[0]))
     return dict(counts)
 
 

@@ -401,6 +401,9 @@ class DocumentParties:
     uploaders: frozenset[Tenant]
     readers: frozenset[Tenant]
     region_ids: frozenset[int]
+    #: Accounts that read the record's documents for their own job, whatever their staff role:
+    #: a journal's assigned mentor and teacher.
+    followers: frozenset[int] = frozenset()
 
 
 # A teacher or mentor follows students; the organisation's documents are its managers' business.
@@ -412,9 +415,12 @@ def _document_tenant(actor: User) -> Tenant | None:
 
 
 def can_view_document(actor: User, parties: DocumentParties) -> bool:
-    """The record's parties (not their teachers or mentors) and the bureau of a region involved."""
+    """The record's parties (not their teachers or mentors), the accounts that follow it and the
+    bureau of a region involved."""
     tenant = _document_tenant(actor)
     if tenant is not None and (tenant in parties.uploaders or tenant in parties.readers):
+        return True
+    if actor.id in parties.followers:
         return True
     return any(is_bureau_of(actor, region_id) for region_id in parties.region_ids)
 
@@ -540,3 +546,21 @@ def can_record_outcome(actor: User, student: Student) -> bool:
 def can_confirm_outcome(actor: User, slot: Slot) -> bool:
     """The host enterprise confirms a hire by itself."""
     return acts_for_enterprise(actor, slot.enterprise_id)
+
+
+# ── journals ──
+
+
+def can_write_journal(actor: User, placement: Placement) -> bool:
+    """Only the placement's student writes its weekly journals (周志)."""
+    return actor.role == Role.STUDENT and actor.student_id == placement.student_id
+
+
+def can_review_journal(actor: User, placement: Placement) -> bool:
+    """The assigned mentor confirms or returns a journal."""
+    return is_assigned_mentor(actor, placement)
+
+
+def can_countersign_journals(actor: User, placement: Placement) -> bool:
+    """The assigned teacher countersigns a month of journals."""
+    return is_assigned_teacher(actor, placement)

@@ -15,6 +15,7 @@
 | `home`          | `/`                   | front page, each role's landing page, `/healthz`       |
 | `incidents`     | `/incidents`          | safety and injury reports, insurance claims, closing   |
 | `inspections`   | `/bureau/inspections` | inspection samples and the visits recorded             |
+| `journals`      | `/journals`           | weekly journals (周志): weeks, editor, review, 会签   |
 | `matching`      | `/matching`           | match runs: start, progress, result, review, publish   |
 | `mentoring`     | `/mentoring`          | 名师带徒 agreements, allowance ledger, fund returns    |
 | `notifications` | `/notifications`      | every role's notifications, mark as read               |
@@ -56,6 +57,7 @@ from . import (
     home,
     incidents,
     inspections,
+    journals,
     matching,
     mentoring,
     notifications,
@@ -86,6 +88,7 @@ BLUEPRINTS: list[Blueprint] = [
     home.bp,
     incidents.bp,
     inspections.bp,
+    journals.bp,
     matching.bp,
     mentoring.bp,
     notifications.bp,
@@ -113,6 +116,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *incidents.NAV,
     *evaluations.NAV,
     *inspections.NAV,
+    *journals.NAV,
     *matching.NAV,
     *mentoring.NAV,
     *notifications.NAV,

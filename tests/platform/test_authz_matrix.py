@@ -70,6 +70,8 @@ from skillbridge.models import (
     EvaluationStage,
     Inspection,
     InspectionSample,
+    Journal,
+    JournalStatus,
     MatchRun,
     MentorshipAgreement,
     Notification,
@@ -118,6 +120,7 @@ from skillbridge.platform.services.identity import mask_national_id, national_id
 from skillbridge.platform.services.incidents import reports as incident_reports
 from skillbridge.platform.services.incidents import steps as incident_steps
 from skillbridge.platform.services.incidents.reports import ReportInput as IncidentReport
+from skillbridge.platform.services.journals.rules import Week, placement_weeks
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
@@ -364,6 +367,16 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "evaluations.confirm_outcome": ENTERPRISE,
     "evaluations.certificate_pdf": ADMINS,
     "evaluations.certificate_page": ADMINS,
+    # Weekly journals: a placement's parties read them; the student writes, the assigned mentor
+    # reviews and the assigned teacher countersigns (NARROW_ALLOWED), nobody else.
+    "journals.mine": STUDENT,
+    "journals.queue": frozenset(),
+    "journals.placement": ADMINS,
+    "journals.edit": STUDENT,
+    "journals.detail": ADMINS,
+    "journals.confirm": frozenset(),
+    "journals.return_": frozenset(),
+    "journals.countersign_month": frozenset(),
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
 MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
@@ -388,8 +401,11 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "subsidies.reject": REVIEWER,
     "subsidies.pay": FINANCE,
     # Every document route checks its record (DOCUMENT_ALLOWED): the table lets each role try.
-    "documents.record": REVIEWER | FINANCE,
-    "documents.file": REVIEWER | FINANCE,
+    "documents.record": REVIEWER
+    | FINANCE
+    | TEACHER
+    | MENTOR,  # a journal's mentor and teacher read its files
+    "documents.file": REVIEWER | FINANCE | TEACHER | MENTOR,
     "documents.request_correction": REVIEWER,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
     "programmes.detail": REVIEWER,
@@ -412,6 +428,12 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "evaluations.grade": TEACHER,
     "evaluations.certificate_pdf": TEACHER | MENTOR,
     "evaluations.certificate_page": TEACHER | MENTOR,
+    "journals.queue": TEACHER | MENTOR,
+    "journals.placement": TEACHER | MENTOR,
+    "journals.detail": TEACHER | MENTOR,
+    "journals.confirm": MENTOR,
+    "journals.return_": MENTOR,
+    "journals.countersign_month": TEACHER,
 }
 
 
@@ -435,6 +457,7 @@ DOCUMENT_OWNERS = (
     "cooperation_agreement",
     "placement_agreement",
     "subsidy_claim",
+    "journal",
 )
 # Documents are the organisation's business: its admin and its placement officer or HR act on
 # them, a teacher or mentor does not; the whole bureau reads them, its finance officer included.
@@ -446,6 +469,7 @@ _DOCUMENT_READERS = {
     "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE | _BUREAU_READERS,
     "placement_agreement": ALL - TEACHER - MENTOR,
     "subsidy_claim": ALL - TEACHER - MENTOR,  # the matrix's claim pays the actor's organisation
+    "journal": ALL,  # the student, both organisations, the bureau, its mentor and teacher
 }
 _DOCUMENT_UPLOADERS = {
     "enterprise": _ENTERPRISE_SIDE,
@@ -453,6 +477,7 @@ _DOCUMENT_UPLOADERS = {
     "cooperation_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
     "placement_agreement": _SCHOOL_SIDE | _ENTERPRISE_SIDE,
     "subsidy_claim": _SCHOOL_SIDE | _ENTERPRISE_SIDE | STUDENT,
+    "journal": STUDENT,  # while the journal is a draft or returned
 }
 DOCUMENT_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     **{("documents.record", o): r for o, r in _DOCUMENT_READERS.items()},
@@ -467,6 +492,7 @@ DOCUMENT_KINDS = {
     "cooperation_agreement": "cooperation_scan",
     "placement_agreement": "insurance_policy",
     "subsidy_claim": "id_card_copy",
+    "journal": "journal_attachment",
 }
 MATERIALS_POLICY = "wujiang.youth_school_enterprise_reward"  # its materials include id_card_copy
 
@@ -554,6 +580,12 @@ STATES: dict[str, tuple[str, ...]] = {
     "evaluations.confirm_outcome": ("hired",),
     "evaluations.certificate_pdf": ("certifiable",),
     "evaluations.certificate_page": ("certifiable",),
+    "journals.placement": ("active",),
+    "journals.edit": ("active",),
+    "journals.countersign_month": ("active",),
+    "journals.detail": ("submitted",),
+    "journals.confirm": ("submitted",),
+    "journals.return_": ("submitted",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -1080,6 +1112,9 @@ class World:
                     PlacementAgreement.placement_id == extra["placement_id"]
                 )
             )
+        elif owner == "journal":
+            extra = self.placement(session, tenant, "active")
+            owner_id = self.journal_of(session, extra["placement_id"], JournalStatus.DRAFT)
         else:
             owner_id = self.claim(session, tenant, "submitted", cell.role)
             materials = session.scalar(
@@ -1108,6 +1143,42 @@ class World:
         session.flush()
         return {**extra, "owner_type": owner, "owner_id": owner_id, "document_id": document.id}
 
+    def journal_of(
+        self, session: Session, placement_id: int, status: JournalStatus, week: Week | None = None
+    ) -> int:
+        """A journal of the placement's first week (or `week`) in `status`."""
+        week = week or Week.of(START)
+        journal = Journal(
+            placement_id=placement_id,
+            iso_year=week.iso_year,
+            iso_week=week.iso_week,
+            status=status,
+            work_done="矩阵工作",
+            learned="矩阵收获",
+            problems="无",
+            submitted_at=None if status == JournalStatus.DRAFT else utcnow(),
+        )
+        session.add(journal)
+        session.flush()
+        return journal.id
+
+    def journal_ids(self, session: Session, tenant: Tenant, cell: Cell) -> dict[str, int]:
+        """The ids of a journal route: a submitted journal, a week to write, or a month whose
+        weeks are all confirmed (the placement's first)."""
+        arguments = set(cell.rule.arguments)
+        if "journal_id" in arguments:
+            placement = self.placement(session, tenant, "active")
+            journal_id = self.journal_of(
+                session, placement["placement_id"], JournalStatus.SUBMITTED
+            )
+            return {**placement, "journal_id": journal_id}
+        first = Week.of(START)
+        if "iso_week" in arguments:
+            return {"iso_year": first.iso_year, "iso_week": first.iso_week}
+        if "month" in arguments:
+            return {"year": first.month[0], "month": first.month[1]}
+        return {}
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -1132,6 +1203,14 @@ class World:
             ids.update(self.placement(session, tenant, base))
             if cell.state in EVALUATION_STATES:
                 evaluation_state(session, tenant, ids, cell.state)
+            ids.update(self.placement(session, tenant, cell.state))
+        if cell.rule.endpoint.startswith("journals."):
+            ids.update(self.journal_ids(session, tenant, cell))
+            if "month" in arguments:  # every week of the month confirmed by the mentor
+                start, end = START, END
+                for week in placement_weeks(start, end):
+                    if week.month == (ids["year"], ids["month"]):
+                        self.journal_of(session, ids["placement_id"], JournalStatus.CONFIRMED, week)
         if "agreement_id" in arguments:
             ids["agreement_id"] = self.agreement(session, tenant, cell.state, cell.role)
         if "slot_id" in arguments:
@@ -1612,6 +1691,13 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "contract_months": "",
         "social_insurance": "0",
     },
+    "journals.edit": lambda w, t, c: {
+        "work_done": "矩阵本周工作",
+        "learned": "矩阵本周收获",
+        "problems": "无",
+        "submit": "提交给导师",
+    },
+    "journals.return_": lambda w, t, c: {"comment": "请补充细节"},
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    EDITABLE,
     CooperationAgreement,
     DocumentOwner,
     Enterprise,
+    Journal,
     Placement,
     PlacementAgreement,
     Region,
@@ -37,6 +39,7 @@ OWNER_KINDS: dict[DocumentOwner, tuple[str, ...]] = {
         "guardian_consent",
         "internship_plan",
     ),
+    DocumentOwner.JOURNAL: ("journal_attachment",),
 }
 
 
@@ -53,8 +56,13 @@ class Owner:
     review_region_id: int
 
 
-def _parties(uploaders: set[Tenant], readers: set[Tenant], *regions: int) -> DocumentParties:
-    return DocumentParties(frozenset(uploaders), frozenset(readers), frozenset(regions))
+def _parties(
+    uploaders: set[Tenant],
+    readers: set[Tenant],
+    *regions: int,
+    followers: frozenset[int] = frozenset(),
+) -> DocumentParties:
+    return DocumentParties(frozenset(uploaders), frozenset(readers), frozenset(regions), followers)
 
 
 def load_owner(session: Session, owner_type: str, owner_id: int) -> Owner:
@@ -146,12 +154,41 @@ def _claim(session: Session, owner_id: int) -> Owner | None:
     return Owner(DocumentOwner.SUBSIDY_CLAIM, owner_id, parties, kinds, kinds, policy.region_id)
 
 
+def _journal(session: Session, owner_id: int) -> Owner | None:
+    journal = session.get(Journal, owner_id)
+    if journal is None:
+        return None
+    placement = session.get_one(Placement, journal.placement_id)
+    student = session.get_one(Student, placement.student_id)
+    slot = session.get_one(Slot, placement.slot_id)
+    school_region = session.get_one(School, student.school_id).region_id
+    host_region = session.get_one(Enterprise, slot.enterprise_id).region_id
+    # The student attaches while the journal is still its to change; the school's and the host's
+    # managers read, and so do the mentor and the teacher who review it.
+    me: Tenant = (Role.STUDENT, student.id)
+    editable = journal.status in EDITABLE
+    organisations = {(Role.SCHOOL, student.school_id), (Role.ENTERPRISE, slot.enterprise_id)}
+    followers = frozenset(
+        user_id for user_id in (placement.mentor_user_id, placement.teacher_user_id) if user_id
+    )
+    parties = _parties(
+        {me} if editable else set(),
+        organisations | (set() if editable else {me}),
+        school_region,
+        host_region,
+        followers=followers,
+    )
+    kinds = OWNER_KINDS[DocumentOwner.JOURNAL]
+    return Owner(DocumentOwner.JOURNAL, owner_id, parties, kinds, (), school_region)
+
+
 _LOADERS = {
     DocumentOwner.ENTERPRISE: _enterprise,
     DocumentOwner.SCHOOL: _school,
     DocumentOwner.COOPERATION_AGREEMENT: _cooperation,
     DocumentOwner.PLACEMENT_AGREEMENT: _placement,
     DocumentOwner.SUBSIDY_CLAIM: _claim,
+    DocumentOwner.JOURNAL: _journal,
 }
 
 

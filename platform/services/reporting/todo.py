@@ -27,6 +27,7 @@ from skillbridge.models import (
     School,
     Signature,
     Slot,
+    StaffRole,
     Student,
     SubsidyClaim,
     SubsidyPolicy,
@@ -35,6 +36,8 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services.evaluations.due import due_counts
 from skillbridge.platform.services.incidents.records import open_incident_count
+from skillbridge.platform.services.journals import queues as journal_queues
+from skillbridge.platform.services.journals import weeks as journal_weeks
 from skillbridge.platform.text import N_
 
 # Placements whose agreement is still being signed: offers accepted, not yet ended or cancelled.
@@ -232,10 +235,37 @@ def _evaluation_items(session: Session, actor: User) -> list[TodoItem]:
     ]
 
 
-def todo_items(session: Session, actor: User) -> list[TodoItem]:
+# ── journals ──
+
+
+def _journal_items(session: Session, actor: User, today: date) -> list[TodoItem]:
+    """Weekly journals: the student's weeks due or returned, the mentor's to review, the
+    teacher's months to countersign."""
+    if actor.role == Role.STUDENT:
+        due = journal_weeks.student_todo_count(session, actor, today)
+        return [TodoItem(N_("待提交或被退回的周志"), due, "journals.mine")]
+    if actor.staff_role == StaffRole.MENTOR:
+        waiting = journal_queues.mentor_review_count(session, actor)
+        return [TodoItem(N_("待审阅的周志"), waiting, "journals.queue")]
+    if actor.staff_role == StaffRole.TEACHER:
+        months = len(journal_weeks.ready_months(session, actor, today))
+        return [TodoItem(N_("待会签的月度周志"), months, "journals.queue")]
+    return []
+
+
+# A teacher and a mentor act on their assigned students only, never on their organisation's
+# agreements: their list holds the steps of their own job.
+_ASSIGNED_STAFF = (StaffRole.TEACHER, StaffRole.MENTOR)
+
+
+def todo_items(session: Session, actor: User, today: date | None = None) -> list[TodoItem]:
     """The actor's pending steps that have something waiting (count above zero)."""
     builder = _BUILDERS.get(actor.role)
-    if builder is None:
-        return []
-    items = builder(session, actor) + _evaluation_items(session, actor)
+    items = []
+    if builder is not None and actor.staff_role not in _ASSIGNED_STAFF:
+        items += builder(session, actor)
+    elif actor.staff_role == StaffRole.TEACHER:
+        items.append(_open_incidents(session, actor))  # those of its assigned placements
+    items += _evaluation_items(session, actor)
+    items += _journal_items(session, actor, today or date.today())
     return [item for item in items if item.count > 0]
