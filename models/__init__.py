@@ -23,6 +23,7 @@ from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
+from .placement_change import EndReason, PlacementPause
 from .preference import EnterpriseRanking, StudentPreference
 from .programme import (
     OVERLAP_CONSTRAINT,
@@ -146,4 +147,7 @@ __all__ = [
     "User",
     "VerificationStatus",
     "utcnow",
+    # ── placement changes ──
+    "EndReason",
+    "PlacementPause",
 ]

@@ -1,0 +1,64 @@
+"""The R1 ledger of placements: their pauses, their months worked, and booking them on the student."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillbridge.models import Placement, PlacementPause
+from skillbridge.platform.services.placements import months
+from skillbridge.platform.services.placements.records import PlacementContext, school_region
+
+Pauses = list[tuple[date, date | None]]
+
+
+def pauses_of(session: Session, placement_ids: Iterable[int]) -> dict[int, Pauses]:
+    """Each placement's pauses as (first day, resumption day or None), oldest first."""
+    found: dict[int, Pauses] = defaultdict(list)
+    ids = list(placement_ids)
+    if not ids:
+        return found
+    for pause in session.scalars(
+        select(PlacementPause)
+        .where(PlacementPause.placement_id.in_(ids))
+        .order_by(PlacementPause.starts_on, PlacementPause.id)
+    ):
+        found[pause.placement_id].append((pause.starts_on, pause.ends_on))
+    return found
+
+
+def worked(placement: Placement, pauses: Pauses, today: date) -> months.MonthsWorked:
+    """The placement's planned, actual and counted months on `today` (months.months_worked)."""
+    return months.months_worked(
+        placement.start_date,
+        placement.planned_end_date or placement.end_date,
+        placement.started_on,
+        placement.end_date,
+        pauses,
+        today,
+    )
+
+
+def months_of(session: Session, placement: Placement, today: date) -> months.MonthsWorked:
+    """One placement's months, its pauses loaded."""
+    return worked(placement, pauses_of(session, [placement.id])[placement.id], today)
+
+
+def rebook(session: Session, context: PlacementContext, today: date) -> months.MonthsWorked:
+    """Book what the cap counts of the placement now on its student (the caller holds the lock).
+
+    Raises Conflict (months.change_months) when the student would pass the cap.
+    """
+    placement = context.placement
+    session.flush()
+    counted = months_of(session, placement, today)
+    if placement.counts_toward_cap:
+        cap = months.month_cap(school_region(session, context.school))
+        months.change_months(session, context.student, counted.counted - placement.months, cap)
+    placement.months = counted.counted
+    session.flush()
+    return counted
