@@ -339,3 +339,34 @@ def _entry(event: AuditEvent) -> HistoryEntry:
     return HistoryEntry(
         event.occurred_at, event.action, HISTORY_TITLES[event.action], event.actor_id, data
     )
+
+
+@dataclass(frozen=True)
+class ChangePanel:
+    """What the placement page shows of its months and changes, and who may change it."""
+
+    worked: months.MonthsWorked
+    paused_since: date | None
+    can_change: bool  # pause, resume, terminate
+    can_transfer: bool
+    transferred_to: int | None
+    history: Page[HistoryEntry]
+
+
+def change_panel(
+    session: Session, actor: User, context: PlacementContext, today: date, history_page_no: int
+) -> ChangePanel:
+    """The panel of a placement the caller has loaded for `actor` (load_placement authorised it)."""
+    placement = context.placement
+    pause = open_pause(session, placement.id)
+    running = placement.status == PlacementStatus.ACTIVE
+    return ChangePanel(
+        worked=ledger.months_of(session, placement, today),
+        paused_since=pause.starts_on if pause is not None else None,
+        can_change=running and can_run_placement(actor, context.student, context.slot),
+        can_transfer=running and can_arrange_placement(actor, context.student),
+        transferred_to=session.scalar(
+            select(Placement.id).where(Placement.transferred_from_id == placement.id)
+        ),
+        history=history_page(session, actor, placement.id, history_page_no),
+    )

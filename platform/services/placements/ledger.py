@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Placement, PlacementPause
+from skillbridge.models import SEAT_HOLDING, Placement, PlacementPause
 from skillbridge.platform.services.placements import months
 from skillbridge.platform.services.placements.records import PlacementContext, school_region
 
@@ -62,3 +62,26 @@ def rebook(session: Session, context: PlacementContext, today: date) -> months.M
     placement.months = counted.counted
     session.flush()
     return counted
+
+
+def student_months(session: Session, student_id: int, today: date) -> months.MonthsWorked:
+    """A student's post-internship months summed over its seat-holding counting placements."""
+    held = list(
+        session.scalars(
+            select(Placement)
+            .where(
+                Placement.student_id == student_id,
+                Placement.counts_toward_cap.is_(True),
+                Placement.status.in_(SEAT_HOLDING),
+            )
+            .order_by(Placement.start_date, Placement.id)
+        )
+    )
+    pauses = pauses_of(session, [placement.id for placement in held])
+    each = [worked(placement, pauses[placement.id], today) for placement in held]
+    return months.MonthsWorked(
+        planned=sum(w.planned for w in each),
+        actual=sum(w.actual for w in each),
+        counted=sum(w.counted for w in each),
+        paused_days=sum(w.paused_days for w in each),
+    )
