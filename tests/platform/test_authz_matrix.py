@@ -108,8 +108,8 @@ from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.identity import mask_national_id, national_id_hash
 from skillbridge.platform.services.placements import agreements as placement_agreements
-from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements import changes as placement_changes
+from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
 from skillbridge.platform.services.programmes import enrolments as programme_enrolments
 from skillbridge.platform.services.programmes import filing as programme_filing

@@ -80,3 +80,15 @@ def test_transfer_over_http(
     assert moved.status_code == 302
     new_page = school.get(moved.headers["Location"]).get_data(as_text=True)
     assert "转岗自" in new_page and "由转岗产生" in new_page
+
+
+def test_the_student_page_shows_planned_and_actual_months(
+    world, accepted, start_running, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    _running(world, accepted, start_running)
+    for role in ("student", "school", "bureau"):
+        page = login_as(world.users[role]).get(f"/students/{world.student.id}")
+        assert page.status_code == 200, role
+        assert "计划月数" in page.get_data(as_text=True) and "实际已实习月数" in page.get_data(
+            as_text=True
+        )

@@ -57,10 +57,12 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
         .order_by(Placement.start_date, Placement.id)
     ).all()
     pauses = ledger.pauses_of(ctx.session, [placement.id for placement, _ in held])
-    placements = defaultdict(list)
+    placements: defaultdict[int, list[dict[str, object]]] = defaultdict(list)
+    totals: defaultdict[int, int] = defaultdict(int)
     for placement, enterprise_id in held:
         worked = ledger.worked(placement, pauses[placement.id], ctx.today)
-        started = placement.started_on is not None
+        counted = worked.counted if placement.started_on is not None else placement.months
+        totals[placement.student_id] += counted
         placements[placement.student_id].append(
             {
                 "placement_id": placement.id,
@@ -69,13 +71,13 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
                 "start_date": iso(placement.start_date),
                 "started_on": iso(placement.started_on),
                 "end_date": iso(placement.end_date),
-                "months": worked.counted if started else placement.months,
+                "months": counted,
                 "booked_months": placement.months,
                 "paused_days": worked.paused_days,
             }
         )
     for row in over:
-        worked_total = sum(int(p["months"]) for p in placements[row.id])
+        worked_total = totals[row.id]
         if worked_total <= cap.value:
             continue
         yield Violation(
