@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.changes import seed_demo_changes
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
@@ -109,6 +110,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
     with database.session_scope() as session:
         counts["assigned to the demo teacher"] = _assign(session, "school", "teacher")
         counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
+    with database.session_scope() as session:
+        counts.update(seed_demo_changes(session, SEASON_DATE))
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
     return dict(counts)
