@@ -57,6 +57,7 @@ from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
+from .placement_change import EndReason, PlacementPause
 from .preference import EnterpriseRanking, StudentPreference
 from .programme import (
     OVERLAP_CONSTRAINT,
@@ -214,4 +215,7 @@ __all__ = [
     "InternshipReport",
     "OutcomeKind",
     "ReportGrade",
+    # ── placement changes ──
+    "EndReason",
+    "PlacementPause",
 ]

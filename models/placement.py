@@ -6,10 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin, enum_column
+from .placement_change import EndReason
 
 
 class PlacementStatus(enum.StrEnum):
@@ -66,3 +67,10 @@ class Placement(CreatedAtMixin, Base):
     score: Mapped[int] = mapped_column(default=0)
     score_breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The day it actually started (start_placement), from which its worked months count (R1).
+    started_on: Mapped[date | None]
+    # Why it ended before its planned end (终止 / 转岗), and the placement it continues, if any.
+    planned_end_date: Mapped[date | None]  # the planned end, kept when it ended early
+    end_reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason, "end_reason"))
+    end_note: Mapped[str | None] = mapped_column(String(500))
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"), index=True)

@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.changes import seed_demo_changes
 from skillbridge.platform.demo.evaluations import seed_demo_evaluations
 from skillbridge.platform.demo.incidents import seed_demo_incidents
 from skillbridge.platform.demo.journals import follow_demo_placement, place_demo_student
@@ -112,6 +113,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
     with database.session_scope() as session:
         counts["assigned to the demo teacher"] = _assign(session, "school", "teacher")
         counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
+    with database.session_scope() as session:
+        counts.update(seed_demo_changes(session, SEASON_DATE))
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
     with database.session_scope() as session:  # ── incidents ──

@@ -23,6 +23,7 @@ from skillbridge.platform.keys import id_keys
 from skillbridge.platform.policy import TRAINING_ROUTES, completed_years
 from skillbridge.platform.services import directory
 from skillbridge.platform.services.accounts.registration import MAX_ACTIVATION_FAILURES
+from skillbridge.platform.services.placements.ledger import student_months
 from skillbridge.platform.services.placements.months import months_left
 from skillbridge.platform.services.policies import student_disclosure
 from skillbridge.platform.services.schools import certificates, students
@@ -85,6 +86,7 @@ def _student_page(
         locked=student.invitation_failures >= MAX_ACTIVATION_FAILURES,
         action_form=ActionForm(),
         months_left=months_left(student),
+        worked=student_months(db, student.id, date.today()),
         certificates=certificates.student_certificates(db, student.id),
         level_names=SKILL_LEVEL_NAMES,
         form=form if certificates.may_record(user, school) else None,

@@ -12,10 +12,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
-from wtforms import HiddenField, PasswordField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
 from skillbridge.models import (
+    EndReason,
     FilingStatus,
     Party,
     PlacementAgreementKind,
@@ -41,6 +50,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import changes as placement_changes
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers as offer_service
 from skillbridge.platform.services.placements import records as placements
@@ -83,7 +93,19 @@ PLAN_LABELS = {
     FilingStatus.APPROVED: _l("已审定备案"),
     FilingStatus.REJECTED: _l("已驳回"),
 }
+END_REASON_LABELS = {
+    EndReason.STUDENT_REQUEST: _l("学生本人申请"),
+    EndReason.HOST_CLOSURE: _l("实习单位停产或关闭"),
+    EndReason.SAFETY: _l("安全原因"),
+    EndReason.MISCONDUCT: _l("严重违纪"),
+    EndReason.HEALTH: _l("健康原因"),
+    EndReason.MUTUAL_AGREEMENT: _l("各方协商一致"),
+    EndReason.TRANSFER: _l("转岗（换企业）"),
+    EndReason.OTHER: _l("其他（须说明）"),
+}
 LABELS = {
+    "end_reason_labels": END_REASON_LABELS,
+    "end_reason_values": {r.value for r in EndReason},
     "status_labels": STATUS_LABELS,
     "party_labels": PARTY_LABELS,
     "kind_labels": KIND_LABELS,
@@ -147,6 +169,45 @@ class AmendForm(FlaskForm):
     submit = SubmitField(_l("变更日期"))
 
 
+class StartForm(FlaskForm):
+    started_on = BoundedDateField(_l("实际开始日期（留空为原定开始日期）"), validators=[Optional()])
+    submit = SubmitField(_l("确认实习开始"))
+
+
+class PauseForm(FlaskForm):
+    on = BoundedDateField(_l("暂停日期"), validators=[DataRequired()])
+    reason = StringField(
+        _l("暂停原因"), validators=[DataRequired(), Length(max=placement_changes.REASON_MAX)]
+    )
+    submit = SubmitField(_l("暂停实习"))
+
+
+class ResumeForm(FlaskForm):
+    on = BoundedDateField(_l("恢复日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("恢复实习"))
+
+
+class TerminateForm(FlaskForm):
+    on = BoundedDateField(_l("终止日期"), validators=[DataRequired()])
+    reason = SelectField(
+        _l("终止原因"),
+        choices=[
+            SelectChoice(r.value, END_REASON_LABELS[r])
+            for r in placement_changes.TERMINATION_REASONS
+        ],
+        validators=[DataRequired()],
+    )
+    note = StringField(_l("说明"), validators=[Length(max=placement_changes.REASON_MAX)])
+    submit = SubmitField(_l("终止实习"))
+
+
+class TransferForm(FlaskForm):
+    slot_id = SelectField(_l("新的实习岗位（其他企业）"), coerce=int, validators=[DataRequired()])
+    last_day = BoundedDateField(_l("在原单位的最后一天"), validators=[DataRequired()])
+    note = StringField(_l("转岗原因"), validators=[Length(max=placement_changes.REASON_MAX)])
+    submit = SubmitField(_l("转岗"))
+
+
 @bp.before_request
 @login_required
 def _authenticated() -> None:
@@ -171,6 +232,11 @@ _FORM_NAMES: dict[type[FlaskForm], str] = {
     EndForm: "end_form",
     ExtendForm: "extend_form",
     AmendForm: "amend_form",
+    StartForm: "start_form",
+    PauseForm: "pause_form",
+    ResumeForm: "resume_form",
+    TerminateForm: "terminate_form",
+    TransferForm: "transfer_form",
 }
 
 
@@ -244,10 +310,12 @@ def detail(placement_id: int) -> ResponseReturnValue:
 
 def _detail_page(placement_id: int, **submitted: FlaskForm) -> str:
     """The placement page with its forms; a form the user just submitted keeps its input."""
-    page = placement_agreements.describe_placement(
-        get_session(), actor(), placement_id, date.today()
-    )
+    db, user, today = get_session(), actor(), date.today()
+    page = placement_agreements.describe_placement(db, user, placement_id, today)
     placement = page.context.placement
+    panel = placement_changes.change_panel(
+        db, user, page.context, today, bounds.int_arg(request.args, "history", minimum=1) or 1
+    )
     forms: dict[str, FlaskForm] = {
         "action_form": ActionForm(),
         "insurance_form": InsuranceForm(formdata=None),
@@ -259,8 +327,31 @@ def _detail_page(placement_id: int, **submitted: FlaskForm) -> str:
         "amend_form": AmendForm(
             formdata=None, start_date=placement.start_date, end_date=placement.end_date
         ),
+        "start_form": StartForm(formdata=None),
+        "pause_form": PauseForm(formdata=None, on=today),
+        "resume_form": ResumeForm(formdata=None, on=today),
+        "terminate_form": TerminateForm(formdata=None, on=today),
+        "transfer_form": _transfer_form(placement_id, formdata=None, last_day=today)
+        if panel.can_transfer
+        else None,
     }
-    return render_template("placements/detail.html", page=page, **(forms | submitted), **LABELS)
+    return render_template(
+        "placements/detail.html",
+        page=page,
+        panel=panel,
+        **(forms | submitted),
+        **LABELS,
+    )
+
+
+def _transfer_form(placement_id: int, **values: object) -> TransferForm:
+    """The transfer form with the open slots of other hosts to choose from."""
+    form = TransferForm(**values)
+    form.slot_id.choices = [
+        SelectChoice(slot.id, f"{slot.title} · #{slot.id}")
+        for slot in placement_changes.transfer_slots(get_session(), actor(), placement_id)
+    ]
+    return form
 
 
 def _refused(
@@ -413,9 +504,15 @@ def decide_plan(placement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:placement_id>/start")
 @role_required(Role.SCHOOL, Role.ENTERPRISE)
 def start(placement_id: int) -> ResponseReturnValue:
-    if not ActionForm().validate_on_submit():
-        return _invalid(ActionForm(), placement_id)
-    placements_lifecycle.start_placement(get_session(), actor(), placement_id, date.today())
+    form = StartForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        placements_lifecycle.start_placement(
+            get_session(), actor(), placement_id, date.today(), form.started_on.data
+        )
+    except DomainError as error:
+        return _refused(placement_id, "start_form", form, error)
     return _done(_("实习已开始"), placement_id)
 
 
@@ -514,6 +611,81 @@ def export_csv() -> ResponseReturnValue:
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
 def export_xlsx() -> ResponseReturnValue:
     return _export("xlsx")
+
+
+@bp.post("/<int:placement_id>/pause")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def pause(placement_id: int) -> ResponseReturnValue:
+    placement_changes.authorise_change(get_session(), actor(), placement_id, transfer=False)
+    form = PauseForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        placement_changes.pause_placement(
+            get_session(), actor(), placement_id, form.on.data, form.reason.data, date.today()
+        )
+    except DomainError as error:
+        return _refused(placement_id, "pause_form", form, error)
+    return _done(_("实习已暂停，暂停期间不计入实习月数"), placement_id)
+
+
+@bp.post("/<int:placement_id>/resume")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def resume(placement_id: int) -> ResponseReturnValue:
+    placement_changes.authorise_change(get_session(), actor(), placement_id, transfer=False)
+    form = ResumeForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        placement_changes.resume_placement(
+            get_session(), actor(), placement_id, form.on.data, date.today()
+        )
+    except DomainError as error:
+        return _refused(placement_id, "resume_form", form, error)
+    return _done(_("实习已恢复"), placement_id)
+
+
+@bp.post("/<int:placement_id>/terminate")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def terminate(placement_id: int) -> ResponseReturnValue:
+    placement_changes.authorise_change(get_session(), actor(), placement_id, transfer=False)
+    form = TerminateForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        placement_changes.terminate_placement(
+            get_session(),
+            actor(),
+            placement_id,
+            form.on.data,
+            EndReason(form.reason.data),
+            form.note.data or "",
+            date.today(),
+        )
+    except DomainError as error:
+        return _refused(placement_id, "terminate_form", form, error)
+    return _done(_("实习已终止"), placement_id)
+
+
+@bp.post("/<int:placement_id>/transfer")
+@role_required(Role.SCHOOL)
+def transfer(placement_id: int) -> ResponseReturnValue:
+    placement_changes.authorise_change(get_session(), actor(), placement_id, transfer=True)
+    form = _transfer_form(placement_id)
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        new = placement_changes.transfer_placement(
+            get_session(),
+            actor(),
+            placement_id,
+            placement_changes.Transfer(form.slot_id.data, form.last_day.data, form.note.data or ""),
+            date.today(),
+        )
+    except DomainError as error:
+        return _refused(placement_id, "transfer_form", form, error)
+    new_id = new.id  # read before the commit expires the row
+    return _done(_("已转岗，新的实习安排待各方签署协议"), new_id)
 
 
 @bp.get("/near-cap")

@@ -122,6 +122,7 @@ from skillbridge.platform.services.incidents import steps as incident_steps
 from skillbridge.platform.services.incidents.reports import ReportInput as IncidentReport
 from skillbridge.platform.services.journals.rules import Week, placement_weeks
 from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import changes as placement_changes
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
 from skillbridge.platform.services.programmes import enrolments as programme_enrolments
@@ -273,6 +274,11 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "placements.extend": SCHOOL,
     "placements.amend": SCHOOL,
     "placements.cancel": SCHOOL | STUDENT,
+    # ── placement changes ──
+    "placements.pause": SCHOOL | ENTERPRISE,
+    "placements.resume": SCHOOL | ENTERPRISE,
+    "placements.terminate": SCHOOL | ENTERPRISE,
+    "placements.transfer": SCHOOL,
     "notifications.index": EVERY_ACCOUNT,
     "notifications.read": EVERY_ACCOUNT,
     "notifications.read_all": EVERY_ACCOUNT,
@@ -521,6 +527,11 @@ STATES: dict[str, tuple[str, ...]] = {
     "placements.extend": ("active",),
     "placements.amend": ("accepted",),
     "placements.cancel": ("accepted",),
+    # ── placement changes ──
+    "placements.pause": ("active",),
+    "placements.resume": ("paused",),
+    "placements.terminate": ("active",),
+    "placements.transfer": ("active",),
     "cooperation.detail": ("proposed", "approved"),
     "cooperation.accept": ("proposed",),
     "cooperation.decline": ("proposed",),
@@ -863,21 +874,25 @@ class World:
         offers.publish_offers(session, users["school"], [placement], TODAY + timedelta(7), TODAY)
         if state != "offered":
             offers.accept_offer(session, student_user, placement.id, TODAY)
-        if state in ("plan_filed", "ready", "active", "ended"):
+        if state in ("plan_filed", "ready", "active", "ended", "paused"):
             placement_agreements.file_internship_plan(
                 session, users["school"], placement.id, "计划"
             )
-        if state in ("ready", "active", "ended"):
+        if state in ("ready", "active", "ended", "paused"):
             for signer in (student_user, users["school"], users["enterprise"]):
                 sign_as(session, signer, placement.id)
             placement_agreements.record_insurance(session, users["school"], placement.id, COVER)
             placement_agreements.decide_internship_plan(
                 session, users["bureau"], placement.id, True
             )
-        if state in ("active", "ended"):
+        if state in ("active", "ended", "paused"):
             lifecycle.start_placement(session, users["school"], placement.id, TODAY)
         if state == "ended":
             lifecycle.end_placement(session, users["school"], placement.id, END)
+        if state == "paused":  # ── placement changes ──
+            placement_changes.pause_placement(
+                session, users["school"], placement.id, TODAY, "矩阵暂停", TODAY
+            )
         return {"placement_id": placement.id, "student_user": student_user.id}
 
     def incident(self, session: Session, tenant: Tenant, state: str) -> dict[str, int]:
@@ -1468,6 +1483,15 @@ def _new_specialty(world: World) -> dict:
         return {"code": specialty.code}
 
 
+def _transfer_slot(world: World, tenant: Tenant) -> int:
+    """A fresh open slot at another tenant's enterprise, for a transfer to take its seat."""
+    other = world.tenants["own" if tenant is world.tenants["other_region"] else "other_region"]
+    with world.sessions() as session:
+        slot_id = world.slot(session, other, SlotStatus.OPEN).id
+        session.commit()
+        return slot_id
+
+
 def _slot_form(tenant: Tenant) -> dict:
     return {
         "kind": "post_internship",
@@ -1768,6 +1792,15 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "placements.end": lambda w, t, c: {"end_date": "2026-09-30"},
     "placements.extend": lambda w, t, c: {"new_end": "2027-01-31"},
     "placements.amend": lambda w, t, c: {"start_date": "2026-08-01", "end_date": "2027-01-31"},
+    # ── placement changes ──
+    "placements.pause": lambda w, t, c: {"on": TODAY.isoformat(), "reason": "停产检修"},
+    "placements.resume": lambda w, t, c: {"on": TODAY.isoformat()},
+    "placements.terminate": lambda w, t, c: {"on": TODAY.isoformat(), "reason": "health"},
+    "placements.transfer": lambda w, t, c: {
+        "slot_id": _transfer_slot(w, t),
+        "last_day": (TODAY - timedelta(days=1)).isoformat(),
+        "note": "矩阵转岗",
+    },
     "placements.reauthenticate": lambda w, t, c: {
         "sha256": _agreement_hash(w, c),
         "password": PASSWORD,

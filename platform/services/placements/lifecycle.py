@@ -1,8 +1,9 @@
 """A placement after acceptance: start once every check passes, end (early), extend, amend, cancel.
 
-Every change re-books the placement's months through months.change_months under the student
-row lock taken by placements.load_for_change, so Student.months_used always equals the sum of
-the months of its counting placements in a seat-holding status.
+Every change re-books the placement's months through ledger.rebook (months.change_months) under
+the student row lock taken by placements.load_for_change, so Student.months_used always equals
+the sum of the months of its counting placements in a seat-holding status; once a placement has
+started those are the months it is worked (months.months_worked).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Placement, PlacementStatus, Slot, User
+from skillbridge.models import Placement, PlacementPause, PlacementStatus, Slot, User
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
-from skillbridge.platform.services.placements import months
+from skillbridge.platform.services.placements import ledger, months
 from skillbridge.platform.services.placements.agreements import (
     TITLES,
     ask_to_sign,
@@ -41,22 +42,29 @@ from skillbridge.platform.services.policies import (
 from skillbridge.platform.text import N_
 
 
-def _rebook(session: Session, context: PlacementContext, start: date, end: date) -> int:
+def _rebook(
+    session: Session, context: PlacementContext, start: date, end: date, today: date | None
+) -> int:
     """Set new dates and book the difference in months; returns the new month count."""
     if end < start:
         raise InvalidInput(N_("结束日期不能早于开始日期"))
     placement = context.placement
-    consumed = months.placement_months(start, end)
-    if placement.counts_toward_cap:
-        cap = months.month_cap(school_region(session, context.school))
-        months.change_months(session, context.student, consumed - placement.months, cap)
-    placement.start_date, placement.end_date, placement.months = start, end, consumed
-    session.flush()
-    return consumed
+    placement.start_date, placement.end_date = start, end
+    return ledger.rebook(session, context, today or date.today()).counted
 
 
-def start_placement(session: Session, actor: User, placement_id: int, today: date) -> Placement:
-    """School or enterprise starts the placement on `today`: every start check must pass."""
+def start_placement(
+    session: Session,
+    actor: User,
+    placement_id: int,
+    today: date,
+    started_on: date | None = None,
+) -> Placement:
+    """School or enterprise starts the placement: every start check must pass on `today`.
+
+    `started_on` is the first day the student actually worked (by default the planned start):
+    not before the planned start, not after today. The worked months count from it (R1).
+    """
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
         raise PermissionDenied(N_("仅学校或实习单位可确认实习开始"))
@@ -67,12 +75,31 @@ def start_placement(session: Session, actor: User, placement_id: int, today: dat
         raise Conflict(
             N_("实习尚不满足开始条件"), details=[f"{c.rule} {c.label}".strip() for c in failed]
         )
-    transition(session, context.placement, (PlacementStatus.ACCEPTED,), PlacementStatus.ACTIVE)
-    audit.record(session, actor, "placement.started", "placement", placement_id)
+    first_day = started_on or context.placement.start_date
+    if not context.placement.start_date <= first_day <= min(today, context.placement.end_date):
+        raise InvalidInput(N_("实际开始日期须在原定开始日期与今天之间"))
+    transition(
+        session,
+        context.placement,
+        (PlacementStatus.ACCEPTED,),
+        PlacementStatus.ACTIVE,
+        started_on=first_day,
+    )
+    booked = ledger.rebook(session, context, today)
+    audit.record(
+        session,
+        actor,
+        "placement.started",
+        "placement",
+        placement_id,
+        {"started_on": first_day.isoformat(), "months": booked.counted},
+    )
     return context.placement
 
 
-def end_placement(session: Session, actor: User, placement_id: int, end_date: date) -> Placement:
+def end_placement(
+    session: Session, actor: User, placement_id: int, end_date: date, today: date | None = None
+) -> Placement:
     """End an active placement on `end_date` (its planned end, or earlier); unused months return."""
     context = load_for_change(session, actor, placement_id)
     if not can_run_placement(actor, context.student, context.slot):
@@ -81,23 +108,57 @@ def end_placement(session: Session, actor: User, placement_id: int, end_date: da
     if placement.status != PlacementStatus.ACTIVE:
         raise Conflict(N_("只有进行中的实习可以结束"))
     planned_end = placement.end_date
-    if not placement.start_date <= end_date <= planned_end:
-        raise InvalidInput(N_("结束日期须在实习开始日期与原定结束日期之间"))
-    consumed = _rebook(session, context, placement.start_date, end_date)
-    transition(session, placement, (PlacementStatus.ACTIVE,), PlacementStatus.ENDED)
+    booked = finish(session, actor, context, end_date, today or date.today())
     audit.record(
         session,
         actor,
         "placement.ended",
         "placement",
         placement_id,
-        {"end_date": end_date.isoformat(), "early": end_date < planned_end, "months": consumed},
+        {"end_date": end_date.isoformat(), "early": end_date < planned_end, "months": booked},
     )
     return placement
 
 
-def extend_placement(session: Session, actor: User, placement_id: int, new_end: date) -> Placement:
-    """The school extends an active placement; the cap (R1) and the insurance (N6) must allow it."""
+def finish(session: Session, actor: User, context: PlacementContext, on: date, today: date) -> int:
+    """End an active placement on `on`: an open pause closes, the worked months are re-booked.
+
+    Shared by the end, the termination and the transfer, which audit it each their own way;
+    returns the months the placement now counts.
+    """
+    placement = context.placement
+    first_day = placement.started_on or placement.start_date
+    if not first_day <= on <= placement.end_date:
+        raise InvalidInput(N_("结束日期须在实习开始日期与原定结束日期之间"))
+    pause = open_pause(session, placement.id)
+    if pause is not None:
+        if on < pause.starts_on:
+            raise InvalidInput(N_("结束日期不能早于暂停开始日期"))
+        pause.ends_on, pause.resumed_by_id = on, actor.id
+    if on < placement.end_date:
+        placement.planned_end_date = placement.planned_end_date or placement.end_date
+    placement.end_date = on
+    booked = ledger.rebook(session, context, today).counted
+    transition(session, placement, (PlacementStatus.ACTIVE,), PlacementStatus.ENDED)
+    return booked
+
+
+def open_pause(session: Session, placement_id: int) -> PlacementPause | None:
+    """The placement's pause that has not been resumed yet, if any."""
+    return session.scalars(
+        select(PlacementPause).where(
+            PlacementPause.placement_id == placement_id, PlacementPause.ends_on.is_(None)
+        )
+    ).one_or_none()
+
+
+def extend_placement(
+    session: Session, actor: User, placement_id: int, new_end: date, today: date | None = None
+) -> Placement:
+    """The school extends an active placement; the cap (R1) and the insurance (N6) must allow it.
+
+    The cap is checked against the months worked so far plus the planned rest (ledger.rebook).
+    """
     context = load_for_change(session, actor, placement_id)
     if not can_arrange_placement(actor, context.student):
         raise PermissionDenied(N_("仅学生所在学校可延长实习"))
@@ -112,7 +173,7 @@ def extend_placement(session: Session, actor: User, placement_id: int, new_end: 
         raise Conflict(N_("请先登记覆盖延长期的实习责任保险（N6）"))
     ensure_period_free(session, placement, placement.start_date, new_end)
     old_end = placement.end_date
-    consumed = _rebook(session, context, placement.start_date, new_end)
+    consumed = _rebook(session, context, placement.start_date, new_end, today)
     audit.record(
         session,
         actor,
@@ -136,7 +197,7 @@ def amend_placement(
         raise Conflict(N_("只有尚未开始的实习安排可以变更"))
     before = (placement.start_date.isoformat(), placement.end_date.isoformat())
     ensure_period_free(session, placement, start, end)
-    consumed = _rebook(session, context, start, end)
+    consumed = _rebook(session, context, start, end, None)
     reissue_agreement(session, actor, context, context.agreement)
     audit.record(
         session,

@@ -15,12 +15,21 @@ placement and enterprise. The cap itself is the region's policy-pack figure
 after the student row is locked: the cap is an aggregate over several placements (write skew), so
 locking the placement rows alone would not protect it, and the CHECK `months_used <= month_cap`
 refuses whatever slips past Python.
+
+Months worked (issue 14). Once a placement has started, what counts is the time actually worked:
+from `started_on` (the first day worked) to its end (the planned end while it runs, the early end
+or termination date once it ended), minus the paused days. The same rule counts them: the worked
+period is the started period shortened by the paused days, and a begun month counts as a whole one
+— for the same reason as above, so that rounding can never let a student work past the cap. Up to
+today that gives the months actually worked; up to the planned end it gives what the cap counts
+for a running placement (actual past + planned future), the figure an extension is checked against.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -44,6 +53,56 @@ def placement_months(start: date, end: date) -> int:
     """Months a placement from `start` to `end` consumes: whole months, a begun month counted."""
     whole = months_between(start, end)
     return whole + 1 if add_months(start, whole) < end else whole
+
+
+def worked_months(started: date, until: date, paused_days: int) -> int:
+    """Months worked from `started` to `until` with `paused_days` not worked (R1, see above)."""
+    worked_end = until - timedelta(days=paused_days)
+    return placement_months(started, worked_end) if worked_end > started else 0
+
+
+def paused_days(pauses: list[tuple[date, date | None]], until: date) -> int:
+    """Days paused before `until`: each pause runs from its first day to its resumption day."""
+    total = 0
+    for first, resumed in pauses:
+        last = until if resumed is None else min(resumed, until)
+        total += max((last - first).days, 0)
+    return total
+
+
+@dataclass(frozen=True)
+class MonthsWorked:
+    """A placement's months: planned, actually worked so far, and counted by the cap (R1)."""
+
+    planned: int
+    actual: int
+    counted: int
+    paused_days: int
+
+
+def months_worked(
+    start: date,
+    planned_end: date,
+    started: date | None,
+    end: date,
+    pauses: list[tuple[date, date | None]],
+    today: date,
+) -> MonthsWorked:
+    """The one count of a placement's months: planned before it starts, worked once it has.
+
+    `start`..`planned_end` is the plan; `started` the first day worked (None before the start);
+    `end` its end date (the planned end while it runs, the actual end once it ended).
+    """
+    planned = placement_months(start, planned_end)
+    if started is None:
+        return MonthsWorked(planned, 0, planned, 0)
+    so_far = min(today, end)
+    return MonthsWorked(
+        planned=planned,
+        actual=worked_months(started, so_far, paused_days(pauses, so_far)),
+        counted=worked_months(started, end, paused_days(pauses, min(today, end))),
+        paused_days=paused_days(pauses, so_far),
+    )
 
 
 def counts_toward_cap(kind: SlotKind) -> bool:

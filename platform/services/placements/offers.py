@@ -101,7 +101,7 @@ def _answerable(session: Session, actor: User, placement_id: int, today: date) -
     return context
 
 
-def _take_seat(session: Session, slot: Slot) -> None:
+def take_seat(session: Session, slot: Slot) -> None:
     """Take one seat if one is left; the WHERE clause is re-checked under the row lock."""
     result = cast(
         CursorResult[Any],
@@ -138,7 +138,7 @@ def accept_offer(session: Session, actor: User, placement_id: int, today: date) 
         months=consumed,
         counts_toward_cap=counts,
     )
-    _take_seat(session, slot)
+    take_seat(session, slot)
     if counts:
         months.change_months(session, context.student, consumed, months.month_cap(region))
     audit.record(

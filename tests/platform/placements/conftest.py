@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from support import sign_as
 
 from skillbridge.models import (
     SEAT_HOLDING,
@@ -24,7 +25,8 @@ from skillbridge.models import (
 )
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.factories import Factories
-from skillbridge.platform.services.placements import offers
+from skillbridge.platform.services.placements import agreements, lifecycle, offers
+from skillbridge.platform.services.placements.agreements import Insurance
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=7)
@@ -144,3 +146,25 @@ class Facts:
 @pytest.fixture
 def facts(app) -> Facts:  # type: ignore[no-untyped-def]
     return Facts(get_database(app).sessions)
+
+
+# A running placement's start day (its planned start) and its insurance, for the change tests.
+COVER = Insurance("中国人寿财产保险", "PICC-2026-0001", date(2026, 6, 30), date(2027, 3, 31))
+
+
+@pytest.fixture
+def start_running(session: Session, world):  # type: ignore[no-untyped-def]
+    """Sign, insure, file and approve an accepted placement, and start it on its start date."""
+
+    def run(placement_id: int, student_user: User) -> int:
+        for user in (student_user, world.users["school"], world.users["enterprise"]):
+            sign_as(session, user, placement_id)
+        school = world.users["school"]
+        agreements.record_insurance(session, school, placement_id, COVER)
+        agreements.file_internship_plan(session, school, placement_id, "计划")
+        agreements.decide_internship_plan(session, world.users["bureau"], placement_id, True)
+        lifecycle.start_placement(session, school, placement_id, START)
+        session.commit()
+        return placement_id
+
+    return run

@@ -19,6 +19,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_query,
     placement_subject,
 )
+from skillbridge.platform.services.placements import ledger
 
 
 def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
@@ -26,6 +27,10 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
 
     The sum is over placements, not `Student.months_used`: the counter is what the booking
     service keeps, the placements are what happened, and the pack's cap may have been lowered.
+    A placement that has started counts the months worked (ledger.worked: actual past + planned
+    rest, pauses left out), one that has not its booked months. The SQL sum of the booked months
+    only picks the candidates: a started placement's count can only have fallen since it was last
+    booked (a pause running on), never risen, so no student over the cap is missed.
     """
     cap = ctx.rules.post_internship_max_months
     total = func.sum(Placement.months)
@@ -44,43 +49,47 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
     ).all()
     if not over:
         return
-    placements = defaultdict(list)
-    for held in ctx.session.execute(
-        select(
-            Placement.student_id,
-            Placement.id,
-            Placement.status,
-            Placement.start_date,
-            Placement.end_date,
-            Placement.months,
-            Slot.enterprise_id,
-        )
+    held = ctx.session.execute(
+        select(Placement, Slot.enterprise_id)
         .join(Slot, Slot.id == Placement.slot_id)
         .where(Placement.student_id.in_([row.id for row in over]))
         .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
         .order_by(Placement.start_date, Placement.id)
-    ):
-        placements[held.student_id].append(
+    ).all()
+    pauses = ledger.pauses_of(ctx.session, [placement.id for placement, _ in held])
+    placements: defaultdict[int, list[dict[str, object]]] = defaultdict(list)
+    totals: defaultdict[int, int] = defaultdict(int)
+    for placement, enterprise_id in held:
+        worked = ledger.worked(placement, pauses[placement.id], ctx.today)
+        counted = worked.counted if placement.started_on is not None else placement.months
+        totals[placement.student_id] += counted
+        placements[placement.student_id].append(
             {
-                "placement_id": held.id,
-                "status": held.status.value,
-                "enterprise_id": held.enterprise_id,
-                "start_date": iso(held.start_date),
-                "end_date": iso(held.end_date),
-                "months": held.months,
+                "placement_id": placement.id,
+                "status": placement.status.value,
+                "enterprise_id": enterprise_id,
+                "start_date": iso(placement.start_date),
+                "started_on": iso(placement.started_on),
+                "end_date": iso(placement.end_date),
+                "months": counted,
+                "booked_months": placement.months,
+                "paused_days": worked.paused_days,
             }
         )
     for row in over:
+        worked_total = totals[row.id]
+        if worked_total <= cap.value:
+            continue
         yield Violation(
             subject_key=f"student:{row.id}",
             object_type="student",
             object_id=row.id,
-            summary_zh=f"{row.name} 岗位实习累计 {row.total} 个月，超过上限 {cap.value} 个月",
+            summary_zh=f"{row.name} 岗位实习累计 {worked_total} 个月，超过上限 {cap.value} 个月",
             evidence={
                 "student_id": row.id,
                 "student_name": row.name,
                 "school_id": row.school_id,
-                "total_months": int(row.total),
+                "total_months": worked_total,
                 "months_used_counter": row.months_used,
                 "cap": figure_evidence(cap),
                 "placements": placements[row.id],
