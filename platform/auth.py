@@ -101,6 +101,13 @@ _ASSIGNED = frozenset(
         "programmes.detail",
         "programmes.enrolment",
         "programmes.progress",
+        # Attendance of their assigned placements: the services check each one.
+        "attendance.index",
+        "attendance.placement",
+        "attendance.day",
+        "attendance.confirm",
+        "attendance.correct",
+        "attendance.decide_leave",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).
