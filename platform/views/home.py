@@ -48,8 +48,11 @@ def dashboard() -> ResponseReturnValue:
         return redirect(url_for("people.me"))
     if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
         # A teacher's or mentor's home is the list of the students assigned to them.
-        listing = followed_placements(get_session(), user, bounds.page_arg(request.args))
-        return render_template("home/assigned.html", listing=listing, **LABELS)
+        db = get_session()
+        listing = followed_placements(db, user, bounds.page_arg(request.args))
+        return render_template(
+            "home/assigned.html", listing=listing, todo=todo_items(db, user), **LABELS
+        )
     db = get_session()
     return render_template(
         f"home/{user.role.value}.html",
