@@ -3,14 +3,19 @@ the location only the school's side, the mentor corrects and decides leave."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from skillbridge.models import AttendanceDay, DayStatus, LeaveRequest, LeaveStatus
+from skillbridge.platform.views import attendance as attendance_views
 
 
-def test_the_student_checks_in_and_out_on_its_phone(login_as, session, internship) -> None:  # type: ignore[no-untyped-def]
+def test_the_student_checks_in_and_out_on_its_phone(
+    login_as, session, internship, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    clock = [datetime(2024, 5, 13, 8)]
+    monkeypatch.setattr(attendance_views, "china_now", lambda: clock[0])
     client = login_as(internship.student)
     page = client.get("/attendance/").get_data(as_text=True)
     assert "btn-lg w-100" in page and 'data-geolocation="1"' in page
@@ -20,21 +25,25 @@ def test_the_student_checks_in_and_out_on_its_phone(login_as, session, internshi
         check_in, data={"consent": "y", "latitude": "31.2389", "longitude": "120.6"}
     )
     assert answer.status_code == 302
-    page = client.get("/attendance/").get_data(as_text=True)
-    assert f"/attendance/placements/{internship.placement.id}/check-out" in page
     assert client.post(check_in, data={}).status_code == 409  # once a day
     check_out = f"/attendance/placements/{internship.placement.id}/check-out"
+    clock[0] = datetime(2024, 5, 13, 17)
     assert client.post(check_out, data={}).status_code == 302
     day = session.scalars(select(AttendanceDay)).one()
     assert day.status == DayStatus.RECORDED and str(day.latitude) == "31.24"
+    assert day.minutes == 540
 
 
 def test_the_location_is_shown_to_the_school_side_only(login_as, session, internship) -> None:  # type: ignore[no-untyped-def]
     client = login_as(internship.student)
+    page = client.get("/attendance/").get_data(as_text=True)
+    assert f"/attendance/placements/{internship.placement.id}/check-in" in page
     client.post(
         f"/attendance/placements/{internship.placement.id}/check-in",
         data={"consent": "y", "latitude": "31.2389", "longitude": "120.6"},
     )
+    page = client.get("/attendance/").get_data(as_text=True)
+    assert f"/attendance/placements/{internship.placement.id}/check-out" in page
     url = f"/attendance/placements/{internship.placement.id}"
     for viewer, shown in (
         (internship.teacher, True),
@@ -85,5 +94,5 @@ def test_the_mentor_corrects_a_day_and_decides_leave(login_as, session, internsh
         mentor.post(f"/attendance/leave/{leave_id}/decide", data={"approve": "通过"}).status_code
         == 302
     )
-    session.expire_all()
+    session.rollback()
     assert session.get(LeaveRequest, leave_id).status == LeaveStatus.APPROVED
