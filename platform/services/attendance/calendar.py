@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]  # the library ships no type hints
 
 # Saturday and Sunday, as date.weekday() numbers them: the rest days where the calendar has no data.
 _WEEKEND = (5, 6)

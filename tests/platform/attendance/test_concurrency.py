@@ -10,7 +10,6 @@ import threading
 from datetime import datetime
 
 import pytest
-
 from sqlalchemy import func, select
 
 from skillbridge.models import AttendanceDay, User
