@@ -30,10 +30,12 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.attendance import seed_demo_attendance
 from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.attendance.calendar import china_now
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.matching import runs as match_runs
 from skillbridge.platform.services.placements import agreements as placement_agreements
@@ -111,6 +113,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts["assigned to the demo mentor"] = _assign(session, "enterprise", "mentor")
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
+    with database.session_scope() as session:
+        counts.update(seed_demo_attendance(session, china_now().date()))
     return dict(counts)
 
 

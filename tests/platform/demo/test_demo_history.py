@@ -108,3 +108,14 @@ def test_the_demo_teacher_and_mentor_follow_placements_of_their_own(session, sea
     }
     # The school's admin sees more than its teacher (the teacher's list is its own, not all).
     assert followed_placements(session, school).total >= len(mine)
+
+
+def test_the_demo_student_has_weeks_of_attendance_a_correction_and_a_leave_request(  # type: ignore[no-untyped-def]
+    session, season
+) -> None:
+    from skillbridge.models import AttendanceDay, DayStatus, LeaveRequest
+
+    assert season["attendance days"] >= 10 and season["leave requests"] == 1
+    statuses = set(session.scalars(select(AttendanceDay.status)))
+    assert {DayStatus.CORRECTED, DayStatus.CONFIRMED, DayStatus.RECORDED} <= statuses
+    assert session.scalar(select(LeaveRequest.id)) is not None
