@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import LeaveKind, Placement, PlacementStatus, User
+from skillbridge.models import AttendanceDay, LeaveKind, Placement, PlacementStatus, User
 from skillbridge.platform.demo.region import DEMO_LOGINS
 from skillbridge.platform.services.attendance import days, leave
 from skillbridge.platform.services.attendance.calendar import day_kind
@@ -48,7 +48,7 @@ def seed_demo_attendance(session: Session, today: date) -> dict[str, int]:
         return {}
     mentor = session.get(User, placement.mentor_user_id) if placement.mentor_user_id else None
     first = max(placement.start_date, today - timedelta(weeks=DEMO_WEEKS))
-    recorded = []
+    recorded: list[AttendanceDay] = []
     day = first
     while day < today:
         if day_kind(day).working_day:
