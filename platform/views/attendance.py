@@ -205,7 +205,7 @@ def day(day_id: int) -> ResponseReturnValue:
 @bp.post("/days/<int:day_id>/confirm")
 def confirm(day_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
-    _day, placement, _student = access.day_for(db, user, day_id, access.may_confirm)
+    access.day_for(db, user, day_id, access.may_confirm)
     form = ConfirmForm()
     if not form.validate_on_submit():
         raise invalid_form(form)

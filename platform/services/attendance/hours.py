@@ -2,7 +2,9 @@
 
 The figures are the national working-time rules N7 points to ("实习单位应当遵守国家关于工作时间
 和休息休假的规定"): the 8-hour day of 《劳动法》第三十六条 and 国务院令第174号 第三条, and the
-night of 22:00–06:00 that 《劳动法》第六十三条 and the labour-protection rules on night work use.
+night of 22:00–06:00 as 劳办发〔1994〕289号 explains 夜班劳动 (《劳动法》第六十三条). A day's
+minutes run from check-in to check-out, breaks included: the flag asks the bureau to look, and
+the evidence shows the times it was raised on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ DAILY_MINUTES_MAX = 8 * 60
 DAILY_LIMIT_CITATION = "《劳动法》第三十六条；《国务院关于职工工作时间的规定》第三条"
 #: The night: from 22:00 to 06:00 the next morning.
 NIGHT_START, NIGHT_END = time(22, 0), time(6, 0)
-NIGHT_CITATION = "《劳动法》第六十三条（夜班劳动）：当日22时至次日6时"
+NIGHT_CITATION = "劳办发〔1994〕289号 第六十三条说明：夜班劳动指当日22点至次日6点"
 
 # Why a day breaks N7, as the evidence and the pages name it.
 OVERTIME = "overtime"
