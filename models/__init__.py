@@ -1,6 +1,14 @@
 """SkillBridge's SQLAlchemy models; importing this package registers every table."""
 
 from .agreement import AgreementStatus, CooperationAgreement, CooperationKind, Party
+from .attendance import (
+    AttendanceDay,
+    DayStatus,
+    HoursException,
+    LeaveKind,
+    LeaveRequest,
+    LeaveStatus,
+)
 from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from .base import Base, VerificationStatus, utcnow
 from .certificate import TRUSTED_CERTIFICATE, Certificate, CertificateStatus
@@ -218,4 +226,11 @@ __all__ = [
     # ── placement changes ──
     "EndReason",
     "PlacementPause",
+    # attendance
+    "AttendanceDay",
+    "DayStatus",
+    "HoursException",
+    "LeaveKind",
+    "LeaveRequest",
+    "LeaveStatus",
 ]

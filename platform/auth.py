@@ -125,6 +125,13 @@ _ASSIGNED = frozenset(
         "journals.confirm",
         "journals.return_",
         "journals.countersign_month",
+        # Attendance of their assigned placements: the services check each one.
+        "attendance.index",
+        "attendance.placement",
+        "attendance.day",
+        "attendance.confirm",
+        "attendance.correct",
+        "attendance.decide_leave",
     }
 )
 # Pages every account has beside its job: the document check (文件核验).

@@ -45,6 +45,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PASSWORD_CHANGE_RATE_LIMIT": "5 per 15 minutes",
         # Claims approved above this amount (yuan) are paid by a second bureau user.
         "PAYMENT_FOUR_EYES_ABOVE_YUAN": 10_000,
+        # Leave longer than this many days needs the assigned teacher's approval after the mentor's.
+        "LEAVE_TEACHER_ABOVE_DAYS": 3,
         # Signed audit checkpoints written by `skillbridge daily`, kept outside the database.
         "CHECKPOINT_DIR": None,
         "CHECKPOINT_KEY_FILE": None,

@@ -30,6 +30,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.database import Database
+from skillbridge.platform.demo.attendance import seed_demo_attendance
 from skillbridge.platform.demo.changes import seed_demo_changes
 from skillbridge.platform.demo.evaluations import seed_demo_evaluations
 from skillbridge.platform.demo.incidents import seed_demo_incidents
@@ -38,6 +39,7 @@ from skillbridge.platform.demo.programmes import seed_demo_programmes
 from skillbridge.platform.demo.region import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD, REFERENCE_DATE
 from skillbridge.platform.services.accounts.passwords import hash_password
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.attendance.calendar import china_now
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.matching import runs as match_runs
 from skillbridge.platform.services.placements import agreements as placement_agreements
@@ -130,6 +132,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
             if _complete_and_start(session, *placed) == "started":
                 counts["started"] += 1
                 counts.update(follow_demo_placement(session, placed[0]))
+    with database.session_scope() as session:
+        counts.update(seed_demo_attendance(session, china_now().date()))
     return dict(counts)
 
 

@@ -564,3 +564,33 @@ def can_review_journal(actor: User, placement: Placement) -> bool:
 def can_countersign_journals(actor: User, placement: Placement) -> bool:
     """The assigned teacher countersigns a month of journals."""
     return is_assigned_teacher(actor, placement)
+
+
+# ── attendance ──
+def can_record_attendance(actor: User, student: Student) -> bool:
+    """Only the student checks itself in and out, and asks for its own leave."""
+    return actor.role == Role.STUDENT and actor.student_id == student.id
+
+
+def can_view_attendance(
+    actor: User, student: Student, placement: Placement, enterprise_id: int
+) -> bool:
+    """The student, the assigned mentor and teacher, the school's and the host's managers."""
+    return (
+        can_record_attendance(actor, student)
+        or is_assigned_mentor(actor, placement)
+        or is_assigned_teacher(actor, placement)
+        or acts_for_school(actor, student.school_id)
+        or acts_for_enterprise(actor, enterprise_id)
+    )
+
+
+def can_see_attendance_location(actor: User, student: Student, placement: Placement) -> bool:
+    """Where a student checked in: its school's managers and assigned teacher, never the
+    enterprise (the mentor included)."""
+    return is_assigned_teacher(actor, placement) or acts_for_school(actor, student.school_id)
+
+
+def can_file_hours_exception(actor: User, student: Student) -> bool:
+    """The school files (备案) the arrangements outside N7 for its students."""
+    return acts_for_school(actor, student.school_id)

@@ -3,6 +3,7 @@
 | blueprint       | URL prefix            | serves                                                 |
 |-----------------|-----------------------|--------------------------------------------------------|
 | `assignments`   | `/placements/assign`  | teachers and mentors assigned to placements, in bulk   |
+| `attendance`    | `/attendance`         | check-in and out, hours and N7 flags, leave, 备案      |
 | `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
 | `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
@@ -45,6 +46,7 @@ from skillbridge.platform.api import bp as api_bp
 
 from . import (
     assignments,
+    attendance,
     auth,
     bureau,
     certificates,
@@ -76,6 +78,7 @@ from . import (
 
 BLUEPRINTS: list[Blueprint] = [
     assignments.bp,
+    attendance.bp,
     auth.bp,
     bureau.bp,
     certificates.bp,
@@ -108,6 +111,7 @@ BLUEPRINTS: list[Blueprint] = [
 
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *assignments.NAV,
+    *attendance.NAV,
     *bureau.NAV,
     *certificates.NAV,
     *compliance.NAV,

@@ -49,6 +49,7 @@ from skillbridge.models import (
     STAFF_ROLES,
     AgreementStatus,
     ApprenticeEnrolment,
+    AttendanceDay,
     Budget,
     Certificate,
     CertificateStatus,
@@ -58,6 +59,7 @@ from skillbridge.models import (
     CooperationAgreement,
     CooperationKind,
     CreditRecord,
+    DayStatus,
     Document,
     DocumentKind,
     DocumentOwner,
@@ -72,6 +74,8 @@ from skillbridge.models import (
     InspectionSample,
     Journal,
     JournalStatus,
+    LeaveKind,
+    LeaveRequest,
     MatchRun,
     MentorshipAgreement,
     Notification,
@@ -112,6 +116,7 @@ from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
+from skillbridge.platform.services.attendance.calendar import china_now
 from skillbridge.platform.services.evaluations import outcomes as evaluation_outcomes
 from skillbridge.platform.services.evaluations import reports as evaluation_reports
 from skillbridge.platform.services.evaluations import scores as evaluation_scores
@@ -383,6 +388,18 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "journals.confirm": frozenset(),
     "journals.return_": frozenset(),
     "journals.countersign_month": frozenset(),
+    # Attendance: the student records, the school's and the host's managers read (the location
+    # only the school's side: tests/platform/attendance), the mentor confirms, the school files.
+    "attendance.index": SCHOOL | ENTERPRISE | STUDENT,
+    "attendance.placement": SCHOOL | ENTERPRISE | STUDENT,
+    "attendance.day": SCHOOL | ENTERPRISE | STUDENT,
+    "attendance.check_in": STUDENT,
+    "attendance.check_out": STUDENT,
+    "attendance.request_leave": STUDENT,
+    "attendance.confirm": frozenset(),
+    "attendance.correct": frozenset(),
+    "attendance.decide_leave": frozenset(),
+    "attendance.file_exception": SCHOOL,
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
 MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
@@ -440,6 +457,12 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "journals.confirm": MENTOR,
     "journals.return_": MENTOR,
     "journals.countersign_month": TEACHER,
+    "attendance.index": TEACHER | MENTOR,
+    "attendance.placement": TEACHER | MENTOR,
+    "attendance.day": TEACHER | MENTOR,
+    "attendance.confirm": MENTOR,
+    "attendance.correct": MENTOR,
+    "attendance.decide_leave": MENTOR,  # short leave: the teacher's step follows a long one's
 }
 
 
@@ -597,6 +620,15 @@ STATES: dict[str, tuple[str, ...]] = {
     "journals.detail": ("submitted",),
     "journals.confirm": ("submitted",),
     "journals.return_": ("submitted",),
+    "attendance.placement": ("active",),
+    "attendance.check_in": ("active",),
+    "attendance.check_out": ("checked_in",),
+    "attendance.request_leave": ("active",),
+    "attendance.file_exception": ("active",),
+    "attendance.day": ("recorded",),
+    "attendance.confirm": ("recorded",),
+    "attendance.correct": ("recorded",),
+    "attendance.decide_leave": ("pending_mentor",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -1111,6 +1143,36 @@ class World:
             "student_user": student_user.id,
         }
 
+    def attendance(self, session: Session, tenant: Tenant, state: str) -> dict[str, int]:
+        """An active placement with a day checked in, one checked out, or a short leave request."""
+        ids = self.placement(session, tenant, "active")
+        arrived = china_now().replace(microsecond=0) - timedelta(hours=1)
+        if state in ("checked_in", "recorded"):
+            day = AttendanceDay(
+                placement_id=ids["placement_id"],
+                day=arrived.date(),
+                check_in_at=arrived,
+                status=DayStatus.CHECKED_IN,
+            )
+            if state == "recorded":
+                day.check_out_at, day.minutes = arrived + timedelta(minutes=30), 30
+                day.status = DayStatus.RECORDED
+            session.add(day)
+            session.flush()
+            ids["day_id"] = day.id
+        if state == "pending_mentor":
+            leave = LeaveRequest(
+                placement_id=ids["placement_id"],
+                start_day=TODAY,
+                end_day=TODAY,
+                kind=LeaveKind.PERSONAL,
+                reason="事假",
+            )
+            session.add(leave)
+            session.flush()
+            ids["leave_id"] = leave.id
+        return ids
+
     def document_record(self, session: Session, tenant: Tenant, cell: Cell) -> dict:
         """The record a document route acts on, and a stored document of it for downloads."""
         owner, extra = cell.state, {}
@@ -1211,6 +1273,8 @@ class World:
 
     def _make(self, session: Session, cell: Cell, tenant: Tenant) -> dict[str, int]:
         arguments, ids = set(cell.rule.arguments), {}
+        if cell.rule.endpoint.startswith("attendance.") and cell.state != "-":
+            ids.update(self.attendance(session, tenant, cell.state))
         if cell.rule.endpoint in NOT_YET_ACTIVATED:
             ids["student_id"] = self.student(session, tenant).id
         if "placement_id" in arguments:
@@ -1218,6 +1282,7 @@ class World:
             ids.update(self.placement(session, tenant, base))
             if cell.state in EVALUATION_STATES:
                 evaluation_state(session, tenant, ids, cell.state)
+        if "placement_id" in arguments and "placement_id" not in ids:
             ids.update(self.placement(session, tenant, cell.state))
         if cell.rule.endpoint.startswith("journals."):
             ids.update(self.journal_ids(session, tenant, cell))
@@ -1722,6 +1787,29 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "submit": "提交给导师",
     },
     "journals.return_": lambda w, t, c: {"comment": "请补充细节"},
+    "attendance.check_in": lambda w, t, c: {
+        "consent": "y",
+        "latitude": "31.2",
+        "longitude": "120.6",
+    },
+    "attendance.correct": lambda w, t, c: {
+        "check_in": "08:00",
+        "check_out": "17:00",
+        "reason": "漏签",
+    },
+    "attendance.request_leave": lambda w, t, c: {
+        "start_day": TODAY.isoformat(),
+        "end_day": TODAY.isoformat(),
+        "kind": "personal",
+        "reason": "事假",
+    },
+    "attendance.decide_leave": lambda w, t, c: {"approve": "通过", "reason": ""},
+    "attendance.file_exception": lambda w, t, c: {
+        "start_day": TODAY.isoformat(),
+        "end_day": TODAY.isoformat(),
+        "reason": "设备调试",
+        "reference_no": f"备-{w.n()}",
+    },
     "auth.change_password": lambda w, t, c: {
         "current": PASSWORD,
         "new": STRONG_PASSWORD,

@@ -12,13 +12,17 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     AgreementStatus,
+    AttendanceDay,
     ClaimStatus,
     CooperationAgreement,
+    DayStatus,
     DocumentKind,
     DocumentVersion,
     Enterprise,
     FilingStatus,
     IncidentStatus,
+    LeaveRequest,
+    LeaveStatus,
     Party,
     Placement,
     PlacementAgreement,
@@ -216,6 +220,56 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
     ]
 
 
+# ── supervisors (teacher, mentor): what their assigned placements wait for ──
+def _mentor_items(session: Session, actor: User) -> list[TodoItem]:
+    assigned = Placement.mentor_user_id == actor.id
+    days_to_confirm = (
+        select(AttendanceDay.id)
+        .join(Placement, Placement.id == AttendanceDay.placement_id)
+        .where(assigned, AttendanceDay.status == DayStatus.RECORDED)
+    )
+    return [
+        TodoItem(
+            N_("待确认的考勤"),
+            _count(session, days_to_confirm),
+            "attendance.index",
+            {"to_confirm": 1},
+        ),
+        TodoItem(
+            N_("待审批的请假"),
+            _count(session, _leave_at(LeaveStatus.PENDING_MENTOR, assigned)),
+            "attendance.index",
+        ),
+    ]
+
+
+def _teacher_items(session: Session, actor: User) -> list[TodoItem]:
+    assigned = Placement.teacher_user_id == actor.id
+    return [
+        TodoItem(
+            N_("待审批的请假"),
+            _count(session, _leave_at(LeaveStatus.PENDING_TEACHER, assigned)),
+            "attendance.index",
+        ),
+    ]
+
+
+def _leave_at(status: LeaveStatus, assigned: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(LeaveRequest.id)
+        .join(Placement, Placement.id == LeaveRequest.placement_id)
+        .where(assigned, LeaveRequest.status == status)
+    )
+
+
+# A teacher's and a mentor's home page lists what their assigned placements wait for, not the
+# organisation's items (those link to pages their staff role does not reach).
+_STAFF_BUILDERS: dict[StaffRole, Callable[[Session, User], list[TodoItem]]] = {
+    StaffRole.MENTOR: _mentor_items,
+    StaffRole.TEACHER: _teacher_items,
+}
+
+
 _BUILDERS: dict[Role, Callable[[Session, User], list[TodoItem]]] = {
     Role.SCHOOL: _school_items,
     Role.ENTERPRISE: _enterprise_items,
@@ -266,6 +320,9 @@ def todo_items(session: Session, actor: User, today: date | None = None) -> list
         items += builder(session, actor)
     elif actor.staff_role == StaffRole.TEACHER:
         items.append(_open_incidents(session, actor))  # those of its assigned placements
+    staff_builder = _STAFF_BUILDERS.get(actor.staff_role)
+    if staff_builder is not None:
+        items += staff_builder(session, actor)
     items += _evaluation_items(session, actor)
     items += _journal_items(session, actor, today or date.today())
     return [item for item in items if item.count > 0]

@@ -136,3 +136,14 @@ def test_the_demo_student_has_a_finished_placement_evaluated_and_certified(sessi
     assert session.scalar(select(InternshipReport.grade)) is not None
     assert session.scalar(select(func.count(EmploymentOutcome.id))) == 1
     assert session.scalar(select(DocumentVersion.id).where(DocumentVersion.subject_type == SUBJECT))
+
+
+def test_the_demo_student_has_weeks_of_attendance_a_correction_and_a_leave_request(  # type: ignore[no-untyped-def]
+    session, season
+) -> None:
+    from skillbridge.models import AttendanceDay, DayStatus, LeaveRequest
+
+    assert season["attendance days"] >= 10 and season["leave requests"] == 1
+    statuses = set(session.scalars(select(AttendanceDay.status)))
+    assert {DayStatus.CORRECTED, DayStatus.CONFIRMED, DayStatus.RECORDED} <= statuses
+    assert session.scalar(select(LeaveRequest.id)) is not None

@@ -14,7 +14,7 @@ from skillbridge.platform.services.oversight.checks import RULES, Rule, rule_by_
 
 DOMAIN = Path("/work/shared/DOMAIN.md")
 EXPECTED = [f"R{i}" for i in range(1, 10)] + [f"N{i}" for i in range(1, 11)]
-MANUAL = {"N7", "N8", "N10"}
+MANUAL = {"N8", "N10"}
 
 
 def test_every_domain_rule_is_registered_once_in_order() -> None:

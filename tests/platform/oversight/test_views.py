@@ -38,7 +38,8 @@ def test_rule_list_shows_every_rule_with_open_counts(login_as, world, findings) 
     for rule_id in ("R1", "R9", "N10"):
         assert f"<td>{rule_id}</td>" in html
     assert '/bureau/compliance/findings?rule=R4&amp;state=open">1</a>' in html
-    assert "平台未登记实习考勤" in html  # N7 is manual, with its reason
+    assert "平台不经手实习费用" in html  # N8 is manual, with its reason
+    assert "平台未登记实习考勤" not in html  # N7 is automatic now (attendance)
     assert "平台未登记企业职工教育经费" not in html  # R9 is automatic now (mentoring)
 
 

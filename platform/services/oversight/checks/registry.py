@@ -12,6 +12,7 @@ from skillbridge.platform.services.oversight.checks import (
     months,
     students,
     subsidies,
+    working_time,
 )
 from skillbridge.platform.services.oversight.checks.base import NATIONAL_CITATION, Rule
 from skillbridge.platform.text import N_
@@ -52,9 +53,7 @@ RULES: tuple[Rule, ...] = (
     Rule("N6", N_("实习责任保险须覆盖整个实习期"), NATIONAL_CITATION, Severity.HIGH,
          insurance.internship_not_covered),
     Rule("N7", N_("不得安排加班、夜班或法定节假日实习（备案例外）"), NATIONAL_CITATION,
-         Severity.MEDIUM, manual_reason_zh=N_(
-             "平台未登记实习考勤、班次与备案的例外安排，无法自动核查；"
-             "须通过现场检查或考勤记录人工核查")),
+         Severity.MEDIUM, working_time.placement_hours_breached),
     Rule("N8", N_("不得收取费用、押金或扣押证件"), NATIONAL_CITATION, Severity.HIGH,
          manual_reason_zh=N_("平台不经手实习费用、押金和证件，无相关记录可查；须通过学生反映和现场检查人工核查")),
     Rule("N9", N_("岗位实习一般为规定月数"), NATIONAL_CITATION, Severity.LOW,

@@ -1,0 +1,119 @@
+"""Who reaches which placement's attendance: loading with the policy checks (404 before 403),
+and the rows each account's lists hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from skillbridge.models import (
+    AttendanceDay,
+    LeaveRequest,
+    Placement,
+    Role,
+    Slot,
+    StaffRole,
+    Student,
+    User,
+)
+from skillbridge.platform.services.errors import NotFound, PermissionDenied
+from skillbridge.platform.services.policies import (
+    ENTERPRISE_MANAGERS,
+    SCHOOL_MANAGERS,
+    can_file_hours_exception,
+    can_record_attendance,
+    can_view_attendance,
+    is_assigned_mentor,
+    is_assigned_teacher,
+)
+from skillbridge.platform.text import N_
+
+#: A check of what the actor may do to one placement's attendance.
+May = Callable[[User, Student, Placement], bool]
+
+
+def may_record(actor: User, student: Student, _placement: Placement) -> bool:
+    return can_record_attendance(actor, student)
+
+
+def may_confirm(actor: User, _student: Student, placement: Placement) -> bool:
+    """The assigned mentor confirms or corrects the days."""
+    return is_assigned_mentor(actor, placement)
+
+
+def may_decide_leave(actor: User, _student: Student, placement: Placement) -> bool:
+    """The assigned mentor, and for long leave the assigned teacher (the leave's state decides)."""
+    return is_assigned_mentor(actor, placement) or is_assigned_teacher(actor, placement)
+
+
+def may_file_exception(actor: User, student: Student, _placement: Placement) -> bool:
+    return can_file_hours_exception(actor, student)
+
+
+def placement_for(
+    session: Session, actor: User, placement_id: int, may: May | None = None
+) -> tuple[Placement, Student]:
+    """The placement and its student, if the actor sees its attendance (and `may` act on it)."""
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound(N_("实习不存在"))
+    student = session.get_one(Student, placement.student_id)
+    slot = session.get_one(Slot, placement.slot_id)
+    if not can_view_attendance(actor, student, placement, slot.enterprise_id):
+        raise NotFound(N_("实习不存在"))
+    if may is not None and not may(actor, student, placement):
+        raise PermissionDenied(N_("无权办理该实习的考勤"))
+    return placement, student
+
+
+def day_for(
+    session: Session, actor: User, day_id: int, may: May | None = None
+) -> tuple[AttendanceDay, Placement, Student]:
+    """An attendance day with its placement and student, under the same checks."""
+    day = session.get(AttendanceDay, day_id)
+    if day is None:
+        raise NotFound(N_("考勤记录不存在"))
+    try:
+        placement, student = placement_for(session, actor, day.placement_id, may)
+    except NotFound as exc:
+        raise NotFound(N_("考勤记录不存在")) from exc
+    return day, placement, student
+
+
+def leave_for(
+    session: Session, actor: User, leave_id: int, may: May | None = None
+) -> tuple[LeaveRequest, Placement, Student]:
+    """A leave request with its placement and student, under the same checks."""
+    leave = session.get(LeaveRequest, leave_id)
+    if leave is None:
+        raise NotFound(N_("请假申请不存在"))
+    try:
+        placement, student = placement_for(session, actor, leave.placement_id, may)
+    except NotFound as exc:
+        raise NotFound(N_("请假申请不存在")) from exc
+    return leave, placement, student
+
+
+def scope(actor: User) -> ColumnElement[bool] | None:
+    """The placements whose attendance the actor's lists hold (joined with Student and Slot)."""
+    if actor.role == Role.STUDENT:
+        return Placement.student_id == actor.student_id
+    if actor.role == Role.ENTERPRISE and actor.staff_role == StaffRole.MENTOR:
+        return Placement.mentor_user_id == actor.id
+    if actor.role == Role.SCHOOL and actor.staff_role == StaffRole.TEACHER:
+        return Placement.teacher_user_id == actor.id
+    if actor.role == Role.SCHOOL and actor.staff_role in SCHOOL_MANAGERS:
+        return Student.school_id == actor.school_id
+    if actor.role == Role.ENTERPRISE and actor.staff_role in ENTERPRISE_MANAGERS:
+        return Slot.enterprise_id == actor.enterprise_id
+    return None
+
+
+def require_scope(actor: User) -> ColumnElement[bool]:
+    """The actor's scope; an account outside attendance (a bureau) is refused."""
+    found = scope(actor)
+    if found is None:
+        raise PermissionDenied(N_("无权查看考勤"))
+    return found
