@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
+
+from skillbridge.platform.policy.packs import load_all_packs
 
 LOCALE_SESSION_KEY = "locale"
 
@@ -23,3 +27,16 @@ def translate(message: str) -> str:
     result safe and %-formats it, which is wrong for text that may carry user data or a "%".
     """
     return get_translations().ugettext(message) if message else message
+
+
+@cache
+def _english_policy_names() -> dict[str, str]:
+    return {p.id: p.name_en for pack in load_all_packs().values() for p in pack.policies}
+
+
+def policy_name(code: str, name_zh: str) -> str:
+    """A subsidy policy's name in the reader's language: every pack policy has its English name
+    (`name_en`); the Chinese one stored with a policy or a claim is the fallback."""
+    if str(get_locale()) == "en":
+        return _english_policy_names().get(code, name_zh)
+    return name_zh

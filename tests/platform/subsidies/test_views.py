@@ -215,3 +215,16 @@ def test_decisions_need_a_csrf_token(eligible_today, app, session, login_as):
     session.rollback()  # end the snapshot the request's commit came after
     session.refresh(claim)
     assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_policy_names_follow_the_readers_language(installed, session, login_as):
+    from skillbridge.platform.policy.packs import load_pack
+
+    policy = policy_named(session, installed.region.id, "wujiang.technician_class_matching_fund")
+    english = next(p.name_en for p in load_pack("wujiang").policies if p.id == policy.code)
+    bureau = login_as(installed.users["bureau"])
+    chinese = bureau.get("/subsidies/policies").get_data(as_text=True)
+    assert policy.name in chinese and english not in chinese  # positive control: zh first
+    bureau.get("/lang/en")
+    page = bureau.get("/subsidies/policies").get_data(as_text=True)
+    assert english in page and policy.name not in page
