@@ -8,10 +8,12 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar, cast
 
 import pytest
 from flask import Flask
@@ -228,3 +230,25 @@ def pdf_text(pdf: bytes) -> str:
 def flat_text(text: str) -> str:
     """pdftotext breaks long lines (the hash) at the margin: compare without whitespace."""
     return re.sub(r"\s+", "", text)
+
+
+T = TypeVar("T")
+
+
+def race(tasks: list[Callable[[], T]]) -> list[T]:
+    """Run every task in its own thread, all released at once by a barrier; their results in
+    the tasks' order. A task that hangs fails the test instead of the run."""
+    barrier = threading.Barrier(len(tasks))
+    results: list[T | None] = [None] * len(tasks)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = tasks[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tasks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a racing task hung"
+    return cast(list[T], results)  # every slot was filled by its thread

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
+from support import race
 
 from skillbridge.models import IncidentAction, IncidentEvent, User
 from skillbridge.platform.db import get_database
@@ -17,26 +17,6 @@ from skillbridge.platform.services.incidents import reports, steps
 from .conftest import NOW, report_input
 
 THREADS = 12
-
-
-def _race(tasks: list[Callable[[], str]]) -> list[str]:
-    barrier = threading.Barrier(len(tasks))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def run(task: Callable[[], str]) -> None:
-        barrier.wait()
-        outcome = task()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a request hung"
-    return results
 
 
 def _alone(sessions, user_id: int, step: Callable) -> str:  # type: ignore[no-untyped-def]
@@ -69,7 +49,7 @@ def test_racing_claims_and_closes_each_succeed_once(app, session, site) -> None:
     def close(own, user):  # type: ignore[no-untyped-def]
         steps.close_incident(own, user, incident_id, "已处理", NOW)
 
-    filed = _race(
+    filed = race(
         [
             lambda n=n: _alone(sessions, school_id, lambda o, u: file(o, u, n))
             for n in range(THREADS)
@@ -80,7 +60,7 @@ def test_racing_claims_and_closes_each_succeed_once(app, session, site) -> None:
     session.expire_all()
     steps.reject_claim(session, site.users["school"], incident_id, "不属于保险责任", NOW)
     session.commit()
-    closed = _race([lambda: _alone(sessions, school_id, close) for _ in range(THREADS)])
+    closed = race([lambda: _alone(sessions, school_id, close) for _ in range(THREADS)])
     assert Counter(closed) == {"done": 1, "conflict": THREADS - 1}
     session.rollback()
     session.expire_all()

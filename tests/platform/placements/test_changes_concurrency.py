@@ -7,10 +7,11 @@ the rows. Runs on SQLite and PostgreSQL (the student row lock is what PostgreSQL
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+
+from support import race
 
 from skillbridge.models import Role, User
 from skillbridge.platform.db import get_database
@@ -24,26 +25,6 @@ ROUNDS = 4
 EXTEND_TO = date(2027, 1, 31)  # 2026-07-01 → 2027-01-31: 7 months, 1 more than planned
 LAST_DAY = date(2026, 7, 15)  # 1 month here + 2026-07-16 → 12-31 (6): 1 more than planned
 ON = date(2026, 7, 15)
-
-
-def _race(tasks: list[Callable[[], str]]) -> list[str]:
-    barrier = threading.Barrier(len(tasks))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def run(task: Callable[[], str]) -> None:
-        barrier.wait()
-        outcome = task()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a change hung"
-    return results
 
 
 def _alone(sessions, user_id: int, change: Callable) -> str:  # type: ignore[no-untyped-def, type-arg]
@@ -101,7 +82,7 @@ def test_concurrent_extension_and_transfer_never_pass_the_cap(
         filler = locked.month_cap - locked.months_used - 1
         months.change_months(session, locked, filler, locked.month_cap)
         session.commit()  # one month left: each change alone fits, both together do not
-        outcomes = _race(_both_changes(sessions, school.id, pid, other.id))
+        outcomes = race(_both_changes(sessions, school.id, pid, other.id))
         seen = Counter(outcomes)
         figures.append((round_no, dict(seen)))
         assert seen == {"done": 1, "conflict": 1}, figures

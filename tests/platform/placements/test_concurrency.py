@@ -5,13 +5,12 @@ Both tests run on SQLite and PostgreSQL; the figures the issue asks for are for 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
 from sqlalchemy import insert
+from support import race
 
 from skillbridge.models import Placement, PlacementStatus, Role, SlotKind, User
 from skillbridge.platform.db import get_database
@@ -47,27 +46,6 @@ def _offers(session, student_ids: list[int], slot_id: int, start=START, end=END)
     return list(ids)
 
 
-def _race(tasks: list[Callable[[], T]]) -> list[T]:
-    """Run every task in its own thread, all released at once by a barrier; collect results."""
-    barrier = threading.Barrier(len(tasks))
-    results: list[T] = []
-    lock = threading.Lock()
-
-    def run(task: Callable[[], T]) -> None:
-        barrier.wait()
-        result = task()
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a request hung"
-    return results
-
-
 def _accept_alone(sessions, user_id: int, placement_id: int) -> str:  # type: ignore[no-untyped-def]
     """Accept in a session of this thread's own; name the outcome."""
     with sessions() as own:
@@ -94,7 +72,7 @@ def test_fifty_students_accepting_one_seat_over_http(
     for round_no in range(ROUNDS):
         slot = make_slot(world.enterprise, kind=SlotKind.SHADOW_INTERNSHIP, seats=1)
         placement_ids = _offers(session, [s.id for s in students], slot.id)
-        statuses = _race(
+        statuses = race(
             [
                 lambda c=client, p=pid: c.post(f"/placements/{p}/accept").status_code
                 for client, pid in zip(clients, placement_ids, strict=True)
@@ -126,7 +104,7 @@ def test_concurrent_acceptances_never_pass_the_month_cap(
             start = START + timedelta(days=130 * i)
             rows = _offers(session, [student.id], slot.id, start, start + timedelta(days=120))
             placement_ids += rows
-        outcomes = _race(
+        outcomes = race(
             [lambda p=pid, u=user.id: _accept_alone(sessions, u, p) for pid in placement_ids]
         )
         seen = Counter(outcomes)
@@ -160,7 +138,7 @@ def test_concurrent_acceptances_of_overlapping_offers_place_the_student_once(
                 START + timedelta(days=7 * i + 150),
             )
         ]
-        outcomes = _race(
+        outcomes = race(
             [lambda p=pid, u=user.id: _accept_alone(sessions, u, p) for pid in placement_ids]
         )
         seen = Counter(outcomes)

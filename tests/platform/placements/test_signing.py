@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from support import PASSWORD
+from support import PASSWORD, race
 
 from skillbridge.models import AuditEvent, DocumentVersion, Party, Signature, utcnow
 from skillbridge.platform.db import get_database
@@ -145,23 +145,6 @@ def test_signing_over_http_reauthenticates_then_signs(session, world, accepted, 
         assert "reauth" not in cookie
 
 
-def _race(tasks):  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(len(tasks))
-    results: list[object] = [None] * len(tasks)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = tasks[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "a signer hung"
-    return results
-
-
 def _sign_alone(app, user_id: int, pid: int, sha: str) -> str:  # type: ignore[no-untyped-def]
     from skillbridge.models import User
 
@@ -183,7 +166,7 @@ def test_two_signers_at_once_on_one_version_are_both_recorded(
     sha = _version(session, world.users["school"], pid).content_sha256
     session.commit()
     signers = [world.users["school"].id, world.users["enterprise"].id, world.users["student"].id]
-    outcomes = _race([lambda u=u: _sign_alone(app, u, pid, sha) for u in signers])
+    outcomes = race([lambda u=u: _sign_alone(app, u, pid, sha) for u in signers])
     assert outcomes == ["signed", "signed", "signed"]
     session.rollback()
     rows = session.scalars(select(Signature)).all()
@@ -212,7 +195,7 @@ def test_a_signature_racing_an_amendment_never_lands_on_a_superseded_version(
             own.commit()
             return "amended"
 
-    outcomes = _race([amend, lambda: _sign_alone(app, world.users["student"].id, pid, sha)])
+    outcomes = race([amend, lambda: _sign_alone(app, world.users["student"].id, pid, sha)])
     assert outcomes[0] == "amended" and outcomes[1] in ("signed", "conflict")
     session.rollback()
     for signature in session.scalars(select(Signature)):
