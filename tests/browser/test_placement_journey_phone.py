@@ -3,8 +3,9 @@
 The student checks in, writes the week's journal (周志); the mentor returns it with a comment; the
 student revises and resubmits it, asks for a day's leave, reports an incident, writes the
 self-assessment and the internship report and checks out; the mentor confirms the journal,
-approves the leave and evaluates; the school ends the placement; the teacher countersigns the
-month, evaluates, grades the report and opens the certificate, which the student opens too.
+approves the leave, confirms the day's attendance and evaluates; the school ends the placement;
+the teacher countersigns the month, evaluates, grades the report and opens the certificate,
+which the student opens too.
 Every step is a real page and form, asserts what the user reads and that the page does not scroll
 sideways, and leaves a screenshot.
 
@@ -174,7 +175,9 @@ def test_a_placement_from_check_in_to_certificate_on_a_phone(
 
         # The mentor finds it in the review queue and returns it with a comment.
         _login(page, live_url, mentor)
-        page.goto(f"{live_url}/journals/queue")
+        _shows(page, "06-mentor-home", "我带的实习生", world.student.name)
+        with page.expect_navigation():
+            page.get_by_role("link", name="周志审阅").click()
         _shows(page, "06-mentor-queue", "待审阅的周志", world.student.name)
         with page.expect_navigation():
             page.get_by_role("link", name=world.student.name).click()
@@ -230,7 +233,8 @@ def test_a_placement_from_check_in_to_certificate_on_a_phone(
         _submit(page, "form[action$='/check-out']")
         _shows(page, "15-checked-out", "已签退", "今天已签到和签退")
 
-        # The mentor confirms the resubmitted journal, approves the leave, evaluates.
+        # The mentor confirms the resubmitted journal, approves the leave, confirms the day's
+        # attendance and evaluates.
         _login(page, live_url, mentor)
         page.goto(f"{live_url}/journals/queue")
         _shows(page, "16-mentor-queue-resubmitted", "重新提交")
@@ -247,6 +251,11 @@ def test_a_placement_from_check_in_to_certificate_on_a_phone(
         with page.expect_navigation():
             page.click("form[action$='/decide'] input[name=approve]")
         _shows(page, "19-leave-approved", "请假申请已审批", "已批准")
+        page.goto(f"{live_url}/attendance/?to_confirm=1")
+        with page.expect_navigation():
+            page.get_by_role("link", name=days.china_today.isoformat()).click()
+        _submit(page, "form[action$='/confirm']")
+        _shows(page, "19-day-confirmed", "考勤已确认", "暂无考勤记录")
 
         page.goto(evaluation_url)
         _evaluate_final(page, "操作规范，安全意识强")
@@ -263,7 +272,9 @@ def test_a_placement_from_check_in_to_certificate_on_a_phone(
 
         # The teacher countersigns the month, evaluates, grades and opens the certificate.
         _login(page, live_url, teacher)
-        page.goto(f"{live_url}/journals/queue")
+        _shows(page, "23-teacher-home", "我指导的实习学生", world.student.name)
+        with page.expect_navigation():
+            page.get_by_role("link", name="周志会签").click()
         _shows(page, "23-teacher-queue", "待会签的月度周志", "1 / 1")
         _submit(page, "form[action$='/countersign']")
         _shows(page, "24-countersigned", "本月周志已会签", "暂无待会签的月份")
