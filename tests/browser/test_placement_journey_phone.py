@@ -176,6 +176,8 @@ def test_a_placement_from_check_in_to_certificate_on_a_phone(
         # The mentor finds it in the review queue and returns it with a comment.
         _login(page, live_url, mentor)
         _shows(page, "06-mentor-home", "我带的实习生", world.student.name)
+        row = page.locator("tbody tr").filter(has_text=world.student.name)
+        assert "待审阅的周志" in row.inner_text()  # what waits, on the student's own row
         with page.expect_navigation():
             page.get_by_role("link", name="周志审阅").click()
         _shows(page, "06-mentor-queue", "待审阅的周志", world.student.name)
