@@ -246,4 +246,6 @@ def presence(
         if day_kind(day).working_day and day not in attended and day not in on_leave:
             absences.append(day)
         day += timedelta(days=1)
-    return Presence(sum(leave.days for leave in approved), absences)
+    # Leave approved before an early end may reach past it; only days of the placement count.
+    inside = sum(1 for d in on_leave if placement.start_date <= d <= placement.end_date)
+    return Presence(inside, absences)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import AWAITING_REVIEW, Journal, Placement, StaffRole, Student, User
@@ -35,12 +35,17 @@ class QueuedMonth:
     student_name: str
 
 
+def _waiting_for(actor: User) -> ColumnElement[bool]:
+    """Journals (joined with their placements) that wait for the actor as their mentor."""
+    return and_(Placement.mentor_user_id == actor.id, Journal.status.in_(AWAITING_REVIEW))
+
+
 def _awaiting(actor: User) -> AnySelect:
     return (
         select(Journal, Student.name)
         .join(Placement, Placement.id == Journal.placement_id)
         .join(Student, Student.id == Placement.student_id)
-        .where(Placement.mentor_user_id == actor.id, Journal.status.in_(AWAITING_REVIEW))
+        .where(_waiting_for(actor))
     )
 
 
@@ -61,8 +66,13 @@ def mentor_queue(session: Session, actor: User, page: int = 1) -> Page[QueuedJou
     return paginate(session, statement, page, _queued)
 
 
-def mentor_review_count(session: Session, actor: User) -> int:
-    return session.scalar(select(func.count()).select_from(_awaiting(actor).subquery())) or 0
+def awaiting_review(actor: User) -> AnySelect:
+    """The placement of each journal waiting for the mentor (one row per journal)."""
+    return (
+        select(Journal.placement_id)
+        .join(Placement, Placement.id == Journal.placement_id)
+        .where(_waiting_for(actor))
+    )
 
 
 def teacher_queue(session: Session, actor: User, today: date, page: int = 1) -> Page[QueuedMonth]:

@@ -224,39 +224,44 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
 def _mentor_items(session: Session, actor: User) -> list[TodoItem]:
     assigned = Placement.mentor_user_id == actor.id
     days_to_confirm = (
-        select(AttendanceDay.id)
+        select(AttendanceDay.placement_id)
         .join(Placement, Placement.id == AttendanceDay.placement_id)
         .where(assigned, AttendanceDay.status == DayStatus.RECORDED)
     )
+    mentor_leave = _leave_at(LeaveStatus.PENDING_MENTOR, assigned)
     return [
         TodoItem(
             N_("待确认的考勤"),
             _count(session, days_to_confirm),
             "attendance.index",
             {"to_confirm": 1},
+            per_placement=days_to_confirm,
         ),
         TodoItem(
             N_("待审批的请假"),
-            _count(session, _leave_at(LeaveStatus.PENDING_MENTOR, assigned)),
+            _count(session, mentor_leave),
             "attendance.index",
+            per_placement=mentor_leave,
         ),
     ]
 
 
 def _teacher_items(session: Session, actor: User) -> list[TodoItem]:
     assigned = Placement.teacher_user_id == actor.id
+    teacher_leave = _leave_at(LeaveStatus.PENDING_TEACHER, assigned)
     return [
         TodoItem(
             N_("待审批的请假"),
-            _count(session, _leave_at(LeaveStatus.PENDING_TEACHER, assigned)),
+            _count(session, teacher_leave),
             "attendance.index",
+            per_placement=teacher_leave,
         ),
     ]
 
 
 def _leave_at(status: LeaveStatus, assigned: ColumnElement[bool]) -> Select[Any]:
     return (
-        select(LeaveRequest.id)
+        select(LeaveRequest.placement_id)
         .join(Placement, Placement.id == LeaveRequest.placement_id)
         .where(assigned, LeaveRequest.status == status)
     )
@@ -299,8 +304,15 @@ def _journal_items(session: Session, actor: User, today: date) -> list[TodoItem]
         due = journal_weeks.student_todo_count(session, actor, today)
         return [TodoItem(N_("待提交或被退回的周志"), due, "journals.mine")]
     if actor.staff_role == StaffRole.MENTOR:
-        waiting = journal_queues.mentor_review_count(session, actor)
-        return [TodoItem(N_("待审阅的周志"), waiting, "journals.queue")]
+        waiting = journal_queues.awaiting_review(actor)
+        return [
+            TodoItem(
+                N_("待审阅的周志"),
+                _count(session, waiting),
+                "journals.queue",
+                per_placement=waiting,
+            )
+        ]
     if actor.staff_role == StaffRole.TEACHER:
         months = len(journal_weeks.ready_months(session, actor, today))
         return [TodoItem(N_("待会签的月度周志"), months, "journals.queue")]

@@ -9,6 +9,7 @@ import pytest
 from skillbridge.models import LeaveKind, LeaveStatus
 from skillbridge.platform.services.attendance import days, leave
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.placements import lifecycle
 from skillbridge.platform.services.reporting.todo import todo_items
 
 ABOVE = 3  # the default of SKILLBRIDGE_LEAVE_TEACHER_ABOVE_DAYS
@@ -99,3 +100,19 @@ def test_absences_are_working_days_without_attendance_or_approved_leave(  # type
         date(2024, 5, 11),
         date(2024, 5, 13),
     ]
+
+
+def test_leave_past_an_early_end_is_not_counted(session, internship) -> None:  # type: ignore[no-untyped-def]
+    placement = internship.placement
+    request = _ask(session, internship, date(2024, 5, 6), date(2024, 5, 8))
+    leave.decide_leave(session, internship.mentor, request.id, True)
+    whole = leave.presence(
+        session, placement, date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 14)
+    )
+    assert whole.leave_days == 3
+    ended_on = date(2024, 5, 6)  # ended early, on the leave's first day
+    lifecycle.end_placement(session, internship.school, placement.id, ended_on, ended_on)
+    ended = leave.presence(
+        session, placement, date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 14)
+    )
+    assert ended.leave_days == 1

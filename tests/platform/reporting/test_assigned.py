@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
 from skillbridge.models import (
+    LeaveKind,
     PlacementAgreement,
     PlacementAgreementKind,
     PlacementStatus,
@@ -13,6 +16,8 @@ from skillbridge.models import (
     Student,
 )
 from skillbridge.platform.services import paging
+from skillbridge.platform.services.attendance import days, leave
+from skillbridge.platform.services.journals import entries
 from skillbridge.platform.services.reporting.assigned import assigned_placements
 from skillbridge.platform.services.reporting.todo import todo_items
 
@@ -95,3 +100,38 @@ def test_the_list_pages(session, team, login_as, monkeypatch):  # type: ignore[n
     second = client.get("/dashboard?page=2").get_data(as_text=True)
     assert f"#{placements[1].id}<" in first and f"#{placements[0].id}<" not in first
     assert f"#{placements[0].id}<" in second and SCHOOL_TO_SIGN in second
+
+
+def test_the_supervisors_rows_name_the_journals_days_and_leave_waiting(session, world, factories):  # type: ignore[no-untyped-def]
+    """What waits during the placement is attributed to its row, not only to the to-do list."""
+    mentor = factories.user(Role.ENTERPRISE, StaffRole.MENTOR, enterprise_id=world.enterprise.id)
+    teacher = factories.user(Role.SCHOOL, StaffRole.TEACHER, school_id=world.school.id)
+    placement = factories.placement(
+        world.student,
+        factories.slot(world.enterprise),
+        status=PlacementStatus.ACTIVE,
+        start_date=date(2024, 1, 1),
+        end_date=date(2027, 6, 30),
+    )
+    placement.mentor_user_id, placement.teacher_user_id = mentor.id, teacher.id
+    session.flush()
+    student = world.users["student"]
+    text = entries.JournalText("车床对刀", "量具使用", "无")
+    entries.save_journal(
+        session, student, placement.id, 2024, 19, text, date(2024, 5, 9), submit=True
+    )
+    days.check_in(session, student, placement.id, datetime(2024, 5, 6, 8))
+    days.check_out(session, student, placement.id, datetime(2024, 5, 6, 17))
+    short = leave.LeaveInput(date(2024, 5, 20), date(2024, 5, 20), LeaveKind.SICK, "发烧")
+    long = leave.LeaveInput(date(2024, 6, 3), date(2024, 6, 7), LeaveKind.SCHOOL, "返校考试")
+    leave.request_leave(session, student, placement.id, short, 3)
+    to_teacher = leave.request_leave(session, student, placement.id, long, 3)
+    leave.decide_leave(session, mentor, to_teacher.id, True)
+    session.commit()
+
+    def row_due(user):  # type: ignore[no-untyped-def]
+        (row,) = assigned_placements(session, user, todo_items(session, user)).items
+        return {(item.label, item.count) for item in row.due}
+
+    assert row_due(mentor) == {("待审阅的周志", 1), ("待确认的考勤", 1), ("待审批的请假", 1)}
+    assert row_due(teacher) == {("待审批的请假", 1)}
