@@ -16,7 +16,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.evaluations.outcomes import school_outcomes
 from skillbridge.platform.services.reporting.assigned import assigned_placements
 from skillbridge.platform.services.reporting.overview import build_overview
-from skillbridge.platform.services.reporting.todo import TodoItem, todo_items
+from skillbridge.platform.services.reporting.todo import TodoItem, placement_steps, todo_items
 
 from .placements import LABELS
 
@@ -57,7 +57,9 @@ def dashboard() -> ResponseReturnValue:
     if user.staff_role in (StaffRole.TEACHER, StaffRole.MENTOR):
         # A teacher's or mentor's home is the list of the students assigned to them, each with
         # what waits for it (whoever has to act), above the steps that wait for them.
-        listing = assigned_placements(db, user, todo_items(db, user), bounds.page_arg(request.args))
+        listing = assigned_placements(
+            db, user, placement_steps(db, user), bounds.page_arg(request.args)
+        )
         return render_template(
             "home/assigned.html", listing=listing, todo=_reachable_todo(db, user), **LABELS
         )

@@ -44,7 +44,7 @@ def assigned_placements(
 ) -> Page[AssignedPlacement]:
     """Page `page` of the actor's followed placements, each with its share of `todo`.
 
-    `todo` is the actor's to-do list (todo_items). Only items that name their placements
+    `todo` is what its placements wait for (placement_steps). Only items that name their placements
     (`TodoItem.per_placement`) are attributed, and only to the placements of this page: one
     count per kind, for at most a page of ids.
     """

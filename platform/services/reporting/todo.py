@@ -338,3 +338,13 @@ def todo_items(session: Session, actor: User, today: date | None = None) -> list
     items += _evaluation_items(session, actor)
     items += _journal_items(session, actor, today or date.today())
     return [item for item in items if item.count > 0]
+
+
+def placement_steps(session: Session, actor: User) -> list[TodoItem]:
+    """What a supervisor's students wait for, whoever has to act: the organisation's steps
+    (its signature, say) beside the supervisor's own, for the rows of its home page. Its
+    to-do list and badge (todo_items) keep only its own."""
+    builder = _BUILDERS.get(actor.role)
+    own = todo_items(session, actor)
+    organisation = builder(session, actor) if builder is not None else []
+    return [item for item in organisation if item.count > 0 and item not in own] + own

@@ -19,7 +19,7 @@ from skillbridge.platform.services import paging
 from skillbridge.platform.services.attendance import days, leave
 from skillbridge.platform.services.journals import entries
 from skillbridge.platform.services.reporting.assigned import assigned_placements
-from skillbridge.platform.services.reporting.todo import todo_items
+from skillbridge.platform.services.reporting.todo import placement_steps
 
 SCHOOL_TO_SIGN = "待学校签署的实习协议"
 HOST_TO_SIGN = "待企业签署的实习协议"
@@ -61,14 +61,16 @@ def team(session, factories):  # type: ignore[no-untyped-def]
 def test_the_teacher_sees_its_students_with_what_waits_for_each(session, team):  # type: ignore[no-untyped-def]
     users, placements = team
     teacher = users["teacher"]
-    listing = assigned_placements(session, teacher, todo_items(session, teacher))
+    listing = assigned_placements(session, teacher, placement_steps(session, teacher))
     assert [row.context.placement.id for row in listing.items] == [
         placements[1].id,
         placements[0].id,
     ]
     for row in listing.items:
         assert [(item.label, item.count) for item in row.due] == [(SCHOOL_TO_SIGN, 1)]
-    other = assigned_placements(session, users["teacher2"], todo_items(session, users["teacher2"]))
+    other = assigned_placements(
+        session, users["teacher2"], placement_steps(session, users["teacher2"])
+    )
     assert [row.context.placement.id for row in other.items] == [placements[2].id]
 
 
@@ -130,7 +132,7 @@ def test_the_supervisors_rows_name_the_journals_days_and_leave_waiting(session, 
     session.commit()
 
     def row_due(user):  # type: ignore[no-untyped-def]
-        (row,) = assigned_placements(session, user, todo_items(session, user)).items
+        (row,) = assigned_placements(session, user, placement_steps(session, user)).items
         return {(item.label, item.count) for item in row.due}
 
     assert row_due(mentor) == {("待审阅的周志", 1), ("待确认的考勤", 1), ("待审批的请假", 1)}
