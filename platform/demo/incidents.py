@@ -62,7 +62,9 @@ def seed_demo_incidents(session: Session, season: datetime) -> dict[str, int]:
     placement = _placement(session, school, _login(session, "student"), season.date())
     if placement is None:
         return {"incidents": 0}
+    newly_followed = placement.teacher_user_id != teacher.id
     follower = _follower(session, placement, school, teacher)
+    newly_followed = newly_followed and follower.id == teacher.id
     student = session.scalars(
         select(User).where(User.role == Role.STUDENT, User.student_id == placement.student_id)
     ).first()
@@ -115,4 +117,5 @@ def seed_demo_incidents(session: Session, season: datetime) -> dict[str, int]:
         placement.start_date + timedelta(days=serious_day),
         now,
     )
-    return {"incidents": 2}
+    # The season counts the teacher's placements: one more when it follows this one only now.
+    return {"incidents": 2, "assigned to the demo teacher": int(newly_followed)}
