@@ -13,9 +13,12 @@ Then gunicorn as in production (``--workers`` sync workers on loopback) and wrk:
 check-in and journal submit (POST; a wrk Lua script rotates over the odd students' forged session
 cookies and CSRF tokens, each request a distinct student, since a check-in is unique per
 placement and day and a journal per placement and week), and the supervisors' paginated lists
-(GET). Each row prints requests/s, p50 and p99, wrk's errors, and the SQL statements and SQL time
-of one more such request through the Flask test client. Every write is checked afterwards: the
-rows stored must equal the requests wrk completed. The database is dropped unless ``--keep``.
+(GET). Each row prints requests/s, p50 and p99, the errors (wrk's non-2xx answers and socket
+errors, plus, for a write, answers that stored nothing), the rows stored, the CPU milliseconds per
+request of the gunicorn workers and the database's server processes together, the share of busy
+server processes found waiting for a lock, and one such request alone through the Flask test
+client (median of five: wall time, SQL statements, SQL time). The database is dropped unless
+``--keep``.
 """
 
 from __future__ import annotations
