@@ -1,8 +1,9 @@
 """Run every benchmark and print its table: ``python -m benchmarks`` (what ``make bench`` runs).
 
 Each benchmark runs in its own process, one after the other, so that one's memory peak or
-worker processes do not disturb the next. The dashboard, region-run and load benchmarks need a
-PostgreSQL server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are skipped with the reason.
+worker processes do not disturb the next. The dashboard, region-run, load and supervision
+benchmarks need a PostgreSQL server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are
+skipped with the reason.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ BENCHMARKS = [
         "pages under load: gunicorn + PostgreSQL + wrk, demo data",
         [sys.executable, "-m", "benchmarks.load"],
     ),
+    (
+        "supervision under load: check-in, journal submit, supervisors' lists, 100k placements",
+        [sys.executable, "-m", "benchmarks.supervision"],
+    ),
 ]
 
 
@@ -39,7 +44,12 @@ def main() -> int:
         print(f"\n=== {title} ===", flush=True)
         needs_postgres = any(
             name in command
-            for name in ("benchmarks.dashboard", "benchmarks.region_run", "benchmarks.load")
+            for name in (
+                "benchmarks.dashboard",
+                "benchmarks.region_run",
+                "benchmarks.load",
+                "benchmarks.supervision",
+            )
         )
         if needs_postgres and not os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL"):
             print("skipped: set SKILLBRIDGE_TEST_POSTGRES_URL to a PostgreSQL server URL")

@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD
 
 USER_AGENT = "skillbridge-load"  # the login's session is bound to address and agent
+WRK_THREADS = 2
 # Each role's landing page (where / redirects) and the lists it works from.
 PAGES = {
     "anonymous": ["/login"],
@@ -77,13 +78,23 @@ def _session_cookie(base: str, email: str) -> str:
     raise RuntimeError(f"login as {email} set no session cookie")
 
 
-def _wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict[str, float]:
-    """One wrk run; requests/s, p50/p99 in ms and the error count from its report."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+def _wrk(
+    url: str, cookie: str | None, connections: int, duration: int, script: list[str] | None = None
+) -> dict[str, float]:
+    """One wrk run; requests/s, p50/p99 in ms and the error count from its report.
+
+    `script` is a Lua script's path followed by its arguments (it then builds the requests).
+    """
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
     command += ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: session={cookie}"]
-    report = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    if script:
+        command += ["-s", script[0]]
+    command.append(url)
+    if script:
+        command += ["--", *script[1:]]
+    report = subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
     def latency(percent: str) -> float:
         match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", report, re.M)
