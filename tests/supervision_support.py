@@ -135,7 +135,9 @@ class Seeder:
             )
         )
 
-    def evaluation(self, placement: Placement, stage: EvaluationStage, evaluator: Evaluator) -> None:
+    def evaluation(
+        self, placement: Placement, stage: EvaluationStage, evaluator: Evaluator
+    ) -> None:
         self.session.add(
             Evaluation(
                 placement_id=placement.id,

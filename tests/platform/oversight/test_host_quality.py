@@ -72,7 +72,12 @@ def test_each_part_is_computed_from_its_rows(session, world, hosts) -> None:  # 
     # no risk, and its 5-of-5 ratings as none either.
     good = found[hosts["good"].id]
     assert (good.facts.breaching_days, good.facts.journals_reviewed) == (0, 2)
-    assert good.risks == {"ratings": 0.0, "incidents": 0.0, "working_time": 0.0, "journal_review": 0.0}
+    assert good.risks == {
+        "ratings": 0.0,
+        "incidents": 0.0,
+        "working_time": 0.0,
+        "journal_review": 0.0,
+    }
     assert good.index == 100
     assert hosts["far"].id not in found  # another region's host
 
