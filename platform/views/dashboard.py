@@ -18,13 +18,13 @@ from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.oversight import host_quality
-from skillbridge.platform.services.oversight.quality_settings import PARTS, quality_settings
+from skillbridge.platform.services.oversight import supervision as supervision_figures
 from skillbridge.platform.services.reporting import dashboard
 from skillbridge.platform.services.reporting import lists as dashboard_lists
-from skillbridge.platform.services.reporting import supervision as supervision_figures
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [

@@ -65,9 +65,9 @@ from skillbridge.models import (
 from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy.supervision import quality_settings
 from skillbridge.platform.services.cooperation.agreements import active_agreement_pairs
 from skillbridge.platform.services.oversight.host_quality import host_risks
-from skillbridge.platform.services.oversight.quality_settings import quality_settings
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.placements.months import add_months
 

@@ -19,23 +19,17 @@ from skillbridge.models import (
     HostRating,
     Incident,
     Journal,
-    JournalStatus,
     Placement,
     Slot,
     User,
 )
+from skillbridge.platform.policy.supervision import QualitySettings, quality_settings
 from skillbridge.platform.services.evaluations.ratings import ASPECTS, RATING_MAX, RATING_MIN
 from skillbridge.platform.services.evaluations.scores import EVALUATED
 from skillbridge.platform.services.oversight.checks.working_time import BREACHING, FILED
-from skillbridge.platform.services.oversight.quality_settings import (
-    QualitySettings,
-    quality_settings,
-)
 from skillbridge.platform.services.paging import Page, page_of
 from skillbridge.platform.services.reporting.dashboard import require_bureau
-
-#: Journal statuses that show a mentor's review (confirmed, or returned with a comment).
-REVIEWED = (JournalStatus.CONFIRMED, JournalStatus.RETURNED)
+from skillbridge.platform.services.reporting.supervision_terms import REVIEWED
 
 
 @dataclass(frozen=True)
@@ -228,7 +222,7 @@ def host_quality(
 
 
 def risk_ranking(session: Session, actor: User, today: date, page: int) -> Page[HostQuality]:
-    """The bureau's ranking: worst index first, then the hosts with insufficient data."""
+    """The bureau's ranking: worst index first (ties by name), then insufficient data, by name."""
     region_id = require_bureau(actor)
     hosts = sorted(
         host_quality(session, region_id, today),

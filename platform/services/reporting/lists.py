@@ -40,7 +40,6 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import InvalidInput, NotFound
 from skillbridge.platform.services.journals.entries import STATUS_LABELS as JOURNAL_STATUS_LABELS
-from skillbridge.platform.services.oversight.host_quality import REVIEWED
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.records import NEAR_CAP_MONTHS
@@ -54,9 +53,10 @@ from skillbridge.platform.services.reporting.dashboard import (
     require_bureau,
     with_preference,
 )
-from skillbridge.platform.services.reporting.supervision import (
+from skillbridge.platform.services.reporting.supervision_terms import (
     DUE_EVALUATORS,
     EVALUATIONS_PER_PLACEMENT,
+    REVIEWED,
     review_cutoff,
 )
 from skillbridge.platform.text import N_

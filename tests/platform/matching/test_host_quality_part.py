@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from supervision_support import Seeder
 
+from skillbridge.platform.policy.supervision import quality_settings
 from skillbridge.platform.services.matching import inputs
-from skillbridge.platform.services.oversight.quality_settings import quality_settings
 
 RUN_DAY = date(2026, 6, 1)
 

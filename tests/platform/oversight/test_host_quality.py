@@ -9,13 +9,13 @@ import pytest
 from supervision_support import TODAY, Seeder
 
 from skillbridge.models import IncidentSeverity, JournalStatus, Role
-from skillbridge.platform.services.errors import PermissionDenied
-from skillbridge.platform.services.oversight import host_quality
-from skillbridge.platform.services.oversight.quality_settings import (
+from skillbridge.platform.policy.supervision import (
     SETTINGS_FILE,
     load_settings,
     quality_settings,
 )
+from skillbridge.platform.services.errors import PermissionDenied
+from skillbridge.platform.services.oversight import host_quality
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import paging
 from skillbridge.platform.services.errors import PermissionDenied
+from skillbridge.platform.services.oversight.supervision import JournalFigures, supervision
 from skillbridge.platform.services.reporting import lists as dashboard_lists
-from skillbridge.platform.services.reporting.supervision import JournalFigures, supervision
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -29,8 +29,6 @@ from skillbridge.models import (
     ComplianceFinding,
     Enterprise,
     Evaluation,
-    EvaluationStage,
-    Evaluator,
     Journal,
     Placement,
     PlacementStatus,
@@ -43,15 +41,16 @@ from skillbridge.platform.services.evaluations.scores import EVALUATED
 from skillbridge.platform.services.incidents.counts import IncidentCounts, incident_counts
 from skillbridge.platform.services.journals.rules import placement_weeks
 from skillbridge.platform.services.oversight.checks.working_time import BREACHING, FILED
-from skillbridge.platform.services.oversight.host_quality import REVIEWED
-from skillbridge.platform.services.oversight.quality_settings import quality_settings
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.reporting.dashboard import region_placements, require_bureau
+from skillbridge.platform.services.reporting.supervision_terms import (
+    DUE_EVALUATORS,
+    EVALUATIONS_PER_PLACEMENT,
+    REVIEWED,
+    review_cutoff,
+)
 
 N7 = "N7"
-#: Evaluations due per ended placement: each stage by the mentor and by the teacher.
-DUE_EVALUATORS = (Evaluator.MENTOR, Evaluator.TEACHER)
-EVALUATIONS_PER_PLACEMENT = len(EvaluationStage) * len(DUE_EVALUATORS)
 
 
 @dataclass(frozen=True)
@@ -99,12 +98,6 @@ class Supervision:
     evaluations_due: int
     schools: Page[SupervisionRow]
     enterprises: Page[SupervisionRow]
-
-
-def review_cutoff(today: date) -> datetime:
-    """A journal (re)submitted before this instant and still waiting has an overdue review."""
-    days = quality_settings().review_overdue_days
-    return datetime.combine(today - timedelta(days=days), time.min, tzinfo=UTC)
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from typing import Any
 
 from skillbridge.models import IncidentSeverity
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "policy" / "packs" / "supervision.toml"
+SETTINGS_FILE = Path(__file__).resolve().parent / "packs" / "supervision.toml"
 #: The index's parts, in the order the ranking shows them.
 PARTS = ("ratings", "incidents", "working_time", "journal_review")
 
