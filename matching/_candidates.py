@@ -187,7 +187,7 @@ def build_candidates(
     -------
     Problem
         Pairs ordered by student, then slot, with ``parts`` (weighted, in ``_PARTS``
-        order), ``student_rank``, ``priority`` (the enterprise's rank), groups from
+        order, then ``host_quality`` when that part is on), ``student_rank``, ``priority`` (the enterprise's rank), groups from
         ``enterprise_capacity``, and ``excluded``: per student, how many slots of its
         occupations each rule excluded (a slot failing several rules counts for each).
 

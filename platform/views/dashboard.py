@@ -30,6 +30,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [
     (("bureau",), "dashboard.index", _l("数据看板")),
     (("bureau",), "dashboard.supervision", _l("实习过程监管")),
+    (("bureau",), "dashboard.host_quality_ranking", _l("实习单位质量指数")),
 ]
 FINDING_ENDPOINT = "compliance.finding"
 
