@@ -19,6 +19,9 @@ __all__ = ["RULES", "Rules", "ScoreWeights", "SlotArrays", "StudentArrays", "bui
 #: Hard rules, in the column order of ``Problem.excluded``.
 RULES = ("level", "certificate", "window", "months", "agreement", "credit", "age")
 _PARTS = ("student_rank", "enterprise_rank", "level_fit", "locality", "shortage")
+#: The optional part, added after ``_PARTS`` only when its weight is positive and the slots
+#: carry ``host_risk``: off by default, so the default score is the five parts above.
+HOST_QUALITY_PART = "host_quality"
 _DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -31,6 +34,8 @@ class ScoreWeights:
     level_fit: float = 1.0
     locality: float = 0.5
     shortage: float = 0.5
+    #: Optional penalty ``host_quality * host_risk`` of the slot's host; 0 (the default) = off.
+    host_quality: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ class SlotArrays:
     #: Exclusive ordinal end day; by default ``start + ceil(months * 365.25 / 12)``. The web
     #: layer passes the exact calendar end of its month rule.
     end: np.ndarray | None = None
+    #: Risk of the slot's host in ``[0, 1]`` (the web layer's 1 − host-quality index / 100, 0 for
+    #: a host without enough data); only read by the optional ``host_quality`` part.
+    host_risk: np.ndarray | None = None
 
 
 def _column(name: str, value: ArrayLike, size: int, dtype: DTypeLike = np.int64) -> np.ndarray:
@@ -179,7 +187,7 @@ def build_candidates(
     -------
     Problem
         Pairs ordered by student, then slot, with ``parts`` (weighted, in ``_PARTS``
-        order), ``student_rank``, ``priority`` (the enterprise's rank), groups from
+        order, then ``host_quality`` when that part is on), ``student_rank``, ``priority`` (the enterprise's rank), groups from
         ``enterprise_capacity``, and ``excluded``: per student, how many slots of its
         occupations each rule excluded (a slot failing several rules counts for each).
 
@@ -194,7 +202,10 @@ def build_candidates(
           + w_s [\text{shortage}]
 
     with :math:`r` the student's rank (largest rank :math:`R`), :math:`q` the enterprise's
-    rank (largest :math:`E`), :math:`\ell` levels and :math:`d` districts.
+    rank (largest :math:`E`), :math:`\ell` levels and :math:`d` districts. With
+    ``weights.host_quality > 0`` and ``slots.host_risk`` given, a sixth part
+    :math:`-w_q \rho_j` (``host_quality``) subtracts the weighted risk :math:`\rho_j` of the
+    slot's host; otherwise it is absent and the parts are the five above.
     Eligible pairs come from one sparse product (students × occupations by
     occupations × slots), so time and memory are :math:`O(P)` in the number ``P`` of
     specialty-eligible pairs, before ``max_per_student`` cuts them down.
@@ -315,6 +326,13 @@ def build_candidates(
             weights.shortage * short,
         ]
     )
+    part_names: tuple[str, ...] = _PARTS
+    if weights.host_quality > 0 and slots.host_risk is not None:
+        risk = _column("host_risk", slots.host_risk, m, np.float64)
+        if risk.size and (risk.min() < 0 or risk.max() > 1):
+            raise ValueError("host_risk must lie in [0, 1]")
+        parts = np.column_stack([parts, -weights.host_quality * risk[j]])
+        part_names = (*_PARTS, HOST_QUALITY_PART)
     score = parts.sum(axis=1)
     if max_per_student is not None:
         if max_per_student < 1:
@@ -336,7 +354,7 @@ def build_candidates(
         slot=j,
         score=score,
         parts=parts,
-        part_names=_PARTS,
+        part_names=part_names,
         student_rank=rank,
         priority=prio,
         excluded=excluded,

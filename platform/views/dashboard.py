@@ -18,12 +18,20 @@ from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
+from skillbridge.platform.services.incidents import labels as incident_labels
+from skillbridge.platform.services.oversight import host_quality
+from skillbridge.platform.services.oversight import supervision as supervision_figures
 from skillbridge.platform.services.reporting import dashboard
 from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
-NAV = [(("bureau",), "dashboard.index", _l("数据看板"))]
+NAV = [
+    (("bureau",), "dashboard.index", _l("数据看板")),
+    (("bureau",), "dashboard.supervision", _l("实习过程监管")),
+    (("bureau",), "dashboard.host_quality_ranking", _l("实习单位质量指数")),
+]
 FINDING_ENDPOINT = "compliance.finding"
 
 
@@ -78,4 +86,41 @@ def export_xlsx(name: str) -> ResponseReturnValue:
         opened.spec.headers,
         lambda session: dashboard_lists.iter_rows(session, opened),
         opened.spec.title,
+    )
+
+
+# ── supervision and host quality (issue 14, items 9 and 10) ──
+PART_LABELS = {
+    "ratings": _l("学生评价"),
+    "incidents": _l("安全事故"),
+    "working_time": _l("工作时间违规（N7）"),
+    "journal_review": _l("周志批阅"),
+}
+
+
+@bp.get("/supervision")
+def supervision() -> ResponseReturnValue:
+    figures = supervision_figures.supervision(
+        get_session(),
+        actor(),
+        date.today(),
+        school_page=request.args.get("school_page", 1, type=int),
+        enterprise_page=request.args.get("enterprise_page", 1, type=int),
+    )
+    return render_template(
+        "dashboard/supervision.html", figures=figures, incident_labels=incident_labels
+    )
+
+
+@bp.get("/host-quality")
+def host_quality_ranking() -> ResponseReturnValue:
+    ranking = host_quality.risk_ranking(
+        get_session(), actor(), date.today(), bounds.page_arg(request.args)
+    )
+    return render_template(
+        "dashboard/host_quality.html",
+        page=ranking,
+        parts=PARTS,
+        part_labels=PART_LABELS,
+        settings=quality_settings(),
     )

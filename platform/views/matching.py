@@ -40,6 +40,7 @@ PART_LABELS = {
     "level_fit": _l("等级匹配"),
     "locality": _l("就近"),
     "shortage": _l("紧缺工种"),
+    "host_quality": _l("实习单位质量（可选）"),
 }
 RULE_LABELS = {
     "level": _l("技能等级不足"),

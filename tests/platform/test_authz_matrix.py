@@ -307,6 +307,8 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard.listing": BUREAU,
     "dashboard.export_csv": BUREAU,
     "dashboard.export_xlsx": BUREAU,
+    "dashboard.supervision": BUREAU,
+    "dashboard.host_quality_ranking": BUREAU,
     "drilldown.timeline": BUREAU,
     "drilldown.evidence_bundle": BUREAU,
     # Documents: who may act depends on the record they belong to (DOCUMENT_ALLOWED below).

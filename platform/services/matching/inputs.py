@@ -15,6 +15,9 @@ Decisions the engine's inputs force, documented here once:
   month rule of months.py.
 - N2 (interns ≤ 10% of staff) is enforced when an enterprise opens its slots, so the seats on
   offer already respect it and no group capacity is added here.
+- The host-quality part is opt-in (supervision.toml `[matching] host_quality_weight`, 0 = off):
+  when on, each slot carries its host's risk (1 − the quality index / 100, 0 for a host with too
+  few placements to rank) and the score loses weight × risk; when off, the score is unchanged.
 
 Reading (`read_inputs`, the queries) and building (`build_match_input`, the arrays) are separate
 steps so that a run can report the time of each.
@@ -23,7 +26,7 @@ steps so that a run can report the time of each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,7 +35,14 @@ from scipy.sparse import csr_matrix
 from sqlalchemy import Row, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from skillbridge.matching import Problem, Rules, SlotArrays, StudentArrays, build_candidates
+from skillbridge.matching import (
+    Problem,
+    Rules,
+    ScoreWeights,
+    SlotArrays,
+    StudentArrays,
+    build_candidates,
+)
 from skillbridge.models import (
     Certificate,
     Cohort,
@@ -55,7 +65,9 @@ from skillbridge.models import (
 from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy.supervision import quality_settings
 from skillbridge.platform.services.cooperation.agreements import active_agreement_pairs
+from skillbridge.platform.services.oversight.host_quality import host_risks
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.placements.months import add_months
 
@@ -97,6 +109,10 @@ class InputRows:
     screened_out: np.ndarray
     accepted_specialties: np.ndarray
     shortage_occupations: np.ndarray
+    #: The optional host-quality part (supervision.toml): its weight, 0 = off, and each
+    #: ranked host's risk by enterprise id (read only when the part is on).
+    host_quality_weight: float = 0.0
+    host_risks: dict[int, float] = field(default_factory=dict)
 
 
 def _students(session: Session, region_id: int, cohort_ids: list[int] | None) -> list[Row]:
@@ -198,6 +214,7 @@ def read_inputs(
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .where(Enterprise.region_id == region.id)
     )
+    weight = quality_settings().matching_weight
     return InputRows(
         today=today,
         students=students,
@@ -273,6 +290,8 @@ def read_inputs(
             ),
             dtype=np.int64,
         ),
+        host_quality_weight=weight,
+        host_risks=host_risks(session, region.id, today) if weight > 0 else {},
     )
 
 
@@ -351,6 +370,7 @@ def build_match_input(rows: InputRows, max_per_student: int | None = None) -> Ma
         enterprise=_lookup(enterprise_ids, np.array([row.enterprise_id for row in slots])),
         capacity=np.array([row.remaining for row in slots], dtype=np.int64),
         end=np.array([d.toordinal() for d in ends], dtype=np.int64),
+        host_risk=np.array([rows.host_risks.get(row.enterprise_id, 0.0) for row in slots]),
     )
     shortage = np.zeros(rows.occupation_ids.size, dtype=bool)
     listed = _lookup(rows.occupation_ids, rows.shortage_occupations)
@@ -368,6 +388,7 @@ def build_match_input(rows: InputRows, max_per_student: int | None = None) -> Ma
         accepted_specialties=_sparse(rows.accepted_specialties, slot_ids, rows.specialty_ids),
         shortage=shortage,
         rules=Rules(month_cap=rows.month_cap, min_age=rows.min_age),
+        weights=ScoreWeights(host_quality=rows.host_quality_weight),
         max_per_student=max_per_student,
     )
     return MatchInput(

@@ -12,12 +12,15 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import (
+    AWAITING_REVIEW,
     SEAT_HOLDING,
     Budget,
     ClaimStatus,
     Cohort,
     ComplianceFinding,
     Enterprise,
+    Evaluation,
+    Journal,
     Occupation,
     Person,
     Placement,
@@ -36,6 +39,7 @@ from skillbridge.models import (
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import InvalidInput, NotFound
+from skillbridge.platform.services.journals.entries import STATUS_LABELS as JOURNAL_STATUS_LABELS
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.records import NEAR_CAP_MONTHS
@@ -48,6 +52,12 @@ from skillbridge.platform.services.reporting.dashboard import (
     region_placements,
     require_bureau,
     with_preference,
+)
+from skillbridge.platform.services.reporting.supervision_terms import (
+    DUE_EVALUATORS,
+    EVALUATIONS_PER_PLACEMENT,
+    REVIEWED,
+    review_cutoff,
 )
 from skillbridge.platform.text import N_
 
@@ -381,6 +391,82 @@ def _finding_row(r: Row) -> ListRow:
     return ListRow(cells + (_iso(first), _iso(last), state), subject, fid)
 
 
+# --- supervision: journals and evaluations due ----------------------------------------------
+
+JOURNAL_STATES = ("submitted", "reviewed", "awaiting", "overdue")
+
+
+def _journal_state(value: str) -> str:
+    if value not in JOURNAL_STATES:
+        raise ValueError(value)
+    return value
+
+
+def _owner_filters(statement: Select, f: dict[str, Any]) -> Select:
+    if "school_id" in f:
+        statement = statement.where(Student.school_id == f["school_id"])
+    if "enterprise_id" in f:
+        statement = statement.where(Slot.enterprise_id == f["enterprise_id"])
+    return statement
+
+
+def _journals(scope: Scope, f: dict[str, Any]) -> Select:
+    statement = region_placements(
+        scope.region_id,
+        Journal.id,
+        Placement.id,
+        Student.name,
+        School.name,
+        Enterprise.name,
+        Journal.iso_year,
+        Journal.iso_week,
+        Journal.status,
+        Journal.submitted_at,
+        Journal.late,
+    ).join(Journal, Journal.placement_id == Placement.id)
+    statement = _owner_filters(statement.where(Journal.first_submitted_at.is_not(None)), f)
+    state = f.get("state")
+    if state == "reviewed":
+        statement = statement.where(Journal.status.in_(REVIEWED))
+    elif state in ("awaiting", "overdue"):
+        statement = statement.where(Journal.status.in_(AWAITING_REVIEW))
+    if state == "overdue":
+        statement = statement.where(Journal.submitted_at < review_cutoff(scope.today))
+    return statement.order_by(Journal.submitted_at, Journal.id)
+
+
+def _journal_row(r: Row) -> ListRow:
+    jid, pid, student, school, firm, year, week, status, submitted, late = r
+    cells = (jid, student, school, firm, f"{year}-W{week:02d}", JOURNAL_STATUS_LABELS[status])
+    return ListRow(
+        cells + (_iso(submitted), N_("是") if late else N_("否")), ("placement", pid), jid
+    )
+
+
+def _evaluations_due(scope: Scope, f: dict[str, Any]) -> Select:
+    done = (
+        select(func.count(Evaluation.id))
+        .where(Evaluation.placement_id == Placement.id, Evaluation.evaluator.in_(DUE_EVALUATORS))
+        .scalar_subquery()
+    )
+    statement = region_placements(
+        scope.region_id,
+        Placement.id,
+        Student.name,
+        School.name,
+        Enterprise.name,
+        Placement.end_date,
+        done,
+    ).where(Placement.status == PlacementStatus.ENDED, done < EVALUATIONS_PER_PLACEMENT)
+    return _owner_filters(statement, f).order_by(Placement.end_date, Placement.id)
+
+
+def _evaluation_due_row(r: Row) -> ListRow:
+    pid, student, school, firm, end, done = r
+    cells = (pid, student, school, firm, _iso(end), f"{done}/{EVALUATIONS_PER_PLACEMENT}")
+    return ListRow(cells, ("placement", pid), pid)
+
+
 def _enum(kind: type[enum.Enum]) -> Callable[[str], Any]:
     return lambda value: kind(value)
 
@@ -447,6 +533,24 @@ LISTS = {
             {"rule_id": _text, "severity": _enum(Severity), "all": _flag},
             _findings,
             _finding_row,
+        ),
+        ListSpec(
+            "journals",
+            N_("周志"),
+            (N_("周志编号"), N_("学生"), N_("学校"), N_("实习单位"), N_("周次"), N_("状态"))
+            + (N_("提交时间"), N_("迟交")),
+            {"school_id": _number, "enterprise_id": _number, "state": _journal_state},
+            _journals,
+            _journal_row,
+        ),
+        ListSpec(
+            "evaluations_due",
+            N_("待完成的实习考核"),
+            (N_("安排编号"), N_("学生"), N_("学校"), N_("实习单位"), N_("结束日期"))
+            + (N_("已完成考核"),),
+            {"school_id": _number, "enterprise_id": _number},
+            _evaluations_due,
+            _evaluation_due_row,
         ),
     )
 }

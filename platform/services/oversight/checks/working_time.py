@@ -35,13 +35,15 @@ _DAY = (
     AttendanceDay.rest_day,
     AttendanceDay.statutory_holiday,
 )
-_BREACHING = or_(
+#: A recorded day that breaks N7 unless a filed exception covers it.
+BREACHING = or_(
     AttendanceDay.minutes > DAILY_MINUTES_MAX,
     AttendanceDay.night_minutes > 0,
     AttendanceDay.rest_day.is_(True),
     AttendanceDay.statutory_holiday.is_(True),
 )
-_FILED = exists().where(
+#: A filed exception (备案) covers the day.
+FILED = exists().where(
     and_(
         HoursException.placement_id == AttendanceDay.placement_id,
         HoursException.start_day <= AttendanceDay.day,
@@ -66,7 +68,7 @@ def placement_hours_breached(ctx: CheckContext) -> Iterator[Violation]:
     rows = ctx.session.execute(
         placement_query(ctx, *_DAY)
         .join(AttendanceDay, AttendanceDay.placement_id == Placement.id)
-        .where(_BREACHING, ~_FILED, AttendanceDay.day <= ctx.today)
+        .where(BREACHING, ~FILED, AttendanceDay.day <= ctx.today)
         .order_by(None)
         .order_by(Placement.id, AttendanceDay.day)
     )

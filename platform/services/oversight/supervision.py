@@ -1,0 +1,302 @@
+"""The bureau's supervision view: journals, reviews, incidents, hours and evaluations, counted
+with grouped SQL per school and per enterprise of its region.
+
+Definitions (one place):
+- A journal is submitted once it has a first submission; it is reviewed when its mentor
+  confirmed or returned it; a review is overdue when a journal has waited for its mentor longer
+  than supervision.toml's `review_overdue_days` since its (re)submission.
+- The weeks due of a running or ended placement are its weeks whose deadline has passed
+  (services/journals/rules.py). Placements share their dates by cohort, so the weeks are counted
+  once per distinct (start, end) pair the grouped query returns, never per placement.
+- Evaluations due are the mentor's and the teacher's mid-term and final evaluations of every
+  ended placement; done are those written.
+- Hours violations are the unfiled N7-breaching days recorded so far and the open N7 findings.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from skillbridge.models import (
+    AWAITING_REVIEW,
+    AttendanceDay,
+    ComplianceFinding,
+    Enterprise,
+    Evaluation,
+    Journal,
+    Placement,
+    PlacementStatus,
+    School,
+    Slot,
+    Student,
+    User,
+)
+from skillbridge.platform.services.evaluations.scores import EVALUATED
+from skillbridge.platform.services.incidents.counts import IncidentCounts, incident_counts
+from skillbridge.platform.services.journals.rules import placement_weeks
+from skillbridge.platform.services.oversight.checks.working_time import BREACHING, FILED
+from skillbridge.platform.services.paging import Page, paginate
+from skillbridge.platform.services.reporting.dashboard import region_placements, require_bureau
+from skillbridge.platform.services.reporting.supervision_terms import (
+    DUE_EVALUATORS,
+    EVALUATIONS_PER_PLACEMENT,
+    REVIEWED,
+    review_cutoff,
+)
+
+N7 = "N7"
+
+
+@dataclass(frozen=True)
+class JournalFigures:
+    """Journal counts of one school or enterprise (or the region)."""
+
+    weeks_due: int = 0
+    submitted: int = 0
+    reviewed: int = 0
+    awaiting: int = 0
+    overdue: int = 0
+
+    @property
+    def submission_rate(self) -> int | None:
+        """Submitted journals per week due, in percent (capped at 100: early weeks count)."""
+        return min(100, round(100 * self.submitted / self.weeks_due)) if self.weeks_due else None
+
+    @property
+    def review_rate(self) -> int | None:
+        """Reviewed journals per submitted one, in percent."""
+        return round(100 * self.reviewed / self.submitted) if self.submitted else None
+
+
+@dataclass(frozen=True)
+class SupervisionRow:
+    """One school or enterprise of the region with its figures."""
+
+    id: int
+    name: str
+    journals: JournalFigures
+    breaching_days: int
+    evaluations_done: int
+    evaluations_due: int
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The region's totals and one page of each table."""
+
+    totals: JournalFigures
+    incidents: IncidentCounts
+    breaching_days: int
+    open_n7_findings: int
+    evaluations_done: int
+    evaluations_due: int
+    schools: Page[SupervisionRow]
+    enterprises: Page[SupervisionRow]
+
+
+@functools.cache
+def _weeks_due(start: date, end: date, today: date) -> int:
+    return sum(1 for week in placement_weeks(start, end, today) if week.deadline < today)
+
+
+def _placements(key: InstrumentedAttribute[int], region_id: int) -> Select:
+    """The region's placements keyed by school (Student.school_id) or host (Slot.enterprise_id)."""
+    return region_placements(region_id, key)
+
+
+def _grouped(
+    session: Session, statement: Select, key: InstrumentedAttribute[int], ids: list[int] | None
+) -> list[Any]:
+    if ids is not None:
+        statement = statement.where(key.in_(ids))
+    return list(session.execute(statement.group_by(key)))
+
+
+def _journal_figures(
+    session: Session,
+    region_id: int,
+    key: InstrumentedAttribute[int],
+    ids: list[int] | None,
+    today: date,
+) -> dict[int | None, JournalFigures]:
+    """Journal figures per key (None: the whole region, when `ids` is None)."""
+    cutoff = review_cutoff(today)
+    awaiting = Journal.status.in_(AWAITING_REVIEW)
+    counts = _grouped(
+        session,
+        _placements(key, region_id)
+        .add_columns(
+            func.count(Journal.id),
+            func.count(Journal.id).filter(Journal.status.in_(REVIEWED)),
+            func.count(Journal.id).filter(awaiting),
+            func.count(Journal.id).filter(awaiting, Journal.submitted_at < cutoff),
+        )
+        .join(Journal, Journal.placement_id == Placement.id)
+        .where(Journal.first_submitted_at.is_not(None)),
+        key,
+        ids,
+    )
+    dates = _grouped(
+        session,
+        _placements(key, region_id)
+        .add_columns(Placement.start_date, Placement.end_date, func.count(Placement.id))
+        .where(Placement.status.in_(EVALUATED))
+        .group_by(Placement.start_date, Placement.end_date),
+        key,
+        ids,
+    )
+    due: dict[int, int] = {}
+    for owner, start, end, count in dates:
+        due[owner] = due.get(owner, 0) + count * _weeks_due(start, end, today)
+    figures = {
+        owner: JournalFigures(due.get(owner, 0), submitted, reviewed, waiting, overdue)
+        for owner, submitted, reviewed, waiting, overdue in counts
+    }
+    for owner, weeks in due.items():
+        figures.setdefault(owner, JournalFigures(weeks_due=weeks))
+    return figures
+
+
+def _breaching_days(
+    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int], today: date
+) -> dict[int, int]:
+    return dict(
+        _grouped(
+            session,
+            _placements(key, region_id)
+            .add_columns(func.count(AttendanceDay.id))
+            .join(AttendanceDay, AttendanceDay.placement_id == Placement.id)
+            .where(BREACHING, ~FILED, AttendanceDay.day <= today),
+            key,
+            ids,
+        )
+    )
+
+
+def _evaluations(
+    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int]
+) -> dict[int, tuple[int, int]]:
+    """(done, due) per key over the ended placements."""
+    ended = Placement.status == PlacementStatus.ENDED
+    placements = _grouped(
+        session,
+        _placements(key, region_id).add_columns(func.count(Placement.id)).where(ended),
+        key,
+        ids,
+    )
+    done = dict(
+        _grouped(
+            session,
+            _placements(key, region_id)
+            .add_columns(func.count(Evaluation.id))
+            .join(Evaluation, Evaluation.placement_id == Placement.id)
+            .where(ended, Evaluation.evaluator.in_(DUE_EVALUATORS)),
+            key,
+            ids,
+        )
+    )
+    return {owner: (done.get(owner, 0), n * EVALUATIONS_PER_PLACEMENT) for owner, n in placements}
+
+
+def _table(
+    session: Session,
+    region_id: int,
+    today: date,
+    statement: Select,
+    key: InstrumentedAttribute[int],
+    page: int,
+) -> Page[SupervisionRow]:
+    """One page of schools or enterprises (by name), completed by grouped queries on its ids."""
+    cut: Page[Any] = paginate(session, statement, page, lambda row: (row[0], row[1]))
+    ids = [owner for owner, _ in cut.items]
+    journals = _journal_figures(session, region_id, key, ids, today)
+    breaches = _breaching_days(session, region_id, key, ids, today)
+    evaluations = _evaluations(session, region_id, key, ids)
+    return cut.with_items(
+        [
+            SupervisionRow(
+                owner,
+                name,
+                journals.get(owner, JournalFigures()),
+                breaches.get(owner, 0),
+                *evaluations.get(owner, (0, 0)),
+            )
+            for owner, name in cut.items
+        ]
+    )
+
+
+def _region_total(session: Session, statement: Select) -> int:
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def supervision(
+    session: Session, actor: User, today: date, school_page: int = 1, enterprise_page: int = 1
+) -> Supervision:
+    """The bureau's supervision figures of its region (PermissionDenied for anyone else)."""
+    region_id = require_bureau(actor)
+    journals = _journal_figures(session, region_id, Student.school_id, None, today)
+    # Without `ids` every row is one school's: the region's figures are their sum.
+    totals = JournalFigures(
+        *(
+            sum(getattr(f, name) for f in journals.values())
+            for name in JournalFigures.__dataclass_fields__
+        )
+    )
+    ended: ColumnElement[bool] = Placement.status == PlacementStatus.ENDED
+    return Supervision(
+        totals=totals,
+        incidents=incident_counts(session, region_id),
+        breaching_days=_region_total(
+            session,
+            region_placements(region_id, Placement.id)
+            .add_columns(AttendanceDay.id)
+            .join(AttendanceDay, AttendanceDay.placement_id == Placement.id)
+            .where(BREACHING, ~FILED, AttendanceDay.day <= today),
+        ),
+        open_n7_findings=session.scalar(
+            select(func.count(ComplianceFinding.id)).where(
+                ComplianceFinding.region_id == region_id,
+                ComplianceFinding.rule_id == N7,
+                ComplianceFinding.resolved_at.is_(None),
+            )
+        )
+        or 0,
+        evaluations_done=_region_total(
+            session,
+            region_placements(region_id, Placement.id)
+            .add_columns(Evaluation.id)
+            .join(Evaluation, Evaluation.placement_id == Placement.id)
+            .where(ended, Evaluation.evaluator.in_(DUE_EVALUATORS)),
+        ),
+        evaluations_due=_region_total(
+            session, region_placements(region_id, Placement.id).where(ended)
+        )
+        * EVALUATIONS_PER_PLACEMENT,
+        schools=_table(
+            session,
+            region_id,
+            today,
+            select(School.id, School.name)
+            .where(School.region_id == region_id)
+            .order_by(School.name, School.id),
+            Student.school_id,
+            school_page,
+        ),
+        enterprises=_table(
+            session,
+            region_id,
+            today,
+            select(Enterprise.id, Enterprise.name)
+            .where(Enterprise.region_id == region_id)
+            .order_by(Enterprise.name, Enterprise.id),
+            Slot.enterprise_id,
+            enterprise_page,
+        ),
+    )
