@@ -1279,13 +1279,11 @@ class World:
             ids.update(self.attendance(session, tenant, cell.state))
         if cell.rule.endpoint in NOT_YET_ACTIVATED:
             ids["student_id"] = self.student(session, tenant).id
-        if "placement_id" in arguments:
+        if "placement_id" in arguments and "placement_id" not in ids:
             base = EVALUATION_STATES.get(cell.state, (cell.state,))[0]
             ids.update(self.placement(session, tenant, base))
             if cell.state in EVALUATION_STATES:
                 evaluation_state(session, tenant, ids, cell.state)
-        if "placement_id" in arguments and "placement_id" not in ids:
-            ids.update(self.placement(session, tenant, cell.state))
         if cell.rule.endpoint.startswith("journals."):
             ids.update(self.journal_ids(session, tenant, cell))
             if "month" in arguments:  # every week of the month confirmed by the mentor
@@ -2254,3 +2252,5 @@ def test_ids_past_what_a_row_can_hold_are_404_on_every_route(world):  # type: ig
             response.close()
             answers[response.status_code] += 1
     assert answers[404] > 50 and set(answers) == {404}, answers
+
+
