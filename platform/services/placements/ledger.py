@@ -59,6 +59,18 @@ def worked(placement: Placement, pauses: Pauses, today: date) -> months.MonthsWo
     )
 
 
+def counted_until(session: Session, placement: Placement, end: date, today: date) -> int:
+    """The months the cap would count of the placement if it ran to `end` (an amendment's)."""
+    return months.months_worked(
+        placement.start_date,
+        placement.planned_end_date or end,
+        placement.started_on,
+        end,
+        placement_pauses(session, placement.id),
+        today,
+    ).counted
+
+
 def months_of(session: Session, placement: Placement, today: date) -> months.MonthsWorked:
     """One placement's months, its pauses loaded."""
     return worked(placement, placement_pauses(session, placement.id), today)
