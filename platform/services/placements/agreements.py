@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    AmendmentStatus,
     DocumentVersion,
     Enterprise,
     FilingStatus,
@@ -494,9 +496,19 @@ def reissue_agreement(
 
 
 def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
-    """Accepted placements whose agreement still waits for the actor's side."""
+    """Accepted placements, and running ones with a pending amendment, whose agreement still
+    waits for the actor's side."""
+    amended = placements_statement(actor, (PlacementStatus.ACTIVE,)).where(
+        Placement.id.in_(
+            select(PlacementAmendment.placement_id).where(
+                PlacementAmendment.status == AmendmentStatus.PENDING
+            )
+        )
+    )
+    candidates = list_placements(session, actor, (PlacementStatus.ACCEPTED,))
+    candidates += [context_of(row) for row in session.execute(amended.order_by(Placement.id))]
     waiting = []
-    for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,)):
+    for context in candidates:
         party = placement_party(actor, context.student, context.slot)
         if context.agreement is not None and party in missing_parties(context.agreement):
             waiting.append(context)

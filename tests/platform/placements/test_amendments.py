@@ -19,7 +19,9 @@ from skillbridge.models import (
     PlacementAgreement,
     utcnow,
 )
+from skillbridge.platform.policy import load_pack
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.oversight.checks import CheckContext, rule_by_id
 from skillbridge.platform.services.placements import agreements, amendments, changes, months
 from skillbridge.platform.services.placements.amendments import Proposal
 from skillbridge.platform.services.placements.terms import AGREEMENT_SUBJECT
@@ -178,3 +180,30 @@ def test_an_amendment_pending_when_the_placement_ends_is_refused(  # type: ignor
     session.expire_all()
     assert amendment.status == AmendmentStatus.REFUSED
     assert _current(session, running).id == amendment.previous_version_id
+
+
+def test_a_pending_amendment_is_on_each_signers_list_until_it_signs(  # type: ignore[no-untyped-def]
+    session, world, accepted, running
+) -> None:
+    school = world.users["school"]
+    assert agreements.agreements_to_sign(session, school) == []
+    _propose(session, world.users["enterprise"], running)
+    session.commit()
+    assert [c.placement.id for c in agreements.agreements_to_sign(session, school)] == [running]
+    sign_as(session, school, running)
+    session.commit()
+    assert agreements.agreements_to_sign(session, school) == []
+    assert len(agreements.agreements_to_sign(session, accepted.student_user)) == 1
+
+
+def test_a_pending_amendment_leaves_the_agreement_in_force_signed_for_n5(  # type: ignore[no-untyped-def]
+    session, world, accepted, running
+) -> None:
+    def n5() -> list[int]:
+        session.flush()
+        rules = load_pack(world.region.policy_pack).placement_rules
+        context = CheckContext(session, world.region, rules, TODAY)
+        return [v.object_id for v in rule_by_id("N5").check(context)]
+
+    _propose(session, world.users["school"], running)
+    assert running not in n5(), "the proposal is unsigned, the agreement in force is signed"
