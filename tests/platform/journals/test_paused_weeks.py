@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from skillbridge.models import JournalEscalation, JournalStatus, PlacementPause
 from skillbridge.platform.services.errors import Conflict
-from skillbridge.platform.services.journals import entries
+from skillbridge.platform.services.journals import entries, weeks
 from skillbridge.platform.services.journals.entries import JournalText
 from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
 from skillbridge.platform.services.journals.rules import Week
+from skillbridge.platform.services.journals.weeks import WeekState
 
 TEXT = JournalText("工作", "收获", "无")
 # Paused from Monday of week 11 (2026-03-09) to Wednesday of week 12 (resumed 03-18).
@@ -63,3 +64,14 @@ def test_a_wholly_paused_week_does_not_escalate(session, paused) -> None:  # typ
         )
     )
     assert 10 in weeks and 12 in weeks and 11 not in weeks
+
+
+def test_a_wholly_paused_week_is_shown_paused_and_is_not_on_the_students_list(  # type: ignore[no-untyped-def]
+    session, paused
+) -> None:
+    student, today = paused.users["student"], date(2026, 3, 30)
+    listing = weeks.placement_journals(session, student, paused.placement.id, today)
+    states = {row.week: row.state for row in listing.weeks.items}
+    assert states[W11] == WeekState.PAUSED and states[W12] == WeekState.MISSING
+    # Weeks 10 and 12 are missing, 13 is due; week 11 is owed nothing; 14 is being written.
+    assert weeks.student_todo_count(session, student, today) == 3
