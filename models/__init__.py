@@ -65,6 +65,7 @@ from .occupation import Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
+from .placement_amendment import AmendmentStatus, PlacementAmendment
 from .placement_change import EndReason, PlacementPause
 from .preference import EnterpriseRanking, StudentPreference
 from .programme import (
@@ -233,4 +234,7 @@ __all__ = [
     "LeaveKind",
     "LeaveRequest",
     "LeaveStatus",
+    # ── placement amendments ──
+    "AmendmentStatus",
+    "PlacementAmendment",
 ]

@@ -238,8 +238,10 @@ def audit_checkpoint(key_file: str, out: str) -> None:
 @with_appcontext
 def daily(today: datetime | None) -> None:
     """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
-    run the compliance checks, send each user the digest of what is due (once a day)."""
+    run the compliance checks, escalate overdue journals, then send each user the digest of what
+    is due (once a day; a second run on the same day tells nobody twice)."""
     from skillbridge.platform.services.cooperation.agreements import expire_agreements
+    from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
     from skillbridge.platform.services.placements.offers import expire_offers
     from skillbridge.platform.services.subsidies.sweep import (
         raise_employment_claims,
@@ -259,6 +261,10 @@ def daily(today: datetime | None) -> None:
         f"{claims} subsidy claims raised"
     )
     _run_compliance_everywhere(as_of, region_code=None)
+    # Before the digests: tonight's overdue notices are in the app when the mail sends people there.
+    with get_database().session_scope() as session:
+        escalated = escalate_overdue_journals(session, as_of)
+    click.echo(f"{as_of}: {escalated} overdue-journal notifications sent")
     _write_daily_checkpoint()
     _send_reminders(as_of, mailer)
 
@@ -426,25 +432,6 @@ def documents_retention(now: datetime | None) -> None:
     click.echo(f"{expired.documents} documents past retention deleted, {removed} blobs removed")
 
 
-@click.command("journals-escalate")
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The date to act as of (default: today).",
-)
-@with_appcontext
-def journals_escalate(today: datetime | None) -> None:
-    """Tell students, teachers and school admins of overdue weekly journals (run daily; a second
-    run on the same day tells nobody twice)."""
-    from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
-
-    as_of = today.date() if today else date.today()
-    with get_database().session_scope() as session:
-        sent = escalate_overdue_journals(session, as_of)
-    click.echo(f"{as_of}: {sent} overdue-journal notifications sent")
-
-
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     for command in (
@@ -458,6 +445,5 @@ def register_commands(app: Flask) -> None:
         rotate_id_keys,
         worker,
         documents_retention,
-        journals_escalate,
     ):
         app.cli.add_command(command)

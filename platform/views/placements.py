@@ -50,6 +50,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import amendments as placement_amendments
 from skillbridge.platform.services.placements import changes as placement_changes
 from skillbridge.platform.services.placements import lifecycle as placements_lifecycle
 from skillbridge.platform.services.placements import offers as offer_service
@@ -201,6 +202,15 @@ class TerminateForm(FlaskForm):
     submit = SubmitField(_l("终止实习"))
 
 
+class AmendmentForm(FlaskForm):
+    end_date = BoundedDateField(_l("新的结束日期"), validators=[DataRequired()])
+    reason = StringField(
+        _l("变更原因"),
+        validators=[DataRequired(), Length(max=placement_amendments.REASON_MAX)],
+    )
+    submit = SubmitField(_l("提出协议变更"))
+
+
 class TransferForm(FlaskForm):
     slot_id = SelectField(_l("新的实习岗位（其他企业）"), coerce=int, validators=[DataRequired()])
     last_day = BoundedDateField(_l("在原单位的最后一天"), validators=[DataRequired()])
@@ -237,6 +247,7 @@ _FORM_NAMES: dict[type[FlaskForm], str] = {
     ResumeForm: "resume_form",
     TerminateForm: "terminate_form",
     TransferForm: "transfer_form",
+    AmendmentForm: "amendment_form",
 }
 
 
@@ -334,6 +345,7 @@ def _detail_page(placement_id: int, **submitted: FlaskForm) -> str:
         "transfer_form": _transfer_form(placement_id, formdata=None, last_day=today)
         if panel.can_transfer
         else None,
+        "amendment_form": AmendmentForm(formdata=None, end_date=placement.end_date),
     }
     return render_template(
         "placements/detail.html",
@@ -686,6 +698,37 @@ def transfer(placement_id: int) -> ResponseReturnValue:
         return _refused(placement_id, "transfer_form", form, error)
     new_id = new.id  # read before the commit expires the row
     return _done(_("已转岗，新的实习安排待各方签署协议"), new_id)
+
+
+@bp.post("/<int:placement_id>/amendment")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def propose_amendment(placement_id: int) -> ResponseReturnValue:
+    placement_amendments.authorise_amendment(get_session(), actor(), placement_id)
+    form = AmendmentForm()
+    if not form.validate_on_submit():
+        return _invalid(form, placement_id)
+    try:
+        placement_amendments.propose_amendment(
+            get_session(),
+            actor(),
+            placement_id,
+            placement_amendments.Proposal(form.end_date.data, form.reason.data),
+            utcnow(),
+            date.today(),
+        )
+    except DomainError as error:
+        return _refused(placement_id, "amendment_form", form, error)
+    return _done(_("已提出协议变更，各方签署后生效"), placement_id)
+
+
+@bp.post("/<int:placement_id>/amendment/withdraw")
+@role_required(Role.SCHOOL, Role.ENTERPRISE)
+def withdraw_amendment(placement_id: int) -> ResponseReturnValue:
+    placement_amendments.authorise_amendment(get_session(), actor(), placement_id)
+    if not ActionForm().validate_on_submit():
+        return _invalid(ActionForm(), placement_id)
+    placement_amendments.withdraw_amendment(get_session(), actor(), placement_id, utcnow())
+    return _done(_("已撤回协议变更"), placement_id)
 
 
 @bp.get("/near-cap")

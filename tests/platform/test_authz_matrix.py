@@ -127,9 +127,11 @@ from skillbridge.platform.services.incidents import steps as incident_steps
 from skillbridge.platform.services.incidents.reports import ReportInput as IncidentReport
 from skillbridge.platform.services.journals.rules import Week, placement_weeks
 from skillbridge.platform.services.placements import agreements as placement_agreements
+from skillbridge.platform.services.placements import amendments as placement_amendments
 from skillbridge.platform.services.placements import changes as placement_changes
 from skillbridge.platform.services.placements import lifecycle, offers
 from skillbridge.platform.services.placements.agreements import Insurance
+from skillbridge.platform.services.placements.amendments import Proposal
 from skillbridge.platform.services.programmes import enrolments as programme_enrolments
 from skillbridge.platform.services.programmes import filing as programme_filing
 from skillbridge.platform.services.renditions.versions import current_version
@@ -284,6 +286,9 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "placements.resume": SCHOOL | ENTERPRISE,
     "placements.terminate": SCHOOL | ENTERPRISE,
     "placements.transfer": SCHOOL,
+    # ── placement amendments ── (the school proposes in state "amending": it alone withdraws)
+    "placements.propose_amendment": SCHOOL | ENTERPRISE,
+    "placements.withdraw_amendment": SCHOOL,
     "notifications.index": EVERY_ACCOUNT,
     "notifications.read": EVERY_ACCOUNT,
     "notifications.read_all": EVERY_ACCOUNT,
@@ -557,6 +562,9 @@ STATES: dict[str, tuple[str, ...]] = {
     "placements.resume": ("paused",),
     "placements.terminate": ("active",),
     "placements.transfer": ("active",),
+    # ── placement amendments ──
+    "placements.propose_amendment": ("active",),
+    "placements.withdraw_amendment": ("amending",),
     "cooperation.detail": ("proposed", "approved"),
     "cooperation.accept": ("proposed",),
     "cooperation.decline": ("proposed",),
@@ -908,24 +916,33 @@ class World:
         offers.publish_offers(session, users["school"], [placement], TODAY + timedelta(7), TODAY)
         if state != "offered":
             offers.accept_offer(session, student_user, placement.id, TODAY)
-        if state in ("plan_filed", "ready", "active", "ended", "paused"):
+        if state in ("plan_filed", "ready", "active", "ended", "paused", "amending"):
             placement_agreements.file_internship_plan(
                 session, users["school"], placement.id, "计划"
             )
-        if state in ("ready", "active", "ended", "paused"):
+        if state in ("ready", "active", "ended", "paused", "amending"):
             for signer in (student_user, users["school"], users["enterprise"]):
                 sign_as(session, signer, placement.id)
             placement_agreements.record_insurance(session, users["school"], placement.id, COVER)
             placement_agreements.decide_internship_plan(
                 session, users["bureau"], placement.id, True
             )
-        if state in ("active", "ended", "paused"):
+        if state in ("active", "ended", "paused", "amending"):
             lifecycle.start_placement(session, users["school"], placement.id, TODAY)
         if state == "ended":
             lifecycle.end_placement(session, users["school"], placement.id, END)
         if state == "paused":  # ── placement changes ──
             placement_changes.pause_placement(
                 session, users["school"], placement.id, TODAY, "矩阵暂停", TODAY
+            )
+        if state == "amending":  # ── placement amendments ──
+            placement_amendments.propose_amendment(
+                session,
+                users["school"],
+                placement.id,
+                Proposal(date(2027, 1, 31), "矩阵变更"),
+                utcnow(),
+                TODAY,
             )
         return {"placement_id": placement.id, "student_user": student_user.id}
 
@@ -1889,6 +1906,8 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "last_day": (TODAY - timedelta(days=1)).isoformat(),
         "note": "矩阵转岗",
     },
+    # ── placement amendments ──
+    "placements.propose_amendment": lambda w, t, c: {"end_date": "2027-01-31", "reason": "延长"},
     "placements.reauthenticate": lambda w, t, c: {
         "sha256": _agreement_hash(w, c),
         "password": PASSWORD,
@@ -2252,5 +2271,3 @@ def test_ids_past_what_a_row_can_hold_are_404_on_every_route(world):  # type: ig
             response.close()
             answers[response.status_code] += 1
     assert answers[404] > 50 and set(answers) == {404}, answers
-
-

@@ -28,6 +28,7 @@ from skillbridge.models import (
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
+from skillbridge.platform.services.placements import ledger
 from skillbridge.platform.text import N_
 
 from .access import day_for, may_confirm, may_record, placement_for, require_scope
@@ -92,6 +93,8 @@ def check_in(
         raise Conflict(N_("只有进行中的实习可以签到"))
     if not placement.start_date <= today <= placement.end_date:
         raise Conflict(N_("今天不在实习期内"), details=[today.isoformat()])
+    if ledger.paused_on(ledger.placement_pauses(session, placement.id), today):
+        raise Conflict(N_("实习暂停中，暂停期间不能签到"), details=[today.isoformat()])
     kind = day_kind(today)
     day = AttendanceDay(
         placement_id=placement.id,

@@ -25,6 +25,7 @@ from skillbridge.models import (
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
+from skillbridge.platform.services.placements import ledger
 from skillbridge.platform.services.policies import is_assigned_mentor, is_assigned_teacher
 from skillbridge.platform.text import N_
 
@@ -218,7 +219,7 @@ def presence(
     session: Session, placement: Placement, first: date, last: date, today: date
 ) -> Presence:
     """Approved leave days over the whole placement, and the working days of [first, last]
-    before today with neither attendance nor approved leave."""
+    before today with neither attendance nor approved leave, nor paused (not to be worked)."""
     approved = list(
         session.scalars(
             select(LeaveRequest).where(
@@ -239,11 +240,17 @@ def presence(
     on_leave = {
         leave.start_day + timedelta(days=n) for leave in approved for n in range(leave.days)
     }
+    pauses = ledger.placement_pauses(session, placement.id)
     absences = []
     day = max(first, placement.start_date)
     end = min(last, placement.end_date, today - timedelta(days=1))
     while day <= end:
-        if day_kind(day).working_day and day not in attended and day not in on_leave:
+        if (
+            day_kind(day).working_day
+            and day not in attended
+            and day not in on_leave
+            and not ledger.paused_on(pauses, day)
+        ):
             absences.append(day)
         day += timedelta(days=1)
     # Leave approved before an early end may reach past it; only days of the placement count.

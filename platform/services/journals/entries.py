@@ -26,6 +26,7 @@ from skillbridge.models import (
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.notifications import Link
+from skillbridge.platform.services.placements import ledger
 from skillbridge.platform.services.placements.records import PlacementContext, load_placement
 from skillbridge.platform.services.policies import (
     can_review_journal,
@@ -34,7 +35,7 @@ from skillbridge.platform.services.policies import (
 )
 from skillbridge.platform.text import N_
 
-from .rules import Week, placement_weeks
+from .rules import Week, placement_weeks, week_paused
 from .similarity import flag_near_copy
 
 JOURNAL_SUBMITTED = "journal.submitted"
@@ -195,6 +196,10 @@ def save_journal(
         text.problems,
     )
     if submit:
+        placement = context.placement
+        pauses = ledger.placement_pauses(session, placement.id)
+        if week_paused(pauses, week, placement.start_date, placement.end_date):
+            raise Conflict(N_("该周实习全部处于暂停期，无需提交周志"))
         _submit(session, actor, context, journal, week, today)
     session.flush()
     audit.record(

@@ -27,9 +27,10 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import notifications
 from skillbridge.platform.services.notifications import Link
+from skillbridge.platform.services.placements.ledger import Pauses, pauses_of
 from skillbridge.platform.text import N_
 
-from .rules import ESCALATE_AFTER_DAYS, Week, placement_weeks
+from .rules import ESCALATE_AFTER_DAYS, Week, placement_weeks, week_paused
 
 JOURNAL_OVERDUE = "journal.overdue"
 # Placements handled per query round: bounded memory on a region with 100k active placements.
@@ -64,11 +65,16 @@ def _recipients(
     return _school_admins(session, school_id)
 
 
-def _overdue_weeks(placement: Placement, submitted: set[Week], today: date) -> list[Week]:
+def _overdue_weeks(
+    placement: Placement, submitted: set[Week], pauses: Pauses, today: date
+) -> list[Week]:
+    """Weeks past their deadline without a submission; a wholly paused week is owed nothing."""
     return [
         week
         for week in placement_weeks(placement.start_date, placement.end_date, today)
-        if week.days_overdue(today) > 0 and week not in submitted
+        if week.days_overdue(today) > 0
+        and week not in submitted
+        and not week_paused(pauses, week, placement.start_date, placement.end_date)
     ]
 
 
@@ -92,9 +98,10 @@ def _escalate_batch(session: Session, rows: list[tuple[Placement, int, str]], to
             ).where(JournalEscalation.placement_id.in_(ids))
         )
     }
+    pauses = pauses_of(session, ids)
     sent = 0
     for placement, school_id, student_name in rows:
-        overdue = _overdue_weeks(placement, submitted[placement.id], today)
+        overdue = _overdue_weeks(placement, submitted[placement.id], pauses[placement.id], today)
         for level, after in ESCALATE_AFTER_DAYS.items():
             weeks = [
                 w

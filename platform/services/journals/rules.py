@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from skillbridge.models import EscalationLevel
+from skillbridge.platform.services.placements.ledger import Pauses, wholly_paused
 
 #: A week's journal is due by the end of the Wednesday after the week (its Sunday + 3 days); one
 #: submitted later is late. Three days leave the weekend and two working days to write it up,
@@ -81,3 +82,8 @@ def placement_weeks(start: date, end: date, until: date | None = None) -> list[W
         weeks.append(Week.of(monday))
         monday += timedelta(days=7)
     return weeks
+
+
+def week_paused(pauses: Pauses, week: Week, start: date, end: date) -> bool:
+    """Whether every day of the week inside the placement's period is paused: nothing to report."""
+    return wholly_paused(pauses, max(week.monday, start), min(week.sunday, end))

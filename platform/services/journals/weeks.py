@@ -22,11 +22,12 @@ from skillbridge.models import (
     User,
 )
 from skillbridge.platform.services.paging import Page, page_of
+from skillbridge.platform.services.placements.ledger import Pauses, placement_pauses
 from skillbridge.platform.services.placements.records import PlacementContext, load_placement
 from skillbridge.platform.services.policies import can_countersign_journals, can_write_journal
 from skillbridge.platform.text import N_
 
-from .rules import Week, placement_weeks
+from .rules import Week, placement_weeks, week_paused
 
 # Placements whose journals are still read and countersigned (writing needs an active one).
 JOURNAL_PLACEMENTS = (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
@@ -41,6 +42,7 @@ class WeekState(enum.StrEnum):
     SUBMITTED = "submitted"  # waiting for the mentor
     RETURNED = "returned"
     CONFIRMED = "confirmed"
+    PAUSED = "paused"  # the placement was paused the whole week: no journal is owed
 
 
 WEEK_STATE_LABELS = {
@@ -50,12 +52,13 @@ WEEK_STATE_LABELS = {
     WeekState.SUBMITTED: N_("待导师审阅"),
     WeekState.RETURNED: N_("被退回"),
     WeekState.CONFIRMED: N_("已确认"),
+    WeekState.PAUSED: N_("实习暂停，无需填写"),
 }
 #: The states that wait for the student.
 STUDENT_TODO = (WeekState.DUE, WeekState.MISSING, WeekState.RETURNED)
 
 
-def week_state(week: Week, journal: Journal | None, today: date) -> WeekState:
+def week_state(week: Week, journal: Journal | None, today: date, paused: bool = False) -> WeekState:
     status = journal.status if journal is not None else JournalStatus.DRAFT
     if status in AWAITING_REVIEW:
         return WeekState.SUBMITTED
@@ -63,6 +66,8 @@ def week_state(week: Week, journal: Journal | None, today: date) -> WeekState:
         return WeekState.RETURNED
     if status == JournalStatus.CONFIRMED:
         return WeekState.CONFIRMED
+    if paused:
+        return WeekState.PAUSED
     if today <= week.sunday:
         return WeekState.OPEN
     return WeekState.DUE if today <= week.deadline else WeekState.MISSING
@@ -121,10 +126,19 @@ def countersignatures(
     return {(r.placement_id, r.year, r.month): r for r in rows}
 
 
-def week_rows(placement: Placement, journals: dict[Week, Journal], today: date) -> list[WeekRow]:
+def week_rows(
+    placement: Placement, journals: dict[Week, Journal], pauses: Pauses, today: date
+) -> list[WeekRow]:
     """The placement's weeks up to the current one, newest first."""
-    weeks = placement_weeks(placement.start_date, placement.end_date, today)
-    return [WeekRow(w, week_state(w, journals.get(w), today), journals.get(w)) for w in weeks][::-1]
+    start, end = placement.start_date, placement.end_date
+    return [
+        WeekRow(
+            w,
+            week_state(w, journals.get(w), today, week_paused(pauses, w, start, end)),
+            journals.get(w),
+        )
+        for w in placement_weeks(start, end, today)
+    ][::-1]
 
 
 def month_rows(
@@ -173,7 +187,9 @@ def placement_journals(
     months = month_rows(placement, journals, countersignatures(session, [placement.id]), today)
     return PlacementJournals(
         context,
-        page_of(week_rows(placement, journals, today), page),
+        page_of(
+            week_rows(placement, journals, placement_pauses(session, placement.id), today), page
+        ),
         months,
         can_write_journal(actor, placement) and placement.status == PlacementStatus.ACTIVE,
         can_countersign_journals(actor, placement),
@@ -200,7 +216,8 @@ def student_todo_count(session: Session, actor: User, today: date) -> int:
     if placement_id is None:
         return 0
     placement = session.get_one(Placement, placement_id)
-    rows = week_rows(placement, journals_by_week(session, [placement_id])[placement_id], today)
+    journals = journals_by_week(session, [placement_id])[placement_id]
+    rows = week_rows(placement, journals, placement_pauses(session, placement_id), today)
     return sum(1 for row in rows if row.state in STUDENT_TODO)
 
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
+    AmendmentStatus,
     DocumentVersion,
     Enterprise,
     FilingStatus,
@@ -16,6 +18,7 @@ from skillbridge.models import (
     Placement,
     PlacementAgreement,
     PlacementAgreementKind,
+    PlacementAmendment,
     PlacementStatus,
     Role,
     School,
@@ -29,6 +32,11 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
 from skillbridge.platform.services.paging import Page, paginate
+from skillbridge.platform.services.placements.pending_amendments import (
+    apply_when_signed,
+    may_withdraw,
+    pending_amendment,
+)
 from skillbridge.platform.services.placements.records import (
     PLANS_LINK,
     PlacementContext,
@@ -226,6 +234,18 @@ def _open_agreement(context: PlacementContext) -> PlacementAgreement:
     return context.agreement
 
 
+def _signable(
+    session: Session, context: PlacementContext
+) -> tuple[PlacementAgreement, PlacementAmendment | None]:
+    """The agreement the parties sign now: before the start, or a running placement's pending
+    amendment (whose version is then the agreement's current one)."""
+    if context.agreement is not None and context.placement.status == PlacementStatus.ACTIVE:
+        amendment = pending_amendment(session, context.placement.id)
+        if amendment is not None:
+            return context.agreement, amendment
+    return _open_agreement(context), None
+
+
 def _require_verified(context: PlacementContext, party: Party) -> None:
     organisation: School | Enterprise | None = None
     if party == Party.SCHOOL:
@@ -251,7 +271,7 @@ def reauthenticate_to_sign(
     """A signing party re-enters its password while shown the version's hash (404/403 first)."""
     context = load_placement(session, actor, placement_id)
     party = placement_party(actor, context.student, context.slot)
-    agreement = _open_agreement(context)
+    agreement, _amendment = _signable(session, context)
     if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
         raise PermissionDenied(N_("您不是该协议的签署方"))
     return confirm_identity(session, actor, password, sha256, now)
@@ -263,11 +283,12 @@ def sign_agreement(
     """The actor signs the agreement's current version for its side; each side signs it once.
 
     The student row lock of load_for_change queues a signature behind an amendment of the
-    same placement, so the hash is compared with the version that is current after it.
+    same placement, so the hash is compared with the version that is current after it. The
+    last signature on a running placement's amendment applies it (apply_when_signed).
     """
     context = load_for_change(session, actor, placement_id)
     party = placement_party(actor, context.student, context.slot)
-    agreement = _open_agreement(context)
+    agreement, amendment = _signable(session, context)
     if party is None or party not in REQUIRED_PARTIES[agreement.kind]:
         raise PermissionDenied(N_("您不是该协议的签署方"))
     _require_verified(context, party)
@@ -280,6 +301,8 @@ def sign_agreement(
     session.expire(agreement, ["signatures"])
     signers = _party_users(session, context, party)
     notifications.settle(session, signers, placement_link(placement_id))
+    if amendment is not None:
+        apply_when_signed(session, actor, context, amendment, now, now.date())
     return signature
 
 
@@ -473,9 +496,19 @@ def reissue_agreement(
 
 
 def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
-    """Accepted placements whose agreement still waits for the actor's side."""
+    """Accepted placements, and running ones with a pending amendment, whose agreement still
+    waits for the actor's side."""
+    amended = placements_statement(actor, (PlacementStatus.ACTIVE,)).where(
+        Placement.id.in_(
+            select(PlacementAmendment.placement_id).where(
+                PlacementAmendment.status == AmendmentStatus.PENDING
+            )
+        )
+    )
+    candidates = list_placements(session, actor, (PlacementStatus.ACCEPTED,))
+    candidates += [context_of(row) for row in session.execute(amended.order_by(Placement.id))]
     waiting = []
-    for context in list_placements(session, actor, (PlacementStatus.ACCEPTED,)):
+    for context in candidates:
         party = placement_party(actor, context.student, context.slot)
         if context.agreement is not None and party in missing_parties(context.agreement):
             waiting.append(context)
@@ -517,6 +550,8 @@ class PlacementPage:
     needs_plan: bool
     disclosure: StudentDisclosure
     age_at_start: int
+    amendment: PlacementAmendment | None  # a running placement's, waiting for signatures
+    can_withdraw: bool
 
     @property
     def title(self) -> str:
@@ -532,7 +567,14 @@ def describe_placement(
     agreement = context.agreement
     party = placement_party(actor, context.student, context.slot)
     missing = missing_parties(agreement) if agreement is not None else []
-    is_open = agreement is not None and context.placement.status == PlacementStatus.ACCEPTED
+    amendment = (
+        pending_amendment(session, context.placement.id)
+        if agreement is not None and context.placement.status == PlacementStatus.ACTIVE
+        else None
+    )
+    is_open = agreement is not None and (
+        context.placement.status == PlacementStatus.ACCEPTED or amendment is not None
+    )
     return PlacementPage(
         context=context,
         checks=start_checks(context, rules_of(session, context), today) if agreement else [],
@@ -548,6 +590,8 @@ def describe_placement(
         needs_plan=needs_plan_approval(context),
         disclosure=student_disclosure(actor, context.student),
         age_at_start=completed_years(context.student.birth_date, context.placement.start_date),
+        amendment=amendment,
+        can_withdraw=amendment is not None and may_withdraw(session, actor, amendment),
     )
 
 

@@ -68,6 +68,10 @@ HISTORY_TITLES = {
     "placement.transferred": N_("转岗（换企业）"),
     "placement.transferred_in": N_("由转岗产生"),
     "placement.cancelled": N_("撤回实习安排"),
+    "placement.amendment_proposed": N_("提出协议变更"),
+    "placement.amendment_applied": N_("协议变更生效"),
+    "placement.amendment_withdrawn": N_("撤回协议变更"),
+    "placement.amendment_refused": N_("协议变更未能生效"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,22 @@ def pauses_of(session: Session, placement_ids: Iterable[int]) -> dict[int, Pause
     return found
 
 
+def paused_on(pauses: Pauses, day: date) -> bool:
+    """Whether `day` is not worked: a pause covers its first day up to the day before resumption."""
+    return any(first <= day and (resumed is None or day < resumed) for first, resumed in pauses)
+
+
+def wholly_paused(pauses: Pauses, first: date, last: date) -> bool:
+    """Whether every day of [first, last] is paused (an empty period is not)."""
+    days = (last - first).days + 1
+    return days > 0 and all(paused_on(pauses, first + timedelta(days=n)) for n in range(days))
+
+
+def placement_pauses(session: Session, placement_id: int) -> Pauses:
+    """One placement's pauses."""
+    return pauses_of(session, [placement_id])[placement_id]
+
+
 def worked(placement: Placement, pauses: Pauses, today: date) -> months.MonthsWorked:
     """The placement's planned, actual and counted months on `today` (months.months_worked)."""
     return months.months_worked(
@@ -43,9 +59,21 @@ def worked(placement: Placement, pauses: Pauses, today: date) -> months.MonthsWo
     )
 
 
+def counted_until(session: Session, placement: Placement, end: date, today: date) -> int:
+    """The months the cap would count of the placement if it ran to `end` (an amendment's)."""
+    return months.months_worked(
+        placement.start_date,
+        placement.planned_end_date or end,
+        placement.started_on,
+        end,
+        placement_pauses(session, placement.id),
+        today,
+    ).counted
+
+
 def months_of(session: Session, placement: Placement, today: date) -> months.MonthsWorked:
     """One placement's months, its pauses loaded."""
-    return worked(placement, pauses_of(session, [placement.id])[placement.id], today)
+    return worked(placement, placement_pauses(session, placement.id), today)
 
 
 def rebook(session: Session, context: PlacementContext, today: date) -> months.MonthsWorked:

@@ -14,7 +14,15 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Placement, PlacementPause, PlacementStatus, Slot, User
+from skillbridge.models import (
+    AmendmentStatus,
+    Placement,
+    PlacementPause,
+    PlacementStatus,
+    Slot,
+    User,
+    utcnow,
+)
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.placements import ledger, months
@@ -26,6 +34,10 @@ from skillbridge.platform.services.placements.agreements import (
     reissue_agreement,
     rules_of,
     start_checks,
+)
+from skillbridge.platform.services.placements.pending_amendments import (
+    close_amendment,
+    pending_amendment,
 )
 from skillbridge.platform.services.placements.records import (
     PlacementContext,
@@ -140,6 +152,10 @@ def finish(session: Session, actor: User, context: PlacementContext, on: date, t
     placement.end_date = on
     booked = ledger.rebook(session, context, today).counted
     transition(session, placement, (PlacementStatus.ACTIVE,), PlacementStatus.ENDED)
+    amendment = pending_amendment(session, placement.id)
+    if amendment is not None:  # an amendment of a placement that ended cannot take effect
+        amendment.refusal = "实习已结束，变更不再适用"
+        close_amendment(session, actor, context, amendment, AmendmentStatus.REFUSED, utcnow())
     return booked
 
 
@@ -167,6 +183,8 @@ def extend_placement(
         raise Conflict(N_("只有进行中的实习可以延长"))
     if new_end <= placement.end_date:
         raise InvalidInput(N_("新的结束日期须晚于原定结束日期"))
+    if pending_amendment(session, placement_id) is not None:
+        raise Conflict(N_("已有待签署的协议变更，请等待各方签署或先撤回"))
     if needs_insurance(context.agreement) and not insurance_covers(
         context.agreement, placement.start_date, new_end
     ):

@@ -5,7 +5,8 @@ The content is Chinese only: it is the legal text of the agreement, identical fo
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -49,6 +50,16 @@ PARTY_ZH = {
 AGREEMENT_SUBJECT = "placement_agreement"
 
 
+@dataclass(frozen=True)
+class ProposedTerms:
+    """An amendment's terms of a running placement: its new end, the months it then counts, why."""
+
+    end: date
+    months: int
+    reason: str
+    old_end: date
+
+
 def agreement_number(agreement: PlacementAgreement) -> str:
     """The number printed on the agreement, as on its printable page."""
     return f"SB-{agreement.id:06d}"
@@ -77,9 +88,14 @@ def _parties(context: PlacementContext, kind: PlacementAgreementKind) -> list[di
     ]
 
 
-def _sections(context: PlacementContext, kind: PlacementAgreementKind) -> list[dict[str, Any]]:
+def _sections(
+    context: PlacementContext, kind: PlacementAgreementKind, proposed: ProposedTerms | None
+) -> list[dict[str, Any]]:
     placement, slot = context.placement, context.slot
-    term = f"期限自 {placement.start_date} 起至 {placement.end_date} 止，共计 {placement.months} 个月。"
+    end, count = (
+        (proposed.end, proposed.months) if proposed else (placement.end_date, placement.months)
+    )
+    term = f"期限自 {placement.start_date} 起至 {end} 止，共计 {count} 个月。"
     if placement.counts_toward_cap:
         term += (
             f"本期限计入学生顶岗实习累计月数，累计不得超过 {context.student.month_cap} 个月（R1）。"
@@ -108,11 +124,31 @@ def _sections(context: PlacementContext, kind: PlacementAgreementKind) -> list[d
             ],
         },
         {"heading": "三、保障与管理", "paragraphs": care},
+        *_amendment_section(proposed),
     ]
 
 
-def agreement_body(context: PlacementContext, agreement: PlacementAgreement) -> dict[str, Any]:
-    """The agreement's terms as they stand: parties, post, term, pay and the duties of care."""
+def _amendment_section(proposed: ProposedTerms | None) -> list[dict[str, Any]]:
+    if proposed is None:
+        return []
+    return [
+        {
+            "heading": "四、协议变更",
+            "paragraphs": [
+                f"实习结束日期由 {proposed.old_end} 变更为 {proposed.end}。变更原因：{proposed.reason}",
+                "本变更经各方签署后生效；生效前按原协议执行。",
+            ],
+        }
+    ]
+
+
+def agreement_body(
+    context: PlacementContext,
+    agreement: PlacementAgreement,
+    proposed: ProposedTerms | None = None,
+) -> dict[str, Any]:
+    """The agreement's terms as they stand (or as an amendment proposes them): parties, post,
+    term, pay and the duties of care."""
     return {
         "document": DocumentKind.PLACEMENT_AGREEMENT.value,
         "title": TITLES[agreement.kind],
@@ -120,13 +156,17 @@ def agreement_body(context: PlacementContext, agreement: PlacementAgreement) -> 
         "agreement_kind": agreement.kind.value,
         "placement_id": context.placement.id,
         "parties": _parties(context, agreement.kind),
-        "sections": _sections(context, agreement.kind),
+        "sections": _sections(context, agreement.kind, proposed),
         "signatories": [PARTY_ZH[party] for party in REQUIRED_PARTIES[agreement.kind]],
     }
 
 
 def issue_agreement(
-    session: Session, context: PlacementContext, agreement: PlacementAgreement, now: datetime
+    session: Session,
+    context: PlacementContext,
+    agreement: PlacementAgreement,
+    now: datetime,
+    proposed: ProposedTerms | None = None,
 ) -> DocumentVersion:
     """A new version of the agreement if its terms changed (the first one at creation)."""
     return issue_version(
@@ -134,7 +174,7 @@ def issue_agreement(
         DocumentKind.PLACEMENT_AGREEMENT,
         AGREEMENT_SUBJECT,
         agreement.id,
-        agreement_body(context, agreement),
+        agreement_body(context, agreement, proposed),
         now,
     )
 

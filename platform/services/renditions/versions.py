@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,10 +82,17 @@ def _supersede(
     body: dict[str, Any],
     now: datetime,
 ) -> DocumentVersion:
-    number = 1
+    # After a withdrawn proposal (reinstate) the current version is not the newest one.
+    newest = session.scalar(
+        select(func.max(DocumentVersion.version)).where(
+            DocumentVersion.kind == kind,
+            DocumentVersion.subject_type == subject_type,
+            DocumentVersion.subject_id == subject_id,
+        )
+    )
+    number = (newest or 0) + 1
     if current is not None:
         current.superseded_at = now
-        number = current.version + 1
         # The partial unique index allows one current version: retire the old one first.
         session.flush()
     content = {**body, "version": number, "issued_at": now.isoformat(timespec="seconds")}
@@ -100,3 +107,15 @@ def _supersede(
     session.add(version)
     session.flush()
     return version
+
+
+def reinstate(
+    session: Session, proposed: DocumentVersion, previous: DocumentVersion, now: datetime
+) -> None:
+    """A proposed version that will not take effect is retired; the one it superseded, with its
+    signatures, is current again (the proposal keeps its own number and hash)."""
+    proposed.superseded_at = now
+    # The partial unique index allows one current version: retire the proposal first.
+    session.flush()
+    previous.superseded_at = None
+    session.flush()

@@ -76,12 +76,14 @@ def test_a_submitted_week_does_not_escalate_and_staff_roles_other_than_admin_are
     assert told == {team.users[k].id for k in ("student", "teacher", "school")}
 
 
-def test_the_daily_command_escalates_once(runner, session, team):  # type: ignore[no-untyped-def]
-    first = runner.invoke(args=["journals-escalate", "--today", "2026-03-12"])
+def test_the_daily_command_escalates_once_before_the_digests(runner, session, team):  # type: ignore[no-untyped-def]
+    first = runner.invoke(args=["daily", "--today", "2026-03-12"])
     assert first.exit_code == 0, first.output
     assert "1 overdue-journal notifications sent" in first.output
-    again = runner.invoke(args=["journals-escalate", "--today", "2026-03-12"])
+    assert first.output.index("overdue-journal") < first.output.index("reminder")
+    again = runner.invoke(args=["daily", "--today", "2026-03-12"])
     assert "0 overdue-journal notifications sent" in again.output
+    assert _told(session) == [team.users["student"].id]
 
 
 def test_a_teacher_assigned_late_still_hears_of_the_weeks_overdue(session, team):  # type: ignore[no-untyped-def]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import ScalarSelect, func, or_, select
+from sqlalchemy import ScalarSelect, and_, func, or_, select
 
 from skillbridge.models import (
     AgreementStatus,
+    AmendmentStatus,
     Cohort,
     CooperationAgreement,
     DocumentKind,
@@ -17,6 +18,7 @@ from skillbridge.models import (
     Placement,
     PlacementAgreement,
     PlacementAgreementKind,
+    PlacementAmendment,
     Signature,
     Slot,
     SlotKind,
@@ -41,14 +43,23 @@ _PARTY_ZH = {"school": "学校", "enterprise": "企业", "student": "学生", "g
 
 
 def _signed_parties() -> ScalarSelect[str]:
-    """Correlated subquery: the parties that signed the agreement's current version."""
+    """Correlated subquery: the parties that signed the agreement's version in force — the
+    current one, or while an amendment waits for signatures the one the amendment supersedes."""
+    pending = select(PlacementAmendment).where(PlacementAmendment.status == AmendmentStatus.PENDING)
+    in_force = or_(
+        and_(
+            DocumentVersion.superseded_at.is_(None),
+            DocumentVersion.id.not_in(pending.with_only_columns(PlacementAmendment.version_id)),
+        ),
+        DocumentVersion.id.in_(pending.with_only_columns(PlacementAmendment.previous_version_id)),
+    )
     return (
         select(func.aggregate_strings(Signature.party, ","))
         .join(DocumentVersion, DocumentVersion.id == Signature.version_id)
         .where(
             DocumentVersion.kind == DocumentKind.PLACEMENT_AGREEMENT,
             DocumentVersion.subject_id == PlacementAgreement.id,
-            DocumentVersion.superseded_at.is_(None),
+            in_force,
         )
         .scalar_subquery()
     )
