@@ -7,13 +7,14 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import func, select
+from support import race
 
 from skillbridge.models import AmendmentStatus, PlacementAmendment, utcnow
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services.placements import amendments
 from skillbridge.platform.services.placements.amendments import Proposal
 
-from .test_changes_concurrency import _alone, _race
+from .test_changes_concurrency import _alone
 
 TODAY = date(2026, 9, 1)
 
@@ -33,7 +34,7 @@ def test_two_proposals_racing_leave_one_pending(
             ),
         )
 
-    outcomes = _race(
+    outcomes = race(
         [
             proposal(world.users["school"].id, date(2027, 1, 31)),
             proposal(world.users["enterprise"].id, date(2027, 2, 28)),
