@@ -105,6 +105,8 @@ def downgrade() -> None:
         )
         batch.drop_column("transferred_from_id")
         batch.drop_column("end_note")
+        # The enum's CHECK would outlive its column in SQLite's table copy.
+        batch.drop_constraint(op.f("ck_placement_end_reason"), type_="check")
         batch.drop_column("end_reason")
         batch.drop_column("planned_end_date")
         batch.drop_column("started_on")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, or_, select, update
+from sqlalchemy import CursorResult, Result, Select, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -260,8 +260,16 @@ def placements_for_export(
         raise PermissionDenied(N_("仅学校、企业和人社局可导出实习安排"))
     statement = listing.refine(placements_statement(actor), PLACEMENT_LIST, query)
     # Checked above before the first row is asked for: a streamed export cannot fail halfway.
-    rows = session.execute(statement.execution_options(yield_per=500))
-    return (context_of(row) for row in rows)
+    return _streamed(session.execute(statement.execution_options(yield_per=500)))
+
+
+def _streamed(result: Result[Any]) -> Iterator[PlacementContext]:
+    """The rows in batches (a server-side cursor on PostgreSQL), closed however the stream ends."""
+    try:
+        for row in result:
+            yield context_of(row)
+    finally:
+        result.close()
 
 
 def students_near_cap(

@@ -72,32 +72,37 @@ def paid_claim_rows(session: Session, actor: User) -> Iterator[tuple]:
         .order_by(SubsidyClaim.paid_at, SubsidyClaim.id)
         .execution_options(yield_per=BATCH)
     )
-    for (
-        claim,
-        policy,
-        code,
-        fund,
-        student,
-        masked,
-        firm,
-        uscc,
-        school,
-        school_code,
-        worker,
-        worker_masked,
-    ) in session.execute(query):
-        kind = "student" if student or worker else "enterprise" if firm else "school"
-        yield (
-            claim.id,
+    # A server-side cursor on PostgreSQL: closed however the stream ends.
+    result = session.execute(query)
+    try:
+        for (
+            claim,
             policy,
             code,
-            _KIND[kind],
-            student or worker or firm or school,
-            masked or worker_masked or uscc or school_code,
-            claim.amount_yuan,
-            fund or "",
-            claim.on_date.isoformat(),
-            claim.decided_at.isoformat(timespec="seconds") if claim.decided_at else "",
-            claim.paid_at.isoformat(timespec="seconds") if claim.paid_at else "",
-            "是" if claim.automatic else "否",
-        )
+            fund,
+            student,
+            masked,
+            firm,
+            uscc,
+            school,
+            school_code,
+            worker,
+            worker_masked,
+        ) in result:
+            kind = "student" if student or worker else "enterprise" if firm else "school"
+            yield (
+                claim.id,
+                policy,
+                code,
+                _KIND[kind],
+                student or worker or firm or school,
+                masked or worker_masked or uscc or school_code,
+                claim.amount_yuan,
+                fund or "",
+                claim.on_date.isoformat(),
+                claim.decided_at.isoformat(timespec="seconds") if claim.decided_at else "",
+                claim.paid_at.isoformat(timespec="seconds") if claim.paid_at else "",
+                "是" if claim.automatic else "否",
+            )
+    finally:
+        result.close()
