@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pytest
 from flask import Flask
@@ -252,3 +252,23 @@ def race(tasks: list[Callable[[], T]]) -> list[T]:
         thread.join(timeout=120)
         assert not thread.is_alive(), "a racing task hung"
     return cast(list[T], results)  # every slot was filled by its thread
+
+
+def alone(
+    sessions: Callable[[], Any], user_id: int, step: Callable[[Session, User], object]
+) -> str:
+    """Run one step as `user_id` in a session of this thread's own; name the outcome: "done",
+    "conflict", or the error (every other outcome is a defect the race test reports)."""
+    from skillbridge.platform.services.errors import Conflict
+
+    with sessions() as own:
+        try:
+            step(own, own.get(User, user_id))
+            own.commit()
+            return "done"
+        except Conflict:
+            own.rollback()
+            return "conflict"
+        except Exception as exc:
+            own.rollback()
+            return f"error: {exc!r}"

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
-from support import race
+from support import alone, race
 
-from skillbridge.models import IncidentAction, IncidentEvent, User
+from skillbridge.models import IncidentAction, IncidentEvent
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.incidents import reports, steps
 
 from .conftest import NOW, report_input
 
 THREADS = 12
-
-
-def _alone(sessions, user_id: int, step: Callable) -> str:  # type: ignore[no-untyped-def]
-    """Run one step in a session of this thread's own; name the outcome."""
-    with sessions() as own:
-        try:
-            step(own, own.get(User, user_id))
-            own.commit()
-            return "done"
-        except Conflict:
-            own.rollback()
-            return "conflict"
-        except Exception as exc:  # every other outcome is a defect
-            own.rollback()
-            return f"error: {exc!r}"
 
 
 def test_racing_claims_and_closes_each_succeed_once(app, session, site) -> None:  # type: ignore[no-untyped-def]
@@ -50,17 +33,14 @@ def test_racing_claims_and_closes_each_succeed_once(app, session, site) -> None:
         steps.close_incident(own, user, incident_id, "已处理", NOW)
 
     filed = race(
-        [
-            lambda n=n: _alone(sessions, school_id, lambda o, u: file(o, u, n))
-            for n in range(THREADS)
-        ]
+        [lambda n=n: alone(sessions, school_id, lambda o, u: file(o, u, n)) for n in range(THREADS)]
     )
     assert Counter(filed) == {"done": 1, "conflict": THREADS - 1}
     session.rollback()  # a fresh snapshot: the threads committed
     session.expire_all()
     steps.reject_claim(session, site.users["school"], incident_id, "不属于保险责任", NOW)
     session.commit()
-    closed = race([lambda: _alone(sessions, school_id, close) for _ in range(THREADS)])
+    closed = race([lambda: alone(sessions, school_id, close) for _ in range(THREADS)])
     assert Counter(closed) == {"done": 1, "conflict": THREADS - 1}
     session.rollback()
     session.expire_all()

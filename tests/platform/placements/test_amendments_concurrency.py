@@ -7,14 +7,12 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import func, select
-from support import race
+from support import alone, race
 
 from skillbridge.models import AmendmentStatus, PlacementAmendment, utcnow
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services.placements import amendments
 from skillbridge.platform.services.placements.amendments import Proposal
-
-from .test_changes_concurrency import _alone
 
 TODAY = date(2026, 9, 1)
 
@@ -26,7 +24,7 @@ def test_two_proposals_racing_leave_one_pending(
     sessions = get_database(app).write_sessions
 
     def proposal(user_id: int, end: date):  # type: ignore[no-untyped-def]
-        return lambda: _alone(
+        return lambda: alone(
             sessions,
             user_id,
             lambda s, u: amendments.propose_amendment(

@@ -11,11 +11,10 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from support import race
+from support import alone, race
 
-from skillbridge.models import Role, User
+from skillbridge.models import Role
 from skillbridge.platform.db import get_database
-from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.placements import changes, lifecycle, months, offers
 from skillbridge.platform.services.placements.changes import Transfer
 
@@ -27,27 +26,13 @@ LAST_DAY = date(2026, 7, 15)  # 1 month here + 2026-07-16 → 12-31 (6): 1 more 
 ON = date(2026, 7, 15)
 
 
-def _alone(sessions, user_id: int, change: Callable) -> str:  # type: ignore[no-untyped-def, type-arg]
-    with sessions() as own:
-        try:
-            change(own, own.get(User, user_id))
-            own.commit()
-            return "done"
-        except Conflict:
-            own.rollback()
-            return "conflict"
-        except Exception as exc:  # every other outcome is a defect
-            own.rollback()
-            return f"error: {exc!r}"
-
-
 def _both_changes(sessions, user_id: int, pid: int, slot_id: int) -> list[Callable[[], str]]:  # type: ignore[no-untyped-def]
     """The extension and the transfer of placement `pid`, each in its own session."""
     return [
-        lambda: _alone(
+        lambda: alone(
             sessions, user_id, lambda s, u: lifecycle.extend_placement(s, u, pid, EXTEND_TO, ON)
         ),
-        lambda: _alone(
+        lambda: alone(
             sessions,
             user_id,
             lambda s, u: changes.transfer_placement(s, u, pid, Transfer(slot_id, LAST_DAY, ""), ON),
