@@ -188,6 +188,7 @@ def audit_verify(checkpoint: str | None, key_file: str | None) -> None:
     key_file = _configured_key_file(key_file)
     if checkpoint and not key_file:
         raise click.UsageError("--checkpoint needs --key-file (or SKILLBRIDGE_CHECKPOINT_KEY_FILE)")
+    _chain_waiting_entries()
     with get_database().session_scope() as session:
         if checkpoint and key_file:
             try:
@@ -219,6 +220,7 @@ def audit_checkpoint(key_file: str, out: str) -> None:
     from skillbridge.platform.services.errors import DomainError
     from skillbridge.platform.services.oversight.checkpoints import make_checkpoint
 
+    _chain_waiting_entries()
     try:
         with get_database().session_scope() as session:
             document = make_checkpoint(session, _checkpoint_key(key_file))
@@ -265,8 +267,18 @@ def daily(today: datetime | None) -> None:
     with get_database().session_scope() as session:
         escalated = escalate_overdue_journals(session, as_of)
     click.echo(f"{as_of}: {escalated} overdue-journal notifications sent")
+    _chain_waiting_entries()
     _write_daily_checkpoint()
     _send_reminders(as_of, mailer)
+
+
+def _chain_waiting_entries() -> None:
+    """Chain the audit entries whose own chaining after commit failed (a dropped connection)."""
+    from skillbridge.platform.services.audit import chain
+
+    chained = chain(get_database().engine, wait=True)
+    if chained:
+        click.echo(f"{chained} audit entries chained that were waiting", err=True)
 
 
 def _write_daily_checkpoint() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
@@ -71,6 +72,13 @@ class World:
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("SKILLBRIDGE_TEST_REDIS_URL", "")
+# Parallel test processes (pytest-xdist's gw0, gw1, ...) each take their own Redis database,
+# counting down from the configured one, so one's FLUSHDB never empties another's queues.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+if REDIS_URL and _WORKER:
+    _redis = urlsplit(REDIS_URL)
+    _db = int(_redis.path.strip("/") or 0) - _WORKER
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db % 16}"))
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"

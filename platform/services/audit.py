@@ -1,18 +1,28 @@
-"""The audit log: hash-chained appends serialised by a lock on the chain head, and verification."""
+"""The audit log: unlocked appends, chained in order after their transaction commits; verification."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from skillbridge.models import GENESIS_HASH, AuditChainHead, AuditEvent, User, utcnow
+from skillbridge.platform.database import WRITE_OPTION
 
 HEAD_ID = 1
+#: Entries given their place in one chaining transaction.
+CHAIN_BATCH = 500
+#: Chaining transactions one commit runs at most before leaving the rest to the next one.
+CHAIN_ROUNDS = 8
+#: session.info keys: the open transaction appended entries; a committed one did.
+_APPENDED, _COMMITTED = "skillbridge.audit_appended", "skillbridge.audit_committed"
+log = logging.getLogger(__name__)
 
 
 def canonical_json(document: dict[str, Any]) -> str:
@@ -40,46 +50,119 @@ def record(
     object_id: object,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction.
+    """Append one event in the caller's transaction, without its place in the chain yet.
 
-    The head row is locked first (FOR UPDATE on PostgreSQL; SQLite's transactions already hold
-    the write lock), so concurrent appends queue instead of forking the chain.
+    Appends take no lock, so writers of different objects never queue behind one another; the
+    entry gets its sequence number and hashes when its transaction has committed (`chain`).
     """
-    head = session.execute(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        raise RuntimeError("The audit chain head is missing: run `skillbridge db upgrade`.")
-    seq = head.last_seq + 1
     occurred_at = utcnow()
+    actor_id = actor.id if actor is not None else None
     payload = canonical_json(
         {
-            "seq": seq,
             "occurred_at": occurred_at.isoformat(),
-            "actor_id": actor.id if actor is not None else None,
+            "actor_id": actor_id,
             "action": action,
             "object_type": object_type,
             "object_id": str(object_id),
             "data": data or {},
         }
     )
-    entry_hash = chain_hash(head.last_hash, payload)
     event = AuditEvent(
-        seq=seq,
         occurred_at=occurred_at,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor_id,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         payload=payload,
-        prev_hash=head.last_hash,
-        entry_hash=entry_hash,
     )
     session.add(event)
-    head.last_seq = seq
-    head.last_hash = entry_hash
     session.flush()
+    session.info[_APPENDED] = True
     return event
+
+
+@event.listens_for(Session, "after_commit")
+def _note_committed_appends(session: Session) -> None:
+    session.info[_COMMITTED] = session.info.pop(_APPENDED, False)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _chain_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    """Chain what a committed transaction appended; a failure leaves it for the next chainer.
+
+    This runs when the transaction has ended and given its connection back to the pool, so the
+    chainer's own connection never waits for a second one of the same request.
+    """
+    if transaction.parent is not None or not session.info.pop(_COMMITTED, False):
+        return
+    bind = session.get_bind()
+    try:
+        chain(bind.engine if isinstance(bind, Connection) else bind)
+    except SQLAlchemyError:
+        log.warning("audit entries left unchained for the next commit", exc_info=True)
+
+
+def chain(engine: Engine, wait: bool = False) -> int:
+    """Give every committed, unchained entry its place in the chain, oldest first.
+
+    After a commit the head row is taken with SKIP LOCKED: while another process chains, this one
+    leaves its entries to it, and that process looks again after its own commit, when ours are
+    visible; so an entry waits at most until the next appending transaction commits. With
+    `wait` (the commands: verify, checkpoint, daily) the call queues for the head instead.
+    """
+    writing = engine.execution_options(**{WRITE_OPTION: True})
+    chained = 0
+    for _round in range(CHAIN_ROUNDS):
+        with Session(writing) as session:
+            done = _chain_batch(session, wait)
+            if done is None:
+                break
+            session.commit()
+        chained += done
+        if done < CHAIN_BATCH and not _any_unchained(engine):
+            break
+    return chained
+
+
+def _chain_batch(session: Session, wait: bool) -> int | None:
+    """Chain up to CHAIN_BATCH entries in the session's transaction; None if the head is busy."""
+    head = session.execute(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update(skip_locked=not wait)
+    ).scalar_one_or_none()
+    if head is None:
+        if wait:
+            raise RuntimeError("The audit chain head is missing: run `skillbridge db upgrade`.")
+        return None
+    waiting = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.seq.is_(None))
+        .order_by(AuditEvent.id)
+        .limit(CHAIN_BATCH)
+    ).all()
+    for entry in waiting:
+        document = json.loads(entry.payload)
+        document["seq"] = head.last_seq + 1
+        entry.seq = document["seq"]
+        entry.payload = canonical_json(document)
+        entry.prev_hash = head.last_hash
+        entry.entry_hash = chain_hash(head.last_hash, entry.payload)
+        head.last_seq, head.last_hash = entry.seq, entry.entry_hash
+    return len(waiting)
+
+
+def _any_unchained(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return (
+            connection.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1))
+            is not None
+        )
+
+
+def unchained_count(session: Session) -> int:
+    """Entries committed but not yet in the chain (a tamper check cannot see them yet)."""
+    return session.scalar(select(func.count()).where(AuditEvent.seq.is_(None))) or 0
 
 
 @dataclass(frozen=True)
@@ -106,10 +189,16 @@ def _columns_match_payload(event: AuditEvent, document: dict[str, Any]) -> bool:
 
 
 def verify_chain(session: Session, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order: sequence without gaps, links, hashes, columns, and the head."""
+    """Walk the chain in order: sequence without gaps, links, hashes, columns, and the head.
+
+    Entries not chained yet are not part of it; `unchained_count` tells how many wait.
+    """
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     rows = session.execute(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+        select(AuditEvent)
+        .where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=batch_size)
     )
     try:
         for event in rows.scalars():

@@ -110,11 +110,8 @@ def edit(placement_id: int, iso_year: int, iso_week: int) -> ResponseReturnValue
     db, user, today = get_session(), actor(), date.today()
     # Who may write which week is settled before the form is read.
     _context, week = entries.writable_week(db, user, placement_id, iso_year, iso_week, today)
-    journal = entries.journal_of_week(db, placement_id, week)
-    if request.method == "GET" and journal is not None and journal.status not in EDITABLE:
-        return redirect(url_for("journals.detail", journal_id=journal.id))
-    form = JournalForm(obj=journal)
     if request.method == "POST":
+        form = JournalForm()
         if not form.validate_on_submit():
             raise invalid_form(form)
         text = entries.JournalText(form.work_done.data, form.learned.data, form.problems.data)
@@ -125,6 +122,7 @@ def edit(placement_id: int, iso_year: int, iso_week: int) -> ResponseReturnValue
             )
         except InvalidInput as error:
             db.rollback()
+            journal = entries.journal_of_week(db, placement_id, week)
             page = render_template(
                 "journals/edit.html", form=form, week=week, journal=journal, error=error, **LABELS
             )
@@ -132,6 +130,10 @@ def edit(placement_id: int, iso_year: int, iso_week: int) -> ResponseReturnValue
         db.commit()
         flash(_("周志已提交，等待导师审阅") if submit else _("草稿已保存"), "success")
         return redirect(url_for("journals.detail", journal_id=saved.id))
+    journal = entries.journal_of_week(db, placement_id, week)
+    if journal is not None and journal.status not in EDITABLE:
+        return redirect(url_for("journals.detail", journal_id=journal.id))
+    form = JournalForm(obj=journal)
     return render_template(
         "journals/edit.html", form=form, week=week, journal=journal, error=None, **LABELS
     )

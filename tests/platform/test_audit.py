@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from skillbridge.models import AuditChainHead, AuditEvent
 from skillbridge.platform.db import get_database
@@ -206,3 +207,67 @@ def test_daily_refuses_a_checkpoint_folder_without_a_key(app, runner, tmp_path):
     result = runner.invoke(args=["daily", "--today", "2026-09-01"])
     assert result.exit_code != 0 and "CHECKPOINT_KEY_FILE" in result.output
     assert not (tmp_path / "c").exists()
+
+
+def test_an_entry_gets_its_place_in_the_chain_when_its_transaction_commits(session):
+    entry = audit.record(session, None, "test.event", "thing", 1, {"n": 1})
+    assert entry.seq is None and '"seq"' not in entry.payload
+    assert audit.unchained_count(session) == 1
+    session.commit()
+    session.refresh(entry)
+    assert entry.seq == 1 and json.loads(entry.payload)["seq"] == 1
+    assert entry.prev_hash == "0" * 64 and entry.entry_hash
+    assert audit.unchained_count(session) == 0 and audit.verify_chain(session).ok
+
+
+def test_a_rolled_back_append_leaves_no_gap(session):
+    audit.record(session, None, "test.undone", "thing", 1)
+    session.rollback()
+    _append(session, 1)
+    result = audit.verify_chain(session)
+    assert result.ok and result.checked == 1 and result.last_seq == 1
+
+
+def test_entries_left_by_a_failed_chaining_are_chained_by_the_next_commit_and_by_verify(
+    session, runner, monkeypatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(audit, "chain", _fail)  # test-only: the chaining connection fails
+    _append(session, 2)  # both commits succeed; their entries wait
+    monkeypatch.undo()
+    assert audit.unchained_count(session) == 2 and audit.verify_chain(session).checked == 0
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "2 entries" in result.output, result.output
+    session.rollback()  # a fresh snapshot: the command chained them in its own transaction
+    assert audit.unchained_count(session) == 0
+
+
+def _fail(_engine: object) -> int:
+    raise OperationalError("SELECT", {}, Exception("the server went away"))
+
+
+@pytest.mark.postgres
+def test_appends_commit_while_the_chain_head_is_held(app, db_engine):  # type: ignore[no-untyped-def]
+    """Writers never queue behind the chain: with the head locked, an append still commits."""
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises every writer anyway")
+    database = get_database(app)
+    done = threading.Event()
+
+    def append() -> None:
+        with database.session_scope() as session:
+            audit.record(session, None, "test.unblocked", "thing", 1)
+        done.set()
+
+    with db_engine.connect() as holder:
+        holder.execute(select(AuditChainHead).with_for_update())  # another chainer's lock
+        writer = threading.Thread(target=append)
+        writer.start()
+        writer.join(timeout=10)
+        assert done.is_set(), "the append waited for the chain head"
+        with database.sessions() as session:
+            assert audit.unchained_count(session) == 1  # left to the chainer holding the head
+        holder.rollback()
+    assert audit.chain(db_engine) == 1  # the positive control: with the head free, it chains
+    with database.sessions() as session:
+        result = audit.verify_chain(session)
+    assert result.ok and result.checked == 1

@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -29,6 +28,7 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.placements import ledger
+from skillbridge.platform.services.upserts import insert_unless_present
 from skillbridge.platform.text import N_
 
 from .access import day_for, may_confirm, may_record, placement_for, require_scope
@@ -96,22 +96,28 @@ def check_in(
     if ledger.paused_on(ledger.placement_pauses(session, placement.id), today):
         raise Conflict(N_("实习暂停中，暂停期间不能签到"), details=[today.isoformat()])
     kind = day_kind(today)
-    day = AttendanceDay(
-        placement_id=placement.id,
-        day=today,
-        latitude=location.latitude if location else None,
-        longitude=location.longitude if location else None,
-        rest_day=kind.rest_day,
-        statutory_holiday=kind.statutory_holiday,
-        calendar_known=kind.known,
-        status=DayStatus.CHECKED_IN,
-    )
-    _set_times(day, now.replace(microsecond=0), None)
-    try:
-        with session.begin_nested():
-            session.add(day)
-    except IntegrityError as exc:
-        raise Conflict(N_("今天已经签到"), details=[today.isoformat()]) from exc
+    arrived = now.replace(microsecond=0)
+    hours = hours_between(arrived, None)
+    day = session.scalars(
+        insert_unless_present(
+            session,
+            AttendanceDay,
+            ["placement_id", "day"],
+            placement_id=placement.id,
+            day=today,
+            check_in_at=arrived,
+            minutes=hours.minutes,
+            night_minutes=hours.night_minutes,
+            latitude=location.latitude if location else None,
+            longitude=location.longitude if location else None,
+            rest_day=kind.rest_day,
+            statutory_holiday=kind.statutory_holiday,
+            calendar_known=kind.known,
+            status=DayStatus.CHECKED_IN,
+        ).returning(AttendanceDay)
+    ).one_or_none()
+    if day is None:
+        raise Conflict(N_("今天已经签到"), details=[today.isoformat()])
     audit.record(
         session,
         actor,

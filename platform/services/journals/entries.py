@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -33,6 +32,7 @@ from skillbridge.platform.services.policies import (
     can_view_placement,
     can_write_journal,
 )
+from skillbridge.platform.services.upserts import insert_unless_present
 from skillbridge.platform.text import N_
 
 from .rules import Week, placement_weeks, week_paused
@@ -160,16 +160,21 @@ def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Jou
     journal = journal_of_week(session, placement_id, week, for_update=True)
     if journal is not None:
         return journal
-    try:
-        with session.begin_nested():
-            journal = Journal(
-                placement_id=placement_id, iso_year=week.iso_year, iso_week=week.iso_week
-            )
-            session.add(journal)
-    except IntegrityError:
+    journal = session.scalars(
+        insert_unless_present(
+            session,
+            Journal,
+            ["placement_id", "iso_year", "iso_week"],
+            placement_id=placement_id,
+            iso_year=week.iso_year,
+            iso_week=week.iso_week,
+            status=JournalStatus.DRAFT,
+        ).returning(Journal)
+    ).one_or_none()
+    if journal is None:  # created meanwhile by a concurrent request: build on its row
         journal = journal_of_week(session, placement_id, week, for_update=True)
-        if journal is None:  # the other writer rolled back: nothing to build on, try again
-            raise Conflict(N_("操作与当前数据冲突，请刷新后重试")) from None
+        if journal is None:
+            raise Conflict(N_("操作与当前数据冲突，请刷新后重试"))
     return journal
 
 
@@ -190,17 +195,19 @@ def save_journal(
     journal = _journal_for_writing(session, placement_id, week)
     if journal.status not in EDITABLE:
         raise Conflict(N_("该周周志已提交，审阅完成前不能修改"))
-    journal.work_done, journal.learned, journal.problems = (
-        text.work_done,
-        text.learned,
-        text.problems,
-    )
-    if submit:
-        placement = context.placement
-        pauses = ledger.placement_pauses(session, placement.id)
-        if week_paused(pauses, week, placement.start_date, placement.end_date):
-            raise Conflict(N_("该周实习全部处于暂停期，无需提交周志"))
-        _submit(session, actor, context, journal, week, today)
+    # The row is written once, with everything, at the flush below (not once per step).
+    with session.no_autoflush:
+        journal.work_done, journal.learned, journal.problems = (
+            text.work_done,
+            text.learned,
+            text.problems,
+        )
+        if submit:
+            placement = context.placement
+            pauses = ledger.placement_pauses(session, placement.id)
+            if week_paused(pauses, week, placement.start_date, placement.end_date):
+                raise Conflict(N_("该周实习全部处于暂停期，无需提交周志"))
+            _submit(session, actor, context, journal, week, today)
     session.flush()
     audit.record(
         session,
@@ -228,7 +235,6 @@ def _submit(
         journal.first_submitted_at = now
         journal.late = week.is_late(today)
     journal.submitted_at = now
-    session.flush()
     flag_near_copy(session, journal, context.placement)
     action = JournalAction.RESUBMITTED if again else JournalAction.SUBMITTED
     session.add(JournalEvent(journal_id=journal.id, actor_id=actor.id, action=action, at=now))

@@ -333,7 +333,7 @@ def history_page(
             AuditEvent.object_id == str(placement_id),
             AuditEvent.action.in_(tuple(HISTORY_TITLES)),
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
     )
     return paginate(session, statement, page, lambda row: _entry(first_column(row)))
 

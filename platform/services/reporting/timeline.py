@@ -230,7 +230,7 @@ def events_query(subject: Subject) -> Select:
         select(AuditEvent, User.display_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(or_(*conditions))
-        .order_by(AuditEvent.seq)
+        .order_by(AuditEvent.id)
     )
 
 
@@ -239,7 +239,7 @@ def entries(session: Session, subject: Subject, limit: int | None = None) -> lis
     statement = events_query(subject)
     rows: Sequence[Any]
     if limit is not None:
-        newest = statement.order_by(None).order_by(AuditEvent.seq.desc()).limit(limit)
+        newest = statement.order_by(None).order_by(AuditEvent.id.desc()).limit(limit)
         rows = list(reversed(session.execute(newest).all()))
     else:
         rows = session.execute(statement).all()

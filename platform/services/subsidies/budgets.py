@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, false, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -30,6 +28,7 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFoun
 from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_manage_subsidies
+from skillbridge.platform.services.upserts import insert_unless_present
 from skillbridge.platform.text import N_
 
 #: Amount kinds that pay money; an ``entitlement`` (e.g. paid training leave) is granted by the
@@ -303,12 +302,16 @@ def quota_period_start(policy: SubsidyPolicy, year: int, anchor_year: int) -> in
 def consume_quota(session: Session, policy: SubsidyPolicy, period_start: int) -> None:
     """Use one approval of the policy's quota for the period; Conflict when it is spent."""
     assert policy.annual_quota is not None
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(QuotaUsage)
-        .values(policy_id=policy.id, year=period_start, quota=policy.annual_quota, used=0)
-        .on_conflict_do_nothing(index_elements=["policy_id", "year"])
+        insert_unless_present(
+            session,
+            QuotaUsage,
+            ["policy_id", "year"],
+            policy_id=policy.id,
+            year=period_start,
+            quota=policy.annual_quota,
+            used=0,
+        )
     )
     result = cast(
         CursorResult[Any],
