@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO := platform/translations/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?=
-# One test process per core (pytest-xdist); TEST_WORKERS=0 runs them in this process.
+# One test process per core (pytest-xdist), handed a few tests at a time so that the long ones
+# (started first, see tests/conftest.py) spread over them; TEST_WORKERS=0 runs all in this one.
 TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -38,7 +39,7 @@ run: install
 	$(BIN)/skillbridge run --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 4 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -58,6 +58,8 @@ from skillbridge.platform.services.journals.rules import Week
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 #: The issue's target for each write path under load.
 TARGET_RPS, TARGET_P99_MS = 300.0, 200.0
+#: ... and for the bureau's supervision view of the region, one request alone.
+SUPERVISION_VIEW, TARGET_VIEW_MS = "/bureau/dashboard/supervision", 300.0
 #: Nobody logs in through the form (argon2 is slow): sessions are forged with the app's key.
 NO_PASSWORD = "!benchmark-no-login"
 #: Requests of each row also timed alone through the test client (the median is shown).
@@ -284,7 +286,7 @@ def _writes(today: date) -> list[Write]:
 
 
 # The supervisors' paginated lists (the mentor and teacher with the most students) and the
-# bureau's dashboard (the issue's bureau supervision view is not on main yet).
+# bureau's supervision view of the whole region (the issue's target: ≤ 300 ms).
 PAGES = [
     ("mentor", "/attendance/?to_confirm=1"),
     ("mentor", "/attendance/"),
@@ -292,7 +294,7 @@ PAGES = [
     ("teacher", "/attendance/"),
     ("teacher", "/journals/queue"),
     ("school admin", "/attendance/"),
-    ("bureau", "/bureau/dashboard/"),
+    ("bureau", SUPERVISION_VIEW),
 ]
 
 
@@ -582,7 +584,11 @@ def run(args: argparse.Namespace) -> int:
             _wait_until_up(base, gunicorn)
             figures["cpu"], figures["locked"] = cpu.spent(), locks.share
             alone = _median(_alone(app, timer, cookies[role], "GET", path) for _ in range(ALONE))
-            _print_row(f"{role} {path}", figures, None, alone, "")
+            target = ""
+            if path == SUPERVISION_VIEW:
+                met = alone.wall_ms <= TARGET_VIEW_MS
+                target = f"alone ≤{TARGET_VIEW_MS:.0f} ms: " + ("met" if met else "NOT met")
+            _print_row(f"{role} {path}", figures, None, alone, target)
             failed += int(figures["errors"])
         get_database(app).engine.dispose()
         engine.dispose()

@@ -49,6 +49,15 @@ from skillbridge.platform.services.accounts.passwords import hash_password  # no
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# Modules whose tests run for minutes: started first, so that parallel test processes end
+# together instead of one running them alone after the others are done.
+LONG_RUNNING = ("test_authz_matrix.py", "tests/browser/", "tests/journey/", "tests/faults/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not any(part in item.nodeid for part in LONG_RUNNING))
+
+
 def _create_postgres_database() -> tuple[str, Engine]:
     """A fresh database for this test run on the configured server."""
     server = make_url(POSTGRES_URL)
