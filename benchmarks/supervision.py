@@ -6,7 +6,8 @@ benchmarks/dashboard.py) in a fresh database on the PostgreSQL server named by `
 ACTIVE around today with an assigned mentor (one per host enterprise) and teacher (``--teachers``
 per school), and bulk-inserts ``--weeks`` weeks of history with INSERT ... SELECT generate_series:
 a check-in and check-out on every working day (confirmed by the mentor, last week's still to
-confirm), one journal per week (confirmed, last week's awaiting review), and for the even
+confirm; one day in 30 runs two hours over the 8-hour day, as the N7 figures then show),
+one journal per week (confirmed, last week's awaiting review), and for the even
 students today's check-in and this week's journal already done.
 
 Then gunicorn as in production (``--workers`` sync workers on loopback) and wrk: the student's
@@ -137,7 +138,10 @@ def supervise(
                night_minutes, rest_day, statutory_holiday, calendar_known, status,
                confirmed_by_user_id, confirmed_at, created_at)
            SELECT p.id, d::date, d + interval '8 hours 30 minutes' + (p.id % 20) * interval '1 minute',
-               d + interval '17 hours 30 minutes', 540 - p.id % 20, 0, false, false, true,
+               d + CASE WHEN (p.id + extract(doy FROM d)::int) % 30 = 0
+                   THEN interval '18 hours 30 minutes' ELSE interval '16 hours 30 minutes' END,
+               CASE WHEN (p.id + extract(doy FROM d)::int) % 30 = 0 THEN 600 ELSE 480 END
+                   - p.id % 20, 0, false, false, true,
                CASE WHEN d::date < :today - 7 THEN 'confirmed' ELSE 'recorded' END,
                CASE WHEN d::date < :today - 7 THEN p.mentor_user_id END,
                CASE WHEN d::date < :today - 7 THEN d + interval '18 hours' END, now()

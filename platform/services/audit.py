@@ -110,17 +110,18 @@ def chain(engine: Engine, wait: bool = False) -> int:
     visible; so an entry waits at most until the next appending transaction commits. With
     `wait` (the commands: verify, checkpoint, daily) the call queues for the head instead.
     """
-    writing = engine.execution_options(**{WRITE_OPTION: True})
     chained = 0
-    for _round in range(CHAIN_ROUNDS):
-        with Session(writing) as session:
-            done = _chain_batch(session, wait)
-            if done is None:
+    # One connection for every round and the look after them: no pool round trip per step.
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
+        for _round in range(CHAIN_ROUNDS):
+            with Session(connection) as session:
+                done = _chain_batch(session, wait)
+                if done is None:
+                    break
+                session.commit()
+            chained += done
+            if done < CHAIN_BATCH and not _any_unchained(connection):
                 break
-            session.commit()
-        chained += done
-        if done < CHAIN_BATCH and not _any_unchained(engine):
-            break
     return chained
 
 
@@ -152,12 +153,10 @@ def _chain_batch(session: Session, wait: bool) -> int | None:
     return len(waiting)
 
 
-def _any_unchained(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return (
-            connection.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1))
-            is not None
-        )
+def _any_unchained(connection: Connection) -> bool:
+    found = connection.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1))
+    connection.rollback()
+    return found is not None
 
 
 def unchained_count(session: Session) -> int:
@@ -205,7 +204,7 @@ def verify_chain(session: Session, batch_size: int = 5000) -> VerifyResult:
             problem = _check_event(event, expected_seq, prev_hash)
             if problem:
                 return VerifyResult(False, checked, expected_seq - 1, prev_hash, event.seq, problem)
-            prev_hash, expected_seq, checked = event.entry_hash, expected_seq + 1, checked + 1
+            prev_hash, expected_seq, checked = event.entry_hash or "", expected_seq + 1, checked + 1
     finally:
         rows.close()  # a server-side cursor must not outlive an early return
     head = session.get(AuditChainHead, HEAD_ID)

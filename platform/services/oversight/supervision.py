@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from skillbridge.models import (
@@ -164,7 +164,11 @@ def _journal_figures(
 
 
 def _breaching_days(
-    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int], today: date
+    session: Session,
+    region_id: int,
+    key: InstrumentedAttribute[int],
+    ids: list[int] | None,
+    today: date,
 ) -> dict[int, int]:
     return dict(
         _grouped(
@@ -180,7 +184,7 @@ def _breaching_days(
 
 
 def _evaluations(
-    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int]
+    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int] | None
 ) -> dict[int, tuple[int, int]]:
     """(done, due) per key over the ended placements."""
     ended = Placement.status == PlacementStatus.ENDED
@@ -204,6 +208,39 @@ def _evaluations(
     return {owner: (done.get(owner, 0), n * EVALUATIONS_PER_PLACEMENT) for owner, n in placements}
 
 
+@dataclass(frozen=True)
+class _Figures:
+    """The grouped figures of schools or enterprises, by id (None: of every one in the data)."""
+
+    journals: dict[int | None, JournalFigures]
+    breaches: dict[int, int]
+    evaluations: dict[int, tuple[int, int]]
+
+    @classmethod
+    def of(
+        cls,
+        session: Session,
+        region_id: int,
+        today: date,
+        key: InstrumentedAttribute[int],
+        ids: list[int] | None,
+    ) -> _Figures:
+        return cls(
+            _journal_figures(session, region_id, key, ids, today),
+            _breaching_days(session, region_id, key, ids, today),
+            _evaluations(session, region_id, key, ids),
+        )
+
+    def row(self, owner: int, name: str) -> SupervisionRow:
+        return SupervisionRow(
+            owner,
+            name,
+            self.journals.get(owner, JournalFigures()),
+            self.breaches.get(owner, 0),
+            *self.evaluations.get(owner, (0, 0)),
+        )
+
+
 def _table(
     session: Session,
     region_id: int,
@@ -211,29 +248,14 @@ def _table(
     statement: Select,
     key: InstrumentedAttribute[int],
     page: int,
+    figures: _Figures | None = None,
 ) -> Page[SupervisionRow]:
-    """One page of schools or enterprises (by name), completed by grouped queries on its ids."""
+    """One page of schools or enterprises (by name) with their figures: the ones given, or
+    grouped queries on the page's ids."""
     cut: Page[Any] = paginate(session, statement, page, lambda row: (row[0], row[1]))
-    ids = [owner for owner, _ in cut.items]
-    journals = _journal_figures(session, region_id, key, ids, today)
-    breaches = _breaching_days(session, region_id, key, ids, today)
-    evaluations = _evaluations(session, region_id, key, ids)
-    return cut.with_items(
-        [
-            SupervisionRow(
-                owner,
-                name,
-                journals.get(owner, JournalFigures()),
-                breaches.get(owner, 0),
-                *evaluations.get(owner, (0, 0)),
-            )
-            for owner, name in cut.items
-        ]
-    )
-
-
-def _region_total(session: Session, statement: Select) -> int:
-    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    if figures is None:
+        figures = _Figures.of(session, region_id, today, key, [owner for owner, _ in cut.items])
+    return cut.with_items([figures.row(owner, name) for owner, name in cut.items])
 
 
 def supervision(
@@ -241,25 +263,19 @@ def supervision(
 ) -> Supervision:
     """The bureau's supervision figures of its region (PermissionDenied for anyone else)."""
     region_id = require_bureau(actor)
-    journals = _journal_figures(session, region_id, Student.school_id, None, today)
-    # Without `ids` every row is one school's: the region's figures are their sum.
+    # Grouped by school without a page's ids, every row is one school's (of the region or, for a
+    # host in it, of another): the region's figures are their sums, with no query of their own.
+    schools = _Figures.of(session, region_id, today, Student.school_id, None)
     totals = JournalFigures(
         *(
-            sum(getattr(f, name) for f in journals.values())
+            sum(getattr(f, name) for f in schools.journals.values())
             for name in JournalFigures.__dataclass_fields__
         )
     )
-    ended: ColumnElement[bool] = Placement.status == PlacementStatus.ENDED
     return Supervision(
         totals=totals,
         incidents=incident_counts(session, region_id),
-        breaching_days=_region_total(
-            session,
-            region_placements(region_id, Placement.id)
-            .add_columns(AttendanceDay.id)
-            .join(AttendanceDay, AttendanceDay.placement_id == Placement.id)
-            .where(BREACHING, ~FILED, AttendanceDay.day <= today),
-        ),
+        breaching_days=sum(schools.breaches.values()),
         open_n7_findings=session.scalar(
             select(func.count(ComplianceFinding.id)).where(
                 ComplianceFinding.region_id == region_id,
@@ -268,17 +284,8 @@ def supervision(
             )
         )
         or 0,
-        evaluations_done=_region_total(
-            session,
-            region_placements(region_id, Placement.id)
-            .add_columns(Evaluation.id)
-            .join(Evaluation, Evaluation.placement_id == Placement.id)
-            .where(ended, Evaluation.evaluator.in_(DUE_EVALUATORS)),
-        ),
-        evaluations_due=_region_total(
-            session, region_placements(region_id, Placement.id).where(ended)
-        )
-        * EVALUATIONS_PER_PLACEMENT,
+        evaluations_done=sum(done for done, _due in schools.evaluations.values()),
+        evaluations_due=sum(due for _done, due in schools.evaluations.values()),
         schools=_table(
             session,
             region_id,
@@ -288,6 +295,7 @@ def supervision(
             .order_by(School.name, School.id),
             Student.school_id,
             school_page,
+            schools,
         ),
         enterprises=_table(
             session,

@@ -97,7 +97,7 @@ class Subject:
 
 @dataclass(frozen=True)
 class Entry:
-    seq: int
+    seq: int | None  # None for the moment between its commit and its chaining
     occurred_at: datetime
     actor: str
     action: str
