@@ -1,7 +1,7 @@
 """Training-subsidy policy packs per region and the pure eligibility engine that reads them."""
 
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef
-from .dates import completed_years, months_between
+from .dates import age_in_years, completed_years, months_between
 from .eligibility import R6_CITATION, Entitlement, Evaluation, evaluate, policies_triggered_by
 from .facts import (
     SKILL_LEVEL_LABELS,
@@ -66,6 +66,7 @@ __all__ = [
     "Source",
     "StudentFacts",
     "Trigger",
+    "age_in_years",
     "completed_years",
     "evaluate",
     "load_all_packs",

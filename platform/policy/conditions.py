@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from .dates import completed_years, months_between
+from .dates import age_in_years, completed_years, months_between
 from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
 
 __all__ = [
@@ -106,7 +106,7 @@ def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.birth_date is None:
         return _no("出生日期")
-    age = completed_years(person.birth_date, ctx.on_date)
+    age = age_in_years(person.birth_date, ctx.on_date)
     return age <= p["years"], f"{age}周岁 ≤ {p['years']}周岁"
 
 
@@ -114,7 +114,7 @@ def _age_min(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.birth_date is None:
         return _no("出生日期")
-    age = completed_years(person.birth_date, ctx.on_date)
+    age = age_in_years(person.birth_date, ctx.on_date)
     return age >= p["years"], f"{age}周岁 ≥ {p['years']}周岁"
 
 

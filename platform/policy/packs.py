@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
+from skillbridge.models import SlotKind
+
 from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
 from .document_kinds import document_kinds
 from .facts import SKILL_LEVELS
@@ -41,6 +43,8 @@ BENEFICIARIES: tuple[str, ...] = ("person", "student", "enterprise", "school")
 AMOUNT_KINDS: tuple[str, ...] = ("fixed", "per_level", "by_hukou", "local", "entitlement")
 PERIODS: tuple[str, ...] = ("once", "year")
 RULE_UNITS: tuple[str, ...] = ("months", "years", "percent", "basis_points", "enterprises")
+#: Figures whose rule names the slot kinds it covers (N1: 跟岗 and 岗位实习 alike).
+SCOPED_FIGURES: frozenset[str] = frozenset({"post_internship_min_age"})
 #: Placeholders a once-only key template may use; the engine fills them from the facts.
 KEY_FIELDS: tuple[str, ...] = (
     "policy", "region", "beneficiary", "person", "enterprise", "school", "level",
@@ -104,6 +108,12 @@ class RuleFigure:
     note: str = ""
     #: The figure as the seed prints it, where that differs from ``value``.
     printed: str | None = None
+    #: The slot kinds the figure limits (``SlotKind`` values), for figures that name a scope.
+    slot_kinds: tuple[str, ...] = ()
+
+    def limits(self, slot_kind: str) -> bool:
+        """Whether a placement on a slot of ``slot_kind`` falls under this figure."""
+        return slot_kind in self.slot_kinds
 
     @property
     def ratio(self) -> Decimal:
@@ -304,13 +314,20 @@ class _Reader:
 def _figure(reader: _Reader, table: Mapping[str, object], key: str) -> RuleFigure:
     prefix = f"placement_rules.{key}."
     fig = reader.table(table, key, "placement_rules.")
-    reader.only(fig, {"value", "unit", "citation", "note", "printed"}, prefix)
+    reader.only(fig, {"value", "unit", "citation", "note", "printed", "slot_kinds"}, prefix)
+    kinds = fig.get("slot_kinds", [])
+    known = tuple(kind.value for kind in SlotKind)
+    if not isinstance(kinds, list) or any(kind not in known for kind in kinds):
+        raise reader.error(prefix + "slot_kinds", f"must list slot kinds of {known}, got {kinds!r}")
+    if key in SCOPED_FIGURES and not kinds:
+        raise reader.error(prefix + "slot_kinds", "is missing: the figure limits named slot kinds")
     return RuleFigure(
         value=reader.integer(fig, "value", prefix),
         unit=reader.choice(fig, "unit", RULE_UNITS, prefix),
         citation=reader.text(fig, "citation", prefix),
         note=reader.optional_text(fig, "note", prefix) or "",
         printed=reader.optional_text(fig, "printed", prefix),
+        slot_kinds=tuple(kinds),
     )
 
 

@@ -187,6 +187,9 @@ _FIGURES = {
     "min_partner_enterprises_per_specialty": (3, "enterprises"),
 }
 
+# N1's figure names the slot kinds it limits (岗位实习 and the former 跟岗实习).
+_SCOPES = {"post_internship_min_age": ', slot_kinds = ["post_internship", "shadow_internship"]'}
+
 _POLICY = """
 [[policies]]
 id = "zhongkai.test_subsidy"
@@ -219,7 +222,10 @@ def _pack_text(policy=_POLICY, figures=None):
         "[placement_rules]",
     ]
     for name, (value, unit) in (figures or _FIGURES).items():
-        lines.append(f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一" }}')
+        scope = _SCOPES.get(name, "")
+        lines.append(
+            f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一"{scope} }}'
+        )
     lines += ["[[budgets]]", 'id = "zhongkai.fund"', 'name_zh = "基金"', 'citation = "测试 七"']
     return "\n".join(lines) + "\n" + policy
 
@@ -357,10 +363,36 @@ def test_any_of_options_are_validated_recursively(tmp_path):
     assert "unknown condition 'nope'" in info.value.reason
 
 
+def test_minimum_age_without_its_slot_kinds_is_refused(tmp_path):
+    """N1 names the placements it limits; a pack that leaves them out would limit none."""
+    text = _pack_text().replace(_SCOPES["post_internship_min_age"], "")
+    with pytest.raises(PackError, match=re.escape(
+        "zhongkai.toml: field 'placement_rules.post_internship_min_age.slot_kinds': is missing"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+def test_minimum_age_with_an_unknown_slot_kind_is_refused(tmp_path):
+    text = _pack_text().replace('"shadow_internship"', '"跟岗"')
+    with pytest.raises(PackError, match=re.escape(
+        "field 'placement_rules.post_internship_min_age.slot_kinds': must list slot kinds of"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_minimum_age_limits_post_and_shadowing_internships_in_every_pack(region):
+    """教职成〔2021〕4号 第十六条(二) "不得…安排、接收未满16周岁的学生进行岗位实习", and its 第二条
+    folds the former 跟岗实习 ("辅助…参与实际工作") into 岗位实习: N1 limits both slot kinds."""
+    minimum = load_pack(region).placement_rules.post_internship_min_age
+    assert minimum.limits("post_internship") and minimum.limits("shadow_internship")
+    assert not minimum.limits("apprenticeship") and not minimum.limits("order_class")
+
+
 def test_placement_figure_without_citation_is_refused(tmp_path):
     text = _pack_text().replace(
-        'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一" }',
-        'post_internship_min_age = { value = 16, unit = "years" }',
+        'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一",',
+        'post_internship_min_age = { value = 16, unit = "years",',
     )
     with pytest.raises(PackError, match=re.escape(
         "zhongkai.toml: field 'placement_rules.post_internship_min_age.citation': is missing"

@@ -52,10 +52,12 @@ YOUTH_PERSON = PersonFacts(
     ("change", "failed"),
     [
         ({}, set()),
-        ({"birth_date": date(1984, 9, 2)}, set()),  # 39, a day before the 40th birthday
-        ({"birth_date": date(1984, 9, 1)}, set()),  # 40 on the day: "40周岁以下" includes 40
-        ({"birth_date": date(1983, 9, 2)}, set()),  # still 40, the day before turning 41
-        ({"birth_date": date(1983, 9, 1)}, {"age_max"}),  # 41 on the day
+        # 二(二)2 "凡40周岁以下": 40 included, and N周岁 is reached the day after the Nth birthday
+        # (Civil Code art. 201: the day the period starts is not counted).
+        ({"birth_date": date(1984, 9, 1)}, set()),  # the 40th birthday: still 39
+        ({"birth_date": date(1983, 9, 2)}, set()),  # the day before the 41st birthday: 40
+        ({"birth_date": date(1983, 9, 1)}, set()),  # the 41st birthday: still 40
+        ({"birth_date": date(1983, 8, 31)}, {"age_max"}),  # the day after the 41st birthday: 41
         ({"on_post_since": date(2024, 3, 1)}, set()),  # exactly 6 months on the post
         ({"on_post_since": date(2024, 3, 2)}, {"trigger.placed_months_on_post"}),  # a day short
         ({"on_post_since": None}, {"trigger.placed_months_on_post"}),
@@ -140,11 +142,12 @@ def test_introduction_reward_is_the_enterprises(on, change, employer, failed):
 @pytest.mark.parametrize(
     ("policy_id", "level", "birth", "failed"),
     [
-        ("wujiang.settling_subsidy", "senior_technician", date(1974, 3, 1), set()),  # 50
-        ("wujiang.settling_subsidy", "senior_technician", date(1973, 3, 1), {"age_max"}),  # 51
+        # Introduced on 2024-03-01; the 51st / 36th birthday itself still counts as 50 / 35.
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 3, 1), set()),  # 50
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 2, 28), {"age_max"}),
         ("wujiang.settling_subsidy", "technician", date(1980, 3, 1), {"certificate_level_in"}),
-        ("wujiang.housing_subsidy", "technician", date(1989, 3, 1), set()),  # 35
-        ("wujiang.housing_subsidy", "technician", date(1988, 3, 1), {"age_max"}),  # 36
+        ("wujiang.housing_subsidy", "technician", date(1988, 3, 1), set()),  # 35
+        ("wujiang.housing_subsidy", "technician", date(1988, 2, 29), {"age_max"}),  # 36
     ],
 )
 def test_settling_and_housing_age_bounds_include_the_number(policy_id, level, birth, failed):

@@ -72,9 +72,11 @@ WORKER = PersonFacts(
 @pytest.mark.parametrize(
     ("change", "criterion", "failed"),
     [
-        ({}, "(1)", set()),  # 55 on the day, 3 years on the day: both bounds include the number
-        ({"birth_date": date(1968, 6, 2)}, "(1)", set()),  # still 55, the day before turning 56
-        ({"birth_date": date(1968, 6, 1)}, "(1)", {"any_of"}),  # 56 on the day
+        # 第五条(一)2(1) "年龄在55周岁以下": 55 included; the 55th birthday is still 54周岁 and
+        # the 56th still 55 (Civil Code art. 201), 56 from the day after.
+        ({}, "(1)", set()),  # the 55th birthday, 3 years on the day: both bounds hold
+        ({"birth_date": date(1968, 6, 1)}, "(1)", set()),  # the 56th birthday: still 55
+        ({"birth_date": date(1968, 5, 31)}, "(1)", {"any_of"}),  # the day after it: 56
         ({"district_work_since": date(2021, 6, 2)}, "(1)", {"any_of"}),  # one day short of 3 years
         (
             {"birth_date": date(1960, 1, 1)},
@@ -99,7 +101,7 @@ def test_any_of_evidence_shows_each_alternative():
     outcome = next(
         c for c in evaluate(EXCELLENT, facts, date(2024, 6, 1)).conditions if c.code == "any_of"
     )
-    assert "55周岁 ≤ 55周岁" in outcome.evidence
+    assert "54周岁 ≤ 55周岁" in outcome.evidence  # the 55th birthday: 54 until its end
     assert "在本区企业工作3年 ≥ 3年" in outcome.evidence
     assert outcome.citation == "仲恺高新区技能人才百千万工程实施办法 第五条(一)2"
 
