@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -84,6 +84,8 @@ class Check:
     evaluate: Evaluator
     #: For triggers: the platform event that makes the policy relevant.
     event_kind: str | None = None
+    #: Values of the parameters a pack may leave out.
+    defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _levels_zh(levels: Iterable[str]) -> str:
@@ -102,20 +104,37 @@ def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
 # 以下/以上 include the number (Civil Code art. 1259): "40周岁以下" is age <= 40, "3年以上" >= 3.
 
 
-def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
+#: The days an age bound can be taken on (a pack condition's ``age_on``), with their labels.
+#: 002 二(一)1 "新引进年龄在50周岁以下" is the age at introduction; the default is the claim date.
+AGE_REFERENCE_DATES: Mapping[str, str] = MappingProxyType(
+    {"claim": "申报日", "introduced": "引进日"}
+)
+
+
+def _age_on(p: Params, ctx: Context) -> tuple[int, str] | tuple[None, str]:
+    """The person's age on the day the condition names, with that day for the evidence."""
     person = ctx.facts.person
     if person is None or person.birth_date is None:
-        return _no("出生日期")
-    age = age_in_years(person.birth_date, ctx.on_date)
-    return age <= p["years"], f"{age}周岁 ≤ {p['years']}周岁"
+        return None, "无出生日期"
+    day = ctx.on_date if p["age_on"] == "claim" else person.introduced_on
+    if day is None:
+        return None, "无引进日期"
+    label = AGE_REFERENCE_DATES[p["age_on"]]
+    return age_in_years(person.birth_date, day), f"{label}{day.isoformat()}"
+
+
+def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
+    age, day = _age_on(p, ctx)
+    if age is None:
+        return False, day
+    return age <= p["years"], f"{day} {age}周岁 ≤ {p['years']}周岁"
 
 
 def _age_min(p: Params, ctx: Context) -> tuple[bool, str]:
-    person = ctx.facts.person
-    if person is None or person.birth_date is None:
-        return _no("出生日期")
-    age = age_in_years(person.birth_date, ctx.on_date)
-    return age >= p["years"], f"{age}周岁 ≥ {p['years']}周岁"
+    age, day = _age_on(p, ctx)
+    if age is None:
+        return False, day
+    return age >= p["years"], f"{day} {age}周岁 ≥ {p['years']}周岁"
 
 
 def _months_since(start: date | None, ctx: Context) -> int | None:
@@ -434,16 +453,29 @@ def _check(
     evaluate: Evaluator,
     params: Mapping[str, str] = _NO_PARAMS,
     event_kind: str | None = None,
+    defaults: Mapping[str, object] = _NO_PARAMS,
 ) -> Check:
-    return Check(code, zh, en, MappingProxyType(dict(params)), evaluate, event_kind)
+    return Check(
+        code,
+        zh,
+        en,
+        MappingProxyType(dict(params)),
+        evaluate,
+        event_kind,
+        MappingProxyType(dict(defaults)),
+    )
+
+
+_AGE_PARAMS = {"years": "count", "age_on": "age_on"}
+_AGE_ON = {"age_on": "claim"}
 
 
 CONDITIONS: Mapping[str, Check] = MappingProxyType(
     {
         c.code: c
         for c in (
-            _check("age_max", "年龄", "age at most", _age_max, {"years": "count"}),
-            _check("age_min", "年龄", "age at least", _age_min, {"years": "count"}),
+            _check("age_max", "年龄", "age at most", _age_max, _AGE_PARAMS, defaults=_AGE_ON),
+            _check("age_min", "年龄", "age at least", _age_min, _AGE_PARAMS, defaults=_AGE_ON),
             _check(
                 "contract_insured_months",
                 "劳动合同和社保",
@@ -725,6 +757,10 @@ def _param(kind: str, field: str, value: object) -> object:
         if unknown:
             raise ParamError(field, f"unknown values {unknown}; expected some of {allowed}")
         return tuple(value)
+    if kind == "age_on":
+        if value not in AGE_REFERENCE_DATES:
+            raise ParamError(field, f"must be one of {tuple(AGE_REFERENCE_DATES)}, got {value!r}")
+        return value
     if kind == "beneficiary":
         if value not in _BENEFICIARIES:
             raise ParamError(field, f"must be one of {_BENEFICIARIES}, got {value!r}")
@@ -744,6 +780,7 @@ def _param(kind: str, field: str, value: object) -> object:
 
 def parse_params(check: Check, table: Mapping[str, object], field: str) -> Mapping[str, object]:
     """Validate ``table`` against ``check``'s parameter kinds; extra keys are errors."""
+    table = {**check.defaults, **table}
     missing = [name for name in check.params if name not in table]
     if missing:
         raise ParamError(f"{field}.{missing[0]}", f"required by {check.code!r}")

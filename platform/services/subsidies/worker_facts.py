@@ -172,6 +172,8 @@ def build_worker_facts(
             district_work_since=district_since if in_district else None,
             first_job_in_district=first_job and in_district,
             newly_introduced=first_job and in_district,
+            # The hire that made the person newly introduced is the introduction (002 二(一)1).
+            introduced_on=employment.hire_date if first_job and in_district else None,
             front_line=employment.is_front_line,
             credit_record_active=_credit(b, student),
         ),

@@ -389,6 +389,16 @@ def test_minimum_age_limits_post_and_shadowing_internships_in_every_pack(region)
     assert not minimum.limits("apprenticeship") and not minimum.limits("order_class")
 
 
+def test_age_bound_defaults_to_the_claim_date_and_refuses_an_unknown_day(tmp_path):
+    pack = _load(tmp_path, _pack_text())
+    assert pack.policy("zhongkai.test_subsidy").conditions[0].params["age_on"] == "claim"
+    text = _pack_text().replace("years = 40", 'years = 40\nage_on = "hired"')
+    with pytest.raises(PackError, match=re.escape(
+        "field 'conditions[0].age_on': must be one of ('claim', 'introduced'), got 'hired'"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
 def test_placement_figure_without_citation_is_refused(tmp_path):
     text = _pack_text().replace(
         'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一",',

@@ -65,7 +65,7 @@ def test_placement_months_raise_the_youth_reward_with_its_evaluation(youth_case,
     assert claim.automatic and claim.student_id == youth_case.student.id
     assert claim.once_only_key == f"{YOUTH}:student-{youth_case.student.id}"
     shown = [c["display"] for c in claim.evaluation["conditions"]]
-    assert "✔ 年龄 20周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)" in shown
+    assert "✔ 年龄 申报日2025-09-01 20周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)" in shown
     assert any(f["source"] == "derived" for f in claim.evaluation["facts"])
     assert _audit_actions(session, claim.id) == ["claim.raised"]
 

@@ -97,8 +97,38 @@ def test_settling_subsidy_for_a_newly_introduced_senior_technician(
     assert (settling.person_id, settling.student_id, settling.amount_yuan) == (
         person.id, None, 150_000,
     )  # fmt: skip
-    assert any("49周岁 ≤ 50周岁" in c["evidence"] for c in settling.evaluation["conditions"])
+    # The age at introduction (the hire on 2024-01-01, the 48th birthday: still 47周岁).
+    assert any(
+        "引进日2024-01-01 47周岁 ≤ 50周岁" == c["evidence"]
+        for c in settling.evaluation["conditions"]
+    )
     assert settling.once_only_key == f"wujiang.settling_subsidy:person-{person.id}"
+
+
+@pytest.mark.parametrize(
+    ("birth", "raised_too"), [(date(1974, 3, 1), True), (date(1974, 2, 28), False)]
+)
+def test_settling_subsidy_age_is_taken_on_the_hire_day(  # type: ignore[no-untyped-def]
+    session, installed, hire, birth, raised_too
+) -> None:
+    """002 二(一)1 "重点产业企业新引进年龄在50周岁以下的…高级技师": the age on the day of
+    introduction (the confirmed hire), not on the claim. Hired 2025-03-01 on the 51st birthday
+    (still 50周岁, Civil Code art. 201), 51 by the claim on 2025-09-01: eligible. Born a day
+    earlier, 51 on the hire day: refused, through the same path."""
+    installed.enterprise.is_key_industry = True
+    _, job, _, _ = hire(
+        installed.enterprise, 5, birth=birth, hire_date=date(2025, 3, 1),
+        contract_start=date(2025, 3, 1), social_insurance_since=date(2025, 3, 1),
+    )  # fmt: skip
+    raised = {c.evaluation["policy"]: c for c in on_employment_confirmed(session, job, DAY)}
+    assert ("wujiang.settling_subsidy" in raised) is raised_too
+    if raised_too:
+        settling = raised["wujiang.settling_subsidy"]
+        assert any(
+            c["evidence"] == "引进日2025-03-01 50周岁 ≤ 50周岁"
+            for c in settling.evaluation["conditions"]
+        )
+        assert _facts(settling)["年龄"][0] == "51 周岁（2025-09-01）"
 
 
 def test_housing_subsidy_for_a_young_technician(session, installed, hire) -> None:  # type: ignore[no-untyped-def]
