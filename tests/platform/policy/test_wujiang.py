@@ -94,7 +94,9 @@ def test_youth_reward_needs_school_enterprise_high_skill_designated_certificate(
 def test_youth_reward_outcome_renders_with_evidence_and_citation():
     result = evaluate(YOUTH, _facts(YOUTH_PERSON, YOUTH_CERT), CLAIM)
     age = next(c for c in result.conditions if c.code == "age_max")
-    assert age.display_zh() == "✔ 年龄 申报日2024-09-01 34周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)"
+    assert (
+        age.display_zh() == "✔ 年龄 申报日2024-09-01 34周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)"
+    )
     r6 = next(c for c in result.conditions if c.code == "no_credit_record")
     assert r6.citation.endswith("(十三)")
 
