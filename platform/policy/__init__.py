@@ -2,7 +2,15 @@
 
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef
 from .dates import age_in_years, completed_years, months_between
-from .eligibility import R6_CITATION, Entitlement, Evaluation, evaluate, policies_triggered_by
+from .eligibility import (
+    R6_CITATION,
+    Entitlement,
+    Evaluation,
+    evaluate,
+    policies_triggered_by,
+    term_evidence,
+    validity_outcome,
+)
 from .facts import (
     SKILL_LEVEL_LABELS,
     SKILL_LEVELS,
@@ -29,6 +37,8 @@ from .packs import (
     RuleFigure,
     Source,
     Trigger,
+    Validity,
+    ValidityExtension,
     load_all_packs,
     load_pack,
     load_pack_file,
@@ -66,6 +76,8 @@ __all__ = [
     "Source",
     "StudentFacts",
     "Trigger",
+    "Validity",
+    "ValidityExtension",
     "age_in_years",
     "completed_years",
     "evaluate",
@@ -74,4 +86,6 @@ __all__ = [
     "load_pack_file",
     "months_between",
     "policies_triggered_by",
+    "term_evidence",
+    "validity_outcome",
 ]

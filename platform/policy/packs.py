@@ -7,6 +7,7 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -32,6 +33,8 @@ __all__ = [
     "RuleFigure",
     "Source",
     "Trigger",
+    "Validity",
+    "ValidityExtension",
     "load_all_packs",
     "load_pack",
     "load_pack_file",
@@ -201,6 +204,56 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class ValidityExtension:
+    """An extension of a document's validity, recorded with the decision that made it."""
+
+    until: date
+    reference: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class Validity:
+    """When a document is in force: from ``effective_from`` for ``term_years`` (its own text),
+    and to the last extension's ``until`` when the region recorded any.
+
+    "自2014年5月9日起施行，有效期2年": the first day counts (the document is in force on it), so
+    the term's last day is the day before the second anniversary, 2016-05-08 (Civil Code art.
+    202: the period ends on the day corresponding to its start, here the one before it).
+    """
+
+    effective_from: date
+    term_years: int
+    citation: str
+    quote: str
+    extensions: tuple[ValidityExtension, ...] = ()
+
+    @property
+    def term_ends_on(self) -> date:
+        """The last day of the document's own term."""
+        start = self.effective_from
+        try:
+            anniversary = start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February: the period ends with the month (art. 202)
+            anniversary = date(start.year + self.term_years, 3, 1)
+        return anniversary - timedelta(days=1)
+
+    @property
+    def ends_on(self) -> date:
+        """The last day in force: the latest recorded extension, else the term's end."""
+        return max([self.term_ends_on, *(e.until for e in self.extensions)])
+
+    @property
+    def extension(self) -> ValidityExtension | None:
+        """The extension that sets :attr:`ends_on`, if any."""
+        return max(self.extensions, key=lambda e: e.until, default=None)
+
+    def in_force(self, on: date) -> bool:
+        """Whether the document is in force on ``on``."""
+        return self.effective_from <= on <= self.ends_on
+
+
+@dataclass(frozen=True)
 class Policy:
     """One subsidy, award or entitlement of a region."""
 
@@ -219,6 +272,8 @@ class Policy:
     note: str = ""
     #: Codes of the document kinds (document_kinds.toml) a claim under this policy must carry.
     documents: tuple[str, ...] = ()
+    #: The validity of the policy's document; ``None`` when the document names no term.
+    validity: Validity | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +287,7 @@ class PolicyPack:
     placement_rules: PlacementRules
     budgets: tuple[Budget, ...]
     policies: tuple[Policy, ...]
+    validity: Validity | None = None
 
     def policy(self, policy_id: str) -> Policy:
         """Return the policy with ``policy_id``; raise ``KeyError`` if the pack has none."""
@@ -366,6 +422,52 @@ def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[B
     return tuple(budgets)
 
 
+def _date(reader: _Reader, table: Mapping[str, object], key: str, prefix: str) -> date:
+    value = table.get(key)
+    if not isinstance(value, date) or isinstance(value, datetime):
+        why = "is missing" if value is None else f"must be a TOML date (2014-05-09), got {value!r}"
+        raise reader.error(prefix + key, why)
+    return value
+
+
+def _validity(reader: _Reader, doc: Mapping[str, object]) -> Validity | None:
+    """The document's term (its own article) and the extensions the region recorded."""
+    if "validity" not in doc:
+        return None
+    table = reader.table(doc, "validity")
+    prefix = "validity."
+    reader.only(table, {"effective_from", "term_years", "citation", "quote", "extensions"}, prefix)
+    raw = table.get("extensions", [])
+    if not isinstance(raw, list):
+        raise reader.error(prefix + "extensions", f"must be an array of tables, got {raw!r}")
+    extensions = []
+    for i, ext in enumerate(raw):
+        where = f"{prefix}extensions[{i}]."
+        if not isinstance(ext, dict):
+            raise reader.error(where[:-1], f"must be a table, got {ext!r}")
+        reader.only(ext, {"until", "reference", "decided_by"}, where)
+        extensions.append(ValidityExtension(
+            until=_date(reader, ext, "until", where),
+            reference=reader.text(ext, "reference", where),
+            decided_by=reader.text(ext, "decided_by", where),
+        ))  # fmt: skip
+    validity = Validity(
+        effective_from=_date(reader, table, "effective_from", prefix),
+        term_years=reader.integer(table, "term_years", prefix, minimum=1),
+        citation=reader.text(table, "citation", prefix),
+        quote=reader.text(table, "quote", prefix),
+        extensions=tuple(extensions),
+    )
+    for i, ext in enumerate(validity.extensions):
+        if ext.until <= validity.term_ends_on:
+            raise reader.error(
+                f"{prefix}extensions[{i}].until",
+                f"{ext.until.isoformat()} does not extend the term, which ends on "
+                f"{validity.term_ends_on.isoformat()}",
+            )
+    return validity
+
+
 def _amount(reader: _Reader, policy: Mapping[str, object], trigger: Trigger) -> Amount:
     table = reader.table(policy, "amount")
     kind = reader.choice(table, "kind", AMOUNT_KINDS, "amount.")
@@ -463,7 +565,13 @@ _POLICY_FIELDS = {
 
 
 def _policy(
-    file: str, table: object, index: int, pack_source: PackSource, region: str, budget_ids: set
+    file: str,
+    table: object,
+    index: int,
+    pack_source: PackSource,
+    region: str,
+    budget_ids: set,
+    validity: Validity | None,
 ) -> Policy:
     reader = _Reader(file)
     if not isinstance(table, dict):
@@ -511,6 +619,7 @@ def _policy(
         quota=_quota(reader, table),
         note=reader.optional_text(table, "note") or "",
         documents=_documents(reader, table),
+        validity=validity,
     )
 
 
@@ -543,7 +652,7 @@ def load_pack_file(path: Path) -> PolicyPack:
     except tomllib.TOMLDecodeError as exc:
         raise reader.error(None, f"invalid TOML: {exc}") from None
     reader.only(doc, {"region", "name_zh", "name_en", "source", "placement_rules", "budgets",
-                      "policies"})  # fmt: skip
+                      "policies", "validity"})  # fmt: skip
     region = reader.text(doc, "region")
     if f"{region}.toml" != file:
         raise reader.error("region", f"{region!r} does not match the file name")
@@ -557,8 +666,9 @@ def load_pack_file(path: Path) -> PolicyPack:
     )
     budgets = _budgets(reader, doc, region)
     budget_ids = {b.id for b in budgets}
+    validity = _validity(reader, doc)
     policies = tuple(
-        _policy(file, table, i, pack_source, region, budget_ids)
+        _policy(file, table, i, pack_source, region, budget_ids, validity)
         for i, table in enumerate(doc.get("policies", []))
     )
     seen: set[str] = set()
@@ -574,6 +684,7 @@ def load_pack_file(path: Path) -> PolicyPack:
         placement_rules=_placement_rules(reader, doc),
         budgets=budgets,
         policies=policies,
+        validity=validity,
     )
 
 

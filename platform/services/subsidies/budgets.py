@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, false, func, select, update
@@ -24,7 +25,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
 )
-from skillbridge.platform.policy import Policy, PolicyPack
+from skillbridge.platform.policy import Policy, PolicyPack, Validity, term_evidence
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
@@ -383,6 +384,27 @@ def list_budgets(session: Session, actor: User, page: int = 1) -> Page[Budget]:
     # Funds are the bureau's; anyone else gets the one empty page.
     statement = statement if actor.role == Role.BUREAU else statement.where(false())
     return paginate(session, statement, page, first_column)
+
+
+@dataclass(frozen=True)
+class PolicyTerm:
+    """A region's policy document's validity as the bureau's pages show it, on a given day."""
+
+    validity: Validity
+    in_force: bool
+    #: The term in words on that day, as a claim's refusal gives it (with the end date).
+    evidence: str
+
+
+def region_policy_term(session: Session, actor: User, on: date) -> PolicyTerm | None:
+    """The validity of the document the actor's region's policies come from (000 第十条), with
+    any recorded extension; None when the document names no term or the actor is no bureau."""
+    if actor.role != Role.BUREAU or actor.region_id is None:
+        return None
+    pack = region_pack(session.get_one(Region, actor.region_id))
+    if pack.validity is None:
+        return None
+    return PolicyTerm(pack.validity, pack.validity.in_force(on), term_evidence(pack.validity, on))
 
 
 def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:

@@ -1,6 +1,7 @@
 """Pack loading: the bundled packs, their seed quotations, and precise validation errors."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -397,6 +398,63 @@ def test_age_bound_defaults_to_the_claim_date_and_refuses_an_unknown_day(tmp_pat
         "field 'conditions[0].age_on': must be one of ('claim', 'introduced'), got 'hired'"
     )):  # fmt: skip
         _load(tmp_path, text)
+
+
+_VALIDITY = """
+[validity]
+effective_from = 2014-05-09
+term_years = 2
+citation = "测试文件 第十条"
+quote = "本办法自2014年5月9日起施行，有效期2年"
+"""
+
+
+def test_validity_and_its_extensions_load(tmp_path):
+    text = (
+        _pack_text()
+        + _VALIDITY
+        + (
+            '[[validity.extensions]]\nuntil = 2018-05-08\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n'
+        )
+    )
+    pack = _load(tmp_path, text)
+    assert pack.validity is not None and pack.validity.term_ends_on == date(2016, 5, 8)
+    assert pack.validity.ends_on == date(2018, 5, 8)
+    assert pack.policy("zhongkai.test_subsidy").validity == pack.validity
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '[[validity.extensions]]\nuntil = 2018-05-08\ndecided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].reference': is missing",
+        ),
+        (
+            '[[validity.extensions]]\nuntil = 2016-05-08\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].until': 2016-05-08 does not extend the term",
+        ),
+        (
+            '[[validity.extensions]]\nuntil = "2018-05-08"\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].until': must be a TOML date",
+        ),
+    ],
+)
+def test_an_extension_without_its_decision_or_date_is_refused(tmp_path, extra, message):
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _pack_text() + _VALIDITY + extra)
+
+
+def test_zhongkai_pack_records_its_term_and_no_extension():
+    """Seed 000 第十条 "自2014年5月9日起施行，有效期2年"; no other seed names a term."""
+    validity = load_pack("zhongkai").validity
+    assert validity is not None
+    assert (validity.effective_from, validity.term_ends_on) == (date(2014, 5, 9), date(2016, 5, 8))
+    assert validity.extensions == ()
+    assert all(load_pack(r).validity is None for r in REGION_CODES if r != "zhongkai")
 
 
 def test_placement_figure_without_citation_is_refused(tmp_path):

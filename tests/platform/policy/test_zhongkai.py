@@ -11,11 +11,19 @@ from skillbridge.platform.policy import (
     EnterpriseFacts,
     Facts,
     PersonFacts,
+    ValidityExtension,
     evaluate,
     load_pack,
 )
 
-PACK = load_pack("zhongkai")
+BUNDLED = load_pack("zhongkai")
+# 第十条 "有效期2年" ended on 2016-05-08 and the bundled pack records no extension; the cases
+# below, dated 2024, read the pack as if the district had extended it (its validity is tested
+# at the end of this file on the bundled pack).
+EXTENSION = ValidityExtension(date(2030, 12, 31), "测试延期〔2016〕1号", "区人才工作领导小组")
+assert BUNDLED.validity is not None
+_EXTENDED = replace(BUNDLED.validity, extensions=(EXTENSION,))
+PACK = replace(BUNDLED, policies=tuple(replace(p, validity=_EXTENDED) for p in BUNDLED.policies))
 EMPLOYER = EnterpriseFacts("91441300MA4XXXXXX3", in_district=True)
 SUBSIDY = PACK.policy("zhongkai.training_appraisal_subsidy")
 
@@ -130,3 +138,54 @@ def test_paid_leave_is_fifteen_working_days_after_three_years(on, eligible):
         assert result.once_only_key == f"{LEAVE.id}:p-3:2024"
     else:
         assert result.entitlement is None
+
+
+# --- 第十条: validity -----------------------------------------------------------------------------
+
+SUBSIDY_AS_BUNDLED = BUNDLED.policy("zhongkai.training_appraisal_subsidy")
+
+
+def _subsidy_facts(issued: date) -> Facts:
+    cert = Certificate("6-20-01", "senior", issued, route="district_programme")
+    return Facts(person=PersonFacts("p-1"), employer=EMPLOYER, certificate=cert)
+
+
+@pytest.mark.parametrize(
+    ("on", "in_force"),
+    [
+        (date(2014, 5, 8), False),  # the day before "自2014年5月9日起施行"
+        (date(2014, 5, 9), True),
+        (date(2016, 5, 8), True),  # "有效期2年": the last day of the term
+        (date(2016, 5, 9), False),  # expired
+        (date(2024, 5, 1), False),
+    ],
+)
+def test_policy_is_payable_only_while_its_document_is_in_force(on, in_force):
+    """第十条 "本办法自2014年5月9日起施行，有效期2年": the bundled pack records no extension."""
+    result = evaluate(SUBSIDY_AS_BUNDLED, _subsidy_facts(date(on.year, 1, 2)), on)
+    assert result.eligible is in_force
+    assert result.amount == (500 if in_force else None)
+    outcome = next(c for c in result.conditions if c.code == "policy_in_force")
+    assert outcome.citation == "仲恺高新区技能人才百千万工程实施办法 第十条"
+    assert outcome.passed is in_force
+
+
+def test_expired_policy_says_which_policy_and_on_which_day():
+    result = evaluate(SUBSIDY_AS_BUNDLED, _subsidy_facts(date(2024, 4, 1)), date(2024, 5, 1))
+    [failed] = result.failed
+    assert failed.display_zh() == (
+        "✘ 政策有效期 培训和鉴定费用补贴（仲恺高新区技能人才百千万工程实施办法）"
+        "有效期2014-05-09至2016-05-08，已于2016-05-08届满，无延期记录"
+        " (仲恺高新区技能人才百千万工程实施办法 第十条)"
+    )
+
+
+def test_a_recorded_extension_makes_the_policy_payable_until_it_ends():
+    extended = PACK.policy("zhongkai.training_appraisal_subsidy")
+    result = evaluate(extended, _subsidy_facts(date(2024, 4, 1)), date(2024, 5, 1))
+    assert result.eligible and result.amount == 500
+    outcome = next(c for c in result.conditions if c.code == "policy_in_force")
+    assert "经区人才工作领导小组测试延期〔2016〕1号延期至2030-12-31" in outcome.evidence
+    late = evaluate(extended, _subsidy_facts(date(2031, 1, 1)), date(2031, 1, 1))
+    assert [c.code for c in late.failed] == ["policy_in_force"]
+    assert "已于2030-12-31届满" in late.failed[0].evidence

@@ -23,9 +23,15 @@ from skillbridge.models import (
     Person,
     Role,
     SubsidyClaim,
+    SubsidyPolicy,
     utcnow,
 )
-from skillbridge.platform.services.subsidies.budgets import install_region_policies
+from skillbridge.platform.services.errors import Conflict
+from skillbridge.platform.services.subsidies import claims as claims_module
+from skillbridge.platform.services.subsidies.budgets import (
+    install_region_policies,
+    set_budget_allocation,
+)
 from skillbridge.platform.services.subsidies.claims import approve_claim, pay_claim
 from skillbridge.platform.services.subsidies.sweep import raise_employment_claims
 from skillbridge.platform.services.subsidies.workers import (
@@ -188,15 +194,71 @@ def test_technician_class_subsidy(session, installed, hire) -> None:  # type: ig
     assert (claim.person_id, claim.amount_yuan) == (person.id, 2000)
 
 
-def test_zhongkai_training_and_appraisal_subsidy(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+IN_FORCE = date(2015, 9, 1)  # inside 第十条's term, 2014-05-09 to 2016-05-08
+
+
+def _zhongkai_worker(session, factories, hire):  # type: ignore[no-untyped-def]
     region = factories.region(pack="zhongkai")
     install_region_policies(session, region)
-    person, _, certificate, _ = hire(factories.enterprise(region), 4)
-    assert on_certificate_verified(session, certificate, on_date=DAY) == []  # route unknown
-    [claim] = on_certificate_verified(session, certificate, on_date=DAY, route="district_programme")
+    person, job, certificate, _ = hire(
+        factories.enterprise(region), 4, hire_date=date(2015, 1, 5),
+        contract_start=date(2015, 1, 5), social_insurance_since=date(2015, 1, 5),
+    )  # fmt: skip
+    certificate.issued_on = date(2015, 6, 1)
+    session.commit()
+    return person, certificate
+
+
+def test_zhongkai_training_and_appraisal_subsidy(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+    person, certificate = _zhongkai_worker(session, factories, hire)
+    assert on_certificate_verified(session, certificate, on_date=IN_FORCE) == []  # route unknown
+    [claim] = on_certificate_verified(
+        session, certificate, on_date=IN_FORCE, route="district_programme"
+    )
     assert (claim.evaluation["policy"], claim.person_id, claim.amount_yuan) == (
         "zhongkai.training_appraisal_subsidy", person.id, 1000,
     )  # fmt: skip
+
+
+def test_zhongkai_raises_nothing_once_its_document_expired(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+    """000 第十条 "自2014年5月9日起施行，有效期2年", no extension recorded: the same certificate
+    and route that raise a claim in 2015 (the control above) raise none in 2016 after 05-08."""
+    _, certificate = _zhongkai_worker(session, factories, hire)
+    late = date(2016, 5, 9)
+    assert (
+        on_certificate_verified(session, certificate, on_date=late, route="district_programme")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("decided", "refused"), [(date(2016, 5, 8), False), (date(2016, 5, 9), True)]
+)
+def test_an_expired_policy_is_not_approved_and_says_until_when(  # type: ignore[no-untyped-def]
+    session, factories, hire, monkeypatch, decided, refused
+) -> None:
+    """A claim raised while the document was in force waits for the bureau; after the term's last
+    day (2016-05-08) approving it is refused, naming the policy and the day it expired."""
+    _, certificate = _zhongkai_worker(session, factories, hire)
+    [claim] = on_certificate_verified(
+        session, certificate, on_date=IN_FORCE, route="district_programme"
+    )
+    session.commit()
+    policy = session.get_one(SubsidyPolicy, claim.policy_id)
+    bureau = factories.user(Role.BUREAU, region_id=policy.region_id)
+    assert policy.budget_id is not None
+    set_budget_allocation(session, bureau, policy.budget_id, 10_000)  # the seed names no total
+    monkeypatch.setattr(claims_module, "today", lambda: decided)
+    if not refused:
+        assert approve_claim(session, bureau, claim.id).status == ClaimStatus.APPROVED
+        return
+    with pytest.raises(Conflict) as caught:
+        approve_claim(session, bureau, claim.id)
+    assert caught.value.details == [
+        "✘ 政策有效期 培训和鉴定费用补贴（仲恺高新区技能人才百千万工程实施办法）"
+        "有效期2014-05-09至2016-05-08，已于2016-05-08届满，无延期记录"
+        " (仲恺高新区技能人才百千万工程实施办法 第十条)"
+    ]
 
 
 def test_dalian_enterprise_subsidy_reads_the_education_fund_return(
