@@ -20,6 +20,8 @@ __all__ = [
     "ConditionRef",
     "Context",
     "ParamError",
+    "Reading",
+    "Ruling",
     "parse_condition",
 ]
 
@@ -378,6 +380,51 @@ def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
     return passed_any, " 或 ".join(parts)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a provision whose wording contradicts itself, as conditions to check."""
+
+    id: str
+    label_zh: str
+    conditions: tuple[ConditionRef, ...]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The competent bureau's decision on which reading of a contested provision applies."""
+
+    reading: str
+    decided_by: str
+    reference: str
+
+
+def _reading_result(reading: Reading, ctx: Context) -> tuple[bool, str]:
+    results = [(ref, CONDITIONS[ref.code].evaluate(ref.params, ctx)) for ref in reading.conditions]
+    detail = "；".join(
+        f"{'✔' if ok else '✘'}{CONDITIONS[ref.code].label_zh} {evidence}"
+        for ref, (ok, evidence) in results
+    )
+    return all(ok for _, (ok, _) in results), f"〔{reading.label_zh}〕{detail}"
+
+
+def _contested(p: Params, ctx: Context) -> tuple[bool, str]:
+    # The seed contradicts itself: the pack lists every reading and, once the bureau ruled, which
+    # one applies. Without a ruling the readings are all checked; if they disagree the claim waits
+    # for the ruling instead of the engine picking one (the stricter one, say) on its own.
+    readings: tuple[Reading, ...] = p["readings"]
+    ruling: Ruling | None = p["ruling"]
+    if ruling is not None:
+        chosen = next(r for r in readings if r.id == ruling.reading)
+        passed, detail = _reading_result(chosen, ctx)
+        return passed, f"{p['issue_zh']}；按{ruling.decided_by}{ruling.reference}裁定适用{detail}"
+    results = [_reading_result(reading, ctx) for reading in readings]
+    details = " 或 ".join(detail for _, detail in results)
+    outcomes = {passed for passed, _ in results}
+    if len(outcomes) == 1:
+        return outcomes.pop(), f"{p['issue_zh']}；各种读法结果一致：{details}"
+    return False, f"{p['issue_zh']}；读法结果不同，待人社部门裁定适用哪种读法：{details}"
+
+
 # --- triggers ------------------------------------------------------------------------------------
 
 
@@ -649,6 +696,14 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 {"beneficiary": "beneficiary"},
             ),
             _check("any_of", "满足其一", "any of", _any_of, {"options": "options"}),
+            _check(
+                "contested",
+                "条文矛盾",
+                "contested provision",
+                _contested,
+                {"issue_zh": "text", "readings": "readings", "ruling": "ruling"},
+                defaults={"ruling": None},
+            ),
         )
     }
 )
@@ -761,6 +816,14 @@ def _param(kind: str, field: str, value: object) -> object:
         if value not in AGE_REFERENCE_DATES:
             raise ParamError(field, f"must be one of {tuple(AGE_REFERENCE_DATES)}, got {value!r}")
         return value
+    if kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise ParamError(field, f"must be a non-empty string, got {value!r}")
+        return value
+    if kind == "readings":
+        return _readings(field, value)
+    if kind == "ruling":
+        return value if value is None else _ruling(field, value)
     if kind == "beneficiary":
         if value not in _BENEFICIARIES:
             raise ParamError(field, f"must be one of {_BENEFICIARIES}, got {value!r}")
@@ -776,6 +839,38 @@ def _param(kind: str, field: str, value: object) -> object:
             tuple(parse_condition(c, f"{field}[{i}][{j}]") for j, c in enumerate(option))
         )
     return tuple(options)
+
+
+def _readings(field: str, value: object) -> tuple[Reading, ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise ParamError(field, "must list at least two readings")
+    readings = []
+    for i, table in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(table, dict) or set(table) != {"id", "label_zh", "conditions"}:
+            raise ParamError(where, "must be a table of id, label_zh and conditions")
+        if not isinstance(table["id"], str) or not isinstance(table["label_zh"], str):
+            raise ParamError(where, "id and label_zh must be strings")
+        conditions = table["conditions"]
+        if not isinstance(conditions, list) or not conditions:
+            raise ParamError(f"{where}.conditions", "must be a non-empty list of condition tables")
+        refs = tuple(
+            parse_condition(c, f"{where}.conditions[{j}]") for j, c in enumerate(conditions)
+        )
+        readings.append(Reading(table["id"], table["label_zh"], refs))
+    ids = [r.id for r in readings]
+    if len(set(ids)) != len(ids):
+        raise ParamError(field, f"reading ids must differ, got {ids}")
+    return tuple(readings)
+
+
+def _ruling(field: str, value: object) -> Ruling:
+    fields_ = {"reading", "decided_by", "reference"}
+    if not isinstance(value, dict) or set(value) != fields_:
+        raise ParamError(field, f"must be a table of {sorted(fields_)}, got {value!r}")
+    if not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise ParamError(field, "reading, decided_by and reference must be non-empty strings")
+    return Ruling(value["reading"], value["decided_by"], value["reference"])
 
 
 def parse_params(check: Check, table: Mapping[str, object], field: str) -> Mapping[str, object]:
@@ -805,4 +900,9 @@ def parse_condition(table: object, field: str) -> ConditionRef:
     citation = table.get("citation")
     if citation is not None and (not isinstance(citation, str) or not citation.strip()):
         raise ParamError(f"{field}.citation", "must be a non-empty string")
-    return ConditionRef(code, parse_params(check, table, field), citation)
+    params = parse_params(check, table, field)
+    ruling, readings = params.get("ruling"), params.get("readings")
+    if isinstance(ruling, Ruling) and isinstance(readings, tuple):
+        if ruling.reading not in {reading.id for reading in readings}:
+            raise ParamError(f"{field}.ruling.reading", f"names no reading: {ruling.reading!r}")
+    return ConditionRef(code, params, citation)

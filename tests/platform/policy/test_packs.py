@@ -457,6 +457,51 @@ def test_zhongkai_pack_records_its_term_and_no_extension():
     assert all(load_pack(r).validity is None for r in REGION_CODES if r != "zhongkai")
 
 
+_CONTESTED = """
+[[policies.conditions]]
+code = "contested"
+issue_zh = "第五条与(3)(4)不一致"
+readings = [
+  { id = "a", label_zh = "读法一", conditions = [{ code = "holds_level_at_least", level = "technician" }] },
+  { id = "b", label_zh = "读法二", conditions = [{ code = "holds_level_at_least", level = "elementary" }] },
+]
+"""
+
+
+def test_a_contested_provision_loads_with_or_without_a_ruling(tmp_path):
+    pack = _load(tmp_path, _pack_text(_POLICY + _CONTESTED))
+    assert pack.policy("zhongkai.test_subsidy").conditions[1].params["ruling"] is None
+    ruled = (
+        _CONTESTED
+        + 'ruling = { reading = "b", decided_by = "区社会事务局", reference = "文〔2024〕1号" }\n'
+    )
+    pack = _load(tmp_path, _pack_text(_POLICY + ruled))
+    assert pack.policy("zhongkai.test_subsidy").conditions[1].params["ruling"].reading == "b"
+
+
+@pytest.mark.parametrize(
+    ("ruling", "message"),
+    [
+        ('ruling = { reading = "c", decided_by = "局", reference = "文〔2024〕1号" }',
+         "field 'conditions[1].ruling.reading': names no reading: 'c'"),
+        ('ruling = { reading = "b", decided_by = "局" }',
+         "field 'conditions[1].ruling': must be a table of ['decided_by', 'reading', 'reference']"),
+    ],
+)  # fmt: skip
+def test_a_ruling_without_its_decision_or_reading_is_refused(tmp_path, ruling, message):
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _pack_text(_POLICY + _CONTESTED + ruling + "\n"))
+
+
+def test_a_contested_provision_needs_two_readings(tmp_path):
+    one = _CONTESTED.replace(
+        '  { id = "b", label_zh = "读法二", conditions = [{ code = "holds_level_at_least", level = "elementary" }] },\n',
+        "",
+    )
+    with pytest.raises(PackError, match=re.escape("field 'conditions[1].readings': must list")):
+        _load(tmp_path, _pack_text(_POLICY + one))
+
+
 def test_placement_figure_without_citation_is_refused(tmp_path):
     text = _pack_text().replace(
         'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一",',

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import date
+from types import MappingProxyType
 
 import pytest
 
@@ -15,6 +16,7 @@ from skillbridge.platform.policy import (
     evaluate,
     load_pack,
 )
+from skillbridge.platform.policy.conditions import Ruling
 
 BUNDLED = load_pack("zhongkai")
 # 第十条 "有效期2年" ended on 2016-05-08 and the bundled pack records no extension; the cases
@@ -92,7 +94,7 @@ WORKER = PersonFacts(
             set(),
         ),  # 市技术能手: the age bound does not apply
         ({"front_line": False}, "(1)", {"front_line_post"}),
-        ({"certificates": ()}, "(1)", {"holds_level_at_least"}),
+        ({"certificates": ()}, "(1)", {"contested"}),  # no level under either reading
     ],
 )
 def test_excellent_technician_grant(change, criterion, failed):
@@ -189,3 +191,61 @@ def test_a_recorded_extension_makes_the_policy_payable_until_it_ends():
     late = evaluate(extended, _subsidy_facts(date(2031, 1, 1)), date(2031, 1, 1))
     assert [c.code for c in late.failed] == ["policy_in_force"]
     assert "已于2030-12-31届满" in late.failed[0].evidence
+
+
+# --- 第五条: the level a 优秀技师 needs is contested ---------------------------------------------
+
+ELEMENTARY = Certificate("6-20-01", "elementary", date(2015, 1, 1))
+
+
+def _with_ruling(reading: str | None):  # type: ignore[no-untyped-def]
+    conditions = []
+    for ref in EXCELLENT.conditions:
+        if ref.code == "contested":
+            ruling = None if reading is None else Ruling(reading, "区社会事务局", "测试〔2024〕1号")
+            ref = replace(ref, params=MappingProxyType({**ref.params, "ruling": ruling}))
+        conditions.append(ref)
+    return replace(EXCELLENT, conditions=tuple(conditions))
+
+
+def _excellent(policy, certificate):  # type: ignore[no-untyped-def]
+    """A 市技术能手 (criterion (3) accepts "已取得初级工以上国家职业资格") holding `certificate`."""
+    selection = AwardSelection(EXCELLENT.id, 2024, criterion="(3)")
+    person = replace(WORKER, certificates=(certificate,))
+    return evaluate(policy, Facts(person=person, employer=EMPLOYER, selection=selection),
+                    date(2024, 6, 1))  # fmt: skip
+
+
+def test_the_pack_flags_the_contradiction_with_both_readings_and_no_ruling():
+    """第五条 "每年在企业一线岗位上工作的技师中选拔…200名“优秀技师”" against its criteria (3)(4)
+    "已取得初级工以上国家职业资格": both readings are data, and no reading is chosen by the pack."""
+    [contested] = [c for c in BUNDLED.policy(EXCELLENT.id).conditions if c.code == "contested"]
+    assert contested.citation == "仲恺高新区技能人才百千万工程实施办法 第五条"
+    assert [r.id for r in contested.params["readings"]] == ["technician", "elementary"]
+    levels = [r.conditions[0].params["level"] for r in contested.params["readings"]]
+    assert levels == ["technician", "elementary"]
+    assert contested.params["ruling"] is None
+    # The grant no longer requires 技师 outside the contested condition (no silent pick).
+    assert all(c.code != "holds_level_at_least" for c in BUNDLED.policy(EXCELLENT.id).conditions)
+
+
+def test_without_a_ruling_an_elementary_holder_waits_and_a_technician_is_decided():
+    waiting = _excellent(EXCELLENT, ELEMENTARY)
+    assert {c.code for c in waiting.failed} == {"contested"}
+    [outcome] = waiting.failed
+    assert "读法结果不同，待人社部门裁定适用哪种读法" in outcome.evidence
+    assert "〔读法一：须为技师（“技师中选拔”）〕✘" in outcome.evidence
+    assert "〔读法二：初级工以上（评选条件(3)(4)）〕✔" in outcome.evidence
+    agreed = _excellent(EXCELLENT, TECH)  # the control: both readings hold
+    assert agreed.eligible and agreed.amount == 5000
+    assert (
+        "各种读法结果一致" in next(c for c in agreed.conditions if c.code == "contested").evidence
+    )
+
+
+@pytest.mark.parametrize(("reading", "eligible"), [("elementary", True), ("technician", False)])
+def test_the_bureaus_ruling_decides_which_reading_applies(reading, eligible):
+    result = _excellent(_with_ruling(reading), ELEMENTARY)
+    assert result.eligible is eligible
+    outcome = next(c for c in result.conditions if c.code == "contested")
+    assert "按区社会事务局测试〔2024〕1号裁定适用" in outcome.evidence
