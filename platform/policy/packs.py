@@ -24,6 +24,7 @@ __all__ = [
     "REGION_CODES",
     "Amount",
     "Budget",
+    "LegalBasis",
     "PackError",
     "PackSource",
     "PlacementRules",
@@ -46,6 +47,13 @@ BENEFICIARIES: tuple[str, ...] = ("person", "student", "enterprise", "school")
 AMOUNT_KINDS: tuple[str, ...] = ("fixed", "per_level", "by_hukou", "local", "entitlement")
 PERIODS: tuple[str, ...] = ("once", "year")
 RULE_UNITS: tuple[str, ...] = ("months", "years", "percent", "basis_points", "enterprises")
+#: The compliance rules (DOMAIN.md R1–R9 from the seeds, N1–N10 national) every pack gives a basis.
+COMPLIANCE_RULES: tuple[str, ...] = tuple(f"R{n}" for n in range(1, 10)) + tuple(
+    f"N{n}" for n in range(1, 11)
+)
+#: The national text the N-rules come from; a ``national`` basis cites it.
+NATIONAL_DOCUMENT = "教职成〔2021〕4号"
+LEGAL_BASES: tuple[str, ...] = ("national", "own", "adopted", "not_applied")
 #: Figures whose rule names the slot kinds it covers (N1: 跟岗 and 岗位实习 alike).
 SCOPED_FIGURES: frozenset[str] = frozenset({"post_internship_min_age"})
 #: Placeholders a once-only key template may use; the engine fills them from the facts.
@@ -144,6 +152,28 @@ class PlacementRules:
     education_fund_payroll_rate_training_heavy: RuleFigure | None = None
     education_fund_skilled_workers_min_share: RuleFigure | None = None
     education_fund_high_skill_min_share: RuleFigure | None = None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """Why a compliance rule applies in a region, or that it does not.
+
+    ``national``: the national rules; ``own``: the region's own seed; ``adopted``: another
+    region's document that the local bureau adopted by the decision ``reference`` (taken by
+    ``adopted_by``); ``not_applied``: no basis in force here, so the audit skips the rule.
+    """
+
+    rule: str
+    basis: str
+    citation: str | None = None
+    adopted_by: str | None = None
+    reference: str | None = None
+    note: str = ""
+
+    @property
+    def applies(self) -> bool:
+        """Whether the region's audit runs the rule."""
+        return self.basis != "not_applied"
 
 
 @dataclass(frozen=True)
@@ -288,6 +318,8 @@ class PolicyPack:
     budgets: tuple[Budget, ...]
     policies: tuple[Policy, ...]
     validity: Validity | None = None
+    #: The legal basis of every compliance rule in the region, by rule id.
+    compliance: Mapping[str, LegalBasis] = field(default_factory=lambda: MappingProxyType({}))
 
     def policy(self, policy_id: str) -> Policy:
         """Return the policy with ``policy_id``; raise ``KeyError`` if the pack has none."""
@@ -420,6 +452,48 @@ def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[B
             citation=reader.text(table, "citation", prefix),
         ))  # fmt: skip
     return tuple(budgets)
+
+
+def _compliance(
+    reader: _Reader, doc: Mapping[str, object], own_document: str
+) -> Mapping[str, LegalBasis]:
+    """Every compliance rule's basis in the region: national, own seed, adopted or not applied."""
+    table = reader.table(doc, "compliance")
+    reader.only(table, set(COMPLIANCE_RULES), "compliance.")
+    bases = {}
+    for rule in COMPLIANCE_RULES:
+        prefix = f"compliance.{rule}."
+        entry = reader.table(table, rule, "compliance.")
+        reader.only(entry, {"basis", "citation", "adopted_by", "reference", "note"}, prefix)
+        basis = reader.choice(entry, "basis", LEGAL_BASES, prefix)
+        if basis == "not_applied":
+            if "citation" in entry or "reference" in entry:
+                raise reader.error(prefix + "basis", "a rule not applied cites nothing")
+            bases[rule] = LegalBasis(rule, basis, note=reader.text(entry, "note", prefix))
+            continue
+        citation = reader.text(entry, "citation", prefix)
+        national, own = citation.startswith(NATIONAL_DOCUMENT), citation.startswith(own_document)
+        if basis == "national" and not national:
+            raise reader.error(prefix + "citation", f"a national basis cites {NATIONAL_DOCUMENT}")
+        if basis == "own" and not own:
+            raise reader.error(prefix + "citation", f"an own basis cites {own_document}")
+        if basis == "adopted":
+            if national or own:
+                raise reader.error(
+                    prefix + "basis", "cites a national or own text: no adoption needed"
+                )
+            bases[rule] = LegalBasis(
+                rule, basis, citation,
+                adopted_by=reader.text(entry, "adopted_by", prefix),
+                reference=reader.text(entry, "reference", prefix),
+                note=reader.optional_text(entry, "note", prefix) or "",
+            )  # fmt: skip
+            continue
+        if "adopted_by" in entry or "reference" in entry:
+            raise reader.error(prefix + "reference", "only an adopted basis carries a decision")
+        note = reader.optional_text(entry, "note", prefix) or ""
+        bases[rule] = LegalBasis(rule, basis, citation, note=note)
+    return MappingProxyType(bases)
 
 
 def _date(reader: _Reader, table: Mapping[str, object], key: str, prefix: str) -> date:
@@ -652,7 +726,7 @@ def load_pack_file(path: Path) -> PolicyPack:
     except tomllib.TOMLDecodeError as exc:
         raise reader.error(None, f"invalid TOML: {exc}") from None
     reader.only(doc, {"region", "name_zh", "name_en", "source", "placement_rules", "budgets",
-                      "policies", "validity"})  # fmt: skip
+                      "policies", "validity", "compliance"})  # fmt: skip
     region = reader.text(doc, "region")
     if f"{region}.toml" != file:
         raise reader.error("region", f"{region!r} does not match the file name")
@@ -685,6 +759,7 @@ def load_pack_file(path: Path) -> PolicyPack:
         budgets=budgets,
         policies=policies,
         validity=validity,
+        compliance=_compliance(reader, doc, pack_source.document),
     )
 
 

@@ -227,6 +227,11 @@ def _pack_text(policy=_POLICY, figures=None):
         lines.append(
             f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一"{scope} }}'
         )
+    lines.append("[compliance]")
+    lines += [f'R{n} = {{ basis = "not_applied", note = "无" }}' for n in range(1, 10)]
+    lines += [
+        f'N{n} = {{ basis = "national", citation = "教职成〔2021〕4号" }}' for n in range(1, 11)
+    ]
     lines += ["[[budgets]]", 'id = "zhongkai.fund"', 'name_zh = "基金"', 'citation = "测试 七"']
     return "\n".join(lines) + "\n" + policy
 
@@ -502,6 +507,68 @@ def test_a_contested_provision_needs_two_readings(tmp_path):
         _load(tmp_path, _pack_text(_POLICY + one))
 
 
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_every_compliance_rule_cites_national_own_or_an_adoption(region):
+    """Each region cites the rules in force there: the national rules (教职成〔2021〕4号), its own
+    seed, or another region's text its bureau adopted by a recorded decision; anything else is
+    not applied there (and cites nothing)."""
+    pack = load_pack(region)
+    assert set(pack.compliance) == {f"R{n}" for n in range(1, 10)} | {f"N{n}" for n in range(1, 11)}
+    for rule, basis in pack.compliance.items():
+        if basis.basis == "national":
+            assert basis.citation.startswith("教职成〔2021〕4号"), rule
+        elif basis.basis == "own":
+            assert basis.citation.startswith(pack.source.document), rule
+        elif basis.basis == "adopted":
+            assert basis.adopted_by and basis.reference, rule
+            assert not basis.citation.startswith(pack.source.document), rule
+        else:
+            assert basis.basis == "not_applied" and basis.citation is None and basis.note, rule
+    assert all(pack.compliance[f"N{n}"].basis == "national" for n in range(1, 11))
+
+
+def test_wujiang_applies_no_other_regions_rule_and_dalian_its_own():
+    """Wujiang's audit cited 大政发[2011]46号 (Dalian), the Zhanjiang draft and Zhongkai's text;
+    none of them is in force in Wujiang and no adoption is recorded, so R1–R9 are not applied."""
+    wujiang, dalian = load_pack("wujiang").compliance, load_pack("dalian").compliance
+    assert [r for r in wujiang if r.startswith("R") and wujiang[r].applies] == []
+    assert dalian["R1"].basis == "own" and dalian["R1"].citation == "大政发[2011]46号 二(三)"
+
+
+def _with_compliance(text: str, rule: str, entry: str) -> str:
+    """The minimal pack with one compliance line replaced by `entry`."""
+    lines = text.split("\n")
+    return "\n".join(entry if line.startswith(f"{rule} = ") else line for line in lines)
+
+
+def test_an_adopted_rule_needs_its_decision(tmp_path):
+    adopted = 'R1 = { basis = "adopted", citation = "大政发[2011]46号 二(三)", adopted_by = "区人社局", reference = "测人社〔2024〕1号" }'
+    pack = _load(tmp_path, _with_compliance(_pack_text(), "R1", adopted))
+    assert pack.compliance["R1"].reference == "测人社〔2024〕1号" and pack.compliance["R1"].applies
+    missing = (
+        'R1 = { basis = "adopted", citation = "大政发[2011]46号 二(三)", adopted_by = "区人社局" }'
+    )
+    with pytest.raises(PackError, match=re.escape("field 'compliance.R1.reference': is missing")):
+        _load(tmp_path, _with_compliance(_pack_text(), "R1", missing))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('R1 = { basis = "own", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.R1.citation': an own basis cites 测试文件"),
+        ('N1 = { basis = "national", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.N1.citation': a national basis cites 教职成〔2021〕4号"),
+        ('R1 = { basis = "not_applied", note = "无", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.R1.basis': a rule not applied cites nothing"),
+    ],
+)  # fmt: skip
+def test_a_rule_citing_another_regions_text_without_adoption_is_refused(tmp_path, entry, message):
+    rule = entry.split(" ")[0]
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _with_compliance(_pack_text(), rule, entry))
+
+
 def test_placement_figure_without_citation_is_refused(tmp_path):
     text = _pack_text().replace(
         'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一",',
@@ -580,4 +647,12 @@ def test_budgets_that_are_not_tables_are_a_pack_error(tmp_path, budgets, message
     # A top-level key goes before the first table header.
     text = budgets + "\n" + text.replace(_BUDGETS, "")
     with pytest.raises(PackError, match="^" + re.escape(message)):
+        _load(tmp_path, text)
+
+
+def test_a_pack_without_the_legal_basis_of_its_rules_is_refused(tmp_path):
+    text = _pack_text()
+    start = text.index("[compliance]")
+    text = text[:start] + text[text.index("[[budgets]]") :]
+    with pytest.raises(PackError, match=re.escape("zhongkai.toml: field 'compliance': must be")):
         _load(tmp_path, text)
