@@ -24,6 +24,7 @@ __all__ = [
     "REGION_CODES",
     "Amount",
     "Budget",
+    "Earmark",
     "LegalBasis",
     "PackError",
     "PackSource",
@@ -224,6 +225,21 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class Earmark:
+    """A line of a fund set aside for items no claim pays (师资, 题库, 职业标准 ...).
+
+    ``yuan`` is the amount the competent body set aside by the decision ``reference``; ``None``
+    while none is recorded (the seed names the item, not its share), and then it reserves nothing.
+    """
+
+    id: str
+    name_zh: str
+    citation: str
+    yuan: int | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class Budget:
     """A fund policies draw on; ``total_yuan`` is ``None`` when the seed names no total."""
 
@@ -231,6 +247,12 @@ class Budget:
     name_zh: str
     total_yuan: int | None
     citation: str
+    earmarks: tuple[Earmark, ...] = ()
+
+    @property
+    def earmarked_yuan(self) -> int:
+        """What the earmarks hold back from claims."""
+        return sum(e.yuan or 0 for e in self.earmarks)
 
 
 @dataclass(frozen=True)
@@ -430,6 +452,39 @@ def _placement_rules(reader: _Reader, doc: Mapping[str, object]) -> PlacementRul
     return PlacementRules(**figures)
 
 
+def _earmarks(
+    reader: _Reader, table: Mapping[str, object], prefix: str, budget_id: str
+) -> tuple[Earmark, ...]:
+    raw = table.get("earmarks", [])
+    if not isinstance(raw, list):
+        raise reader.error(prefix + "earmarks", f"must be an array of tables, got {raw!r}")
+    earmarks = []
+    for i, entry in enumerate(raw):
+        where = f"{prefix}earmarks[{i}]."
+        if not isinstance(entry, dict):
+            raise reader.error(where[:-1], f"must be a table, got {entry!r}")
+        reader.only(entry, {"id", "name_zh", "citation", "yuan", "reference"}, where)
+        earmark_id = reader.text(entry, "id", where)
+        if not earmark_id.startswith(f"{budget_id}."):
+            raise reader.error(where + "id", f"must start with {budget_id + '.'!r}")
+        yuan = reader.optional_integer(entry, "yuan", where, minimum=1)
+        reference = reader.optional_text(entry, "reference", where)
+        if (yuan is None) != (reference is None):
+            raise reader.error(
+                where + "reference", "an amount set aside comes with the decision that set it"
+            )
+        earmarks.append(Earmark(
+            id=earmark_id,
+            name_zh=reader.text(entry, "name_zh", where),
+            citation=reader.text(entry, "citation", where),
+            yuan=yuan,
+            reference=reference,
+        ))  # fmt: skip
+    if len({e.id for e in earmarks}) != len(earmarks):
+        raise reader.error(prefix + "earmarks", "an earmark id appears twice")
+    return tuple(earmarks)
+
+
 def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[Budget, ...]:
     budgets = []
     tables = doc.get("budgets", [])
@@ -439,17 +494,25 @@ def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[B
         prefix = f"budgets[{i}]."
         if not isinstance(table, dict):
             raise reader.error(prefix[:-1], f"must be a table, got {table!r}")
-        reader.only(table, {"id", "name_zh", "total_yuan", "citation"}, prefix)
+        reader.only(table, {"id", "name_zh", "total_yuan", "citation", "earmarks"}, prefix)
         budget_id = reader.text(table, "id", prefix)
         if not budget_id.startswith(f"{region}."):
             raise reader.error(
                 prefix + "id", f"must start with {region + '.'!r}, got {budget_id!r}"
             )
+        total = reader.optional_integer(table, "total_yuan", prefix, minimum=1)
+        earmarks = _earmarks(reader, table, prefix, budget_id)
+        held = sum(e.yuan or 0 for e in earmarks)
+        if total is not None and held > total:
+            raise reader.error(
+                prefix + "earmarks", f"hold {held} yuan, more than the total {total}"
+            )
         budgets.append(Budget(
             id=budget_id,
             name_zh=reader.text(table, "name_zh", prefix),
-            total_yuan=reader.optional_integer(table, "total_yuan", prefix, minimum=1),
+            total_yuan=total,
             citation=reader.text(table, "citation", prefix),
+            earmarks=earmarks,
         ))  # fmt: skip
     return tuple(budgets)
 

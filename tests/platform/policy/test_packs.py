@@ -656,3 +656,34 @@ def test_a_pack_without_the_legal_basis_of_its_rules_is_refused(tmp_path):
     text = text[:start] + text[text.index("[[budgets]]") :]
     with pytest.raises(PackError, match=re.escape("zhongkai.toml: field 'compliance': must be")):
         _load(tmp_path, text)
+
+
+def test_wujiang_fund_lists_its_non_claim_lines_as_earmarks():
+    """002 四 "用于…师资队伍建设、职业标准建设、题库建设、实训基地建设等项目": lines no claim pays,
+    held back from claims once their amounts are recorded (the seed names no shares)."""
+    [fund] = load_pack("wujiang").budgets
+    assert fund.total_yuan == 30_000_000
+    names = [e.name_zh for e in fund.earmarks]
+    assert names == ["师资队伍建设", "职业标准建设", "题库建设", "实训基地建设"]
+    assert all(e.citation == "吴政规字〔2012〕13号 四" for e in fund.earmarks)
+    assert fund.earmarked_yuan == 0  # no amount is recorded yet
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('yuan = 1000', "field 'budgets[0].earmarks[0].reference': an amount set aside comes with"),
+        ('yuan = 1000\nreference = "文〔2013〕1号"\n[[budgets.earmarks]]\nid = "zhongkai.fund.b"\n'
+         'name_zh = "题库建设"\ncitation = "测试 七"\nyuan = 9\nreference = "文〔2013〕2号"',
+         "field 'budgets[0].earmarks': hold 1009 yuan, more than the total 1000"),
+    ],
+)  # fmt: skip
+def test_an_earmark_without_its_decision_or_beyond_the_fund_is_refused(tmp_path, lines, message):
+    text = _pack_text().replace(
+        'citation = "测试 七"',
+        'citation = "测试 七"\ntotal_yuan = 1000\n[[budgets.earmarks]]\nid = "zhongkai.fund.a"\n'
+        f'name_zh = "师资队伍建设"\ncitation = "测试 七"\n{lines}',
+        1,
+    )
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, text)

@@ -254,3 +254,16 @@ def test_the_policies_page_shows_the_documents_validity(session, factories, logi
     other = login_as(wujiang_bureau)
     html = other.get("/subsidies/policies").get_data(as_text=True)
     assert 'id="policy-term"' not in html
+
+
+def test_the_fund_page_lists_its_earmarks_and_the_claimable_balance(installed, session, login_as):
+    """002 四's non-claim lines (师资队伍建设 …) are shown on the fund's page, each with its amount
+    or 未定额, beside what claims may still commit."""
+    fund = session.scalar(select(Budget).where(Budget.region_id == installed.region.id))
+    html = login_as(installed.users["bureau"]).get(f"/subsidies/budgets/{fund.id}")
+    html = html.get_data(as_text=True)
+    assert 'id="earmarks"' in html
+    for line in ("师资队伍建设", "职业标准建设", "题库建设", "实训基地建设"):
+        assert line in html
+    assert "未定额" in html and "吴政规字〔2012〕13号 四" in html
+    assert "可用于补贴申领的余额（元）：<strong>30,000,000</strong>" in html
