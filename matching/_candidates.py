@@ -44,7 +44,7 @@ class Rules:
 
     #: R1: months of post internship a student may accumulate (12, or 6 under N9).
     month_cap: int = 12
-    #: N1: minimum age in completed years for a post internship.
+    #: N1: minimum age in 周岁 for a post internship (and a shadowing one, see ``age_limited``).
     min_age: int = 16
     #: R2: a post internship needs a school-enterprise agreement.
     require_agreement: bool = True
@@ -93,6 +93,9 @@ class SlotArrays:
     #: Risk of the slot's host in ``[0, 1]`` (the web layer's 1 − host-quality index / 100, 0 for
     #: a host without enough data); only read by the optional ``host_quality`` part.
     host_risk: np.ndarray | None = None
+    #: Slots under the minimum age (N1); by default the post internships. The national rule
+    #: covers shadowing (跟岗) slots too, which count toward no month cap, hence a column of its own.
+    age_limited: np.ndarray | None = None
 
 
 def _column(name: str, value: ArrayLike, size: int, dtype: DTypeLike = np.int64) -> np.ndarray:
@@ -147,7 +150,7 @@ def build_candidates(
     months       R1, post only: ``months_used[i] + months[j] <= rules.month_cap``
     agreement    R2, post only: ``agreement[agreement_key[i], enterprise[j]]``
     credit       R6: no credit record (``credit_blocked[i]`` false)
-    age          N1, post only: ``age[i] >= rules.min_age``
+    age          N1, age-limited slots only: ``age[i] >= rules.min_age``
     ===========  ==========================================================================
 
     Parameters
@@ -240,6 +243,9 @@ def build_candidates(
     akey = _column("agreement_key", students.agreement_key, n)
     occ = _column("occupation", slots.occupation, m)
     post = _column("post", slots.post, m, bool)
+    limited = (
+        post if slots.age_limited is None else _column("age_limited", slots.age_limited, m, bool)
+    )
     min_level = _column("min_level", slots.min_level, m)
     cert_req = _column("certificate_required", slots.certificate_required, m, bool)
     start = _column("start", slots.start, m)
@@ -286,7 +292,7 @@ def build_candidates(
             post[j] & (used[i] + months[j] > rules.month_cap),
             post[j] & rules.require_agreement & ~_lookup(agreement, akey[i], ent[j]),
             np.broadcast_to(blocked[i] & rules.credit_bars_placement, i.shape),
-            post[j] & (age[i] < rules.min_age),
+            limited[j] & (age[i] < rules.min_age),
         ]
     )
     excluded = np.zeros((n, len(RULES)), dtype=np.int64)

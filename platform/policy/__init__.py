@@ -1,8 +1,16 @@
 """Training-subsidy policy packs per region and the pure eligibility engine that reads them."""
 
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef
-from .dates import completed_years, months_between
-from .eligibility import R6_CITATION, Entitlement, Evaluation, evaluate, policies_triggered_by
+from .dates import age_in_years, completed_years, months_between
+from .eligibility import (
+    R6_CITATION,
+    Entitlement,
+    Evaluation,
+    evaluate,
+    policies_triggered_by,
+    term_evidence,
+    validity_outcome,
+)
 from .facts import (
     SKILL_LEVEL_LABELS,
     SKILL_LEVELS,
@@ -20,6 +28,8 @@ from .packs import (
     REGION_CODES,
     Amount,
     Budget,
+    Earmark,
+    LegalBasis,
     PackError,
     PackSource,
     PlacementRules,
@@ -29,6 +39,8 @@ from .packs import (
     RuleFigure,
     Source,
     Trigger,
+    Validity,
+    ValidityExtension,
     load_all_packs,
     load_pack,
     load_pack_file,
@@ -48,11 +60,13 @@ __all__ = [
     "Budget",
     "Certificate",
     "ConditionOutcome",
+    "Earmark",
     "ConditionRef",
     "EnterpriseFacts",
     "Entitlement",
     "Evaluation",
     "Facts",
+    "LegalBasis",
     "PackError",
     "PackSource",
     "PersonFacts",
@@ -66,6 +80,9 @@ __all__ = [
     "Source",
     "StudentFacts",
     "Trigger",
+    "Validity",
+    "ValidityExtension",
+    "age_in_years",
     "completed_years",
     "evaluate",
     "load_all_packs",
@@ -73,4 +90,6 @@ __all__ = [
     "load_pack_file",
     "months_between",
     "policies_triggered_by",
+    "term_evidence",
+    "validity_outcome",
 ]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from .dates import completed_years, months_between
+from .dates import age_in_years, completed_years, months_between
 from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "ConditionRef",
     "Context",
     "ParamError",
+    "Reading",
+    "Ruling",
     "parse_condition",
 ]
 
@@ -84,6 +86,8 @@ class Check:
     evaluate: Evaluator
     #: For triggers: the platform event that makes the policy relevant.
     event_kind: str | None = None
+    #: Values of the parameters a pack may leave out.
+    defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _levels_zh(levels: Iterable[str]) -> str:
@@ -102,20 +106,37 @@ def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
 # 以下/以上 include the number (Civil Code art. 1259): "40周岁以下" is age <= 40, "3年以上" >= 3.
 
 
-def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
+#: The days an age bound can be taken on (a pack condition's ``age_on``), with their labels.
+#: 002 二(一)1 "新引进年龄在50周岁以下" is the age at introduction; the default is the claim date.
+AGE_REFERENCE_DATES: Mapping[str, str] = MappingProxyType(
+    {"claim": "申报日", "introduced": "引进日"}
+)
+
+
+def _age_on(p: Params, ctx: Context) -> tuple[int, str] | tuple[None, str]:
+    """The person's age on the day the condition names, with that day for the evidence."""
     person = ctx.facts.person
     if person is None or person.birth_date is None:
-        return _no("出生日期")
-    age = completed_years(person.birth_date, ctx.on_date)
-    return age <= p["years"], f"{age}周岁 ≤ {p['years']}周岁"
+        return None, "无出生日期"
+    day = ctx.on_date if p["age_on"] == "claim" else person.introduced_on
+    if day is None:
+        return None, "无引进日期"
+    label = AGE_REFERENCE_DATES[p["age_on"]]
+    return age_in_years(person.birth_date, day), f"{label}{day.isoformat()}"
+
+
+def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
+    age, day = _age_on(p, ctx)
+    if age is None:
+        return False, day
+    return age <= p["years"], f"{day} {age}周岁 ≤ {p['years']}周岁"
 
 
 def _age_min(p: Params, ctx: Context) -> tuple[bool, str]:
-    person = ctx.facts.person
-    if person is None or person.birth_date is None:
-        return _no("出生日期")
-    age = completed_years(person.birth_date, ctx.on_date)
-    return age >= p["years"], f"{age}周岁 ≥ {p['years']}周岁"
+    age, day = _age_on(p, ctx)
+    if age is None:
+        return False, day
+    return age >= p["years"], f"{day} {age}周岁 ≥ {p['years']}周岁"
 
 
 def _months_since(start: date | None, ctx: Context) -> int | None:
@@ -359,6 +380,51 @@ def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
     return passed_any, " 或 ".join(parts)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a provision whose wording contradicts itself, as conditions to check."""
+
+    id: str
+    label_zh: str
+    conditions: tuple[ConditionRef, ...]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The competent bureau's decision on which reading of a contested provision applies."""
+
+    reading: str
+    decided_by: str
+    reference: str
+
+
+def _reading_result(reading: Reading, ctx: Context) -> tuple[bool, str]:
+    results = [(ref, CONDITIONS[ref.code].evaluate(ref.params, ctx)) for ref in reading.conditions]
+    detail = "；".join(
+        f"{'✔' if ok else '✘'}{CONDITIONS[ref.code].label_zh} {evidence}"
+        for ref, (ok, evidence) in results
+    )
+    return all(ok for _, (ok, _) in results), f"〔{reading.label_zh}〕{detail}"
+
+
+def _contested(p: Params, ctx: Context) -> tuple[bool, str]:
+    # The seed contradicts itself: the pack lists every reading and, once the bureau ruled, which
+    # one applies. Without a ruling the readings are all checked; if they disagree the claim waits
+    # for the ruling instead of the engine picking one (the stricter one, say) on its own.
+    readings: tuple[Reading, ...] = p["readings"]
+    ruling: Ruling | None = p["ruling"]
+    if ruling is not None:
+        chosen = next(r for r in readings if r.id == ruling.reading)
+        passed, detail = _reading_result(chosen, ctx)
+        return passed, f"{p['issue_zh']}；按{ruling.decided_by}{ruling.reference}裁定适用{detail}"
+    results = [_reading_result(reading, ctx) for reading in readings]
+    details = " 或 ".join(detail for _, detail in results)
+    outcomes = {passed for passed, _ in results}
+    if len(outcomes) == 1:
+        return outcomes.pop(), f"{p['issue_zh']}；各种读法结果一致：{details}"
+    return False, f"{p['issue_zh']}；读法结果不同，待人社部门裁定适用哪种读法：{details}"
+
+
 # --- triggers ------------------------------------------------------------------------------------
 
 
@@ -434,16 +500,29 @@ def _check(
     evaluate: Evaluator,
     params: Mapping[str, str] = _NO_PARAMS,
     event_kind: str | None = None,
+    defaults: Mapping[str, object] = _NO_PARAMS,
 ) -> Check:
-    return Check(code, zh, en, MappingProxyType(dict(params)), evaluate, event_kind)
+    return Check(
+        code,
+        zh,
+        en,
+        MappingProxyType(dict(params)),
+        evaluate,
+        event_kind,
+        MappingProxyType(dict(defaults)),
+    )
+
+
+_AGE_PARAMS = {"years": "count", "age_on": "age_on"}
+_AGE_ON = {"age_on": "claim"}
 
 
 CONDITIONS: Mapping[str, Check] = MappingProxyType(
     {
         c.code: c
         for c in (
-            _check("age_max", "年龄", "age at most", _age_max, {"years": "count"}),
-            _check("age_min", "年龄", "age at least", _age_min, {"years": "count"}),
+            _check("age_max", "年龄", "age at most", _age_max, _AGE_PARAMS, defaults=_AGE_ON),
+            _check("age_min", "年龄", "age at least", _age_min, _AGE_PARAMS, defaults=_AGE_ON),
             _check(
                 "contract_insured_months",
                 "劳动合同和社保",
@@ -617,6 +696,14 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 {"beneficiary": "beneficiary"},
             ),
             _check("any_of", "满足其一", "any of", _any_of, {"options": "options"}),
+            _check(
+                "contested",
+                "条文矛盾",
+                "contested provision",
+                _contested,
+                {"issue_zh": "text", "readings": "readings", "ruling": "ruling"},
+                defaults={"ruling": None},
+            ),
         )
     }
 )
@@ -725,6 +812,18 @@ def _param(kind: str, field: str, value: object) -> object:
         if unknown:
             raise ParamError(field, f"unknown values {unknown}; expected some of {allowed}")
         return tuple(value)
+    if kind == "age_on":
+        if value not in AGE_REFERENCE_DATES:
+            raise ParamError(field, f"must be one of {tuple(AGE_REFERENCE_DATES)}, got {value!r}")
+        return value
+    if kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise ParamError(field, f"must be a non-empty string, got {value!r}")
+        return value
+    if kind == "readings":
+        return _readings(field, value)
+    if kind == "ruling":
+        return value if value is None else _ruling(field, value)
     if kind == "beneficiary":
         if value not in _BENEFICIARIES:
             raise ParamError(field, f"must be one of {_BENEFICIARIES}, got {value!r}")
@@ -742,8 +841,41 @@ def _param(kind: str, field: str, value: object) -> object:
     return tuple(options)
 
 
+def _readings(field: str, value: object) -> tuple[Reading, ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise ParamError(field, "must list at least two readings")
+    readings = []
+    for i, table in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(table, dict) or set(table) != {"id", "label_zh", "conditions"}:
+            raise ParamError(where, "must be a table of id, label_zh and conditions")
+        if not isinstance(table["id"], str) or not isinstance(table["label_zh"], str):
+            raise ParamError(where, "id and label_zh must be strings")
+        conditions = table["conditions"]
+        if not isinstance(conditions, list) or not conditions:
+            raise ParamError(f"{where}.conditions", "must be a non-empty list of condition tables")
+        refs = tuple(
+            parse_condition(c, f"{where}.conditions[{j}]") for j, c in enumerate(conditions)
+        )
+        readings.append(Reading(table["id"], table["label_zh"], refs))
+    ids = [r.id for r in readings]
+    if len(set(ids)) != len(ids):
+        raise ParamError(field, f"reading ids must differ, got {ids}")
+    return tuple(readings)
+
+
+def _ruling(field: str, value: object) -> Ruling:
+    fields_ = {"reading", "decided_by", "reference"}
+    if not isinstance(value, dict) or set(value) != fields_:
+        raise ParamError(field, f"must be a table of {sorted(fields_)}, got {value!r}")
+    if not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise ParamError(field, "reading, decided_by and reference must be non-empty strings")
+    return Ruling(value["reading"], value["decided_by"], value["reference"])
+
+
 def parse_params(check: Check, table: Mapping[str, object], field: str) -> Mapping[str, object]:
     """Validate ``table`` against ``check``'s parameter kinds; extra keys are errors."""
+    table = {**check.defaults, **table}
     missing = [name for name in check.params if name not in table]
     if missing:
         raise ParamError(f"{field}.{missing[0]}", f"required by {check.code!r}")
@@ -768,4 +900,9 @@ def parse_condition(table: object, field: str) -> ConditionRef:
     citation = table.get("citation")
     if citation is not None and (not isinstance(citation, str) or not citation.strip()):
         raise ParamError(f"{field}.citation", "must be a non-empty string")
-    return ConditionRef(code, parse_params(check, table, field), citation)
+    params = parse_params(check, table, field)
+    ruling, readings = params.get("ruling"), params.get("readings")
+    if isinstance(ruling, Ruling) and isinstance(readings, tuple):
+        if ruling.reading not in {reading.id for reading in readings}:
+            raise ParamError(f"{field}.ruling.reading", f"names no reading: {ruling.reading!r}")
+    return ConditionRef(code, params, citation)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["completed_years", "months_between"]
+__all__ = ["age_in_years", "completed_years", "months_between"]
 
 
 def months_between(start: date, end: date) -> int:
@@ -31,15 +31,38 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
-def completed_years(birth: date, on: date) -> int:
-    """Return the completed years (周岁) from ``birth`` to ``on``.
+def completed_years(start: date, on: date) -> int:
+    """Return the whole years of a period that runs from ``start`` to ``on`` (not an age).
 
-    The anniversary counts on its day, by the same rule as :func:`months_between`; someone born
-    on 29 February therefore completes a year on 28 February of a common year.
+    The anniversary counts on its day, by the same rule as :func:`months_between`. This counts
+    periods such as years of service; an age (周岁) is :func:`age_in_years`, which differs by a day.
+
+    Raises
+    ------
+    ValueError
+        If ``on`` is before ``start``.
+    """
+    return months_between(start, on) // 12
+
+
+def age_in_years(birth: date, on: date) -> int:
+    """Return the age in 周岁 of someone born on ``birth``, on the day ``on``.
+
+    Civil Code art. 201 (按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算): the
+    period of N years starts the day after the birth and ends on the Nth birthday (art. 202: the
+    corresponding day, or the month's last day when there is none), so the person is N周岁 from
+    the day *after* that birthday. On the 16th birthday a person is 15周岁; on the day after, 16.
+    Someone born on 29 February completes each year on 28 February of a common year (or 29
+    February of a leap year) and is the new age from 1 March. This is the only age function of the
+    code base: every age check and every age shown goes through it.
 
     Raises
     ------
     ValueError
         If ``on`` is before ``birth``.
     """
-    return months_between(birth, on) // 12
+    if on < birth:
+        raise ValueError(f"date {on.isoformat()} is before the birth date {birth.isoformat()}")
+    if on == birth:
+        return 0
+    return months_between(birth, on - timedelta(days=1)) // 12

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef, Context
 from .facts import SKILL_LEVEL_LABELS, Facts
-from .packs import Policy, PolicyPack
+from .packs import Policy, PolicyPack, Validity
 
 __all__ = [
     "R6_CITATION",
@@ -17,6 +17,8 @@ __all__ = [
     "Evaluation",
     "evaluate",
     "policies_triggered_by",
+    "term_evidence",
+    "validity_outcome",
 ]
 
 #: R6 bars every beneficiary with an active credit record from every subsidy, in every region.
@@ -77,6 +79,40 @@ def _trigger_outcome(policy: Policy, ctx: Context) -> ConditionOutcome:
         passed,
         evidence,
         policy.source.citation,
+    )
+
+
+def term_evidence(validity: Validity, on_date: date) -> str:
+    """The document's term on ``on_date`` in words: its dates, any extension, whether it ended."""
+    start, term_end = validity.effective_from.isoformat(), validity.term_ends_on.isoformat()
+    extension = validity.extension
+    if on_date < validity.effective_from:
+        return f"自{start}起施行，{on_date.isoformat()}尚未施行"
+    if extension is not None:
+        until = extension.until.isoformat()
+        text = (
+            f"有效期{start}至{term_end}，经{extension.decided_by}{extension.reference}延期至{until}"
+        )
+        return text + (f"，已于{until}届满" if on_date > extension.until else "")
+    if on_date > validity.term_ends_on:
+        return f"有效期{start}至{term_end}，已于{term_end}届满，无延期记录"
+    return f"有效期{start}至{term_end}"
+
+
+def validity_outcome(policy: Policy, on_date: date) -> ConditionOutcome | None:
+    """Whether the policy's document is in force on ``on_date``, saying until when and why; None
+    when the document names no term. A term that ended refuses unless an extension is recorded.
+    """
+    validity = policy.validity
+    if validity is None:
+        return None
+    return ConditionOutcome(
+        "policy_in_force",
+        "政策有效期",
+        "policy in force",
+        validity.in_force(on_date),
+        f"{policy.name_zh}（{policy.source.document}）{term_evidence(validity, on_date)}",
+        validity.citation,
     )
 
 
@@ -188,8 +224,9 @@ def evaluate(
     Returns
     -------
     Evaluation
-        Outcomes in order: the trigger, R6 (no active credit record), the policy's conditions,
-        then the amount basis for per-level and per-hukou amounts.
+        Outcomes in order: the trigger, the document's validity (when it names a term), R6 (no
+        active credit record), the policy's conditions, then the amount basis for per-level and
+        per-hukou amounts.
 
     Raises
     ------
@@ -201,7 +238,11 @@ def evaluate(
     ctx = Context(facts, on_date, policy.id)
     citation = policy.source.citation
     r6 = ConditionRef("no_credit_record", MappingProxyType({"beneficiary": policy.beneficiary}))
-    outcomes = [_trigger_outcome(policy, ctx), _outcome(r6, ctx, R6_CITATION)]
+    outcomes = [_trigger_outcome(policy, ctx)]
+    in_force = validity_outcome(policy, on_date)
+    if in_force is not None:
+        outcomes.append(in_force)
+    outcomes.append(_outcome(r6, ctx, R6_CITATION))
     outcomes.extend(_outcome(ref, ctx, citation) for ref in policy.conditions)
     basis, yuan = _amount_basis(policy, facts)
     if basis is not None:

@@ -138,6 +138,8 @@ class PersonFacts:
     district_work_since: date | None = None
     first_job_in_district: bool = False
     newly_introduced: bool = False
+    #: Day the enterprise introduced (hired) the person, for bounds taken at introduction.
+    introduced_on: date | None = None
     front_line: bool = False
     credit_record_active: bool = False
     student: StudentFacts | None = None

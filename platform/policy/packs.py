@@ -7,9 +7,12 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+
+from skillbridge.models import SlotKind
 
 from .conditions import TRIGGERS, ConditionRef, ParamError, Params, parse_condition, parse_params
 from .document_kinds import document_kinds
@@ -21,6 +24,8 @@ __all__ = [
     "REGION_CODES",
     "Amount",
     "Budget",
+    "Earmark",
+    "LegalBasis",
     "PackError",
     "PackSource",
     "PlacementRules",
@@ -30,6 +35,8 @@ __all__ = [
     "RuleFigure",
     "Source",
     "Trigger",
+    "Validity",
+    "ValidityExtension",
     "load_all_packs",
     "load_pack",
     "load_pack_file",
@@ -41,6 +48,15 @@ BENEFICIARIES: tuple[str, ...] = ("person", "student", "enterprise", "school")
 AMOUNT_KINDS: tuple[str, ...] = ("fixed", "per_level", "by_hukou", "local", "entitlement")
 PERIODS: tuple[str, ...] = ("once", "year")
 RULE_UNITS: tuple[str, ...] = ("months", "years", "percent", "basis_points", "enterprises")
+#: The compliance rules (DOMAIN.md R1–R9 from the seeds, N1–N10 national) every pack gives a basis.
+COMPLIANCE_RULES: tuple[str, ...] = tuple(f"R{n}" for n in range(1, 10)) + tuple(
+    f"N{n}" for n in range(1, 11)
+)
+#: The national text the N-rules come from; a ``national`` basis cites it.
+NATIONAL_DOCUMENT = "教职成〔2021〕4号"
+LEGAL_BASES: tuple[str, ...] = ("national", "own", "adopted", "not_applied")
+#: Figures whose rule names the slot kinds it covers (N1: 跟岗 and 岗位实习 alike).
+SCOPED_FIGURES: frozenset[str] = frozenset({"post_internship_min_age"})
 #: Placeholders a once-only key template may use; the engine fills them from the facts.
 KEY_FIELDS: tuple[str, ...] = (
     "policy", "region", "beneficiary", "person", "enterprise", "school", "level",
@@ -104,6 +120,12 @@ class RuleFigure:
     note: str = ""
     #: The figure as the seed prints it, where that differs from ``value``.
     printed: str | None = None
+    #: The slot kinds the figure limits (``SlotKind`` values), for figures that name a scope.
+    slot_kinds: tuple[str, ...] = ()
+
+    def limits(self, slot_kind: str) -> bool:
+        """Whether a placement on a slot of ``slot_kind`` falls under this figure."""
+        return slot_kind in self.slot_kinds
 
     @property
     def ratio(self) -> Decimal:
@@ -131,6 +153,28 @@ class PlacementRules:
     education_fund_payroll_rate_training_heavy: RuleFigure | None = None
     education_fund_skilled_workers_min_share: RuleFigure | None = None
     education_fund_high_skill_min_share: RuleFigure | None = None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """Why a compliance rule applies in a region, or that it does not.
+
+    ``national``: the national rules; ``own``: the region's own seed; ``adopted``: another
+    region's document that the local bureau adopted by the decision ``reference`` (taken by
+    ``adopted_by``); ``not_applied``: no basis in force here, so the audit skips the rule.
+    """
+
+    rule: str
+    basis: str
+    citation: str | None = None
+    adopted_by: str | None = None
+    reference: str | None = None
+    note: str = ""
+
+    @property
+    def applies(self) -> bool:
+        """Whether the region's audit runs the rule."""
+        return self.basis != "not_applied"
 
 
 @dataclass(frozen=True)
@@ -181,6 +225,21 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class Earmark:
+    """A line of a fund set aside for items no claim pays (师资, 题库, 职业标准 ...).
+
+    ``yuan`` is the amount the competent body set aside by the decision ``reference``; ``None``
+    while none is recorded (the seed names the item, not its share), and then it reserves nothing.
+    """
+
+    id: str
+    name_zh: str
+    citation: str
+    yuan: int | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class Budget:
     """A fund policies draw on; ``total_yuan`` is ``None`` when the seed names no total."""
 
@@ -188,6 +247,62 @@ class Budget:
     name_zh: str
     total_yuan: int | None
     citation: str
+    earmarks: tuple[Earmark, ...] = ()
+
+    @property
+    def earmarked_yuan(self) -> int:
+        """What the earmarks hold back from claims."""
+        return sum(e.yuan or 0 for e in self.earmarks)
+
+
+@dataclass(frozen=True)
+class ValidityExtension:
+    """An extension of a document's validity, recorded with the decision that made it."""
+
+    until: date
+    reference: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class Validity:
+    """When a document is in force: from ``effective_from`` for ``term_years`` (its own text),
+    and to the last extension's ``until`` when the region recorded any.
+
+    "自2014年5月9日起施行，有效期2年": the first day counts (the document is in force on it), so
+    the term's last day is the day before the second anniversary, 2016-05-08 (Civil Code art.
+    202: the period ends on the day corresponding to its start, here the one before it).
+    """
+
+    effective_from: date
+    term_years: int
+    citation: str
+    quote: str
+    extensions: tuple[ValidityExtension, ...] = ()
+
+    @property
+    def term_ends_on(self) -> date:
+        """The last day of the document's own term."""
+        start = self.effective_from
+        try:
+            anniversary = start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February: the period ends with the month (art. 202)
+            anniversary = date(start.year + self.term_years, 3, 1)
+        return anniversary - timedelta(days=1)
+
+    @property
+    def ends_on(self) -> date:
+        """The last day in force: the latest recorded extension, else the term's end."""
+        return max([self.term_ends_on, *(e.until for e in self.extensions)])
+
+    @property
+    def extension(self) -> ValidityExtension | None:
+        """The extension that sets :attr:`ends_on`, if any."""
+        return max(self.extensions, key=lambda e: e.until, default=None)
+
+    def in_force(self, on: date) -> bool:
+        """Whether the document is in force on ``on``."""
+        return self.effective_from <= on <= self.ends_on
 
 
 @dataclass(frozen=True)
@@ -209,6 +324,8 @@ class Policy:
     note: str = ""
     #: Codes of the document kinds (document_kinds.toml) a claim under this policy must carry.
     documents: tuple[str, ...] = ()
+    #: The validity of the policy's document; ``None`` when the document names no term.
+    validity: Validity | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +339,9 @@ class PolicyPack:
     placement_rules: PlacementRules
     budgets: tuple[Budget, ...]
     policies: tuple[Policy, ...]
+    validity: Validity | None = None
+    #: The legal basis of every compliance rule in the region, by rule id.
+    compliance: Mapping[str, LegalBasis] = field(default_factory=lambda: MappingProxyType({}))
 
     def policy(self, policy_id: str) -> Policy:
         """Return the policy with ``policy_id``; raise ``KeyError`` if the pack has none."""
@@ -304,13 +424,20 @@ class _Reader:
 def _figure(reader: _Reader, table: Mapping[str, object], key: str) -> RuleFigure:
     prefix = f"placement_rules.{key}."
     fig = reader.table(table, key, "placement_rules.")
-    reader.only(fig, {"value", "unit", "citation", "note", "printed"}, prefix)
+    reader.only(fig, {"value", "unit", "citation", "note", "printed", "slot_kinds"}, prefix)
+    kinds = fig.get("slot_kinds", [])
+    known = tuple(kind.value for kind in SlotKind)
+    if not isinstance(kinds, list) or any(kind not in known for kind in kinds):
+        raise reader.error(prefix + "slot_kinds", f"must list slot kinds of {known}, got {kinds!r}")
+    if key in SCOPED_FIGURES and not kinds:
+        raise reader.error(prefix + "slot_kinds", "is missing: the figure limits named slot kinds")
     return RuleFigure(
         value=reader.integer(fig, "value", prefix),
         unit=reader.choice(fig, "unit", RULE_UNITS, prefix),
         citation=reader.text(fig, "citation", prefix),
         note=reader.optional_text(fig, "note", prefix) or "",
         printed=reader.optional_text(fig, "printed", prefix),
+        slot_kinds=tuple(kinds),
     )
 
 
@@ -325,6 +452,39 @@ def _placement_rules(reader: _Reader, doc: Mapping[str, object]) -> PlacementRul
     return PlacementRules(**figures)
 
 
+def _earmarks(
+    reader: _Reader, table: Mapping[str, object], prefix: str, budget_id: str
+) -> tuple[Earmark, ...]:
+    raw = table.get("earmarks", [])
+    if not isinstance(raw, list):
+        raise reader.error(prefix + "earmarks", f"must be an array of tables, got {raw!r}")
+    earmarks = []
+    for i, entry in enumerate(raw):
+        where = f"{prefix}earmarks[{i}]."
+        if not isinstance(entry, dict):
+            raise reader.error(where[:-1], f"must be a table, got {entry!r}")
+        reader.only(entry, {"id", "name_zh", "citation", "yuan", "reference"}, where)
+        earmark_id = reader.text(entry, "id", where)
+        if not earmark_id.startswith(f"{budget_id}."):
+            raise reader.error(where + "id", f"must start with {budget_id + '.'!r}")
+        yuan = reader.optional_integer(entry, "yuan", where, minimum=1)
+        reference = reader.optional_text(entry, "reference", where)
+        if (yuan is None) != (reference is None):
+            raise reader.error(
+                where + "reference", "an amount set aside comes with the decision that set it"
+            )
+        earmarks.append(Earmark(
+            id=earmark_id,
+            name_zh=reader.text(entry, "name_zh", where),
+            citation=reader.text(entry, "citation", where),
+            yuan=yuan,
+            reference=reference,
+        ))  # fmt: skip
+    if len({e.id for e in earmarks}) != len(earmarks):
+        raise reader.error(prefix + "earmarks", "an earmark id appears twice")
+    return tuple(earmarks)
+
+
 def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[Budget, ...]:
     budgets = []
     tables = doc.get("budgets", [])
@@ -334,19 +494,115 @@ def _budgets(reader: _Reader, doc: Mapping[str, object], region: str) -> tuple[B
         prefix = f"budgets[{i}]."
         if not isinstance(table, dict):
             raise reader.error(prefix[:-1], f"must be a table, got {table!r}")
-        reader.only(table, {"id", "name_zh", "total_yuan", "citation"}, prefix)
+        reader.only(table, {"id", "name_zh", "total_yuan", "citation", "earmarks"}, prefix)
         budget_id = reader.text(table, "id", prefix)
         if not budget_id.startswith(f"{region}."):
             raise reader.error(
                 prefix + "id", f"must start with {region + '.'!r}, got {budget_id!r}"
             )
+        total = reader.optional_integer(table, "total_yuan", prefix, minimum=1)
+        earmarks = _earmarks(reader, table, prefix, budget_id)
+        held = sum(e.yuan or 0 for e in earmarks)
+        if total is not None and held > total:
+            raise reader.error(
+                prefix + "earmarks", f"hold {held} yuan, more than the total {total}"
+            )
         budgets.append(Budget(
             id=budget_id,
             name_zh=reader.text(table, "name_zh", prefix),
-            total_yuan=reader.optional_integer(table, "total_yuan", prefix, minimum=1),
+            total_yuan=total,
             citation=reader.text(table, "citation", prefix),
+            earmarks=earmarks,
         ))  # fmt: skip
     return tuple(budgets)
+
+
+def _compliance(
+    reader: _Reader, doc: Mapping[str, object], own_document: str
+) -> Mapping[str, LegalBasis]:
+    """Every compliance rule's basis in the region: national, own seed, adopted or not applied."""
+    table = reader.table(doc, "compliance")
+    reader.only(table, set(COMPLIANCE_RULES), "compliance.")
+    bases = {}
+    for rule in COMPLIANCE_RULES:
+        prefix = f"compliance.{rule}."
+        entry = reader.table(table, rule, "compliance.")
+        reader.only(entry, {"basis", "citation", "adopted_by", "reference", "note"}, prefix)
+        basis = reader.choice(entry, "basis", LEGAL_BASES, prefix)
+        if basis == "not_applied":
+            if "citation" in entry or "reference" in entry:
+                raise reader.error(prefix + "basis", "a rule not applied cites nothing")
+            bases[rule] = LegalBasis(rule, basis, note=reader.text(entry, "note", prefix))
+            continue
+        citation = reader.text(entry, "citation", prefix)
+        national, own = citation.startswith(NATIONAL_DOCUMENT), citation.startswith(own_document)
+        if basis == "national" and not national:
+            raise reader.error(prefix + "citation", f"a national basis cites {NATIONAL_DOCUMENT}")
+        if basis == "own" and not own:
+            raise reader.error(prefix + "citation", f"an own basis cites {own_document}")
+        if basis == "adopted":
+            if national or own:
+                raise reader.error(
+                    prefix + "basis", "cites a national or own text: no adoption needed"
+                )
+            bases[rule] = LegalBasis(
+                rule, basis, citation,
+                adopted_by=reader.text(entry, "adopted_by", prefix),
+                reference=reader.text(entry, "reference", prefix),
+                note=reader.optional_text(entry, "note", prefix) or "",
+            )  # fmt: skip
+            continue
+        if "adopted_by" in entry or "reference" in entry:
+            raise reader.error(prefix + "reference", "only an adopted basis carries a decision")
+        note = reader.optional_text(entry, "note", prefix) or ""
+        bases[rule] = LegalBasis(rule, basis, citation, note=note)
+    return MappingProxyType(bases)
+
+
+def _date(reader: _Reader, table: Mapping[str, object], key: str, prefix: str) -> date:
+    value = table.get(key)
+    if not isinstance(value, date) or isinstance(value, datetime):
+        why = "is missing" if value is None else f"must be a TOML date (2014-05-09), got {value!r}"
+        raise reader.error(prefix + key, why)
+    return value
+
+
+def _validity(reader: _Reader, doc: Mapping[str, object]) -> Validity | None:
+    """The document's term (its own article) and the extensions the region recorded."""
+    if "validity" not in doc:
+        return None
+    table = reader.table(doc, "validity")
+    prefix = "validity."
+    reader.only(table, {"effective_from", "term_years", "citation", "quote", "extensions"}, prefix)
+    raw = table.get("extensions", [])
+    if not isinstance(raw, list):
+        raise reader.error(prefix + "extensions", f"must be an array of tables, got {raw!r}")
+    extensions = []
+    for i, ext in enumerate(raw):
+        where = f"{prefix}extensions[{i}]."
+        if not isinstance(ext, dict):
+            raise reader.error(where[:-1], f"must be a table, got {ext!r}")
+        reader.only(ext, {"until", "reference", "decided_by"}, where)
+        extensions.append(ValidityExtension(
+            until=_date(reader, ext, "until", where),
+            reference=reader.text(ext, "reference", where),
+            decided_by=reader.text(ext, "decided_by", where),
+        ))  # fmt: skip
+    validity = Validity(
+        effective_from=_date(reader, table, "effective_from", prefix),
+        term_years=reader.integer(table, "term_years", prefix, minimum=1),
+        citation=reader.text(table, "citation", prefix),
+        quote=reader.text(table, "quote", prefix),
+        extensions=tuple(extensions),
+    )
+    for i, ext in enumerate(validity.extensions):
+        if ext.until <= validity.term_ends_on:
+            raise reader.error(
+                f"{prefix}extensions[{i}].until",
+                f"{ext.until.isoformat()} does not extend the term, which ends on "
+                f"{validity.term_ends_on.isoformat()}",
+            )
+    return validity
 
 
 def _amount(reader: _Reader, policy: Mapping[str, object], trigger: Trigger) -> Amount:
@@ -446,7 +702,13 @@ _POLICY_FIELDS = {
 
 
 def _policy(
-    file: str, table: object, index: int, pack_source: PackSource, region: str, budget_ids: set
+    file: str,
+    table: object,
+    index: int,
+    pack_source: PackSource,
+    region: str,
+    budget_ids: set,
+    validity: Validity | None,
 ) -> Policy:
     reader = _Reader(file)
     if not isinstance(table, dict):
@@ -494,6 +756,7 @@ def _policy(
         quota=_quota(reader, table),
         note=reader.optional_text(table, "note") or "",
         documents=_documents(reader, table),
+        validity=validity,
     )
 
 
@@ -526,7 +789,7 @@ def load_pack_file(path: Path) -> PolicyPack:
     except tomllib.TOMLDecodeError as exc:
         raise reader.error(None, f"invalid TOML: {exc}") from None
     reader.only(doc, {"region", "name_zh", "name_en", "source", "placement_rules", "budgets",
-                      "policies"})  # fmt: skip
+                      "policies", "validity", "compliance"})  # fmt: skip
     region = reader.text(doc, "region")
     if f"{region}.toml" != file:
         raise reader.error("region", f"{region!r} does not match the file name")
@@ -540,8 +803,9 @@ def load_pack_file(path: Path) -> PolicyPack:
     )
     budgets = _budgets(reader, doc, region)
     budget_ids = {b.id for b in budgets}
+    validity = _validity(reader, doc)
     policies = tuple(
-        _policy(file, table, i, pack_source, region, budget_ids)
+        _policy(file, table, i, pack_source, region, budget_ids, validity)
         for i, table in enumerate(doc.get("policies", []))
     )
     seen: set[str] = set()
@@ -557,6 +821,8 @@ def load_pack_file(path: Path) -> PolicyPack:
         placement_rules=_placement_rules(reader, doc),
         budgets=budgets,
         policies=policies,
+        validity=validity,
+        compliance=_compliance(reader, doc, pack_source.document),
     )
 
 

@@ -190,11 +190,13 @@ def findings() -> ResponseReturnValue:
 
 @bp.get("/findings/<int:finding_id>")
 def finding(finding_id: int) -> ResponseReturnValue:
-    found = compliance.get_finding(get_session(), actor(), finding_id)
+    db, user = get_session(), actor()
+    found = compliance.get_finding(db, user, finding_id)
     return render_template(
         "compliance/finding.html",
         finding=found,
         rule=rule_by_id(found.rule_id),
+        basis=compliance.rule_basis(db, user, found.rule_id),
         links=_links(found),
     )
 

@@ -20,7 +20,7 @@ from skillbridge.platform.auth import actor
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm, BoundedDateField
 from skillbridge.platform.keys import id_keys
-from skillbridge.platform.policy import TRAINING_ROUTES, completed_years
+from skillbridge.platform.policy import TRAINING_ROUTES, age_in_years
 from skillbridge.platform.services import directory
 from skillbridge.platform.services.accounts.registration import MAX_ACTIVATION_FAILURES
 from skillbridge.platform.services.placements.ledger import student_months
@@ -81,7 +81,7 @@ def _student_page(
         "orgs/student.html",
         student=student,
         shown=student_disclosure(user, student),
-        age=completed_years(student.birth_date, date.today()),
+        age=age_in_years(student.birth_date, date.today()),
         revealed_id=revealed_id,
         locked=student.invitation_failures >= MAX_ACTIVATION_FAILURES,
         action_form=ActionForm(),

@@ -370,14 +370,16 @@ def allocate(budget_id: int) -> ResponseReturnValue:
 @bp.get("/policies")
 @_BUREAU
 def policies() -> ResponseReturnValue:
-    rows = subsidy_budgets.list_policies(get_session(), actor())
+    db, user = get_session(), actor()
+    rows = subsidy_budgets.list_policies(db, user)
+    term = subsidy_budgets.region_policy_term(db, user, date.today())
     forms = {
         p.id: PolicySettingsForm(
             formdata=None, amount_yuan=p.amount_yuan, designated=", ".join(p.designated_occupations)
         )
         for p in rows
     }
-    return render_template("subsidies/policies.html", policies=rows, forms=forms)
+    return render_template("subsidies/policies.html", policies=rows, forms=forms, term=term)
 
 
 @bp.post("/policies/<int:policy_id>")

@@ -161,3 +161,32 @@ def test_shape_errors_are_precise():
     bad = SlotArrays(**{**slots.__dict__, "occupation": slots.occupation + 10})
     with pytest.raises(ValueError, match="occupation ids"):
         build_candidates(students, bad, spec_occ, agreement)
+
+
+def test_minimum_age_follows_the_age_limited_column_not_the_post_one():
+    """N1 covers 跟岗 slots, which are no post internships for the month cap (R1): a 15-year-old
+    is excluded from a shadowing slot marked age-limited, and placed on the same slot unmarked."""
+    students = StudentArrays(
+        specialty=[0, 0],
+        level=[3, 3],
+        certificates=csr_matrix((2, 1), dtype=bool),
+        age=[15, 16],
+        months_used=[12, 12],
+        credit_blocked=[False, False],
+        window_start=[0, 0],
+        window_end=[1000, 1000],
+        agreement_key=[0, 0],
+    )
+    shadow = dict(occupation=[0], post=[False], min_level=[1], certificate_required=[False],
+                  start=[10], months=[3], enterprise=[0], capacity=[2])  # fmt: skip
+    spec_occ, agreement = csr_matrix([[True]]), csr_matrix([[True]])
+    rules = Rules(month_cap=12, min_age=16)
+    limited = build_candidates(
+        students, SlotArrays(**shadow, age_limited=[True]), spec_occ, agreement, rules=rules
+    )
+    assert limited.student.tolist() == [1]
+    assert dict(zip(limited.excluded_names, limited.excluded[0].tolist(), strict=True))["age"] == 1
+    unlimited = build_candidates(
+        students, SlotArrays(**shadow, age_limited=[False]), spec_occ, agreement, rules=rules
+    )
+    assert unlimited.student.tolist() == [0, 1]

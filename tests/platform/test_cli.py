@@ -52,6 +52,8 @@ def test_daily_sweep_expires_lapsed_agreements(runner, session, world, factories
 def test_compliance_command_stores_findings(runner, session, world):
     from skillbridge.models import ComplianceFinding
 
+    world.region.policy_pack = "dalian"  # R3's basis: 大政发[2011]46号 二(三), Dalian's own
+    session.commit()
     result = runner.invoke(args=["compliance", "--region", world.region.code])
     assert result.exit_code == 0, result.output
     assert "open findings" in result.output

@@ -6,7 +6,7 @@ Decisions the engine's inputs force, documented here once:
   still-unplaced students and keeps what was accepted.
 - A slot's capacity is its seats minus the seats taken (accepted placements) minus outstanding
   offers, so a follow-up run fills only the remaining seats.
-- Ages (N1) are completed years on the later of the run date and the cohort's window start: the
+- Ages (N1) are 周岁 (`age_in_years`, Civil Code art. 201) on the later of the run date and the cohort's window start: the
   earliest day the student could start. A student who turns 16 during a later window is left to
   a later run.
 - The cooperation agreement (R2) must be in force on the run date and cover the student's
@@ -64,7 +64,7 @@ from skillbridge.models import (
 )
 from skillbridge.models.occupation import specialty_occupation
 from skillbridge.models.slot import slot_specialty
-from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy import RuleFigure, age_in_years
 from skillbridge.platform.policy.supervision import quality_settings
 from skillbridge.platform.services.cooperation.agreements import active_agreement_pairs
 from skillbridge.platform.services.oversight.host_quality import host_risks
@@ -104,6 +104,8 @@ class InputRows:
     credit_blocked: set[int]
     month_cap: int
     min_age: int
+    #: N1's figure, whose slot kinds say which slots the minimum age limits.
+    age_limit: RuleFigure
     student_ranks: np.ndarray
     enterprise_ranks: np.ndarray
     screened_out: np.ndarray
@@ -248,6 +250,7 @@ def read_inputs(
         ),
         month_cap=rules.post_internship_max_months.value,
         min_age=rules.post_internship_min_age.value,
+        age_limit=rules.post_internship_min_age,
         student_ranks=_table(
             session,
             select(
@@ -318,7 +321,7 @@ def _sparse(
 def _ages(births: list[date], on: list[date]) -> np.ndarray:
     """Completed years of each birth date on its day; a region has few distinct such pairs."""
     pairs = list(zip(births, on, strict=True))
-    years = {pair: completed_years(*pair) for pair in set(pairs)}
+    years = {pair: age_in_years(*pair) for pair in set(pairs)}
     return np.array([years[pair] for pair in pairs], dtype=np.int64)
 
 
@@ -363,6 +366,7 @@ def build_match_input(rows: InputRows, max_per_student: int | None = None) -> Ma
     slot_arrays = SlotArrays(
         occupation=occupation_of,
         post=np.array([row.kind == SlotKind.POST_INTERNSHIP for row in slots], dtype=bool),
+        age_limited=np.array([rows.age_limit.limits(row.kind) for row in slots], dtype=bool),
         min_level=np.array([row.min_level for row in slots], dtype=np.int64),
         certificate_required=np.array([row.certificate_required for row in slots], dtype=bool),
         start=np.array([d.toordinal() for d in starts], dtype=np.int64),

@@ -9,11 +9,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import ComplianceFinding, ComplianceRun, Region, Severity, User, utcnow
-from skillbridge.platform.policy import RuleFigure
+from skillbridge.platform.policy import LegalBasis, RuleFigure
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.oversight.checks import RULES, CheckContext, Rule, rule_by_id
-from skillbridge.platform.services.packs import placement_rules
+from skillbridge.platform.services.packs import placement_rules, region_pack
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_audit_compliance
 from skillbridge.platform.text import N_
@@ -48,6 +48,9 @@ def run_compliance(
     if actor is not None and not can_audit_compliance(actor, region_id):
         raise PermissionDenied(N_("只有本地区人社局可以运行合规检查"))
     context = CheckContext(session, region, placement_rules(region), today)
+    # A rule with no basis in force in the region (no national text, no own seed, no recorded
+    # adoption) is not audited there; its open findings resolve with this run.
+    bases = region_pack(region).compliance
     now = utcnow()
     run = ComplianceRun(
         region_id=region_id,
@@ -65,9 +68,10 @@ def run_compliance(
             .where(ComplianceFinding.resolved_at.is_(None))
         )
     }
-    stats = {rule.id: {"found": 0, "new": 0, "resolved": 0} for rule in RULES if rule.automatic}
+    applied = [rule for rule in RULES if rule.automatic and bases[rule.id].applies]
+    stats = {rule.id: {"found": 0, "new": 0, "resolved": 0} for rule in applied}
     seen: set[tuple[str, str]] = set()
-    for rule in RULES:
+    for rule in applied:
         if rule.check is None:
             continue
         for violation in rule.check(context):
@@ -135,6 +139,8 @@ class RuleRow:
     figure: RuleFigure | None
     open_count: int
     resolved_count: int
+    #: The rule's legal basis in the region: what it cites there, or that it is not applied.
+    basis: LegalBasis
 
 
 @dataclass(frozen=True)
@@ -172,11 +178,13 @@ def overview(session: Session, actor: User) -> Overview:
         .group_by(ComplianceFinding.severity)
     ):
         by_severity[severity] = count
+    bases = region_pack(region).compliance
     rows = [
         RuleRow(
             rule,
             getattr(figures, rule.figure) if rule.figure else None,
             *counts.get(rule.id, (0, 0)),
+            basis=bases[rule.id],
         )
         for rule in RULES
     ]
@@ -228,6 +236,12 @@ def list_findings(session: Session, actor: User, wanted: FindingFilter) -> Page[
         ComplianceFinding.first_seen_at.desc(), ComplianceFinding.id.desc()
     )
     return paginate(session, statement, wanted.page, first_column)
+
+
+def rule_basis(session: Session, actor: User, rule_id: str) -> LegalBasis | None:
+    """The legal basis of `rule_id` in the actor's region (what a finding page cites)."""
+    region = session.get_one(Region, _own_region(actor))
+    return region_pack(region).compliance.get(rule_id)
 
 
 def get_finding(session: Session, actor: User, finding_id: int) -> ComplianceFinding:

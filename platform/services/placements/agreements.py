@@ -27,7 +27,7 @@ from skillbridge.models import (
     User,
     utcnow,
 )
-from skillbridge.platform.policy import PlacementRules, completed_years
+from skillbridge.platform.policy import PlacementRules, age_in_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
@@ -80,7 +80,7 @@ def agreement_kind(slot_kind: SlotKind) -> PlacementAgreementKind:
 
 def needs_guardian_consent(context: PlacementContext) -> bool:
     """Under-18s on the start date need a guardian's signed consent (N5)."""
-    return completed_years(context.student.birth_date, context.placement.start_date) < ADULT_AGE
+    return age_in_years(context.student.birth_date, context.placement.start_date) < ADULT_AGE
 
 
 def needs_insurance(agreement: PlacementAgreement) -> bool:
@@ -94,11 +94,11 @@ def needs_plan_approval(context: PlacementContext) -> bool:
 
 
 def below_minimum_age(context: PlacementContext, rules: PlacementRules) -> bool:
-    """No post internship before the pack's minimum age on the start date (N1)."""
-    age = completed_years(context.student.birth_date, context.placement.start_date)
-    return (
-        context.slot.kind == SlotKind.POST_INTERNSHIP and age < rules.post_internship_min_age.value
-    )
+    """No post or shadowing internship (the figure's slot kinds) before the pack's minimum age
+    on the start date (N1)."""
+    minimum = rules.post_internship_min_age
+    age = age_in_years(context.student.birth_date, context.placement.start_date)
+    return minimum.limits(context.slot.kind) and age < minimum.value
 
 
 def insurance_covers(agreement: PlacementAgreement, start: date, end: date) -> bool:
@@ -157,10 +157,11 @@ def start_checks(context: PlacementContext, rules: PlacementRules, today: date) 
         )
     if needs_guardian_consent(context):
         checks.append(Check("N5", N_("未满18周岁：监护人已书面同意"), agreement.guardian_consent))
-    if context.slot.kind == SlotKind.POST_INTERNSHIP:
+    if rules.post_internship_min_age.limits(context.slot.kind):
         checks.append(
             Check("N1", N_("开始时已满岗位实习最低年龄"), not below_minimum_age(context, rules))
         )
+    if context.slot.kind == SlotKind.POST_INTERNSHIP:
         if context.slot.post_wage_yuan:
             minimum = Decimal(context.slot.post_wage_yuan) * rules.min_stipend_ratio.ratio
             checks.append(
@@ -589,7 +590,7 @@ def describe_placement(
         needs_guardian=needs_guardian_consent(context),
         needs_plan=needs_plan_approval(context),
         disclosure=student_disclosure(actor, context.student),
-        age_at_start=completed_years(context.student.birth_date, context.placement.start_date),
+        age_at_start=age_in_years(context.student.birth_date, context.placement.start_date),
         amendment=amendment,
         can_withdraw=amendment is not None and may_withdraw(session, actor, amendment),
     )

@@ -19,7 +19,7 @@ from skillbridge.models import (
     PlacementAgreementKind,
     SlotKind,
 )
-from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy import age_in_years
 from skillbridge.platform.services.placements.records import PlacementContext
 from skillbridge.platform.services.renditions.versions import current_version, issue_version
 from skillbridge.platform.text import N_
@@ -67,7 +67,7 @@ def agreement_number(agreement: PlacementAgreement) -> str:
 
 def _parties(context: PlacementContext, kind: PlacementAgreementKind) -> list[dict[str, str]]:
     school, enterprise, student = context.school, context.enterprise, context.student
-    age = completed_years(student.birth_date, context.placement.start_date)
+    age = age_in_years(student.birth_date, context.placement.start_date)
     if kind == PlacementAgreementKind.TRIPARTITE_INTERNSHIP:
         return [
             {"role": "甲方（学校）", "name": school.name, "detail": f"学校标识码 {school.code}"},

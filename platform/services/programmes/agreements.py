@@ -16,7 +16,7 @@ from skillbridge.models import (
     TrainingAgreementSignature,
     User,
 )
-from skillbridge.platform.policy.dates import completed_years
+from skillbridge.platform.policy.dates import age_in_years
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.programmes.access import (
@@ -60,7 +60,7 @@ def missing_parties(agreement: TrainingAgreement) -> list[Party]:
 def is_minor(session: Session, enrolment: ApprenticeEnrolment) -> bool:
     """Under 18 at the start of training: the guardian signs beside the student."""
     person = session.get_one(Person, enrolment.person_id)
-    return completed_years(person.birth_date, enrolment.start_date) < ADULT_AGE
+    return age_in_years(person.birth_date, enrolment.start_date) < ADULT_AGE
 
 
 def sign_training_agreement(

@@ -19,7 +19,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy import age_in_years
 from skillbridge.platform.services.errors import NotFound
 from skillbridge.platform.services.slots.preferences import Candidate, slot_candidates
 from skillbridge.platform.text import N_
@@ -78,7 +78,7 @@ def candidate_profile(
     return CandidateProfile(
         slot,
         candidate,
-        completed_years(student.birth_date, today),
+        age_in_years(student.birth_date, today),
         cohort,
         session.get_one(Specialty, cohort.specialty_id),
         [HeldCertificate(o.name, c.level, c.issued_on) for c, o in held],

@@ -19,7 +19,7 @@ from skillbridge.models import (
     Specialty,
     Student,
 )
-from skillbridge.platform.policy import R6_CITATION, PlacementRules, completed_years
+from skillbridge.platform.policy import R6_CITATION, PlacementRules, age_in_years
 from skillbridge.platform.services.cooperation.agreements import agreement_windows
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.packs import placement_rules_for
@@ -175,7 +175,7 @@ def _credit(ctx: StudentContext) -> Failure | None:
 def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
     minimum = ctx.rules.post_internship_min_age
     age = (
-        completed_years(ctx.student.birth_date, slot.start_date)
+        age_in_years(ctx.student.birth_date, slot.start_date)
         if slot.start_date >= ctx.student.birth_date
         else 0
     )
@@ -211,11 +211,9 @@ def explain_for(
         _credit(ctx),
     ]
     if slot.kind == SlotKind.POST_INTERNSHIP:
-        checks += [
-            _agreement(ctx, slot, today),
-            _months(ctx, slot),
-            _age(ctx, slot),
-        ]
+        checks += [_agreement(ctx, slot, today), _months(ctx, slot)]
+    if ctx.rules.post_internship_min_age.limits(slot.kind):
+        checks.append(_age(ctx, slot))
     return [failure for failure in checks if failure is not None]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, false, func, select, update
@@ -22,7 +23,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
 )
-from skillbridge.platform.policy import Policy, PolicyPack
+from skillbridge.platform.policy import Earmark, Policy, PolicyPack, Validity, term_evidence
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
 from skillbridge.platform.services.packs import region_pack
@@ -203,18 +204,30 @@ def update_policy_settings(
     return policy
 
 
+def earmarks_of(session: Session, budget: Budget) -> tuple[Earmark, ...]:
+    """The fund's lines held back from claims (pack data, 002 四), none for a fund the pack lacks."""
+    pack = region_pack(session.get_one(Region, budget.region_id))
+    return next((b.earmarks for b in pack.budgets if b.id == budget.code), ())
+
+
+def earmarked_yuan(session: Session, budget_id: int) -> int:
+    """What the fund's earmarks hold back: claims may commit only the remaining beyond it."""
+    return sum(e.yuan or 0 for e in earmarks_of(session, session.get_one(Budget, budget_id)))
+
+
 def set_budget_allocation(session: Session, actor: User, budget_id: int, allocated: int) -> Budget:
-    """Change a fund's allocation; it can never drop below what is committed and paid."""
+    """Change a fund's allocation; it can never drop below what is committed, paid or earmarked."""
     budget = get_budget_for_bureau(session, actor, budget_id)
     if allocated < 0:
         raise InvalidInput(N_("资金总额不能为负数"))
+    held = earmarked_yuan(session, budget.id)
     before = budget.allocated_yuan
     result = cast(
         CursorResult[Any],
         session.execute(
             update(Budget)
             .where(Budget.id == budget.id)
-            .where(Budget.committed_yuan + Budget.paid_yuan <= allocated)
+            .where(Budget.committed_yuan + Budget.paid_yuan + held <= allocated)
             .values(
                 allocated_yuan=allocated,
                 remaining_yuan=Budget.remaining_yuan + allocated - Budget.allocated_yuan,
@@ -223,7 +236,7 @@ def set_budget_allocation(session: Session, actor: User, budget_id: int, allocat
         ),
     )
     if result.rowcount != 1:
-        raise Conflict(N_("资金总额不能低于已承诺和已支付的金额"))
+        raise Conflict(N_("资金总额不能低于已承诺、已支付和专项列支的金额"))
     session.refresh(budget)
     audit.record(
         session,
@@ -247,15 +260,17 @@ def _move(
     moves: tuple[str, str],
     kind: LedgerKind,
     shortfall: str,
+    keep: int = 0,
 ) -> None:
     """Move `amount` between two of the budget's columns, with its ledger row; Conflict if the
-    source column holds less (the conditional UPDATE, not Python, decides under concurrency)."""
+    source column holds less than `amount` plus `keep` (what must stay in it), decided by the
+    conditional UPDATE, not Python, under concurrency."""
     source, target = (getattr(Budget, name) for name in moves)
     result = cast(
         CursorResult[Any],
         session.execute(
             update(Budget)
-            .where(Budget.id == budget_id, source >= amount)
+            .where(Budget.id == budget_id, source >= amount + keep)
             .values({source: source - amount, target: target + amount})
             .execution_options(synchronize_session=False)
         ),
@@ -268,7 +283,9 @@ def _move(
 
 
 def commit_budget(session: Session, budget_id: int, claim_id: int, amount: int) -> None:
-    """Move `amount` from remaining to committed, with its ledger row; Conflict if short."""
+    """Move `amount` from remaining to committed, with its ledger row; Conflict if what remains
+    beyond the earmarked lines (师资, 题库, 职业标准 ..., 002 四) is short."""
+    held = earmarked_yuan(session, budget_id)
     _move(
         session,
         budget_id,
@@ -276,7 +293,8 @@ def commit_budget(session: Session, budget_id: int, claim_id: int, amount: int) 
         amount,
         ("remaining_yuan", "committed_yuan"),
         LedgerKind.COMMIT,
-        N_("资金余额不足，无法批准"),
+        N_("资金余额（扣除专项列支后）不足，无法批准") if held else N_("资金余额不足，无法批准"),
+        keep=held,
     )
 
 
@@ -388,6 +406,27 @@ def list_budgets(session: Session, actor: User, page: int = 1) -> Page[Budget]:
     return paginate(session, statement, page, first_column)
 
 
+@dataclass(frozen=True)
+class PolicyTerm:
+    """A region's policy document's validity as the bureau's pages show it, on a given day."""
+
+    validity: Validity
+    in_force: bool
+    #: The term in words on that day, as a claim's refusal gives it (with the end date).
+    evidence: str
+
+
+def region_policy_term(session: Session, actor: User, on: date) -> PolicyTerm | None:
+    """The validity of the document the actor's region's policies come from (000 第十条), with
+    any recorded extension; None when the document names no term or the actor is no bureau."""
+    if actor.role != Role.BUREAU or actor.region_id is None:
+        return None
+    pack = region_pack(session.get_one(Region, actor.region_id))
+    if pack.validity is None:
+        return None
+    return PolicyTerm(pack.validity, pack.validity.in_force(on), term_evidence(pack.validity, on))
+
+
 def list_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
     """The installed policies of the actor's region."""
     if actor.role != Role.BUREAU:
@@ -408,6 +447,9 @@ class BudgetOverview:
     budget: Budget
     check: LedgerCheck
     entries: Page[BudgetLedgerEntry]
+    #: The lines held back from claims, and what claims may still commit beyond them.
+    earmarks: tuple[Earmark, ...] = ()
+    claimable_yuan: int = 0
 
 
 def budget_overview(session: Session, actor: User, budget_id: int, page: int = 1) -> BudgetOverview:
@@ -419,4 +461,7 @@ def budget_overview(session: Session, actor: User, budget_id: int, page: int = 1
         .order_by(BudgetLedgerEntry.id.desc())
     )
     entries = paginate(session, statement, page, first_column)
-    return BudgetOverview(budget, check_ledger(session, budget), entries)
+    earmarks = earmarks_of(session, budget)
+    held = sum(e.yuan or 0 for e in earmarks)
+    claimable = max(budget.remaining_yuan - held, 0)
+    return BudgetOverview(budget, check_ledger(session, budget), entries, earmarks, claimable)

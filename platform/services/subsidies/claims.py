@@ -38,7 +38,13 @@ from skillbridge.models import (
     User,
     utcnow,
 )
-from skillbridge.platform.policy import Evaluation, Policy, ProgrammeFacts, evaluate
+from skillbridge.platform.policy import (
+    Evaluation,
+    Policy,
+    ProgrammeFacts,
+    evaluate,
+    validity_outcome,
+)
 from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.credit import active_credit_record
@@ -626,6 +632,14 @@ def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> Cred
     )
 
 
+def _require_in_force(session: Session, policy: SubsidyPolicy, refusal: str) -> None:
+    """A policy whose document's validity ended (and no extension is recorded) is not payable:
+    approving or paying it is refused with the policy, its term and the day it ended."""
+    outcome = validity_outcome(_pack_policy(session, policy), today())
+    if outcome is not None and not outcome.passed:
+        raise Conflict(refusal, details=[outcome.display_zh()])
+
+
 def approve_claim(
     session: Session, actor: User, claim_id: int, four_eyes_above_yuan: int | None = None
 ) -> SubsidyClaim:
@@ -636,6 +650,7 @@ def approve_claim(
     """
     claim, policy = _claim_for_bureau(session, actor, claim_id)
     _require_status(claim, ClaimStatus.SUBMITTED)
+    _require_in_force(session, policy, N_("政策有效期已届满且无延期记录，不能批准"))
     record = _beneficiary_credit(session, claim, today())
     if record is not None:
         raise Conflict(N_("受益方有在期失信记录，不能批准（R6）"), details=[record.reason])
@@ -736,6 +751,7 @@ def pay_claim(session: Session, actor: User, claim_id: int) -> SubsidyClaim:
             )
         raise PermissionDenied(N_("只有人社局财务人员可以支付补贴"))
     _require_status(claim, ClaimStatus.APPROVED)
+    _require_in_force(session, policy, N_("政策有效期已届满且无延期记录，不能支付"))
     assert claim.amount_yuan is not None, "approved_has_amount: an approved claim has its amount"
     if policy.budget_id is None:
         raise Conflict(N_("该政策没有关联资金"))

@@ -53,7 +53,7 @@ from skillbridge.models import (
     SubsidyPolicy,
 )
 from skillbridge.platform import policy as engine
-from skillbridge.platform.policy.dates import completed_years
+from skillbridge.platform.policy.dates import age_in_years
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.errors import InvalidInput
 from skillbridge.platform.services.evaluations.outcomes import host_hire_of, with_labour_contract
@@ -416,7 +416,7 @@ def _person(
     session, on_date = b.session, b.on_date
     b.row("姓名", student.name)
     # The age, not the birth date: this explanation is read by enterprises too (README table).
-    b.row("年龄", f"{completed_years(student.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
+    b.row("年龄", f"{age_in_years(student.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
     b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
     cooperating = (
         employer is not None

@@ -30,7 +30,7 @@ from skillbridge.models import (
     SubsidyPolicy,
 )
 from skillbridge.platform import policy as engine
-from skillbridge.platform.policy.dates import completed_years
+from skillbridge.platform.policy.dates import age_in_years
 from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
@@ -112,7 +112,7 @@ def build_worker_facts(
     b.row("指定职业（工种）", "、".join(sorted(designated)) or "未指定")
     employer = session.get_one(Enterprise, employment.enterprise_id)
     b.row("姓名", person.name)
-    b.row("年龄", f"{completed_years(person.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
+    b.row("年龄", f"{age_in_years(person.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
     student = latest_enrolment(session, person.id)
     if student is not None:
         b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
@@ -172,6 +172,8 @@ def build_worker_facts(
             district_work_since=district_since if in_district else None,
             first_job_in_district=first_job and in_district,
             newly_introduced=first_job and in_district,
+            # The hire that made the person newly introduced is the introduction (002 二(一)1).
+            introduced_on=employment.hire_date if first_job and in_district else None,
             front_line=employment.is_front_line,
             credit_record_active=_credit(b, student),
         ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from skillbridge.models import (
     AgreementStatus,
@@ -148,17 +150,40 @@ def test_r5_apprenticeship_with_no_agreement_at_all(kit, check, make_student, wo
 
 
 def test_n1_under_the_minimum_age_at_the_start(kit, check, make_student, world) -> None:  # type: ignore[no-untyped-def]
+    """教职成〔2021〕4号 第十六条(二) "未满16周岁"; 16周岁 is reached the day after the 16th
+    birthday (Civil Code art. 201), so a start on the birthday itself is under age."""
     minimum = figures(world.region).post_internship_min_age.value
     birthday = date(START.year - minimum, START.month, START.day)
     young = make_student(world.school, birth=date(birthday.year, birthday.month, 2))
-    of_age = make_student(world.school, birth=birthday)  # turns the minimum age that day
+    on_birthday = make_student(world.school, birth=birthday)  # the birthday: still minimum - 1
+    of_age = make_student(world.school, birth=birthday - timedelta(days=1))  # the day after it
     too_young = kit.placement(young, kit.slot())
-    kit.placement(of_age, kit.slot())
-    [violation] = check("N1")
-    assert violation.object_id == too_young.id
+    starts_on_birthday = kit.placement(on_birthday, kit.slot())
+    allowed = kit.placement(of_age, kit.slot())
+    violations = {v.object_id: v for v in check("N1")}
+    assert set(violations) == {too_young.id, starts_on_birthday.id}
+    assert allowed.id not in violations
+    assert violations[starts_on_birthday.id].evidence["age_at_start"] == minimum - 1
+    violation = violations[too_young.id]
     assert violation.evidence["age_at_start"] == minimum - 1
     assert "birth_date" not in violation.evidence  # the bureau gets the age (README table)
     assert violation.evidence["first_school_year"] is False
+
+
+def test_n1_covers_shadowing_internships(kit, check, make_student, world) -> None:  # type: ignore[no-untyped-def]
+    """N1 applies to 跟岗实习 too: the 2021 text (第二条) merged it into 岗位实习 ("辅助…参与实际
+    工作"), whose 第十六条(二) bars students "未满16周岁"; the of-age student is the control."""
+    minimum = figures(world.region).post_internship_min_age.value
+    birthday = date(START.year - minimum, START.month, START.day)
+    young = make_student(world.school, birth=birthday)
+    of_age = make_student(world.school, birth=birthday - timedelta(days=1))
+    shadow = kit.placement(young, kit.slot(kind=SlotKind.SHADOW_INTERNSHIP))
+    allowed = kit.placement(of_age, kit.slot(kind=SlotKind.SHADOW_INTERNSHIP))
+    kit.placement(young, kit.slot(kind=SlotKind.APPRENTICESHIP))  # no N1 scope: not flagged
+    [violation] = check("N1")
+    assert violation.object_id == shadow.id != allowed.id
+    assert violation.evidence["slot_kind"] == "shadow_internship"
+    assert "跟岗实习" in violation.summary_zh
 
 
 def test_n1_first_year_student_on_a_post_internship(
@@ -173,15 +198,20 @@ def test_n1_first_year_student_on_a_post_internship(
     assert violation.evidence["first_school_year"] is True
 
 
-def test_n1_29_february_birthday_is_of_age_on_28_february(kit, check, make_student, world) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("month", "day", "flagged"), [(2, 28, True), (3, 1, False)])
+def test_n1_29_february_birthday_is_of_age_on_1_march(  # type: ignore[no-untyped-def]
+    kit, check, make_student, world, session, month, day, flagged
+) -> None:
+    """Born 29 February: the 16th year ends on 28 February of a common year or on 29 February of
+    a leap year (Civil Code art. 202); 16周岁 is reached on 1 March either way (art. 201)."""
     minimum = figures(world.region).post_internship_min_age.value
     leap_birth = next(date(y, 2, 29) for y in range(2012 - minimum, 1990, -1) if y % 4 == 0)
-    start = date(leap_birth.year + minimum, 2, 28)
+    start = date(leap_birth.year + minimum, month, day)
     student = make_student(world.school, birth=leap_birth)
+    # Past the first school year, so the age alone decides.
+    session.get(Cohort, student.cohort_id).intake_year = start.year - 2
     placement = kit.placement(student, kit.slot(), start=start, end=date(start.year, 8, 1))
-    found = _placement_ids(check("N1"))
-    expected_of_age = (leap_birth.year + minimum) % 4 != 0
-    assert (placement.id not in found) == expected_of_age
+    assert (placement.id in _placement_ids(check("N1"))) is flagged
 
 
 def test_r7_certificate_only_occupation(kit, check, session, world) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,9 @@ def _findings(session, rule_id=None):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def uninsured(kit, session):  # type: ignore[no-untyped-def]
-    """An active post internship with no insurance: R4 and N6 report it."""
+    """An active post internship with no insurance: R4 and N6 report it. The region is Dalian's,
+    whose own 大政发[2011]46号 二(三) is R4's basis (no other region applies R4)."""
+    kit.world.region.policy_pack = "dalian"
     placement = kit.placement(kit.world.student, kit.slot())
     agreement = kit.agreement(placement, insured=None)
     kit.cooperation()
@@ -80,6 +82,7 @@ def test_fixing_the_violation_resolves_and_a_relapse_opens_a_new_finding(
 
 
 def test_a_run_covers_its_own_region_only_and_is_audited_once(session, world, kit) -> None:  # type: ignore[no-untyped-def]
+    world.region.policy_pack = world.other_region.policy_pack = "dalian"  # R3, R4 apply there
     other = kit.placement(world.other_student, kit.slot(world.other_enterprise))
     kit.agreement(other, insured=None)
     session.commit()

@@ -14,7 +14,9 @@ from .conftest import TODAY, figures
 
 @pytest.fixture
 def findings(session, world, kit):  # type: ignore[no-untyped-def]
-    """Own-region findings (an uninsured placement: R4, N6; R3) and one of the other region."""
+    """Own-region findings (an uninsured placement: R4, N6; R3) and one of the other region, both
+    Dalian's, whose own 大政发[2011]46号 二(三) is the basis of R3 and R4."""
+    world.region.policy_pack = world.other_region.policy_pack = "dalian"
     own = kit.placement(world.student, kit.slot())
     kit.agreement(own, insured=None)
     kit.cooperation()
@@ -116,6 +118,7 @@ def test_anonymous_is_sent_to_login(client, world) -> None:  # type: ignore[no-u
 def test_month_cap_finding_lists_each_placement_with_its_link(
     login_as, world, kit, session
 ) -> None:  # type: ignore[no-untyped-def]
+    world.region.policy_pack = "dalian"  # R1's basis: 大政发[2011]46号 二(三)
     cap = figures(world.region).post_internship_max_months.value
     placements = [kit.placement(world.student, kit.slot(), months=m) for m in (cap, 1)]
     session.commit()
@@ -130,3 +133,24 @@ def test_month_cap_finding_lists_each_placement_with_its_link(
     for placement in placements:
         assert f'<a href="/placements/{placement.id}">{placement.id}</a>' in html
     assert f"{cap + 1}" in html
+
+
+def _row(html: str, rule_id: str) -> str:
+    start = html.index(f"<td>{rule_id}</td>")
+    return html[start : html.index("</tr>", start)]
+
+
+def test_each_rule_shows_its_basis_in_the_region(login_as, world, session) -> None:  # type: ignore[no-untyped-def]
+    """Wujiang's own seed (吴政规字〔2012〕13号) has no R1 (it is 大政发[2011]46号 二(三), Dalian's):
+    the row says it is not applied and not checked there, with no figure; Dalian's row (the
+    control) cites its own text, is checked and shows the figure."""
+    html = login_as(world.users["bureau"]).get("/bureau/compliance/").get_data(as_text=True)
+    row = _row(html, "R1")
+    assert "本地区不适用" in row and "本地人社局未作采纳决定" in row and "不检查" in row
+    assert "12个月" not in row and "12" not in row.split("本地人社局未作采纳决定")[1]
+    assert "教职成〔2021〕4号《职业学校学生实习管理规定》 第十六条(二)" in _row(html, "N1")
+    world.region.policy_pack = "dalian"
+    session.commit()
+    html = login_as(world.users["bureau"]).get("/bureau/compliance/").get_data(as_text=True)
+    row = _row(html, "R1")
+    assert "大政发[2011]46号 二(三)" in row and "本地区不适用" not in row and "不检查" not in row

@@ -242,3 +242,34 @@ def test_a_placement_starts_on_its_start_date_not_before(session, world, accepte
     assert refused.value.details == ["已到实习开始日期"]
     placements_lifecycle.start_placement(session, world.users["school"], pid, date(2026, 7, 1))
     session.commit()
+
+
+def test_a_shadowing_internship_under_the_minimum_age_does_not_start(
+    session, world, make_slot, make_offer, make_student, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    """N1 covers 跟岗实习 (教职成〔2021〕4号 第二条, 第十六条(二) "未满16周岁"). Accepted as 16 (born
+    2010-06-30, the slot starts 2026-07-01), the birth date is then corrected to 2010-07-01: the
+    start day is the 16th birthday, still 15周岁 (Civil Code art. 201), and the start is refused
+    on N1 alone; put back, the same start succeeds (the control)."""
+    student = make_student(world.school, birth=date(2010, 6, 30))
+    user = make_user(Role.STUDENT, student_id=student.id)
+    world.users["student"] = user
+    placement = make_offer(student, make_slot(world.enterprise, kind=SlotKind.SHADOW_INTERNSHIP))
+    offers.accept_offer(session, user, placement.id, TODAY)
+    session.commit()
+    for role in ("student", "school", "enterprise"):
+        sign_as(session, world.users[role], placement.id)
+    placement_agreements.record_insurance(session, world.users["enterprise"], placement.id, COVER)
+    placement_agreements.record_guardian_consent(
+        session, world.users["school"], placement.id, "王芳"
+    )
+    student.birth_date = date(2010, 7, 1)
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
+    session.rollback()
+    assert [d.split()[0] for d in refused.value.details] == ["N1"]
+    student.birth_date = date(2010, 6, 30)
+    session.commit()
+    placements_lifecycle.start_placement(session, world.users["school"], placement.id, TODAY)
+    session.commit()

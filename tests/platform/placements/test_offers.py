@@ -171,6 +171,31 @@ def test_under_minimum_age_cannot_accept_a_post_internship(
     session.rollback()
 
 
+@pytest.mark.parametrize(
+    ("birth", "refused"),
+    [
+        (date(2010, 7, 1), True),  # the 16th birthday is the start day: still 15周岁
+        (date(2010, 6, 30), False),  # the control: 16周岁 from the day after the birthday
+    ],
+)
+def test_minimum_age_applies_to_a_shadowing_internship(  # type: ignore[no-untyped-def]
+    session, world, make_slot, make_offer, make_student, make_user, birth, refused
+) -> None:
+    """N1 covers 跟岗实习: 教职成〔2021〕4号 第二条 folds it into 岗位实习 ("辅助…参与实际工作"),
+    and 第十六条(二) bars "未满16周岁" students; 16周岁 starts the day after the birthday
+    (Civil Code art. 201). The slots start on 2026-07-01."""
+    student = make_student(world.school, birth=birth)
+    user = make_user(Role.STUDENT, student_id=student.id)
+    placement = make_offer(student, make_slot(world.enterprise, kind=SlotKind.SHADOW_INTERNSHIP))
+    if refused:
+        with pytest.raises(Conflict, match="N1"):
+            offers.accept_offer(session, user, placement.id, TODAY)
+        session.rollback()
+        return
+    accepted = offers.accept_offer(session, user, placement.id, TODAY)
+    assert accepted.status == PlacementStatus.ACCEPTED
+
+
 def test_expiry_sweep_expires_overdue_offers_only(
     session, world, make_slot, make_offer, make_student, facts
 ) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Pack loading: the bundled packs, their seed quotations, and precise validation errors."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,9 @@ _FIGURES = {
     "min_partner_enterprises_per_specialty": (3, "enterprises"),
 }
 
+# N1's figure names the slot kinds it limits (岗位实习 and the former 跟岗实习).
+_SCOPES = {"post_internship_min_age": ', slot_kinds = ["post_internship", "shadow_internship"]'}
+
 _POLICY = """
 [[policies]]
 id = "zhongkai.test_subsidy"
@@ -219,7 +223,15 @@ def _pack_text(policy=_POLICY, figures=None):
         "[placement_rules]",
     ]
     for name, (value, unit) in (figures or _FIGURES).items():
-        lines.append(f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一" }}')
+        scope = _SCOPES.get(name, "")
+        lines.append(
+            f'{name} = {{ value = {value}, unit = "{unit}", citation = "测试 一"{scope} }}'
+        )
+    lines.append("[compliance]")
+    lines += [f'R{n} = {{ basis = "not_applied", note = "无" }}' for n in range(1, 10)]
+    lines += [
+        f'N{n} = {{ basis = "national", citation = "教职成〔2021〕4号" }}' for n in range(1, 11)
+    ]
     lines += ["[[budgets]]", 'id = "zhongkai.fund"', 'name_zh = "基金"', 'citation = "测试 七"']
     return "\n".join(lines) + "\n" + policy
 
@@ -357,10 +369,210 @@ def test_any_of_options_are_validated_recursively(tmp_path):
     assert "unknown condition 'nope'" in info.value.reason
 
 
+def test_minimum_age_without_its_slot_kinds_is_refused(tmp_path):
+    """N1 names the placements it limits; a pack that leaves them out would limit none."""
+    text = _pack_text().replace(_SCOPES["post_internship_min_age"], "")
+    with pytest.raises(PackError, match=re.escape(
+        "zhongkai.toml: field 'placement_rules.post_internship_min_age.slot_kinds': is missing"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+def test_minimum_age_with_an_unknown_slot_kind_is_refused(tmp_path):
+    text = _pack_text().replace('"shadow_internship"', '"跟岗"')
+    with pytest.raises(PackError, match=re.escape(
+        "field 'placement_rules.post_internship_min_age.slot_kinds': must list slot kinds of"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_minimum_age_limits_post_and_shadowing_internships_in_every_pack(region):
+    """教职成〔2021〕4号 第十六条(二) "不得…安排、接收未满16周岁的学生进行岗位实习", and its 第二条
+    folds the former 跟岗实习 ("辅助…参与实际工作") into 岗位实习: N1 limits both slot kinds."""
+    minimum = load_pack(region).placement_rules.post_internship_min_age
+    assert minimum.limits("post_internship") and minimum.limits("shadow_internship")
+    assert not minimum.limits("apprenticeship") and not minimum.limits("order_class")
+
+
+def test_age_bound_defaults_to_the_claim_date_and_refuses_an_unknown_day(tmp_path):
+    pack = _load(tmp_path, _pack_text())
+    assert pack.policy("zhongkai.test_subsidy").conditions[0].params["age_on"] == "claim"
+    text = _pack_text().replace("years = 40", 'years = 40\nage_on = "hired"')
+    with pytest.raises(PackError, match=re.escape(
+        "field 'conditions[0].age_on': must be one of ('claim', 'introduced'), got 'hired'"
+    )):  # fmt: skip
+        _load(tmp_path, text)
+
+
+_VALIDITY = """
+[validity]
+effective_from = 2014-05-09
+term_years = 2
+citation = "测试文件 第十条"
+quote = "本办法自2014年5月9日起施行，有效期2年"
+"""
+
+
+def test_validity_and_its_extensions_load(tmp_path):
+    text = (
+        _pack_text()
+        + _VALIDITY
+        + (
+            '[[validity.extensions]]\nuntil = 2018-05-08\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n'
+        )
+    )
+    pack = _load(tmp_path, text)
+    assert pack.validity is not None and pack.validity.term_ends_on == date(2016, 5, 8)
+    assert pack.validity.ends_on == date(2018, 5, 8)
+    assert pack.policy("zhongkai.test_subsidy").validity == pack.validity
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '[[validity.extensions]]\nuntil = 2018-05-08\ndecided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].reference': is missing",
+        ),
+        (
+            '[[validity.extensions]]\nuntil = 2016-05-08\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].until': 2016-05-08 does not extend the term",
+        ),
+        (
+            '[[validity.extensions]]\nuntil = "2018-05-08"\nreference = "测试〔2016〕1号"\n'
+            'decided_by = "区人才工作领导小组"\n',
+            "field 'validity.extensions[0].until': must be a TOML date",
+        ),
+    ],
+)
+def test_an_extension_without_its_decision_or_date_is_refused(tmp_path, extra, message):
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _pack_text() + _VALIDITY + extra)
+
+
+def test_zhongkai_pack_records_its_term_and_no_extension():
+    """Seed 000 第十条 "自2014年5月9日起施行，有效期2年"; no other seed names a term."""
+    validity = load_pack("zhongkai").validity
+    assert validity is not None
+    assert (validity.effective_from, validity.term_ends_on) == (date(2014, 5, 9), date(2016, 5, 8))
+    assert validity.extensions == ()
+    assert all(load_pack(r).validity is None for r in REGION_CODES if r != "zhongkai")
+
+
+_CONTESTED = """
+[[policies.conditions]]
+code = "contested"
+issue_zh = "第五条与(3)(4)不一致"
+readings = [
+  { id = "a", label_zh = "读法一", conditions = [{ code = "holds_level_at_least", level = "technician" }] },
+  { id = "b", label_zh = "读法二", conditions = [{ code = "holds_level_at_least", level = "elementary" }] },
+]
+"""
+
+
+def test_a_contested_provision_loads_with_or_without_a_ruling(tmp_path):
+    pack = _load(tmp_path, _pack_text(_POLICY + _CONTESTED))
+    assert pack.policy("zhongkai.test_subsidy").conditions[1].params["ruling"] is None
+    ruled = (
+        _CONTESTED
+        + 'ruling = { reading = "b", decided_by = "区社会事务局", reference = "文〔2024〕1号" }\n'
+    )
+    pack = _load(tmp_path, _pack_text(_POLICY + ruled))
+    assert pack.policy("zhongkai.test_subsidy").conditions[1].params["ruling"].reading == "b"
+
+
+@pytest.mark.parametrize(
+    ("ruling", "message"),
+    [
+        ('ruling = { reading = "c", decided_by = "局", reference = "文〔2024〕1号" }',
+         "field 'conditions[1].ruling.reading': names no reading: 'c'"),
+        ('ruling = { reading = "b", decided_by = "局" }',
+         "field 'conditions[1].ruling': must be a table of ['decided_by', 'reading', 'reference']"),
+    ],
+)  # fmt: skip
+def test_a_ruling_without_its_decision_or_reading_is_refused(tmp_path, ruling, message):
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _pack_text(_POLICY + _CONTESTED + ruling + "\n"))
+
+
+def test_a_contested_provision_needs_two_readings(tmp_path):
+    one = _CONTESTED.replace(
+        '  { id = "b", label_zh = "读法二", conditions = [{ code = "holds_level_at_least", level = "elementary" }] },\n',
+        "",
+    )
+    with pytest.raises(PackError, match=re.escape("field 'conditions[1].readings': must list")):
+        _load(tmp_path, _pack_text(_POLICY + one))
+
+
+@pytest.mark.parametrize("region", REGION_CODES)
+def test_every_compliance_rule_cites_national_own_or_an_adoption(region):
+    """Each region cites the rules in force there: the national rules (教职成〔2021〕4号), its own
+    seed, or another region's text its bureau adopted by a recorded decision; anything else is
+    not applied there (and cites nothing)."""
+    pack = load_pack(region)
+    assert set(pack.compliance) == {f"R{n}" for n in range(1, 10)} | {f"N{n}" for n in range(1, 11)}
+    for rule, basis in pack.compliance.items():
+        if basis.basis == "national":
+            assert basis.citation.startswith("教职成〔2021〕4号"), rule
+        elif basis.basis == "own":
+            assert basis.citation.startswith(pack.source.document), rule
+        elif basis.basis == "adopted":
+            assert basis.adopted_by and basis.reference, rule
+            assert not basis.citation.startswith(pack.source.document), rule
+        else:
+            assert basis.basis == "not_applied" and basis.citation is None and basis.note, rule
+    assert all(pack.compliance[f"N{n}"].basis == "national" for n in range(1, 11))
+
+
+def test_wujiang_applies_no_other_regions_rule_and_dalian_its_own():
+    """Wujiang's audit cited 大政发[2011]46号 (Dalian), the Zhanjiang draft and Zhongkai's text;
+    none of them is in force in Wujiang and no adoption is recorded, so R1–R9 are not applied."""
+    wujiang, dalian = load_pack("wujiang").compliance, load_pack("dalian").compliance
+    assert [r for r in wujiang if r.startswith("R") and wujiang[r].applies] == []
+    assert dalian["R1"].basis == "own" and dalian["R1"].citation == "大政发[2011]46号 二(三)"
+
+
+def _with_compliance(text: str, rule: str, entry: str) -> str:
+    """The minimal pack with one compliance line replaced by `entry`."""
+    lines = text.split("\n")
+    return "\n".join(entry if line.startswith(f"{rule} = ") else line for line in lines)
+
+
+def test_an_adopted_rule_needs_its_decision(tmp_path):
+    adopted = 'R1 = { basis = "adopted", citation = "大政发[2011]46号 二(三)", adopted_by = "区人社局", reference = "测人社〔2024〕1号" }'
+    pack = _load(tmp_path, _with_compliance(_pack_text(), "R1", adopted))
+    assert pack.compliance["R1"].reference == "测人社〔2024〕1号" and pack.compliance["R1"].applies
+    missing = (
+        'R1 = { basis = "adopted", citation = "大政发[2011]46号 二(三)", adopted_by = "区人社局" }'
+    )
+    with pytest.raises(PackError, match=re.escape("field 'compliance.R1.reference': is missing")):
+        _load(tmp_path, _with_compliance(_pack_text(), "R1", missing))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('R1 = { basis = "own", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.R1.citation': an own basis cites 测试文件"),
+        ('N1 = { basis = "national", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.N1.citation': a national basis cites 教职成〔2021〕4号"),
+        ('R1 = { basis = "not_applied", note = "无", citation = "大政发[2011]46号 二(三)" }',
+         "field 'compliance.R1.basis': a rule not applied cites nothing"),
+    ],
+)  # fmt: skip
+def test_a_rule_citing_another_regions_text_without_adoption_is_refused(tmp_path, entry, message):
+    rule = entry.split(" ")[0]
+    with pytest.raises(PackError, match=re.escape(message)):
+        _load(tmp_path, _with_compliance(_pack_text(), rule, entry))
+
+
 def test_placement_figure_without_citation_is_refused(tmp_path):
     text = _pack_text().replace(
-        'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一" }',
-        'post_internship_min_age = { value = 16, unit = "years" }',
+        'post_internship_min_age = { value = 16, unit = "years", citation = "测试 一",',
+        'post_internship_min_age = { value = 16, unit = "years",',
     )
     with pytest.raises(PackError, match=re.escape(
         "zhongkai.toml: field 'placement_rules.post_internship_min_age.citation': is missing"
@@ -435,4 +647,43 @@ def test_budgets_that_are_not_tables_are_a_pack_error(tmp_path, budgets, message
     # A top-level key goes before the first table header.
     text = budgets + "\n" + text.replace(_BUDGETS, "")
     with pytest.raises(PackError, match="^" + re.escape(message)):
+        _load(tmp_path, text)
+
+
+def test_a_pack_without_the_legal_basis_of_its_rules_is_refused(tmp_path):
+    text = _pack_text()
+    start = text.index("[compliance]")
+    text = text[:start] + text[text.index("[[budgets]]") :]
+    with pytest.raises(PackError, match=re.escape("zhongkai.toml: field 'compliance': must be")):
+        _load(tmp_path, text)
+
+
+def test_wujiang_fund_lists_its_non_claim_lines_as_earmarks():
+    """002 四 "用于…师资队伍建设、职业标准建设、题库建设、实训基地建设等项目": lines no claim pays,
+    held back from claims once their amounts are recorded (the seed names no shares)."""
+    [fund] = load_pack("wujiang").budgets
+    assert fund.total_yuan == 30_000_000
+    names = [e.name_zh for e in fund.earmarks]
+    assert names == ["师资队伍建设", "职业标准建设", "题库建设", "实训基地建设"]
+    assert all(e.citation == "吴政规字〔2012〕13号 四" for e in fund.earmarks)
+    assert fund.earmarked_yuan == 0  # no amount is recorded yet
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('yuan = 1000', "field 'budgets[0].earmarks[0].reference': an amount set aside comes with"),
+        ('yuan = 1000\nreference = "文〔2013〕1号"\n[[budgets.earmarks]]\nid = "zhongkai.fund.b"\n'
+         'name_zh = "题库建设"\ncitation = "测试 七"\nyuan = 9\nreference = "文〔2013〕2号"',
+         "field 'budgets[0].earmarks': hold 1009 yuan, more than the total 1000"),
+    ],
+)  # fmt: skip
+def test_an_earmark_without_its_decision_or_beyond_the_fund_is_refused(tmp_path, lines, message):
+    text = _pack_text().replace(
+        'citation = "测试 七"',
+        'citation = "测试 七"\ntotal_yuan = 1000\n[[budgets.earmarks]]\nid = "zhongkai.fund.a"\n'
+        f'name_zh = "师资队伍建设"\ncitation = "测试 七"\n{lines}',
+        1,
+    )
+    with pytest.raises(PackError, match=re.escape(message)):
         _load(tmp_path, text)

@@ -52,10 +52,12 @@ YOUTH_PERSON = PersonFacts(
     ("change", "failed"),
     [
         ({}, set()),
-        ({"birth_date": date(1984, 9, 2)}, set()),  # 39, a day before the 40th birthday
-        ({"birth_date": date(1984, 9, 1)}, set()),  # 40 on the day: "40周岁以下" includes 40
-        ({"birth_date": date(1983, 9, 2)}, set()),  # still 40, the day before turning 41
-        ({"birth_date": date(1983, 9, 1)}, {"age_max"}),  # 41 on the day
+        # 二(二)2 "凡40周岁以下": 40 included, and N周岁 is reached the day after the Nth birthday
+        # (Civil Code art. 201: the day the period starts is not counted).
+        ({"birth_date": date(1984, 9, 1)}, set()),  # the 40th birthday: still 39
+        ({"birth_date": date(1983, 9, 2)}, set()),  # the day before the 41st birthday: 40
+        ({"birth_date": date(1983, 9, 1)}, set()),  # the 41st birthday: still 40
+        ({"birth_date": date(1983, 8, 31)}, {"age_max"}),  # the day after the 41st birthday: 41
         ({"on_post_since": date(2024, 3, 1)}, set()),  # exactly 6 months on the post
         ({"on_post_since": date(2024, 3, 2)}, {"trigger.placed_months_on_post"}),  # a day short
         ({"on_post_since": None}, {"trigger.placed_months_on_post"}),
@@ -92,7 +94,9 @@ def test_youth_reward_needs_school_enterprise_high_skill_designated_certificate(
 def test_youth_reward_outcome_renders_with_evidence_and_citation():
     result = evaluate(YOUTH, _facts(YOUTH_PERSON, YOUTH_CERT), CLAIM)
     age = next(c for c in result.conditions if c.code == "age_max")
-    assert age.display_zh() == "✔ 年龄 34周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)"
+    assert (
+        age.display_zh() == "✔ 年龄 申报日2024-09-01 34周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)"
+    )
     r6 = next(c for c in result.conditions if c.code == "no_credit_record")
     assert r6.citation.endswith("(十三)")
 
@@ -108,6 +112,7 @@ INTRO_PERSON = PersonFacts(
     contract_insured_since=date(2024, 1, 31),
     first_job_in_district=True,
     newly_introduced=True,
+    introduced_on=date(2024, 3, 1),
 )
 
 
@@ -140,11 +145,12 @@ def test_introduction_reward_is_the_enterprises(on, change, employer, failed):
 @pytest.mark.parametrize(
     ("policy_id", "level", "birth", "failed"),
     [
-        ("wujiang.settling_subsidy", "senior_technician", date(1974, 3, 1), set()),  # 50
-        ("wujiang.settling_subsidy", "senior_technician", date(1973, 3, 1), {"age_max"}),  # 51
+        # Introduced on 2024-03-01; the 51st / 36th birthday itself still counts as 50 / 35.
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 3, 1), set()),  # 50
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 2, 28), {"age_max"}),
         ("wujiang.settling_subsidy", "technician", date(1980, 3, 1), {"certificate_level_in"}),
-        ("wujiang.housing_subsidy", "technician", date(1989, 3, 1), set()),  # 35
-        ("wujiang.housing_subsidy", "technician", date(1988, 3, 1), {"age_max"}),  # 36
+        ("wujiang.housing_subsidy", "technician", date(1988, 3, 1), set()),  # 35
+        ("wujiang.housing_subsidy", "technician", date(1988, 2, 29), {"age_max"}),  # 36
     ],
 )
 def test_settling_and_housing_age_bounds_include_the_number(policy_id, level, birth, failed):
@@ -154,6 +160,48 @@ def test_settling_and_housing_age_bounds_include_the_number(policy_id, level, bi
     assert {c.code for c in result.failed} == failed
     expected = {"wujiang.settling_subsidy": 150000, "wujiang.housing_subsidy": 60000}[policy_id]
     assert result.amount == (None if failed else expected)
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "level", "birth", "claimed", "failed"),
+    [
+        # Introduced 2024-03-01 at 50 (born 1973-03-02: the 51st birthday is 2024-03-02),
+        # 51 by the claim in 2025: "新引进年龄在50周岁以下" is the age at introduction.
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 3, 2), date(2025, 6, 1),
+         set()),
+        # The control: 51 already on the introduction day is refused, whenever the claim.
+        ("wujiang.settling_subsidy", "senior_technician", date(1973, 2, 28), date(2024, 3, 1),
+         {"age_max"}),
+        # "新引进的35周岁以下": 35 at introduction, 36 at the claim.
+        ("wujiang.housing_subsidy", "technician", date(1988, 3, 2), date(2025, 6, 1), set()),
+        ("wujiang.housing_subsidy", "technician", date(1988, 2, 28), date(2025, 6, 1),
+         {"age_max"}),
+    ],
+)  # fmt: skip
+def test_introduction_age_is_taken_on_the_introduction_day(
+    policy_id, level, birth, claimed, failed
+):
+    cert = Certificate(OCC, level, date(2020, 1, 1))
+    person = replace(INTRO_PERSON, birth_date=birth, certificates=(cert,))
+    result = evaluate(PACK.policy(policy_id), _facts(person, cert), claimed)
+    assert {c.code for c in result.failed} == failed
+    age = next(c for c in result.conditions if c.code == "age_max")
+    assert age.evidence.startswith("引进日2024-03-01 ")
+
+
+def test_introduction_age_without_an_introduction_day_is_refused():
+    cert = Certificate(OCC, "senior_technician", date(2020, 1, 1))
+    person = replace(INTRO_PERSON, certificates=(cert,), introduced_on=None)
+    result = evaluate(PACK.policy("wujiang.settling_subsidy"), _facts(person, cert), CLAIM)
+    [age] = [c for c in result.failed if c.code == "age_max"]
+    assert age.evidence == "无引进日期"
+
+
+def test_the_youth_reward_age_stays_on_the_claim_date():
+    """二(二)2 "凡40周岁以下…上岗半年后每人一次性奖励" names no other day: the claim date."""
+    policy = PACK.policy("wujiang.youth_school_enterprise_reward")
+    [age] = [c for c in policy.conditions if c.code == "age_max"]
+    assert age.params["age_on"] == "claim"
 
 
 def test_settling_subsidy_needs_a_key_industry_enterprise():

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import date
+from types import MappingProxyType
 
 import pytest
 
@@ -11,11 +12,20 @@ from skillbridge.platform.policy import (
     EnterpriseFacts,
     Facts,
     PersonFacts,
+    ValidityExtension,
     evaluate,
     load_pack,
 )
+from skillbridge.platform.policy.conditions import Ruling
 
-PACK = load_pack("zhongkai")
+BUNDLED = load_pack("zhongkai")
+# 第十条 "有效期2年" ended on 2016-05-08 and the bundled pack records no extension; the cases
+# below, dated 2024, read the pack as if the district had extended it (its validity is tested
+# at the end of this file on the bundled pack).
+EXTENSION = ValidityExtension(date(2030, 12, 31), "测试延期〔2016〕1号", "区人才工作领导小组")
+assert BUNDLED.validity is not None
+_EXTENDED = replace(BUNDLED.validity, extensions=(EXTENSION,))
+PACK = replace(BUNDLED, policies=tuple(replace(p, validity=_EXTENDED) for p in BUNDLED.policies))
 EMPLOYER = EnterpriseFacts("91441300MA4XXXXXX3", in_district=True)
 SUBSIDY = PACK.policy("zhongkai.training_appraisal_subsidy")
 
@@ -72,9 +82,11 @@ WORKER = PersonFacts(
 @pytest.mark.parametrize(
     ("change", "criterion", "failed"),
     [
-        ({}, "(1)", set()),  # 55 on the day, 3 years on the day: both bounds include the number
-        ({"birth_date": date(1968, 6, 2)}, "(1)", set()),  # still 55, the day before turning 56
-        ({"birth_date": date(1968, 6, 1)}, "(1)", {"any_of"}),  # 56 on the day
+        # 第五条(一)2(1) "年龄在55周岁以下": 55 included; the 55th birthday is still 54周岁 and
+        # the 56th still 55 (Civil Code art. 201), 56 from the day after.
+        ({}, "(1)", set()),  # the 55th birthday, 3 years on the day: both bounds hold
+        ({"birth_date": date(1968, 6, 1)}, "(1)", set()),  # the 56th birthday: still 55
+        ({"birth_date": date(1968, 5, 31)}, "(1)", {"any_of"}),  # the day after it: 56
         ({"district_work_since": date(2021, 6, 2)}, "(1)", {"any_of"}),  # one day short of 3 years
         (
             {"birth_date": date(1960, 1, 1)},
@@ -82,7 +94,7 @@ WORKER = PersonFacts(
             set(),
         ),  # 市技术能手: the age bound does not apply
         ({"front_line": False}, "(1)", {"front_line_post"}),
-        ({"certificates": ()}, "(1)", {"holds_level_at_least"}),
+        ({"certificates": ()}, "(1)", {"contested"}),  # no level under either reading
     ],
 )
 def test_excellent_technician_grant(change, criterion, failed):
@@ -99,7 +111,7 @@ def test_any_of_evidence_shows_each_alternative():
     outcome = next(
         c for c in evaluate(EXCELLENT, facts, date(2024, 6, 1)).conditions if c.code == "any_of"
     )
-    assert "55周岁 ≤ 55周岁" in outcome.evidence
+    assert "54周岁 ≤ 55周岁" in outcome.evidence  # the 55th birthday: 54 until its end
     assert "在本区企业工作3年 ≥ 3年" in outcome.evidence
     assert outcome.citation == "仲恺高新区技能人才百千万工程实施办法 第五条(一)2"
 
@@ -128,3 +140,112 @@ def test_paid_leave_is_fifteen_working_days_after_three_years(on, eligible):
         assert result.once_only_key == f"{LEAVE.id}:p-3:2024"
     else:
         assert result.entitlement is None
+
+
+# --- 第十条: validity -----------------------------------------------------------------------------
+
+SUBSIDY_AS_BUNDLED = BUNDLED.policy("zhongkai.training_appraisal_subsidy")
+
+
+def _subsidy_facts(issued: date) -> Facts:
+    cert = Certificate("6-20-01", "senior", issued, route="district_programme")
+    return Facts(person=PersonFacts("p-1"), employer=EMPLOYER, certificate=cert)
+
+
+@pytest.mark.parametrize(
+    ("on", "in_force"),
+    [
+        (date(2014, 5, 8), False),  # the day before "自2014年5月9日起施行"
+        (date(2014, 5, 9), True),
+        (date(2016, 5, 8), True),  # "有效期2年": the last day of the term
+        (date(2016, 5, 9), False),  # expired
+        (date(2024, 5, 1), False),
+    ],
+)
+def test_policy_is_payable_only_while_its_document_is_in_force(on, in_force):
+    """第十条 "本办法自2014年5月9日起施行，有效期2年": the bundled pack records no extension."""
+    result = evaluate(SUBSIDY_AS_BUNDLED, _subsidy_facts(date(on.year, 1, 2)), on)
+    assert result.eligible is in_force
+    assert result.amount == (500 if in_force else None)
+    outcome = next(c for c in result.conditions if c.code == "policy_in_force")
+    assert outcome.citation == "仲恺高新区技能人才百千万工程实施办法 第十条"
+    assert outcome.passed is in_force
+
+
+def test_expired_policy_says_which_policy_and_on_which_day():
+    result = evaluate(SUBSIDY_AS_BUNDLED, _subsidy_facts(date(2024, 4, 1)), date(2024, 5, 1))
+    [failed] = result.failed
+    assert failed.display_zh() == (
+        "✘ 政策有效期 培训和鉴定费用补贴（仲恺高新区技能人才百千万工程实施办法）"
+        "有效期2014-05-09至2016-05-08，已于2016-05-08届满，无延期记录"
+        " (仲恺高新区技能人才百千万工程实施办法 第十条)"
+    )
+
+
+def test_a_recorded_extension_makes_the_policy_payable_until_it_ends():
+    extended = PACK.policy("zhongkai.training_appraisal_subsidy")
+    result = evaluate(extended, _subsidy_facts(date(2024, 4, 1)), date(2024, 5, 1))
+    assert result.eligible and result.amount == 500
+    outcome = next(c for c in result.conditions if c.code == "policy_in_force")
+    assert "经区人才工作领导小组测试延期〔2016〕1号延期至2030-12-31" in outcome.evidence
+    late = evaluate(extended, _subsidy_facts(date(2031, 1, 1)), date(2031, 1, 1))
+    assert [c.code for c in late.failed] == ["policy_in_force"]
+    assert "已于2030-12-31届满" in late.failed[0].evidence
+
+
+# --- 第五条: the level a 优秀技师 needs is contested ---------------------------------------------
+
+ELEMENTARY = Certificate("6-20-01", "elementary", date(2015, 1, 1))
+
+
+def _with_ruling(reading: str | None):  # type: ignore[no-untyped-def]
+    conditions = []
+    for ref in EXCELLENT.conditions:
+        if ref.code == "contested":
+            ruling = None if reading is None else Ruling(reading, "区社会事务局", "测试〔2024〕1号")
+            ref = replace(ref, params=MappingProxyType({**ref.params, "ruling": ruling}))
+        conditions.append(ref)
+    return replace(EXCELLENT, conditions=tuple(conditions))
+
+
+def _excellent(policy, certificate):  # type: ignore[no-untyped-def]
+    """A 市技术能手 (criterion (3) accepts "已取得初级工以上国家职业资格") holding `certificate`."""
+    selection = AwardSelection(EXCELLENT.id, 2024, criterion="(3)")
+    person = replace(WORKER, certificates=(certificate,))
+    return evaluate(policy, Facts(person=person, employer=EMPLOYER, selection=selection),
+                    date(2024, 6, 1))  # fmt: skip
+
+
+def test_the_pack_flags_the_contradiction_with_both_readings_and_no_ruling():
+    """第五条 "每年在企业一线岗位上工作的技师中选拔…200名“优秀技师”" against its criteria (3)(4)
+    "已取得初级工以上国家职业资格": both readings are data, and no reading is chosen by the pack."""
+    [contested] = [c for c in BUNDLED.policy(EXCELLENT.id).conditions if c.code == "contested"]
+    assert contested.citation == "仲恺高新区技能人才百千万工程实施办法 第五条"
+    assert [r.id for r in contested.params["readings"]] == ["technician", "elementary"]
+    levels = [r.conditions[0].params["level"] for r in contested.params["readings"]]
+    assert levels == ["technician", "elementary"]
+    assert contested.params["ruling"] is None
+    # The grant no longer requires 技师 outside the contested condition (no silent pick).
+    assert all(c.code != "holds_level_at_least" for c in BUNDLED.policy(EXCELLENT.id).conditions)
+
+
+def test_without_a_ruling_an_elementary_holder_waits_and_a_technician_is_decided():
+    waiting = _excellent(EXCELLENT, ELEMENTARY)
+    assert {c.code for c in waiting.failed} == {"contested"}
+    [outcome] = waiting.failed
+    assert "读法结果不同，待人社部门裁定适用哪种读法" in outcome.evidence
+    assert "〔读法一：须为技师（“技师中选拔”）〕✘" in outcome.evidence
+    assert "〔读法二：初级工以上（评选条件(3)(4)）〕✔" in outcome.evidence
+    agreed = _excellent(EXCELLENT, TECH)  # the control: both readings hold
+    assert agreed.eligible and agreed.amount == 5000
+    assert (
+        "各种读法结果一致" in next(c for c in agreed.conditions if c.code == "contested").evidence
+    )
+
+
+@pytest.mark.parametrize(("reading", "eligible"), [("elementary", True), ("technician", False)])
+def test_the_bureaus_ruling_decides_which_reading_applies(reading, eligible):
+    result = _excellent(_with_ruling(reading), ELEMENTARY)
+    assert result.eligible is eligible
+    outcome = next(c for c in result.conditions if c.code == "contested")
+    assert "按区社会事务局测试〔2024〕1号裁定适用" in outcome.evidence

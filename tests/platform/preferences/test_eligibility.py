@@ -154,7 +154,12 @@ def test_r6_an_active_credit_record_bars_the_student(session, world, make_slot, 
     assert "(十三)" in failure.citation and "2026-01-01" in failure.reason
 
 
-@pytest.mark.parametrize(("birth", "ok"), [(date(2009, 9, 1), True), (date(2009, 9, 2), False)])
+# The slots start on 2025-09-01. 教职成〔2021〕4号 第十六条(二) "未满16周岁": 16周岁 is reached the
+# day after the 16th birthday (Civil Code art. 201), so a student born 2009-09-01 is 15 that day.
+@pytest.mark.parametrize(
+    ("birth", "ok"),
+    [(date(2009, 8, 31), True), (date(2009, 9, 1), False), (date(2009, 9, 2), False)],
+)
 def test_n1_minimum_age_on_the_start_date(session, world, make_slot, make_agreement, birth, ok):
     make_agreement()
     world.student.birth_date = birth
@@ -162,10 +167,21 @@ def test_n1_minimum_age_on_the_start_date(session, world, make_slot, make_agreem
     slot = make_slot()
     if ok:
         assert _rules(session, world, slot) == []
+        assert _rules(session, world, make_slot(kind=SlotKind.SHADOW_INTERNSHIP)) == []
         return
     failure = _failure(session, world, slot, "N1")
-    assert failure.citation == NATIONAL and "15 周岁" in failure.reason
+    assert failure.citation.startswith(NATIONAL) and "15 周岁" in failure.reason
     assert _rules(session, world, make_slot(kind=SlotKind.ORDER_CLASS)) == []
+
+
+def test_n1_applies_to_shadowing_slots(session, world, make_slot, make_agreement):
+    """跟岗实习 falls under N1: the 2021 text (第二条) merged it into 岗位实习 ("辅助…参与实际工作")."""
+    make_agreement()
+    world.student.birth_date = date(2010, 3, 1)  # 15 on the 2025-09-01 start
+    session.commit()
+    failure = _failure(session, world, make_slot(kind=SlotKind.SHADOW_INTERNSHIP), "N1")
+    assert "15 周岁" in failure.reason
+    assert _rules(session, world, make_slot(kind=SlotKind.APPRENTICESHIP)) == []
 
 
 def test_every_failure_is_listed_at_once(session, world, make_slot, other_occupation):

@@ -65,7 +65,7 @@ def test_placement_months_raise_the_youth_reward_with_its_evaluation(youth_case,
     assert claim.automatic and claim.student_id == youth_case.student.id
     assert claim.once_only_key == f"{YOUTH}:student-{youth_case.student.id}"
     shown = [c["display"] for c in claim.evaluation["conditions"]]
-    assert "✔ 年龄 20周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)" in shown
+    assert "✔ 年龄 申报日2025-09-01 20周岁 ≤ 40周岁 (吴政规字〔2012〕13号 二(二)2)" in shown
     assert any(f["source"] == "derived" for f in claim.evaluation["facts"])
     assert _audit_actions(session, claim.id) == ["claim.raised"]
 
@@ -345,3 +345,54 @@ def test_beneficiary_and_bureau_are_notified(youth_case, session):
         )
     ).one()
     assert tuple(link) == ("subsidies.claim", {"claim_id": claim.id})
+
+
+def _fund_with_earmark(monkeypatch, yuan: int) -> None:  # type: ignore[no-untyped-def]
+    """Wujiang's pack with the 师资队伍建设 line of 002 四 set at `yuan` by a recorded decision."""
+    from skillbridge.platform.policy import load_pack
+    from skillbridge.platform.services.subsidies import budgets
+
+    pack = load_pack("wujiang")
+    [fund] = pack.budgets
+    lines = tuple(
+        replace(e, yuan=yuan, reference="吴人社〔2013〕1号") if e.name_zh == "师资队伍建设" else e
+        for e in fund.earmarks
+    )
+    extended = replace(pack, budgets=(replace(fund, earmarks=lines),))
+    monkeypatch.setattr(budgets, "region_pack", lambda region: extended)
+
+
+@pytest.mark.parametrize(("earmarked", "approved"), [(29_998_000, True), (29_998_001, False)])
+def test_claims_cannot_spend_what_is_earmarked(
+    youth_case, session, monkeypatch, earmarked, approved
+):  # type: ignore[no-untyped-def]
+    """002 四: the 3000万 fund is "用于高技能人才引进、培养、评价、竞赛、表彰、师资队伍建设、职业标准
+    建设、题库建设…". With 师资队伍建设 set aside, a 2000-yuan claim is approved while 2000 remain
+    beyond the earmark (the control) and refused, moving nothing, one yuan short of it."""
+    _fund_with_earmark(monkeypatch, earmarked)
+    bureau = youth_case.users["bureau"]
+    placement = _placement(session, youth_case)
+    [claim] = claims.on_placement_months_reached(session, placement, CLAIM_DAY)
+    fund = fund_of(session, policy_named(session, youth_case.region.id, YOUTH))
+    if approved:
+        claims.approve_claim(session, bureau, claim.id)
+        session.refresh(fund)
+        assert (fund.committed_yuan, fund.remaining_yuan) == (2000, earmarked)
+        return
+    with pytest.raises(Conflict, match="扣除专项列支"):
+        claims.approve_claim(session, bureau, claim.id)
+    session.rollback()
+    session.refresh(fund)
+    assert (fund.committed_yuan, fund.remaining_yuan) == (0, 30_000_000)
+
+
+def test_the_allocation_cannot_drop_below_the_earmarks(youth_case, session, monkeypatch):  # type: ignore[no-untyped-def]
+    from skillbridge.platform.services.subsidies.budgets import set_budget_allocation
+
+    _fund_with_earmark(monkeypatch, 1_000_000)
+    bureau = youth_case.users["bureau"]
+    fund = fund_of(session, policy_named(session, youth_case.region.id, YOUTH))
+    with pytest.raises(Conflict, match="专项列支"):
+        set_budget_allocation(session, bureau, fund.id, 999_999)
+    session.rollback()
+    assert set_budget_allocation(session, bureau, fund.id, 1_000_000).allocated_yuan == 1_000_000

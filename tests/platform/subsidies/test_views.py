@@ -228,3 +228,42 @@ def test_policy_names_follow_the_readers_language(installed, session, login_as):
     bureau.get("/lang/en")
     page = bureau.get("/subsidies/policies").get_data(as_text=True)
     assert english in page and policy.name not in page
+
+
+def test_the_policies_page_shows_the_documents_validity(session, factories, login_as):
+    """000 第十条 "自2014年5月9日起施行，有效期2年": the Zhongkai bureau sees the term, that it
+    ended on 2016-05-08 with no extension, and that nothing is approved or paid after it; a
+    region whose document names no term (Wujiang, the control) shows no such notice."""
+    from skillbridge.models import Role
+    from skillbridge.platform.services.subsidies.budgets import install_region_policies
+
+    zhongkai = factories.region(pack="zhongkai")
+    install_region_policies(session, zhongkai)
+    wujiang = factories.region(pack="wujiang")
+    install_region_policies(session, wujiang)
+    zhongkai_bureau = factories.user(Role.BUREAU, region_id=zhongkai.id)
+    wujiang_bureau = factories.user(Role.BUREAU, region_id=wujiang.id)
+    session.commit()
+    page = login_as(zhongkai_bureau)
+    html = page.get("/subsidies/policies").get_data(as_text=True)
+    assert 'id="policy-term"' in html
+    assert "2014-05-09 至 2016-05-08" in html
+    assert "仲恺高新区技能人才百千万工程实施办法 第十条" in html
+    assert "已于2016-05-08届满，无延期记录" in html
+    assert "有效期届满后不得批准或支付" in html
+    other = login_as(wujiang_bureau)
+    html = other.get("/subsidies/policies").get_data(as_text=True)
+    assert 'id="policy-term"' not in html
+
+
+def test_the_fund_page_lists_its_earmarks_and_the_claimable_balance(installed, session, login_as):
+    """002 四's non-claim lines (师资队伍建设 …) are shown on the fund's page, each with its amount
+    or 未定额, beside what claims may still commit."""
+    fund = session.scalar(select(Budget).where(Budget.region_id == installed.region.id))
+    html = login_as(installed.users["bureau"]).get(f"/subsidies/budgets/{fund.id}")
+    html = html.get_data(as_text=True)
+    assert 'id="earmarks"' in html
+    for line in ("师资队伍建设", "职业标准建设", "题库建设", "实训基地建设"):
+        assert line in html
+    assert "未定额" in html and "吴政规字〔2012〕13号 四" in html
+    assert "可用于补贴申领的余额（元）：<strong>30,000,000</strong>" in html

@@ -23,9 +23,15 @@ from skillbridge.models import (
     Person,
     Role,
     SubsidyClaim,
+    SubsidyPolicy,
     utcnow,
 )
-from skillbridge.platform.services.subsidies.budgets import install_region_policies
+from skillbridge.platform.services.errors import Conflict
+from skillbridge.platform.services.subsidies import claims as claims_module
+from skillbridge.platform.services.subsidies.budgets import (
+    install_region_policies,
+    set_budget_allocation,
+)
 from skillbridge.platform.services.subsidies.claims import approve_claim, pay_claim
 from skillbridge.platform.services.subsidies.sweep import raise_employment_claims
 from skillbridge.platform.services.subsidies.workers import (
@@ -97,8 +103,38 @@ def test_settling_subsidy_for_a_newly_introduced_senior_technician(
     assert (settling.person_id, settling.student_id, settling.amount_yuan) == (
         person.id, None, 150_000,
     )  # fmt: skip
-    assert any("49周岁 ≤ 50周岁" in c["evidence"] for c in settling.evaluation["conditions"])
+    # The age at introduction (the hire on 2024-01-01, the 48th birthday: still 47周岁).
+    assert any(
+        "引进日2024-01-01 47周岁 ≤ 50周岁" == c["evidence"]
+        for c in settling.evaluation["conditions"]
+    )
     assert settling.once_only_key == f"wujiang.settling_subsidy:person-{person.id}"
+
+
+@pytest.mark.parametrize(
+    ("birth", "raised_too"), [(date(1974, 3, 1), True), (date(1974, 2, 28), False)]
+)
+def test_settling_subsidy_age_is_taken_on_the_hire_day(  # type: ignore[no-untyped-def]
+    session, installed, hire, birth, raised_too
+) -> None:
+    """002 二(一)1 "重点产业企业新引进年龄在50周岁以下的…高级技师": the age on the day of
+    introduction (the confirmed hire), not on the claim. Hired 2025-03-01 on the 51st birthday
+    (still 50周岁, Civil Code art. 201), 51 by the claim on 2025-09-01: eligible. Born a day
+    earlier, 51 on the hire day: refused, through the same path."""
+    installed.enterprise.is_key_industry = True
+    _, job, _, _ = hire(
+        installed.enterprise, 5, birth=birth, hire_date=date(2025, 3, 1),
+        contract_start=date(2025, 3, 1), social_insurance_since=date(2025, 3, 1),
+    )  # fmt: skip
+    raised = {c.evaluation["policy"]: c for c in on_employment_confirmed(session, job, DAY)}
+    assert ("wujiang.settling_subsidy" in raised) is raised_too
+    if raised_too:
+        settling = raised["wujiang.settling_subsidy"]
+        assert any(
+            c["evidence"] == "引进日2025-03-01 50周岁 ≤ 50周岁"
+            for c in settling.evaluation["conditions"]
+        )
+        assert _facts(settling)["年龄"][0] == "51 周岁（2025-09-01）"
 
 
 def test_housing_subsidy_for_a_young_technician(session, installed, hire) -> None:  # type: ignore[no-untyped-def]
@@ -158,15 +194,71 @@ def test_technician_class_subsidy(session, installed, hire) -> None:  # type: ig
     assert (claim.person_id, claim.amount_yuan) == (person.id, 2000)
 
 
-def test_zhongkai_training_and_appraisal_subsidy(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+IN_FORCE = date(2015, 9, 1)  # inside 第十条's term, 2014-05-09 to 2016-05-08
+
+
+def _zhongkai_worker(session, factories, hire):  # type: ignore[no-untyped-def]
     region = factories.region(pack="zhongkai")
     install_region_policies(session, region)
-    person, _, certificate, _ = hire(factories.enterprise(region), 4)
-    assert on_certificate_verified(session, certificate, on_date=DAY) == []  # route unknown
-    [claim] = on_certificate_verified(session, certificate, on_date=DAY, route="district_programme")
+    person, job, certificate, _ = hire(
+        factories.enterprise(region), 4, hire_date=date(2015, 1, 5),
+        contract_start=date(2015, 1, 5), social_insurance_since=date(2015, 1, 5),
+    )  # fmt: skip
+    certificate.issued_on = date(2015, 6, 1)
+    session.commit()
+    return person, certificate
+
+
+def test_zhongkai_training_and_appraisal_subsidy(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+    person, certificate = _zhongkai_worker(session, factories, hire)
+    assert on_certificate_verified(session, certificate, on_date=IN_FORCE) == []  # route unknown
+    [claim] = on_certificate_verified(
+        session, certificate, on_date=IN_FORCE, route="district_programme"
+    )
     assert (claim.evaluation["policy"], claim.person_id, claim.amount_yuan) == (
         "zhongkai.training_appraisal_subsidy", person.id, 1000,
     )  # fmt: skip
+
+
+def test_zhongkai_raises_nothing_once_its_document_expired(session, factories, hire) -> None:  # type: ignore[no-untyped-def]
+    """000 第十条 "自2014年5月9日起施行，有效期2年", no extension recorded: the same certificate
+    and route that raise a claim in 2015 (the control above) raise none in 2016 after 05-08."""
+    _, certificate = _zhongkai_worker(session, factories, hire)
+    late = date(2016, 5, 9)
+    assert (
+        on_certificate_verified(session, certificate, on_date=late, route="district_programme")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("decided", "refused"), [(date(2016, 5, 8), False), (date(2016, 5, 9), True)]
+)
+def test_an_expired_policy_is_not_approved_and_says_until_when(  # type: ignore[no-untyped-def]
+    session, factories, hire, monkeypatch, decided, refused
+) -> None:
+    """A claim raised while the document was in force waits for the bureau; after the term's last
+    day (2016-05-08) approving it is refused, naming the policy and the day it expired."""
+    _, certificate = _zhongkai_worker(session, factories, hire)
+    [claim] = on_certificate_verified(
+        session, certificate, on_date=IN_FORCE, route="district_programme"
+    )
+    session.commit()
+    policy = session.get_one(SubsidyPolicy, claim.policy_id)
+    bureau = factories.user(Role.BUREAU, region_id=policy.region_id)
+    assert policy.budget_id is not None
+    set_budget_allocation(session, bureau, policy.budget_id, 10_000)  # the seed names no total
+    monkeypatch.setattr(claims_module, "today", lambda: decided)
+    if not refused:
+        assert approve_claim(session, bureau, claim.id).status == ClaimStatus.APPROVED
+        return
+    with pytest.raises(Conflict) as caught:
+        approve_claim(session, bureau, claim.id)
+    assert caught.value.details == [
+        "✘ 政策有效期 培训和鉴定费用补贴（仲恺高新区技能人才百千万工程实施办法）"
+        "有效期2014-05-09至2016-05-08，已于2016-05-08届满，无延期记录"
+        " (仲恺高新区技能人才百千万工程实施办法 第十条)"
+    ]
 
 
 def test_dalian_enterprise_subsidy_reads_the_education_fund_return(

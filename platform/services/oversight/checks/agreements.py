@@ -25,7 +25,7 @@ from skillbridge.models import (
     Student,
 )
 from skillbridge.models.agreement import agreement_specialty
-from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy import age_in_years
 from skillbridge.platform.services.oversight.checks.base import CheckContext, Violation, iso
 from skillbridge.platform.services.oversight.checks.placements import (
     STARTED,
@@ -138,7 +138,7 @@ def _started_unsigned(ctx: CheckContext, kind: PlacementAgreementKind) -> Iterat
     for row in rows:
         signed = sorted(set(row.signed.split(","))) if row.signed else []
         missing = [party.value for party in REQUIRED_PARTIES[kind] if party.value not in signed]
-        minor = completed_years(row.birth_date, row.start_date) < ADULT_AGE
+        minor = age_in_years(row.birth_date, row.start_date) < ADULT_AGE
         problems = []
         if row.agreement_id is None or row.agreement_kind != kind:
             problems.append("未订立规定的协议")

@@ -88,7 +88,7 @@ def date_key(column: Any) -> ColumnElement[int]:
 
     The difference of two keys is below ``n × 10000`` exactly when fewer than n anniversaries
     have passed, except for a 29 February birthday in a common year: callers that compare ages
-    re-check the few rows found with `completed_years`.
+    re-check the few rows found with `age_in_years`.
     """
     return extract("year", column) * 10000 + extract("month", column) * 100 + extract("day", column)
 

@@ -39,7 +39,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R9", N_("职工教育经费须足额提取，用于一线职工的比例不低于规定"),
          "仲恺高新区技能人才百千万工程实施办法 第六条(二)3", Severity.LOW,
          education_fund.fund_short_of_rules, figure="education_fund_front_line_min_share"),
-    Rule("N1", N_("未满最低年龄或一年级在校学生不得岗位实习"), NATIONAL_CITATION, Severity.HIGH,
+    Rule("N1", N_("未满最低年龄不得岗位实习（含跟岗实习），一年级在校学生不得岗位实习"), NATIONAL_CITATION, Severity.HIGH,
          students.post_internship_too_young, figure="post_internship_min_age"),
     Rule("N2", N_("实习单位岗位实习学生不超过在岗职工总数的规定比例"), NATIONAL_CITATION,
          Severity.MEDIUM, hosts.enterprise_over_intern_share,

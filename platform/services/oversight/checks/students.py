@@ -1,5 +1,4 @@
-"""N1 (no post internship under the minimum age or in the first school year) and R7 (no placement
-in a certificate-only occupation without the certificate)."""
+"""N1 (minimum age on post and shadowing internships, no first-year post internship) and R7."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from skillbridge.models import (
     SlotKind,
     Student,
 )
-from skillbridge.platform.policy import completed_years
+from skillbridge.platform.policy import age_in_years
 from skillbridge.platform.services.oversight.checks.base import (
     CheckContext,
     Violation,
@@ -30,6 +29,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_query,
     placement_subject,
 )
+from skillbridge.platform.services.placements.terms import SLOT_KIND_ZH
 
 # The school year begins on 1 September: a post internship starting before the second school
 # year of the cohort's intake is a first-year student's.
@@ -41,34 +41,45 @@ def _second_year_starts(intake_year: int) -> date:
 
 
 def post_internship_too_young(ctx: CheckContext) -> Iterator[Violation]:
-    """Seat-holding post internships of students under the pack's minimum age at the start, or
-    starting in the student's first school year."""
+    """Seat-holding placements on the slot kinds N1's figure limits (岗位实习 and 跟岗实习) of
+    students under the pack's minimum age at the start, and post internships starting in the
+    student's first school year."""
     minimum = ctx.rules.post_internship_min_age
     start = date_key(Placement.start_date)
     month, day = SCHOOL_YEAR_START
     second_year = (Cohort.intake_year + 1) * 10000 + month * 100 + day
+    is_post = Slot.kind == SlotKind.POST_INTERNSHIP
+    # `<=`: on the Nth birthday the student is still N-1周岁 (Civil Code art. 201); the exact age
+    # is checked below, the SQL only narrows the rows.
+    too_young = and_(
+        Slot.kind.in_([SlotKind(kind) for kind in minimum.slot_kinds]),
+        start - date_key(Student.birth_date) <= minimum.value * 10000,
+    )
     rows = ctx.session.execute(
         placement_query(ctx)
-        .where(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status.in_(SEAT_HOLDING))
-        .where(
-            or_(start - date_key(Student.birth_date) < minimum.value * 10000, start < second_year)
-        )
+        .where(Placement.status.in_(SEAT_HOLDING))
+        .where(or_(too_young, and_(is_post, start < second_year)))
     )
     for row in rows:
-        age = completed_years(row.birth_date, row.start_date)
-        first_year = row.start_date < _second_year_starts(row.intake_year)
-        if age >= minimum.value and not first_year:
-            continue  # a 29 February birthday that the SQL pre-filter lets through
+        age = age_in_years(row.birth_date, row.start_date)
+        under_age = minimum.limits(row.slot_kind) and age < minimum.value
+        first_year = (
+            row.slot_kind == SlotKind.POST_INTERNSHIP
+            and row.start_date < _second_year_starts(row.intake_year)
+        )
+        if not under_age and not first_year:
+            continue  # a birthday just past, which the SQL pre-filter lets through
         problems = []
-        if age < minimum.value:
+        if under_age:
             problems.append(f"开始时 {age} 周岁，未满 {minimum.value} 周岁")
         if first_year:
             problems.append(f"开始时为一年级在校学生（{row.intake_year} 级）")
+        kind_zh = SLOT_KIND_ZH[row.slot_kind]
         yield Violation(
             subject_key=placement_subject(row),
             object_type="placement",
             object_id=row.placement_id,
-            summary_zh=f"{row.student_name} 的岗位实习：" + "；".join(problems),
+            summary_zh=f"{row.student_name} 的{kind_zh}：" + "；".join(problems),
             evidence={
                 **placement_evidence(row),
                 "age_at_start": age,
