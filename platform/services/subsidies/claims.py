@@ -635,7 +635,11 @@ def _beneficiary_credit(session: Session, claim: SubsidyClaim, on: date) -> Cred
 def _require_in_force(session: Session, policy: SubsidyPolicy, refusal: str) -> None:
     """A policy whose document's validity ended (and no extension is recorded) is not payable:
     approving or paying it is refused with the policy, its term and the day it ended."""
-    outcome = validity_outcome(_pack_policy(session, policy), today())
+    pack = region_pack(session.get_one(Region, policy.region_id))
+    described = next((p for p in pack.policies if p.id == policy.code), None)
+    if described is None:  # a policy row the region's pack no longer describes: no term recorded
+        return
+    outcome = validity_outcome(described, today())
     if outcome is not None and not outcome.passed:
         raise Conflict(refusal, details=[outcome.display_zh()])
 
