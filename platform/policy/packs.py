@@ -365,6 +365,21 @@ class _Reader:
         self.file = file
         self.policy_id = policy_id
 
+    def array_of_tables(
+        self, table: Mapping[str, object], key: str, prefix: str
+    ) -> list[tuple[str, dict[str, object]]]:
+        """The tables of the optional array `key`, each with its location (`prefix` key[i].)."""
+        raw = table.get(key, [])
+        if not isinstance(raw, list):
+            raise self.error(prefix + key, f"must be an array of tables, got {raw!r}")
+        found = []
+        for i, entry in enumerate(raw):
+            where = f"{prefix}{key}[{i}]."
+            if not isinstance(entry, dict):
+                raise self.error(where[:-1], f"must be a table, got {entry!r}")
+            found.append((where, entry))
+        return found
+
     def error(self, field: str | None, reason: str) -> PackError:
         return PackError(self.file, self.policy_id, field, reason)
 
@@ -455,14 +470,8 @@ def _placement_rules(reader: _Reader, doc: Mapping[str, object]) -> PlacementRul
 def _earmarks(
     reader: _Reader, table: Mapping[str, object], prefix: str, budget_id: str
 ) -> tuple[Earmark, ...]:
-    raw = table.get("earmarks", [])
-    if not isinstance(raw, list):
-        raise reader.error(prefix + "earmarks", f"must be an array of tables, got {raw!r}")
     earmarks = []
-    for i, entry in enumerate(raw):
-        where = f"{prefix}earmarks[{i}]."
-        if not isinstance(entry, dict):
-            raise reader.error(where[:-1], f"must be a table, got {entry!r}")
+    for where, entry in reader.array_of_tables(table, "earmarks", prefix):
         reader.only(entry, {"id", "name_zh", "citation", "yuan", "reference"}, where)
         earmark_id = reader.text(entry, "id", where)
         if not earmark_id.startswith(f"{budget_id}."):
@@ -574,19 +583,13 @@ def _validity(reader: _Reader, doc: Mapping[str, object]) -> Validity | None:
     table = reader.table(doc, "validity")
     prefix = "validity."
     reader.only(table, {"effective_from", "term_years", "citation", "quote", "extensions"}, prefix)
-    raw = table.get("extensions", [])
-    if not isinstance(raw, list):
-        raise reader.error(prefix + "extensions", f"must be an array of tables, got {raw!r}")
     extensions = []
-    for i, ext in enumerate(raw):
-        where = f"{prefix}extensions[{i}]."
-        if not isinstance(ext, dict):
-            raise reader.error(where[:-1], f"must be a table, got {ext!r}")
-        reader.only(ext, {"until", "reference", "decided_by"}, where)
+    for where, entry in reader.array_of_tables(table, "extensions", prefix):
+        reader.only(entry, {"until", "reference", "decided_by"}, where)
         extensions.append(ValidityExtension(
-            until=_date(reader, ext, "until", where),
-            reference=reader.text(ext, "reference", where),
-            decided_by=reader.text(ext, "decided_by", where),
+            until=_date(reader, entry, "until", where),
+            reference=reader.text(entry, "reference", where),
+            decided_by=reader.text(entry, "decided_by", where),
         ))  # fmt: skip
     validity = Validity(
         effective_from=_date(reader, table, "effective_from", prefix),
