@@ -99,6 +99,7 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
+from .supervision import SupervisionSnapshot
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
@@ -200,6 +201,7 @@ __all__ = [
     "StudentPreference",
     "SubsidyClaim",
     "SubsidyPolicy",
+    "SupervisionSnapshot",
     "User",
     "VerificationStatus",
     "utcnow",

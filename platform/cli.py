@@ -413,12 +413,14 @@ def rotate_id_keys() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Serve background match runs from Redis (needs SKILLBRIDGE_REDIS_URL)."""
-    from .match_jobs import run_worker
+    """Serve background jobs from Redis: match runs, supervision figures (SKILLBRIDGE_REDIS_URL)."""
+    from .background import run_worker
 
     redis_url = current_app.config.get("REDIS_URL")
     if not redis_url:
-        raise click.ClickException("set SKILLBRIDGE_REDIS_URL; without Redis, runs use threads")
+        raise click.ClickException(
+            "set SKILLBRIDGE_REDIS_URL; without Redis, background jobs use threads"
+        )
     run_worker(redis_url, burst=burst)
 
 

@@ -25,6 +25,7 @@ class QualitySettings:
     full_risk_points_per_placement: float
     matching_weight: float
     review_overdue_days: int
+    figures_max_age_minutes: int
 
 
 def _number(where: str, value: Any, low: float) -> float:
@@ -56,6 +57,13 @@ def load_settings(text: str) -> QualitySettings:
         ),
         review_overdue_days=int(
             _number("supervision.review_overdue_days", doc["supervision"]["review_overdue_days"], 1)
+        ),
+        figures_max_age_minutes=int(
+            _number(
+                "supervision.figures_max_age_minutes",
+                doc["supervision"]["figures_max_age_minutes"],
+                1,
+            )
         ),
     )
 

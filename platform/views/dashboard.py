@@ -14,17 +14,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from skillbridge.models import Role
+from skillbridge.models import Role, utcnow
 from skillbridge.platform.auth import actor, role_required
-from skillbridge.platform.db import get_session
+from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
-from skillbridge.platform.services.oversight import host_quality
+from skillbridge.platform.services.incidents.times import to_local
+from skillbridge.platform.services.oversight import host_quality, supervision_snapshot
 from skillbridge.platform.services.oversight import supervision as supervision_figures
 from skillbridge.platform.services.reporting import dashboard
 from skillbridge.platform.services.reporting import lists as dashboard_lists
+from skillbridge.platform.supervision_jobs import enqueue_refresh
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [
@@ -100,15 +102,27 @@ PART_LABELS = {
 
 @bp.get("/supervision")
 def supervision() -> ResponseReturnValue:
+    today = date.today()
+    # A transaction of its own that writes (the snapshot, a refresh's mark): on SQLite a GET's
+    # reading transaction cannot start writing once another writer has committed beside it.
+    with get_database().session_scope() as writer:
+        counted, stale_region = supervision_snapshot.current(writer, actor(), today, utcnow())
     figures = supervision_figures.supervision(
         get_session(),
         actor(),
-        date.today(),
+        today,
         school_page=request.args.get("school_page", 1, type=int),
         enterprise_page=request.args.get("enterprise_page", 1, type=int),
+        counted=counted,
     )
+    if stale_region is not None:
+        enqueue_refresh(current_app._get_current_object(), stale_region)  # type: ignore[attr-defined]
     return render_template(
-        "dashboard/supervision.html", figures=figures, incident_labels=incident_labels
+        "dashboard/supervision.html",
+        figures=figures,
+        counted_at=to_local(figures.counted_at),
+        max_age=quality_settings().figures_max_age_minutes,
+        incident_labels=incident_labels,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -36,6 +36,7 @@ from skillbridge.models import (
     Slot,
     Student,
     User,
+    utcnow,
 )
 from skillbridge.platform.services.evaluations.scores import EVALUATED
 from skillbridge.platform.services.incidents.counts import IncidentCounts, incident_counts
@@ -96,8 +97,12 @@ class Supervision:
     open_n7_findings: int
     evaluations_done: int
     evaluations_due: int
+    counted_at: datetime
     schools: Page[SupervisionRow]
     enterprises: Page[SupervisionRow]
+
+
+JOURNAL_FIELDS = tuple(JournalFigures.__dataclass_fields__)
 
 
 @functools.cache
@@ -110,11 +115,7 @@ def _placements(key: InstrumentedAttribute[int], region_id: int) -> Select:
     return region_placements(region_id, key)
 
 
-def _grouped(
-    session: Session, statement: Select, key: InstrumentedAttribute[int], ids: list[int] | None
-) -> list[Any]:
-    if ids is not None:
-        statement = statement.where(key.in_(ids))
+def _grouped(session: Session, statement: Select, key: InstrumentedAttribute[int]) -> list[Any]:
     return list(session.execute(statement.group_by(key)))
 
 
@@ -122,10 +123,9 @@ def _journal_figures(
     session: Session,
     region_id: int,
     key: InstrumentedAttribute[int],
-    ids: list[int] | None,
     today: date,
-) -> dict[int | None, JournalFigures]:
-    """Journal figures per key (None: the whole region, when `ids` is None)."""
+) -> dict[int, JournalFigures]:
+    """Journal figures per key."""
     cutoff = review_cutoff(today)
     awaiting = Journal.status.in_(AWAITING_REVIEW)
     counts = _grouped(
@@ -140,7 +140,6 @@ def _journal_figures(
         .join(Journal, Journal.placement_id == Placement.id)
         .where(Journal.first_submitted_at.is_not(None)),
         key,
-        ids,
     )
     dates = _grouped(
         session,
@@ -149,7 +148,6 @@ def _journal_figures(
         .where(Placement.status.in_(EVALUATED))
         .group_by(Placement.start_date, Placement.end_date),
         key,
-        ids,
     )
     due: dict[int, int] = {}
     for owner, start, end, count in dates:
@@ -167,7 +165,6 @@ def _breaching_days(
     session: Session,
     region_id: int,
     key: InstrumentedAttribute[int],
-    ids: list[int] | None,
     today: date,
 ) -> dict[int, int]:
     return dict(
@@ -178,13 +175,12 @@ def _breaching_days(
             .join(AttendanceDay, AttendanceDay.placement_id == Placement.id)
             .where(BREACHING, ~FILED, AttendanceDay.day <= today),
             key,
-            ids,
         )
     )
 
 
 def _evaluations(
-    session: Session, region_id: int, key: InstrumentedAttribute[int], ids: list[int] | None
+    session: Session, region_id: int, key: InstrumentedAttribute[int]
 ) -> dict[int, tuple[int, int]]:
     """(done, due) per key over the ended placements."""
     ended = Placement.status == PlacementStatus.ENDED
@@ -192,7 +188,6 @@ def _evaluations(
         session,
         _placements(key, region_id).add_columns(func.count(Placement.id)).where(ended),
         key,
-        ids,
     )
     done = dict(
         _grouped(
@@ -202,36 +197,32 @@ def _evaluations(
             .join(Evaluation, Evaluation.placement_id == Placement.id)
             .where(ended, Evaluation.evaluator.in_(DUE_EVALUATORS)),
             key,
-            ids,
         )
     )
     return {owner: (done.get(owner, 0), n * EVALUATIONS_PER_PLACEMENT) for owner, n in placements}
 
 
 @dataclass(frozen=True)
-class _Figures:
-    """The grouped figures of schools or enterprises, by id (None: of every one in the data)."""
+class GroupedFigures:
+    """The grouped figures of schools or enterprises, by id."""
 
-    journals: dict[int | None, JournalFigures]
+    journals: dict[int, JournalFigures]
     breaches: dict[int, int]
     evaluations: dict[int, tuple[int, int]]
 
     @classmethod
     def of(
-        cls,
-        session: Session,
-        region_id: int,
-        today: date,
-        key: InstrumentedAttribute[int],
-        ids: list[int] | None,
-    ) -> _Figures:
+        cls, session: Session, region_id: int, today: date, key: InstrumentedAttribute[int]
+    ) -> GroupedFigures:
+        """Every school's (key Student.school_id) or host's (Slot.enterprise_id) figures."""
         return cls(
-            _journal_figures(session, region_id, key, ids, today),
-            _breaching_days(session, region_id, key, ids, today),
-            _evaluations(session, region_id, key, ids),
+            _journal_figures(session, region_id, key, today),
+            _breaching_days(session, region_id, key, today),
+            _evaluations(session, region_id, key),
         )
 
     def row(self, owner: int, name: str) -> SupervisionRow:
+        """`owner`'s row; one without records yet (registered since the count) has zeros."""
         return SupervisionRow(
             owner,
             name,
@@ -240,37 +231,74 @@ class _Figures:
             *self.evaluations.get(owner, (0, 0)),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """The figures as JSON (ids become strings), for SupervisionSnapshot."""
+        return {
+            "journals": {
+                str(owner): [getattr(f, name) for name in JOURNAL_FIELDS]
+                for owner, f in self.journals.items()
+            },
+            "breaches": {str(owner): n for owner, n in self.breaches.items()},
+            "evaluations": {str(owner): list(pair) for owner, pair in self.evaluations.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GroupedFigures:
+        """The inverse of `to_json`."""
+        return cls(
+            {int(owner): JournalFigures(*values) for owner, values in data["journals"].items()},
+            {int(owner): n for owner, n in data["breaches"].items()},
+            {int(owner): (done, due) for owner, (done, due) in data["evaluations"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The region's grouped figures by school and by host, and when they were counted."""
+
+    schools: GroupedFigures
+    enterprises: GroupedFigures
+    at: datetime
+
+
+def count(session: Session, region_id: int, today: date, now: datetime) -> Counted:
+    """Count the region's figures for `today` (seconds on a city's region: see the snapshot)."""
+    return Counted(
+        GroupedFigures.of(session, region_id, today, Student.school_id),
+        GroupedFigures.of(session, region_id, today, Slot.enterprise_id),
+        now,
+    )
+
 
 def _table(
-    session: Session,
-    region_id: int,
-    today: date,
-    statement: Select,
-    key: InstrumentedAttribute[int],
-    page: int,
-    figures: _Figures | None = None,
+    session: Session, statement: Select, figures: GroupedFigures, page: int
 ) -> Page[SupervisionRow]:
-    """One page of schools or enterprises (by name) with their figures: the ones given, or
-    grouped queries on the page's ids."""
+    """One page of schools or enterprises (by name) with their figures."""
     cut: Page[Any] = paginate(session, statement, page, lambda row: (row[0], row[1]))
-    if figures is None:
-        figures = _Figures.of(session, region_id, today, key, [owner for owner, _ in cut.items])
     return cut.with_items([figures.row(owner, name) for owner, name in cut.items])
 
 
 def supervision(
-    session: Session, actor: User, today: date, school_page: int = 1, enterprise_page: int = 1
+    session: Session,
+    actor: User,
+    today: date,
+    school_page: int = 1,
+    enterprise_page: int = 1,
+    counted: Counted | None = None,
 ) -> Supervision:
-    """The bureau's supervision figures of its region (PermissionDenied for anyone else)."""
+    """The bureau's supervision figures of its region (PermissionDenied for anyone else).
+
+    The grouped figures are `counted` (the region's snapshot) or, without it, counted now;
+    incidents and N7 findings are always read now (few rows, and a safety matter).
+    """
     region_id = require_bureau(actor)
-    # Grouped by school without a page's ids, every row is one school's (of the region or, for a
-    # host in it, of another): the region's figures are their sums, with no query of their own.
-    schools = _Figures.of(session, region_id, today, Student.school_id, None)
+    if counted is None:
+        counted = count(session, region_id, today, utcnow())
+    schools = counted.schools
+    # Every school's row is one school's (of the region or, for a host in it, of another): the
+    # region's figures are their sums, with no query of their own.
     totals = JournalFigures(
-        *(
-            sum(getattr(f, name) for f in schools.journals.values())
-            for name in JournalFigures.__dataclass_fields__
-        )
+        *(sum(getattr(f, name) for f in schools.journals.values()) for name in JOURNAL_FIELDS)
     )
     return Supervision(
         totals=totals,
@@ -286,25 +314,21 @@ def supervision(
         or 0,
         evaluations_done=sum(done for done, _due in schools.evaluations.values()),
         evaluations_due=sum(due for _done, due in schools.evaluations.values()),
+        counted_at=counted.at,
         schools=_table(
             session,
-            region_id,
-            today,
             select(School.id, School.name)
             .where(School.region_id == region_id)
             .order_by(School.name, School.id),
-            Student.school_id,
-            school_page,
             schools,
+            school_page,
         ),
         enterprises=_table(
             session,
-            region_id,
-            today,
             select(Enterprise.id, Enterprise.name)
             .where(Enterprise.region_id == region_id)
             .order_by(Enterprise.name, Enterprise.id),
-            Slot.enterprise_id,
+            counted.enterprises,
             enterprise_page,
         ),
     )

@@ -200,7 +200,9 @@ def test_the_page_starts_a_background_run_and_shows_the_result(login_as, session
 def test_runs_go_through_rq_when_redis_is_configured(app, session, world, market, redis_url):
     import redis
 
-    from skillbridge.platform.match_jobs import QUEUE_NAME, enqueue_run, run_worker
+    from skillbridge.platform.background import MATCHING_QUEUE as QUEUE_NAME
+    from skillbridge.platform.background import run_worker
+    from skillbridge.platform.match_jobs import enqueue_run
 
     connection = redis.Redis.from_url(redis_url)
     connection.delete(f"rq:queue:{QUEUE_NAME}")

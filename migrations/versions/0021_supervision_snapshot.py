@@ -1,0 +1,36 @@
+"""supervision snapshot: a region's grouped supervision figures, kept between refreshes
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-03 17:45:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "supervision_snapshot",
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("computed_for", sa.Date(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("refresh_claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_supervision_snapshot_region_id_region")
+        ),
+        sa.PrimaryKeyConstraint("region_id", name=op.f("pk_supervision_snapshot")),
+    )
+
+
+def downgrade() -> None:
+    # The figures are recomputed from the records on the next view: nothing is lost.
+    op.drop_table("supervision_snapshot")
