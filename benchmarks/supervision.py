@@ -580,6 +580,10 @@ def run(args: argparse.Namespace) -> int:
                 )
                 failed += int(figures["errors"])
         for role, path in PAGES:
+            if path == SUPERVISION_VIEW:
+                # The region's first view counts its figures and stores them; later views (and
+                # wrk's) show them, refreshed in the background once they are 5 minutes old.
+                counting = _alone(app, timer, cookies[role], "GET", path)
             cpu.begin()
             with LockSampler(engine, name) as locks:
                 figures = _wrk(
@@ -593,6 +597,12 @@ def run(args: argparse.Namespace) -> int:
                 met = alone.wall_ms <= TARGET_VIEW_MS
                 target = f"alone ≤{TARGET_VIEW_MS:.0f} ms: " + ("met" if met else "NOT met")
             _print_row(f"{role} {path}", figures, None, alone, target)
+            if path == SUPERVISION_VIEW:
+                print(
+                    f"{'  its count (first view; then background)':36s} {'':>53s}"
+                    f"{counting.wall_ms:8.1f} {counting.statements:4d} {counting.sql_ms:6.1f}",
+                    flush=True,
+                )
             failed += int(figures["errors"])
         get_database(app).engine.dispose()
         engine.dispose()

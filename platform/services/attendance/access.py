@@ -52,20 +52,34 @@ def may_file_exception(actor: User, student: Student, _placement: Placement) -> 
     return can_file_hours_exception(actor, student)
 
 
+_LOADED = "attendance.placements"
+
+
 def placement_for(
     session: Session, actor: User, placement_id: int, may: May | None = None
 ) -> tuple[Placement, Student]:
-    """The placement and its student, if the actor sees its attendance (and `may` act on it)."""
-    # One statement for the three rows: every check-in and check-out starts here.
-    found = session.execute(
-        select(Placement, Student, Slot.enterprise_id)
-        .join(Student, Student.id == Placement.student_id)
-        .join(Slot, Slot.id == Placement.slot_id)
-        .where(Placement.id == placement_id)
-    ).one_or_none()
-    if found is None:
-        raise NotFound(N_("实习不存在"))
-    placement, student, enterprise_id = found
+    """The placement and its student, if the actor sees its attendance (and `may` act on it).
+
+    The rows are loaded once per transaction: a view checks access before it reads its form
+    (404 and 403 before 400) and its service checks again, on the same identity-mapped rows.
+    """
+    transaction = session.get_transaction()
+    kept = session.info.get(_LOADED)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[_LOADED] = (transaction, {})
+    loaded: dict[int, tuple[Placement, Student, int]] = kept[1]
+    if placement_id not in loaded:
+        # One statement for the three rows: every check-in and check-out starts here.
+        found = session.execute(
+            select(Placement, Student, Slot.enterprise_id)
+            .join(Student, Student.id == Placement.student_id)
+            .join(Slot, Slot.id == Placement.slot_id)
+            .where(Placement.id == placement_id)
+        ).one_or_none()
+        if found is None:
+            raise NotFound(N_("实习不存在"))
+        loaded[placement_id] = tuple(found)  # type: ignore[assignment]
+    placement, student, enterprise_id = loaded[placement_id]
     if not can_view_attendance(actor, student, placement, enterprise_id):
         raise NotFound(N_("实习不存在"))
     if may is not None and not may(actor, student, placement):

@@ -46,8 +46,9 @@ def store(session: Session, region_id: int, today: date, counted: Counted) -> No
     session.expire_all()
 
 
-def _claim_refresh(session: Session, region_id: int, now: datetime) -> bool:
-    """Mark an old snapshot as being refreshed; True for the one caller that marked it.
+def _claim_refresh(session: Session, region_id: int, today: date, now: datetime) -> bool:
+    """Mark an old snapshot (older than the maximum age, or counted for another day) as being
+    refreshed; True for the one caller that marked it.
 
     A mark older than the maximum age is taken for a refresh that died (its process was
     stopped) and may be taken over.
@@ -57,7 +58,10 @@ def _claim_refresh(session: Session, region_id: int, now: datetime) -> bool:
         update(SupervisionSnapshot)
         .where(
             SupervisionSnapshot.region_id == region_id,
-            SupervisionSnapshot.computed_at < old,
+            or_(
+                SupervisionSnapshot.computed_at < old,
+                SupervisionSnapshot.computed_for != today,
+            ),
             or_(
                 SupervisionSnapshot.refresh_claimed_at.is_(None),
                 SupervisionSnapshot.refresh_claimed_at < old,
@@ -74,17 +78,18 @@ def current(
 ) -> tuple[Counted, int | None]:
     """The bureau's region's figures, and the region the caller refreshes after commit (or None).
 
-    Without a snapshot for `today` (the first view, or the first of a day: weeks due and
-    deadlines move with the date) they are counted now and stored; one older than
-    supervision.toml's maximum age is shown while one caller refreshes it in the background.
+    The first view of a region counts them and stores them. Later views show the stored ones,
+    and one caller refreshes them in the background once they are older than supervision.toml's
+    maximum age or were counted for another day (weeks due and deadlines move with the date):
+    the page says when they were counted, and no view waits for a count.
     """
     region_id = require_bureau(actor)
     row = session.get(SupervisionSnapshot, region_id)
-    if row is None or row.computed_for != today:
+    if row is None:
         counted = count(session, region_id, today, now)
         store(session, region_id, today, counted)
         return counted, None
-    return _decode(row), region_id if _claim_refresh(session, region_id, now) else None
+    return _decode(row), region_id if _claim_refresh(session, region_id, today, now) else None
 
 
 def refresh(database: Database, region_id: int, today: date, now: datetime) -> None:

@@ -86,16 +86,19 @@ def test_a_refresh_that_died_is_taken_over(app, session, world, seed) -> None:  
     )
 
 
-def test_a_new_day_is_counted_at_once(app, session, world, seed) -> None:  # type: ignore[no-untyped-def]
-    bureau = world.users["bureau"]
+def test_a_new_day_refreshes_the_figures(app, session, world, seed) -> None:  # type: ignore[no-untyped-def]
+    bureau, region_id = world.users["bureau"], world.region.id
     with get_database(app).session_scope() as writer:
         supervision_snapshot.current(writer, bureau, TODAY - timedelta(days=1), NOW)
-    seed.journal(seed.first, 11, JournalStatus.SUBMITTED, date(2026, 3, 16))
-    session.commit()
-    # Yesterday's figures a minute old: today's weeks due differ, so they are not reused.
-    today, stale = _view(app, session, bureau, NOW + timedelta(minutes=1))
-    assert (today.totals.submitted, stale) == (2, None)
-    assert session.get(SupervisionSnapshot, world.region.id).computed_for == TODAY
+    # Yesterday's figures a minute old: today's weeks due differ, so they are refreshed.
+    yesterdays, stale = _view(app, session, bureau, NOW + timedelta(minutes=1))
+    assert (yesterdays.counted_at.replace(tzinfo=UTC), stale) == (NOW, region_id)
+    supervision_snapshot.refresh(get_database(app), region_id, TODAY, NOW)
+    row = session.get(SupervisionSnapshot, region_id)
+    assert (row.computed_for, row.refresh_claimed_at) == (TODAY, None)
+    session.rollback()
+    # The control: today's figures a minute old are kept.
+    assert _view(app, session, bureau, NOW + timedelta(minutes=1))[1] is None
 
 
 def test_only_the_bureau_reads_the_snapshot(session, world, seed) -> None:  # type: ignore[no-untyped-def]
