@@ -29,6 +29,7 @@ from .evaluation import (
     OutcomeKind,
     ReportGrade,
 )
+from .figures import FiguresSnapshot
 from .incident import (
     Incident,
     IncidentAction,
@@ -99,7 +100,6 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
-from .supervision import SupervisionSnapshot
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
@@ -201,7 +201,7 @@ __all__ = [
     "StudentPreference",
     "SubsidyClaim",
     "SubsidyPolicy",
-    "SupervisionSnapshot",
+    "FiguresSnapshot",
     "User",
     "VerificationStatus",
     "utcnow",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -13,21 +15,23 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from sqlalchemy.orm import Session
 
-from skillbridge.models import Role, utcnow
+from skillbridge.models import Role, User, utcnow
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
+from skillbridge.platform.figures_jobs import enqueue_refresh
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.incidents.times import to_local
 from skillbridge.platform.services.oversight import host_quality, supervision_snapshot
 from skillbridge.platform.services.oversight import supervision as supervision_figures
-from skillbridge.platform.services.reporting import dashboard
+from skillbridge.platform.services.reporting import dashboard, dashboard_snapshot
 from skillbridge.platform.services.reporting import lists as dashboard_lists
-from skillbridge.platform.supervision_jobs import enqueue_refresh
 
+T = TypeVar("T")
 bp = Blueprint("dashboard", __name__, url_prefix="/bureau/dashboard")
 NAV = [
     (("bureau",), "dashboard.index", _l("数据看板")),
@@ -44,10 +48,31 @@ def _bureau_only() -> None:
     """Region-wide statistics are the bureau's."""
 
 
+def _snapshot(
+    board: str, current: Callable[[Session, User, date, datetime], tuple[T, int | None]]
+) -> T:
+    """A board's figures as last counted, and their recount handed to the background when old.
+
+    The snapshot is read and marked in a transaction of its own that writes: on SQLite a GET's
+    reading transaction cannot start writing once another writer has committed beside it.
+    """
+    with get_database().session_scope() as writer:
+        figures, stale_region = current(writer, actor(), date.today(), utcnow())
+    if stale_region is not None:
+        enqueue_refresh(current_app._get_current_object(), board, stale_region)  # type: ignore[attr-defined]
+    return figures
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    board = dashboard.build_dashboard(get_session(), actor(), date.today())
-    return render_template("dashboard/index.html", board=board)
+    counted = _snapshot(dashboard_snapshot.BOARD.name, dashboard_snapshot.current)
+    board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted)
+    return render_template(
+        "dashboard/index.html",
+        board=board,
+        counted_at=to_local(board.counted_at),
+        max_age=quality_settings().figures_max_age_minutes,
+    )
 
 
 @bp.get("/lists/<name>")
@@ -102,21 +127,15 @@ PART_LABELS = {
 
 @bp.get("/supervision")
 def supervision() -> ResponseReturnValue:
-    today = date.today()
-    # A transaction of its own that writes (the snapshot, a refresh's mark): on SQLite a GET's
-    # reading transaction cannot start writing once another writer has committed beside it.
-    with get_database().session_scope() as writer:
-        counted, stale_region = supervision_snapshot.current(writer, actor(), today, utcnow())
+    counted = _snapshot(supervision_snapshot.BOARD.name, supervision_snapshot.current)
     figures = supervision_figures.supervision(
         get_session(),
         actor(),
-        today,
+        date.today(),
         school_page=request.args.get("school_page", 1, type=int),
         enterprise_page=request.args.get("enterprise_page", 1, type=int),
         counted=counted,
     )
-    if stale_region is not None:
-        enqueue_refresh(current_app._get_current_object(), stale_region)  # type: ignore[attr-defined]
     return render_template(
         "dashboard/supervision.html",
         figures=figures,

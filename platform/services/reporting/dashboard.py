@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +40,7 @@ from skillbridge.models import (
     SubsidyClaim,
     SubsidyPolicy,
     User,
+    utcnow,
 )
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
 from skillbridge.platform.services.errors import PermissionDenied
@@ -112,9 +113,19 @@ class BudgetSeries:
 
 
 @dataclass(frozen=True)
+class CountedCharts:
+    """The region's totals and charts, and when they were counted."""
+
+    totals: dict[str, int]
+    charts: list[Chart]
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Dashboard:
     region: Region
     totals: dict[str, int]
+    counted_at: datetime
     charts: list[Chart] = field(default_factory=list)
     budgets: list[BudgetSeries] = field(default_factory=list)
 
@@ -158,13 +169,9 @@ def with_preference(statement: Select) -> Select:
     )
 
 
-def build_dashboard(session: Session, actor: User, today: date) -> Dashboard:
-    """All charts of the actor's region."""
-    region_id = require_bureau(actor)
-    region = session.get(Region, region_id)
-    assert region is not None  # the user's FK
-    return Dashboard(
-        region=region,
+def count_charts(session: Session, region_id: int, today: date, now: datetime) -> CountedCharts:
+    """Count the region's totals and charts (a second on a city's region: see its snapshot)."""
+    return CountedCharts(
         totals=_totals(session, region_id),
         charts=[
             _by_occupation(session, region_id),
@@ -175,6 +182,25 @@ def build_dashboard(session: Session, actor: User, today: date) -> Dashboard:
             _coverage(session, region_id, today),
             _findings(session, region_id),
         ],
+        at=now,
+    )
+
+
+def build_dashboard(
+    session: Session, actor: User, today: date, counted: CountedCharts | None = None
+) -> Dashboard:
+    """All charts of the actor's region: `counted` (its snapshot) or counted now; the funds'
+    payments are always read now."""
+    region_id = require_bureau(actor)
+    region = session.get(Region, region_id)
+    assert region is not None  # the user's FK
+    if counted is None:
+        counted = count_charts(session, region_id, today, utcnow())
+    return Dashboard(
+        region=region,
+        totals=counted.totals,
+        counted_at=counted.at,
+        charts=counted.charts,
         budgets=_budget_series(session, region_id),
     )
 

@@ -1,4 +1,5 @@
-"""The supervision figures as last counted: kept, shown with their time, refreshed once old."""
+"""A board's figures as last counted (the supervision view's): kept, shown with their time,
+refreshed once old."""
 
 from __future__ import annotations
 
@@ -8,18 +9,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from supervision_support import TODAY, Seeder
 
-from skillbridge.models import IncidentSeverity, IncidentStatus, JournalStatus, SupervisionSnapshot
+from skillbridge.models import FiguresSnapshot, IncidentSeverity, IncidentStatus, JournalStatus
 from skillbridge.platform.background import FIGURES_QUEUE, run_worker
 from skillbridge.platform.db import get_database
+from skillbridge.platform.figures_jobs import enqueue_refresh
 from skillbridge.platform.policy.supervision import quality_settings
 from skillbridge.platform.services.errors import PermissionDenied
 from skillbridge.platform.services.oversight import supervision_snapshot
 from skillbridge.platform.services.oversight.supervision import supervision
-from skillbridge.platform.supervision_jobs import enqueue_refresh
+from skillbridge.platform.services.reporting import snapshots
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 MAX_AGE = timedelta(minutes=quality_settings().figures_max_age_minutes)
 URL = "/bureau/dashboard/supervision"
+BOARD = supervision_snapshot.BOARD
 
 
 @pytest.fixture
@@ -67,10 +70,10 @@ def test_an_old_snapshot_is_refreshed_by_one_caller(app, session, world, seed) -
     assert (shown.totals.submitted, stale) == (1, world.region.id)  # the old figures, shown
     # A second view meanwhile finds the refresh claimed and does not start another.
     assert _view(app, session, bureau, later + timedelta(seconds=1))[1] is None
-    supervision_snapshot.refresh(get_database(app), world.region.id, TODAY, later)
+    snapshots.refresh(get_database(app), BOARD, world.region.id, TODAY, later)
     refreshed, stale = _view(app, session, bureau, later + timedelta(seconds=2))
     assert (refreshed.totals.submitted, stale) == (2, None)
-    assert session.get(SupervisionSnapshot, world.region.id).refresh_claimed_at is None
+    assert session.get(FiguresSnapshot, (world.region.id, BOARD.name)).refresh_claimed_at is None
     session.rollback()
 
 
@@ -93,8 +96,8 @@ def test_a_new_day_refreshes_the_figures(app, session, world, seed) -> None:  # 
     # Yesterday's figures a minute old: today's weeks due differ, so they are refreshed.
     yesterdays, stale = _view(app, session, bureau, NOW + timedelta(minutes=1))
     assert (yesterdays.counted_at.replace(tzinfo=UTC), stale) == (NOW, region_id)
-    supervision_snapshot.refresh(get_database(app), region_id, TODAY, NOW)
-    row = session.get(SupervisionSnapshot, region_id)
+    snapshots.refresh(get_database(app), BOARD, region_id, TODAY, NOW)
+    row = session.get(FiguresSnapshot, (region_id, BOARD.name))
     assert (row.computed_for, row.refresh_claimed_at) == (TODAY, None)
     session.rollback()
     # The control: today's figures a minute old are kept.
@@ -105,7 +108,7 @@ def test_only_the_bureau_reads_the_snapshot(session, world, seed) -> None:  # ty
     for role in ("school", "enterprise", "student"):
         with pytest.raises(PermissionDenied):
             supervision_snapshot.current(session, world.users[role], TODAY, NOW)
-    assert session.get(SupervisionSnapshot, world.region.id) is None
+    assert session.get(FiguresSnapshot, (world.region.id, BOARD.name)) is None
     counted, _ = supervision_snapshot.current(session, world.users["bureau"], TODAY, NOW)
     assert sum(f.submitted for f in counted.schools.journals.values()) == 1
 
@@ -114,7 +117,7 @@ def _wait_for_refresh(session, region_id, after):  # type: ignore[no-untyped-def
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         session.rollback()  # a new transaction sees the refresh's commit (SQLite's WAL too)
-        row = session.get(SupervisionSnapshot, region_id)
+        row = session.get(FiguresSnapshot, (region_id, BOARD.name), populate_existing=True)
         if row.computed_at.replace(tzinfo=UTC) > after:
             return row
         time.sleep(0.05)
@@ -122,7 +125,7 @@ def _wait_for_refresh(session, region_id, after):  # type: ignore[no-untyped-def
 
 
 def _age_the_snapshot(session, region_id):  # type: ignore[no-untyped-def]
-    row = session.get(SupervisionSnapshot, region_id)
+    row = session.get(FiguresSnapshot, (region_id, BOARD.name))
     row.computed_at = datetime.now(UTC) - MAX_AGE - timedelta(minutes=1)
     session.commit()
     return row.computed_at
@@ -154,7 +157,7 @@ def test_a_refresh_goes_through_rq_when_redis_is_configured(  # type: ignore[no-
     with get_database(app).session_scope() as writer:
         supervision_snapshot.current(writer, world.users["bureau"], TODAY, NOW)
     aged = _age_the_snapshot(session, world.region.id)
-    enqueue_refresh(app, world.region.id)
+    enqueue_refresh(app, BOARD.name, world.region.id)
     assert connection.llen(f"rq:queue:{FIGURES_QUEUE}") == 1
     run_worker(redis_url, burst=True)
     _wait_for_refresh(session, world.region.id, aged)

@@ -1,4 +1,4 @@
-"""supervision snapshot: a region's grouped supervision figures, kept between refreshes
+"""figures snapshot: a region's grouped dashboard and supervision figures, kept between counts
 
 Revision ID: 0021
 Revises: 0020
@@ -18,19 +18,20 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "supervision_snapshot",
+        "figures_snapshot",
         sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("board", sa.String(length=20), nullable=False),
         sa.Column("computed_for", sa.Date(), nullable=False),
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("refresh_claimed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["region_id"], ["region.id"], name=op.f("fk_supervision_snapshot_region_id_region")
+            ["region_id"], ["region.id"], name=op.f("fk_figures_snapshot_region_id_region")
         ),
-        sa.PrimaryKeyConstraint("region_id", name=op.f("pk_supervision_snapshot")),
+        sa.PrimaryKeyConstraint("region_id", "board", name=op.f("pk_figures_snapshot")),
     )
 
 
 def downgrade() -> None:
-    # The figures are recomputed from the records on the next view: nothing is lost.
-    op.drop_table("supervision_snapshot")
+    # The figures are counted again from the records on the next view: nothing is lost.
+    op.drop_table("figures_snapshot")
