@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skillbridge.platform.policy import Policy
+
 # Imported for the routes their raisers declare (the registry fills as modules load).
 from skillbridge.platform.services.subsidies import claims, sweep, workers  # noqa: F401
 from skillbridge.platform.services.subsidies.budgets import MONETARY_KINDS, PACK_BENEFICIARIES
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, claim_routes
-from skillbridge.platform.policy import Policy
 from skillbridge.platform.text import N_
 
 __all__ = ["NOT_MONEY", "NO_ROUTE_FOR_BENEFICIARY", "UNRECORDED", "Claimability", "claimability"]

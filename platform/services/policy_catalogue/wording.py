@@ -14,7 +14,12 @@ from types import MappingProxyType
 from typing import Union
 
 from skillbridge.platform.policy import CONDITIONS, SKILL_LEVEL_LABELS, TRAINING_ROUTES, TRIGGERS
-from skillbridge.platform.policy.conditions import AGE_REFERENCE_DATES, ConditionRef, Reading, Ruling
+from skillbridge.platform.policy.conditions import (
+    AGE_REFERENCE_DATES,
+    ConditionRef,
+    Reading,
+    Ruling,
+)
 from skillbridge.platform.policy.packs import Amount, Quota, Trigger
 from skillbridge.platform.text import N_
 
@@ -143,7 +148,9 @@ def _condition(ref: ConditionRef) -> Value:
     if code == "no_credit_record":
         return _phrase(N_("%(label)s：受益方无在期失信记录"), label=label)
     if code == "any_of":
-        options = tuple(Series(tuple(_condition(c) for c in option), AND) for option in p["options"])
+        options = tuple(
+            Series(tuple(_condition(c) for c in option), AND) for option in p["options"]
+        )
         return _phrase(N_("满足其一：%(options)s"), options=Series(options, OR))
     if code == "contested":
         message = N_("%(label)s：%(issue)s（两种读法见下）")
@@ -183,7 +190,9 @@ class Contested:
 
 def contested_words(ref: ConditionRef) -> Contested:
     """A ``contested`` condition's issue, each reading in plain words, and its ruling."""
-    readings = tuple((r, tuple(_condition(c) for c in r.conditions)) for r in ref.params["readings"])
+    readings = tuple(
+        (r, tuple(_condition(c) for c in r.conditions)) for r in ref.params["readings"]
+    )
     return Contested(ref.params["issue_zh"], ref.citation, readings, ref.params["ruling"])
 
 
@@ -199,6 +208,8 @@ def trigger_words(trigger: Trigger) -> Value:
     if trigger.kind == "placed_months_on_post":
         return _phrase(N_("在岗满%(months)s个月"), months=p["months"])
     if trigger.kind == "talent_introduced":
+        if p["months"] == 0:
+            return Phrase(N_("引进并签订劳动合同、缴纳社会保险"))
         return _phrase(N_("引进后劳动合同和社保满%(months)s个月"), months=p["months"])
     if trigger.kind == "award_selected":
         return _phrase(N_("评选当选，享受%(years)s年"), years=p["pay_years"])
@@ -235,7 +246,9 @@ def amount_words(amount: Amount) -> tuple[Value, ...]:
         return (_phrase(message, per=per, quantity=amount.quantity or 0),)
     # "local": the bureau sets the figure under the schedule the seed names.
     parts: list[Value] = [
-        _phrase(N_("%(per)s由人社部门核定：%(schedule)s"), per=per, schedule=amount.schedule_zh or "")
+        _phrase(
+            N_("%(per)s由人社部门核定：%(schedule)s"), per=per, schedule=amount.schedule_zh or ""
+        )
     ]
     low, high = amount.min_yuan, amount.max_yuan
     if low is not None and high is not None:
@@ -250,7 +263,7 @@ def amount_words(amount: Amount) -> tuple[Value, ...]:
 def quota_words(quota: Quota) -> Value:
     """How many per period: a cap on selections or a target to reach."""
     if quota.kind == "cap":
-        message = N_("名额：每%(years)s年不超过%(count)s名")
+        message = N_("每%(years)s年不超过%(count)s名（上限）")
         return _phrase(message, years=quota.period_years, count=_yuan(quota.count))
     if quota.year is not None:
         message = N_("目标：自%(year)s年起每%(years)s年%(count)s名（人次）")

@@ -71,7 +71,6 @@ from skillbridge.platform.services.subsidies.budgets import (
     pay_budget,
     quota_period_start,
 )
-from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     build_facts,
@@ -79,6 +78,7 @@ from skillbridge.platform.services.subsidies.facts import (
     declared_for_snapshot,
     parse_declared,
 )
+from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
