@@ -65,6 +65,9 @@ PENDING_ENDPOINTS = frozenset(
         "api.me",
         "api.spec",
         "people.me",  # a worker's own page, showing whether its employer has confirmed it
+        # The public policy pages: what anyone may read, whatever its account's state or job.
+        "policies.index",
+        "policies.region",
     }
 )
 

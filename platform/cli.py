@@ -391,6 +391,21 @@ def compliance(region_code: str | None, today: datetime | None) -> None:
     _run_compliance_everywhere(today.date() if today else date.today(), region_code)
 
 
+@click.command("policy-table")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date the policies' validity is read on (default: today).",
+)
+def policy_table(today: datetime | None) -> None:
+    """Print, as a Markdown table, every policy of every region's pack: claimable on the
+    platform by which event and route, or why not yet."""
+    from skillbridge.platform.services.policy_catalogue.table import claimability_table
+
+    click.echo(claimability_table(today.date() if today else date.today()))
+
+
 @click.command("rotate-id-keys")
 @with_appcontext
 def rotate_id_keys() -> None:
@@ -456,6 +471,7 @@ def register_commands(app: Flask) -> None:
         audit_group,
         daily,
         compliance,
+        policy_table,
         rotate_id_keys,
         worker,
         documents_retention,

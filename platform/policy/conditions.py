@@ -8,6 +8,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from skillbridge.platform.text import N_
+
 from .dates import age_in_years, completed_years, months_between
 from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
 
@@ -109,7 +111,7 @@ def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
 #: The days an age bound can be taken on (a pack condition's ``age_on``), with their labels.
 #: 002 二(一)1 "新引进年龄在50周岁以下" is the age at introduction; the default is the claim date.
 AGE_REFERENCE_DATES: Mapping[str, str] = MappingProxyType(
-    {"claim": "申报日", "introduced": "引进日"}
+    {"claim": N_("申报日"), "introduced": N_("引进日")}
 )
 
 

@@ -23,6 +23,7 @@
 | `orgs`          | `/`                   | profiles of schools, enterprises and students          |
 | `people`        | `/`                   | worker sign-up and pages, the enterprise's employees   |
 | `placements`    | `/placements`         | offers, placements, their agreements and plans         |
+| `policies`      | `/policies`           | public: each region's policies and how each is claimed |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
@@ -66,6 +67,7 @@ from . import (
     orgs,
     people,
     placements,
+    policies,
     preferences,
     programmes,
     renditions,
@@ -98,6 +100,7 @@ BLUEPRINTS: list[Blueprint] = [
     orgs.bp,
     people.bp,
     placements.bp,
+    policies.bp,
     preferences.bp,
     programmes.bp,
     renditions.bp,

@@ -190,6 +190,9 @@ PUBLIC = {
     "auth.switch_language",
     "api.spec",
     "people.register",
+    # The public policy pages (各地区补贴政策): the packs' policies and how each is claimed.
+    "policies.index",
+    "policies.region",
 }
 
 # Routes that act on a student who has not activated an account yet (the tenant's own student

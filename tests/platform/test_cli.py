@@ -81,3 +81,17 @@ def test_create_region_installs_its_policies(runner, session):
     assert again.exit_code != 0
     unknown = runner.invoke(args=["create-region", "--code", "x", "--name", "x", "--pack", "mars"])
     assert unknown.exit_code != 0 and "mars" in unknown.output
+
+
+def test_policy_table_prints_every_pack_policy_with_its_route_or_reason(runner) -> None:  # type: ignore[no-untyped-def]
+    from skillbridge.platform.policy import load_all_packs
+    from skillbridge.platform.services.policy_catalogue.table import claimability_table
+
+    result = runner.invoke(args=["policy-table", "--today", "2026-12-03"])
+    assert result.exit_code == 0, result.output
+    assert result.output == claimability_table(date(2026, 12, 3)) + "\n"
+    for pack in load_all_packs().values():
+        for policy in pack.policies:
+            assert f"| `{policy.id}` |" in result.output
+    bad = runner.invoke(args=["policy-table", "--today", "2026-13-01"])
+    assert bad.exit_code != 0 and "--today" in bad.output

@@ -36,7 +36,8 @@ from skillbridge.platform.text import N_
 #: employer, draws on no budget and is never claimed here.
 MONETARY_KINDS = ("fixed", "per_level", "by_hukou", "local")
 
-_BENEFICIARY = {
+#: The beneficiary a claim under a pack policy is paid to, by the pack's `beneficiary`.
+PACK_BENEFICIARIES = {
     "person": Beneficiary.PERSON,
     "student": Beneficiary.PERSON,
     "enterprise": Beneficiary.ENTERPRISE,
@@ -86,7 +87,7 @@ def _pack_settings(policy: Policy, budgets: dict[str, Budget]) -> dict[str, obje
     cap = quota if quota is not None and quota.kind == "cap" else None
     return {
         "name": policy.name_zh,
-        "beneficiary": _BENEFICIARY[policy.beneficiary],
+        "beneficiary": PACK_BENEFICIARIES[policy.beneficiary],
         "budget_id": budgets[policy.budget_id].id if policy.budget_id else None,
         "amount_kind": amount.kind,
         "amount_min_yuan": amount.min_yuan if amount.kind == "local" else None,

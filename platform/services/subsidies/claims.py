@@ -78,6 +78,7 @@ from skillbridge.platform.services.subsidies.facts import (
     declared_for_snapshot,
     parse_declared,
 )
+from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
@@ -89,6 +90,21 @@ CLAIMABLE_EVENTS = (
     "talent_introduced",
     "school_year_started",
 )
+
+#: Who files a claim online, and the beneficiary it claims as.
+ONLINE_CLAIMANTS = {Role.STUDENT: Beneficiary.PERSON, Role.ENTERPRISE: Beneficiary.ENTERPRISE}
+for _event in CLAIMABLE_EVENTS:
+    declare(
+        ClaimRoute(
+            _event,
+            frozenset(ONLINE_CLAIMANTS.values()),
+            N_("学生本人或企业在「申领补贴」页在线申报，人社局审核"),
+            "subsidies.new_claim",
+            online=True,
+        )
+    )
+#: Who the event-raised claims of a student's event are paid to: the student, its host enterprise.
+STUDENT_EVENT_BENEFICIARIES = frozenset({Beneficiary.PERSON, Beneficiary.ENTERPRISE})
 
 DUPLICATE = N_("该事项已申领过补贴（同一事项只能申领一次）")
 CLAIM_TO_REVIEW = "claim.to_review"
@@ -357,6 +373,12 @@ def _raise_for_event(
     return raised
 
 
+@raises(
+    "certificate_recorded",
+    STUDENT_EVENT_BENEFICIARIES,
+    N_("学校在学生页登记职业资格证书时，系统为学生和实习单位自动发起申领"),
+    "schools.cohorts",
+)
 def on_certificate_recorded(
     session: Session,
     certificate: Certificate,
@@ -390,6 +412,11 @@ def on_certificate_recorded(
     )
 
 
+@raises(
+    "placement_months_reached",
+    STUDENT_EVENT_BENEFICIARIES,
+    N_("每日例行任务按学生在岗月数，为学生和实习单位自动发起申领"),
+)
 def on_placement_months_reached(
     session: Session, placement: Placement, on_date: date
 ) -> list[SubsidyClaim]:
@@ -405,6 +432,16 @@ def on_placement_months_reached(
     )
 
 
+#: Who the claims of an apprentice's passed final assessment are paid to: the training enterprise.
+PROGRAMME_BENEFICIARIES = frozenset({Beneficiary.ENTERPRISE})
+
+
+@raises(
+    "programme_completed",
+    PROGRAMME_BENEFICIARIES,
+    N_("企业在学徒培养项目中记录学徒考核合格结业时，系统为培养企业自动发起申领"),
+    "programmes.index",
+)
 def on_programme_completed(
     session: Session,
     enterprise: Enterprise,
@@ -419,7 +456,7 @@ def on_programme_completed(
     """
     raised = []
     for policy in active_policies(session, enterprise.region_id, "programme_completed"):
-        if policy.beneficiary != Beneficiary.ENTERPRISE:
+        if policy.beneficiary not in PROGRAMME_BENEFICIARIES:
             continue
         draft = ClaimDraft(
             policy, on_date, enterprise=enterprise, certificate=certificate, programme=programme
@@ -457,9 +494,6 @@ class ClaimRequest:
     materials: Sequence[Upload] = ()
 
 
-_ROLE_BENEFICIARY = {Role.STUDENT: Beneficiary.PERSON, Role.ENTERPRISE: Beneficiary.ENTERPRISE}
-
-
 def _beneficiary_region(session: Session, actor: User) -> int:
     if actor.role == Role.STUDENT:
         return _region_of_student(session, session.get_one(Student, actor.student_id))
@@ -468,7 +502,7 @@ def _beneficiary_region(session: Session, actor: User) -> int:
 
 def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
     """Active policies of the actor's region that it may claim online, in pack order."""
-    kind = _ROLE_BENEFICIARY.get(actor.role)
+    kind = ONLINE_CLAIMANTS.get(actor.role)
     if kind is None:
         return []
     region_id = _beneficiary_region(session, actor)

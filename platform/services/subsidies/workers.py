@@ -38,11 +38,25 @@ from skillbridge.platform.services.subsidies.claims import (
     today,
 )
 from skillbridge.platform.services.subsidies.facts import parse_declared
+from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
+from skillbridge.platform.text import N_
 
 #: The event a confirmed employment stands for: its contract-and-insurance months run. (The
 #: months-on-the-post reward, 002 二(二)2, also asks for school–enterprise training, which only
 #: a placement records, so it stays with `claims.on_placement_months_reached`.)
 EMPLOYMENT_EVENTS = ("talent_introduced",)
+#: Who a worker-side event's claims are paid to (only monetary policies are installed, so paid
+#: leave is never a claim).
+WORKER_BENEFICIARIES = frozenset({Beneficiary.PERSON, Beneficiary.ENTERPRISE})
+for _event in EMPLOYMENT_EVENTS:  # raised by on_employment_confirmed and the nightly sweep
+    declare(
+        ClaimRoute(
+            _event,
+            WORKER_BENEFICIARIES,
+            N_("企业确认职工的雇佣关系时（此后每日例行任务复核），系统为职工和企业自动发起申领"),
+            "people.employees",
+        )
+    )
 
 
 def _raise(
@@ -55,12 +69,12 @@ def _raise(
     declared: dict[str, Any] | None = None,
 ) -> list[SubsidyClaim]:
     """Raise every policy of the employer's region the event makes the worker or the employer
-    eligible for (only monetary policies are installed, so paid leave is never a claim)."""
+    eligible for."""
     employer = session.get_one(Enterprise, employment.enterprise_id)
     student = latest_enrolment(session, person.id)
     raised = []
     for policy in active_policies(session, employer.region_id, event_kind):
-        if policy.beneficiary not in (Beneficiary.PERSON, Beneficiary.ENTERPRISE):
+        if policy.beneficiary not in WORKER_BENEFICIARIES:
             continue
         draft = ClaimDraft(
             policy,
@@ -110,6 +124,12 @@ def current_employment(session: Session, person_id: int) -> Employment | None:
     ).first()
 
 
+@raises(
+    "certificate_recorded",
+    WORKER_BENEFICIARIES,
+    N_("人社局核验职工申报的证书或导入鉴定名单时，系统为职工和企业自动发起申领"),
+    "certificates.queue",
+)
 def on_certificate_verified(
     session: Session,
     certificate: Certificate,
