@@ -27,6 +27,7 @@
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
+| `selections`    | `/selections`         | 评选: calls, nominations, screening, experts, votes, 公示 |
 | `signatures`    | `/signatures`         | 文件核验: a PDF or a hash against the signed versions  |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
@@ -70,6 +71,7 @@ from . import (
     programmes,
     renditions,
     schools,
+    selections,
     signatures,
     slots,
     staff,
@@ -102,6 +104,7 @@ BLUEPRINTS: list[Blueprint] = [
     programmes.bp,
     renditions.bp,
     schools.bp,
+    selections.bp,
     signatures.bp,
     slots.bp,
     staff.bp,
@@ -129,6 +132,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *preferences.NAV,
     *programmes.NAV,
     *schools.NAV,
+    *selections.NAV,
     *slots.NAV,
     *staff.NAV,
     *subsidies.NAV,

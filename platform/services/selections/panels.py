@@ -276,3 +276,11 @@ def tallies(session: Session, row: SelectionRound) -> dict[int, Tally]:
         n: Tally(n, yes, no, float(means[n]) if n in means else None, row.panel_size)
         for n, (yes, no) in votes.items()
     }
+
+
+def get_expert(session: Session, actor: User, expert_id: int) -> Expert:
+    """An expert of the actor's region's pool (404 for any other)."""
+    expert = session.get(Expert, expert_id)
+    if expert is None or not can_see_selections(actor, expert.region_id):
+        raise NotFound(N_("专家不存在"))
+    return expert

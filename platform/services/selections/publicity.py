@@ -12,6 +12,7 @@ from skillbridge.models import (
     Objection,
     ObjectionOutcome,
     PanelMember,
+    Person,
     RoundStatus,
     SelectionRound,
     User,
@@ -153,3 +154,44 @@ def objections_of(session: Session, row: SelectionRound) -> list[tuple[Objection
             .order_by(Objection.id)
         )
     ]
+
+
+def proposed_names(session: Session, row: SelectionRound) -> list[tuple[Nomination, str, str]]:
+    """The published list: during 公示 the proposed nominees, then those selected (name,
+    employer), as the seed publishes them (在“恺旋人才网”上公示)."""
+    shown = {
+        RoundStatus.PUBLICITY: (NominationStatus.PROPOSED, NominationStatus.SELECTED),
+        RoundStatus.DECIDED: (NominationStatus.SELECTED,),
+    }.get(row.status, ())
+    if not shown:
+        return []
+    return [
+        (n, person, employer)
+        for n, person, employer in session.execute(
+            select(Nomination, Person.name, Enterprise.name)
+            .join(Person, Person.id == Nomination.person_id)
+            .join(Enterprise, Enterprise.id == Nomination.employer_id)
+            .where(Nomination.round_id == row.id, Nomination.status.in_(shown))
+            .order_by(Nomination.id)
+        )
+    ]
+
+
+def round_of(session: Session, nomination_id: int) -> int:
+    """The round a nomination belongs to (404 for none), to return to its page."""
+    round_id = session.scalar(select(Nomination.round_id).where(Nomination.id == nomination_id))
+    if round_id is None:
+        raise NotFound(N_("申报不存在"))
+    return round_id
+
+
+def round_of_objection(session: Session, objection_id: int) -> int:
+    """The round an objection belongs to (404 for none)."""
+    round_id = session.scalar(
+        select(Nomination.round_id)
+        .join(Objection, Objection.nomination_id == Nomination.id)
+        .where(Objection.id == objection_id)
+    )
+    if round_id is None:
+        raise NotFound(N_("异议不存在"))
+    return round_id

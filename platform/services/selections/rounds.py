@@ -8,8 +8,25 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Region, RoundStatus, SelectionRound, SubsidyPolicy, User
-from skillbridge.platform.policy import Policy, validity_outcome
+from skillbridge.models import (
+    Employment,
+    EmploymentStatus,
+    Enterprise,
+    Region,
+    Role,
+    RoundStatus,
+    SelectionRound,
+    SubsidyPolicy,
+    User,
+)
+from skillbridge.platform.policy import (
+    CONDITIONS,
+    SKILL_LEVEL_LABELS,
+    TRAINING_ROUTES,
+    ConditionRef,
+    Policy,
+    validity_outcome,
+)
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.attendance.calendar import day_kind
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -209,3 +226,69 @@ def list_rounds(
 
 def round_policy(session: Session, row: SelectionRound) -> SubsidyPolicy:
     return session.get_one(SubsidyPolicy, row.policy_id)
+
+
+def actor_region(session: Session, actor: User) -> int | None:
+    """The region whose calls the actor sees: the bureau's, an enterprise's, a worker's
+    employer's (None for anyone else, or a worker without a confirmed employment)."""
+    if actor.role == Role.BUREAU:
+        return actor.region_id
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
+        return session.get_one(Enterprise, actor.enterprise_id).region_id
+    if actor.role == Role.WORKER and actor.person_id is not None:
+        return session.scalar(
+            select(Enterprise.region_id)
+            .join(Employment, Employment.enterprise_id == Enterprise.id)
+            .where(Employment.person_id == actor.person_id, Employment.is_primary.is_(True))
+            .where(Employment.status == EmploymentStatus.CONFIRMED)
+            .limit(1)
+        )
+    return None
+
+
+def _param_text(value: object) -> str:
+    if isinstance(value, str) and value in SKILL_LEVEL_LABELS:
+        return SKILL_LEVEL_LABELS[value]
+    if isinstance(value, str) and value in TRAINING_ROUTES:
+        return TRAINING_ROUTES[value]
+    if isinstance(value, tuple):
+        return "、".join(_param_text(v) for v in value)
+    return str(value)
+
+
+def describe_condition(ref: ConditionRef) -> str:
+    """A pack condition as the call publishes it: the registry's label, its figures, the
+    article; alternatives and contested readings with their own conditions."""
+    label = CONDITIONS[ref.code].label_zh
+    if ref.code == "any_of":
+        options = [
+            "＋".join(describe_condition(inner) for inner in option)
+            for option in ref.params["options"]
+        ]
+        text = f"{label}：" + " 或 ".join(f"〔{i}〕{o}" for i, o in enumerate(options, 1))
+    elif ref.code == "contested":
+        readings = [
+            f"{r.label_zh}（{'＋'.join(describe_condition(c) for c in r.conditions)}）"
+            for r in ref.params["readings"]
+        ]
+        text = f"{label}：{ref.params['issue_zh']}；" + "；".join(readings)
+    else:
+        figures = [
+            _param_text(v) for k, v in ref.params.items() if k not in ("beneficiary", "age_on")
+        ]
+        text = label + (f" {'，'.join(figures)}" if figures else "")
+    return text + (f"（{ref.citation}）" if ref.citation else "")
+
+
+def call_conditions(session: Session, row: SelectionRound) -> list[str]:
+    """The conditions of the round's policy, as its call shows them."""
+    described = pack_policy(session, round_policy(session, row))
+    return [describe_condition(ref) for ref in described.conditions]
+
+
+def visible_round(session: Session, actor: User, round_id: int) -> SelectionRound:
+    """A round of the actor's region (its bureau, its enterprises, their workers); 404 else."""
+    row = get_round(session, round_id)
+    if actor_region(session, actor) != row.region_id:
+        raise NotFound(N_("评选不存在"))
+    return row
