@@ -12,7 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from support import sample_pdf
 
-from skillbridge.models import Enterprise, Person, Region, Role, StaffRole, SubsidyPolicy, User
+from skillbridge.models import (
+    Enterprise,
+    Person,
+    Region,
+    Role,
+    StaffRole,
+    SubsidyPolicy,
+    User,
+    utcnow,
+)
 from skillbridge.platform.demo.factories import Factories
 from skillbridge.platform.services.documents.storage import FilesystemStorage
 from skillbridge.platform.services.documents.uploads import DocumentStore, Upload
@@ -48,11 +57,13 @@ class Bureau:
 
     def worker(self, enterprise: Enterprise, level: int = 4) -> tuple[Person, User]:
         person = self.factories.person(birth=date(1980, 5, 1))
-        self.factories.employment(person, enterprise)
+        account = self.factories.user(Role.WORKER, person_id=person.id)
+        self.session.flush()
+        # Confirmed after the account exists, so that the account is open (worker_is_confirmed).
+        self.factories.employment(person, enterprise, confirmed_at=utcnow())
         self.factories.certificate(
             person, self.factories.occupation(), level, issued_on=date(2020, 1, 1)
         )
-        account = self.factories.user(Role.WORKER, person_id=person.id)
         self.session.flush()
         return person, account
 

@@ -21,6 +21,7 @@ from skillbridge.models import (
     StaffRole,
     SubsidyClaim,
 )
+from skillbridge.platform.services.selections.rounds import RoundRequest, open_round
 
 
 def _evidence(title: str) -> tuple:
@@ -134,3 +135,34 @@ def test_finance_reads_rounds_but_does_not_run_them(session, bureau, clock, logi
         "panel_size": 3, "publicity_working_days": 5}).status_code == 302  # fmt: skip
     session.rollback()
     assert session.scalar(select(SelectionRound)) is not None
+
+
+def test_a_worker_nominates_itself_and_reads_its_evidence(session, bureau, clock, login_as) -> None:  # type: ignore[no-untyped-def]
+    row = open_round(
+        session,
+        bureau.officer,
+        RoundRequest(bureau.policy().id, 2025, date(2025, 5, 31), 3, publicity_working_days=5),
+    )
+    person, account = bureau.worker(bureau.employer)
+    _other, stranger = bureau.worker(bureau.other_employer)
+    session.commit()
+    worker = login_as(account)
+    assert worker.get("/selections/").status_code == 200
+    assert worker.get(f"/selections/{row.id}").status_code == 200
+    refused = worker.post(f"/selections/{row.id}/nominate", data={"statement": "自荐"},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert refused.status_code == 400
+    sent = worker.post(f"/selections/{row.id}/nominate", data={
+        "statement": "自荐：攻克加工难题", "evidence": _evidence("自荐材料")},
+        content_type="multipart/form-data")  # fmt: skip
+    assert sent.status_code == 302
+    session.rollback()
+    nomination = session.scalars(select(Nomination)).one()
+    assert nomination.person_id == person.id and nomination.nominated_by_enterprise_id is None
+    assert worker.get(f"/selections/nominations/{nomination.id}").status_code == 200
+    assert worker.get(f"/documents/nomination/{nomination.id}").status_code == 200
+    assert login_as(bureau.officer).get(f"/documents/nomination/{nomination.id}").status_code == 200
+    # Another worker reads neither the nomination nor its evidence.
+    other = login_as(stranger)
+    assert other.get(f"/selections/nominations/{nomination.id}").status_code == 404
+    assert other.get(f"/documents/nomination/{nomination.id}").status_code == 404
