@@ -201,7 +201,7 @@ def round_(round_id: int) -> ResponseReturnValue:
     runs = can_run_selections(user, row.region_id)
     listed = nominations.round_nominations(db, user, row, _page())
     panel = panels.panel_of(db, row) if bureau else []
-    proposed = publicity.proposed_names(db, row)
+    proposed = publicity.proposed_names(db, row, _page("listed"))
     return render_template(
         "selections/round.html",
         row=row,
@@ -212,7 +212,7 @@ def round_(round_id: int) -> ResponseReturnValue:
         panel=panel,
         candidates=panels.candidates(db, row) if runs else [],
         pool_size=len(panels.eligible_pool(db, row)) if runs else 0,
-        objections=publicity.objections_of(db, row) if bureau else [],
+        objections=publicity.objections_of(db, row, _page("objections")) if bureau else None,
         proposed=proposed,
         bureau=bureau,
         runs=runs,

@@ -20,6 +20,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.policies import can_raise_objection, can_run_selections
 from skillbridge.platform.services.selections import rounds
 from skillbridge.platform.services.selections.panels import candidates, tallies
@@ -143,38 +144,36 @@ def handle_objection(
     return objection
 
 
-def objections_of(session: Session, row: SelectionRound) -> list[tuple[Objection, Nomination]]:
-    """The round's objections, oldest first, with the nomination each is about."""
-    return [
-        (o, n)
-        for o, n in session.execute(
-            select(Objection, Nomination)
-            .join(Nomination, Nomination.id == Objection.nomination_id)
-            .where(Nomination.round_id == row.id)
-            .order_by(Objection.id)
-        )
-    ]
+def objections_of(
+    session: Session, row: SelectionRound, page: int = 1
+) -> Page[tuple[Objection, Nomination]]:
+    """A page of the round's objections, oldest first, with the nomination each is about."""
+    statement = (
+        select(Objection, Nomination)
+        .join(Nomination, Nomination.id == Objection.nomination_id)
+        .where(Nomination.round_id == row.id)
+        .order_by(Objection.id)
+    )
+    return paginate(session, statement, page, lambda r: (r[0], r[1]))
 
 
-def proposed_names(session: Session, row: SelectionRound) -> list[tuple[Nomination, str, str]]:
-    """The published list: during 公示 the proposed nominees, then those selected (name,
-    employer), as the seed publishes them (在“恺旋人才网”上公示)."""
+def proposed_names(
+    session: Session, row: SelectionRound, page: int = 1
+) -> Page[tuple[Nomination, str, str]]:
+    """A page of the published list: during 公示 the proposed nominees, then those selected
+    (name, employer), as the seed publishes them (在“恺旋人才网”上公示)."""
     shown = {
         RoundStatus.PUBLICITY: (NominationStatus.PROPOSED, NominationStatus.SELECTED),
         RoundStatus.DECIDED: (NominationStatus.SELECTED,),
     }.get(row.status, ())
-    if not shown:
-        return []
-    return [
-        (n, person, employer)
-        for n, person, employer in session.execute(
-            select(Nomination, Person.name, Enterprise.name)
-            .join(Person, Person.id == Nomination.person_id)
-            .join(Enterprise, Enterprise.id == Nomination.employer_id)
-            .where(Nomination.round_id == row.id, Nomination.status.in_(shown))
-            .order_by(Nomination.id)
-        )
-    ]
+    statement = (
+        select(Nomination, Person.name, Enterprise.name)
+        .join(Person, Person.id == Nomination.person_id)
+        .join(Enterprise, Enterprise.id == Nomination.employer_id)
+        .where(Nomination.round_id == row.id, Nomination.status.in_(shown))
+        .order_by(Nomination.id)
+    )
+    return paginate(session, statement, page, lambda r: (r[0], r[1], r[2]))
 
 
 def round_of(session: Session, nomination_id: int) -> int:
