@@ -86,6 +86,19 @@ from .region import Region
 from .reminder import ReminderDigest
 from .rendition import Rendition
 from .school import School, SchoolType
+from .selection import (
+    Award,
+    Ballot,
+    Expert,
+    ExpertScore,
+    Nomination,
+    NominationStatus,
+    Objection,
+    ObjectionOutcome,
+    PanelMember,
+    RoundStatus,
+    SelectionRound,
+)
 from .signature import DocumentKind, DocumentVersion, Signature
 from .slot import Slot, SlotKind, SlotStatus
 from .staff_invitation import StaffInvitation
@@ -103,6 +116,18 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    # ── selections ──
+    "Award",
+    "Ballot",
+    "Expert",
+    "ExpertScore",
+    "Nomination",
+    "NominationStatus",
+    "Objection",
+    "ObjectionOutcome",
+    "PanelMember",
+    "RoundStatus",
+    "SelectionRound",
     # ── journals ──
     "AWAITING_REVIEW",
     "EDITABLE",

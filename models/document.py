@@ -20,6 +20,7 @@ class DocumentOwner(enum.StrEnum):
     PLACEMENT_AGREEMENT = "placement_agreement"
     SUBSIDY_CLAIM = "subsidy_claim"
     JOURNAL = "journal"  # a weekly journal's attachments
+    NOMINATION = "nomination"  # a selection nomination's evidence
 
 
 class Document(Base):

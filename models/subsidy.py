@@ -172,6 +172,8 @@ class SubsidyClaim(CreatedAtMixin, Base):
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Set at approval when the amount is above the four-eyes threshold.
     needs_second_user: Mapped[bool] = mapped_column(default=False)
+    #: An award's grant: the selection round whose quota period the approval counts against.
+    selection_round_id: Mapped[int | None] = mapped_column(ForeignKey("selection_round.id"))
 
 
 class BudgetLedgerEntry(CreatedAtMixin, Base):

@@ -142,11 +142,30 @@ _EVERY_ACCOUNT = frozenset({"signatures.verify", "signatures.verify_upload"})
 _CLAIMS_READ = frozenset(
     {"subsidies.review", "subsidies.claim", "subsidies.export_csv", "subsidies.export_xlsx"}
 )
+# Selections (评选): the whole bureau reads its rounds; the reviewer runs them with the officer.
+_SELECTIONS_READ = frozenset({"selections.index", "selections.round_", "selections.nomination"})
+_SELECTIONS_RUN = frozenset(
+    {
+        "selections.new_round",
+        "selections.close_nominations",
+        "selections.draw_panel",
+        "selections.ballot",
+        "selections.start_publicity",
+        "selections.close_round",
+        "selections.raise_objection",
+        "selections.handle_objection",
+        "selections.decide",
+        "selections.experts",
+        "selections.expert_active",
+    }
+)
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.REVIEWER: _CLAIMS_READ
     | _EVERY_ACCOUNT
+    | _SELECTIONS_READ
+    | _SELECTIONS_RUN
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -163,7 +182,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "renditions.plan",
         "documents.request_correction",
     },
-    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | {"subsidies.pay"},
+    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | _SELECTIONS_READ | {"subsidies.pay"},
 }
 
 

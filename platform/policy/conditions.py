@@ -456,10 +456,11 @@ def _award_selected(p: Params, ctx: Context) -> tuple[bool, str]:
     if selection is None or selection.policy_id != ctx.policy_id:
         return _no("本项评选结果")
     last = selection.year + p["pay_years"] - 1
-    passed = selection.year <= ctx.on_date.year <= last
+    pays = selection.pay_year if selection.pay_year is not None else ctx.on_date.year
+    passed = selection.year <= pays <= last
     return (
         passed,
-        f"{selection.year}年当选，享受{selection.year}–{last}年，申报{ctx.on_date.year}年",
+        f"{selection.year}年当选，享受{selection.year}–{last}年，申报{pays}年",
     )
 
 

@@ -186,7 +186,9 @@ def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object
         "region": policy.region,
         "beneficiary": ids["person" if policy.beneficiary == "student" else policy.beneficiary],
         "level": _subject_level(policy, facts),
-        "claim_year": on_date.year,
+        "claim_year": selection.pay_year
+        if selection is not None and selection.pay_year is not None
+        else on_date.year,
         "selection_year": selection and selection.year,
         "certificate_year": certificate and certificate.issued_on.year,
         "programme": programme and programme.programme_id,

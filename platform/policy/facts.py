@@ -166,6 +166,9 @@ class AwardSelection:
     level: str | None = None
     #: Which of the seed's alternative criteria the panel accepted, e.g. ``"(2)"``.
     criterion: str | None = None
+    #: The year the claim pays for, when it is not the claim date's: a round's grant claimed
+    #: after its year (a 2025 round decided in January 2026) pays for the round's year.
+    pay_year: int | None = None
 
     def __post_init__(self) -> None:
         if self.level is not None:

@@ -306,6 +306,15 @@ class Validity:
 
 
 @dataclass(frozen=True)
+class SelectionRules:
+    """How the region's award selections (评选) run, where its seed says: the 公示 length."""
+
+    publicity_working_days: int
+    citation: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     """One subsidy, award or entitlement of a region."""
 
@@ -342,6 +351,8 @@ class PolicyPack:
     validity: Validity | None = None
     #: The legal basis of every compliance rule in the region, by rule id.
     compliance: Mapping[str, LegalBasis] = field(default_factory=lambda: MappingProxyType({}))
+    #: The selection procedure's figures; None when the seed names none (the bureau sets them).
+    selection: SelectionRules | None = None
 
     def policy(self, policy_id: str) -> Policy:
         """Return the policy with ``policy_id``; raise ``KeyError`` if the pack has none."""
@@ -608,6 +619,21 @@ def _validity(reader: _Reader, doc: Mapping[str, object]) -> Validity | None:
     return validity
 
 
+def _selection(reader: _Reader, doc: Mapping[str, object]) -> SelectionRules | None:
+    """The optional ``[selection]`` table: the 公示 length in working days, with its citation."""
+    if "selection" not in doc:
+        return None
+    table = reader.table(doc, "selection")
+    reader.only(table, {"publicity_working_days", "citation", "note"}, "selection.")
+    return SelectionRules(
+        publicity_working_days=reader.integer(
+            table, "publicity_working_days", "selection.", minimum=1
+        ),
+        citation=reader.text(table, "citation", "selection."),
+        note=reader.optional_text(table, "note", "selection.") or "",
+    )
+
+
 def _amount(reader: _Reader, policy: Mapping[str, object], trigger: Trigger) -> Amount:
     table = reader.table(policy, "amount")
     kind = reader.choice(table, "kind", AMOUNT_KINDS, "amount.")
@@ -792,7 +818,7 @@ def load_pack_file(path: Path) -> PolicyPack:
     except tomllib.TOMLDecodeError as exc:
         raise reader.error(None, f"invalid TOML: {exc}") from None
     reader.only(doc, {"region", "name_zh", "name_en", "source", "placement_rules", "budgets",
-                      "policies", "validity", "compliance"})  # fmt: skip
+                      "policies", "validity", "compliance", "selection"})  # fmt: skip
     region = reader.text(doc, "region")
     if f"{region}.toml" != file:
         raise reader.error("region", f"{region!r} does not match the file name")
@@ -826,6 +852,7 @@ def load_pack_file(path: Path) -> PolicyPack:
         policies=policies,
         validity=validity,
         compliance=_compliance(reader, doc, pack_source.document),
+        selection=_selection(reader, doc),
     )
 
 

@@ -594,3 +594,49 @@ def can_see_attendance_location(actor: User, student: Student, placement: Placem
 def can_file_hours_exception(actor: User, student: Student) -> bool:
     """The school files (备案) the arrangements outside N7 for its students."""
     return acts_for_school(actor, student.school_id)
+
+
+# --- selections (评选) --------------------------------------------------------------------------
+
+
+def can_run_selections(actor: User, region_id: int) -> bool:
+    """Calls, screening, the expert pool, panels, ballots, 公示 and decisions: the region's
+    officer or reviewer (finance pays the grants, it does not select)."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER)
+
+
+def can_see_selections(actor: User, region_id: int) -> bool:
+    """Every bureau staff role of the region reads its rounds, panels and tallies."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER, StaffRole.FINANCE)
+
+
+def can_nominate_employee(actor: User, employer: Enterprise, region_id: int) -> bool:
+    """单位推荐: the employer's admin or HR nominates its own employees for its region's round."""
+    return acts_for_enterprise(actor, employer.id) and employer.region_id == region_id
+
+
+def can_nominate_self(actor: User, person_id: int) -> bool:
+    """个人自荐: a worker nominates only themself."""
+    return actor.role == Role.WORKER and actor.person_id == person_id
+
+
+def can_view_nomination(
+    actor: User, nominee_person_id: int, nominated_by_enterprise_id: int | None, region_id: int
+) -> bool:
+    """The nominee, the nominating enterprise's managers and the region's bureau."""
+    return (
+        can_nominate_self(actor, nominee_person_id)
+        or (
+            nominated_by_enterprise_id is not None
+            and acts_for_enterprise(actor, nominated_by_enterprise_id)
+        )
+        or can_see_selections(actor, region_id)
+    )
+
+
+def can_raise_objection(actor: User, region_id: int, enterprise_region_id: int | None) -> bool:
+    """During 公示 an enterprise of the region raises an objection online; the bureau records
+    one received by letter or telephone (接受社会监督)."""
+    if actor.role == Role.ENTERPRISE:
+        return enterprise_region_id == region_id and actor.staff_role in ENTERPRISE_MANAGERS
+    return can_run_selections(actor, region_id)

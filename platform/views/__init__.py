@@ -28,6 +28,7 @@
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
+| `selections`    | `/selections`         | 评选: calls, nominations, screening, experts, votes, 公示 |
 | `signatures`    | `/signatures`         | 文件核验: a PDF or a hash against the signed versions  |
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
@@ -72,6 +73,7 @@ from . import (
     programmes,
     renditions,
     schools,
+    selections,
     signatures,
     slots,
     staff,
@@ -105,6 +107,7 @@ BLUEPRINTS: list[Blueprint] = [
     programmes.bp,
     renditions.bp,
     schools.bp,
+    selections.bp,
     signatures.bp,
     slots.bp,
     staff.bp,
@@ -132,6 +135,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *preferences.NAV,
     *programmes.NAV,
     *schools.NAV,
+    *selections.NAV,
     *slots.NAV,
     *staff.NAV,
     *subsidies.NAV,

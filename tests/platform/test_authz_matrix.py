@@ -50,6 +50,7 @@ from skillbridge.models import (
     AgreementStatus,
     ApprenticeEnrolment,
     AttendanceDay,
+    Ballot,
     Budget,
     Certificate,
     CertificateStatus,
@@ -70,6 +71,7 @@ from skillbridge.models import (
     EmploymentStatus,
     Enterprise,
     EvaluationStage,
+    Expert,
     Inspection,
     InspectionSample,
     Journal,
@@ -78,9 +80,13 @@ from skillbridge.models import (
     LeaveRequest,
     MatchRun,
     MentorshipAgreement,
+    Nomination,
+    NominationStatus,
     Notification,
+    Objection,
     Occupation,
     OutcomeKind,
+    PanelMember,
     Party,
     Person,
     Placement,
@@ -90,10 +96,12 @@ from skillbridge.models import (
     ProgrammeModule,
     Region,
     Role,
+    RoundStatus,
     RunScope,
     RunStatus,
     School,
     SchoolType,
+    SelectionRound,
     Severity,
     Slot,
     SlotKind,
@@ -363,6 +371,22 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "programmes.assess": ENTERPRISE,
     "programmes.sign": SCHOOL | ENTERPRISE | STUDENT,
     "mentoring.index": ENTERPRISE,
+    # ── selections ── rounds are the region's: its bureau runs them, its enterprises nominate
+    "selections.index": ENTERPRISE | BUREAU,
+    "selections.new_round": BUREAU,
+    "selections.round_": ENTERPRISE | BUREAU,
+    "selections.nominate": ENTERPRISE,
+    "selections.nomination": ENTERPRISE | BUREAU,
+    "selections.close_nominations": BUREAU,
+    "selections.draw_panel": BUREAU,
+    "selections.ballot": BUREAU,
+    "selections.start_publicity": BUREAU,
+    "selections.close_round": BUREAU,
+    "selections.raise_objection": ENTERPRISE | BUREAU,
+    "selections.handle_objection": BUREAU,
+    "selections.decide": BUREAU,
+    "selections.experts": BUREAU,
+    "selections.expert_active": BUREAU,
     "mentoring.new_agreement": ENTERPRISE,
     "mentoring.agreement": ENTERPRISE,
     "mentoring.record_allowance": ENTERPRISE,
@@ -441,6 +465,26 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "documents.file": REVIEWER | FINANCE | TEACHER | MENTOR,
     "documents.request_correction": REVIEWER,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
+    # The reviewer runs selections with the officer; finance reads them.
+    "selections.index": REVIEWER | FINANCE,
+    "selections.round_": REVIEWER | FINANCE,
+    "selections.nomination": REVIEWER | FINANCE,
+    **{
+        f"selections.{name}": REVIEWER
+        for name in (
+            "new_round",
+            "close_nominations",
+            "draw_panel",
+            "ballot",
+            "start_publicity",
+            "close_round",
+            "raise_objection",
+            "handle_objection",
+            "decide",
+            "experts",
+            "expert_active",
+        )
+    },
     "programmes.detail": REVIEWER,
     "programmes.decide": REVIEWER,
     "renditions.plan": REVIEWER,
@@ -539,6 +583,11 @@ MATERIALS_POLICY = "wujiang.youth_school_enterprise_reward"  # its materials inc
 STATE_RULES: dict[tuple[str, str], frozenset[str]] = {
     ("slots.detail", "open"): SCHOOL | PLACEMENT_OFFICER | STUDENT,
 }
+
+# A call is published to the whole region (000 第五条(二)1 公布): every enterprise of the region
+# reads it, nominates its own employees to it and objects during its 公示, whichever enterprise's
+# nominees the round's other objects belong to.
+REGION_PUBLIC = {"selections.round_", "selections.nominate", "selections.raise_objection"}
 
 # The states each object-taking route is exercised in; a route acting on one state lists it.
 STATES: dict[str, tuple[str, ...]] = {
@@ -642,6 +691,19 @@ STATES: dict[str, tuple[str, ...]] = {
     "attendance.confirm": ("recorded",),
     "attendance.correct": ("recorded",),
     "attendance.decide_leave": ("pending_mentor",),
+    # ── selections ── (World.selection says what each state holds)
+    "selections.round_": ("open", "publicity"),
+    "selections.nominate": ("open",),
+    "selections.nomination": ("review",),
+    "selections.close_nominations": ("closed",),
+    "selections.draw_panel": ("review",),
+    "selections.ballot": ("voting",),
+    "selections.start_publicity": ("voted",),
+    "selections.close_round": ("ended_empty",),
+    "selections.raise_objection": ("publicity",),
+    "selections.handle_objection": ("publicity",),
+    "selections.decide": ("ended",),
+    "selections.expert_active": ("review",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -649,6 +711,7 @@ UPLOADS = {
     "certificates.import_list",
     "people.import_employees",
     "documents.upload",
+    "selections.nominate",
 }
 # Routes whose POST ends the user's sessions: each cell gets a user of its own to spend.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -697,6 +760,8 @@ class World:
         self.sessions = get_database(app).sessions
         self.numbers = itertools.count(1)
         self.logins: dict[int, tuple[str, str]] = {}
+        # A selection round's score sheet: the expert to vote and the candidates, by round id.
+        self.sheets: dict[int, tuple[int, list[int]]] = {}
         self.cache: dict[tuple, dict[str, int]] = {}
         with self.sessions() as session:
             own_region, far_region = self._region(session), self._region(session)
@@ -1278,6 +1343,109 @@ class World:
             return {"year": first.month[0], "month": first.month[1]}
         return {}
 
+    def nominee(self, session: Session, tenant: Tenant) -> Person:
+        """A fresh employee of the tenant's enterprise, confirmed and current."""
+        employment = session.get_one(Employment, self.employee(session, tenant))
+        employment.is_primary = True
+        session.flush()
+        return session.get_one(Person, employment.person_id)
+
+    def selection(self, session: Session, tenant: Tenant, state: str) -> dict[str, int]:
+        """A round of the tenant's region for its technical-expert award, with a nomination by
+        the tenant's enterprise, in `state`: open (taking nominations), closed (past its
+        deadline), review (screened in, a pool of three experts), voting (panel drawn, the
+        first seat to vote), voted, publicity (today in the window, an open objection), ended
+        (the window past, the nominee proposed) or ended_empty (nobody left to decide)."""
+        install_region_policies(session, tenant.region)
+        policy = session.scalars(
+            select(SubsidyPolicy).where(
+                SubsidyPolicy.region_id == tenant.region.id,
+                SubsidyPolicy.code == "wujiang.technical_expert_award",
+            )
+        ).one()
+        status = {
+            "open": RoundStatus.OPEN,
+            "closed": RoundStatus.OPEN,
+            "review": RoundStatus.REVIEW,
+            "voting": RoundStatus.REVIEW,
+            "voted": RoundStatus.REVIEW,
+        }.get(state, RoundStatus.PUBLICITY)
+        opened = TODAY - timedelta(days=60) if state != "open" else TODAY
+        window = {
+            "publicity": (TODAY - timedelta(days=1), TODAY + timedelta(days=14)),
+            "ended": (TODAY - timedelta(days=30), TODAY - timedelta(days=10)),
+            "ended_empty": (TODAY - timedelta(days=30), TODAY - timedelta(days=10)),
+        }.get(state, (None, None))
+        row = SelectionRound(
+            region_id=tenant.region.id,
+            policy_id=policy.id,
+            period_start=3000 + self.n(),
+            period_years=1,
+            quota=None,
+            selected_count=0,
+            status=status,
+            opened_on=opened,
+            nominations_close_on=TODAY + timedelta(days=30) if state == "open" else opened,
+            panel_size=3,
+            publicity_working_days=5,
+            publicity_basis="矩阵",
+            publicity_starts_on=window[0],
+            publicity_ends_on=window[1],
+            opened_by_id=tenant.users["bureau"].id,
+        )
+        session.add(row)
+        session.flush()
+        ids = {"round_id": row.id}
+        experts = [
+            Expert(region_id=tenant.region.id, name=f"矩阵专家{self.n()}", field="机械")
+            for _ in range(3)
+        ]
+        session.add_all(experts)
+        session.flush()
+        ids["expert_id"] = experts[0].id
+        nomination_status = {
+            "open": NominationStatus.SUBMITTED,
+            "closed": NominationStatus.SUBMITTED,
+            "review": NominationStatus.SCREENED_IN,
+            "voting": NominationStatus.SCREENED_IN,
+            "voted": NominationStatus.SCREENED_IN,
+            "ended_empty": NominationStatus.NOT_PROPOSED,
+        }.get(state, NominationStatus.PROPOSED)
+        nomination = Nomination(
+            round_id=row.id,
+            person_id=self.nominee(session, tenant).id,
+            employer_id=tenant.enterprise.id,
+            nominated_by_enterprise_id=tenant.enterprise.id,
+            nominated_by_id=tenant.users["enterprise"].id,
+            statement="矩阵事迹",
+            status=nomination_status,
+            screening={"eligible": True, "conditions": [], "facts": [], "level": None},
+        )
+        session.add(nomination)
+        session.flush()
+        ids["nomination_id"] = nomination.id
+        if state in ("voting", "voted"):
+            row.panel_seed = 1
+            voted = utcnow() if state == "voted" else None
+            session.add_all(
+                PanelMember(round_id=row.id, expert_id=e.id, seat=i, voted_at=voted)
+                for i, e in enumerate(experts, start=1)
+            )
+            if voted is not None:
+                session.add_all(Ballot(nomination_id=nomination.id, approve=True) for _ in experts)
+            self.sheets[row.id] = (experts[0].id, [nomination.id])
+        if state == "publicity":
+            objection = Objection(
+                nomination_id=nomination.id,
+                reason="矩阵异议",
+                raised_by_id=tenant.users["bureau"].id,
+            )
+            session.add(objection)
+            session.flush()
+            ids["objection_id"] = objection.id
+        session.flush()
+        return ids
+
     def objects(self, cell: Cell, fresh: bool) -> dict[str, int]:
         """The ids the cell's URL names: made for the cell (a POST), or shared (a GET)."""
         key = (cell.rule.endpoint if fresh else None, cell.tenant, cell.state, cell.role)
@@ -1331,6 +1499,8 @@ class World:
             ids["programme_id"] = self.programme(session, tenant, cell.state)
         if "run_id" in arguments:
             ids["run_id"] = self.run(session, tenant, cell.state)
+        if cell.rule.endpoint.startswith("selections."):
+            ids.update(self.selection(session, tenant, cell.state))
         if "mentorship_id" in arguments:
             ids["mentorship_id"] = self.mentorship(session, tenant)
         if "incident_id" in arguments:
@@ -1489,6 +1659,16 @@ class World:
 
 
 # --- bodies ------------------------------------------------------------------------------------
+
+
+def _award_policy(world: World, tenant: Tenant) -> int:
+    with world.sessions() as session:
+        return session.scalars(
+            select(SubsidyPolicy.id).where(
+                SubsidyPolicy.region_id == tenant.region.id,
+                SubsidyPolicy.code == "wujiang.technical_expert_award",
+            )
+        ).one()
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -1717,7 +1897,50 @@ def evaluation_state(session: Session, tenant: Tenant, ids: dict[str, int], stat
         evaluation_reports.grade_report(session, users["teacher"], pid, 88)
 
 
+def _round_in(cell: Cell) -> int:
+    return int(cell.url.split("/")[2])
+
+
+def _nomination_body(world: World, tenant: Tenant, cell: Cell) -> dict:
+    """The actor's own fresh employee, nominated with one evidence file."""
+    with world.sessions() as session:
+        person = world.nominee(session, tenant)
+        session.commit()
+        person_id = person.id
+    return {
+        "person_id": person_id,
+        "statement": "矩阵推荐理由",
+        "evidence": (io.BytesIO(sample_pdf(f"矩阵材料{world.n()}")), "材料.pdf"),
+    }
+
+
+def _sheet_body(world: World, tenant: Tenant, cell: Cell) -> dict:
+    expert_id, candidates = world.sheets[_round_in(cell)]
+    body: dict = {"expert_id": expert_id}
+    for nomination_id in candidates:
+        body[f"score-{nomination_id}"] = 90
+        body[f"vote-{nomination_id}"] = "yes"
+    return body
+
+
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
+    "selections.new_round": lambda w, t, c: {
+        "policy_id": _award_policy(w, t),
+        "year": 2100 - w.n() % 90,
+        "nominations_close_on": (TODAY + timedelta(days=30)).isoformat(),
+        "panel_size": 3,
+        "publicity_working_days": 5,
+    },
+    "selections.nominate": _nomination_body,
+    "selections.ballot": _sheet_body,
+    "selections.raise_objection": lambda w, t, c: {"reason": "矩阵异议"},
+    "selections.handle_objection": lambda w, t, c: {"outcome": "dismissed", "note": "经核实"},
+    "selections.experts": lambda w, t, c: {
+        "name": f"矩阵专家{w.n()}",
+        "field": "机械",
+        "enterprise_id": 0,
+    },
+    "selections.draw_panel": lambda w, t, c: {"seed": 7},
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
         "title": "矩阵学徒项目",
@@ -1989,6 +2212,8 @@ def expected(cell: Cell) -> bool:
         return False
     if cell.rule.endpoint == "slots.detail" and cell.state == "draft":
         return cell.role in ENTERPRISE | HR | BUREAU and _owns(cell)
+    if cell.rule.endpoint in REGION_PUBLIC and cell.tenant == "same_region":
+        return True
     return _owns(cell)
 
 

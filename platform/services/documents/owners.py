@@ -12,11 +12,13 @@ from skillbridge.models import (
     DocumentOwner,
     Enterprise,
     Journal,
+    Nomination,
     Placement,
     PlacementAgreement,
     Region,
     Role,
     School,
+    SelectionRound,
     Slot,
     Student,
     SubsidyClaim,
@@ -40,6 +42,7 @@ OWNER_KINDS: dict[DocumentOwner, tuple[str, ...]] = {
         "internship_plan",
     ),
     DocumentOwner.JOURNAL: ("journal_attachment",),
+    DocumentOwner.NOMINATION: ("selection_evidence",),
 }
 
 
@@ -182,6 +185,24 @@ def _journal(session: Session, owner_id: int) -> Owner | None:
     return Owner(DocumentOwner.JOURNAL, owner_id, parties, kinds, (), school_region)
 
 
+def _nomination(session: Session, owner_id: int) -> Owner | None:
+    nomination = session.get(Nomination, owner_id)
+    if nomination is None:
+        return None
+    region_id = session.get_one(SelectionRound, nomination.round_id).region_id
+    # Whoever nominated attaches the evidence: the enterprise (单位推荐) or the worker (自荐);
+    # the nominee reads what an enterprise filed about them.
+    nominee: Tenant = (Role.WORKER, nomination.person_id)
+    if nomination.nominated_by_enterprise_id is not None:
+        uploaders: set[Tenant] = {(Role.ENTERPRISE, nomination.nominated_by_enterprise_id)}
+        readers = {nominee}
+    else:
+        uploaders, readers = {nominee}, set()
+    kinds = OWNER_KINDS[DocumentOwner.NOMINATION]
+    parties = _parties(uploaders, readers, region_id)
+    return Owner(DocumentOwner.NOMINATION, owner_id, parties, kinds, kinds, region_id)
+
+
 _LOADERS = {
     DocumentOwner.ENTERPRISE: _enterprise,
     DocumentOwner.SCHOOL: _school,
@@ -189,6 +210,7 @@ _LOADERS = {
     DocumentOwner.PLACEMENT_AGREEMENT: _placement,
     DocumentOwner.SUBSIDY_CLAIM: _claim,
     DocumentOwner.JOURNAL: _journal,
+    DocumentOwner.NOMINATION: _nomination,
 }
 
 

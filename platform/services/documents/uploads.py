@@ -16,7 +16,16 @@ from typing import IO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Document, DocumentRequest, Role, Student, User, utcnow
+from skillbridge.models import (
+    Document,
+    DocumentRequest,
+    Employment,
+    EmploymentStatus,
+    Role,
+    Student,
+    User,
+    utcnow,
+)
 from skillbridge.platform.policy.document_kinds import MIB, document_kind
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
@@ -97,6 +106,18 @@ def _quota_holder(session: Session, actor: User) -> dict[str, int]:
     if actor.role == Role.SCHOOL:
         assert actor.school_id is not None
         return {"school_id": actor.school_id}
+    if actor.role == Role.WORKER:
+        # A worker's own files (a self-nomination's evidence) count against its employer's
+        # storage, the organisation the record is filed through.
+        employer = session.scalar(
+            select(Employment.enterprise_id)
+            .where(Employment.person_id == actor.person_id, Employment.is_primary.is_(True))
+            .where(Employment.status == EmploymentStatus.CONFIRMED)
+            .limit(1)
+        )
+        if employer is None:
+            raise InvalidInput(N_("上传材料须有企业确认的在职劳动关系"))
+        return {"enterprise_id": employer}
     return {"school_id": session.get_one(Student, actor.student_id).school_id}
 
 

@@ -10,7 +10,7 @@ A lost race raises Conflict (409).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
@@ -31,6 +31,7 @@ from skillbridge.models import (
     Region,
     Role,
     School,
+    SelectionRound,
     Slot,
     Student,
     SubsidyClaim,
@@ -39,6 +40,7 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.policy import (
+    AwardSelection,
     Evaluation,
     Policy,
     ProgrammeFacts,
@@ -82,13 +84,14 @@ from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, 
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
-#: Triggers whose facts the platform can build; award selections and programmes are not
-#: recorded here yet (see subsidy_facts).
+#: Triggers whose facts the platform can build; programmes and competitions are not recorded
+#: here yet (see subsidy_facts). An award selection is recorded by a round (services/selections).
 CLAIMABLE_EVENTS = (
     "certificate_recorded",
     "placement_months_reached",
     "talent_introduced",
     "school_year_started",
+    "award_selected",
 )
 
 #: Who files a claim online, and the beneficiary it claims as.
@@ -200,6 +203,9 @@ class ClaimDraft:
     #: A worker's claim: the person and the confirmed employment its facts are read from.
     person: Person | None = None
     employment: Employment | None = None
+    #: An award's grant: the selection it pays and the round whose quota it counts against.
+    selection: AwardSelection | None = None
+    selection_round_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +243,8 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
             programme=draft.programme,
             declared=draft.declared,
         )
+    if draft.selection is not None:
+        built = replace(built, facts=replace(built.facts, selection=draft.selection))
     evaluation = _evaluate(policy, pack_policy, built, draft.on_date)
     stored = snapshot(pack_policy, evaluation, built, draft.student)
     if draft.person is not None:
@@ -289,6 +297,7 @@ def insert_claim(
         evaluation=assessment.snapshot,
         automatic=claimed_by is None,
         claimed_by_id=claimed_by.id if claimed_by else None,
+        selection_round_id=draft.selection_round_id,
         **_beneficiary_ids(draft),
     )
     try:
@@ -712,10 +721,7 @@ def approve_claim(
                 and amount > four_eyes_above_yuan,
             )
             if policy.annual_quota is not None:
-                anchor = _pack_anchor_year(session, policy)
-                consume_quota(
-                    session, policy, quota_period_start(policy, claim.on_date.year, anchor)
-                )
+                consume_quota(session, policy, _quota_period(session, policy, claim))
             commit_budget(session, policy.budget_id, claim.id, amount)
     except IntegrityError as exc:
         raise Conflict(N_("该申领的状态已变化，请刷新后重试")) from exc
@@ -737,6 +743,15 @@ def approve_claim(
         },
     )
     return claim
+
+
+def _quota_period(session: Session, policy: SubsidyPolicy, claim: SubsidyClaim) -> int:
+    """The quota period an approval counts against: an award's round (a 2025 round's grant
+    claimed in January 2026 uses the 2025 quota), else the period holding the claim date."""
+    if claim.selection_round_id is not None:
+        return session.get_one(SelectionRound, claim.selection_round_id).period_start
+    anchor = _pack_anchor_year(session, policy)
+    return quota_period_start(policy, claim.on_date.year, anchor)
 
 
 def _pack_anchor_year(session: Session, policy: SubsidyPolicy) -> int:

@@ -17,9 +17,10 @@ how a certificate was obtained (its training route, unless school–enterprise c
 it) and when that training ended, the school's designation and education-base status, and
 whether an enterprise extracts its education fund when it filed no return. Declared values are kept in the claim's
 evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
-Award selections and training courses are not recorded on the platform yet, so policies
-triggered by them (评选, 竞赛, 培训项目) cannot be claimed here; apprenticeship programmes are,
-and their completion is passed in as programme facts.
+Award selections are recorded by selection rounds and read from the person's awards (see
+worker_facts); training courses and competitions are not recorded yet, so policies triggered
+by them (竞赛, 培训项目) cannot be claimed here; apprenticeship programmes are, and their
+completion is passed in as programme facts.
 """
 
 from __future__ import annotations

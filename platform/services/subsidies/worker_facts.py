@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     TRUSTED_CERTIFICATE,
+    Award,
     Certificate,
     CertificateStatus,
     Employment,
@@ -161,6 +162,7 @@ def build_worker_facts(
         current = [c for c in held if c.issued_on <= on_date]
         subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)
     facts = engine.Facts(
+        selection=_award(b, session, person, policy, on_date),
         person=engine.PersonFacts(
             worker_key(session, person),
             birth_date=person.birth_date,
@@ -183,6 +185,28 @@ def build_worker_facts(
         designated_occupations=designated,
     )
     return BuiltFacts(facts, tuple(b.rows), b.declared)
+
+
+def _award(
+    b: FactsBuilder, session: Session, person: Person, policy: SubsidyPolicy, on_date: date
+) -> engine.AwardSelection | None:
+    """The person's latest award under `policy` up to `on_date`'s year, as a selection round
+    recorded it (the panel's level and criterion)."""
+    award = session.scalars(
+        select(Award)
+        .where(Award.person_id == person.id, Award.policy_code == policy.code)
+        .where(Award.region_id == policy.region_id, Award.year <= on_date.year)
+        .order_by(Award.year.desc(), Award.id.desc())
+        .limit(1)
+    ).first()
+    if award is None:
+        return None
+    level = engine.SKILL_LEVELS[award.level] if award.level is not None else None
+    b.row(
+        "评选当选",
+        f"{award.year}年当选（评选轮次#{award.round_id}，{award.awarded_on.isoformat()}认定）",
+    )
+    return engine.AwardSelection(policy.code, award.year, level=level, criterion=award.criterion)
 
 
 def _credit(b: FactsBuilder, student: Student | None) -> bool:
