@@ -60,17 +60,19 @@ def test_claim_routes_and_reasons_are_in_plain_words_in_english(client, compiled
     client.get("/lang/en")
     articles = _articles(client, "zhongkai")
     chief = articles["zhongkai.chief_technician_grant"]
-    assert "Why it cannot be claimed yet" in chief
-    assert "Selections (review, decision, public notice, commendation) are not recorded" in chief
+    assert "How it is claimed" in chief and 'href="/selections/"' in chief
+    assert "When the bureau decides a selection round, the platform raises the claim" in chief
     assert "One-off ¥20,000" in chief and "At most 50 every 1 year(s) (a cap)" in chief
     assert "front-line post" in chief  # the registry's label_en
+    leave = articles["zhongkai.paid_training_leave"]
+    assert "Why it cannot be claimed yet" in leave and "Not money: the employer grants it" in leave
     training = articles["zhongkai.training_appraisal_subsidy"]
     assert "How it is claimed" in training and 'href="/subsidies/claims/new"' in training
     assert "One-off, by certificate level" in training and "Senior worker: ¥500" in training
     # The Chinese page says the same in Chinese.
     client.get("/lang/zh")
     chief_zh = _articles(client, "zhongkai")["zhongkai.chief_technician_grant"]
-    assert "评选（评审、认定、公示、表彰）尚未在平台上记录" in chief_zh
+    assert "人社局在评选中认定当选者时" in chief_zh
     assert "一次性20,000元" in chief_zh and "每1年不超过50名（上限）" in chief_zh
 
 

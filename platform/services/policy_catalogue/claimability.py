@@ -3,8 +3,8 @@
 A policy is claimable when its amount is money (budgets.MONETARY_KINDS: only those policies are
 installed) and a declared claim route (subsidies/routes.py: the online claim form for
 claims.CLAIMABLE_EVENTS, and every event raiser) covers its trigger's event and its
-beneficiary. Nothing here lists policies: when a raiser for selections or competitions is
-declared, their policies turn claimable on the page and in the table by themselves.
+beneficiary. Nothing here lists policies: when a raiser for a new event is declared, its
+policies turn claimable on the page and in the table by themselves.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from skillbridge.platform.policy import Policy
 
 # Imported for the routes their raisers declare (the registry fills as modules load).
-from skillbridge.platform.services.subsidies import claims, workers  # noqa: F401
+from skillbridge.platform.services.subsidies import awards, claims, workers  # noqa: F401
 from skillbridge.platform.services.subsidies.budgets import MONETARY_KINDS, PACK_BENEFICIARIES
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, claim_routes
 from skillbridge.platform.text import N_
@@ -23,7 +23,6 @@ __all__ = ["NOT_MONEY", "NO_ROUTE_FOR_BENEFICIARY", "UNRECORDED", "Claimability"
 
 #: Why an event no route raises cannot reach a claim: what the platform does not record yet.
 UNRECORDED: dict[str, str] = {
-    "award_selected": N_("评选（评审、认定、公示、表彰）尚未在平台上记录，当选结果无法触发申领"),
     "competition_held": N_("技能竞赛（组织者、规模、参赛人员、成绩）尚未在平台上记录"),
     "programme_held": N_("培训项目和技师班的举办（名册、考勤、结业）尚未在平台上记录"),
     "service_years_reached": N_("职工在本单位连续工作年限的达到尚未作为事件在平台上记录"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     Award,
+    Beneficiary,
     Enterprise,
     Person,
     SelectionRound,
@@ -22,9 +23,17 @@ from skillbridge.models import (
 from skillbridge.platform.policy import SKILL_LEVELS, AwardSelection
 from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.subsidies.claims import ClaimDraft, assess, insert_claim
+from skillbridge.platform.services.subsidies.routes import raises
 from skillbridge.platform.services.subsidies.workers import current_employment
+from skillbridge.platform.text import N_
 
 
+@raises(
+    "award_selected",
+    frozenset({Beneficiary.PERSON}),
+    N_("人社局在评选中认定当选者时，系统为当选职工自动发起申领（在本期评选的名额内）"),
+    "selections.index",
+)
 def on_award_decided(session: Session, award: Award, on_date: date) -> SubsidyClaim | None:
     """Raise the grant's claim for a recorded award; when its conditions do not hold on the day
     (no confirmed employment, a condition failed), no claim is raised and the award says why."""

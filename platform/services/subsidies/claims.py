@@ -84,14 +84,13 @@ from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, 
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
-#: Triggers whose facts the platform can build; programmes and competitions are not recorded
-#: here yet (see subsidy_facts). An award selection is recorded by a round (services/selections).
+#: Triggers claimed online, whose facts the platform builds from its records. An award's grant
+#: is not among them: the round's decision raises it (subsidies/awards.py, services/selections).
 CLAIMABLE_EVENTS = (
     "certificate_recorded",
     "placement_months_reached",
     "talent_introduced",
     "school_year_started",
-    "award_selected",
 )
 
 #: Who files a claim online, and the beneficiary it claims as.

@@ -12,7 +12,6 @@ from skillbridge.platform.services.policy_catalogue import claimability as modul
 from skillbridge.platform.services.policy_catalogue.claimability import (
     NO_ROUTE_FOR_BENEFICIARY,
     NOT_MONEY,
-    UNRECORDED,
     claimability,
 )
 from skillbridge.platform.services.policy_catalogue.table import claimability_table
@@ -20,12 +19,6 @@ from skillbridge.platform.services.subsidies import claims, routes
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, claim_routes, declare
 
 ALL_POLICIES = [p for pack in load_all_packs().values() for p in pack.policies]
-SELECTION_ROUTE = ClaimRoute(
-    "award_selected",
-    frozenset({Beneficiary.PERSON, Beneficiary.ENTERPRISE}),
-    "评选决定后系统自动发起申领",
-    None,
-)
 
 
 @pytest.mark.parametrize("policy", ALL_POLICIES, ids=lambda p: p.id)
@@ -49,21 +42,18 @@ def test_a_route_for_an_unknown_event_is_refused() -> None:
         declare(ClaimRoute("award_selcted", frozenset({Beneficiary.PERSON}), "x"))
 
 
-def test_selections_say_why_they_are_not_claimable_until_a_raiser_is_declared(
-    monkeypatch,
-) -> None:  # type: ignore[no-untyped-def]
+def test_award_grants_follow_the_selection_decision() -> None:
+    # The round's decision raises the grant for the person selected (subsidies/awards.py).
     chief = load_pack("zhongkai").policy("zhongkai.chief_technician_grant")
-    before = claimability(chief)
-    assert not before.claimable and before.reasons == (UNRECORDED["award_selected"],)
-    assert "❌ `award_selected`" in claimability_table(date(2015, 1, 1))
-    # Declaring the raiser, as the selections workflow will, is all it takes: the same policy
-    # turns claimable, by the route declared, on the page and in the table.
-    monkeypatch.setattr(routes, "_ROUTES", [*routes._ROUTES, SELECTION_ROUTE])
-    after = claimability(chief)
-    assert after.claimable and after.routes == (SELECTION_ROUTE,) and after.reasons == ()
+    (route,) = claimability(chief).routes
+    assert (route.endpoint, route.online) == ("selections.index", False)
+    assert route.beneficiaries == frozenset({Beneficiary.PERSON})
     table = claimability_table(date(2015, 1, 1))
-    assert "✅ `award_selected`：评选决定后系统自动发起申领" in table
-    assert "❌ `award_selected`" not in table
+    assert "✅ `award_selected`：人社局在评选中认定当选者时" in table
+    # An award paid to an enterprise (a master studio's) has no selection of organisations yet:
+    # the event is recorded, but no route pays an enterprise, and the page says so.
+    studio = load_pack("wujiang").policy("wujiang.skill_master_studio_award")
+    assert claimability(studio).reasons == (NO_ROUTE_FOR_BENEFICIARY,)
 
 
 def test_an_entitlement_is_never_claimable_even_with_its_event_recorded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
