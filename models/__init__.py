@@ -13,6 +13,12 @@ from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from .base import Base, VerificationStatus, utcnow
 from .certificate import TRUSTED_CERTIFICATE, Certificate, CertificateStatus
 from .cohort import Cohort, EducationLevel
+from .competition import (
+    Competition,
+    CompetitionParticipant,
+    CompetitionStatus,
+    OrganiserKind,
+)
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
@@ -102,6 +108,11 @@ from .subsidy import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    # ── competitions ──
+    "Competition",
+    "CompetitionParticipant",
+    "CompetitionStatus",
+    "OrganiserKind",
     # ── journals ──
     "AWAITING_REVIEW",
     "EDITABLE",

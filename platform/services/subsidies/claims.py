@@ -23,6 +23,7 @@ from skillbridge.models import (
     Beneficiary,
     Certificate,
     ClaimStatus,
+    Competition,
     CreditRecord,
     Employment,
     Enterprise,
@@ -47,6 +48,7 @@ from skillbridge.platform.policy import (
 )
 from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
+from skillbridge.platform.services.competitions.records import closed_competitions_of
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.documents.owners import claim_materials, load_owner
@@ -71,6 +73,7 @@ from skillbridge.platform.services.subsidies.budgets import (
     pay_budget,
     quota_period_start,
 )
+from skillbridge.platform.services.subsidies.competition_facts import competition_facts
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     build_facts,
@@ -81,13 +84,14 @@ from skillbridge.platform.services.subsidies.facts import (
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
-#: Triggers whose facts the platform can build; award selections and programmes are not
-#: recorded here yet (see subsidy_facts).
+#: Triggers whose facts the platform can build; award selections and training courses are not
+#: recorded here yet (see subsidy_facts). A competition's facts come from its record.
 CLAIMABLE_EVENTS = (
     "certificate_recorded",
     "placement_months_reached",
     "talent_introduced",
     "school_year_started",
+    "competition_held",
 )
 
 DUPLICATE = N_("该事项已申领过补贴（同一事项只能申领一次）")
@@ -180,6 +184,8 @@ class ClaimDraft:
     certificate: Certificate | None = None
     placement: Placement | None = None
     programme: ProgrammeFacts | None = None
+    #: The competition an organiser claims its competition subsidy for.
+    competition: Competition | None = None
     declared: dict[str, Any] = field(default_factory=dict)
     #: A worker's claim: the person and the confirmed employment its facts are read from.
     person: Person | None = None
@@ -219,6 +225,11 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
             certificate=draft.certificate,
             placement=draft.placement,
             programme=draft.programme,
+            competition=(
+                competition_facts(session, draft.competition)
+                if draft.competition is not None
+                else None
+            ),
             declared=draft.declared,
         )
     evaluation = _evaluate(policy, pack_policy, built, draft.on_date)
@@ -266,6 +277,7 @@ def insert_claim(
         policy_id=draft.policy.id,
         placement_id=draft.placement.id if draft.placement else None,
         certificate_id=draft.certificate.id if draft.certificate else None,
+        competition_id=draft.competition.id if draft.competition else None,
         on_date=draft.on_date,
         once_only_key=key,
         status=ClaimStatus.SUBMITTED,
@@ -452,6 +464,8 @@ class ClaimRequest:
     policy_id: int
     student_id: int | None = None
     certificate_id: int | None = None
+    #: An enterprise's closed competition, for the competition subsidy (002 三(三)).
+    competition_id: int | None = None
     declared: Mapping[str, Any] = field(default_factory=dict)
     on_date: date | None = None
     materials: Sequence[Upload] = ()
@@ -519,6 +533,17 @@ def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDra
         draft = ClaimDraft(policy, on, student=student, enterprise=enterprise, declared=declared)
         if student is not None:
             draft.placement = current_placement(session, student.id, on, enterprise.id)
+        if request.competition_id is not None:
+            draft.competition = next(
+                (
+                    c
+                    for c in closed_competitions_of(session, enterprise.id)
+                    if c.id == request.competition_id
+                ),
+                None,
+            )
+            if draft.competition is None:
+                raise NotFound(N_("该竞赛不是本企业举办的已结束竞赛"))
     if request.certificate_id is not None:
         certificate = session.get(Certificate, request.certificate_id)
         if (
@@ -870,6 +895,8 @@ class ClaimOptions:
     policies: list[SubsidyPolicy]
     students: list[Student]
     certificates: list[tuple[Certificate, Student]]
+    #: The enterprise's closed competitions, for the competition subsidy.
+    competitions: list[Competition] = field(default_factory=list)
     #: The document kinds each offered policy requires, by policy id.
     materials: dict[int, tuple[DocumentKind, ...]] = field(default_factory=dict)
 
@@ -890,10 +917,16 @@ def claim_options(session: Session, actor: User) -> ClaimOptions:
         .order_by(Certificate.person_id, Certificate.issued_on)
     )
     policies = claimable_policies(session, actor)
+    competitions = (
+        closed_competitions_of(session, actor.enterprise_id)
+        if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None
+        else []
+    )
     return ClaimOptions(
         policies,
         students if actor.role == Role.ENTERPRISE else [],
         [(c, by_person[c.person_id]) for c in certificates],
+        competitions,
         {p.id: tuple(document_kind(c) for c in claim_materials(session, p)) for p in policies},
     )
 
