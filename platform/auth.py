@@ -139,11 +139,15 @@ _EVERY_ACCOUNT = frozenset({"signatures.verify", "signatures.verify_upload"})
 _CLAIMS_READ = frozenset(
     {"subsidies.review", "subsidies.claim", "subsidies.export_csv", "subsidies.export_xlsx"}
 )
+# The bureau sees every competition of its region, whatever a bureau user's job.
+_COMPETITIONS_READ = frozenset({"competitions.index", "competitions.detail"})
+
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.REVIEWER: _CLAIMS_READ
     | _EVERY_ACCOUNT
+    | _COMPETITIONS_READ
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -160,7 +164,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "renditions.plan",
         "documents.request_correction",
     },
-    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | {"subsidies.pay"},
+    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | _COMPETITIONS_READ | {"subsidies.pay"},
 }
 
 

@@ -22,6 +22,7 @@ from skillbridge.models import (
     OrganiserKind,
     Role,
     School,
+    SubsidyClaim,
     User,
     utcnow,
 )
@@ -309,5 +310,17 @@ def closed_competitions_of(session: Session, enterprise_id: int) -> list[Competi
             .where(Competition.enterprise_id == enterprise_id)
             .where(Competition.status == CompetitionStatus.CLOSED)
             .order_by(Competition.ends_on.desc(), Competition.id.desc())
+        )
+    )
+
+
+def competition_claims(session: Session, competition: Competition) -> list[SubsidyClaim]:
+    """The subsidy claims raised for the competition, newest first (a rejected one may be
+    followed by a corrected one; only one is live at a time)."""
+    return list(
+        session.scalars(
+            select(SubsidyClaim)
+            .where(SubsidyClaim.competition_id == competition.id)
+            .order_by(SubsidyClaim.id.desc())
         )
     )

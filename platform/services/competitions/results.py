@@ -65,7 +65,7 @@ def record_results(
             .join(Person, Person.id == CompetitionParticipant.person_id)
             .where(CompetitionParticipant.competition_id == competition.id)
             .where(CompetitionParticipant.id.in_(list(results)))
-        ).tuples()
+        )
     }
     count = participant_count(session, competition.id)
     prizes = competition_prizes()

@@ -497,6 +497,16 @@ def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
     return [row for row in rows if row.code in claimable]
 
 
+def competition_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
+    """The claimable policies a competition's record pays for (002 三(三)), for its page."""
+    policies = claimable_policies(session, actor)
+    if not policies:
+        return []
+    pack = region_pack(session.get_one(Region, policies[0].region_id))
+    held = {p.id for p in pack.policies if p.trigger.event_kind == "competition_held"}
+    return [p for p in policies if p.code in held]
+
+
 def placed_students(session: Session, enterprise_id: int) -> list[Student]:
     """Students holding a seat at the enterprise: the employees it may claim for."""
     return list(
