@@ -71,6 +71,7 @@ def scene(app: Flask, session: Session, factories: Factories) -> Scene:
     region, other_region = factories.region(pack="wujiang"), factories.region(pack="wujiang")
     enterprise, school = factories.enterprise(region), factories.school(region)
     other_enterprise = factories.enterprise(other_region)
+    occupation = factories.occupation()
 
     def user(role: Role, staff: StaffRole, **tenant: int) -> User:
         return factories.user(role, staff, **tenant)
@@ -103,7 +104,7 @@ def scene(app: Flask, session: Session, factories: Factories) -> Scene:
         enterprise,
         school,
         other_enterprise,
-        factories.occupation(),
+        occupation,
         users,
         policy,
         factories,
