@@ -170,9 +170,9 @@ def new() -> ResponseReturnValue:
             return render_template("competitions/form.html", form=form, error=error), error.status
         return _to_detail(competition.id, _("竞赛已登记，请添加参赛人员"))
     if request.method == "POST":
-        error = invalid_form(form)
-        _refused(error)
-        return render_template("competitions/form.html", form=form, error=error), 400
+        invalid = invalid_form(form)
+        _refused(invalid)
+        return render_template("competitions/form.html", form=form, error=invalid), 400
     return render_template("competitions/form.html", form=form, error=None)
 
 
@@ -195,10 +195,10 @@ def edit(competition_id: int) -> ResponseReturnValue:
             ), error.status
         return _to_detail(competition_id, _("竞赛信息已保存"))
     if request.method == "POST":
-        error = invalid_form(form)
-        _refused(error)
+        invalid = invalid_form(form)
+        _refused(invalid)
         return render_template(
-            "competitions/form.html", form=form, error=error, competition=competition
+            "competitions/form.html", form=form, error=invalid, competition=competition
         ), 400
     return render_template("competitions/form.html", form=form, error=None, competition=competition)
 

@@ -7,6 +7,7 @@ catalogue (platform/policy/competitions.toml).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,6 +41,11 @@ from skillbridge.platform.text import N_
 TITLE_MAX = 120
 VENUE_MAX = 120
 
+
+def _level_is(code: str) -> Callable[[], ColumnElement[bool]]:
+    return lambda: Competition.level == code
+
+
 COMPETITION_LIST = listing.ListSpec(
     search=(
         listing.contains(Competition.title),
@@ -51,7 +57,7 @@ COMPETITION_LIST = listing.ListSpec(
         "level": (
             N_("级别"),
             {
-                code: listing.Option(lambda code=code: Competition.level == code, entry.name_zh)
+                code: listing.Option(_level_is(code), entry.name_zh)
                 for code, entry in competition_levels().items()
             },
         ),
