@@ -13,6 +13,12 @@ from .audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from .base import Base, VerificationStatus, utcnow
 from .certificate import TRUSTED_CERTIFICATE, Certificate, CertificateStatus
 from .cohort import Cohort, EducationLevel
+from .competition import (
+    Competition,
+    CompetitionParticipant,
+    CompetitionStatus,
+    OrganiserKind,
+)
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
@@ -128,6 +134,11 @@ __all__ = [
     "PanelMember",
     "RoundStatus",
     "SelectionRound",
+    # ── competitions ──
+    "Competition",
+    "CompetitionParticipant",
+    "CompetitionStatus",
+    "OrganiserKind",
     # ── journals ──
     "AWAITING_REVIEW",
     "EDITABLE",

@@ -159,6 +159,10 @@ _SELECTIONS_RUN = frozenset(
         "selections.expert_active",
     }
 )
+
+# The bureau sees every competition of its region, whatever a bureau user's job.
+_COMPETITIONS_READ = frozenset({"competitions.index", "competitions.detail"})
+
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
@@ -166,6 +170,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _EVERY_ACCOUNT
     | _SELECTIONS_READ
     | _SELECTIONS_RUN
+    | _COMPETITIONS_READ
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -182,7 +187,11 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
         "renditions.plan",
         "documents.request_correction",
     },
-    StaffRole.FINANCE: _CLAIMS_READ | _EVERY_ACCOUNT | _SELECTIONS_READ | {"subsidies.pay"},
+    StaffRole.FINANCE: _CLAIMS_READ
+    | _EVERY_ACCOUNT
+    | _SELECTIONS_READ
+    | _COMPETITIONS_READ
+    | {"subsidies.pay"},
 }
 
 

@@ -32,6 +32,7 @@ from skillbridge.models import (
 from skillbridge.platform.database import Database
 from skillbridge.platform.demo.attendance import seed_demo_attendance
 from skillbridge.platform.demo.changes import seed_demo_changes
+from skillbridge.platform.demo.competitions import seed_demo_competitions
 from skillbridge.platform.demo.evaluations import seed_demo_evaluations
 from skillbridge.platform.demo.incidents import seed_demo_incidents
 from skillbridge.platform.demo.journals import follow_demo_placement, place_demo_student
@@ -119,6 +120,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts.update(seed_demo_changes(session, SEASON_DATE))
     with database.session_scope() as session:
         counts.update(seed_demo_programmes(session))
+    with database.session_scope() as session:
+        counts.update(seed_demo_competitions(session))
     with database.session_scope() as session:  # ── incidents ──
         counts.update(seed_demo_incidents(session, datetime.combine(SEASON_DATE, time(18, 0))))
     with database.session_scope() as session:

@@ -267,6 +267,8 @@ def _subject_occupation(ctx: Context) -> str | None:
         return ctx.facts.certificate.occupation_code
     if ctx.facts.programme is not None:
         return ctx.facts.programme.occupation_code
+    if ctx.facts.competition is not None:
+        return ctx.facts.competition.occupation_code
     return None
 
 
@@ -351,6 +353,18 @@ def _claim_in_programme_year(p: Params, ctx: Context) -> tuple[bool, str]:
         return _no("项目信息")
     passed = programme.held_on.year == ctx.on_date.year
     return passed, f"举办{programme.held_on.isoformat()}，申报{ctx.on_date.isoformat()}（须当年）"
+
+
+def _claim_in_competition_year(p: Params, ctx: Context) -> tuple[bool, str]:
+    # 002 三(三) "当年给予": the year the competition was held, i.e. the year it ended, since it
+    # can be claimed only once held; a competition over New Year is of the year it ended.
+    competition = ctx.facts.competition
+    if competition is None:
+        return _no("竞赛记录")
+    passed = competition.ended_on.year == ctx.on_date.year
+    return passed, (
+        f"竞赛{competition.ended_on.isoformat()}结束，申报{ctx.on_date.isoformat()}（须当年）"
+    )
 
 
 def _no_credit_record(p: Params, ctx: Context) -> tuple[bool, str]:
@@ -472,11 +486,14 @@ def _enrolment_year(p: Params, ctx: Context) -> tuple[bool, str]:
 
 
 def _competition_held(p: Params, ctx: Context) -> tuple[bool, str]:
-    programme = ctx.facts.programme
-    if programme is None or programme.held_on > ctx.on_date:
-        return _no("已举办的竞赛")
-    passed = programme.participants >= p["min_participants"]
-    return passed, f"参赛{programme.participants}人 ≥ {p['min_participants']}人"
+    competition = ctx.facts.competition
+    if competition is None or competition.ended_on > ctx.on_date:
+        return _no("已结束的竞赛")
+    passed = competition.participants >= p["min_participants"]
+    return passed, (
+        f"竞赛{competition.competition_id}参赛{competition.participants}人"
+        f" {'≥' if passed else '<'} {p['min_participants']}人"
+    )
 
 
 def _programme_held(p: Params, ctx: Context) -> tuple[bool, str]:
@@ -690,6 +707,12 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 "当年申报",
                 "claimed in the programme year",
                 _claim_in_programme_year,
+            ),
+            _check(
+                "claim_in_competition_year",
+                "当年申报",
+                "claimed in the competition year",
+                _claim_in_competition_year,
             ),
             _check(
                 "no_credit_record",

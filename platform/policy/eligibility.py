@@ -179,7 +179,8 @@ def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object
         "enterprise": employer and employer.enterprise_id,
         "school": school and school.school_id,
     }
-    subject = certificate or programme
+    competition = facts.competition
+    subject = certificate or programme or competition
     return {
         **ids,
         "policy": policy.id,
@@ -192,6 +193,7 @@ def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object
         "selection_year": selection and selection.year,
         "certificate_year": certificate and certificate.issued_on.year,
         "programme": programme and programme.programme_id,
+        "competition": competition and competition.competition_id,
         "occupation": subject and subject.occupation_code,
     }
 

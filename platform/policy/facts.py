@@ -13,6 +13,7 @@ __all__ = [
     "TRAINING_ROUTES",
     "AwardSelection",
     "Certificate",
+    "CompetitionFacts",
     "EnterpriseFacts",
     "Facts",
     "PersonFacts",
@@ -158,6 +159,27 @@ class ProgrammeFacts:
 
 
 @dataclass(frozen=True)
+class CompetitionFacts:
+    """A skill competition (技能竞赛) as its record on the platform shows it.
+
+    `participants` is the count of participant rows of the record, never a declared number;
+    `ended_on` is its last day: it counts as held once that day is past or today.
+    """
+
+    competition_id: str
+    occupation_code: str
+    starts_on: date
+    ended_on: date
+    participants: int
+
+    def __post_init__(self) -> None:
+        if self.ended_on < self.starts_on:
+            raise ValueError(f"competition {self.competition_id}: ends before it starts")
+        if self.participants < 0:
+            raise ValueError(f"competition {self.competition_id}: negative participant count")
+
+
+@dataclass(frozen=True)
 class AwardSelection:
     """A person's selection for an award (评选) in a given year."""
 
@@ -188,6 +210,7 @@ class Facts:
     school: SchoolFacts | None = None
     certificate: Certificate | None = None
     programme: ProgrammeFacts | None = None
+    competition: CompetitionFacts | None = None
     selection: AwardSelection | None = None
     shortage_occupations: frozenset[str] = frozenset()
     designated_occupations: frozenset[str] = frozenset()

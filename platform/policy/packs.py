@@ -60,7 +60,8 @@ SCOPED_FIGURES: frozenset[str] = frozenset({"post_internship_min_age"})
 #: Placeholders a once-only key template may use; the engine fills them from the facts.
 KEY_FIELDS: tuple[str, ...] = (
     "policy", "region", "beneficiary", "person", "enterprise", "school", "level",
-    "claim_year", "selection_year", "certificate_year", "programme", "occupation",
+    "claim_year", "selection_year", "certificate_year", "programme", "competition",
+    "occupation",
 )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skillbridge.models import (
+    Competition,
     CooperationAgreement,
     Employment,
     Enterprise,
@@ -341,6 +342,31 @@ def is_claim_beneficiary(actor: User, claim: SubsidyClaim) -> bool:
 def can_view_claim(actor: User, claim: SubsidyClaim, policy_region_id: int) -> bool:
     """The beneficiary and the bureau of the policy's region."""
     return is_claim_beneficiary(actor, claim) or can_see_claims(actor, policy_region_id)
+
+
+def can_organise_competition(actor: User) -> bool:
+    """Who may record a competition: an enterprise's or a school's managers for their own
+    organisation, and the bureau's officers for their region (a mentor, teacher, reviewer,
+    finance user or person may not)."""
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
+        return acts_for_enterprise(actor, actor.enterprise_id)
+    if actor.role == Role.SCHOOL and actor.school_id is not None:
+        return acts_for_school(actor, actor.school_id)
+    return actor.region_id is not None and bureau_staff_of(actor, actor.region_id)
+
+
+def can_manage_competition(actor: User, competition: Competition) -> bool:
+    """Its organiser records it: participants, results, closing, the subsidy claim."""
+    if competition.enterprise_id is not None:
+        return acts_for_enterprise(actor, competition.enterprise_id)
+    if competition.school_id is not None:
+        return acts_for_school(actor, competition.school_id)
+    return bureau_staff_of(actor, competition.region_id)
+
+
+def can_view_competition(actor: User, competition: Competition) -> bool:
+    """Its organiser's managers, and every bureau user of its region (the bureau sees all)."""
+    return can_manage_competition(actor, competition) or is_bureau_of(actor, competition.region_id)
 
 
 def can_audit_region(actor: User, region_ids: set[int]) -> bool:

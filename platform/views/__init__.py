@@ -7,6 +7,7 @@
 | `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
 | `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
+| `competitions`  | `/competitions`       | skill competitions: record, participants, results      |
 | `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
 | `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
@@ -52,6 +53,7 @@ from . import (
     auth,
     bureau,
     certificates,
+    competitions,
     compliance,
     cooperation,
     dashboard,
@@ -86,6 +88,7 @@ BLUEPRINTS: list[Blueprint] = [
     auth.bp,
     bureau.bp,
     certificates.bp,
+    competitions.bp,
     compliance.bp,
     cooperation.bp,
     dashboard.bp,
@@ -120,6 +123,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *attendance.NAV,
     *bureau.NAV,
     *certificates.NAV,
+    *competitions.NAV,
     *compliance.NAV,
     *cooperation.NAV,
     *dashboard.NAV,

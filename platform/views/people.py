@@ -23,7 +23,9 @@ from skillbridge.platform.forms import (
     WorkerRegistrationForm,
 )
 from skillbridge.platform.keys import id_keys
+from skillbridge.platform.policy.competitions import competition_prizes
 from skillbridge.platform.services import tables
+from skillbridge.platform.services.competitions.results import results_of_person
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.people import employees, employments, registration, workers
 
@@ -93,8 +95,21 @@ def register() -> ResponseReturnValue:
 @login_required
 @worker_only
 def me() -> ResponseReturnValue:
-    home = workers.worker_home(get_session(), actor(), _page(), _page("enrolment_page"))
-    return render_template("people/me.html", home=home, labels=STATUS_LABELS)
+    db, user = get_session(), actor()
+    home = workers.worker_home(db, user, _page(), _page("enrolment_page"))
+    # Results are shown once an employment is confirmed, as the rest of the person's history.
+    results = (
+        results_of_person(db, home.person.id, _page("competition_page")) if home.confirmed else None
+    )
+    return render_template(
+        "people/me.html",
+        home=home,
+        labels=STATUS_LABELS,
+        results=results,
+        prizes=competition_prizes(),
+        results_endpoint="people.me",
+        results_args={},
+    )
 
 
 @bp.get("/me/employments/<int:employment_id>")
@@ -137,13 +152,24 @@ def pending() -> ResponseReturnValue:
 @login_required
 @enterprise_only
 def employment(employment_id: int) -> ResponseReturnValue:
-    row = employments.get_employee(get_session(), actor(), employment_id)
+    db = get_session()
+    row = employments.get_employee(db, actor(), employment_id)
+    # The employer reads a confirmed employee's competition results (awards, promotions).
+    confirmed = row.employment.status == EmploymentStatus.CONFIRMED
     return render_template(
         "people/employment.html",
         employment=row.employment,
         employee=row,
         end_form=EmploymentEndForm(),
         labels=STATUS_LABELS,
+        results=(
+            results_of_person(db, row.employment.person_id, _page("competition_page"))
+            if confirmed
+            else None
+        ),
+        prizes=competition_prizes(),
+        results_endpoint="people.employment",
+        results_args={"employment_id": employment_id},
     )
 
 

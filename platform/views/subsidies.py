@@ -92,6 +92,7 @@ class ClaimForm(FlaskForm):
     policy_id = SelectField(_l("补贴政策"), coerce=int, validators=[DataRequired()])
     student_id = SelectField(_l("申报员工（企业申领时选择）"), coerce=int, default=0)
     certificate_id = SelectField(_l("申报证书"), coerce=int, default=0)
+    competition_id = SelectField(_l("举办的竞赛（竞赛经费补贴时选择）"), coerce=int, default=0)
     # Facts the database cannot supply yet (see services/subsidy_facts.py): declared here.
     contract_insured_since = BoundedDateField(
         _l("劳动合同和社会保险连续缴纳起始日"), validators=[Optional()]
@@ -186,6 +187,9 @@ def _claim_form(options: subsidy_claims.ClaimOptions) -> ClaimForm:
         (c.id, f"{s.name} {_(SKILL_LEVEL_LABELS[SKILL_LEVELS[c.level]])} {c.issued_on} #{c.number}")
         for c, s in options.certificates
     ]
+    form.competition_id.choices = [(0, _("（不涉及竞赛）"))] + [
+        (c.id, f"{c.title}（{c.ends_on.isoformat()}）") for c in options.competitions
+    ]
     form.certificate_route.choices = [("", _("（未声明）"))] + [
         (route, _(label)) for route, label in TRAINING_ROUTES.items()
     ]
@@ -226,6 +230,11 @@ def new_claim() -> ResponseReturnValue:
         )
 
     if request.method == "GET":
+        # A competition's page links here with its policy and itself chosen.
+        for field in (form.policy_id, form.competition_id):
+            chosen = request.args.get(field.name, type=int)
+            if chosen is not None and chosen in {value for value, _label in field.choices}:
+                field.data = chosen
         return page(assessment=None)
     if not form.validate_on_submit():
         _expired()
@@ -234,6 +243,7 @@ def new_claim() -> ResponseReturnValue:
         policy_id=form.policy_id.data,
         student_id=form.student_id.data or None,
         certificate_id=form.certificate_id.data or None,
+        competition_id=form.competition_id.data or None,
         declared=form.declared(),
         materials=_materials(),
     )

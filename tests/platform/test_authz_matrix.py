@@ -55,6 +55,7 @@ from skillbridge.models import (
     Certificate,
     CertificateStatus,
     Cohort,
+    CompetitionParticipant,
     ComplianceFinding,
     ContractType,
     CooperationAgreement,
@@ -125,6 +126,7 @@ from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.attendance.calendar import china_now
+from skillbridge.platform.services.competitions import records as competition_records
 from skillbridge.platform.services.evaluations import outcomes as evaluation_outcomes
 from skillbridge.platform.services.evaluations import reports as evaluation_reports
 from skillbridge.platform.services.evaluations import scores as evaluation_scores
@@ -134,6 +136,7 @@ from skillbridge.platform.services.incidents import reports as incident_reports
 from skillbridge.platform.services.incidents import steps as incident_steps
 from skillbridge.platform.services.incidents.reports import ReportInput as IncidentReport
 from skillbridge.platform.services.journals.rules import Week, placement_weeks
+from skillbridge.platform.services.people.persons import new_person
 from skillbridge.platform.services.placements import agreements as placement_agreements
 from skillbridge.platform.services.placements import amendments as placement_amendments
 from skillbridge.platform.services.placements import changes as placement_changes
@@ -359,6 +362,18 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "people.end": ENTERPRISE,
     "people.import_employees": ENTERPRISE,
     "people.employee_template": ENTERPRISE,
+    # ── competitions ── each role's cell acts on a competition its organisation holds (a
+    # bureau: the region's own); the bureau's every user reads its region's (NARROW_ALLOWED).
+    "competitions.index": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.new": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.detail": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.edit": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.add_participant": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.remove_participant": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.import_participants": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.participant_template": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.results_form": SCHOOL | ENTERPRISE | BUREAU,
+    "competitions.close": SCHOOL | ENTERPRISE | BUREAU,
     "programmes.index": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "programmes.new": ENTERPRISE,
     "programmes.detail": SCHOOL | ENTERPRISE | BUREAU,
@@ -464,6 +479,8 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     | MENTOR,  # a journal's mentor and teacher read its files
     "documents.file": REVIEWER | FINANCE | TEACHER | MENTOR,
     "documents.request_correction": REVIEWER,
+    "competitions.index": REVIEWER | FINANCE,
+    "competitions.detail": REVIEWER | FINANCE,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
     # The reviewer runs selections with the officer; finance reads them.
     "selections.index": REVIEWER | FINANCE,
@@ -707,6 +724,7 @@ STATES: dict[str, tuple[str, ...]] = {
 }
 # Routes whose POST carries a file.
 UPLOADS = {
+    "competitions.import_participants",
     "schools.import_roster",
     "certificates.import_list",
     "people.import_employees",
@@ -1179,6 +1197,39 @@ class World:
         session.flush()
         return employment.id
 
+    def known_person(self, session: Session) -> tuple[Person, str]:
+        """A person keyed as the app keys national IDs, and the ID: one a form can name."""
+        n = self.n()
+        national_id = valid_national_id(n, date(2000, 6, 1))
+        person = new_person(id_keys(self.app), national_id, f"矩阵选手{n}", date(2000, 6, 1))
+        session.add(person)
+        session.flush()
+        return person, national_id
+
+    def competition(self, session: Session, tenant: Tenant, role: str) -> dict[str, int]:
+        """An open competition the role's organisation holds (a bureau's: its region's), ended
+        yesterday, with one participant placed first: every organiser step can act on it."""
+        organiser = {"school": "school", "bureau": "bureau"}.get(base_role(role), "enterprise")
+        actor = tenant.users[organiser]
+        competition = competition_records.create_competition(
+            session,
+            actor,
+            competition_records.CompetitionInput(
+                title=f"矩阵竞赛{self.n()}",
+                occupation_id=tenant.specialty.occupations[0].id,
+                level="district",
+                starts_on=TODAY - timedelta(days=3),
+                ends_on=TODAY - timedelta(days=1),
+            ),
+        )
+        person, _national_id = self.known_person(session)
+        entry = CompetitionParticipant(
+            competition_id=competition.id, person_id=person.id, rank=1, added_by_id=actor.id
+        )
+        session.add(entry)
+        session.flush()
+        return {"competition_id": competition.id, "participant_id": entry.id}
+
     def programme(
         self, session: Session, tenant: Tenant, state: str, kind: str = "employee"
     ) -> int:
@@ -1493,6 +1544,8 @@ class World:
             ids["student_id"] = candidate.id
         if "claim_id" in arguments:
             ids["claim_id"] = self.claim(session, tenant, cell.state, cell.role)
+        if "competition_id" in arguments:
+            ids.update(self.competition(session, tenant, cell.role))
         if "enrolment_id" in arguments:
             ids.update(self.enrolment(session, tenant))
         elif "programme_id" in arguments:
@@ -1801,6 +1854,42 @@ def _agreement_hash(world: World, cell: Cell) -> str:
         return version.content_sha256
 
 
+def _competition_body(tenant: Tenant) -> dict:
+    return {
+        "title": "矩阵竞赛",
+        "occupation_id": tenant.specialty.occupations[0].id,
+        "level": "enterprise",
+        "starts_on": (TODAY - timedelta(days=3)).isoformat(),
+        "ends_on": (TODAY - timedelta(days=1)).isoformat(),
+        "venue": "",
+    }
+
+
+def _participant_body(world: World) -> dict:
+    """A fresh person the platform knows, named as registered."""
+    with world.sessions() as session:
+        person, national_id = world.known_person(session)
+        session.commit()
+        return {"name": person.name, "national_id": national_id}
+
+
+def _participant_csv(world: World) -> bytes:
+    body = _participant_body(world)
+    return f"姓名,身份证号\n{body['name']},{body['national_id']}\n".encode()
+
+
+def _results_body(world: World, cell: Cell) -> dict:
+    """The cell's competition's one participant, placed first with the first prize."""
+    competition_id = int(cell.url.split("/")[2])
+    with world.sessions() as session:
+        entry = session.scalars(
+            select(CompetitionParticipant.id).where(
+                CompetitionParticipant.competition_id == competition_id
+            )
+        ).first()
+    return {f"rank-{entry}": "1", f"prize-{entry}": "first"}
+
+
 def _enrolment_body(world: World, tenant: Tenant) -> dict:
     """A fresh employee of the own enterprise with a mentor and a teacher of its own."""
     with world.sessions() as session:
@@ -1941,6 +2030,13 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "enterprise_id": 0,
     },
     "selections.draw_panel": lambda w, t, c: {"seed": 7},
+    "competitions.new": lambda w, t, c: _competition_body(t),
+    "competitions.edit": lambda w, t, c: _competition_body(t),
+    "competitions.add_participant": lambda w, t, c: _participant_body(w),
+    "competitions.import_participants": lambda w, t, c: {
+        "file": (io.BytesIO(_participant_csv(w)), "participants.csv")
+    },
+    "competitions.results_form": lambda w, t, c: _results_body(w, c),
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
         "title": "矩阵学徒项目",

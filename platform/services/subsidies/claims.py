@@ -23,6 +23,7 @@ from skillbridge.models import (
     Beneficiary,
     Certificate,
     ClaimStatus,
+    Competition,
     CreditRecord,
     Employment,
     Enterprise,
@@ -49,6 +50,7 @@ from skillbridge.platform.policy import (
 )
 from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
+from skillbridge.platform.services.competitions.records import closed_competitions_of
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.documents.owners import claim_materials, load_owner
@@ -73,6 +75,7 @@ from skillbridge.platform.services.subsidies.budgets import (
     pay_budget,
     quota_period_start,
 )
+from skillbridge.platform.services.subsidies.competition_facts import competition_facts
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     build_facts,
@@ -84,13 +87,15 @@ from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, 
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.text import N_
 
-#: Triggers claimed online, whose facts the platform builds from its records. An award's grant
-#: is not among them: the round's decision raises it (subsidies/awards.py, services/selections).
+#: Triggers claimed online, whose facts the platform builds from its records (a competition's
+#: from its record). An award's grant is not among them: the round's decision raises it
+#: (subsidies/awards.py, services/selections).
 CLAIMABLE_EVENTS = (
     "certificate_recorded",
     "placement_months_reached",
     "talent_introduced",
     "school_year_started",
+    "competition_held",
 )
 
 #: Who files a claim online, and the beneficiary it claims as.
@@ -198,6 +203,8 @@ class ClaimDraft:
     certificate: Certificate | None = None
     placement: Placement | None = None
     programme: ProgrammeFacts | None = None
+    #: The competition an organiser claims its competition subsidy for.
+    competition: Competition | None = None
     declared: dict[str, Any] = field(default_factory=dict)
     #: A worker's claim: the person and the confirmed employment its facts are read from.
     person: Person | None = None
@@ -240,6 +247,11 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
             certificate=draft.certificate,
             placement=draft.placement,
             programme=draft.programme,
+            competition=(
+                competition_facts(session, draft.competition)
+                if draft.competition is not None
+                else None
+            ),
             declared=draft.declared,
         )
     if draft.selection is not None:
@@ -289,6 +301,7 @@ def insert_claim(
         policy_id=draft.policy.id,
         placement_id=draft.placement.id if draft.placement else None,
         certificate_id=draft.certificate.id if draft.certificate else None,
+        competition_id=draft.competition.id if draft.competition else None,
         on_date=draft.on_date,
         once_only_key=key,
         status=ClaimStatus.SUBMITTED,
@@ -497,6 +510,8 @@ class ClaimRequest:
     policy_id: int
     student_id: int | None = None
     certificate_id: int | None = None
+    #: An enterprise's closed competition, for the competition subsidy (002 三(三)).
+    competition_id: int | None = None
     declared: Mapping[str, Any] = field(default_factory=dict)
     on_date: date | None = None
     materials: Sequence[Upload] = ()
@@ -523,6 +538,16 @@ def claimable_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
         .order_by(SubsidyPolicy.id)
     )
     return [row for row in rows if row.code in claimable]
+
+
+def competition_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
+    """The claimable policies a competition's record pays for (002 三(三)), for its page."""
+    policies = claimable_policies(session, actor)
+    if not policies:
+        return []
+    pack = region_pack(session.get_one(Region, policies[0].region_id))
+    held = {p.id for p in pack.policies if p.trigger.event_kind == "competition_held"}
+    return [p for p in policies if p.code in held]
 
 
 def placed_students(session: Session, enterprise_id: int) -> list[Student]:
@@ -561,6 +586,17 @@ def _draft_for(session: Session, actor: User, request: ClaimRequest) -> ClaimDra
         draft = ClaimDraft(policy, on, student=student, enterprise=enterprise, declared=declared)
         if student is not None:
             draft.placement = current_placement(session, student.id, on, enterprise.id)
+        if request.competition_id is not None:
+            draft.competition = next(
+                (
+                    c
+                    for c in closed_competitions_of(session, enterprise.id)
+                    if c.id == request.competition_id
+                ),
+                None,
+            )
+            if draft.competition is None:
+                raise NotFound(N_("该竞赛不是本企业举办的已结束竞赛"))
     if request.certificate_id is not None:
         certificate = session.get(Certificate, request.certificate_id)
         if (
@@ -918,6 +954,8 @@ class ClaimOptions:
     policies: list[SubsidyPolicy]
     students: list[Student]
     certificates: list[tuple[Certificate, Student]]
+    #: The enterprise's closed competitions, for the competition subsidy.
+    competitions: list[Competition] = field(default_factory=list)
     #: The document kinds each offered policy requires, by policy id.
     materials: dict[int, tuple[DocumentKind, ...]] = field(default_factory=dict)
 
@@ -938,10 +976,16 @@ def claim_options(session: Session, actor: User) -> ClaimOptions:
         .order_by(Certificate.person_id, Certificate.issued_on)
     )
     policies = claimable_policies(session, actor)
+    competitions = (
+        closed_competitions_of(session, actor.enterprise_id)
+        if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None
+        else []
+    )
     return ClaimOptions(
         policies,
         students if actor.role == Role.ENTERPRISE else [],
         [(c, by_person[c.person_id]) for c in certificates],
+        competitions,
         {p.id: tuple(document_kind(c) for c in claim_materials(session, p)) for p in policies},
     )
 

@@ -18,9 +18,9 @@ it) and when that training ended, the school's designation and education-base st
 whether an enterprise extracts its education fund when it filed no return. Declared values are kept in the claim's
 evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
 Award selections are recorded by selection rounds and read from the person's awards (see
-worker_facts); training courses and competitions are not recorded yet, so policies triggered
-by them (竞赛, 培训项目) cannot be claimed here; apprenticeship programmes are, and their
-completion is passed in as programme facts.
+worker_facts); competitions are read from their record (see competition_facts); training
+courses are not recorded yet, so policies triggered by them (培训项目) cannot be claimed here;
+apprenticeship programmes are, and their completion is passed in as programme facts.
 """
 
 from __future__ import annotations
@@ -347,6 +347,7 @@ def build_facts(
     certificate: Certificate | None = None,
     placement: Placement | None = None,
     programme: engine.ProgrammeFacts | None = None,
+    competition: engine.CompetitionFacts | None = None,
     declared: Mapping[str, Any] | None = None,
 ) -> BuiltFacts:
     """Facts about the claim's subjects on `on_date`.
@@ -354,7 +355,8 @@ def build_facts(
     `student` is the person the claim is about (the beneficiary of a person policy, or the
     employee of an enterprise policy); `enterprise` the claiming enterprise or, when omitted,
     the host of the student's placement; `certificate` the certificate claimed for (else the
-    student's highest certificate held on `on_date`); `programme` the apprenticeship completed.
+    student's highest certificate held on `on_date`); `programme` the apprenticeship completed;
+    `competition` the competition an organiser claims for (see competition_facts).
     """
     b = FactsBuilder(session, policy, on_date, dict(declared or {}))
     shortage, designated = lists_for(session, policy, on_date)
@@ -376,6 +378,13 @@ def build_facts(
         b.row("学徒培养", f"{programme.programme_id}（{programme.occupation_code}）")
         if programme.completed:
             b.row("结业考核合格", programme.held_on.isoformat())
+    if competition is not None:
+        b.row(
+            "竞赛",
+            f"{competition.competition_id}（{competition.occupation_code}，"
+            f"{competition.starts_on.isoformat()}至{competition.ended_on.isoformat()}）",
+        )
+        b.row("参赛人数", f"{competition.participants}人（参赛名单记录）")
     if student is None and certificate is not None:
         b.row("证书", f"{certificate.number}（{certificate.issuer}，{certificate.status.value}）")
     school_facts = None
@@ -390,6 +399,7 @@ def build_facts(
         school=school_facts,
         certificate=subject_cert,
         programme=programme,
+        competition=competition,
         shortage_occupations=shortage,
         designated_occupations=designated,
     )

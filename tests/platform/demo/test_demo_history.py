@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,11 @@ from sqlalchemy.orm import Session
 from skillbridge.models import (
     SEAT_HOLDING,
     AuditEvent,
+    Competition,
+    CompetitionParticipant,
+    CompetitionStatus,
     ComplianceFinding,
+    Enterprise,
     Placement,
     PlacementStatus,
     Region,
@@ -21,10 +26,12 @@ from skillbridge.models import (
 )
 from skillbridge.platform.db import get_database
 from skillbridge.platform.demo.history import SEASON_DATE, seed_demo_history
-from skillbridge.platform.demo.region import REGION_CODE, seed_demo_region
+from skillbridge.platform.demo.region import DEMO_LOGINS, REGION_CODE, seed_demo_region
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import audit
+from skillbridge.platform.services.competitions import records
 from skillbridge.platform.services.oversight.compliance import run_compliance
+from skillbridge.platform.services.subsidies import claims as subsidy_claims
 
 
 @pytest.fixture
@@ -147,3 +154,28 @@ def test_the_demo_student_has_weeks_of_attendance_a_correction_and_a_leave_reque
     statuses = set(session.scalars(select(AttendanceDay.status)))
     assert {DayStatus.CORRECTED, DayStatus.CONFIRMED, DayStatus.RECORDED} <= statuses
     assert session.scalar(select(LeaveRequest.id)) is not None
+
+
+def test_the_demo_enterprise_held_a_closed_competition_its_subsidy_can_pay(session, season) -> None:  # type: ignore[no-untyped-def]
+    """The competition page has something to show: 60 participants (above 002 三(三)'s 50),
+    six winners, closed, and the subsidy's facts pass on a day of the competition's year."""
+    assert season["competitions"] == 1 and season["competition participants"] == 60
+    competition = session.scalars(select(Competition)).one()
+    assert competition.status == CompetitionStatus.CLOSED
+    assert records.participant_count(session, competition.id) == 60
+    placed = session.scalar(
+        select(func.count(CompetitionParticipant.id)).where(
+            CompetitionParticipant.competition_id == competition.id,
+            CompetitionParticipant.prize.is_not(None),
+        )
+    )
+    assert placed == 6
+    enterprise = session.scalars(select(User).where(User.email == DEMO_LOGINS["enterprise"])).one()
+    policy = subsidy_claims.competition_policies(session, enterprise)[0]
+    draft = subsidy_claims.ClaimDraft(
+        policy,
+        date(competition.ends_on.year, 12, 1),
+        enterprise=session.get_one(Enterprise, enterprise.enterprise_id),
+        competition=competition,
+    )
+    assert subsidy_claims.assess(session, draft).evaluation.eligible

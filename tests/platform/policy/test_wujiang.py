@@ -8,6 +8,7 @@ import pytest
 from skillbridge.platform.policy import (
     AwardSelection,
     Certificate,
+    CompetitionFacts,
     EnterpriseFacts,
     Facts,
     PersonFacts,
@@ -298,14 +299,36 @@ COMPETITION = PACK.policy("wujiang.competition_subsidy")
     [
         (50, date(2024, 12, 31), set()),  # "规模在50人以上" includes 50
         (49, date(2024, 12, 31), {"trigger.competition_held"}),
-        (50, date(2025, 1, 1), {"claim_in_programme_year"}),  # "当年给予"
+        (50, date(2025, 1, 1), {"claim_in_competition_year"}),  # "当年给予"
+        (50, date(2024, 10, 2), {"trigger.competition_held"}),  # not yet ended
+        (50, date(2024, 10, 3), set()),  # the day it ended
     ],
 )
 def test_competition_subsidy(participants, claim, failed):
-    programme = ProgrammeFacts("cmp-1", OCC, date(2024, 10, 1), participants)
-    result = evaluate(COMPETITION, _facts(programme=programme), claim)
+    competition = CompetitionFacts(
+        "competition-1", OCC, date(2024, 10, 1), date(2024, 10, 3), participants
+    )
+    result = evaluate(COMPETITION, _facts(competition=competition), claim)
     assert {c.code for c in result.failed} == failed
     assert result.amount == (None if failed else 20000)
+    if not failed:
+        assert result.once_only_key == f"{COMPETITION.id}:competition-1"
+
+
+def test_competition_over_new_year_is_of_the_year_it_ended():
+    """ "当年给予" (002 三(三)): held means ended, so a competition over New Year is of its end's
+    year — its start year could never be claimed, since a claim waits for the end."""
+    competition = CompetitionFacts("competition-2", OCC, date(2024, 12, 30), date(2025, 1, 2), 60)
+    assert evaluate(COMPETITION, _facts(competition=competition), date(2025, 3, 1)).eligible
+    late = evaluate(COMPETITION, _facts(competition=competition), date(2026, 1, 1))
+    assert {c.code for c in late.failed} == {"claim_in_competition_year"}
+
+
+def test_competition_subsidy_reads_no_programme_facts():
+    """A programme's declared size is no competition record: the trigger needs the record."""
+    programme = ProgrammeFacts("cmp-1", OCC, date(2024, 10, 1), 80)
+    result = evaluate(COMPETITION, _facts(programme=programme), date(2024, 12, 1))
+    assert "trigger.competition_held" in {c.code for c in result.failed}
 
 
 def test_matching_fund_is_set_by_the_bureau_at_least_100000():

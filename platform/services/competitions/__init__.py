@@ -1,0 +1,1 @@
+"""Skill competitions (技能竞赛): records, participants, results and the organiser's subsidy."""
