@@ -13,7 +13,9 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from flask import Response, send_file
+from flask import Response, render_template, send_file
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from skillbridge.platform.db import get_database, get_session
@@ -44,6 +46,24 @@ def xlsx_download(filename: str, headers: Sequence[str], rows: RowSource, sheet:
     workbook = exports.write_xlsx(headers, rows(get_session()), sheet)
     return send_file(
         workbook, mimetype=exports.XLSX_MIMETYPE, as_attachment=True, download_name=filename
+    )
+
+
+def import_template(
+    fmt: str, csv_template: Callable[[], bytes | str], xlsx_template: Callable[[], bytes], stem: str
+) -> ResponseReturnValue:
+    """An import's blank template as `fmt` ("csv" or "xlsx"), or the not-found page."""
+    builders = {
+        "csv": (csv_template, exports.CSV_MIMETYPE),
+        "xlsx": (xlsx_template, exports.XLSX_MIMETYPE),
+    }
+    if fmt not in builders:
+        return render_template("errors/error.html", status=404, message=_("模板不存在")), 404
+    build, mimetype = builders[fmt]
+    return (
+        build(),
+        200,
+        {"Content-Type": mimetype, "Content-Disposition": f"attachment; filename={stem}.{fmt}"},
     )
 
 

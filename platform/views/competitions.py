@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from skillbridge.models import CompetitionStatus, Occupation, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.downloads import import_template
 from skillbridge.platform.forms import ActionForm, BoundedDateField, RosterImportForm, invalid_form
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.policy.competitions import competition_levels, competition_prizes
@@ -300,23 +301,8 @@ def import_participants(competition_id: int) -> ResponseReturnValue:
 @bp.get("/participants/template.<fmt>")
 @ORGANISERS
 def participant_template(fmt: str) -> ResponseReturnValue:
-    builders = {
-        "csv": (entries.template_csv, "text/csv; charset=utf-8"),
-        "xlsx": (
-            entries.template_xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    }
-    if fmt not in builders:
-        return render_template("errors/error.html", status=404, message=_("模板不存在")), 404
-    build, mimetype = builders[fmt]
-    return (
-        build(),
-        200,
-        {
-            "Content-Type": mimetype,
-            "Content-Disposition": f"attachment; filename=competition-participants.{fmt}",
-        },
+    return import_template(
+        fmt, entries.template_csv, entries.template_xlsx, "competition-participants"
     )
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TypeVar
 
 from flask import (
@@ -15,9 +14,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy.orm import Session
 
-from skillbridge.models import Role, User, utcnow
+from skillbridge.models import Role, utcnow
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
@@ -28,7 +26,7 @@ from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.incidents.times import to_local
 from skillbridge.platform.services.oversight import host_quality, supervision_snapshot
 from skillbridge.platform.services.oversight import supervision as supervision_figures
-from skillbridge.platform.services.reporting import dashboard, dashboard_snapshot
+from skillbridge.platform.services.reporting import dashboard, dashboard_snapshot, snapshots
 from skillbridge.platform.services.reporting import lists as dashboard_lists
 
 T = TypeVar("T")
@@ -48,24 +46,22 @@ def _bureau_only() -> None:
     """Region-wide statistics are the bureau's."""
 
 
-def _snapshot(
-    board: str, current: Callable[[Session, User, date, datetime], tuple[T, int | None]]
-) -> T:
+def _snapshot(board: snapshots.Board[T]) -> T:
     """A board's figures as last counted, and their recount handed to the background when old.
 
     The snapshot is read and marked in a transaction of its own that writes: on SQLite a GET's
     reading transaction cannot start writing once another writer has committed beside it.
     """
     with get_database().session_scope() as writer:
-        figures, stale_region = current(writer, actor(), date.today(), utcnow())
+        figures, stale_region = snapshots.for_bureau(writer, board, actor(), date.today(), utcnow())
     if stale_region is not None:
-        enqueue_refresh(current_app._get_current_object(), board, stale_region)  # type: ignore[attr-defined]
+        enqueue_refresh(current_app._get_current_object(), board.name, stale_region)  # type: ignore[attr-defined]
     return figures
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    counted = _snapshot(dashboard_snapshot.BOARD.name, dashboard_snapshot.current)
+    counted = _snapshot(dashboard_snapshot.BOARD)
     board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted)
     return render_template(
         "dashboard/index.html",
@@ -127,7 +123,7 @@ PART_LABELS = {
 
 @bp.get("/supervision")
 def supervision() -> ResponseReturnValue:
-    counted = _snapshot(supervision_snapshot.BOARD.name, supervision_snapshot.current)
+    counted = _snapshot(supervision_snapshot.BOARD)
     figures = supervision_figures.supervision(
         get_session(),
         actor(),

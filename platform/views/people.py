@@ -14,6 +14,7 @@ from flask_login import login_required
 from skillbridge.models import EmploymentStatus, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.downloads import import_template
 from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import (
     EmploymentConfirmForm,
@@ -288,21 +289,6 @@ def _import_employees(form: RosterImportForm) -> ResponseReturnValue:
 @login_required
 @enterprise_only
 def employee_template(fmt: str) -> ResponseReturnValue:
-    builders = {
-        "csv": (employees.template_csv, "text/csv; charset=utf-8"),
-        "xlsx": (
-            employees.template_xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    }
-    if fmt not in builders:
-        return render_template("errors/error.html", status=404, message=_("模板不存在")), 404
-    build, mimetype = builders[fmt]
-    return (
-        build(),
-        200,
-        {
-            "Content-Type": mimetype,
-            "Content-Disposition": f"attachment; filename=employee-template.{fmt}",
-        },
+    return import_template(
+        fmt, employees.template_csv, employees.template_xlsx, "employee-template"
     )

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from skillbridge.models import EducationLevel, Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.downloads import import_template
 from skillbridge.platform.forms import CohortForm, RosterImportForm, SpecialtyForm
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import tables
@@ -164,21 +165,4 @@ def _import_roster(form: RosterImportForm) -> ResponseReturnValue:
 
 @bp.get("/roster/template.<fmt>")
 def roster_template(fmt: str) -> ResponseReturnValue:
-    builders = {
-        "csv": (roster.template_csv, "text/csv; charset=utf-8"),
-        "xlsx": (
-            roster.template_xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    }
-    if fmt not in builders:
-        return render_template("errors/error.html", status=404, message=_("模板不存在")), 404
-    build, mimetype = builders[fmt]
-    return (
-        build(),
-        200,
-        {
-            "Content-Type": mimetype,
-            "Content-Disposition": f"attachment; filename=roster-template.{fmt}",
-        },
-    )
+    return import_template(fmt, roster.template_csv, roster.template_xlsx, "roster-template")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from skillbridge.models import User
 from skillbridge.platform.services.reporting import snapshots
 from skillbridge.platform.services.reporting.dashboard import (
     Bar,
@@ -16,7 +13,6 @@ from skillbridge.platform.services.reporting.dashboard import (
     CountedCharts,
     Segment,
     count_charts,
-    require_bureau,
 )
 
 
@@ -41,12 +37,3 @@ def _decode(data: dict[str, Any], at: datetime) -> CountedCharts:
 
 
 BOARD = snapshots.Board("dashboard", count_charts, _encode, _decode)
-
-
-def current(
-    session: Session, actor: User, today: date, now: datetime
-) -> tuple[CountedCharts, int | None]:
-    """The bureau's region's charts, and the region the caller refreshes after commit (or None)."""
-    region_id = require_bureau(actor)
-    counted, stale = snapshots.current(session, BOARD, region_id, today, now)
-    return counted, region_id if stale else None

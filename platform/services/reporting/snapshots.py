@@ -10,9 +10,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import FiguresSnapshot
+from skillbridge.models import FiguresSnapshot, User
 from skillbridge.platform.database import Database
 from skillbridge.platform.policy.supervision import quality_settings
+from skillbridge.platform.services.reporting.dashboard import require_bureau
 from skillbridge.platform.services.upserts import dialect_insert
 
 Figures = TypeVar("Figures")
@@ -103,6 +104,16 @@ def current(
     return board.decode(row.figures, row.computed_at), _claim_refresh(
         session, board, region_id, today, now
     )
+
+
+def for_bureau(
+    session: Session, board: Board[Figures], actor: User, today: date, now: datetime
+) -> tuple[Figures, int | None]:
+    """The bureau's region's figures of the board, and the region the caller refreshes after
+    commit (None when they are fresh); PermissionDenied for anyone but a bureau user."""
+    region_id = require_bureau(actor)
+    figures, stale = current(session, board, region_id, today, now)
+    return figures, region_id if stale else None
 
 
 def refresh(

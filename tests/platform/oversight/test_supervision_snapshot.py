@@ -38,7 +38,7 @@ def seed(world, session, factories):  # type: ignore[no-untyped-def]
 def _view(app, session, bureau, now):  # type: ignore[no-untyped-def]
     """What the page does: the snapshot in a writing transaction, then the page's figures."""
     with get_database(app).session_scope() as writer:
-        counted, stale_region = supervision_snapshot.current(writer, bureau, TODAY, now)
+        counted, stale_region = snapshots.for_bureau(writer, BOARD, bureau, TODAY, now)
     shown = supervision(session, bureau, TODAY, counted=counted)
     session.rollback()
     return shown, stale_region
@@ -92,7 +92,7 @@ def test_a_refresh_that_died_is_taken_over(app, session, world, seed) -> None:  
 def test_a_new_day_refreshes_the_figures(app, session, world, seed) -> None:  # type: ignore[no-untyped-def]
     bureau, region_id = world.users["bureau"], world.region.id
     with get_database(app).session_scope() as writer:
-        supervision_snapshot.current(writer, bureau, TODAY - timedelta(days=1), NOW)
+        snapshots.for_bureau(writer, BOARD, bureau, TODAY - timedelta(days=1), NOW)
     # Yesterday's figures a minute old: today's weeks due differ, so they are refreshed.
     yesterdays, stale = _view(app, session, bureau, NOW + timedelta(minutes=1))
     assert (yesterdays.counted_at.replace(tzinfo=UTC), stale) == (NOW, region_id)
@@ -107,9 +107,9 @@ def test_a_new_day_refreshes_the_figures(app, session, world, seed) -> None:  # 
 def test_only_the_bureau_reads_the_snapshot(session, world, seed) -> None:  # type: ignore[no-untyped-def]
     for role in ("school", "enterprise", "student"):
         with pytest.raises(PermissionDenied):
-            supervision_snapshot.current(session, world.users[role], TODAY, NOW)
+            snapshots.for_bureau(session, BOARD, world.users[role], TODAY, NOW)
     assert session.get(FiguresSnapshot, (world.region.id, BOARD.name)) is None
-    counted, _ = supervision_snapshot.current(session, world.users["bureau"], TODAY, NOW)
+    counted, _ = snapshots.for_bureau(session, BOARD, world.users["bureau"], TODAY, NOW)
     assert sum(f.submitted for f in counted.schools.journals.values()) == 1
 
 
@@ -155,7 +155,7 @@ def test_a_refresh_goes_through_rq_when_redis_is_configured(  # type: ignore[no-
     connection.delete(f"rq:queue:{FIGURES_QUEUE}")
     app.config["REDIS_URL"] = redis_url
     with get_database(app).session_scope() as writer:
-        supervision_snapshot.current(writer, world.users["bureau"], TODAY, NOW)
+        snapshots.for_bureau(writer, BOARD, world.users["bureau"], TODAY, NOW)
     aged = _age_the_snapshot(session, world.region.id)
     enqueue_refresh(app, BOARD.name, world.region.id)
     assert connection.llen(f"rq:queue:{FIGURES_QUEUE}") == 1

@@ -273,7 +273,9 @@ def test_the_page_shows_the_charts_as_last_counted(
     session.commit()
     # Within the maximum age the stored totals are shown; the live count has the new student.
     with get_database(app).session_scope() as writer:
-        kept, stale = dashboard_snapshot.current(writer, scene.bureau, TODAY, datetime.now(UTC))
+        kept, stale = snapshots.for_bureau(
+            writer, dashboard_snapshot.BOARD, scene.bureau, TODAY, datetime.now(UTC)
+        )
     assert (kept.totals["students"], stale) == (students, None)
     live = dashboard.build_dashboard(session, scene.bureau, TODAY)
     assert live.totals["students"] == students + 1
