@@ -1199,9 +1199,11 @@ class World:
 
     def known_person(self, session: Session) -> tuple[Person, str]:
         """A person keyed as the app keys national IDs, and the ID: one a form can name."""
+        # The birth date moves with n: valid_national_id is unique per n only modulo 1000.
         n = self.n()
-        national_id = valid_national_id(n, date(2000, 6, 1))
-        person = new_person(id_keys(self.app), national_id, f"矩阵选手{n}", date(2000, 6, 1))
+        birth = date(1980, 1, 1) + timedelta(days=n)
+        national_id = valid_national_id(n, birth)
+        person = new_person(id_keys(self.app), national_id, f"矩阵选手{n}", birth)
         session.add(person)
         session.flush()
         return person, national_id
