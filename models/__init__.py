@@ -19,6 +19,13 @@ from .competition import (
     CompetitionStatus,
     OrganiserKind,
 )
+from .training_course import (
+    CourseAttendance,
+    CourseSession,
+    CourseStatus,
+    CourseTrainee,
+    TrainingCourse,
+)
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
@@ -139,6 +146,12 @@ __all__ = [
     "CompetitionParticipant",
     "CompetitionStatus",
     "OrganiserKind",
+    # ── training courses ──
+    "CourseAttendance",
+    "CourseSession",
+    "CourseStatus",
+    "CourseTrainee",
+    "TrainingCourse",
     # ── journals ──
     "AWAITING_REVIEW",
     "EDITABLE",
