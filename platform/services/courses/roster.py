@@ -191,13 +191,12 @@ def session_of(session: Session, course: TrainingCourse, session_id: int) -> Cou
 
 def attendance_of(session: Session, course_session: CourseSession) -> dict[int, bool]:
     """The session's marks by trainee id."""
-    return dict(
-        session.execute(
-            select(CourseAttendance.trainee_id, CourseAttendance.attended).where(
-                CourseAttendance.session_id == course_session.id
-            )
-        ).tuples()
+    rows = session.execute(
+        select(CourseAttendance.trainee_id, CourseAttendance.attended).where(
+            CourseAttendance.session_id == course_session.id
+        )
     )
+    return {trainee_id: attended for trainee_id, attended in rows}
 
 
 def _roster_ids(session: Session, course_id: int) -> set[int]:
