@@ -19,13 +19,6 @@ from .competition import (
     CompetitionStatus,
     OrganiserKind,
 )
-from .training_course import (
-    CourseAttendance,
-    CourseSession,
-    CourseStatus,
-    CourseTrainee,
-    TrainingCourse,
-)
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
 from .document import Document, DocumentOwner, DocumentRequest
@@ -125,6 +118,13 @@ from .subsidy import (
     QuotaUsage,
     SubsidyClaim,
     SubsidyPolicy,
+)
+from .training_course import (
+    CourseAttendance,
+    CourseSession,
+    CourseStatus,
+    CourseTrainee,
+    TrainingCourse,
 )
 from .user import STAFF_ROLES, Role, StaffRole, User
 

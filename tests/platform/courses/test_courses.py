@@ -72,11 +72,14 @@ def test_a_school_records_a_course_and_every_wrong_field_is_named(session, wujia
         wujiang.region.id,
     )
     assert course.status == CourseStatus.OPEN
-    assert session.scalar(
-        select(AuditEvent.action).where(
-            AuditEvent.object_type == "training_course", AuditEvent.object_id == str(course.id)
+    assert (
+        session.scalar(
+            select(AuditEvent.action).where(
+                AuditEvent.object_type == "training_course", AuditEvent.object_id == str(course.id)
+            )
         )
-    ) == "course.created"
+        == "course.created"
+    )
 
 
 def test_only_an_organisations_managers_record_and_the_bureau_reads(session, wujiang: Scene):  # type: ignore[no-untyped-def]
@@ -183,7 +186,10 @@ def test_the_matching_fund_needs_a_completed_trainee(session, wujiang: Scene):  
     assert [(c.policy_id, c.school_id, c.training_course_id) for c in raised] == [
         (policy.id, wujiang.school.id, held.id)
     ]
-    assert raised[0].once_only_key == f"{MATCHING_FUND}:school-{wujiang.school.id}:{course_key(held.id)}"
+    assert (
+        raised[0].once_only_key
+        == f"{MATCHING_FUND}:school-{wujiang.school.id}:{course_key(held.id)}"
+    )
     assert raised[0].amount_yuan is None  # 不少于10万元，由区人社局核定
     # The second claim for the same course is refused by its once-only key.
     again = claims.ClaimDraft(policy, AFTER, school=wujiang.school, course=held)
@@ -195,7 +201,9 @@ def test_the_matching_fund_needs_a_completed_trainee(session, wujiang: Scene):  
 
 def test_an_enterprises_class_or_a_training_course_raises_no_matching_fund(session, wujiang: Scene):  # type: ignore[no-untyped-def]
     by_enterprise = course_with(session, wujiang, 1, 1, organiser="enterprise")
-    assert records.close_course(session, wujiang.users["enterprise"], by_enterprise.id, AFTER)[1] == []
+    assert (
+        records.close_course(session, wujiang.users["enterprise"], by_enterprise.id, AFTER)[1] == []
+    )
     training = course_with(session, wujiang, 1, 1, kind="subsidised_training")
     assert records.close_course(session, wujiang.users["school"], training.id, AFTER)[1] == []
     # Positive control through the same path: the school's technician class raises it.
@@ -250,7 +258,10 @@ def test_person_times_count_completed_trainees_against_the_target(session, zhanj
     target = rows[(2024, "subsidised_training")]
     assert (target.completed, target.target) == (3, 13000)
     assert target.citation is not None and "(六)" in target.citation
-    assert (rows[(2025, "subsidised_training")].completed, rows[(2025, "subsidised_training")].target) == (1, None)
+    assert (
+        rows[(2025, "subsidised_training")].completed,
+        rows[(2025, "subsidised_training")].target,
+    ) == (1, None)
     assert rows[(2024, "technician_class")].completed == 2
     with pytest.raises(PermissionDenied):
         records.person_times(session, school)

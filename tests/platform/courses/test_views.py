@@ -41,7 +41,9 @@ def test_record_roster_attend_complete_and_close_through_the_pages(  # type: ign
     session, wujiang: Scene, login_as
 ) -> None:
     session.add(
-        ShortageListing(region_id=wujiang.region.id, occupation_id=wujiang.occupation.id, year=TODAY.year)
+        ShortageListing(
+            region_id=wujiang.region.id, occupation_id=wujiang.occupation.id, year=TODAY.year
+        )
     )
     session.commit()
     school = login_as(wujiang.users["school"])
@@ -72,7 +74,8 @@ def test_record_roster_attend_complete_and_close_through_the_pages(  # type: ign
     page = school.get(f"{base}/sessions/{day.id}")
     assert page.status_code == 200 and person.name in page.get_data(as_text=True)
     marked = school.post(
-        f"{base}/sessions/{day.id}", data={"trainee": str(trainee.id), f"attended-{trainee.id}": "y"}
+        f"{base}/sessions/{day.id}",
+        data={"trainee": str(trainee.id), f"attended-{trainee.id}": "y"},
     )
     assert marked.status_code == 302
     session.rollback()
