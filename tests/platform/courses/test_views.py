@@ -97,6 +97,9 @@ def test_record_roster_attend_complete_and_close_through_the_pages(  # type: ign
     claim = session.scalars(select(SubsidyClaim)).one()
     assert (claim.school_id, claim.training_course_id) == (wujiang.school.id, course.id)
     assert f"/subsidies/claims/{claim.id}" in school.get(base).get_data(as_text=True)
+    # The bureau reviews it with the course's facts as the evaluation read them.
+    review = login_as(wujiang.users["reviewer"]).get(f"/subsidies/claims/{claim.id}")
+    assert review.status_code == 200 and "结业人数" in review.get_data(as_text=True)
     # Closed: the record is final.
     assert school.post(f"{base}/completion", data={"trainee": str(trainee.id)}).status_code == 302
     session.rollback()
