@@ -119,6 +119,13 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
+from .training_course import (
+    CourseAttendance,
+    CourseSession,
+    CourseStatus,
+    CourseTrainee,
+    TrainingCourse,
+)
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
@@ -139,6 +146,12 @@ __all__ = [
     "CompetitionParticipant",
     "CompetitionStatus",
     "OrganiserKind",
+    # ── training courses ──
+    "CourseAttendance",
+    "CourseSession",
+    "CourseStatus",
+    "CourseTrainee",
+    "TrainingCourse",
     # ── journals ──
     "AWAITING_REVIEW",
     "EDITABLE",

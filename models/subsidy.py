@@ -157,6 +157,10 @@ class SubsidyClaim(CreatedAtMixin, Base):
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     #: The competition an organiser's competition subsidy is claimed for (002 三(三)).
     competition_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id"), index=True)
+    #: The training course or technician class a claim under `programme_held` pays for.
+    training_course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_course.id"), index=True
+    )
     #: The reference date of the evaluation: ages, months and claim years count to it.
     on_date: Mapped[date]
     once_only_key: Mapped[str] = mapped_column(String(200))

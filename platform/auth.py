@@ -160,8 +160,10 @@ _SELECTIONS_RUN = frozenset(
     }
 )
 
-# The bureau sees every competition of its region, whatever a bureau user's job.
-_COMPETITIONS_READ = frozenset({"competitions.index", "competitions.detail"})
+# The bureau sees every competition and training course of its region, whatever its job.
+_COMPETITIONS_READ = frozenset(
+    {"competitions.index", "competitions.detail", "courses.index", "courses.detail"}
+)
 
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,

@@ -269,6 +269,8 @@ def _subject_occupation(ctx: Context) -> str | None:
         return ctx.facts.programme.occupation_code
     if ctx.facts.competition is not None:
         return ctx.facts.competition.occupation_code
+    if ctx.facts.course is not None:
+        return ctx.facts.course.occupation_code
     return None
 
 
@@ -497,10 +499,18 @@ def _competition_held(p: Params, ctx: Context) -> tuple[bool, str]:
 
 
 def _programme_held(p: Params, ctx: Context) -> tuple[bool, str]:
-    programme = ctx.facts.programme
-    if programme is None or programme.held_on > ctx.on_date:
-        return _no("已举办的培训项目")
-    return True, f"项目{programme.programme_id}于{programme.held_on.isoformat()}举办"
+    # A course is held once its end date is past and its record names who completed it: the
+    # organiser's claim needs one completed trainee, a trainee's claim that trainee's 结业.
+    course = ctx.facts.course
+    if course is None or course.held_on > ctx.on_date:
+        return _no("已结束的培训项目")
+    if course.completed == 0:
+        return False, f"项目{course.course_id}没有结业学员"
+    if course.subject_completed is False:
+        return False, f"申领人未在项目{course.course_id}结业"
+    return True, (
+        f"项目{course.course_id}于{course.held_on.isoformat()}结束，结业{course.completed}人"
+    )
 
 
 def _programme_completed(p: Params, ctx: Context) -> tuple[bool, str]:

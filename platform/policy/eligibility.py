@@ -179,8 +179,8 @@ def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object
         "enterprise": employer and employer.enterprise_id,
         "school": school and school.school_id,
     }
-    competition = facts.competition
-    subject = certificate or programme or competition
+    competition, course = facts.competition, facts.course
+    subject = certificate or programme or competition or course
     return {
         **ids,
         "policy": policy.id,
@@ -192,7 +192,8 @@ def _key_values(policy: Policy, facts: Facts, on_date: date) -> dict[str, object
         else on_date.year,
         "selection_year": selection and selection.year,
         "certificate_year": certificate and certificate.issued_on.year,
-        "programme": programme and programme.programme_id,
+        # An apprenticeship, or a training course or technician class (both are 项目).
+        "programme": (programme and programme.programme_id) or (course and course.course_id),
         "competition": competition and competition.competition_id,
         "occupation": subject and subject.occupation_code,
     }

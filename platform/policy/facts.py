@@ -14,6 +14,7 @@ __all__ = [
     "AwardSelection",
     "Certificate",
     "CompetitionFacts",
+    "CourseFacts",
     "EnterpriseFacts",
     "Facts",
     "PersonFacts",
@@ -198,6 +199,26 @@ class AwardSelection:
 
 
 @dataclass(frozen=True)
+class CourseFacts:
+    """A training course or technician class as its record on the platform shows it.
+
+    `completed` counts the trainees its organiser marked 结业 on the record, never a declared
+    number; `held_on` is its end date. `subject_completed` says whether the person a person-side
+    claim is about completed it (``None`` for a claim paid to the organiser).
+    """
+
+    course_id: str
+    occupation_code: str
+    held_on: date
+    completed: int
+    subject_completed: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.completed < 0:
+            raise ValueError(f"course {self.course_id}: negative completed count")
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything one evaluation may look at.
 
@@ -211,6 +232,7 @@ class Facts:
     certificate: Certificate | None = None
     programme: ProgrammeFacts | None = None
     competition: CompetitionFacts | None = None
+    course: CourseFacts | None = None
     selection: AwardSelection | None = None
     shortage_occupations: frozenset[str] = frozenset()
     designated_occupations: frozenset[str] = frozenset()

@@ -19,6 +19,7 @@ from skillbridge.models import (
     StaffRole,
     Student,
     SubsidyClaim,
+    TrainingCourse,
     User,
     VerificationStatus,
 )
@@ -367,6 +368,28 @@ def can_manage_competition(actor: User, competition: Competition) -> bool:
 def can_view_competition(actor: User, competition: Competition) -> bool:
     """Its organiser's managers, and every bureau user of its region (the bureau sees all)."""
     return can_manage_competition(actor, competition) or is_bureau_of(actor, competition.region_id)
+
+
+def can_organise_course(actor: User) -> bool:
+    """Who may record a training course or technician class: an enterprise's or a school's
+    managers for their own organisation (the bureau reads them, it does not hold them)."""
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id is not None:
+        return acts_for_enterprise(actor, actor.enterprise_id)
+    if actor.role == Role.SCHOOL and actor.school_id is not None:
+        return acts_for_school(actor, actor.school_id)
+    return False
+
+
+def can_manage_course(actor: User, course: TrainingCourse) -> bool:
+    """Its organiser keeps it: the roster, attendance, completion and closing."""
+    if course.enterprise_id is not None:
+        return acts_for_enterprise(actor, course.enterprise_id)
+    return course.school_id is not None and acts_for_school(actor, course.school_id)
+
+
+def can_view_course(actor: User, course: TrainingCourse) -> bool:
+    """Its organiser's managers, and every bureau user of its region (the bureau sees all)."""
+    return can_manage_course(actor, course) or is_bureau_of(actor, course.region_id)
 
 
 def can_audit_region(actor: User, region_ids: set[int]) -> bool:

@@ -8,6 +8,7 @@
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
 | `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
 | `competitions`  | `/competitions`       | skill competitions: record, participants, results      |
+| `courses`       | `/courses`            | training courses and technician classes: roster, 结业  |
 | `compliance`    | `/bureau/compliance`  | compliance rules, findings and evidence, run now       |
 | `cooperation`   | `/agreements`         | cooperation agreements, partner coverage               |
 | `dashboard`     | `/bureau/dashboard`   | the bureau's dashboard, the lists behind its charts    |
@@ -56,6 +57,7 @@ from . import (
     competitions,
     compliance,
     cooperation,
+    courses,
     dashboard,
     documents,
     drilldown,
@@ -90,6 +92,7 @@ BLUEPRINTS: list[Blueprint] = [
     certificates.bp,
     competitions.bp,
     compliance.bp,
+    courses.bp,
     cooperation.bp,
     dashboard.bp,
     documents.bp,
@@ -125,6 +128,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *certificates.NAV,
     *competitions.NAV,
     *compliance.NAV,
+    *courses.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
     *incidents.NAV,

@@ -60,6 +60,8 @@ from skillbridge.models import (
     ContractType,
     CooperationAgreement,
     CooperationKind,
+    CourseSession,
+    CourseTrainee,
     CreditRecord,
     DayStatus,
     Document,
@@ -127,6 +129,7 @@ from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.attendance.calendar import china_now
 from skillbridge.platform.services.competitions import records as competition_records
+from skillbridge.platform.services.courses import records as course_records
 from skillbridge.platform.services.evaluations import outcomes as evaluation_outcomes
 from skillbridge.platform.services.evaluations import reports as evaluation_reports
 from skillbridge.platform.services.evaluations import scores as evaluation_scores
@@ -374,6 +377,18 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "competitions.participant_template": SCHOOL | ENTERPRISE | BUREAU,
     "competitions.results_form": SCHOOL | ENTERPRISE | BUREAU,
     "competitions.close": SCHOOL | ENTERPRISE | BUREAU,
+    # ── courses ── a school's or an enterprise's cell keeps a course its organisation runs; the
+    # bureau only reads its region's (every bureau user: NARROW_ALLOWED).
+    "courses.index": SCHOOL | ENTERPRISE | BUREAU,
+    "courses.detail": SCHOOL | ENTERPRISE | BUREAU,
+    "courses.new": SCHOOL | ENTERPRISE,
+    "courses.edit": SCHOOL | ENTERPRISE,
+    "courses.add_trainee": SCHOOL | ENTERPRISE,
+    "courses.remove_trainee": SCHOOL | ENTERPRISE,
+    "courses.add_session": SCHOOL | ENTERPRISE,
+    "courses.attendance": SCHOOL | ENTERPRISE,
+    "courses.completion": SCHOOL | ENTERPRISE,
+    "courses.close": SCHOOL | ENTERPRISE,
     "programmes.index": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "programmes.new": ENTERPRISE,
     "programmes.detail": SCHOOL | ENTERPRISE | BUREAU,
@@ -481,6 +496,8 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "documents.request_correction": REVIEWER,
     "competitions.index": REVIEWER | FINANCE,
     "competitions.detail": REVIEWER | FINANCE,
+    "courses.index": REVIEWER | FINANCE,
+    "courses.detail": REVIEWER | FINANCE,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
     # The reviewer runs selections with the officer; finance reads them.
     "selections.index": REVIEWER | FINANCE,
@@ -1232,6 +1249,30 @@ class World:
         session.flush()
         return {"competition_id": competition.id, "participant_id": entry.id}
 
+    def course(self, session: Session, tenant: Tenant, role: str) -> dict[str, int]:
+        """An open technician class the role's organisation runs (a school's cell: its school's,
+        every other: its enterprise's), ended yesterday, with one trainee and one session."""
+        actor = tenant.users["school" if base_role(role) == "school" else "enterprise"]
+        course = course_records.create_course(
+            session,
+            actor,
+            course_records.CourseInput(
+                title=f"矩阵技师班{self.n()}",
+                kind="technician_class",
+                occupation_id=tenant.specialty.occupations[0].id,
+                level="technician",
+                starts_on=TODAY - timedelta(days=3),
+                ends_on=TODAY - timedelta(days=1),
+                planned_places=10,
+            ),
+        )
+        person, _national_id = self.known_person(session)
+        trainee = CourseTrainee(course_id=course.id, person_id=person.id, added_by_id=actor.id)
+        day = CourseSession(course_id=course.id, held_on=TODAY - timedelta(days=3))
+        session.add_all([trainee, day])
+        session.flush()
+        return {"course_id": course.id, "trainee_id": trainee.id, "session_id": day.id}
+
     def programme(
         self, session: Session, tenant: Tenant, state: str, kind: str = "employee"
     ) -> int:
@@ -1548,6 +1589,8 @@ class World:
             ids["claim_id"] = self.claim(session, tenant, cell.state, cell.role)
         if "competition_id" in arguments:
             ids.update(self.competition(session, tenant, cell.role))
+        if "course_id" in arguments:
+            ids.update(self.course(session, tenant, cell.role))
         if "enrolment_id" in arguments:
             ids.update(self.enrolment(session, tenant))
         elif "programme_id" in arguments:
@@ -1867,6 +1910,28 @@ def _competition_body(tenant: Tenant) -> dict:
     }
 
 
+def _course_body(tenant: Tenant) -> dict:
+    return {
+        "title": "矩阵技师班",
+        "kind": "technician_class",
+        "occupation_id": tenant.specialty.occupations[0].id,
+        "level": "technician",
+        "starts_on": (TODAY - timedelta(days=3)).isoformat(),
+        "ends_on": (TODAY - timedelta(days=1)).isoformat(),
+        "planned_places": "10",
+    }
+
+
+def _trainee_marks(world: World, cell: Cell, prefix: str) -> dict:
+    """The cell's course's one trainee, ticked."""
+    course_id = int(cell.url.split("/")[2])
+    with world.sessions() as session:
+        trainee = session.scalars(
+            select(CourseTrainee.id).where(CourseTrainee.course_id == course_id)
+        ).first()
+    return {"trainee": str(trainee), f"{prefix}{trainee}": "y"}
+
+
 def _participant_body(world: World) -> dict:
     """A fresh person the platform knows, named as registered."""
     with world.sessions() as session:
@@ -2039,6 +2104,12 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "file": (io.BytesIO(_participant_csv(w)), "participants.csv")
     },
     "competitions.results_form": lambda w, t, c: _results_body(w, c),
+    "courses.new": lambda w, t, c: _course_body(t),
+    "courses.edit": lambda w, t, c: _course_body(t),
+    "courses.add_trainee": lambda w, t, c: _participant_body(w),
+    "courses.add_session": lambda w, t, c: {"held_on": (TODAY - timedelta(days=2)).isoformat()},
+    "courses.attendance": lambda w, t, c: _trainee_marks(w, c, "attended-"),
+    "courses.completion": lambda w, t, c: _trainee_marks(w, c, "completed-"),
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
         "title": "矩阵学徒项目",

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from skillbridge.models import Competition, CompetitionParticipant, Person, User
 from skillbridge.platform.services import audit, tables
 from skillbridge.platform.services.competitions.records import open_competition
-from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound
-from skillbridge.platform.services.identity import IdentityKeys, normalise_national_id
+from skillbridge.platform.services.errors import Conflict, NotFound
+from skillbridge.platform.services.identity import IdentityKeys
+from skillbridge.platform.services.known_persons import known_person
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.tables import TableChecker, file_problem, read_table
 from skillbridge.platform.text import N_
@@ -32,6 +33,7 @@ TEMPLATE_EXAMPLE = ("李四", "11010519491231002X")
 UNKNOWN_PERSON = N_("平台上没有该身份证号的人员（参赛人员须已在平台登记）")
 NAME_MISMATCH = N_("姓名与平台登记的不符")
 ALREADY_ENTERED = N_("该人员已在参赛名单中")
+UNKNOWN_ID = N_("身份证号：平台上没有该身份证号的人员（参赛人员须已在平台登记）")
 
 
 @dataclass(frozen=True)
@@ -41,20 +43,6 @@ class ParticipantRow:
     participant: CompetitionParticipant
     name: str
     national_id_masked: str
-
-
-def _known_person(session: Session, keys: IdentityKeys, name: str, national_id: str) -> Person:
-    """The person of `national_id` if the platform holds them under `name`; else InvalidInput."""
-    try:
-        compact = normalise_national_id(national_id.strip())
-    except InvalidInput:
-        raise InvalidInput(N_("身份证号：格式无效（应为 18 位居民身份证号）")) from None
-    person = session.scalar(select(Person).where(Person.national_id_hash == keys.hash(compact)))
-    if person is None:
-        raise InvalidInput(N_("身份证号：平台上没有该身份证号的人员（参赛人员须已在平台登记）"))
-    if person.name != name.strip():
-        raise InvalidInput(N_("姓名：与平台登记的不符"))
-    return person
 
 
 def add_participant(
@@ -67,7 +55,7 @@ def add_participant(
 ) -> CompetitionParticipant:
     """Enter one known person in an open competition; a person enters once (UNIQUE)."""
     competition = open_competition(session, actor, competition_id)
-    person = _known_person(session, keys, name, national_id)
+    person = known_person(session, keys, name, national_id, UNKNOWN_ID)
     if _entered(session, competition.id, [person.id]):
         raise Conflict(ALREADY_ENTERED)
     participant = CompetitionParticipant(

@@ -23,7 +23,6 @@ __all__ = ["NOT_MONEY", "NO_ROUTE_FOR_BENEFICIARY", "UNRECORDED", "Claimability"
 
 #: Why an event no route raises cannot reach a claim: what the platform does not record yet.
 UNRECORDED: dict[str, str] = {
-    "programme_held": N_("培训项目和技师班的举办（名册、考勤、结业）尚未在平台上记录"),
     "service_years_reached": N_("职工在本单位连续工作年限的达到尚未作为事件在平台上记录"),
 }
 #: An event with no route and no reason above (a trigger added to the registry since).

@@ -37,6 +37,7 @@ from skillbridge.models import (
     Student,
     SubsidyClaim,
     SubsidyPolicy,
+    TrainingCourse,
     User,
     utcnow,
 )
@@ -48,6 +49,7 @@ from skillbridge.platform.policy import (
     evaluate,
     validity_outcome,
 )
+from skillbridge.platform.policy.courses import course_kinds
 from skillbridge.platform.policy.document_kinds import DocumentKind, document_kind
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.competitions.records import closed_competitions_of
@@ -76,6 +78,7 @@ from skillbridge.platform.services.subsidies.budgets import (
     quota_period_start,
 )
 from skillbridge.platform.services.subsidies.competition_facts import competition_facts
+from skillbridge.platform.services.subsidies.course_facts import build_course_facts
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     build_facts,
@@ -205,6 +208,8 @@ class ClaimDraft:
     programme: ProgrammeFacts | None = None
     #: The competition an organiser claims its competition subsidy for.
     competition: Competition | None = None
+    #: The training course or technician class a `programme_held` claim pays for.
+    course: TrainingCourse | None = None
     declared: dict[str, Any] = field(default_factory=dict)
     #: A worker's claim: the person and the confirmed employment its facts are read from.
     person: Person | None = None
@@ -226,7 +231,11 @@ def assess(session: Session, draft: ClaimDraft) -> Assessment:
     """Evaluate a draft claim with facts from the database and the declared ones."""
     policy = draft.policy
     pack_policy = _pack_policy(session, policy)
-    if draft.person is not None and draft.employment is not None:
+    if draft.course is not None:
+        built = build_course_facts(
+            session, policy, draft.on_date, draft.course, person=draft.person, school=draft.school
+        )
+    elif draft.person is not None and draft.employment is not None:
         built = build_worker_facts(
             session,
             policy,
@@ -302,6 +311,7 @@ def insert_claim(
         placement_id=draft.placement.id if draft.placement else None,
         certificate_id=draft.certificate.id if draft.certificate else None,
         competition_id=draft.competition.id if draft.competition else None,
+        training_course_id=draft.course.id if draft.course else None,
         on_date=draft.on_date,
         once_only_key=key,
         status=ClaimStatus.SUBMITTED,
@@ -482,6 +492,56 @@ def on_programme_completed(
         draft = ClaimDraft(
             policy, on_date, enterprise=enterprise, certificate=certificate, programme=programme
         )
+        assessment = assess(session, draft)
+        if not assessment.evaluation.eligible:
+            continue
+        try:
+            raised.append(insert_claim(session, draft, assessment, None))
+        except Conflict:
+            continue  # already claimed under this once-only key
+    return raised
+
+
+#: Who the claims of a closed course are paid to: its completed trainees (补贴性职业技能培训,
+#: 001 (六)) and the school that ran a technician class (配套资金, 002 二(二)2).
+COURSE_BENEFICIARIES = frozenset({Beneficiary.PERSON, Beneficiary.SCHOOL})
+
+
+@raises(
+    "programme_held",
+    COURSE_BENEFICIARIES,
+    N_(
+        "开班单位在「培训项目」页结束培训项目或技师班的记录时，系统为结业学员和开班学校自动发起申领"
+    ),
+    "courses.index",
+)
+def on_course_closed(
+    session: Session, course: TrainingCourse, completed: Sequence[Person], on_date: date
+) -> list[SubsidyClaim]:
+    """Raise the claims a closed course makes due: one per completed trainee for a policy paid
+    to persons, one for the course for a policy paid to its organising school.
+
+    Only the policies the course catalogue lists for the course's kind are raised, so a
+    technician class pays no training subsidy and a training course no matching fund. A policy
+    paid to a school is not raised for a course an enterprise ran (the pack's note: an
+    enterprise's class is registered separately).
+    """
+    kind = course_kinds().get(course.kind)
+    if kind is None:
+        return []
+    school = session.get(School, course.school_id) if course.school_id is not None else None
+    drafts = []
+    for policy in active_policies(session, course.region_id, "programme_held"):
+        if policy.code not in kind.policies:
+            continue
+        if policy.beneficiary == Beneficiary.SCHOOL and school is not None:
+            drafts.append(ClaimDraft(policy, on_date, school=school, course=course))
+        elif policy.beneficiary == Beneficiary.PERSON:
+            drafts.extend(
+                ClaimDraft(policy, on_date, person=person, course=course) for person in completed
+            )
+    raised = []
+    for draft in drafts:
         assessment = assess(session, draft)
         if not assessment.evaluation.eligible:
             continue

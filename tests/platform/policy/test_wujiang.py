@@ -9,6 +9,7 @@ from skillbridge.platform.policy import (
     AwardSelection,
     Certificate,
     CompetitionFacts,
+    CourseFacts,
     EnterpriseFacts,
     Facts,
     PersonFacts,
@@ -335,9 +336,13 @@ def test_matching_fund_is_set_by_the_bureau_at_least_100000():
     policy = PACK.policy("wujiang.technician_class_matching_fund")
     facts = Facts(
         school=SchoolFacts("school-1"),
-        programme=ProgrammeFacts("class-1", OCC, date(2024, 9, 1), 30),
+        course=CourseFacts("class-1", OCC, date(2024, 9, 1), 30),
         shortage_occupations=frozenset({OCC}),
     )
+    nobody = replace(facts, course=CourseFacts("class-1", OCC, date(2024, 9, 1), 0))
+    assert {c.code for c in evaluate(policy, nobody, date(2024, 9, 2)).failed} == {
+        "trigger.programme_held"
+    }
     pending = evaluate(policy, facts, date(2024, 9, 2))
     assert (pending.eligible, pending.amount, pending.amount_pending) == (True, None, True)
     paid = evaluate(policy, facts, date(2024, 9, 2), amount_override=100000)

@@ -6,16 +6,16 @@ import pytest
 
 from skillbridge.platform.policy import (
     AwardSelection,
+    CourseFacts,
     Facts,
     PersonFacts,
-    ProgrammeFacts,
     evaluate,
     load_pack,
     policies_triggered_by,
 )
 
 TRAINING = load_pack("zhanjiang").policy("zhanjiang.subsidised_vocational_training")
-COURSE = ProgrammeFacts("course-7", "4-07-05", date(2024, 4, 30), participants=40)
+COURSE = CourseFacts("course-7", "4-07-05", date(2024, 4, 30), completed=40, subject_completed=True)
 
 
 @pytest.mark.parametrize(
@@ -27,17 +27,26 @@ COURSE = ProgrammeFacts("course-7", "4-07-05", date(2024, 4, 30), participants=4
     ],
 )
 def test_zhanjiang_subsidised_training(on, credit, failed):
-    facts = Facts(person=PersonFacts("p", credit_record_active=credit), programme=COURSE)
+    facts = Facts(person=PersonFacts("p", credit_record_active=credit), course=COURSE)
     result = evaluate(TRAINING, facts, on, amount_override=1200)
     assert {c.code for c in result.failed} == failed
     assert result.amount == (None if failed else 1200)
+
+
+def test_a_trainee_who_did_not_complete_the_course_is_refused():
+    """The course was held, but this trainee has no 结业 on its record: the trigger fails."""
+    absent = CourseFacts("course-7", "4-07-05", date(2024, 4, 30), 40, subject_completed=False)
+    result = evaluate(TRAINING, Facts(person=PersonFacts("p"), course=absent), date(2024, 5, 1))
+    assert {c.code for c in result.failed} == {"trigger.programme_held"}
+    done = evaluate(TRAINING, Facts(person=PersonFacts("p"), course=COURSE), date(2024, 5, 1))
+    assert done.eligible
 
 
 def test_zhanjiang_target_and_schedule():
     quota = TRAINING.quota
     assert (quota.count, quota.year, quota.kind) == (13000, 2024, "target")
     assert "粤人社规〔2023〕13号" in TRAINING.amount.schedule_zh
-    pending = evaluate(TRAINING, Facts(person=PersonFacts("p"), programme=COURSE), date(2024, 5, 1))
+    pending = evaluate(TRAINING, Facts(person=PersonFacts("p"), course=COURSE), date(2024, 5, 1))
     assert (pending.amount, pending.amount_pending) == (None, True)
     assert pending.once_only_key == f"{TRAINING.id}:p:course-7"
 

@@ -64,15 +64,28 @@ def test_an_entitlement_is_never_claimable_even_with_its_event_recorded(monkeypa
 
 
 def test_a_recorded_event_that_pays_no_route_of_the_beneficiary_says_so(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # Wujiang's matching fund is paid to the school; a programme route for enterprises only.
+    # Wujiang's matching fund is paid to the school; a programme route for enterprises only
+    # (in place of the course raiser, which pays schools).
     fund = load_pack("wujiang").policy("wujiang.technician_class_matching_fund")
     route = ClaimRoute("programme_held", frozenset({Beneficiary.ENTERPRISE}), "项目举办")
-    monkeypatch.setattr(routes, "_ROUTES", [*routes._ROUTES, route])
+    others = [r for r in routes._ROUTES if r.event_kind != "programme_held"]
+    monkeypatch.setattr(routes, "_ROUTES", [*others, route])
     assert claimability(fund).reasons == (NO_ROUTE_FOR_BENEFICIARY,)
     # Positive control: a route that pays schools makes it claimable.
     school = ClaimRoute("programme_held", frozenset({Beneficiary.SCHOOL}), "学校项目")
-    monkeypatch.setattr(routes, "_ROUTES", [*routes._ROUTES, school])
+    monkeypatch.setattr(routes, "_ROUTES", [*others, route, school])
     assert claimability(fund).routes == (school,)
+
+
+def test_a_closed_course_raises_the_matching_fund_and_the_training_subsidy() -> None:
+    """The course raiser (claims.on_course_closed) pays the school's technician-class fund and
+    the person's subsidised training; neither is claimed online."""
+    fund = load_pack("wujiang").policy("wujiang.technician_class_matching_fund")
+    training = load_pack("zhanjiang").policy("zhanjiang.subsidised_vocational_training")
+    for policy in (fund, training):
+        (route,) = claimability(policy).routes
+        assert route.endpoint == "courses.index" and not route.online
+        assert route.beneficiaries == claims.COURSE_BENEFICIARIES
 
 
 def test_routes_follow_the_raisers_of_the_code() -> None:
