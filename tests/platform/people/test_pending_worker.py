@@ -71,7 +71,9 @@ def test_a_pending_worker_is_refused_everywhere_but_its_own_pages(
     verification = {("GET", "signatures.verify"), ("POST", "signatures.verify_upload")}
     # The apprenticeship list is every account's: an apprentice sees only its own enrolments.
     programmes = {("GET", "programmes.index")}
-    assert opened == {("GET", "people.my_employment")} | verification | programmes
+    # A confirmed worker may nominate itself (个人自荐): the selections list shows it the calls.
+    selections = {("GET", "selections.index")}
+    assert opened == {("GET", "people.my_employment")} | verification | programmes | selections
     assert employment.id == 1
 
 
