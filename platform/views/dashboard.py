@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     render_template,
     request,
@@ -55,7 +56,9 @@ def _snapshot(board: snapshots.Board[T]) -> T:
     with get_database().session_scope() as writer:
         figures, stale_region = snapshots.for_bureau(writer, board, actor(), date.today(), utcnow())
     if stale_region is not None:
-        enqueue_refresh(current_app._get_current_object(), board.name, stale_region)  # type: ignore[attr-defined]
+        # The app itself, not the context-bound proxy: a background thread outlives the request.
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        enqueue_refresh(app, board.name, stale_region)
     return figures
 
 

@@ -78,7 +78,8 @@ def placement_for(
         ).one_or_none()
         if found is None:
             raise NotFound(N_("实习不存在"))
-        loaded[placement_id] = tuple(found)  # type: ignore[assignment]
+        placement, student, enterprise_id = found
+        loaded[placement_id] = (placement, student, enterprise_id)
     placement, student, enterprise_id = loaded[placement_id]
     if not can_view_attendance(actor, student, placement, enterprise_id):
         raise NotFound(N_("实习不存在"))

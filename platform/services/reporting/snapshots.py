@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import or_, update
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import FiguresSnapshot, User
@@ -68,21 +68,24 @@ def _claim_refresh(
     stopped) and may be taken over.
     """
     old = now - max_age()
-    claimed = session.execute(
-        update(FiguresSnapshot)
-        .where(
-            FiguresSnapshot.region_id == region_id,
-            FiguresSnapshot.board == board.name,
-            or_(FiguresSnapshot.computed_at < old, FiguresSnapshot.computed_for != today),
-            or_(
-                FiguresSnapshot.refresh_claimed_at.is_(None),
-                FiguresSnapshot.refresh_claimed_at < old,
-            ),
-        )
-        .values(refresh_claimed_at=now)
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(FiguresSnapshot)
+            .where(
+                FiguresSnapshot.region_id == region_id,
+                FiguresSnapshot.board == board.name,
+                or_(FiguresSnapshot.computed_at < old, FiguresSnapshot.computed_for != today),
+                or_(
+                    FiguresSnapshot.refresh_claimed_at.is_(None),
+                    FiguresSnapshot.refresh_claimed_at < old,
+                ),
+            )
+            .values(refresh_claimed_at=now)
+            .execution_options(synchronize_session=False),
+        ),
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return claimed.rowcount == 1
 
 
 def current(
