@@ -1216,9 +1216,10 @@ class World:
 
     def known_person(self, session: Session) -> tuple[Person, str]:
         """A person keyed as the app keys national IDs, and the ID: one a form can name."""
-        # The birth date moves with n: valid_national_id is unique per n only modulo 1000.
+        # valid_national_id is unique per n only modulo 1000: the birth date takes the thousands
+        # (a day each), so every n has its own ID and the date stays in the past.
         n = self.n()
-        birth = date(1980, 1, 1) + timedelta(days=n)
+        birth = date(1970, 1, 1) + timedelta(days=n // 1000)
         national_id = valid_national_id(n, birth)
         person = new_person(id_keys(self.app), national_id, f"矩阵选手{n}", birth)
         session.add(person)
@@ -1779,7 +1780,7 @@ def _roster(world: World, tenant: Tenant) -> dict:
     from skillbridge.platform.services.schools import roster
 
     n = world.n()
-    national_id = valid_national_id(n, date(2004, 1, 1) + timedelta(days=n))
+    national_id = valid_national_id(n, date(2004, 1, 1) + timedelta(days=n // 1000))
     row = [f"导入学生{n}", national_id, tenant.specialty.code, "2024", tenant.cohort.name]
     row += ["江苏省苏州市吴江区", "是", "", "", ""]
     return {"file": (io.BytesIO(_csv([list(roster.COLUMNS), row])), "roster.csv")}
@@ -1789,7 +1790,11 @@ def _employees(world: World) -> dict:
     from skillbridge.platform.services.people import employees
 
     n = world.n()
-    row = [f"导入职工{n}", valid_national_id(n, date(1990, 1, 1) + timedelta(days=n)), "焊工"]
+    row = [
+        f"导入职工{n}",
+        valid_national_id(n, date(1990, 1, 1) + timedelta(days=n // 1000)),
+        "焊工",
+    ]
     row += ["2024-03-01", "", "", "", "是", "是", ""]
     return {"file": (io.BytesIO(_csv([list(employees.COLUMNS), row])), "staff.csv")}
 
@@ -1799,7 +1804,7 @@ def _appraisal_list(world: World, tenant: Tenant) -> dict:
     from skillbridge.platform.services.people import appraisal_list
 
     n = world.n()
-    national_id = valid_national_id(n, date(1990, 1, 1) + timedelta(days=n))
+    national_id = valid_national_id(n, date(1990, 1, 1) + timedelta(days=n // 1000))
     with world.sessions() as session:
         person = Person(
             name=f"持证人{n}",
