@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from flask import (
     Blueprint,
-    Flask,
     current_app,
     render_template,
     request,
@@ -56,9 +55,9 @@ def _snapshot(board: snapshots.Board[T]) -> T:
     with get_database().session_scope() as writer:
         figures, stale_region = snapshots.for_bureau(writer, board, actor(), date.today(), utcnow())
     if stale_region is not None:
-        # The app itself, not the context-bound proxy: a background thread outlives the request.
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        enqueue_refresh(app, board.name, stale_region)
+        # The hand-off reads the app's settings and database here, inside the request; the
+        # background job receives the database, never the request-bound app proxy.
+        enqueue_refresh(current_app, board.name, stale_region)
     return figures
 
 
