@@ -180,6 +180,9 @@ class SubsidyClaim(CreatedAtMixin, Base):
     needs_second_user: Mapped[bool] = mapped_column(default=False)
     #: An award's grant: the selection round whose quota period the approval counts against.
     selection_round_id: Mapped[int | None] = mapped_column(ForeignKey("selection_round.id"))
+    #: An award paid over several years (五年内): the year this claim pays for. Only the round's
+    #: first year takes a place of its quota; the later years pay the same award again.
+    pays_for_year: Mapped[int | None]
 
 
 class BudgetLedgerEntry(CreatedAtMixin, Base):

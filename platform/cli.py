@@ -239,12 +239,14 @@ def audit_checkpoint(key_file: str, out: str) -> None:
 )
 @with_appcontext
 def daily(today: datetime | None) -> None:
-    """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims,
-    run the compliance checks, escalate overdue journals, then send each user the digest of what
-    is due (once a day; a second run on the same day tells nobody twice)."""
+    """Nightly housekeeping for cron: expire offers and agreements, raise due subsidy claims
+    (months reached, an award's later years), run the compliance checks, escalate overdue
+    journals, then send each user the digest of what is due (once a day; a second run on the
+    same day tells nobody twice)."""
     from skillbridge.platform.services.cooperation.agreements import expire_agreements
     from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
     from skillbridge.platform.services.placements.offers import expire_offers
+    from skillbridge.platform.services.subsidies.awards import raise_later_years
     from skillbridge.platform.services.subsidies.sweep import (
         raise_employment_claims,
         raise_placement_claims,
@@ -258,6 +260,7 @@ def daily(today: datetime | None) -> None:
     with get_database().session_scope() as session:
         claims = raise_placement_claims(session, as_of)
         claims += raise_employment_claims(session, as_of)
+        claims += raise_later_years(session, as_of)
     click.echo(
         f"{as_of}: {offers} offers expired, {agreements} agreements expired, "
         f"{claims} subsidy claims raised"

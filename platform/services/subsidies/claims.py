@@ -320,6 +320,7 @@ def insert_claim(
         automatic=claimed_by is None,
         claimed_by_id=claimed_by.id if claimed_by else None,
         selection_round_id=draft.selection_round_id,
+        pays_for_year=draft.selection.pay_year if draft.selection else None,
         **_beneficiary_ids(draft),
     )
     try:
@@ -815,7 +816,7 @@ def approve_claim(
                 needs_second_user=four_eyes_above_yuan is not None
                 and amount > four_eyes_above_yuan,
             )
-            if policy.annual_quota is not None:
+            if policy.annual_quota is not None and _takes_a_quota_place(session, claim):
                 consume_quota(session, policy, _quota_period(session, policy, claim))
             commit_budget(session, policy.budget_id, claim.id, amount)
     except IntegrityError as exc:
@@ -838,6 +839,15 @@ def approve_claim(
         },
     )
     return claim
+
+
+def _takes_a_quota_place(session: Session, claim: SubsidyClaim) -> bool:
+    """Every approval takes a place, except an award's later years: a round's quota counts the
+    people selected, and the same award paying its second to fifth year selects nobody new."""
+    if claim.selection_round_id is None or claim.pays_for_year is None:
+        return True
+    first_year = session.get_one(SelectionRound, claim.selection_round_id).period_start
+    return claim.pays_for_year == first_year
 
 
 def _quota_period(session: Session, policy: SubsidyPolicy, claim: SubsidyClaim) -> int:
