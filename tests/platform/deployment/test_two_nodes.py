@@ -36,11 +36,13 @@ from support import (
     TEST_SECRET,
     World,
     free_port,
+    make_test_config,
     s3_test_client,
     sample_pdf,
 )
 
 from skillbridge.models import AuditEvent, Document, MatchRun, RunStatus
+from skillbridge.platform.app import create_app
 from skillbridge.platform.background import MATCHING_QUEUE
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services import audit
@@ -53,6 +55,7 @@ LOGIN_LIMIT = 5  # the default LOGIN_RATE_LIMIT: wrong logins per minute per (ad
 # A WTForms field (type after name) or a hand-written form's input (value after name).
 CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 TIMEOUT = 30
+OTHER_SECRET = "another-deployment-secret-key-0123456789abcdef"
 
 
 @dataclass
@@ -167,6 +170,21 @@ def _login(client: requests.Session, node: Node, email: str, password: str, toke
     return response.status_code
 
 
+def _dashboard_with(cookie: str, agent: str, secret: str, app: Flask, tmp_path: Path) -> int:
+    """The dashboard's status for the session cookie on an app of the same database and `secret`."""
+    other = create_app(
+        make_test_config(app.config["DATABASE_URL"], tmp_path / "in-process", SECRET_KEY=secret)
+    )
+    try:
+        client = other.test_client()
+        client.set_cookie("session", cookie)
+        # Flask-Login's strong protection binds the session to the client's address and agent.
+        environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": agent}
+        return client.get("/dashboard", environ_base=environ).status_code
+    finally:
+        get_database(other).engine.dispose()
+
+
 def test_two_nodes_share_sessions_limits_runs_and_documents(
     deployment: Deployment, world: World, session: Session, app: Flask
 ) -> None:
@@ -181,6 +199,10 @@ def test_two_nodes_share_sessions_limits_runs_and_documents(
         assert page.status_code == 200, (node.name, page.status_code, page.headers)
     anonymous = requests.get(f"{b.base}/dashboard", allow_redirects=False, timeout=TIMEOUT)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    # It is the shared key that carries the session: a node with another key sees nobody.
+    cookie, agent = bureau.cookies["session"], bureau.headers["User-Agent"]
+    assert _dashboard_with(cookie, agent, TEST_SECRET, app, deployment.tmp_path) == 200
+    assert _dashboard_with(cookie, agent, OTHER_SECRET, app, deployment.tmp_path) == 302
 
     # ── (b) the login limit counts the attempts made on both nodes ──
     guesser = requests.Session()
