@@ -59,7 +59,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Modules whose tests run for minutes: started first, so that parallel test processes end
 # together instead of one running them alone after the others are done.
-LONG_RUNNING = ("test_authz_matrix.py", "tests/browser/", "tests/journey/", "tests/faults/")
+LONG_RUNNING = (
+    "test_authz_matrix.py",
+    "tests/browser/",
+    "tests/journey/",
+    "tests/faults/",
+    "tests/platform/deployment/",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
