@@ -5,7 +5,8 @@ have) share only their configuration: the secret key, the database, Redis and th
 storage URL. A client moves between them as a load balancer would send it, and sees one site:
 its session and CSRF token from one node hold on the other, the login limit counts its attempts
 on both, a match run asked for on one is executed by a separate `skillbridge worker` process and
-read on the other, and a document uploaded through one is downloaded through the other. Both
+read on the other, a document uploaded through one is downloaded through the other, and a
+logout on one ends the session on the other. Both
 nodes append to one audit chain, concurrently, and it verifies.
 """
 
@@ -271,6 +272,20 @@ def test_two_nodes_share_sessions_limits_runs_and_documents(
     ]
     # Nothing was kept on A's disk: B could never have served it from there.
     assert not (a.instance / "documents").exists()
+
+    # ── a logout on B ends the session on A too: the token it rotates is in the database ──
+    copied = requests.Session()
+    copied.cookies.set("session", enterprise.cookies["session"])
+    assert (
+        copied.get(f"{a.base}/dashboard", allow_redirects=False, timeout=TIMEOUT).status_code == 200
+    )
+    token = _csrf(enterprise, f"{b.base}/documents/enterprise/{world.enterprise.id}")
+    out = enterprise.post(
+        f"{b.base}/logout", data={"csrf_token": token}, allow_redirects=False, timeout=TIMEOUT
+    )
+    assert out.status_code == 302
+    after = copied.get(f"{a.base}/dashboard", allow_redirects=False, timeout=TIMEOUT)
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
 
     # ── both nodes append to one audit chain at once, and it verifies ──
     def wrong_login(number: int) -> int:
