@@ -26,7 +26,7 @@ from skillbridge.platform.text import N_
 
 CODE, NAME, GRADE = "职业编码", "职业名称", "紧缺程度"
 #: The grades the lists use (人社部门紧缺职业目录 grade occupations in three steps), or none.
-GRADES = ("非常紧缺", "比较紧缺", "一般紧缺")
+GRADES = (N_("非常紧缺"), N_("比较紧缺"), N_("一般紧缺"))
 #: The years a list may be kept for: from the platform's first lists to a few years ahead.
 FIRST_YEAR, YEARS_AHEAD = 2020, 5
 
