@@ -197,6 +197,18 @@ def _shortage_page(form: ShortageImportForm, year: int, **context: Any) -> str:
     )
 
 
+def _shortage_refused(
+    error: DomainError, form: ShortageImportForm, year: int
+) -> ResponseReturnValue:
+    """The year's list again with the refusal and every problem it named (a year out of range
+    shows this year's)."""
+    get_session().rollback()
+    flash(error.message, "danger")
+    this_year = date.today().year
+    shown = year if shortage.in_range(year, this_year) else this_year
+    return _shortage_page(form, shown, error=error), error.status
+
+
 @bp.get("/shortage")
 def shortage_list() -> ResponseReturnValue:
     year = _year()
@@ -230,9 +242,7 @@ def _preview_shortage(form: ShortageImportForm) -> ResponseReturnValue:
             upload.read(tables.MAX_FILE_BYTES + 1),
         )
     except DomainError as error:
-        get_session().rollback()
-        flash(error.message, "danger")
-        return _shortage_page(form, shortage.check_year(year, this_year), error=error), error.status
+        return _shortage_refused(error, form, year)
     confirm = ShortageApplyForm(
         formdata=None,
         year=str(year),
@@ -254,9 +264,7 @@ def apply_shortage() -> ResponseReturnValue:
             db, actor(), year, date.today().year, form.rows.data or "", form.fingerprint.data
         )
     except DomainError as error:
-        db.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("reference_data.shortage_list", year=year)), error.status
+        return _shortage_refused(error, ShortageImportForm(formdata=None, year=year), year)
     db.commit()
     flash(
         _(

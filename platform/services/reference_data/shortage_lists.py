@@ -72,9 +72,14 @@ class ShortageChecker(TableChecker):
     required = (CODE,)
 
 
+def in_range(year: int, this_year: int) -> bool:
+    """Whether reference data may be kept for `year`."""
+    return FIRST_YEAR <= year <= this_year + YEARS_AHEAD
+
+
 def check_year(year: int, this_year: int) -> int:
-    """A year a list may be kept for, or InvalidInput."""
-    if not FIRST_YEAR <= year <= this_year + YEARS_AHEAD:
+    """A year reference data may be kept for, or InvalidInput."""
+    if not in_range(year, this_year):
         raise InvalidInput(N_("年度超出可维护的范围"))
     return year
 

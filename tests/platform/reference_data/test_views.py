@@ -135,3 +135,17 @@ def test_designations_are_recorded_for_the_year_shown(world, session, login_as):
     assert other.status_code == 404  # another region's school
     shown = client.get(f"/reference/designations/schools?year={year}").get_data(as_text=True)
     assert world.school.name in shown and world.other_school.name not in shown
+
+
+def test_a_stale_confirmation_is_refused_and_applies_nothing(world, session, login_as):
+    _catalogue(session)
+    client = login_as(world.users["bureau"])
+    year = date.today().year + 1
+    response = client.post(
+        "/reference/shortage/apply",
+        data={"year": str(year), "rows": "6-18-02-04\t", "fingerprint": "0" * 64},
+    )
+    assert response.status_code == 409
+    assert "请重新导入" in response.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(ShortageListing.id)) is None
