@@ -96,6 +96,9 @@ class SlotArrays:
     #: Slots under the minimum age (N1); by default the post internships. The national rule
     #: covers shadowing (跟岗) slots too, which count toward no month cap, hence a column of its own.
     age_limited: np.ndarray | None = None
+    #: Slots whose occupation is on the shortage list of the year the slot starts (lists are
+    #: yearly); when given it replaces the per-occupation ``shortage`` of ``build_candidates``.
+    shortage: np.ndarray | None = None
 
 
 def _column(name: str, value: ArrayLike, size: int, dtype: DTypeLike = np.int64) -> np.ndarray:
@@ -168,7 +171,8 @@ def build_candidates(
     enterprise_ranks : scipy.sparse matrix, shape (n_enterprises, n_students), optional
         The enterprise's rank of the student, 1 = best (0 / absent = not ranked).
     shortage : array_like of bool, shape (n_occupations,), optional
-        Occupations on the shortage list.
+        Occupations on the shortage list; ``slots.shortage``, per slot, takes its place when
+        given (a run whose slots start in different years of yearly lists).
     weights : ScoreWeights, optional
     rules : Rules, optional
     max_per_student : int, optional
@@ -318,11 +322,12 @@ def build_candidates(
         else _column("district", students.district, n)[i]
         == _column("district", slots.district, m)[j]
     )
-    short = (
-        np.zeros(i.size, dtype=bool)
-        if shortage is None
-        else _column("shortage", shortage, n_occ, bool)[occ[j]]
-    )
+    if slots.shortage is not None:
+        short = _column("slots.shortage", slots.shortage, m, bool)[j]
+    elif shortage is not None:
+        short = _column("shortage", shortage, n_occ, bool)[occ[j]]
+    else:
+        short = np.zeros(i.size, dtype=bool)
     parts = np.column_stack(
         [
             weights.student_rank * np.where(rank > 0, (top_rank + 1 - rank) / top_rank, 0.0),

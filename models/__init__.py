@@ -21,6 +21,7 @@ from .competition import (
 )
 from .compliance import ComplianceFinding, ComplianceRun, Severity
 from .credit import CreditRecord
+from .designation import EnterpriseDesignation, SchoolDesignation
 from .document import Document, DocumentOwner, DocumentRequest
 from .enterprise import Enterprise
 from .evaluation import (
@@ -68,7 +69,7 @@ from .mentoring import (
     MentorshipAgreement,
 )
 from .notification import Notification
-from .occupation import Occupation, ShortageListing, Specialty
+from .occupation import OCCUPATION_CODE, Occupation, ShortageListing, Specialty
 from .person import Employment, EmploymentSource, EmploymentStatus, Person
 from .placement import SEAT_HOLDING, Placement, PlacementStatus
 from .placement_agreement import FilingStatus, PlacementAgreement, PlacementAgreementKind
@@ -188,6 +189,7 @@ __all__ = [
     "ComplianceRun",
     "ComplianceFinding",
     "GENESIS_HASH",
+    "OCCUPATION_CODE",
     "SEAT_HOLDING",
     "SKILL_LEVEL_MAX",
     "SKILL_LEVEL_MIN",
@@ -222,6 +224,7 @@ __all__ = [
     "DocumentRequest",
     "EducationLevel",
     "Enterprise",
+    "EnterpriseDesignation",
     "EnterpriseRanking",
     "FilingStatus",
     "LedgerKind",
@@ -242,6 +245,7 @@ __all__ = [
     "School",
     "SchoolType",
     "ShortageListing",
+    "SchoolDesignation",
     "Slot",
     "SlotKind",
     "SlotStatus",

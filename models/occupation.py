@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+import re
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -15,15 +17,24 @@ specialty_occupation = Table(
 )
 
 
+#: A code of 国家职业分类大典 (2022): major-middle-minor group and occupation, e.g. 6-18-01-01.
+OCCUPATION_CODE = re.compile(r"[1-8]-\d{2}-\d{2}-\d{2}")
+
+
 class Occupation(Base):
-    """An occupation of the national classification; `requires_certificate` marks 就业准入 (R7)."""
+    """An occupation of the national classification; `requires_certificate` marks 就业准入 (R7).
+
+    A retired occupation stays on the years' lists that named it but is listed no more.
+    """
 
     __tablename__ = "occupation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
     requires_certificate: Mapped[bool] = mapped_column(default=False)
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Specialty(Base):
@@ -38,7 +49,8 @@ class Specialty(Base):
 
 
 class ShortageListing(Base):
-    """One occupation on a region's shortage list (紧缺职业目录) for one year."""
+    """One occupation on a region's shortage list (紧缺职业目录) for one year; `grade` is the
+    list's own wording of how short it is (e.g. 非常紧缺), when it gives one."""
 
     __tablename__ = "shortage_listing"
     __table_args__ = (UniqueConstraint("region_id", "occupation_id", "year"),)
@@ -47,3 +59,4 @@ class ShortageListing(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     occupation_id: Mapped[int] = mapped_column(ForeignKey("occupation.id"))
     year: Mapped[int]
+    grade: Mapped[str] = mapped_column(String(20), default="", server_default="")

@@ -165,6 +165,17 @@ _COMPETITIONS_READ = frozenset(
     {"competitions.index", "competitions.detail", "courses.index", "courses.detail"}
 )
 
+# Reviewers check claims against the reference data: they read it; the officer keeps it.
+_REFERENCE_READ = frozenset(
+    {
+        "reference_data.occupations",
+        "reference_data.shortage_list",
+        "reference_data.shortage_template",
+        "reference_data.school_designations",
+        "reference_data.enterprise_designations",
+    }
+)
+
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
@@ -173,6 +184,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _SELECTIONS_READ
     | _SELECTIONS_RUN
     | _COMPETITIONS_READ
+    | _REFERENCE_READ
     | {
         "subsidies.approve",
         "subsidies.reject",

@@ -13,6 +13,7 @@ class OccupationEntry:
 
     code: str
     name: str
+    name_en: str
     wage_yuan: int
     requires_certificate: bool = False  # 就业准入 (R7): 特种作业操作证 and the like
     shortage: bool = False  # on the district's 紧缺职业（工种）目录 this year
@@ -53,35 +54,63 @@ class SchoolProfile:
 
 
 OCCUPATIONS: tuple[OccupationEntry, ...] = (
-    OccupationEntry("6-18-01-01", "车工", 6200, shortage=True),
-    OccupationEntry("6-18-01-02", "铣工", 6000),
-    OccupationEntry("6-18-01-04", "磨工", 5800),
-    OccupationEntry("6-18-01-07", "多工序数控机床操作调整工", 7000, shortage=True),
-    OccupationEntry("6-18-02-04", "焊工", 6800, requires_certificate=True, shortage=True),
-    OccupationEntry("6-20-01-01", "装配钳工", 5900),
-    OccupationEntry("6-20-01-03", "模具工", 6400, shortage=True),
-    OccupationEntry("6-31-01-02", "机修钳工", 6100),
-    OccupationEntry("6-31-01-03", "电工", 6500, requires_certificate=True, shortage=True),
-    OccupationEntry("6-29-03-03", "电梯安装维修工", 6300, requires_certificate=True),
-    OccupationEntry("6-30-99-00", "工业机器人系统操作员", 6600, shortage=True),
-    OccupationEntry("6-31-01-10", "工业机器人系统运维员", 7200, shortage=True),
-    OccupationEntry("6-22-02-01", "汽车装调工", 6000),
-    OccupationEntry("4-12-01-01", "汽车维修工", 5600, shortage=True),
-    OccupationEntry("6-25-04-01", "电子设备装接工", 5200),
-    OccupationEntry("6-25-04-09", "物联网安装调试员", 6300),
-    OccupationEntry("6-25-03-01", "光纤光缆制造工", 5700),
-    OccupationEntry("6-04-02-01", "纺纱工", 5000),
-    OccupationEntry("6-04-05-01", "织布工", 5100),
-    OccupationEntry("6-04-07-01", "印染工", 5300),
-    OccupationEntry("4-14-01-02", "医疗护理员", 5000),
-    OccupationEntry("4-14-01-03", "健康照护师", 5400),
-    OccupationEntry("4-10-01-05", "养老护理员", 5200, shortage=True),
-    OccupationEntry("4-01-02-02", "电子商务师", 5800),
-    OccupationEntry("4-01-02-07", "互联网营销师", 6000),
-    OccupationEntry("4-02-06-01", "物流服务师", 5300),
-    OccupationEntry("4-02-06-03", "仓储管理员", 4900),
-    OccupationEntry("4-03-02-01", "中式烹调师", 5500),
-    OccupationEntry("4-03-02-02", "中式面点师", 5000),
+    OccupationEntry("6-18-01-01", "车工", "Lathe operator", 6200, shortage=True),
+    OccupationEntry("6-18-01-02", "铣工", "Milling machine operator", 6000),
+    OccupationEntry("6-18-01-04", "磨工", "Grinder", 5800),
+    OccupationEntry(
+        "6-18-01-07",
+        "多工序数控机床操作调整工",
+        "Multi-process CNC machine operator and setter",
+        7000,
+        shortage=True,
+    ),
+    OccupationEntry("6-18-02-04", "焊工", "Welder", 6800, requires_certificate=True, shortage=True),
+    OccupationEntry("6-20-01-01", "装配钳工", "Assembly fitter", 5900),
+    OccupationEntry("6-20-01-03", "模具工", "Die and mould maker", 6400, shortage=True),
+    OccupationEntry("6-31-01-02", "机修钳工", "Maintenance fitter", 6100),
+    OccupationEntry(
+        "6-31-01-03", "电工", "Electrician", 6500, requires_certificate=True, shortage=True
+    ),
+    OccupationEntry(
+        "6-29-03-03",
+        "电梯安装维修工",
+        "Lift installer and repairer",
+        6300,
+        requires_certificate=True,
+    ),
+    OccupationEntry(
+        "6-30-99-00",
+        "工业机器人系统操作员",
+        "Industrial robot system operator",
+        6600,
+        shortage=True,
+    ),
+    OccupationEntry(
+        "6-31-01-10",
+        "工业机器人系统运维员",
+        "Industrial robot system maintainer",
+        7200,
+        shortage=True,
+    ),
+    OccupationEntry("6-22-02-01", "汽车装调工", "Automobile assembler and adjuster", 6000),
+    OccupationEntry("4-12-01-01", "汽车维修工", "Automobile mechanic", 5600, shortage=True),
+    OccupationEntry("6-25-04-01", "电子设备装接工", "Electronic equipment assembler", 5200),
+    OccupationEntry(
+        "6-25-04-09", "物联网安装调试员", "Internet of Things installer and commissioner", 6300
+    ),
+    OccupationEntry("6-25-03-01", "光纤光缆制造工", "Optical fibre and cable maker", 5700),
+    OccupationEntry("6-04-02-01", "纺纱工", "Spinner", 5000),
+    OccupationEntry("6-04-05-01", "织布工", "Weaver", 5100),
+    OccupationEntry("6-04-07-01", "印染工", "Dyer and printer", 5300),
+    OccupationEntry("4-14-01-02", "医疗护理员", "Medical care assistant", 5000),
+    OccupationEntry("4-14-01-03", "健康照护师", "Health caregiver", 5400),
+    OccupationEntry("4-10-01-05", "养老护理员", "Elderly care worker", 5200, shortage=True),
+    OccupationEntry("4-01-02-02", "电子商务师", "E-commerce specialist", 5800),
+    OccupationEntry("4-01-02-07", "互联网营销师", "Internet marketer", 6000),
+    OccupationEntry("4-02-06-01", "物流服务师", "Logistics service specialist", 5300),
+    OccupationEntry("4-02-06-03", "仓储管理员", "Warehouse keeper", 4900),
+    OccupationEntry("4-03-02-01", "中式烹调师", "Chinese cook", 5500),
+    OccupationEntry("4-03-02-02", "中式面点师", "Chinese pastry cook", 5000),
 )
 
 SPECIALTIES: tuple[SpecialtyEntry, ...] = (

@@ -23,6 +23,7 @@ from skillbridge.models import (
     CooperationAgreement,
     CooperationKind,
     Enterprise,
+    EnterpriseDesignation,
     EnterpriseRanking,
     Occupation,
     Party,
@@ -30,6 +31,8 @@ from skillbridge.models import (
     Region,
     Role,
     School,
+    SchoolDesignation,
+    SchoolType,
     ShortageListing,
     Slot,
     SlotKind,
@@ -258,7 +261,12 @@ class _Seeder:
             self.session,
             Occupation,
             [
-                {"code": o.code, "name": o.name, "requires_certificate": o.requires_certificate}
+                {
+                    "code": o.code,
+                    "name": o.name,
+                    "name_en": o.name_en,
+                    "requires_certificate": o.requires_certificate,
+                }
                 for o in OCCUPATIONS
             ],
         )
@@ -367,6 +375,24 @@ class _Seeder:
                 }
             )
         self.school_ids = _insert(self.session, School, rows)
+        # The bureau's designations of the reference year (reference_data): technician colleges
+        # and technical schools are designated; every other school sits in an education base.
+        designated = (SchoolType.TECHNICIAN_COLLEGE, SchoolType.TECHNICAL)
+        _insert(
+            self.session,
+            SchoolDesignation,
+            [
+                {
+                    "school_id": school_id,
+                    "year": REFERENCE_DATE.year,
+                    "designated": profile.school_type in designated,
+                    "education_base": i % 2 == 0,
+                }
+                for i, (school_id, profile) in enumerate(
+                    zip(self.school_ids, self.school_profiles, strict=True)
+                )
+            ],
+        )
         _link(
             self.session,
             school_specialty,
@@ -618,6 +644,19 @@ class _Seeder:
             )
         self.enterprise_ids = _insert(self.session, Enterprise, rows)
         self.enterprise_names = [row["name"] for row in rows]
+        # The reference year's key-industry list (reference_data), as the enterprises registered.
+        _insert(
+            self.session,
+            EnterpriseDesignation,
+            [
+                {
+                    "enterprise_id": e,
+                    "year": REFERENCE_DATE.year,
+                    "key_industry": row["is_key_industry"],
+                }
+                for e, row in zip(self.enterprise_ids, rows, strict=True)
+            ],
+        )
         self.counts["enterprises"] = n
 
     def _enterprise_name(self, industry: IndustryEntry) -> str:

@@ -689,3 +689,16 @@ def can_raise_objection(actor: User, region_id: int, enterprise_region_id: int |
     if actor.role == Role.ENTERPRISE:
         return enterprise_region_id == region_id and actor.staff_role in ENTERPRISE_MANAGERS
     return can_run_selections(actor, region_id)
+
+
+def can_keep_reference_data(actor: User) -> bool:
+    """The occupation catalogue, shortage lists and designations are a bureau officer's to keep,
+    each for its own region (the catalogue is national: any region's officer keeps it)."""
+    return actor.region_id is not None and bureau_staff_of(actor, actor.region_id)
+
+
+def can_read_reference_data(actor: User) -> bool:
+    """A bureau officer or reviewer reads the reference data (reviewers check claims against it)."""
+    return actor.region_id is not None and bureau_staff_of(
+        actor, actor.region_id, StaffRole.REVIEWER
+    )

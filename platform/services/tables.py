@@ -214,7 +214,8 @@ class TableChecker:
     columns: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
 
-    def __init__(self, keys: IdentityKeys) -> None:
+    def __init__(self, keys: IdentityKeys | None = None) -> None:
+        # An import without a national-ID column (a shortage list) needs no keys.
         self.keys = keys
         self.problems: list[RowProblem] = []
         self.seen_ids: dict[str, int] = {}
@@ -264,6 +265,8 @@ class TableChecker:
         """The compact ID of a cell, checked with python-stdnum and against earlier rows."""
         if not raw:
             return None
+        if self.keys is None:
+            raise TypeError(f"{type(self).__name__} reads national IDs but was given no keys")
         from stdnum.cn import ric
         from stdnum.exceptions import ValidationError
 

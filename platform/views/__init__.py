@@ -28,6 +28,7 @@
 | `policies`      | `/policies`           | public: each region's policies and how each is claimed |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
+| `reference_data`| `/reference`          | bureau: occupations, yearly shortage lists, designations |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `selections`    | `/selections`         | 评选: calls, nominations, screening, experts, votes, 公示 |
@@ -75,6 +76,7 @@ from . import (
     policies,
     preferences,
     programmes,
+    reference_data,
     renditions,
     schools,
     selections,
@@ -111,6 +113,7 @@ BLUEPRINTS: list[Blueprint] = [
     policies.bp,
     preferences.bp,
     programmes.bp,
+    reference_data.bp,
     renditions.bp,
     schools.bp,
     selections.bp,
@@ -142,6 +145,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *placements.NAV,
     *preferences.NAV,
     *programmes.NAV,
+    *reference_data.NAV,
     *schools.NAV,
     *selections.NAV,
     *slots.NAV,

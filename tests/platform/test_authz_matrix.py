@@ -234,6 +234,20 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "certificates.reject": BUREAU,
     "certificates.import_list": BUREAU,
     "certificates.list_template": BUREAU,
+    # ── reference data ── kept by the bureau's officer; its reviewers read (NARROW_ALLOWED).
+    "reference_data.occupations": BUREAU,
+    "reference_data.new_occupation": BUREAU,
+    "reference_data.edit_occupation": BUREAU,
+    "reference_data.retire_occupation": BUREAU,
+    "reference_data.restore_occupation": BUREAU,
+    "reference_data.shortage_list": BUREAU,
+    "reference_data.preview_shortage": BUREAU,
+    "reference_data.apply_shortage": BUREAU,
+    "reference_data.shortage_template": BUREAU,
+    "reference_data.school_designations": BUREAU,
+    "reference_data.designate_school": BUREAU,
+    "reference_data.enterprise_designations": BUREAU,
+    "reference_data.designate_enterprise": BUREAU,
     "api.school": SCHOOL | BUREAU,
     "api.enterprise": ENTERPRISE | BUREAU,
     "api.student": ADMINS - ENTERPRISE,
@@ -470,6 +484,11 @@ MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "st
 # What the narrow staff roles succeed on, beside every account's own pages: a teacher
 # and a mentor their assigned placements, the reviewer filings and claims, finance payments.
 NARROW_ALLOWED: dict[str, frozenset[str]] = {
+    "reference_data.occupations": REVIEWER,
+    "reference_data.shortage_list": REVIEWER,
+    "reference_data.shortage_template": REVIEWER,
+    "reference_data.school_designations": REVIEWER,
+    "reference_data.enterprise_designations": REVIEWER,
     "orgs.school": TEACHER | REVIEWER | FINANCE,
     "orgs.enterprise": MENTOR | REVIEWER | FINANCE,
     "placements.detail": TEACHER | MENTOR | REVIEWER,
@@ -623,6 +642,14 @@ STATE_RULES: dict[tuple[str, str], frozenset[str]] = {
 # nominees the round's other objects belong to.
 REGION_PUBLIC = {"selections.round_", "selections.nominate", "selections.raise_objection"}
 
+# The occupation catalogue (国家职业分类大典) is national: an occupation belongs to no tenant, and
+# every region's bureau officer keeps it.
+NATIONAL = {
+    "reference_data.edit_occupation",
+    "reference_data.retire_occupation",
+    "reference_data.restore_occupation",
+}
+
 # The states each object-taking route is exercised in; a route acting on one state lists it.
 STATES: dict[str, tuple[str, ...]] = {
     "placements.detail": ("offered", "accepted", "active"),
@@ -672,6 +699,7 @@ STATES: dict[str, tuple[str, ...]] = {
     "matching.review": ("succeeded",),
     "matching.publish": ("reviewed",),
     "drilldown.timeline": ("school", "enterprise", "student", "placement"),
+    "reference_data.restore_occupation": ("retired",),
     "drilldown.evidence_bundle": ("school", "placement"),
     "people.employment": ("pending", "confirmed"),
     "people.my_employment": ("confirmed",),
@@ -747,6 +775,7 @@ UPLOADS = {
     "people.import_employees",
     "documents.upload",
     "selections.nominate",
+    "reference_data.preview_shortage",
 }
 # Routes whose POST ends the user's sessions: each cell gets a user of its own to spend.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -1673,6 +1702,17 @@ class World:
             ).id
         if "organisation_id" in arguments:
             ids["organisation_id"] = self.school(session, tenant.region, verified=False).id
+        if "occupation_id" in arguments:
+            n = self.n()
+            occupation = Occupation(
+                code=f"8-{n // 10000 % 100:02d}-{n // 100 % 100:02d}-{n % 100:02d}",
+                name=f"目录职业{n}",
+                name_en=f"Catalogue occupation {n}",
+                retired=cell.state == "retired",
+            )
+            session.add(occupation)
+            session.flush()
+            ids["occupation_id"] = occupation.id
         if "finding_id" in arguments:
             finding = ComplianceFinding(
                 region_id=tenant.region.id,
@@ -1845,6 +1885,31 @@ def _assignment(world: World, tenant: Tenant, cell: Cell) -> dict:
         session.commit()
     assignee = "mentor" if base_role(cell.role) == "enterprise" else "teacher"
     return {"placement_ids": [str(placement_id)], "user_id": str(tenant.users[assignee].id)}
+
+
+def _occupation_form(world: World) -> dict:
+    n = world.n()
+    code = f"7-{n // 10000 % 100:02d}-{n // 100 % 100:02d}-{n % 100:02d}"
+    return {"code": code, "name": f"矩阵职业{n}", "name_en": f"Matrix occupation {n}"}
+
+
+def _shortage_file(tenant: Tenant) -> dict:
+    from skillbridge.platform.services.reference_data import shortage_lists
+
+    code = tenant.specialty.occupations[0].code
+    rows = [[shortage_lists.CODE, shortage_lists.GRADE], [code, "比较紧缺"]]
+    return {"year": str(date.today().year + 1), "file": (io.BytesIO(_csv(rows)), "shortage.csv")}
+
+
+def _shortage_confirmation(world: World, tenant: Tenant) -> dict:
+    """Next year's list of the tenant's region, as a preview would have shown it."""
+    from skillbridge.platform.services.reference_data import shortage_lists
+
+    year = date.today().year + 1
+    code = tenant.specialty.occupations[0].code
+    with world.sessions() as session:
+        fingerprint = shortage_lists.diff(session, tenant.region.id, year, ()).fingerprint
+    return {"year": str(year), "rows": f"{code}\t非常紧缺", "fingerprint": fingerprint}
 
 
 def _filed_agreements(world: World, tenant: Tenant, cell: Cell) -> dict:
@@ -2103,6 +2168,15 @@ def _sheet_body(world: World, tenant: Tenant, cell: Cell) -> dict:
 
 
 BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
+    "reference_data.new_occupation": lambda w, t, c: _occupation_form(w),
+    "reference_data.edit_occupation": lambda w, t, c: _occupation_form(w),
+    "reference_data.preview_shortage": lambda w, t, c: _shortage_file(t),
+    "reference_data.apply_shortage": lambda w, t, c: _shortage_confirmation(w, t),
+    "reference_data.designate_school": lambda w, t, c: {"designated": "y"},
+    # The flag the enterprise registered with: the record changes nothing other cells read.
+    "reference_data.designate_enterprise": lambda w, t, c: (
+        {"key_industry": "y"} if t.enterprise.is_key_industry else {}
+    ),
     "selections.new_round": lambda w, t, c: {
         "policy_id": _award_policy(w, t),
         "year": 2100 - w.n() % 90,
@@ -2405,6 +2479,8 @@ def expected(cell: Cell) -> bool:
     if cell.rule.endpoint == "slots.detail" and cell.state == "draft":
         return cell.role in ENTERPRISE | HR | BUREAU and _owns(cell)
     if cell.rule.endpoint in REGION_PUBLIC and cell.tenant == "same_region":
+        return True
+    if cell.rule.endpoint in NATIONAL:
         return True
     return _owns(cell)
 

@@ -15,6 +15,8 @@ Decisions the engine's inputs force, documented here once:
   month rule of months.py.
 - N2 (interns ≤ 10% of staff) is enforced when an enterprise opens its slots, so the seats on
   offer already respect it and no group capacity is added here.
+- The shortage priority of a slot reads the shortage list of the year the slot starts (lists
+  are yearly, reference_data.yearly): next year's list scores next year's placements only.
 - The host-quality part is opt-in (supervision.toml `[matching] host_quality_weight`, 0 = off):
   when on, each slot carries its host's risk (1 − the quality index / 100, 0 for a host with too
   few placements to rank) and the score loses weight × risk; when off, the score is unchanged.
@@ -54,7 +56,6 @@ from skillbridge.models import (
     PlacementStatus,
     Region,
     School,
-    ShortageListing,
     Slot,
     SlotKind,
     SlotStatus,
@@ -70,6 +71,7 @@ from skillbridge.platform.services.cooperation.agreements import active_agreemen
 from skillbridge.platform.services.oversight.host_quality import host_risks
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.placements.months import add_months
+from skillbridge.platform.services.reference_data import yearly
 
 LIVE_STATUSES = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED, PlacementStatus.ACTIVE)
 
@@ -110,7 +112,8 @@ class InputRows:
     enterprise_ranks: np.ndarray
     screened_out: np.ndarray
     accepted_specialties: np.ndarray
-    shortage_occupations: np.ndarray
+    #: (occupation id, year) of the region's shortage listings of the years the slots start.
+    shortage_listings: set[tuple[int, int]]
     #: The optional host-quality part (supervision.toml): its weight, 0 = off, and each
     #: ranked host's risk by enterprise id (read only when the part is on).
     host_quality_weight: float = 0.0
@@ -217,10 +220,11 @@ def read_inputs(
         .where(Enterprise.region_id == region.id)
     )
     weight = quality_settings().matching_weight
+    slots = _slots(session, region.id)
     return InputRows(
         today=today,
         students=students,
-        slots=_slots(session, region.id),
+        slots=slots,
         specialty_ids=_ids(session, Specialty.id),
         occupation_ids=_ids(session, Occupation.id),
         specialty_occupations=_table(
@@ -285,13 +289,8 @@ def read_inputs(
             ),
             2,
         ),
-        shortage_occupations=np.fromiter(
-            session.scalars(
-                select(ShortageListing.occupation_id).where(
-                    ShortageListing.region_id == region.id, ShortageListing.year == today.year
-                )
-            ),
-            dtype=np.int64,
+        shortage_listings=yearly.shortage_pairs(
+            session, region.id, {row.start_date.year for row in slots}
         ),
         host_quality_weight=weight,
         host_risks=host_risks(session, region.id, today) if weight > 0 else {},
@@ -375,10 +374,12 @@ def build_match_input(rows: InputRows, max_per_student: int | None = None) -> Ma
         capacity=np.array([row.remaining for row in slots], dtype=np.int64),
         end=np.array([d.toordinal() for d in ends], dtype=np.int64),
         host_risk=np.array([rows.host_risks.get(row.enterprise_id, 0.0) for row in slots]),
+        # A placement starting in year Y is scored by year Y's list.
+        shortage=np.array(
+            [(row.occupation_id, row.start_date.year) in rows.shortage_listings for row in slots],
+            dtype=bool,
+        ),
     )
-    shortage = np.zeros(rows.occupation_ids.size, dtype=bool)
-    listed = _lookup(rows.occupation_ids, rows.shortage_occupations)
-    shortage[listed[listed >= 0]] = True
     problem = build_candidates(
         student_arrays,
         slot_arrays,
@@ -390,7 +391,6 @@ def build_match_input(rows: InputRows, max_per_student: int | None = None) -> Ma
         ),
         screened_out=_sparse(rows.screened_out, student_ids, slot_ids),
         accepted_specialties=_sparse(rows.accepted_specialties, slot_ids, rows.specialty_ids),
-        shortage=shortage,
         rules=Rules(month_cap=rows.month_cap, min_age=rows.min_age),
         weights=ScoreWeights(host_quality=rows.host_quality_weight),
         max_per_student=max_per_student,

@@ -5,7 +5,8 @@ level, date), roster enrolment (full-time, the cohort's programme level, the spe
 occupations), placements (employer, the day it took up the post), school–enterprise
 cooperation (an approved agreement between the student's school and the employer), the
 region's shortage list for the claim year, the occupations the bureau designated for the policy,
-enterprises' district and key-industry flags, whether an enterprise extracts and uses its
+enterprises' district and the claim year's key-industry record, the school's designation and
+education-base membership for the claim year when the bureau recorded them (reference_data), whether an enterprise extracts and uses its
 education fund (its filed return of this or last year), and active credit records (R6).
 A worker's facts come from the employment its enterprise confirmed (see worker_facts).
 
@@ -14,7 +15,7 @@ labour contract plus social insurance (no social-insurance feed; an apprenticesh
 implies it from its start, since 企业新型学徒制 requires a contract of a year or more), service with the employer and
 in district enterprises, first job in the district, newly introduced talent, front-line post,
 how a certificate was obtained (its training route, unless school–enterprise cooperation shows
-it) and when that training ended, the school's designation and education-base status, and
+it) and when that training ended, the school's designation and education-base status (when the bureau kept no record for the year), and
 whether an enterprise extracts its education fund when it filed no return. Declared values are kept in the claim's
 evaluation snapshot with ``source = "declared"``, and every condition that read one is marked.
 Award selections are recorded by selection rounds and read from the person's awards (see
@@ -46,7 +47,6 @@ from skillbridge.models import (
     Occupation,
     Placement,
     School,
-    ShortageListing,
     Slot,
     SlotKind,
     Specialty,
@@ -60,6 +60,7 @@ from skillbridge.platform.services.errors import InvalidInput
 from skillbridge.platform.services.evaluations.outcomes import host_hire_of, with_labour_contract
 from skillbridge.platform.services.mentoring.fund_returns import latest_return
 from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.reference_data import yearly
 
 
 @dataclass(frozen=True)
@@ -234,11 +235,12 @@ class FactsBuilder:
             return None
         in_district = enterprise.region_id == self.policy.region_id
         self.row("企业", f"{enterprise.name}（{'本区' if in_district else '外区'}企业）")
-        self.row("重点产业企业", _yes(enterprise.is_key_industry))
+        key_industry = yearly.is_key_industry(self.session, enterprise, self.on_date.year)
+        self.row(f"{self.on_date.year}年重点产业企业", _yes(key_industry))
         return engine.EnterpriseFacts(
             enterprise_key(enterprise.id),
             in_district=in_district,
-            key_industry=enterprise.is_key_industry,
+            key_industry=key_industry,
             extracts_education_fund=self.education_fund(enterprise),
             credit_record_active=self.credit(enterprise_id=enterprise.id),
         )
@@ -325,14 +327,7 @@ def lists_for(
     session: Session, policy: SubsidyPolicy, on_date: date
 ) -> tuple[frozenset, frozenset]:
     """The region's shortage occupations for the claim year and the policy's designated ones."""
-    shortage = frozenset(
-        session.scalars(
-            select(Occupation.code)
-            .join(ShortageListing, ShortageListing.occupation_id == Occupation.id)
-            .where(ShortageListing.region_id == policy.region_id)
-            .where(ShortageListing.year == on_date.year)
-        )
-    )
+    shortage = yearly.shortage_codes(session, policy.region_id, on_date.year)
     return shortage, frozenset(policy.designated_occupations or ())
 
 
@@ -404,6 +399,21 @@ def build_facts(
         designated_occupations=designated,
     )
     return BuiltFacts(facts, tuple(b.rows), b.declared)
+
+
+def _school_designation(b: FactsBuilder, school_id: int) -> dict[str, bool]:
+    """The bureau's record of the school for the claim year beats a declaration; without one,
+    the claimant declares it (or it is no)."""
+    record = yearly.school_designation(b.session, school_id, b.on_date.year)
+    if record is None:
+        return {
+            "designated_school": b.pick("designated_school", False),
+            "in_education_base": b.pick("in_education_base", False),
+        }
+    year = b.on_date.year
+    b.row(f"{year}年指定院校（人社局记录）", _yes(record.designated))
+    b.row(f"{year}年职业教育基地院校（人社局记录）", _yes(record.education_base))
+    return {"designated_school": record.designated, "in_education_base": record.education_base}
 
 
 def _contract_since(b: FactsBuilder, placement: Placement | None) -> date | None:
@@ -492,8 +502,7 @@ def _person(
         full_time=True,
         track_level=TRACK_LEVELS[cohort.level],
         specialty_occupations=occupations,
-        designated_school=b.pick("designated_school", False),
-        in_education_base=b.pick("in_education_base", False),
+        **_school_designation(b, student.school_id),
     )
     person = engine.PersonFacts(
         person_key(student.id),

@@ -1,0 +1,1 @@
+"""Reference data the bureau keeps: the occupation catalogue, yearly shortage lists, designations."""
