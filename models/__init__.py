@@ -88,7 +88,7 @@ from .programme import (
     TrainingAgreement,
     TrainingAgreementSignature,
 )
-from .region import Region
+from .region import Region, RegionLevel
 from .reminder import ReminderDigest
 from .rendition import Rendition
 from .school import School, SchoolType
@@ -236,6 +236,7 @@ __all__ = [
     "PlacementStatus",
     "QuotaUsage",
     "Region",
+    "RegionLevel",
     "Role",
     "RunScope",
     "RunStatus",

@@ -28,6 +28,7 @@
 | `policies`      | `/policies`           | public: each region's policies and how each is claimed |
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
+| `regions`       | `/bureau/regions`     | regions below a province: sums, read-only drill-down, onboarding |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `selections`    | `/selections`         | 评选: calls, nominations, screening, experts, votes, 公示 |
@@ -75,6 +76,7 @@ from . import (
     policies,
     preferences,
     programmes,
+    regions,
     renditions,
     schools,
     selections,
@@ -111,6 +113,7 @@ BLUEPRINTS: list[Blueprint] = [
     policies.bp,
     preferences.bp,
     programmes.bp,
+    regions.bp,
     renditions.bp,
     schools.bp,
     selections.bp,
@@ -131,6 +134,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *courses.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
+    *regions.NAV,
     *incidents.NAV,
     *evaluations.NAV,
     *inspections.NAV,
