@@ -43,6 +43,4 @@ class Region(Base):
     level: Mapped[RegionLevel] = mapped_column(
         enum_column(RegionLevel, "region_level"), default=RegionLevel.CITY
     )
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("region.id", ondelete="RESTRICT"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)

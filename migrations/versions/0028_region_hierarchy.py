@@ -37,7 +37,6 @@ def upgrade() -> None:
             "region",
             ["parent_id"],
             ["id"],
-            ondelete="RESTRICT",
         )
         batch_op.create_check_constraint(
             batch_op.f("ck_region_not_own_parent"), "parent_id IS NULL OR parent_id <> id"
