@@ -381,7 +381,12 @@ def _run_compliance_everywhere(as_of: date, region_code: str | None) -> None:
 
     database = get_database()
     with database.sessions() as session:
-        query = select(Region.id, Region.code).order_by(Region.id)
+        # An upper region without a pack holds no schools or enterprises: nothing to check.
+        query = (
+            select(Region.id, Region.code)
+            .where(Region.policy_pack.is_not(None))
+            .order_by(Region.id)
+        )
         if region_code:
             query = query.where(Region.code == region_code)
         regions = session.execute(query).all()
