@@ -50,9 +50,22 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The old schema knows no upper level: an upper region without a pack of its own takes its
+    # first city's, so that its bureau accounts keep a region they may log in to.
+    op.execute(
+        "UPDATE region SET policy_pack = (SELECT MIN(child.policy_pack) FROM region child"
+        " WHERE child.parent_id = region.id) WHERE policy_pack IS NULL"
+    )
+    orphans = op.get_bind().scalar(sa.text("SELECT COUNT(*) FROM region WHERE policy_pack IS NULL"))
+    if orphans:
+        raise RuntimeError(
+            f"{orphans} upper regions have no pack and no city below: give each a pack first"
+        )
     with op.batch_alter_table("region", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_region_pack_or_upper_level"), type_="check")
         batch_op.drop_constraint(batch_op.f("ck_region_not_own_parent"), type_="check")
+        # The level column's own CHECK (its enum's values) would outlive the column on SQLite.
+        batch_op.drop_constraint(batch_op.f("ck_region_region_level"), type_="check")
         batch_op.drop_constraint(batch_op.f("fk_region_parent_id_region"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_region_parent_id"))
         batch_op.alter_column("policy_pack", existing_type=sa.String(length=40), nullable=False)
