@@ -227,3 +227,24 @@ def test_who_may_onboard_and_bad_input(provinces: Provinces, login_as, session: 
     assert upper.post("/bureau/regions/new", data=data).status_code == 302
     session.rollback()
     assert session.scalar(select(Region).where(Region.code == "x1")) is not None
+
+
+def test_the_cli_creates_a_province_and_a_city_below_it(runner, session: Session) -> None:  # type: ignore[no-untyped-def]
+    upper = ["create-region", "--code", "liaoning", "--name", "辽宁省", "--level", "province"]
+    assert runner.invoke(args=upper).exit_code == 0
+    city = ["create-region", "--code", "dalian", "--name", "大连市", "--pack", "dalian"]
+    assert runner.invoke(args=[*city, "--parent", "liaoning"]).exit_code == 0
+    session.rollback()
+    province = session.scalars(select(Region).where(Region.code == "liaoning")).one()
+    assert province.policy_pack is None and province.level == RegionLevel.PROVINCE
+    dalian = session.scalars(select(Region).where(Region.code == "dalian")).one()
+    assert dalian.parent_id == province.id and dalian.level == RegionLevel.CITY
+    # A city needs its pack, and a city holds no regions below it: each refused, nothing written.
+    no_pack = runner.invoke(args=["create-region", "--code", "x", "--name", "某市"])
+    assert no_pack.exit_code != 0 and "政策包" in no_pack.output
+    below_city = runner.invoke(
+        args=[*city[:2], "y", "--name", "某区", "--pack", "dalian", "--parent", "dalian"]
+    )
+    assert below_city.exit_code != 0 and "上级地区" in below_city.output
+    session.rollback()
+    assert session.scalar(select(func.count(Region.id))) == 2
