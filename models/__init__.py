@@ -89,7 +89,7 @@ from .programme import (
     TrainingAgreement,
     TrainingAgreementSignature,
 )
-from .region import Region
+from .region import Region, RegionLevel
 from .reminder import ReminderDigest
 from .rendition import Rendition
 from .school import School, SchoolType
@@ -239,6 +239,7 @@ __all__ = [
     "PlacementStatus",
     "QuotaUsage",
     "Region",
+    "RegionLevel",
     "Role",
     "RunScope",
     "RunStatus",

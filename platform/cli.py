@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app, render_template
 from flask.cli import with_appcontext
 
-from skillbridge.models import StaffRole, User
+from skillbridge.models import RegionLevel, StaffRole, User
 
 from .auth import may_reach
 from .db import get_database
@@ -97,21 +97,33 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
 @click.option("--name", required=True, help="The region's name, e.g. 苏州市吴江区.")
 @click.option(
     "--pack",
-    required=True,
-    help="Policy pack: zhongkai, zhanjiang, wujiang, dalian, inner_mongolia.",
+    default=None,
+    help="Policy pack: zhongkai, zhanjiang, wujiang, dalian, inner_mongolia (none: an upper level).",
 )
+@click.option(
+    "--level",
+    type=click.Choice([level.value for level in RegionLevel]),
+    default=RegionLevel.CITY.value,
+    show_default=True,
+)
+@click.option("--parent", "parent_code", default=None, help="The code of the region above it.")
 @with_appcontext
-def create_region(code: str, name: str, pack: str) -> None:
-    """Create a region governed by a policy pack and install its subsidy policies and budgets."""
+def create_region(
+    code: str, name: str, pack: str | None, level: str, parent_code: str | None
+) -> None:
+    """Create a region governed by a policy pack (or an upper level without one), and install
+    its subsidy policies and budgets."""
     from skillbridge.platform.services.errors import DomainError
-    from skillbridge.platform.services.regions import create_region as create
+    from skillbridge.platform.services.regions.hierarchy import NewRegion, region_by_code
+    from skillbridge.platform.services.regions.hierarchy import create_region as create
 
     try:
         with get_database().session_scope() as session:
-            result = create(session, code, name, pack)
+            parent = region_by_code(session, parent_code) if parent_code else None
+            create(session, NewRegion(code, name, pack, RegionLevel(level), parent))
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"region {code} created with {result} subsidy policies")
+    click.echo(f"region {code} created")
 
 
 @click.command("create-bureau-user")
@@ -372,7 +384,12 @@ def _run_compliance_everywhere(as_of: date, region_code: str | None) -> None:
 
     database = get_database()
     with database.sessions() as session:
-        query = select(Region.id, Region.code).order_by(Region.id)
+        # An upper region without a pack holds no schools or enterprises: nothing to check.
+        query = (
+            select(Region.id, Region.code)
+            .where(Region.policy_pack.is_not(None))
+            .order_by(Region.id)
+        )
         if region_code:
             query = query.where(Region.code == region_code)
         regions = session.execute(query).all()

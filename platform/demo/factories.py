@@ -40,6 +40,7 @@ from skillbridge.models import (
     Placement,
     PlacementStatus,
     Region,
+    RegionLevel,
     Role,
     School,
     SchoolType,
@@ -318,9 +319,23 @@ class Factories:
         self.session.flush()
         return obj
 
-    def region(self, code: str | None = None, pack: str = "wujiang") -> Region:
+    def region(
+        self,
+        code: str | None = None,
+        pack: str | None = "wujiang",
+        level: RegionLevel = RegionLevel.CITY,
+        parent: Region | None = None,
+    ) -> Region:
         n = next_number()
-        return self._add(Region(code=code or f"region-{n}", name=f"测试区{n}", policy_pack=pack))
+        return self._add(
+            Region(
+                code=code or f"region-{n}",
+                name=f"测试区{n}",
+                policy_pack=pack,
+                level=level,
+                parent_id=parent.id if parent is not None else None,
+            )
+        )
 
     def school(self, region: Region, verified: bool = True) -> School:
         status = VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING

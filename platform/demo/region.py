@@ -29,6 +29,7 @@ from skillbridge.models import (
     Party,
     Person,
     Region,
+    RegionLevel,
     Role,
     School,
     SchoolDesignation,
@@ -60,6 +61,7 @@ from skillbridge.platform.demo.catalogue import (
     IndustryEntry,
     SchoolProfile,
 )
+from skillbridge.platform.demo.provinces import DEMO_PROVINCE, seed_other_regions
 from skillbridge.platform.demo.rows import insert_rows as _insert
 from skillbridge.platform.demo.workforce import Employer, Workforce
 from skillbridge.platform.policy import load_pack
@@ -83,6 +85,8 @@ DEMO_LOGINS: dict[str, str] = {
         "mentor",
         "reviewer",
         "finance",
+        # The officer of the province above the demo city (regions above cities).
+        "province",
     )
 }
 REGION_CODE = "wujiang"
@@ -252,6 +256,7 @@ class _Seeder:
         self.session.flush()
         audit.record(self.session, None, "demo.seeded", "region", self.region_id, self.counts)
         install_region_policies(self.session, self.session.get_one(Region, self.region_id))
+        seed_other_regions(self.session)
         return dict(DEMO_LOGINS)
 
     # Catalogue and region
@@ -293,10 +298,24 @@ class _Seeder:
         self.counts["specialties"] = len(SPECIALTIES)
 
     def _region(self) -> None:
+        province_code, province_name = DEMO_PROVINCE
+        (self.province_id,) = _insert(
+            self.session,
+            Region,
+            [{"code": province_code, "name": province_name, "level": RegionLevel.PROVINCE}],
+        )
         (self.region_id,) = _insert(
             self.session,
             Region,
-            [{"code": REGION_CODE, "name": self.pack.name_zh, "policy_pack": REGION_CODE}],
+            [
+                {
+                    "code": REGION_CODE,
+                    "name": self.pack.name_zh,
+                    "policy_pack": REGION_CODE,
+                    "level": RegionLevel.DISTRICT,
+                    "parent_id": self.province_id,
+                }
+            ],
         )
         shortage = [o for o in OCCUPATIONS if o.shortage]
         _insert(
@@ -334,6 +353,17 @@ class _Seeder:
                     "staff_role": StaffRole.FINANCE,
                     "region_id": self.region_id,
                 },
+            ]
+        )
+        # The province's officer: reads 吴江's figures from above, onboards its other cities.
+        self._insert_users(
+            [
+                {
+                    "email": DEMO_LOGINS["province"],
+                    "display_name": "江苏省人社厅（演示）",
+                    "role": Role.BUREAU,
+                    "region_id": self.province_id,
+                }
             ]
         )
 

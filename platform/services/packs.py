@@ -6,10 +6,14 @@ from sqlalchemy.orm import Session
 
 from skillbridge.models import Region
 from skillbridge.platform.policy import PlacementRules, PolicyPack, load_pack
+from skillbridge.platform.services.errors import NotFound
+from skillbridge.platform.text import N_
 
 
 def region_pack(region: Region) -> PolicyPack:
-    """The policy pack a region is governed by."""
+    """The policy pack a region is governed by (an upper region without one has no figures)."""
+    if region.policy_pack is None:
+        raise NotFound(N_("该地区没有自己的政策包：请查看其下级地区"))
     return load_pack(region.policy_pack)
 
 

@@ -13,6 +13,8 @@ from skillbridge.models import (
     Party,
     Person,
     Placement,
+    Region,
+    RegionLevel,
     Role,
     School,
     Slot,
@@ -109,6 +111,34 @@ def can_assign_mentor(actor: User, slot: Slot) -> bool:
 def is_bureau_of(actor: User, region_id: int) -> bool:
     """A bureau user acts for every organisation in its own region."""
     return actor.role == Role.BUREAU and actor.region_id == region_id
+
+
+# The levels that hold regions below them rather than schools and enterprises of their own.
+UPPER_LEVELS = frozenset(
+    {RegionLevel.PROVINCE, RegionLevel.AUTONOMOUS_REGION, RegionLevel.PREFECTURE}
+)
+
+
+def oversees_region(actor: User, region: Region) -> bool:
+    """The officer of the region above reads a city's figures and lists, read-only: every write
+    predicate here asks for the object's own region, which an upper bureau's account never has."""
+    return region.parent_id is not None and bureau_staff_of(actor, region.parent_id)
+
+
+def can_read_region_figures(actor: User, region: Region) -> bool:
+    """A region's dashboard, supervision figures and lists: its own officer and the one above."""
+    return bureau_staff_of(actor, region.id) or oversees_region(actor, region)
+
+
+def can_onboard_region(actor: User, parent: Region) -> bool:
+    """A province's (autonomous region's, prefecture's) officer creates the regions below it."""
+    return parent.level in UPPER_LEVELS and bureau_staff_of(actor, parent.id)
+
+
+def can_set_up_region(actor: User, region: Region, has_officer: bool) -> bool:
+    """The officer above installs a new region's pack, sets its budgets and invites its first
+    officer until that officer joins; from then on the region's own bureau runs it alone."""
+    return not has_officer and oversees_region(actor, region)
 
 
 def can_view_school(actor: User, school: School) -> bool:

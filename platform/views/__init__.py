@@ -29,6 +29,7 @@
 | `preferences`   | `/preferences`        | students rank slots; enterprises rank candidates       |
 | `programmes`    | `/programmes`         | apprenticeship programmes, apprentices, assessments    |
 | `reference_data`| `/reference`          | bureau: occupations, yearly shortage lists, designations |
+| `regions`       | `/bureau/regions`     | regions below a province: sums, read-only drill-down, onboarding |
 | `renditions`    | `/pdf`                | generated PDFs: agreements, plans, certificates        |
 | `schools`       | `/school`             | specialties, cohorts, roster import, invitations       |
 | `selections`    | `/selections`         | 评选: calls, nominations, screening, experts, votes, 公示 |
@@ -77,6 +78,7 @@ from . import (
     preferences,
     programmes,
     reference_data,
+    regions,
     renditions,
     schools,
     selections,
@@ -114,6 +116,7 @@ BLUEPRINTS: list[Blueprint] = [
     preferences.bp,
     programmes.bp,
     reference_data.bp,
+    regions.bp,
     renditions.bp,
     schools.bp,
     selections.bp,
@@ -134,6 +137,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *courses.NAV,
     *cooperation.NAV,
     *dashboard.NAV,
+    *regions.NAV,
     *incidents.NAV,
     *evaluations.NAV,
     *inspections.NAV,

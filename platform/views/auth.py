@@ -126,7 +126,10 @@ def logout() -> ResponseReturnValue:
 
 
 def _region_choices() -> list[SelectChoice]:
-    regions = get_session().scalars(select(Region).order_by(Region.id))
+    # Schools and enterprises register in a city or district: the regions with a pack.
+    regions = get_session().scalars(
+        select(Region).where(Region.policy_pack.is_not(None)).order_by(Region.id)
+    )
     return [SelectChoice(r.id, r.name) for r in regions]
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
     current_app,
+    redirect,
     render_template,
     request,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
@@ -26,6 +29,7 @@ from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.incidents.times import to_local
 from skillbridge.platform.services.oversight import host_quality, supervision_snapshot
 from skillbridge.platform.services.oversight import supervision as supervision_figures
+from skillbridge.platform.services.regions import hierarchy
 from skillbridge.platform.services.reporting import dashboard, dashboard_snapshot, snapshots
 from skillbridge.platform.services.reporting import lists as dashboard_lists
 
@@ -46,6 +50,23 @@ def _bureau_only() -> None:
     """Region-wide statistics are the bureau's."""
 
 
+def own_pages() -> dict[str, Any]:
+    """What the dashboard templates link to: the bureau's own lists and supervision pages (the
+    regions blueprint gives a region's, read from above)."""
+    return {
+        "drill": None,
+        "scope": {},
+        "list_url": functools.partial(url_for, "dashboard.listing"),
+        "supervision_endpoint": "dashboard.supervision",
+    }
+
+
+def _upper_level() -> bool:
+    """A province's bureau reads its cities' figures on the regions page."""
+    user = actor()
+    return user.region_id is not None and hierarchy.is_upper_level(get_session(), user.region_id)
+
+
 def _snapshot(board: snapshots.Board[T]) -> T:
     """A board's figures as last counted, and their recount handed to the background when old.
 
@@ -63,6 +84,8 @@ def _snapshot(board: snapshots.Board[T]) -> T:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    if _upper_level():
+        return redirect(url_for("regions.index"))
     counted = _snapshot(dashboard_snapshot.BOARD)
     board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted)
     return render_template(
@@ -70,6 +93,7 @@ def index() -> ResponseReturnValue:
         board=board,
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
+        **own_pages(),
     )
 
 
@@ -86,6 +110,7 @@ def listing(name: str) -> ResponseReturnValue:
         finding_endpoint=FINDING_ENDPOINT
         if FINDING_ENDPOINT in current_app.view_functions
         else None,
+        **own_pages(),
     )
 
 
@@ -125,6 +150,8 @@ PART_LABELS = {
 
 @bp.get("/supervision")
 def supervision() -> ResponseReturnValue:
+    if _upper_level():
+        return redirect(url_for("regions.index"))
     counted = _snapshot(supervision_snapshot.BOARD)
     figures = supervision_figures.supervision(
         get_session(),
@@ -140,6 +167,7 @@ def supervision() -> ResponseReturnValue:
         counted_at=to_local(figures.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
         incident_labels=incident_labels,
+        **own_pages(),
     )
 
 

@@ -98,6 +98,7 @@ from skillbridge.models import (
     ProgrammeKind,
     ProgrammeModule,
     Region,
+    RegionLevel,
     Role,
     RoundStatus,
     RunScope,
@@ -345,6 +346,19 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard.export_xlsx": BUREAU,
     "dashboard.supervision": BUREAU,
     "dashboard.host_quality_ranking": BUREAU,
+    # ── regions above cities ── The matrix's regions are cities, each below a province of its
+    # own: a city's officer reads its own region's pages (the drill-down of the officer above,
+    # tests/platform/regions), and onboarding a region below is a province officer's alone, so
+    # nobody here may (its positive controls: tests/platform/regions/test_regions.py).
+    "regions.index": BUREAU,
+    "regions.dashboard_of": BUREAU,
+    "regions.supervision": BUREAU,
+    "regions.listing": BUREAU,
+    "regions.setup": BUREAU,
+    "regions.new": frozenset(),
+    "regions.create": frozenset(),
+    "regions.allocate": frozenset(),
+    "regions.invite_officer": frozenset(),
     "drilldown.timeline": BUREAU,
     "drilldown.evidence_bundle": BUREAU,
     # Documents: who may act depends on the record they belong to (DOCUMENT_ALLOWED below).
@@ -852,8 +866,19 @@ class World:
         return next(self.numbers)
 
     def _region(self, session: Session) -> Region:
+        """A city below a province of its own (which has no pack and no bureau user here)."""
         n = self.n()
-        region = Region(code=f"matrix-{n}", name=f"矩阵区{n}", policy_pack="wujiang")
+        province = Region(
+            code=f"matrix-province-{n}",
+            name=f"矩阵省{n}",
+            policy_pack=None,
+            level=RegionLevel.PROVINCE,
+        )
+        session.add(province)
+        session.flush()
+        region = Region(
+            code=f"matrix-{n}", name=f"矩阵区{n}", policy_pack="wujiang", parent_id=province.id
+        )
         session.add(region)
         session.flush()
         return region
@@ -1743,6 +1768,7 @@ class World:
             "cohort_id": tenant.cohort.id,
             "budget_id": tenant.budget.id,
             "policy_id": tenant.policy.id,
+            "region_id": tenant.region.id,
             **ids,
         }
 
@@ -2177,6 +2203,16 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "reference_data.designate_enterprise": lambda w, t, c: (
         {"key_industry": "y"} if t.enterprise.is_key_industry else {}
     ),
+    "regions.create": lambda w, t, c: {
+        "code": f"matrix-new-{w.n()}",
+        "name": "矩阵新区",
+        "level": "district",
+        "pack": "wujiang",
+    },
+    "regions.invite_officer": lambda w, t, c: {
+        "email": f"first-officer-{w.n()}@matrix.example.cn",
+        "display_name": "首位经办人",
+    },
     "selections.new_round": lambda w, t, c: {
         "policy_id": _award_policy(w, t),
         "year": 2100 - w.n() % 90,

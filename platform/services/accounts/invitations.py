@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import STAFF_ROLES, StaffInvitation, StaffRole, User, utcnow
+from skillbridge.models import STAFF_ROLES, Role, StaffInvitation, StaffRole, User, utcnow
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.accounts.registration import (
     check_password,
@@ -65,12 +65,25 @@ def invite_staff(
     """Record an invitation and return it with its one-time token (shown once to the admin)."""
     if not can_manage_staff(actor):
         raise PermissionDenied(N_("只有本机构管理员可以邀请工作人员"))
+    return record_invitation(session, actor, data, actor.role, tenant_of(actor), now)
+
+
+def record_invitation(
+    session: Session,
+    actor: User,
+    data: StaffInvite,
+    role: Role,
+    tenant: dict[str, int],
+    now: datetime | None = None,
+) -> tuple[StaffInvitation, str]:
+    """Invite `data` to the organisation `tenant` (school_id, enterprise_id or region_id) of
+    kind `role`; the caller has checked that `actor` may (its own, or a region it onboards)."""
     email = normalise_email(data.email)
     name = data.display_name.strip()
     problems = []
     if not name or len(name) > NAME_MAX:
         problems.append(N_("姓名不能为空，且不超过 60 个字符"))
-    allowed = {s.value for s in STAFF_ROLES[actor.role]}
+    allowed = {s.value for s in STAFF_ROLES[role]}
     if data.staff_role not in allowed:
         problems.append(N_("该机构没有这种岗位角色"))
     if problems:
@@ -91,12 +104,12 @@ def invite_staff(
     invitation = StaffInvitation(
         email=email,
         display_name=name,
-        role=actor.role,
+        role=role,
         staff_role=StaffRole(data.staff_role),
         token_hash=token_hash(token),
         expires_at=now + timedelta(days=INVITATION_DAYS),
         invited_by_user_id=actor.id,
-        **tenant_of(actor),
+        **tenant,
     )
     session.add(invitation)
     session.flush()

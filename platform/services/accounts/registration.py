@@ -102,6 +102,9 @@ def _load_region(session: Session, region_id: int) -> Region:
     region = session.get(Region, region_id)
     if region is None:
         raise InvalidInput(N_("所选地区不存在"))
+    if region.policy_pack is None:
+        # A province holds its cities, not schools or enterprises of its own.
+        raise InvalidInput(N_("所选地区：请选择市或区，而不是省或自治区"))
     return region
 
 

@@ -43,7 +43,7 @@ from skillbridge.platform.services.incidents.counts import IncidentCounts, incid
 from skillbridge.platform.services.journals.rules import placement_weeks
 from skillbridge.platform.services.oversight.checks.working_time import BREACHING, FILED
 from skillbridge.platform.services.paging import Page, paginate
-from skillbridge.platform.services.reporting.dashboard import region_placements, require_bureau
+from skillbridge.platform.services.reporting.dashboard import readable_region, region_placements
 from skillbridge.platform.services.reporting.supervision_terms import (
     DUE_EVALUATORS,
     EVALUATIONS_PER_PLACEMENT,
@@ -85,6 +85,33 @@ class SupervisionRow:
     breaching_days: int
     evaluations_done: int
     evaluations_due: int
+
+
+@dataclass(frozen=True)
+class SchoolSums:
+    """A region's journal, hours and evaluation figures: the sums of its schools' rows."""
+
+    journals: JournalFigures
+    breaching_days: int
+    evaluations_done: int
+    evaluations_due: int
+
+    def __add__(self, other: SchoolSums) -> SchoolSums:
+        """Two regions' sums together (a province's over its cities)."""
+        return SchoolSums(
+            JournalFigures(
+                *(
+                    getattr(self.journals, name) + getattr(other.journals, name)
+                    for name in JOURNAL_FIELDS
+                )
+            ),
+            self.breaching_days + other.breaching_days,
+            self.evaluations_done + other.evaluations_done,
+            self.evaluations_due + other.evaluations_due,
+        )
+
+
+NO_SUMS = SchoolSums(JournalFigures(), 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -261,6 +288,23 @@ class Counted:
     at: datetime
 
 
+def school_sums(counted: Counted) -> SchoolSums:
+    """The region's figures from its counted rows, with no query of their own.
+
+    Every school's row is one school's (of the region or, for a host in it, of another): the
+    region's figures are their sums.
+    """
+    schools = counted.schools
+    return SchoolSums(
+        JournalFigures(
+            *(sum(getattr(f, name) for f in schools.journals.values()) for name in JOURNAL_FIELDS)
+        ),
+        sum(schools.breaches.values()),
+        sum(done for done, _due in schools.evaluations.values()),
+        sum(due for _done, due in schools.evaluations.values()),
+    )
+
+
 def count(session: Session, region_id: int, today: date, now: datetime) -> Counted:
     """Count the region's figures for `today` (seconds on a city's region: see the snapshot)."""
     return Counted(
@@ -285,25 +329,22 @@ def supervision(
     school_page: int = 1,
     enterprise_page: int = 1,
     counted: Counted | None = None,
+    region_id: int | None = None,
 ) -> Supervision:
-    """The bureau's supervision figures of its region (PermissionDenied for anyone else).
+    """The bureau's supervision figures of its region, or of `region_id` read from above
+    (PermissionDenied or NotFound for anyone else).
 
     The grouped figures are `counted` (the region's snapshot) or, without it, counted now;
     incidents and N7 findings are always read now (few rows, and a safety matter).
     """
-    region_id = require_bureau(actor)
+    region_id = readable_region(session, actor, region_id)
     if counted is None:
         counted = count(session, region_id, today, utcnow())
-    schools = counted.schools
-    # Every school's row is one school's (of the region or, for a host in it, of another): the
-    # region's figures are their sums, with no query of their own.
-    totals = JournalFigures(
-        *(sum(getattr(f, name) for f in schools.journals.values()) for name in JOURNAL_FIELDS)
-    )
+    sums = school_sums(counted)
     return Supervision(
-        totals=totals,
+        totals=sums.journals,
         incidents=incident_counts(session, region_id),
-        breaching_days=sum(schools.breaches.values()),
+        breaching_days=sums.breaching_days,
         open_n7_findings=session.scalar(
             select(func.count(ComplianceFinding.id)).where(
                 ComplianceFinding.region_id == region_id,
@@ -312,15 +353,15 @@ def supervision(
             )
         )
         or 0,
-        evaluations_done=sum(done for done, _due in schools.evaluations.values()),
-        evaluations_due=sum(due for _done, due in schools.evaluations.values()),
+        evaluations_done=sums.evaluations_done,
+        evaluations_due=sums.evaluations_due,
         counted_at=counted.at,
         schools=_table(
             session,
             select(School.id, School.name)
             .where(School.region_id == region_id)
             .order_by(School.name, School.id),
-            schools,
+            counted.schools,
             school_page,
         ),
         enterprises=_table(

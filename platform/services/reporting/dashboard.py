@@ -43,9 +43,9 @@ from skillbridge.models import (
     utcnow,
 )
 from skillbridge.platform.services.cooperation.coverage import coverage_rows
-from skillbridge.platform.services.errors import PermissionDenied
+from skillbridge.platform.services.errors import NotFound, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules_for
-from skillbridge.platform.services.policies import can_audit_region
+from skillbridge.platform.services.policies import can_audit_region, can_read_region_figures
 from skillbridge.platform.text import N_
 
 TOP_N = 15
@@ -137,6 +137,17 @@ def require_bureau(actor: User) -> int:
     return actor.region_id
 
 
+def readable_region(session: Session, actor: User, region_id: int | None = None) -> int:
+    """The region whose figures the actor reads: its own (`region_id` None), or one it reads
+    from above (its officer's drill-down, read-only); NotFound for any other."""
+    if region_id is None:
+        return require_bureau(actor)
+    region = session.get(Region, region_id)
+    if region is None or not can_read_region_figures(actor, region):
+        raise NotFound(N_("没有这个地区"))
+    return region.id
+
+
 def region_placements(region_id: int, *columns: SQLColumnExpression[Any]) -> Select:
     """Placements whose school or host enterprise lies in the region, offers of runs published."""
     return (
@@ -187,11 +198,15 @@ def count_charts(session: Session, region_id: int, today: date, now: datetime) -
 
 
 def build_dashboard(
-    session: Session, actor: User, today: date, counted: CountedCharts | None = None
+    session: Session,
+    actor: User,
+    today: date,
+    counted: CountedCharts | None = None,
+    region_id: int | None = None,
 ) -> Dashboard:
-    """All charts of the actor's region: `counted` (its snapshot) or counted now; the funds'
-    payments are always read now."""
-    region_id = require_bureau(actor)
+    """All charts of the actor's region (or of `region_id`, read from above): `counted` (its
+    snapshot) or counted now; the funds' payments are always read now."""
+    region_id = readable_region(session, actor, region_id)
     region = session.get(Region, region_id)
     assert region is not None  # the user's FK
     if counted is None:

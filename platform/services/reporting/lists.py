@@ -49,8 +49,8 @@ from skillbridge.platform.services.reporting.dashboard import (
     RANK_OPEN,
     SEVERITY_LABELS,
     SLOT_KIND_LABELS,
+    readable_region,
     region_placements,
-    require_bureau,
     with_preference,
 )
 from skillbridge.platform.services.reporting.supervision_terms import (
@@ -557,13 +557,19 @@ LISTS = {
 
 
 def open_list(
-    session: Session, actor: User, name: str, args: Mapping[str, str], today: date
+    session: Session,
+    actor: User,
+    name: str,
+    args: Mapping[str, str],
+    today: date,
+    region_id: int | None = None,
 ) -> Listing:
-    """The named list of the actor's region with the filters in `args` (others are ignored)."""
+    """The named list of the actor's region (or of `region_id`, read from above) with the
+    filters in `args` (others are ignored)."""
     spec = LISTS.get(name)
     if spec is None:
         raise NotFound(N_("没有这个列表"))
-    region_id = require_bureau(actor)
+    region_id = readable_region(session, actor, region_id)
     filters, problems = {}, []
     for key, parse in spec.filters.items():
         raw = args.get(key)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from skillbridge.models import FiguresSnapshot, User
 from skillbridge.platform.database import Database
 from skillbridge.platform.policy.supervision import quality_settings
-from skillbridge.platform.services.reporting.dashboard import require_bureau
+from skillbridge.platform.services.reporting.dashboard import readable_region
 from skillbridge.platform.services.upserts import dialect_insert
 
 Figures = TypeVar("Figures")
@@ -110,11 +110,17 @@ def current(
 
 
 def for_bureau(
-    session: Session, board: Board[Figures], actor: User, today: date, now: datetime
+    session: Session,
+    board: Board[Figures],
+    actor: User,
+    today: date,
+    now: datetime,
+    region_id: int | None = None,
 ) -> tuple[Figures, int | None]:
-    """The bureau's region's figures of the board, and the region the caller refreshes after
-    commit (None when they are fresh); PermissionDenied for anyone but a bureau user."""
-    region_id = require_bureau(actor)
+    """The bureau's region's figures of the board (or `region_id`'s, read from above), and the
+    region the caller refreshes after commit (None when they are fresh); PermissionDenied for
+    anyone but a bureau user."""
+    region_id = readable_region(session, actor, region_id)
     figures, stale = current(session, board, region_id, today, now)
     return figures, region_id if stale else None
 

@@ -218,7 +218,13 @@ def earmarked_yuan(session: Session, budget_id: int) -> int:
 
 def set_budget_allocation(session: Session, actor: User, budget_id: int, allocated: int) -> Budget:
     """Change a fund's allocation; it can never drop below what is committed, paid or earmarked."""
-    budget = get_budget_for_bureau(session, actor, budget_id)
+    return allocate_budget(
+        session, actor, get_budget_for_bureau(session, actor, budget_id), allocated
+    )
+
+
+def allocate_budget(session: Session, actor: User, budget: Budget, allocated: int) -> Budget:
+    """Set `budget`'s allocation (audited); the caller has checked that `actor` may."""
     if allocated < 0:
         raise InvalidInput(N_("资金总额不能为负数"))
     held = earmarked_yuan(session, budget.id)

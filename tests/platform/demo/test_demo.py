@@ -23,13 +23,13 @@ from skillbridge.models import (
     EnterpriseRanking,
     Occupation,
     Region,
+    RegionLevel,
     School,
     SchoolType,
     ShortageListing,
     Slot,
     SlotKind,
     SlotStatus,
-    StaffRole,
     Student,
     StudentPreference,
     SubsidyPolicy,
@@ -42,11 +42,13 @@ from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.app import create_app
 from skillbridge.platform.database import make_engine
 from skillbridge.platform.db import get_database
+from skillbridge.platform.demo.provinces import OTHER_REGIONS
 from skillbridge.platform.demo.region import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     FULL_SIZE,
     REFERENCE_DATE,
+    REGION_CODE,
     database_is_empty,
     seed_demo_region,
 )
@@ -139,7 +141,12 @@ def test_small_region_has_the_scaled_counts(seeded: Session) -> None:
         "slots": _count(seeded, Slot),
     }
     assert counts == SMALL_SIZE
-    assert _count(seeded, Region) == 1
+    # The demo city, its province, and the packs' other regions under theirs.
+    assert _count(seeded, Region) == 2 + OTHER_REGIONS
+    wujiang = seeded.scalars(select(Region).where(Region.code == REGION_CODE)).one()
+    assert wujiang.parent_id == seeded.scalar(select(Region.id).where(Region.code == "jiangsu"))
+    levels = {code: level for code, level in seeded.execute(select(Region.code, Region.level))}
+    assert levels["inner_mongolia"] == RegionLevel.AUTONOMOUS_REGION
     assert {kind for kind in seeded.scalars(select(Slot.kind))} == set(SlotKind)
     assert {t for t in seeded.scalars(select(School.school_type))} == set(SchoolType)
     assert _count(seeded, StudentPreference) > SMALL_SIZE["students"]
@@ -152,8 +159,11 @@ def test_seeding_records_one_audit_event_and_installs_the_subsidy_policies(
     seeded: Session,
 ) -> None:
     events = seeded.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
-    assert [e.action for e in events] == ["demo.seeded", "subsidy.policies_installed"]
-    region_id = seeded.scalar(select(Region.id))
+    assert [e.action for e in events[:2]] == ["demo.seeded", "subsidy.policies_installed"]
+    # Then the packs' other regions, each created under its pack (or as a province).
+    created = [e for e in events[2:] if e.action == "region.created"]
+    assert len(created) == OTHER_REGIONS
+    region_id = seeded.scalar(select(Region.id).where(Region.code == REGION_CODE))
     assert events[0].object_id == str(region_id)
     assert f'"students":{SMALL_SIZE["students"]}' in events[0].payload
     assert audit.verify_chain(seeded).ok
@@ -332,12 +342,8 @@ def test_agreements_cover_specialties_with_a_few_r3_gaps(seeded: Session) -> Non
 
 
 def test_demo_users_belong_to_fitting_tenants(seeded: Session) -> None:
-    # Each login by its name: the role for an organisation's admin, else the staff role.
-    admins = (StaffRole.ADMIN, StaffRole.OFFICER, StaffRole.SELF)
-    users = {
-        u.role.value if u.staff_role in admins else u.staff_role.value: u
-        for u in seeded.scalars(select(User))
-    }
+    # Each login by its name, the part of its e-mail before the @.
+    users = {u.email.partition("@")[0]: u for u in seeded.scalars(select(User))}
     assert {name: u.email for name, u in users.items()} == DEMO_LOGINS
     first_school = seeded.scalar(select(func.min(School.id)))
     assert users["school"].school_id == first_school == users["teacher"].school_id

@@ -1,0 +1,1 @@
+"""Regions and the hierarchy above cities: creating, onboarding and reading them."""
