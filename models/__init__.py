@@ -119,6 +119,7 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
+from .training_base import BaseKind, BaseReview, BaseStatus, TrainingBase
 from .training_course import (
     CourseAttendance,
     CourseSession,
@@ -288,4 +289,9 @@ __all__ = [
     # ── placement amendments ──
     "AmendmentStatus",
     "PlacementAmendment",
+    # ── training bases and studios ──
+    "BaseKind",
+    "BaseReview",
+    "BaseStatus",
+    "TrainingBase",
 ]

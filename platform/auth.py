@@ -165,6 +165,10 @@ _COMPETITIONS_READ = frozenset(
     {"competitions.index", "competitions.detail", "courses.index", "courses.detail"}
 )
 
+# Training bases and studios: the whole bureau reads them; the reviewer reviews and recognises.
+_BASES_READ = frozenset({"bases.index", "bases.detail"})
+_BASES_REVIEW = frozenset({"bases.review", "bases.recognise"})
+
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
     StaffRole.MENTOR: _ASSIGNED | _EVERY_ACCOUNT,
@@ -173,6 +177,8 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _SELECTIONS_READ
     | _SELECTIONS_RUN
     | _COMPETITIONS_READ
+    | _BASES_READ
+    | _BASES_REVIEW
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -193,6 +199,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _EVERY_ACCOUNT
     | _SELECTIONS_READ
     | _COMPETITIONS_READ
+    | _BASES_READ
     | {"subsidies.pay"},
 }
 
