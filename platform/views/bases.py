@@ -74,8 +74,13 @@ def _figure(label: Any) -> IntegerField:
     )
 
 
+# Created before the record's fields, so that the application form lists it first.
+_KIND = SelectField(_l("类别"))
+
+
 class BaseForm(FlaskForm):
-    kind = SelectField(_l("类别"))
+    """The record's figures and leader, as the host keeps them."""
+
     name = StringField(_l("名称"), validators=[DataRequired(), Length(max=records.NAME_MAX)])
     leader_name = StringField(_l("领办人姓名"), validators=[DataRequired(), Length(max=60)])
     leader_national_id = StringField(
@@ -87,9 +92,9 @@ class BaseForm(FlaskForm):
     yearly_intake = _figure(_l("年培训人次"))
     submit = SubmitField(_l("保存"))
 
-    def data_input(self) -> records.BaseInput:
+    def data_input(self, kind: str = "") -> records.BaseInput:
         return records.BaseInput(
-            kind=self.kind.data or "",
+            kind=kind,
             name=self.name.data or "",
             leader_name=self.leader_name.data or "",
             leader_national_id=self.leader_national_id.data or "",
@@ -98,6 +103,12 @@ class BaseForm(FlaskForm):
             capacity=self.capacity.data,
             yearly_intake=self.yearly_intake.data,
         )
+
+
+class ApplicationForm(BaseForm):
+    """The application also chooses the kind, once (the region's kinds only)."""
+
+    kind = _KIND
 
 
 class ReviewForm(FlaskForm):
@@ -118,11 +129,10 @@ def _region_pack() -> str:
     return db.get_one(Region, region_id).policy_pack
 
 
-def _base_form(pack: str | None) -> BaseForm:
-    form = BaseForm()
+def _application_form() -> ApplicationForm:
+    form = ApplicationForm()
     names = _kind_names()
-    codes = kinds_of(pack) if pack is not None else tuple(names)
-    form.kind.choices = [SelectChoice(code, names[code]) for code in codes]
+    form.kind.choices = [SelectChoice(code, names[code]) for code in kinds_of(_region_pack())]
     return form
 
 
@@ -162,11 +172,13 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @HOSTS
 def new() -> ResponseReturnValue:
-    form = _base_form(_region_pack())
+    form = _application_form()
     if form.validate_on_submit():
         db = get_session()
         try:
-            base = records.create_base(db, actor(), id_keys(), form.data_input())
+            base = records.create_base(
+                db, actor(), id_keys(), form.data_input(form.kind.data or "")
+            )
         except DomainError as error:
             _refused(error)
             return render_template("bases/form.html", form=form, error=error), error.status
@@ -183,15 +195,13 @@ def new() -> ResponseReturnValue:
 def edit(base_id: int) -> ResponseReturnValue:
     db, user = get_session(), actor()
     base = records.managed_base(db, user, base_id)
-    form = _base_form(None)
-    del form.kind  # the kind is chosen once, on application
+    form = BaseForm()
     if request.method == "GET":
         form.process(obj=base)
         form.leader_name.data = db.get_one(Person, base.leader_person_id).name
     if form.validate_on_submit():
-        data = form.data_input()
         try:
-            records.update_base(db, user, id_keys(), base_id, data)
+            records.update_base(db, user, id_keys(), base_id, form.data_input())
         except DomainError as error:
             _refused(error)
             return render_template(
