@@ -147,7 +147,8 @@ def _catalogue() -> _Catalogue:
     unquantified = tuple(
         Unquantified(**_strip(t)) for t in _tables(data, "unquantified", _UNQUANTIFIED)
     )
-    for entry in (*awards, *unquantified):
+    named: tuple[BaseAward | Unquantified, ...] = (*awards, *unquantified)
+    for entry in named:
         if entry.kind not in kinds:
             raise BasesError(f"{BASES_FILE.name}: {entry.pack} names unknown kind {entry.kind!r}")
     return _Catalogue(kinds, thresholds, awards, unquantified)

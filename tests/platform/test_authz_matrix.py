@@ -46,12 +46,12 @@ from support import (
 from werkzeug.routing import Rule
 
 from skillbridge.models import (
-    BaseReview,
     STAFF_ROLES,
     AgreementStatus,
     ApprenticeEnrolment,
     AttendanceDay,
     Ballot,
+    BaseReview,
     Budget,
     Certificate,
     CertificateStatus,

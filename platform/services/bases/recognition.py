@@ -8,8 +8,9 @@ award (where the region's pack sets one) is raised as a claim for the host at th
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from skillbridge.models import BaseStatus, TrainingBase, User
@@ -29,12 +30,15 @@ def recognise_base(session: Session, actor: User, base_id: int, today: date) -> 
         raise Conflict(N_("须先通过本年度评审，才能认定"))
     # The conditional UPDATE is the gate: of two racing recognitions one changes the row, the
     # other (after the first commits, on PostgreSQL) changes none.
-    changed = session.execute(
-        update(TrainingBase)
-        .where(TrainingBase.id == base.id)
-        .where(TrainingBase.status == BaseStatus.APPLIED)
-        .values(status=BaseStatus.RECOGNISED, recognised_on=today, recognised_by_id=actor.id)
-        .execution_options(synchronize_session=False)
+    changed = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(TrainingBase)
+            .where(TrainingBase.id == base.id)
+            .where(TrainingBase.status == BaseStatus.APPLIED)
+            .values(status=BaseStatus.RECOGNISED, recognised_on=today, recognised_by_id=actor.id)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if changed.rowcount != 1:
         raise Conflict(N_("该基地已认定"))
