@@ -11,7 +11,8 @@ from skillbridge.models import BaseKind, TrainingBase
 from skillbridge.platform.policy import bases, load_pack
 from skillbridge.platform.services.bases.reviews import judge
 
-SEEDS = Path("/work/shared/seeds")
+# The seed texts live beside the repository (../shared/seeds), as for the packs' quotes.
+SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
 
 def test_zhongkai_figures_come_from_000_sixth_article() -> None:
@@ -43,9 +44,9 @@ def test_every_kind_in_the_file_is_a_model_kind_and_every_award_a_pack_policy() 
                 assert policies[award.policy].trigger.kind == "studio_recognised"
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="the seed texts are not on this machine")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
 def test_every_quote_is_the_seeds_wording() -> None:
-    texts = {p.name[:3]: p.read_text() for p in SEEDS.glob("*.txt")}
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
     quoted = [*bases._catalogue().thresholds, *bases._catalogue().unquantified]
     missing = [q for q in quoted if q.quote not in texts[q.citation[:3]]]
     assert missing == []
