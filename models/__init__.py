@@ -120,6 +120,7 @@ from .subsidy import (
     SubsidyClaim,
     SubsidyPolicy,
 )
+from .training_base import BaseKind, BaseReview, BaseStatus, TrainingBase
 from .training_course import (
     CourseAttendance,
     CourseSession,
@@ -293,4 +294,9 @@ __all__ = [
     # ── placement amendments ──
     "AmendmentStatus",
     "PlacementAmendment",
+    # ── training bases and studios ──
+    "BaseKind",
+    "BaseReview",
+    "BaseStatus",
+    "TrainingBase",
 ]

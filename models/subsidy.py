@@ -161,6 +161,8 @@ class SubsidyClaim(CreatedAtMixin, Base):
     training_course_id: Mapped[int | None] = mapped_column(
         ForeignKey("training_course.id"), index=True
     )
+    #: The base or studio whose recognition raised the claim (002 二(三)1).
+    training_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_base.id"), index=True)
     #: The reference date of the evaluation: ages, months and claim years count to it.
     on_date: Mapped[date]
     once_only_key: Mapped[str] = mapped_column(String(200))

@@ -175,6 +175,9 @@ _REFERENCE_READ = frozenset(
         "reference_data.enterprise_designations",
     }
 )
+# Training bases and studios: the whole bureau reads them; the reviewer reviews and recognises.
+_BASES_READ = frozenset({"bases.index", "bases.detail"})
+_BASES_REVIEW = frozenset({"bases.review", "bases.recognise"})
 
 STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     StaffRole.TEACHER: _ASSIGNED | _EVERY_ACCOUNT,
@@ -185,6 +188,8 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _SELECTIONS_RUN
     | _COMPETITIONS_READ
     | _REFERENCE_READ
+    | _BASES_READ
+    | _BASES_REVIEW
     | {
         "subsidies.approve",
         "subsidies.reject",
@@ -205,6 +210,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
     | _EVERY_ACCOUNT
     | _SELECTIONS_READ
     | _COMPETITIONS_READ
+    | _BASES_READ
     | {"subsidies.pay"},
 }
 

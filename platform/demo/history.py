@@ -31,6 +31,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.database import Database
 from skillbridge.platform.demo.attendance import seed_demo_attendance
+from skillbridge.platform.demo.bases import seed_demo_bases
 from skillbridge.platform.demo.changes import seed_demo_changes
 from skillbridge.platform.demo.competitions import seed_demo_competitions
 from skillbridge.platform.demo.evaluations import seed_demo_evaluations
@@ -122,6 +123,8 @@ def seed_demo_history(database: Database, seed: int) -> dict[str, int]:
         counts.update(seed_demo_programmes(session))
     with database.session_scope() as session:
         counts.update(seed_demo_competitions(session))
+    with database.session_scope() as session:
+        counts.update(seed_demo_bases(session))
     with database.session_scope() as session:  # ── incidents ──
         counts.update(seed_demo_incidents(session, datetime.combine(SEASON_DATE, time(18, 0))))
     with database.session_scope() as session:

@@ -780,6 +780,16 @@ TRIGGERS: Mapping[str, Check] = MappingProxyType(
                 {"pay_years": "count"},
                 "award_selected",
             ),
+            # A studio's recognition (认定) by the bureau: the award of 002 二(三)1 "评选出技能大师
+            # 工作室、名师工作室", paid to its host; the same reading of the year as a selection.
+            _check(
+                "studio_recognised",
+                "工作室认定",
+                "studio recognised",
+                _award_selected,
+                {"pay_years": "count"},
+                "studio_recognised",
+            ),
             _check(
                 "enrolment_year",
                 "在校学年",

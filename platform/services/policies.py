@@ -21,6 +21,7 @@ from skillbridge.models import (
     StaffRole,
     Student,
     SubsidyClaim,
+    TrainingBase,
     TrainingCourse,
     User,
     VerificationStatus,
@@ -732,3 +733,29 @@ def can_read_reference_data(actor: User) -> bool:
     return actor.region_id is not None and bureau_staff_of(
         actor, actor.region_id, StaffRole.REVIEWER
     )
+def can_record_base(actor: User) -> bool:
+    """Who may apply for a training base or studio: the managers of an enterprise or a school,
+    for their own organisation (the bureau reviews and recognises, it hosts none)."""
+    return can_organise_course(actor)
+
+
+def can_manage_base(actor: User, base: TrainingBase) -> bool:
+    """Its host's managers keep its record (figures, leader)."""
+    if base.enterprise_id is not None:
+        return acts_for_enterprise(actor, base.enterprise_id)
+    return base.school_id is not None and acts_for_school(actor, base.school_id)
+
+
+def can_review_bases(actor: User, region_id: int) -> bool:
+    """The yearly review and the recognition: the region's officer or reviewer."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER)
+
+
+def can_read_bases(actor: User, region_id: int) -> bool:
+    """The bureau's officer, reviewer and finance read every base and studio of the region."""
+    return bureau_staff_of(actor, region_id, StaffRole.REVIEWER, StaffRole.FINANCE)
+
+
+def can_view_base(actor: User, base: TrainingBase) -> bool:
+    """Its host's managers, and the bureau readers of its region."""
+    return can_manage_base(actor, base) or can_read_bases(actor, base.region_id)

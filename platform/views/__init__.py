@@ -5,6 +5,7 @@
 | `assignments`   | `/placements/assign`  | teachers and mentors assigned to placements, in bulk   |
 | `attendance`    | `/attendance`         | check-in and out, hours and N7 flags, leave, 备案      |
 | `auth`          | `/`                   | login, logout, sign-up, activation, password, language |
+| `bases`         | `/bases`              | training bases and studios: records, yearly review     |
 | `bureau`        | `/bureau`             | `/verifications`: schools and enterprises to verify    |
 | `certificates`  | `/bureau/certificates`| declared certificates to verify, appraisal-list import |
 | `competitions`  | `/competitions`       | skill competitions: record, participants, results      |
@@ -54,6 +55,7 @@ from . import (
     assignments,
     attendance,
     auth,
+    bases,
     bureau,
     certificates,
     competitions,
@@ -92,6 +94,7 @@ BLUEPRINTS: list[Blueprint] = [
     assignments.bp,
     attendance.bp,
     auth.bp,
+    bases.bp,
     bureau.bp,
     certificates.bp,
     competitions.bp,
@@ -130,6 +133,7 @@ BLUEPRINTS: list[Blueprint] = [
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *assignments.NAV,
     *attendance.NAV,
+    *bases.NAV,
     *bureau.NAV,
     *certificates.NAV,
     *competitions.NAV,

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from skillbridge.platform.i18n import translate
+from skillbridge.platform.policy.bases import base_kinds
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.policy_catalogue import catalogue
 from skillbridge.platform.services.policy_catalogue.wording import Value, render
@@ -32,4 +33,6 @@ def index() -> ResponseReturnValue:
 @bp.get("/<code>")
 def region(code: str) -> ResponseReturnValue:
     found = catalogue.region_catalogue(code, bounds.page_arg(request.args), date.today())
-    return render_template("policies/region.html", region=found)
+    en = str(get_locale()) == "en"
+    kind_names = {code: k.name_en if en else k.name_zh for code, k in base_kinds().items()}
+    return render_template("policies/region.html", region=found, kind_names=kind_names)

@@ -51,6 +51,7 @@ from skillbridge.models import (
     ApprenticeEnrolment,
     AttendanceDay,
     Ballot,
+    BaseReview,
     Budget,
     Certificate,
     CertificateStatus,
@@ -129,6 +130,7 @@ from skillbridge.platform.services import notifications as notifications_service
 from skillbridge.platform.services import policies
 from skillbridge.platform.services.accounts.registration import new_session_token
 from skillbridge.platform.services.attendance.calendar import china_now
+from skillbridge.platform.services.bases import records as base_records
 from skillbridge.platform.services.competitions import records as competition_records
 from skillbridge.platform.services.courses import records as course_records
 from skillbridge.platform.services.evaluations import outcomes as evaluation_outcomes
@@ -417,6 +419,14 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "courses.attendance": SCHOOL | ENTERPRISE,
     "courses.completion": SCHOOL | ENTERPRISE,
     "courses.close": SCHOOL | ENTERPRISE,
+    # ── training bases and studios ── hosted by the cell's school (a school's cell) or its
+    # enterprise; the bureau's officer and reviewer review and recognise, finance reads.
+    "bases.index": SCHOOL | ENTERPRISE | BUREAU,
+    "bases.new": SCHOOL | ENTERPRISE,
+    "bases.detail": SCHOOL | ENTERPRISE | BUREAU,
+    "bases.edit": SCHOOL | ENTERPRISE,
+    "bases.review": BUREAU,
+    "bases.recognise": BUREAU,
     "programmes.index": SCHOOL | ENTERPRISE | STUDENT | BUREAU,
     "programmes.new": ENTERPRISE,
     "programmes.detail": SCHOOL | ENTERPRISE | BUREAU,
@@ -531,6 +541,10 @@ NARROW_ALLOWED: dict[str, frozenset[str]] = {
     "competitions.detail": REVIEWER | FINANCE,
     "courses.index": REVIEWER | FINANCE,
     "courses.detail": REVIEWER | FINANCE,
+    "bases.index": REVIEWER | FINANCE,
+    "bases.detail": REVIEWER | FINANCE,
+    "bases.review": REVIEWER,
+    "bases.recognise": REVIEWER,
     "programmes.index": TEACHER | MENTOR | REVIEWER,
     # The reviewer runs selections with the officer; finance reads them.
     "selections.index": REVIEWER | FINANCE,
@@ -780,6 +794,9 @@ STATES: dict[str, tuple[str, ...]] = {
     "selections.handle_objection": ("publicity",),
     "selections.decide": ("ended",),
     "selections.expert_active": ("review",),
+    # ── bases ── applied: not reviewed this year; reviewed: passed this year's review.
+    "bases.review": ("applied",),
+    "bases.recognise": ("reviewed",),
 }
 # Routes whose POST carries a file.
 UPLOADS = {
@@ -1305,6 +1322,39 @@ class World:
         session.flush()
         return {"competition_id": competition.id, "participant_id": entry.id}
 
+    def training_base(self, session: Session, tenant: Tenant, role: str, state: str) -> int:
+        """A skill master studio the role's organisation hosts (a school's cell: its school's,
+        every other: its enterprise's); `reviewed`: passed this year's review."""
+        host = tenant.users["school" if base_role(role) == "school" else "enterprise"]
+        person, national_id = self.known_person(session)
+        base = base_records.create_base(
+            session,
+            host,
+            id_keys(self.app),
+            base_records.BaseInput(
+                kind="skill_master_studio",
+                name=f"矩阵工作室{self.n()}",
+                leader_name=person.name,
+                leader_national_id=national_id,
+                occupation_count=2,
+                site_m2=100,
+                capacity=20,
+                yearly_intake=200,
+            ),
+        )
+        if state == "reviewed":
+            session.add(
+                BaseReview(
+                    base_id=base.id,
+                    year=TODAY.year,
+                    passed=True,
+                    results=[],
+                    reviewed_by_id=tenant.users["bureau"].id,
+                )
+            )
+            session.flush()
+        return base.id
+
     def course(self, session: Session, tenant: Tenant, role: str) -> dict[str, int]:
         """An open technician class the role's organisation runs (a school's cell: its school's,
         every other: its enterprise's), ended yesterday, with one trainee and one session."""
@@ -1662,6 +1712,8 @@ class World:
             ids["claim_id"] = self.claim(session, tenant, cell.state, cell.role)
         if "competition_id" in arguments:
             ids.update(self.competition(session, tenant, cell.role))
+        if "base_id" in arguments:
+            ids["base_id"] = self.training_base(session, tenant, cell.role, cell.state)
         if "course_id" in arguments:
             ids.update(self.course(session, tenant, cell.role))
         if "enrolment_id" in arguments:
@@ -2024,6 +2076,21 @@ def _competition_body(tenant: Tenant) -> dict:
     }
 
 
+def _base_body(world: World) -> dict:
+    """A skill master studio led by a fresh person the platform knows."""
+    leader = _participant_body(world)
+    return {
+        "kind": "skill_master_studio",
+        "name": "矩阵工作室",
+        "leader_name": leader["name"],
+        "leader_national_id": leader["national_id"],
+        "occupation_count": "2",
+        "site_m2": "100",
+        "capacity": "20",
+        "yearly_intake": "200",
+    }
+
+
 def _course_body(tenant: Tenant) -> dict:
     return {
         "title": "矩阵技师班",
@@ -2243,6 +2310,9 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
     "courses.add_session": lambda w, t, c: {"held_on": (TODAY - timedelta(days=2)).isoformat()},
     "courses.attendance": lambda w, t, c: _trainee_marks(w, c, "attended-"),
     "courses.completion": lambda w, t, c: _trainee_marks(w, c, "completed-"),
+    "bases.new": lambda w, t, c: _base_body(w),
+    "bases.edit": lambda w, t, c: _base_body(w),
+    "bases.review": lambda w, t, c: {"finding-activity": "y", "note": "矩阵评审"},
     "programmes.new": lambda w, t, c: {
         "kind": "employee",
         "title": "矩阵学徒项目",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from skillbridge.platform.policy import REGION_CODES, Policy, PolicyPack, Validity, load_pack
+from skillbridge.platform.policy.bases import Unquantified, unquantified_for
 from skillbridge.platform.services.errors import NotFound
 from skillbridge.platform.services.paging import Page, page_of
 from skillbridge.platform.text import N_
@@ -126,6 +127,8 @@ class RegionCatalogue:
 
     summary: RegionSummary
     entries: Page[PolicyEntry]
+    #: Base and studio support the seed names without a figure, each with why no claim.
+    unquantified: tuple[Unquantified, ...] = ()
 
 
 def region_catalogue(code: str, page: int, on: date) -> RegionCatalogue:
@@ -134,4 +137,4 @@ def region_catalogue(code: str, page: int, on: date) -> RegionCatalogue:
     if summary is None:
         raise NotFound(N_("没有该地区的政策"))
     entries = [policy_entry(p, on) for p in summary.pack.policies]
-    return RegionCatalogue(summary, page_of(entries, page, PER_PAGE))
+    return RegionCatalogue(summary, page_of(entries, page, PER_PAGE), unquantified_for(code))

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from skillbridge.platform.policy import Policy
 
 # Imported for the routes their raisers declare (the registry fills as modules load).
-from skillbridge.platform.services.subsidies import awards, claims, workers  # noqa: F401
+from skillbridge.platform.services.subsidies import (  # noqa: F401
+    awards,
+    claims,
+    studio_awards,
+    workers,
+)
 from skillbridge.platform.services.subsidies.budgets import MONETARY_KINDS, PACK_BENEFICIARIES
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, claim_routes
 from skillbridge.platform.text import N_

@@ -213,6 +213,8 @@ def trigger_words(trigger: Trigger) -> Value:
         return _phrase(N_("引进后劳动合同和社保满%(months)s个月"), months=p["months"])
     if trigger.kind == "award_selected":
         return _phrase(N_("评选当选，享受%(years)s年"), years=p["pay_years"])
+    if trigger.kind == "studio_recognised":
+        return Phrase(N_("工作室经人社局评选认定"))
     if trigger.kind == "competition_held":
         return _phrase(N_("举办技能竞赛，参赛%(count)s人以上"), count=p["min_participants"])
     if trigger.kind == "service_years_reached":

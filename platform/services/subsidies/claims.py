@@ -37,6 +37,7 @@ from skillbridge.models import (
     Student,
     SubsidyClaim,
     SubsidyPolicy,
+    TrainingBase,
     TrainingCourse,
     User,
     utcnow,
@@ -217,6 +218,8 @@ class ClaimDraft:
     #: An award's grant: the selection it pays and the round whose quota it counts against.
     selection: AwardSelection | None = None
     selection_round_id: int | None = None
+    #: A studio's award: the base or studio whose recognition raised it.
+    training_base: TrainingBase | None = None
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,7 @@ def insert_claim(
         certificate_id=draft.certificate.id if draft.certificate else None,
         competition_id=draft.competition.id if draft.competition else None,
         training_course_id=draft.course.id if draft.course else None,
+        training_base_id=draft.training_base.id if draft.training_base else None,
         on_date=draft.on_date,
         once_only_key=key,
         status=ClaimStatus.SUBMITTED,

@@ -179,3 +179,17 @@ def test_the_demo_enterprise_held_a_closed_competition_its_subsidy_can_pay(sessi
         competition=competition,
     )
     assert subsidy_claims.assess(session, draft).evaluation.eligible
+
+
+def test_the_demo_has_bases_and_studios_one_recognised_with_its_award(session, season) -> None:  # type: ignore[no-untyped-def]
+    """The base pages have something to show: the demo enterprise's 技能大师工作室 reviewed and
+    recognised (its 10万元 award raised, 002 二(三)1), two more waiting for the yearly review."""
+    from skillbridge.models import BaseStatus, SubsidyClaim, TrainingBase
+
+    assert season["training bases and studios"] == 3 and season["studio awards raised"] == 1
+    statuses = sorted(b.status for b in session.scalars(select(TrainingBase)))
+    assert statuses == [BaseStatus.APPLIED, BaseStatus.APPLIED, BaseStatus.RECOGNISED]
+    claim = session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.training_base_id.is_not(None))
+    ).one()
+    assert claim.amount_yuan == 100_000

@@ -50,10 +50,24 @@ def test_award_grants_follow_the_selection_decision() -> None:
     assert route.beneficiaries == frozenset({Beneficiary.PERSON})
     table = claimability_table(date(2015, 1, 1))
     assert "✅ `award_selected`：人社局在评选中认定当选者时" in table
-    # An award paid to an enterprise (a master studio's) has no selection of organisations yet:
-    # the event is recorded, but no route pays an enterprise, and the page says so.
-    studio = load_pack("wujiang").policy("wujiang.skill_master_studio_award")
-    assert claimability(studio).reasons == (NO_ROUTE_FOR_BENEFICIARY,)
+    # An award paid to an enterprise for its training work has no selection of organisations
+    # yet: the event is recorded, but no route pays an enterprise, and the page says so.
+    training = load_pack("wujiang").policy("wujiang.training_contribution_enterprise_award")
+    assert claimability(training).reasons == (NO_ROUTE_FOR_BENEFICIARY,)
+
+
+def test_studio_awards_follow_the_studio_recognition() -> None:
+    # 002 二(三)1: the bureau's recognition of a studio raises its host's award (studio_awards.py).
+    for code in ("wujiang.skill_master_studio_award", "wujiang.famous_teacher_studio_award"):
+        (route,) = claimability(load_pack("wujiang").policy(code)).routes
+        assert (route.event_kind, route.endpoint, route.online) == (
+            "studio_recognised",
+            "bases.index",
+            False,
+        )
+    assert "✅ `studio_recognised`：人社局在年度评审通过后认定工作室时" in claimability_table(
+        date(2026, 1, 1)
+    )
 
 
 def test_an_entitlement_is_never_claimable_even_with_its_event_recorded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
