@@ -733,6 +733,8 @@ def can_read_reference_data(actor: User) -> bool:
     return actor.region_id is not None and bureau_staff_of(
         actor, actor.region_id, StaffRole.REVIEWER
     )
+
+
 def can_record_base(actor: User) -> bool:
     """Who may apply for a training base or studio: the managers of an enterprise or a school,
     for their own organisation (the bureau reviews and recognises, it hosts none)."""
