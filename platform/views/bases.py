@@ -25,6 +25,7 @@ from skillbridge.platform.policy.bases import base_kinds, kinds_of
 from skillbridge.platform.services import listing
 from skillbridge.platform.services.bases import recognition, records, reviews
 from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.policies import (
     can_manage_base,
     can_record_base,
@@ -126,7 +127,7 @@ def _region_pack() -> str:
     else:
         assert user.school_id is not None  # HOSTS: an enterprise's or a school's user
         region_id = db.get_one(School, user.school_id).region_id
-    return db.get_one(Region, region_id).policy_pack
+    return region_pack(db.get_one(Region, region_id)).region
 
 
 def _application_form() -> ApplicationForm:

@@ -29,6 +29,7 @@ from skillbridge.platform.services import audit, listing
 from skillbridge.platform.services.errors import InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.known_persons import known_person
+from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.policies import (
     can_manage_base,
@@ -142,7 +143,7 @@ def _checked(
 def create_base(session: Session, actor: User, keys: IdentityKeys, data: BaseInput) -> TrainingBase:
     """Apply (申报) for a base or studio hosted by the actor's organisation."""
     region, enterprise_id, school_id = _host(session, actor)
-    if data.kind not in kinds_of(region.policy_pack):
+    if data.kind not in kinds_of(region_pack(region).region):
         raise InvalidInput(
             N_("基地信息有误，未保存"), details=[N_("类别：本地区政策未设该类别，请从列表中选择")]
         )

@@ -20,6 +20,7 @@ from skillbridge.platform.policy.bases import Threshold, thresholds_for
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.bases.records import get_base
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
+from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.policies import can_review_bases
 from skillbridge.platform.text import N_
 
@@ -29,7 +30,7 @@ NOTE_MAX = 500
 def base_thresholds(session: Session, base: TrainingBase) -> tuple[Threshold, ...]:
     """The thresholds of the base's kind in its region's pack."""
     region = session.get_one(Region, base.region_id)
-    return thresholds_for(region.policy_pack, base.kind.value)
+    return thresholds_for(region_pack(region).region, base.kind.value)
 
 
 def judge(

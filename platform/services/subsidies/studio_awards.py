@@ -25,6 +25,7 @@ from skillbridge.models import (
 from skillbridge.platform.policy import AwardSelection
 from skillbridge.platform.policy.bases import award_for
 from skillbridge.platform.services.errors import Conflict
+from skillbridge.platform.services.packs import region_pack
 from skillbridge.platform.services.subsidies.claims import ClaimDraft, assess, insert_claim
 from skillbridge.platform.services.subsidies.routes import raises
 from skillbridge.platform.text import N_
@@ -58,7 +59,7 @@ def on_studio_recognised(
     """Raise the award's claim for a recognised base; when there is none to raise (no award
     for the kind, another beneficiary, a condition failed, claimed already) the base says why."""
     region = session.get_one(Region, base.region_id)
-    award = award_for(region.policy_pack, base.kind.value)
+    award = award_for(region_pack(region).region, base.kind.value)
     policy = (
         session.scalar(
             select(SubsidyPolicy)
