@@ -16,6 +16,7 @@ from flask_login import current_user
 from skillbridge.models import Enterprise, Role, School, StaffRole, User
 from skillbridge.platform.services.people.workers import worker_is_confirmed
 from skillbridge.platform.services.policies import can_manage_staff, is_verified
+from skillbridge.platform.services.regions.hierarchy import is_upper_level
 from skillbridge.platform.services.signatures.reauth import Reauthentication
 from skillbridge.platform.services.signatures.signing import Origin
 
@@ -217,6 +218,10 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
 
 # Pages only the organisation's admin (a bureau: its officer) uses.
 ADMIN_ENDPOINTS = frozenset({"staff.index"})
+# Pages that read the officer's own region's policy pack: an upper-level bureau (a province over
+# its cities) has none, so its navigation leaves them out and it reads its cities' figures on
+# the regions page (a direct visit says so on a 404 page).
+OWN_PACK_ENDPOINTS = frozenset({"compliance.rules", "courses.index"})
 
 
 def refuse_outside_staff_role() -> None:
@@ -233,7 +238,18 @@ def may_reach(user: User, endpoint: str) -> bool:
     allowed = STAFF_ENDPOINTS.get(user.staff_role)
     if allowed is not None and endpoint not in allowed | PENDING_ENDPOINTS:
         return False
+    if endpoint in OWN_PACK_ENDPOINTS and _without_own_pack(user):
+        return False
     return endpoint not in ADMIN_ENDPOINTS or can_manage_staff(user)
+
+
+def _without_own_pack(user: User) -> bool:
+    """Whether `user` is an officer of an upper-level region, which has no policy pack."""
+    return (
+        user.role is Role.BUREAU
+        and user.region_id is not None
+        and is_upper_level(get_session(), user.region_id)
+    )
 
 
 def load_user(user_id: str) -> User | None:

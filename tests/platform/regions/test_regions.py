@@ -113,6 +113,24 @@ def test_drill_down_reads_a_city_of_its_own_province_only(provinces: Provinces, 
     assert sibling.get(f"/bureau/regions/{city}/dashboard").status_code == 200
 
 
+def test_pages_of_a_citys_own_pack_are_not_offered_to_the_province(
+    provinces: Provinces, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    upper, city = login_as(provinces.upper), login_as(provinces.officer_a)
+    province_nav = upper.get("/bureau/regions/")
+    assert province_nav.status_code == 200
+    for path in ("/bureau/compliance/", "/courses/"):
+        link = f'href="{path}"'
+        # The city's officer has the page and its link in the navigation.
+        page = city.get(path)
+        assert page.status_code == 200 and link in page.get_data(as_text=True), path
+        # The province has no link, and a direct visit says why.
+        assert link not in province_nav.get_data(as_text=True), path
+        refused = upper.get(path)
+        assert refused.status_code == 404, path
+        assert "没有自己的政策包" in refused.get_data(as_text=True), path
+
+
 def test_the_province_never_writes_to_a_citys_objects(
     provinces: Provinces, login_as, session: Session, factories
 ) -> None:  # type: ignore[no-untyped-def]
