@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -101,9 +102,11 @@ class SelectionRound(CreatedAtMixin, Base):
 
 
 class Nomination(CreatedAtMixin, Base):
-    """A person nominated for a round, by an enterprise (单位推荐) or by themselves (个人自荐).
+    """A person nominated for a round, by an enterprise (单位推荐) or by themselves (个人自荐);
+    or, for an award paid to an organisation, an enterprise applying for itself (no person).
 
-    `employer_id` is the nominee's employer at nomination, for the panel's conflict check;
+    `employer_id` is the nominee's employer at nomination (the enterprise itself when the
+    nominee is an organisation), for the panel's conflict check;
     `screening` is the stored evaluation of the policy's conditions. A place number is given
     on selection, unique in the round.
     """
@@ -111,6 +114,15 @@ class Nomination(CreatedAtMixin, Base):
     __tablename__ = "nomination"
     __table_args__ = (
         UniqueConstraint("round_id", "person_id"),
+        # An organisation is nominated once per round (a person's nominations have its id).
+        Index(
+            "uq_nomination_round_organisation",
+            "round_id",
+            "employer_id",
+            unique=True,
+            sqlite_where=text("person_id IS NULL"),
+            postgresql_where=text("person_id IS NULL"),
+        ),
         UniqueConstraint("round_id", "place_no"),
         CheckConstraint("place_no IS NULL OR place_no > 0", name="place_positive"),
         CheckConstraint(
@@ -121,7 +133,8 @@ class Nomination(CreatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("selection_round.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: The nominated person; None when the nominee is the organisation `employer_id`.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     #: The nominating enterprise, or None for a self-nomination.
     nominated_by_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
@@ -221,18 +234,23 @@ class Objection(CreatedAtMixin, Base):
 
 
 class Award(CreatedAtMixin, Base):
-    """An award recorded on a person: the policy, the round's year, the level and criterion."""
+    """An award recorded on a person, or on an enterprise for an organisation's award: the
+    policy, the round's year, the level and criterion."""
 
     __tablename__ = "award"
     __table_args__ = (
         UniqueConstraint("nomination_id"),
         UniqueConstraint("round_id", "person_id"),
+        UniqueConstraint("round_id", "enterprise_id"),
+        CheckConstraint("(person_id IS NULL) <> (enterprise_id IS NULL)", name="one_awardee"),
         Index("ix_award_person_policy", "person_id", "policy_code"),
         CheckConstraint("level >= 0 AND level <= 7", name="level_on_ladder"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: The awarded organisation, for an award paid to an enterprise (then no person).
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     policy_code: Mapped[str] = mapped_column(String(80))
     round_id: Mapped[int] = mapped_column(ForeignKey("selection_round.id"))

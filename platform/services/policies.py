@@ -695,13 +695,16 @@ def can_nominate_employee(actor: User, employer: Enterprise, region_id: int) -> 
     return acts_for_enterprise(actor, employer.id) and employer.region_id == region_id
 
 
-def can_nominate_self(actor: User, person_id: int) -> bool:
+def can_nominate_self(actor: User, person_id: int | None) -> bool:
     """个人自荐: a worker nominates only themself."""
-    return actor.role == Role.WORKER and actor.person_id == person_id
+    return actor.role == Role.WORKER and person_id is not None and actor.person_id == person_id
 
 
 def can_view_nomination(
-    actor: User, nominee_person_id: int, nominated_by_enterprise_id: int | None, region_id: int
+    actor: User,
+    nominee_person_id: int | None,
+    nominated_by_enterprise_id: int | None,
+    region_id: int,
 ) -> bool:
     """The nominee, the nominating enterprise's managers and the region's bureau."""
     return (

@@ -216,7 +216,9 @@ def round_(round_id: int) -> ResponseReturnValue:
         proposed=proposed,
         bureau=bureau,
         runs=runs,
-        may_nominate=row.status == RoundStatus.OPEN and user.role != Role.BUREAU,
+        may_nominate=row.status == RoundStatus.OPEN
+        and user.role != Role.BUREAU
+        and not (user.role == Role.WORKER and calls.for_organisations(db, row)),
         may_object=row.status == RoundStatus.PUBLICITY
         and can_raise_objection(user, row.region_id, region_id),
         action=ActionForm(),
@@ -353,7 +355,15 @@ def nominate(round_id: int) -> ResponseReturnValue:
     form = NominationForm()
     employees = nominations.nominable_employees(db, user)
     form.person_id.choices = [SelectChoice(p.id, f"{p.name}（{e.post}）") for p, e in employees]
-    context = {"form": form, "row": row, "policy": calls.round_policy(db, row), "kind": kind}
+    organisations = calls.for_organisations(db, row)
+    context = {
+        "form": form,
+        "row": row,
+        "policy": calls.round_policy(db, row),
+        "kind": kind,
+        "organisations": organisations,
+        "applicant": db.get(Enterprise, user.enterprise_id) if user.enterprise_id else None,
+    }
     if request.method == "GET":
         return render_template("selections/nominate.html", **context)
     if not form.validate_on_submit():
@@ -367,7 +377,9 @@ def nominate(round_id: int) -> ResponseReturnValue:
             nominations.NominationRequest(
                 round_id=row.id,
                 statement=form.statement.data or "",
-                person_id=form.person_id.data if user.role == Role.ENTERPRISE else None,
+                person_id=form.person_id.data
+                if user.role == Role.ENTERPRISE and not organisations
+                else None,
                 criterion=form.criterion.data,
                 evidence=_evidence(),
             ),
@@ -393,7 +405,7 @@ def nomination(nomination_id: int) -> ResponseReturnValue:
         nomination=found,
         row=row,
         policy=calls.round_policy(db, row),
-        person=db.get_one(Person, found.person_id),
+        person=db.get(Person, found.person_id) if found.person_id is not None else None,
         employer=db.get_one(Enterprise, found.employer_id),
         level_label=_(SKILL_LEVEL_LABELS[level]) if level in SKILL_LEVEL_LABELS else "",
         tally=panels.tallies(db, row).get(found.id)

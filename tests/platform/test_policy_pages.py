@@ -72,7 +72,7 @@ def test_claim_routes_and_reasons_are_in_plain_words_in_english(client, compiled
     # The Chinese page says the same in Chinese.
     client.get("/lang/zh")
     chief_zh = _articles(client, "zhongkai")["zhongkai.chief_technician_grant"]
-    assert "人社局在评选中认定当选者时" in chief_zh
+    assert "人社局在评选中认定当选者" in chief_zh
     assert "一次性20,000元" in chief_zh and "每1年不超过50名（上限）" in chief_zh
 
 

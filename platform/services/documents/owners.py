@@ -192,12 +192,16 @@ def _nomination(session: Session, owner_id: int) -> Owner | None:
     region_id = session.get_one(SelectionRound, nomination.round_id).region_id
     # Whoever nominated attaches the evidence: the enterprise (单位推荐) or the worker (自荐);
     # the nominee reads what an enterprise filed about them.
-    nominee: Tenant = (Role.WORKER, nomination.person_id)
-    if nomination.nominated_by_enterprise_id is not None:
+    if nomination.person_id is None:
+        # An organisation's own application: the enterprise files and reads its evidence.
+        assert nomination.nominated_by_enterprise_id is not None
         uploaders: set[Tenant] = {(Role.ENTERPRISE, nomination.nominated_by_enterprise_id)}
-        readers = {nominee}
+        readers: set[Tenant] = set()
+    elif nomination.nominated_by_enterprise_id is not None:
+        uploaders = {(Role.ENTERPRISE, nomination.nominated_by_enterprise_id)}
+        readers = {(Role.WORKER, nomination.person_id)}
     else:
-        uploaders, readers = {nominee}, set()
+        uploaders, readers = {(Role.WORKER, nomination.person_id)}, set()
     kinds = OWNER_KINDS[DocumentOwner.NOMINATION]
     parties = _parties(uploaders, readers, region_id)
     return Owner(DocumentOwner.NOMINATION, owner_id, parties, kinds, kinds, region_id)

@@ -65,7 +65,8 @@ def decide_nomination(
     session: Session, actor: User, nomination_id: int
 ) -> tuple[Award, SubsidyClaim | None]:
     """Select a proposed nominee after the 公示 window, every objection to them handled: take a
-    place within the quota, record the award on the person and raise the grant's claim."""
+    place within the quota, record the award on the person (or the organisation) and raise the
+    grant's claim."""
     nomination = session.get(Nomination, nomination_id)
     if nomination is None:
         raise NotFound(N_("申报不存在"))
@@ -109,6 +110,8 @@ def decide_nomination(
     policy = round_policy(session, row)
     award = Award(
         person_id=nomination.person_id,
+        # An organisation's nomination names no person: the award is the enterprise's.
+        enterprise_id=nomination.employer_id if nomination.person_id is None else None,
         region_id=row.region_id,
         policy_code=policy.code,
         round_id=row.id,

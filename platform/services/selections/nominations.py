@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,10 @@ from skillbridge.models import (
     Role,
     RoundStatus,
     SelectionRound,
+    SubsidyPolicy,
     User,
 )
-from skillbridge.platform.policy import AwardSelection, evaluate
+from skillbridge.platform.policy import AwardSelection, Policy, evaluate
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.documents.owners import load_owner
 from skillbridge.platform.services.documents.uploads import (
@@ -56,6 +57,7 @@ from skillbridge.platform.services.selections.rounds import (
     round_policy,
 )
 from skillbridge.platform.services.subsidies.claims import snapshot
+from skillbridge.platform.services.subsidies.facts import BuiltFacts, build_facts
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
 from skillbridge.platform.services.subsidies.workers import current_employment
 from skillbridge.platform.text import N_
@@ -83,6 +85,13 @@ def screen(
     """Evaluate the round's policy for the nominee on `on_date`: (passed, the stored snapshot)."""
     policy = round_policy(session, row)
     described = pack_policy(session, policy)
+    if nomination.person_id is None:
+        # An organisation: the enterprise's facts, as for its own claim.
+        built = build_facts(
+            session, policy, on_date, enterprise=session.get_one(Enterprise, nomination.employer_id)
+        )
+        return _screened(described, policy, built, nominee_selection(
+            row, described.id, None, nomination.criterion), on_date)  # fmt: skip
     person = session.get_one(Person, nomination.person_id)
     employment = current_employment(session, person.id)
     if employment is None:
@@ -101,6 +110,17 @@ def screen(
     built = build_worker_facts(session, policy, on_date, person=person, employment=employment)
     level = built.facts.certificate.level if built.facts.certificate is not None else None
     selection = nominee_selection(row, described.id, level, nomination.criterion)
+    return _screened(described, policy, built, selection, on_date)
+
+
+def _screened(
+    described: Policy,
+    policy: SubsidyPolicy,
+    built: BuiltFacts,
+    selection: AwardSelection,
+    on_date: date,
+) -> tuple[bool, dict[str, Any]]:
+    """The policy evaluated on the nominee's facts with the award assumed, as stored."""
     built = replace(built, facts=replace(built.facts, selection=selection))
     override = policy.amount_yuan if described.amount.kind == "local" else None
     evaluation = evaluate(described, built.facts, on_date, amount_override=override)
@@ -112,20 +132,35 @@ def screen(
     ]
     passed = all(c["passed"] for c in stored["conditions"])
     stored["eligible"] = passed
-    stored["level"] = level
+    stored["level"] = selection.level
     return passed, stored
 
 
 @dataclass(frozen=True)
 class NominationRequest:
-    """A nomination: the round, the nominee (an enterprise's employee, or the worker), the
-    seed's criterion it claims (e.g. "(2)"), a statement of merits and the evidence."""
+    """A nomination: the round, the nominee (an enterprise's employee, the worker, or the
+    enterprise itself when the round's award is paid to organisations: no person), the seed's
+    criterion it claims (e.g. "(2)"), a statement of merits and the evidence."""
 
     round_id: int
     statement: str
     person_id: int | None = None
     criterion: str | None = None
     evidence: Sequence[Upload] = ()
+
+
+def _organisation(
+    session: Session, actor: User, row: SelectionRound, request: NominationRequest
+) -> int:
+    """The enterprise applying for itself in a round among organisations."""
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id is None:
+        raise PermissionDenied(N_("本期评选表彰企业和培养机构：只有企业可以申报本单位"))
+    if request.person_id is not None:
+        raise InvalidInput(N_("本期评选表彰单位，不推荐个人"), details=["person_id"])
+    enterprise = session.get_one(Enterprise, actor.enterprise_id)
+    if not can_nominate_employee(actor, enterprise, row.region_id):
+        raise PermissionDenied(N_("只能申报本区域的企业"))
+    return enterprise.id
 
 
 def _nominee(
@@ -166,7 +201,14 @@ def nominate(
     require_status(row, RoundStatus.OPEN)
     if rounds.today() > row.nominations_close_on:
         raise Conflict(N_("申报已截止"))
-    person, employment, by_enterprise = _nominee(session, actor, row, request)
+    person_id: int | None
+    by_enterprise: int | None
+    if rounds.for_organisations(session, row):
+        employer_id = by_enterprise = _organisation(session, actor, row, request)
+        person_id = None
+    else:
+        person, employment, by_enterprise = _nominee(session, actor, row, request)
+        person_id, employer_id = person.id, employment.enterprise_id
     statement = request.statement.strip()
     problems = []
     if not statement:
@@ -182,8 +224,8 @@ def nominate(
         raise InvalidInput(problems[0], details=problems)
     nomination = Nomination(
         round_id=row.id,
-        person_id=person.id,
-        employer_id=employment.enterprise_id,
+        person_id=person_id,
+        employer_id=employer_id,
         nominated_by_enterprise_id=by_enterprise,
         nominated_by_id=actor.id,
         criterion=criterion,
@@ -196,6 +238,8 @@ def nominate(
             session.add(nomination)
             session.flush()
     except IntegrityError as exc:
+        if person_id is None:
+            raise Conflict(N_("本单位已在本期评选中申报")) from exc
         raise Conflict(N_("该人员已在本期评选中申报")) from exc
     owner = load_owner(session, "nomination", nomination.id)
     store_checked(session, store, actor, owner, check_uploads(owner, request.evidence))
@@ -211,7 +255,8 @@ def nominate(
         nomination.id,
         {
             "round_id": row.id,
-            "person_id": person.id,
+            "person_id": person_id,
+            "enterprise_id": employer_id,
             "by_enterprise_id": by_enterprise,
             "criterion": criterion,
             "screening_passed": passed,
@@ -266,7 +311,8 @@ def get_nomination(session: Session, actor: User, nomination_id: int) -> Nominat
 
 @dataclass(frozen=True)
 class NominationRow:
-    """A nomination with its nominee's name and the employer's."""
+    """A nomination with its nominee's name (the enterprise's, for an organisation) and the
+    employer's."""
 
     nomination: Nomination
     person_name: str
@@ -275,8 +321,8 @@ class NominationRow:
 
 def _page(session: Session, condition: Any, page: int) -> Page[NominationRow]:
     statement = (
-        select(Nomination, Person.name, Enterprise.name)
-        .join(Person, Person.id == Nomination.person_id)
+        select(Nomination, func.coalesce(Person.name, Enterprise.name), Enterprise.name)
+        .outerjoin(Person, Person.id == Nomination.person_id)
         .join(Enterprise, Enterprise.id == Nomination.employer_id)
         .where(condition)
         .order_by(Nomination.id)

@@ -167,8 +167,8 @@ def proposed_names(
         RoundStatus.DECIDED: (NominationStatus.SELECTED,),
     }.get(row.status, ())
     statement = (
-        select(Nomination, Person.name, Enterprise.name)
-        .join(Person, Person.id == Nomination.person_id)
+        select(Nomination, func.coalesce(Person.name, Enterprise.name), Enterprise.name)
+        .outerjoin(Person, Person.id == Nomination.person_id)
         .join(Enterprise, Enterprise.id == Nomination.employer_id)
         .where(Nomination.round_id == row.id, Nomination.status.in_(shown))
         .order_by(Nomination.id)

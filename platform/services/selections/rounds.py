@@ -54,16 +54,22 @@ def pack_policy(session: Session, policy: SubsidyPolicy) -> Policy:
     return region_pack(session.get_one(Region, policy.region_id)).policy(policy.code)
 
 
+def for_organisations(session: Session, row: SelectionRound) -> bool:
+    """Whether the round selects among enterprises (its award is paid to an organisation)."""
+    return pack_policy(session, round_policy(session, row)).beneficiary == "enterprise"
+
+
 def award_policies(session: Session, actor: User) -> list[SubsidyPolicy]:
-    """The region's active award policies paid to a person, in pack order: those a round can
-    select for (awards to enterprises, e.g. studios, are selected among organisations)."""
+    """The region's active award policies, in pack order: those a round can select for, among
+    persons or, for an award paid to an enterprise, among organisations (a studio's award is
+    not selected but follows its base's yearly review)."""
     if actor.region_id is None or not can_see_selections(actor, actor.region_id):
         return []
     pack = region_pack(session.get_one(Region, actor.region_id))
     codes = [
         p.id
         for p in pack.policies
-        if p.trigger.kind == AWARD_TRIGGER and p.beneficiary in ("person", "student")
+        if p.trigger.kind == AWARD_TRIGGER and p.beneficiary in ("person", "student", "enterprise")
     ]
     rows = session.scalars(
         select(SubsidyPolicy)

@@ -34,10 +34,10 @@ from skillbridge.platform.text import N_
 
 @raises(
     "award_selected",
-    frozenset({Beneficiary.PERSON}),
+    frozenset({Beneficiary.PERSON, Beneficiary.ENTERPRISE}),
     N_(
-        "人社局在评选中认定当选者时，系统为当选职工自动发起申领（在本期评选的名额内）；"
-        "多年享受的，每日例行任务在此后每年为其发起当年的申领"
+        "人社局在评选中认定当选者（职工，或自行申报的企业）时，系统为当选者自动发起申领"
+        "（在本期评选的名额内）；多年享受的，每日例行任务在此后每年为其发起当年的申领"
     ),
     "selections.index",
 )
@@ -90,7 +90,12 @@ def _year_claimed(session: Session, award: Award, policy: SubsidyPolicy, year: i
     return (
         session.scalar(
             select(SubsidyClaim.id)
-            .where(SubsidyClaim.policy_id == policy.id, SubsidyClaim.person_id == award.person_id)
+            .where(SubsidyClaim.policy_id == policy.id)
+            .where(
+                SubsidyClaim.person_id == award.person_id
+                if award.person_id is not None
+                else SubsidyClaim.enterprise_id == award.enterprise_id
+            )
             .where(SubsidyClaim.selection_round_id == award.round_id)
             .where(SubsidyClaim.pays_for_year == year)
             .limit(1)
@@ -106,23 +111,34 @@ def _raise_grant(
     policy = session.get_one(SubsidyPolicy, row.policy_id)
     if not policy.active:
         return None, "补贴政策已停用，未发起申领"
-    person = session.get_one(Person, award.person_id)
-    employment = current_employment(session, person.id)
-    if employment is None:
-        return None, "无企业确认的在职劳动关系，未发起申领"
     level = SKILL_LEVELS[award.level] if award.level is not None else None
     selection = AwardSelection(
         policy.code, award.year, level=level, criterion=award.criterion, pay_year=pay_year
     )
-    draft = ClaimDraft(
-        policy,
-        on_date,
-        enterprise=session.get_one(Enterprise, employment.enterprise_id),
-        person=person,
-        employment=employment,
-        selection=selection,
-        selection_round_id=row.id,
-    )
+    if award.enterprise_id is not None:
+        # An organisation's award: the enterprise is the beneficiary, no person's facts.
+        draft = ClaimDraft(
+            policy,
+            on_date,
+            enterprise=session.get_one(Enterprise, award.enterprise_id),
+            selection=selection,
+            selection_round_id=row.id,
+        )
+    else:
+        assert award.person_id is not None  # the CHECK: a person or an enterprise
+        person = session.get_one(Person, award.person_id)
+        employment = current_employment(session, person.id)
+        if employment is None:
+            return None, "无企业确认的在职劳动关系，未发起申领"
+        draft = ClaimDraft(
+            policy,
+            on_date,
+            enterprise=session.get_one(Enterprise, employment.enterprise_id),
+            person=person,
+            employment=employment,
+            selection=selection,
+            selection_round_id=row.id,
+        )
     assessment = assess(session, draft)
     if not assessment.evaluation.eligible:
         failed = "；".join(c.display_zh() for c in assessment.evaluation.failed)

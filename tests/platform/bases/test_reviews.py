@@ -38,8 +38,9 @@ def test_the_studio_awards_are_claimable_on_the_policy_page() -> None:
     for code in (MASTER_AWARD, TEACHER_AWARD):
         state = claimability(policies[code])
         assert state.claimable and state.routes[0].event_kind == "studio_recognised"
-    # The organisation-side training award is still raised by nothing: it stays unclaimable.
-    assert not claimability(policies["wujiang.training_contribution_enterprise_award"]).claimable
+    # The organisation-side training award is selected in a round, not by a base's review.
+    training = claimability(policies["wujiang.training_contribution_enterprise_award"])
+    assert [r.event_kind for r in training.routes] == ["award_selected"]
 
 
 def test_review_pass_then_recognition_raises_the_award_once_for_the_host(

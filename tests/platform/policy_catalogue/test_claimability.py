@@ -47,13 +47,14 @@ def test_award_grants_follow_the_selection_decision() -> None:
     chief = load_pack("zhongkai").policy("zhongkai.chief_technician_grant")
     (route,) = claimability(chief).routes
     assert (route.endpoint, route.online) == ("selections.index", False)
-    assert route.beneficiaries == frozenset({Beneficiary.PERSON})
+    assert route.beneficiaries == frozenset({Beneficiary.PERSON, Beneficiary.ENTERPRISE})
     table = claimability_table(date(2015, 1, 1))
-    assert "✅ `award_selected`：人社局在评选中认定当选者时" in table
-    # An award paid to an enterprise for its training work has no selection of organisations
-    # yet: the event is recorded, but no route pays an enterprise, and the page says so.
+    assert "✅ `award_selected`：人社局在评选中认定当选者" in table
+    # 002 二(三)1 "评选表彰在高技能人才培养上做出突出贡献的企业和培养机构": a round among
+    # organisations pays the enterprise selected.
     training = load_pack("wujiang").policy("wujiang.training_contribution_enterprise_award")
-    assert claimability(training).reasons == (NO_ROUTE_FOR_BENEFICIARY,)
+    (route,) = claimability(training).routes
+    assert route.event_kind == "award_selected" and Beneficiary.ENTERPRISE in route.beneficiaries
 
 
 def test_studio_awards_follow_the_studio_recognition() -> None:

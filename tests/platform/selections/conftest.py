@@ -96,3 +96,18 @@ def bureau(session: Session, factories: Factories) -> Bureau:
     install_region_policies(session, region)
     session.commit()
     return Bureau(session, factories, region, officer, finance, employer, hr, other, other_hr)
+
+
+@pytest.fixture
+def wujiang(session: Session, factories: Factories) -> Bureau:
+    """A Wujiang bureau (002: awards paid over five years, awards to organisations)."""
+    region = factories.region(pack="wujiang")
+    officer = factories.user(Role.BUREAU, StaffRole.OFFICER, region_id=region.id)
+    finance = factories.user(Role.BUREAU, StaffRole.FINANCE, region_id=region.id)
+    employer, other = factories.enterprise(region), factories.enterprise(region)
+    session.flush()
+    hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=employer.id)
+    other_hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=other.id)
+    install_region_policies(session, region)
+    session.commit()
+    return Bureau(session, factories, region, officer, finance, employer, hr, other, other_hr)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillbridge.models import ClaimStatus, QuotaUsage, Role, StaffRole, SubsidyClaim
-from skillbridge.platform.demo.factories import Factories
+from skillbridge.models import ClaimStatus, QuotaUsage, SubsidyClaim
 from skillbridge.platform.services.selections.decisions import decide_nomination
 from skillbridge.platform.services.selections.nominations import (
     NominationRequest,
@@ -23,7 +21,6 @@ from skillbridge.platform.services.selections.rounds import RoundRequest, open_r
 from skillbridge.platform.services.subsidies import claims as claims_module
 from skillbridge.platform.services.subsidies.awards import raise_later_years
 from skillbridge.platform.services.subsidies.budgets import (
-    install_region_policies,
     set_budget_allocation,
 )
 from skillbridge.platform.services.subsidies.claims import approve_claim, reject_claim
@@ -31,20 +28,6 @@ from skillbridge.platform.services.subsidies.claims import approve_claim, reject
 from .conftest import Bureau, evidence
 
 PAY = "wujiang.outstanding_contribution_pay"
-
-
-@pytest.fixture
-def wujiang(session: Session, factories: Factories) -> Bureau:
-    region = factories.region(pack="wujiang")
-    officer = factories.user(Role.BUREAU, StaffRole.OFFICER, region_id=region.id)
-    finance = factories.user(Role.BUREAU, StaffRole.FINANCE, region_id=region.id)
-    employer, other = factories.enterprise(region), factories.enterprise(region)
-    session.flush()
-    hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=employer.id)
-    other_hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=other.id)
-    install_region_policies(session, region)
-    session.commit()
-    return Bureau(session, factories, region, officer, finance, employer, hr, other, other_hr)
 
 
 def _selected_in_2025(bureau: Bureau, clock, store) -> SubsidyClaim:  # type: ignore[no-untyped-def]
