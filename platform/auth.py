@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -244,12 +244,13 @@ def may_reach(user: User, endpoint: str) -> bool:
 
 
 def _without_own_pack(user: User) -> bool:
-    """Whether `user` is an officer of an upper-level region, which has no policy pack."""
-    return (
-        user.role is Role.BUREAU
-        and user.region_id is not None
-        and is_upper_level(get_session(), user.region_id)
-    )
+    """Whether `user` is an officer of an upper-level region, which has no policy pack (asked
+    once per request: the navigation asks for each such page)."""
+    if user.role is not Role.BUREAU or user.region_id is None:
+        return False
+    if "upper_level" not in g:
+        g.upper_level = is_upper_level(get_session(), user.region_id)
+    return bool(g.upper_level)
 
 
 def load_user(user_id: str) -> User | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
@@ -36,8 +36,12 @@ def _todo_count() -> dict[str, Callable[[], int]]:
 
 
 def _reachable_todo(db: Session, user: User) -> list[TodoItem]:
-    """The user's to-do items whose page it may open (a teacher never gets the school's)."""
-    return [item for item in todo_items(db, user) if may_reach(user, item.endpoint)]
+    """The user's to-do items whose page it may open (a teacher never gets the school's);
+    counted once per request, though the navigation and the dashboard both show them."""
+    if "todo_items" not in g:
+        g.todo_items = [item for item in todo_items(db, user) if may_reach(user, item.endpoint)]
+    items: list[TodoItem] = g.todo_items
+    return items
 
 
 @bp.get("/")

@@ -56,6 +56,8 @@ class StudentContext:
     student: Student
     cohort: Cohort
     specialty: Specialty
+    #: The occupations the specialty feeds (a slot of one of them accepts the student).
+    fed_occupations: frozenset[int]
     school: School
     certificate_occupations: frozenset[int]
     credit_record: CreditRecord | None
@@ -79,6 +81,7 @@ def student_context(session: Session, student: Student, today: date) -> StudentC
         student=student,
         cohort=cohort,
         specialty=specialty,
+        fed_occupations=frozenset(o.id for o in specialty.occupations),
         school=school,
         certificate_occupations=frozenset(certificates),
         credit_record=active_credit_record(session, today, "blocks_slots", student_id=student.id),
@@ -93,9 +96,9 @@ def level_name(level: int) -> str:
 
 
 def _specialty(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failure | None:
-    accepted = {s.id for s in slot.accepted_specialties}
-    feeds = {o.id for o in ctx.specialty.occupations}
-    if ctx.specialty.id in accepted or slot.occupation_id in feeds:
+    if slot.occupation_id in ctx.fed_occupations or any(
+        s.id == ctx.specialty.id for s in slot.accepted_specialties
+    ):
         return None
     return Failure(
         "specialty",
