@@ -6,13 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 __all__ = [
+    "CLAUSES",
     "MESSAGE_KEY",
+    "SERIES",
     "Catalogue",
     "N_",
     "Np_",
     "Text",
     "as_message",
     "bilingual",
+    "field_problem",
     "join",
     "message_from",
 ]
@@ -156,6 +159,11 @@ def Np_(singular: str, plural: str, n: int, **params: Any) -> Text:  # gettext s
 #: The separators of a list of values (、) and of a list of clauses (；).
 SERIES = N_("、")
 CLAUSES = N_("；")
+
+
+def field_problem(field: str, why: str) -> Text:
+    """A problem of one form field, e.g. 离职日期：请填写离职日期."""
+    return N_("%(field)s：%(why)s", field=field, why=why)
 
 
 def bilingual(zh: str, en: str) -> Text:

@@ -20,6 +20,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from skillbridge.platform.policy.document_kinds import MIB, DocumentKind
+from skillbridge.platform.text import N_, bilingual
 
 from .storage import sha256_of
 
@@ -68,7 +69,12 @@ def read_limited(stream: IO[bytes], filename: str, kind: DocumentKind) -> bytes:
     data = stream.read(kind.max_bytes + 1)
     if len(data) > kind.max_bytes:
         raise UploadRefused(
-            filename, f"文件超过「{kind.name_zh}」的大小上限 {kind.max_bytes // MIB} MiB"
+            filename,
+            N_(
+                "文件超过「%(kind)s」的大小上限 %(mib)d MiB",
+                kind=bilingual(kind.name_zh, kind.name_en),
+                mib=kind.max_bytes // MIB,
+            ),
         )
     if not data:
         raise UploadRefused(filename, "文件是空的")
@@ -84,9 +90,17 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
     allowed = "、".join(TYPE_NAMES[t] for t in kind.types)
     if content_type not in kind.types:
         found = TYPE_NAMES.get(content_type or "") or (
-            f"{guess.extension.upper()}（{content_type}）" if guess else "无法识别的格式"
+            f"{guess.extension.upper()}（{content_type}）" if guess else N_("无法识别的格式")
         )
-        raise UploadRefused(name, f"文件内容是 {found}；「{kind.name_zh}」只接受 {allowed}")
+        raise UploadRefused(
+            name,
+            N_(
+                "文件内容是 %(found)s；「%(kind)s」只接受 %(allowed)s",
+                found=found,
+                kind=bilingual(kind.name_zh, kind.name_en),
+                allowed=allowed,
+            ),
+        )
     if _HTML_MARKERS.search(data):
         raise UploadRefused(name, "文件内含网页代码（HTML 多格式混合文件），已拒收")
     if content_type == "application/pdf":
@@ -117,9 +131,9 @@ def _check_pdf(name: str, data: bytes) -> None:
     except UploadRefused:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise UploadRefused(name, f"无法解析的 PDF：{exc}") from None
+        raise UploadRefused(name, N_("无法解析的 PDF：%(error)s", error=str(exc))) from None
     if active:
-        raise UploadRefused(name, f"PDF 含有脚本或自动动作（{active}），已拒收")
+        raise UploadRefused(name, N_("PDF 含有脚本或自动动作（%(found)s），已拒收", found=active))
 
 
 def _active_content(root: PdfObject) -> str:
@@ -164,7 +178,7 @@ def _reencode_image(name: str, data: bytes, content_type: str) -> bytes:
         Image.DecompressionBombWarning,
         Image.DecompressionBombError,
     ) as exc:
-        raise UploadRefused(name, f"无法解析的图片：{exc}") from None
+        raise UploadRefused(name, N_("无法解析的图片：%(error)s", error=str(exc))) from None
     out = io.BytesIO()
     if content_type == "image/jpeg":
         image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)

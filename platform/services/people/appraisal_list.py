@@ -35,7 +35,7 @@ from skillbridge.platform.services.tables import (
     duplicate_of,
     read_table,
 )
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 NAME, NATIONAL_ID, OCCUPATION, LEVEL, NUMBER, ISSUED_ON, ISSUER = (
     "姓名",
@@ -193,7 +193,14 @@ def check_rows(
             checked.append(row)
     if checker.problems:
         problems = sorted(checker.problems, key=lambda p: p.row)
-        raise TableRejected(f"名单有 {len(problems)} 处问题，未导入任何证书", problems)
+        raise TableRejected(
+            Np_(
+                "名单有 %(n)d 处问题，未导入任何证书",
+                "名单有 %(n)d 处问题，未导入任何证书",
+                len(problems),
+            ),
+            problems,
+        )
     if not checked:
         raise TableRejected(N_("文件中没有证书数据"), [RowProblem(2, "文件", "", "没有数据行")])
     return checked
