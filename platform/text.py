@@ -80,7 +80,7 @@ class Text(str):
         if self.english is not None:
             return self.english if english else str(self)
         if self.parts is not None:
-            separator = _render(self.msgid, catalogue, english)
+            separator = catalogue.ugettext(self.msgid)  # a marked separator, e.g. N_("、")
             return separator.join(_render(part, catalogue, english) for part in self.parts)
         if self.plural is not None and self.n is not None:
             translated = catalogue.ungettext(self.msgid, self.plural, self.n)
