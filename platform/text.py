@@ -146,12 +146,16 @@ def as_message(value: str | None) -> str | dict[str, Any] | None:
     return value.to_json() if isinstance(value, Text) else value
 
 
-def N_(message: str, **params: Any) -> Text:  # the conventional gettext_noop name, known to pybabel
-    """Mark ``message`` for translation; its placeholders (named, %-style) take ``params``."""
+def N_(message: str, **params: Any) -> str:  # the conventional gettext_noop name, known to pybabel
+    """Mark ``message`` for translation; its placeholders (named, %-style) take ``params``.
+
+    The result is a Text; it is typed as the str it is, so that lists of messages and of plain
+    text mix (a list is invariant); `as_message` and `translate` look for the Text at run time.
+    """
     return Text(message, params)
 
 
-def Np_(singular: str, plural: str, n: int, **params: Any) -> Text:  # gettext style
+def Np_(singular: str, plural: str, n: int, **params: Any) -> str:  # gettext style
     """Mark a message whose English depends on the count ``n`` (``%(n)d`` unless given)."""
     return Text(singular, {"n": n, **params}, plural=plural, n=n)
 
@@ -161,7 +165,7 @@ SERIES = N_("、")
 CLAUSES = N_("；")
 
 
-def field_problem(field: str, why: str) -> Text:
+def field_problem(field: str, why: str) -> str:
     """A problem of one form field, e.g. 离职日期：请填写离职日期."""
     return N_("%(field)s：%(why)s", field=field, why=why)
 

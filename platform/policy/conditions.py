@@ -44,7 +44,7 @@ class ConditionOutcome:
         """The condition's label in either language."""
         return bilingual(self.label_zh, self.label_en)
 
-    def display_zh(self) -> Text:
+    def display_zh(self) -> str:
         """Render the outcome for the UI, e.g. ``✔ 年龄 38周岁 ≤ 40周岁 (吴政规字… 二(二)2)``."""
         return N_(
             "%(mark)s %(label)s %(evidence)s (%(citation)s)",
@@ -125,7 +125,7 @@ AGE_REFERENCE_DATES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _age_on(p: Params, ctx: Context) -> tuple[int, Text] | tuple[None, Text]:
+def _age_on(p: Params, ctx: Context) -> tuple[int, str] | tuple[None, str]:
     """The person's age on the day the condition names, with that day for the evidence."""
     person = ctx.facts.person
     if person is None or person.birth_date is None:
@@ -455,7 +455,7 @@ def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
     return passed_any, join(N_(" 或 "), parts)
 
 
-def _checked(results: Iterable[tuple[ConditionRef, tuple[bool, str]]]) -> Text:
+def _checked(results: Iterable[tuple[ConditionRef, tuple[bool, str]]]) -> str:
     """Checked conditions one after another, each with its mark, label and evidence."""
     return join(
         CLAUSES,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from skillbridge.platform.text import N_, Text, bilingual
+from skillbridge.platform.text import N_, bilingual
 
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef, Context
 from .facts import SKILL_LEVEL_LABELS, Facts
@@ -84,7 +84,7 @@ def _trigger_outcome(policy: Policy, ctx: Context) -> ConditionOutcome:
     )
 
 
-def term_evidence(validity: Validity, on_date: date) -> Text:
+def term_evidence(validity: Validity, on_date: date) -> str:
     """The document's term on ``on_date`` in words: its dates, any extension, whether it ended."""
     start, term_end = validity.effective_from.isoformat(), validity.term_ends_on.isoformat()
     extension = validity.extension

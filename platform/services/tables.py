@@ -21,7 +21,7 @@ from typing import TypeVar
 from skillbridge.platform.services import exports
 from skillbridge.platform.services.errors import InvalidInput
 from skillbridge.platform.services.identity import IdentityKeys
-from skillbridge.platform.text import N_, Np_, Text
+from skillbridge.platform.text import N_, Np_
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -61,7 +61,7 @@ class RowProblem:
     value: str
     why: str
 
-    def message(self) -> Text:
+    def message(self) -> str:
         """The problem in words, e.g. 第 3 行，列「身份证号」，值「…」：校验码错误."""
         shown = self.value if len(self.value) <= 40 else self.value[:40] + "…"
         return N_(
@@ -351,7 +351,7 @@ def _ric_reason(exc: Exception) -> str:
     return names.get(type(exc).__name__, N_("格式错误"))
 
 
-def duplicate_of(first: int) -> Text:
+def duplicate_of(first: int) -> str:
     """Why a row repeats an earlier one."""
     return N_("与第 %(row)d 行重复", row=first)
 

@@ -187,7 +187,7 @@ def snapshot(
                 "citation": c.citation,
                 "display": c.display_zh(),
                 # The message beside its Chinese text, so that the page can show it in English.
-                "display_message": c.display_zh().to_json(),
+                "display_message": as_message(c.display_zh()),
                 "declared": c.code in declared,
             }
             for c in evaluation.conditions
