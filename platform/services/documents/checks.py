@@ -20,7 +20,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from skillbridge.platform.policy.document_kinds import MIB, DocumentKind
-from skillbridge.platform.text import N_, bilingual
+from skillbridge.platform.text import N_, SERIES, bilingual, join
 
 from .storage import sha256_of
 
@@ -77,7 +77,7 @@ def read_limited(stream: IO[bytes], filename: str, kind: DocumentKind) -> bytes:
             ),
         )
     if not data:
-        raise UploadRefused(filename, "文件是空的")
+        raise UploadRefused(filename, N_("文件是空的"))
     return data
 
 
@@ -87,7 +87,7 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
     data = read_limited(stream, name, kind)
     guess = filetype.guess(data)
     content_type = guess.mime if guess is not None else None
-    allowed = "、".join(TYPE_NAMES[t] for t in kind.types)
+    allowed = join(SERIES, (TYPE_NAMES[t] for t in kind.types))
     if content_type not in kind.types:
         found = TYPE_NAMES.get(content_type or "") or (
             f"{guess.extension.upper()}（{content_type}）" if guess else N_("无法识别的格式")
@@ -102,7 +102,7 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
             ),
         )
     if _HTML_MARKERS.search(data):
-        raise UploadRefused(name, "文件内含网页代码（HTML 多格式混合文件），已拒收")
+        raise UploadRefused(name, N_("文件内含网页代码（HTML 多格式混合文件），已拒收"))
     if content_type == "application/pdf":
         _check_pdf(name, data)
     else:
@@ -124,9 +124,9 @@ def _check_pdf(name: str, data: bytes) -> None:
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                raise UploadRefused(name, "PDF 已加密，审核人无法打开；请上传未加密的文件")
+                raise UploadRefused(name, N_("PDF 已加密，审核人无法打开；请上传未加密的文件"))
             if len(reader.pages) == 0:
-                raise UploadRefused(name, "PDF 没有页面")
+                raise UploadRefused(name, N_("PDF 没有页面"))
             active = _active_content(reader.trailer)
     except UploadRefused:
         raise
@@ -165,7 +165,7 @@ def _reencode_image(name: str, data: bytes, content_type: str) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                    raise UploadRefused(name, "图片像素过多，请缩小后再上传")
+                    raise UploadRefused(name, N_("图片像素过多，请缩小后再上传"))
                 probe.load()
                 # The picture keeps its orientation once the EXIF tag that carried it is gone.
                 image = ImageOps.exif_transpose(probe)
