@@ -52,5 +52,5 @@ bench: install
 
 # Refresh the English catalogue after changing UI text; then translate the new entries.
 translations-extract: install
-	$(BIN)/pybabel extract -F platform/babel.cfg -k N_ -k _l -o platform/translations/messages.pot .
+	$(BIN)/pybabel extract -F platform/babel.cfg -k N_ -k Np_:1,2 -k _l -o platform/translations/messages.pot .
 	$(BIN)/pybabel update -i platform/translations/messages.pot -d platform/translations -l en

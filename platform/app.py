@@ -52,7 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from .auth import init_login
     from .document_store import init_app as init_document_store
     from .extensions import babel, bootstrap, csrf, limiter
-    from .i18n import policy_name, select_locale, translate
+    from .i18n import init_text_sessions, policy_name, select_locale, translate
     from .keys import init_id_keys
     from .security_headers import init_security_headers
 
@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     init_security_headers(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = translate
+    init_text_sessions(app)
     app.jinja_env.globals["policy_name"] = policy_name
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
+from flask.json.tag import JSONTag, TaggedJSONSerializer
 from flask_babel import get_locale, get_translations
 
 from skillbridge.platform.policy.packs import load_all_packs
+from skillbridge.platform.text import MESSAGE_KEY, Text, message_from
 
 LOCALE_SESSION_KEY = "locale"
 
@@ -20,12 +24,18 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def translate(message: str) -> str:
-    """The current locale's text for a message marked elsewhere (N_, _l); unknown text unchanged.
+def translate(message: str | Mapping[str, Any] | None) -> Any:
+    """The current locale's text for a message marked elsewhere (N_, Np_, _l); unknown text
+    unchanged. A Text is translated whole, its parameters too; a stored message (the JSON form
+    of a Text) likewise, so a row keeps its Chinese text for readers of old rows.
 
     Templates use this as the `tr` filter for messages held in variables: Jinja's `_()` marks its
     result safe and %-formats it, which is wrong for text that may carry user data or a "%".
     """
+    if isinstance(message, Mapping) and MESSAGE_KEY in message:
+        message = message_from(message)
+    if isinstance(message, Text):
+        return message.render(get_translations(), str(get_locale()) == "en")
     return get_translations().ugettext(message) if message else message
 
 
@@ -40,3 +50,27 @@ def policy_name(code: str, name_zh: str) -> str:
     if str(get_locale()) == "en":
         return _english_policy_names().get(code, name_zh)
     return name_zh
+
+
+class TagText(JSONTag):
+    """Keeps a Text a Text through the session cookie, so a flashed message is translated whole."""
+
+    __slots__ = ()
+    key = " tx"
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, Text)
+
+    def to_json(self, value: Text) -> Any:
+        return value.to_json()
+
+    def to_python(self, value: Any) -> Text:
+        return message_from(value)
+
+
+def init_text_sessions(app: Flask) -> None:
+    """Let the session serializer carry Text (flashes of service messages with parameters)."""
+    serializer = getattr(app.session_interface, "serializer", None)
+    # Flask's cookie sessions share one serializer across apps: register the tag once.
+    if isinstance(serializer, TaggedJSONSerializer) and TagText.key not in serializer.tags:
+        serializer.register(TagText)

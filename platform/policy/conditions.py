@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import CLAUSES, N_, SERIES, Text, bilingual, join
 
 from .dates import age_in_years, completed_years, months_between
 from .facts import SKILL_LEVEL_LABELS, SKILL_LEVELS, TRAINING_ROUTES, Facts, level_rank
@@ -39,10 +39,20 @@ class ConditionOutcome:
     evidence: str
     citation: str
 
+    @property
+    def label(self) -> Text:
+        """The condition's label in either language."""
+        return bilingual(self.label_zh, self.label_en)
+
     def display_zh(self) -> str:
         """Render the outcome for the UI, e.g. ``✔ 年龄 38周岁 ≤ 40周岁 (吴政规字… 二(二)2)``."""
-        mark = "✔" if self.passed else "✘"
-        return f"{mark} {self.label_zh} {self.evidence} ({self.citation})"
+        return N_(
+            "%(mark)s %(label)s %(evidence)s (%(citation)s)",
+            mark="✔" if self.passed else "✘",
+            label=self.label,
+            evidence=self.evidence,
+            citation=self.citation,
+        )
 
 
 @dataclass(frozen=True)
@@ -92,12 +102,12 @@ class Check:
     defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def _levels_zh(levels: Iterable[str]) -> str:
-    return "、".join(SKILL_LEVEL_LABELS[level] for level in levels)
+def _levels_zh(levels: Iterable[str]) -> Text:
+    return join(SERIES, (SKILL_LEVEL_LABELS[level] for level in levels))
 
 
 def _no(what: str) -> tuple[bool, str]:
-    return False, f"无{what}"
+    return False, N_("无%(what)s", what=what)
 
 
 def _flag(value: bool, yes: str, no: str) -> tuple[bool, str]:
@@ -119,26 +129,32 @@ def _age_on(p: Params, ctx: Context) -> tuple[int, str] | tuple[None, str]:
     """The person's age on the day the condition names, with that day for the evidence."""
     person = ctx.facts.person
     if person is None or person.birth_date is None:
-        return None, "无出生日期"
+        return None, N_("无出生日期")
     day = ctx.on_date if p["age_on"] == "claim" else person.introduced_on
     if day is None:
-        return None, "无引进日期"
+        return None, N_("无引进日期")
     label = AGE_REFERENCE_DATES[p["age_on"]]
-    return age_in_years(person.birth_date, day), f"{label}{day.isoformat()}"
+    return age_in_years(person.birth_date, day), N_(
+        "%(label)s%(day)s", label=label, day=day.isoformat()
+    )
 
 
 def _age_max(p: Params, ctx: Context) -> tuple[bool, str]:
     age, day = _age_on(p, ctx)
     if age is None:
         return False, day
-    return age <= p["years"], f"{day} {age}周岁 ≤ {p['years']}周岁"
+    return age <= p["years"], N_(
+        "%(day)s %(age)d周岁 ≤ %(years)d周岁", day=day, age=age, years=p["years"]
+    )
 
 
 def _age_min(p: Params, ctx: Context) -> tuple[bool, str]:
     age, day = _age_on(p, ctx)
     if age is None:
         return False, day
-    return age >= p["years"], f"{day} {age}周岁 ≥ {p['years']}周岁"
+    return age >= p["years"], N_(
+        "%(day)s %(age)d周岁 ≥ %(years)d周岁", day=day, age=age, years=p["years"]
+    )
 
 
 def _months_since(start: date | None, ctx: Context) -> int | None:
@@ -157,52 +173,62 @@ def _contract_insured_months(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     months = None if person is None else _months_since(person.contract_insured_since, ctx)
     if months is None:
-        return _no("劳动合同和社会保险")
-    return months >= p["months"], f"合同+社保连续{months}个月 ≥ {p['months']}个月"
+        return _no(N_("劳动合同和社会保险"))
+    return months >= p["months"], N_(
+        "合同+社保连续%(months)d个月 ≥ %(required)d个月", months=months, required=p["months"]
+    )
 
 
 def _contract_and_insurance(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     since = None if person is None else person.contract_insured_since
     if since is None or _months_since(since, ctx) is None:
-        return _no("劳动合同和社会保险")
-    return True, f"合同+社保自{since.isoformat()}起"
+        return _no(N_("劳动合同和社会保险"))
+    return True, N_("合同+社保自%(since)s起", since=since.isoformat())
 
 
 def _local_hukou_or_insured_months(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None:
-        return _no("个人信息")
+        return _no(N_("个人信息"))
     if person.hukou_local:
-        return True, "本地常住户口"
+        return True, N_("本地常住户口")
     months = _months_since(person.contract_insured_since, ctx)
     if months is None:
-        return False, "非本地户口，无劳动合同和社会保险"
+        return False, N_("非本地户口，无劳动合同和社会保险")
     passed = months >= p["months"]
-    return passed, f"非本地户口；合同+社保连续{months}个月 ≥ {p['months']}个月"
+    return passed, N_(
+        "非本地户口；合同+社保连续%(months)d个月 ≥ %(required)d个月",
+        months=months,
+        required=p["months"],
+    )
 
 
 def _min_employer_service_years(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     years = None if person is None else _years_since(person.employer_since, ctx)
     if years is None:
-        return _no("本单位工作记录")
-    return years >= p["years"], f"本单位连续工作{years}年 ≥ {p['years']}年"
+        return _no(N_("本单位工作记录"))
+    return years >= p["years"], N_(
+        "本单位连续工作%(years)d年 ≥ %(required)d年", years=years, required=p["years"]
+    )
 
 
 def _min_district_service_years(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     years = None if person is None else _years_since(person.district_work_since, ctx)
     if years is None:
-        return _no("本区企业工作记录")
-    return years >= p["years"], f"在本区企业工作{years}年 ≥ {p['years']}年"
+        return _no(N_("本区企业工作记录"))
+    return years >= p["years"], N_(
+        "在本区企业工作%(years)d年 ≥ %(required)d年", years=years, required=p["years"]
+    )
 
 
 def _person_flag(attr: str, yes: str, no: str) -> Evaluator:
     def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         person = ctx.facts.person
         if person is None:
-            return _no("个人信息")
+            return _no(N_("个人信息"))
         return _flag(getattr(person, attr), yes, no)
 
     return evaluate
@@ -213,12 +239,16 @@ def _holds_level_at_least(p: Params, ctx: Context) -> tuple[bool, str]:
     wanted = level_rank(p["level"])
     held = [] if person is None else [c for c in person.certificates if c.issued_on <= ctx.on_date]
     if not held:
-        return _no("职业资格证书")
+        return _no(N_("职业资格证书"))
     best = max(held, key=lambda c: level_rank(c.level))
     passed = level_rank(best.level) >= wanted
     return (
         passed,
-        f"最高等级{SKILL_LEVEL_LABELS[best.level]}，要求{SKILL_LEVEL_LABELS[p['level']]}及以上",
+        N_(
+            "最高等级%(held)s，要求%(required)s及以上",
+            held=SKILL_LEVEL_LABELS[best.level],
+            required=SKILL_LEVEL_LABELS[p["level"]],
+        ),
     )
 
 
@@ -228,37 +258,49 @@ def _holds_level_at_least(p: Params, ctx: Context) -> tuple[bool, str]:
 def _certificate_level_in(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
-        return _no("申报证书")
+        return _no(N_("申报证书"))
     passed = cert.level in p["levels"]
-    return passed, f"证书等级{SKILL_LEVEL_LABELS[cert.level]} ∈ {{{_levels_zh(p['levels'])}}}"
+    return passed, N_(
+        "证书等级%(level)s ∈ {%(levels)s}",
+        level=SKILL_LEVEL_LABELS[cert.level],
+        levels=_levels_zh(p["levels"]),
+    )
 
 
 def _certificate_route(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
-        return _no("申报证书")
-    wanted = "、".join(TRAINING_ROUTES[r] for r in p["routes"])
+        return _no(N_("申报证书"))
+    wanted = join(SERIES, (TRAINING_ROUTES[r] for r in p["routes"]))
     passed = cert.route in p["routes"]
-    return passed, f"取证途径{TRAINING_ROUTES[cert.route]}，要求{wanted}"
+    return passed, N_(
+        "取证途径%(route)s，要求%(wanted)s", route=TRAINING_ROUTES[cert.route], wanted=wanted
+    )
 
 
 def _certificate_in_claim_year(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
-        return _no("申报证书")
+        return _no(N_("申报证书"))
     passed = cert.issued_on.year == ctx.on_date.year
-    return passed, f"取证{cert.issued_on.isoformat()}，申报{ctx.on_date.isoformat()}（须同一年）"
+    return passed, N_(
+        "取证%(issued)s，申报%(claimed)s（须同一年）",
+        issued=cert.issued_on.isoformat(),
+        claimed=ctx.on_date.isoformat(),
+    )
 
 
 def _certificate_in_training_year(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
-        return _no("申报证书")
+        return _no(N_("申报证书"))
     if cert.training_ended_on is None:
-        return _no("培训结业日期")
+        return _no(N_("培训结业日期"))
     passed = cert.issued_on.year == cert.training_ended_on.year
-    return passed, (
-        f"培训结业{cert.training_ended_on.isoformat()}，取证{cert.issued_on.isoformat()}（须同一年）"
+    return passed, N_(
+        "培训结业%(ended)s，取证%(issued)s（须同一年）",
+        ended=cert.training_ended_on.isoformat(),
+        issued=cert.issued_on.isoformat(),
     )
 
 
@@ -277,17 +319,21 @@ def _subject_occupation(ctx: Context) -> str | None:
 def _shortage_occupation(p: Params, ctx: Context) -> tuple[bool, str]:
     occupation = _subject_occupation(ctx)
     if occupation is None:
-        return _no("职业（工种）")
+        return _no(N_("职业（工种）"))
     passed = occupation in ctx.facts.shortage_occupations
-    return passed, f"职业（工种）{occupation}{'在' if passed else '不在'}紧缺目录"
+    if passed:
+        return True, N_("职业（工种）%(occupation)s在紧缺目录", occupation=occupation)
+    return False, N_("职业（工种）%(occupation)s不在紧缺目录", occupation=occupation)
 
 
 def _designated_occupation(p: Params, ctx: Context) -> tuple[bool, str]:
     occupation = _subject_occupation(ctx)
     if occupation is None:
-        return _no("职业（工种）")
+        return _no(N_("职业（工种）"))
     passed = occupation in ctx.facts.designated_occupations
-    return passed, f"职业（工种）{occupation}{'是' if passed else '不是'}指定职业（工种）"
+    if passed:
+        return True, N_("职业（工种）%(occupation)s是指定职业（工种）", occupation=occupation)
+    return False, N_("职业（工种）%(occupation)s不是指定职业（工种）", occupation=occupation)
 
 
 # --- employer ------------------------------------------------------------------------------------
@@ -297,7 +343,7 @@ def _employer_flag(attr: str, yes: str, no: str) -> Evaluator:
     def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         employer = ctx.facts.employer
         if employer is None:
-            return _no("企业信息")
+            return _no(N_("企业信息"))
         return _flag(getattr(employer, attr), yes, no)
 
     return evaluate
@@ -310,7 +356,7 @@ def _student_flag(attr: str, yes: str, no: str) -> Evaluator:
     def evaluate(p: Params, ctx: Context) -> tuple[bool, str]:
         person = ctx.facts.person
         if person is None or person.student is None:
-            return _no("在校学籍")
+            return _no(N_("在校学籍"))
         return _flag(getattr(person.student, attr), yes, no)
 
     return evaluate
@@ -319,23 +365,27 @@ def _student_flag(attr: str, yes: str, no: str) -> Evaluator:
 def _student_track_at_least(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
-        return _no("在校学籍")
+        return _no(N_("在校学籍"))
     track = person.student.track_level
     passed = level_rank(track) >= level_rank(p["level"])
     return (
         passed,
-        f"培养层次{SKILL_LEVEL_LABELS[track]}，要求{SKILL_LEVEL_LABELS[p['level']]}及以上",
+        N_(
+            "培养层次%(track)s，要求%(required)s及以上",
+            track=SKILL_LEVEL_LABELS[track],
+            required=SKILL_LEVEL_LABELS[p["level"]],
+        ),
     )
 
 
 def _specialty_on_shortage_list(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
-        return _no("在校学籍")
+        return _no(N_("在校学籍"))
     listed = sorted(set(person.student.specialty_occupations) & ctx.facts.shortage_occupations)
     if listed:
-        return True, f"专业对应紧缺职业（工种）{'、'.join(listed)}"
-    return False, "专业不对应紧缺职业（工种）目录"
+        return True, N_("专业对应紧缺职业（工种）%(listed)s", listed=join(SERIES, listed))
+    return False, N_("专业不对应紧缺职业（工种）目录")
 
 
 # --- selection, programme, credit ----------------------------------------------------------------
@@ -344,17 +394,25 @@ def _specialty_on_shortage_list(p: Params, ctx: Context) -> tuple[bool, str]:
 def _selection_criterion(p: Params, ctx: Context) -> tuple[bool, str]:
     selection = ctx.facts.selection
     if selection is None or selection.criterion is None:
-        return _no("评审认定的评选条件")
+        return _no(N_("评审认定的评选条件"))
     passed = selection.criterion in p["criteria"]
-    return passed, f"评审认定条件{selection.criterion} ∈ {{{'、'.join(p['criteria'])}}}"
+    return passed, N_(
+        "评审认定条件%(criterion)s ∈ {%(criteria)s}",
+        criterion=selection.criterion,
+        criteria=join(SERIES, p["criteria"]),
+    )
 
 
 def _claim_in_programme_year(p: Params, ctx: Context) -> tuple[bool, str]:
     programme = ctx.facts.programme
     if programme is None:
-        return _no("项目信息")
+        return _no(N_("项目信息"))
     passed = programme.held_on.year == ctx.on_date.year
-    return passed, f"举办{programme.held_on.isoformat()}，申报{ctx.on_date.isoformat()}（须当年）"
+    return passed, N_(
+        "举办%(held)s，申报%(claimed)s（须当年）",
+        held=programme.held_on.isoformat(),
+        claimed=ctx.on_date.isoformat(),
+    )
 
 
 def _claim_in_competition_year(p: Params, ctx: Context) -> tuple[bool, str]:
@@ -362,10 +420,12 @@ def _claim_in_competition_year(p: Params, ctx: Context) -> tuple[bool, str]:
     # can be claimed only once held; a competition over New Year is of the year it ended.
     competition = ctx.facts.competition
     if competition is None:
-        return _no("竞赛记录")
+        return _no(N_("竞赛记录"))
     passed = competition.ended_on.year == ctx.on_date.year
-    return passed, (
-        f"竞赛{competition.ended_on.isoformat()}结束，申报{ctx.on_date.isoformat()}（须当年）"
+    return passed, N_(
+        "竞赛%(ended)s结束，申报%(claimed)s（须当年）",
+        ended=competition.ended_on.isoformat(),
+        claimed=ctx.on_date.isoformat(),
     )
 
 
@@ -378,9 +438,9 @@ def _no_credit_record(p: Params, ctx: Context) -> tuple[bool, str]:
         "school": ctx.facts.school,
     }[p["beneficiary"]]
     if party is None:
-        return _no("受益方信息")
+        return _no(N_("受益方信息"))
     active = party.credit_record_active
-    return not active, "诚信档案有在期失信记录" if active else "无在期失信记录"
+    return not active, N_("诚信档案有在期失信记录") if active else N_("无在期失信记录")
 
 
 def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
@@ -390,12 +450,25 @@ def _any_of(p: Params, ctx: Context) -> tuple[bool, str]:
         results = [(ref, CONDITIONS[ref.code].evaluate(ref.params, ctx)) for ref in option]
         passed = all(ok for _, (ok, _) in results)
         passed_any = passed_any or passed
-        detail = "；".join(
-            f"{'✔' if ok else '✘'}{CONDITIONS[ref.code].label_zh} {evidence}"
+        detail = _checked(results)
+        parts.append(N_("〔%(number)d〕%(detail)s", number=number, detail=detail))
+    return passed_any, join(N_(" 或 "), parts)
+
+
+def _checked(results: Iterable[tuple[ConditionRef, tuple[bool, str]]]) -> str:
+    """Checked conditions one after another, each with its mark, label and evidence."""
+    return join(
+        CLAUSES,
+        (
+            N_(
+                "%(mark)s%(label)s %(evidence)s",
+                mark="✔" if ok else "✘",
+                label=bilingual(CONDITIONS[ref.code].label_zh, CONDITIONS[ref.code].label_en),
+                evidence=evidence,
+            )
             for ref, (ok, evidence) in results
-        )
-        parts.append(f"〔{number}〕{detail}")
-    return passed_any, " 或 ".join(parts)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -418,11 +491,8 @@ class Ruling:
 
 def _reading_result(reading: Reading, ctx: Context) -> tuple[bool, str]:
     results = [(ref, CONDITIONS[ref.code].evaluate(ref.params, ctx)) for ref in reading.conditions]
-    detail = "；".join(
-        f"{'✔' if ok else '✘'}{CONDITIONS[ref.code].label_zh} {evidence}"
-        for ref, (ok, evidence) in results
-    )
-    return all(ok for _, (ok, _) in results), f"〔{reading.label_zh}〕{detail}"
+    detail = N_("〔%(reading)s〕%(detail)s", reading=reading.label_zh, detail=_checked(results))
+    return all(ok for _, (ok, _) in results), detail
 
 
 def _contested(p: Params, ctx: Context) -> tuple[bool, str]:
@@ -434,13 +504,25 @@ def _contested(p: Params, ctx: Context) -> tuple[bool, str]:
     if ruling is not None:
         chosen = next(r for r in readings if r.id == ruling.reading)
         passed, detail = _reading_result(chosen, ctx)
-        return passed, f"{p['issue_zh']}；按{ruling.decided_by}{ruling.reference}裁定适用{detail}"
+        return passed, N_(
+            "%(issue)s；按%(decided_by)s%(reference)s裁定适用%(detail)s",
+            issue=p["issue_zh"],
+            decided_by=ruling.decided_by,
+            reference=ruling.reference,
+            detail=detail,
+        )
     results = [_reading_result(reading, ctx) for reading in readings]
-    details = " 或 ".join(detail for _, detail in results)
+    details = join(N_(" 或 "), (detail for _, detail in results))
     outcomes = {passed for passed, _ in results}
     if len(outcomes) == 1:
-        return outcomes.pop(), f"{p['issue_zh']}；各种读法结果一致：{details}"
-    return False, f"{p['issue_zh']}；读法结果不同，待人社部门裁定适用哪种读法：{details}"
+        return outcomes.pop(), N_(
+            "%(issue)s；各种读法结果一致：%(details)s", issue=p["issue_zh"], details=details
+        )
+    return False, N_(
+        "%(issue)s；读法结果不同，待人社部门裁定适用哪种读法：%(details)s",
+        issue=p["issue_zh"],
+        details=details,
+    )
 
 
 # --- triggers ------------------------------------------------------------------------------------
@@ -449,13 +531,15 @@ def _contested(p: Params, ctx: Context) -> tuple[bool, str]:
 def _certificate_obtained(p: Params, ctx: Context) -> tuple[bool, str]:
     cert = ctx.facts.certificate
     if cert is None:
-        return _no("申报证书")
+        return _no(N_("申报证书"))
     if cert.issued_on > ctx.on_date:
-        return False, f"证书{cert.issued_on.isoformat()}尚未取得"
+        return False, N_("证书%(issued)s尚未取得", issued=cert.issued_on.isoformat())
     passed = cert.level in p["levels"]
-    return passed, (
-        f"{cert.issued_on.isoformat()}取得{SKILL_LEVEL_LABELS[cert.level]}"
-        f"，可申报{_levels_zh(p['levels'])}"
+    return passed, N_(
+        "%(issued)s取得%(level)s，可申报%(levels)s",
+        issued=cert.issued_on.isoformat(),
+        level=SKILL_LEVEL_LABELS[cert.level],
+        levels=_levels_zh(p["levels"]),
     )
 
 
@@ -463,38 +547,48 @@ def _placed_months_on_post(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     months = None if person is None else _months_since(person.on_post_since, ctx)
     if months is None:
-        return _no("上岗记录")
-    return months >= p["months"], f"上岗{months}个月 ≥ {p['months']}个月"
+        return _no(N_("上岗记录"))
+    return months >= p["months"], N_(
+        "上岗%(months)d个月 ≥ %(required)d个月", months=months, required=p["months"]
+    )
 
 
 def _award_selected(p: Params, ctx: Context) -> tuple[bool, str]:
     selection = ctx.facts.selection
     if selection is None or selection.policy_id != ctx.policy_id:
-        return _no("本项评选结果")
+        return _no(N_("本项评选结果"))
     last = selection.year + p["pay_years"] - 1
     pays = selection.pay_year if selection.pay_year is not None else ctx.on_date.year
     passed = selection.year <= pays <= last
     return (
         passed,
-        f"{selection.year}年当选，享受{selection.year}–{last}年，申报{pays}年",
+        N_(
+            "%(year)d年当选，享受%(year)d–%(last)d年，申报%(pays)d年",
+            year=selection.year,
+            last=last,
+            pays=pays,
+        ),
     )
 
 
 def _enrolment_year(p: Params, ctx: Context) -> tuple[bool, str]:
     person = ctx.facts.person
     if person is None or person.student is None:
-        return _no("在校学籍")
-    return True, f"{ctx.on_date.year}学年在籍"
+        return _no(N_("在校学籍"))
+    return True, N_("%(year)d学年在籍", year=ctx.on_date.year)
 
 
 def _competition_held(p: Params, ctx: Context) -> tuple[bool, str]:
     competition = ctx.facts.competition
     if competition is None or competition.ended_on > ctx.on_date:
-        return _no("已结束的竞赛")
+        return _no(N_("已结束的竞赛"))
     passed = competition.participants >= p["min_participants"]
-    return passed, (
-        f"竞赛{competition.competition_id}参赛{competition.participants}人"
-        f" {'≥' if passed else '<'} {p['min_participants']}人"
+    return passed, N_(
+        "竞赛%(competition)s参赛%(participants)d人 %(relation)s %(required)d人",
+        competition=competition.competition_id,
+        participants=competition.participants,
+        relation="≥" if passed else "<",
+        required=p["min_participants"],
     )
 
 
@@ -503,21 +597,28 @@ def _programme_held(p: Params, ctx: Context) -> tuple[bool, str]:
     # organiser's claim needs one completed trainee, a trainee's claim that trainee's 结业.
     course = ctx.facts.course
     if course is None or course.held_on > ctx.on_date:
-        return _no("已结束的培训项目")
+        return _no(N_("已结束的培训项目"))
     if course.completed == 0:
-        return False, f"项目{course.course_id}没有结业学员"
+        return False, N_("项目%(course)s没有结业学员", course=course.course_id)
     if course.subject_completed is False:
-        return False, f"申领人未在项目{course.course_id}结业"
-    return True, (
-        f"项目{course.course_id}于{course.held_on.isoformat()}结束，结业{course.completed}人"
+        return False, N_("申领人未在项目%(course)s结业", course=course.course_id)
+    return True, N_(
+        "项目%(course)s于%(held)s结束，结业%(completed)d人",
+        course=course.course_id,
+        held=course.held_on.isoformat(),
+        completed=course.completed,
     )
 
 
 def _programme_completed(p: Params, ctx: Context) -> tuple[bool, str]:
     programme = ctx.facts.programme
     if programme is None or not programme.completed or programme.held_on > ctx.on_date:
-        return _no("考核合格结业的学徒培养")
-    return True, f"学徒培养{programme.programme_id}于{programme.held_on.isoformat()}考核合格结业"
+        return _no(N_("考核合格结业的学徒培养"))
+    return True, N_(
+        "学徒培养%(programme)s于%(held)s考核合格结业",
+        programme=programme.programme_id,
+        held=programme.held_on.isoformat(),
+    )
 
 
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
@@ -591,19 +692,19 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 "first_job_in_district",
                 "首次在本区就业",
                 "first job in the district",
-                _person_flag("first_job_in_district", "首次在本区就业", "此前已在本区就业"),
+                _person_flag("first_job_in_district", N_("首次在本区就业"), N_("此前已在本区就业")),
             ),
             _check(
                 "newly_introduced",
                 "新引进人才",
                 "newly introduced talent",
-                _person_flag("newly_introduced", "新引进", "非新引进"),
+                _person_flag("newly_introduced", N_("新引进"), N_("非新引进")),
             ),
             _check(
                 "front_line_post",
                 "一线岗位",
                 "front-line post",
-                _person_flag("front_line", "在企业一线岗位", "不在企业一线岗位"),
+                _person_flag("front_line", N_("在企业一线岗位"), N_("不在企业一线岗位")),
             ),
             _check(
                 "holds_level_at_least",
@@ -654,13 +755,13 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 "employer_in_district",
                 "本区企业",
                 "enterprise in the district",
-                _employer_flag("in_district", "本区企业", "非本区企业"),
+                _employer_flag("in_district", N_("本区企业"), N_("非本区企业")),
             ),
             _check(
                 "key_industry_employer",
                 "重点产业企业",
                 "key-industry enterprise",
-                _employer_flag("key_industry", "重点产业企业", "非重点产业企业"),
+                _employer_flag("key_industry", N_("重点产业企业"), N_("非重点产业企业")),
             ),
             _check(
                 "employer_extracts_education_fund",
@@ -668,15 +769,15 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 "extracts the education fund",
                 _employer_flag(
                     "extracts_education_fund",
-                    "按规定提取使用职工教育经费",
-                    "未按规定提取使用职工教育经费",
+                    N_("按规定提取使用职工教育经费"),
+                    N_("未按规定提取使用职工教育经费"),
                 ),
             ),
             _check(
                 "student_full_time",
                 "全日制学籍",
                 "full-time enrolment",
-                _student_flag("full_time", "全日制正式学籍", "非全日制正式学籍"),
+                _student_flag("full_time", N_("全日制正式学籍"), N_("非全日制正式学籍")),
             ),
             _check(
                 "student_track_at_least",
@@ -689,14 +790,14 @@ CONDITIONS: Mapping[str, Check] = MappingProxyType(
                 "designated_school",
                 "指定院校",
                 "designated school",
-                _student_flag("designated_school", "就读指定院校", "非指定院校"),
+                _student_flag("designated_school", N_("就读指定院校"), N_("非指定院校")),
             ),
             _check(
                 "school_in_education_base",
                 "职业教育基地",
                 "school in the education base",
                 _student_flag(
-                    "in_education_base", "院校在职业教育基地内", "院校不在职业教育基地内"
+                    "in_education_base", N_("院校在职业教育基地内"), N_("院校不在职业教育基地内")
                 ),
             ),
             _check(

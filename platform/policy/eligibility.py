@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from skillbridge.platform.text import N_, bilingual
+
 from .conditions import CONDITIONS, EVENT_KINDS, TRIGGERS, ConditionOutcome, ConditionRef, Context
 from .facts import SKILL_LEVEL_LABELS, Facts
 from .packs import Policy, PolicyPack, Validity
@@ -87,16 +89,28 @@ def term_evidence(validity: Validity, on_date: date) -> str:
     start, term_end = validity.effective_from.isoformat(), validity.term_ends_on.isoformat()
     extension = validity.extension
     if on_date < validity.effective_from:
-        return f"自{start}起施行，{on_date.isoformat()}尚未施行"
+        return N_("自%(start)s起施行，%(on)s尚未施行", start=start, on=on_date.isoformat())
     if extension is not None:
         until = extension.until.isoformat()
-        text = (
-            f"有效期{start}至{term_end}，经{extension.decided_by}{extension.reference}延期至{until}"
+        words = dict(
+            start=start,
+            end=term_end,
+            decided_by=extension.decided_by,
+            reference=extension.reference,
+            until=until,
         )
-        return text + (f"，已于{until}届满" if on_date > extension.until else "")
+        if on_date > extension.until:
+            return N_(
+                "有效期%(start)s至%(end)s，经%(decided_by)s%(reference)s延期至%(until)s，"
+                "已于%(until)s届满",
+                **words,
+            )
+        return N_("有效期%(start)s至%(end)s，经%(decided_by)s%(reference)s延期至%(until)s", **words)
     if on_date > validity.term_ends_on:
-        return f"有效期{start}至{term_end}，已于{term_end}届满，无延期记录"
-    return f"有效期{start}至{term_end}"
+        return N_(
+            "有效期%(start)s至%(end)s，已于%(end)s届满，无延期记录", start=start, end=term_end
+        )
+    return N_("有效期%(start)s至%(end)s", start=start, end=term_end)
 
 
 def validity_outcome(policy: Policy, on_date: date) -> ConditionOutcome | None:
@@ -111,7 +125,12 @@ def validity_outcome(policy: Policy, on_date: date) -> ConditionOutcome | None:
         "政策有效期",
         "policy in force",
         validity.in_force(on_date),
-        f"{policy.name_zh}（{policy.source.document}）{term_evidence(validity, on_date)}",
+        N_(
+            "%(policy)s（%(document)s）%(term)s",
+            policy=bilingual(policy.name_zh, policy.name_en),
+            document=policy.source.document,
+            term=term_evidence(validity, on_date),
+        ),
         validity.citation,
     )
 
@@ -128,16 +147,22 @@ def _amount_basis(policy: Policy, facts: Facts) -> tuple[ConditionOutcome | None
     if amount.kind == "per_level":
         level = _subject_level(policy, facts)
         yuan = amount.levels.get(level) if level is not None else None
-        label = SKILL_LEVEL_LABELS.get(level, "无等级") if level is not None else "无等级"
-        evidence = f"{label} → {yuan}元" if yuan is not None else f"{label}不在补贴标准内"
+        label = SKILL_LEVEL_LABELS.get(level, N_("无等级")) if level is not None else N_("无等级")
+        evidence = (
+            N_("%(label)s → %(yuan)d元", label=label, yuan=yuan)
+            if yuan is not None
+            else N_("%(label)s不在补贴标准内", label=label)
+        )
     elif amount.kind == "by_hukou":
         person = facts.person
         if person is None:
-            yuan, evidence = None, "无个人信息"
+            yuan, evidence = None, N_("无个人信息")
         elif person.hukou_local:
-            yuan, evidence = amount.local_yuan, f"本市学生 → {amount.local_yuan}元"
+            yuan = amount.local_yuan
+            evidence = N_("本市学生 → %(yuan)d元", yuan=yuan)
         else:
-            yuan, evidence = amount.non_local_yuan, f"外地学生 → {amount.non_local_yuan}元"
+            yuan = amount.non_local_yuan
+            evidence = N_("外地学生 → %(yuan)d元", yuan=yuan)
     else:
         return None, None
     outcome = ConditionOutcome(

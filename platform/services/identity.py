@@ -21,7 +21,7 @@ def normalise_national_id(value: str) -> str:
     try:
         return ric.validate(value)
     except ValidationError as exc:
-        raise InvalidInput(f"身份证号无效：{exc}") from exc
+        raise InvalidInput(N_("身份证号无效：%(error)s", error=str(exc))) from exc
 
 
 def mask_national_id(national_id: str) -> str:
@@ -78,4 +78,4 @@ def normalise_uscc(value: str) -> str:
     try:
         return uscc.validate(value)
     except ValidationError as exc:
-        raise InvalidInput(f"统一社会信用代码无效：{exc}") from exc
+        raise InvalidInput(N_("统一社会信用代码无效：%(error)s", error=str(exc))) from exc

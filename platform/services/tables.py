@@ -21,6 +21,7 @@ from typing import TypeVar
 from skillbridge.platform.services import exports
 from skillbridge.platform.services.errors import InvalidInput
 from skillbridge.platform.services.identity import IdentityKeys
+from skillbridge.platform.text import N_, Np_
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -60,9 +61,19 @@ class RowProblem:
     value: str
     why: str
 
-    def __str__(self) -> str:
+    def message(self) -> str:
+        """The problem in words, e.g. 第 3 行，列「身份证号」，值「…」：校验码错误."""
         shown = self.value if len(self.value) <= 40 else self.value[:40] + "…"
-        return f"第 {self.row} 行，列「{self.column}」，值「{shown}」：{self.why}"
+        return N_(
+            "第 %(row)d 行，列「%(column)s」，值「%(value)s」：%(why)s",
+            row=self.row,
+            column=self.column,
+            value=shown,
+            why=self.why,
+        )
+
+    def __str__(self) -> str:
+        return str(self.message())
 
 
 class TableRejected(InvalidInput):
@@ -70,16 +81,17 @@ class TableRejected(InvalidInput):
 
     def __init__(self, message: str, problems: list[RowProblem]) -> None:
         listed = problems[:MAX_PROBLEMS_LISTED]
-        details = [str(p) for p in listed]
+        details: list[str] = [p.message() for p in listed]
         if len(problems) > len(listed):
-            details.append(f"……另有 {len(problems) - len(listed)} 处问题未列出")
+            more = len(problems) - len(listed)
+            details.append(Np_("……另有 %(n)d 处问题未列出", "……另有 %(n)d 处问题未列出", more))
         super().__init__(message, details=details)
         self.problems = problems
 
 
-def file_problem(why: str, column: str = "文件", value: str = "") -> TableRejected:
+def file_problem(why: str, column: str = N_("文件"), value: str = "") -> TableRejected:
     """The whole file refused for one reason, reported as a problem of its first row."""
-    return TableRejected(f"文件被拒绝：{why}", [RowProblem(1, column, value, why)])
+    return TableRejected(N_("文件被拒绝：%(why)s", why=why), [RowProblem(1, column, value, why)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,23 +101,23 @@ def file_problem(why: str, column: str = "文件", value: str = "") -> TableReje
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """The file's rows as lists of stripped strings, or TableRejected before any parsing risk."""
     if not data:
-        raise file_problem("文件为空")
+        raise file_problem(N_("文件为空"))
     if len(data) > MAX_FILE_BYTES:
-        raise file_problem(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise file_problem(N_("文件超过 %(mb)d MB", mb=MAX_FILE_BYTES // (1024 * 1024)))
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "csv":
         rows = _read_csv(data)
     elif suffix == "xlsx":
         rows = _read_xlsx(data)
     else:
-        raise file_problem("只接受 .csv 或 .xlsx 文件（请下载模板）", value=filename[-60:])
+        raise file_problem(N_("只接受 .csv 或 .xlsx 文件（请下载模板）"), value=filename[-60:])
     return rows
 
 
 def _decode_csv(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030, which is what Chinese Excel saves CSV as."""
     if b"\x00" in data:
-        raise file_problem("CSV 文件含有二进制内容")
+        raise file_problem(N_("CSV 文件含有二进制内容"))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     for encoding in ("utf-8", "gb18030"):
@@ -113,7 +125,7 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise file_problem("无法识别文件编码（请使用 UTF-8 或 GBK）")
+    raise file_problem(N_("无法识别文件编码（请使用 UTF-8 或 GBK）"))
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -121,7 +133,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     try:
         rows = list(_bounded(csv.reader(io.StringIO(text, newline=""), strict=True)))
     except csv.Error as exc:
-        raise file_problem(f"CSV 格式错误：{exc}") from exc
+        raise file_problem(N_("CSV 格式错误：%(error)s", error=str(exc))) from exc
     return [[cell.strip() for cell in row] for row in rows]
 
 
@@ -134,13 +146,15 @@ def _bounded(rows: Iterable[RowT]) -> Iterator[RowT | tuple[()]]:
     filled = 0
     for scanned, row in enumerate(rows, start=1):
         if scanned > MAX_SCANNED_ROWS:
-            raise file_problem(f"文件超过 {MAX_SCANNED_ROWS} 行（含空行），请删除多余的行")
+            raise file_problem(
+                N_("文件超过 %(rows)d 行（含空行），请删除多余的行", rows=MAX_SCANNED_ROWS)
+            )
         if not any(cell not in (None, "") for cell in row):
             yield ()
             continue
         filled += 1
         if filled > MAX_ROWS + 1:
-            raise file_problem(f"数据超过 {MAX_ROWS} 行，请分批导入")
+            raise file_problem(N_("数据超过 %(rows)d 行，请分批导入", rows=MAX_ROWS))
         yield row
 
 
@@ -149,17 +163,17 @@ def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise file_problem("不是有效的 .xlsx 文件") from exc
+        raise file_problem(N_("不是有效的 .xlsx 文件")) from exc
     with archive:
         members = archive.infolist()
         if len(members) > MAX_XLSX_MEMBERS:
-            raise file_problem("xlsx 文件结构异常（条目过多）")
+            raise file_problem(N_("xlsx 文件结构异常（条目过多）"))
         inflated = sum(m.file_size for m in members)
         stored = sum(m.compress_size for m in members)
         if inflated > MAX_XLSX_INFLATED_BYTES or inflated > MAX_XLSX_RATIO * max(stored, 1):
-            raise file_problem("xlsx 文件解压后过大（疑似压缩炸弹）")
+            raise file_problem(N_("xlsx 文件解压后过大（疑似压缩炸弹）"))
         if "xl/workbook.xml" not in archive.namelist():
-            raise file_problem("不是有效的 .xlsx 文件（缺少工作簿）")
+            raise file_problem(N_("不是有效的 .xlsx 文件（缺少工作簿）"))
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -169,11 +183,11 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on malformed input
-        raise file_problem("无法读取 .xlsx 文件（文件损坏或格式不符）") from exc
+        raise file_problem(N_("无法读取 .xlsx 文件（文件损坏或格式不符）")) from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            raise file_problem("xlsx 文件没有工作表")
+            raise file_problem(N_("xlsx 文件没有工作表"))
         return [
             _without_trailing_blanks([_cell_text(value) for value in row])
             for row in _bounded(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
@@ -181,7 +195,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     except TableRejected:
         raise
     except Exception as exc:  # a malformed sheet part fails while iterating
-        raise file_problem("无法读取 .xlsx 文件（工作表内容损坏）") from exc
+        raise file_problem(N_("无法读取 .xlsx 文件（工作表内容损坏）")) from exc
     finally:
         workbook.close()
 
@@ -233,13 +247,13 @@ class TableChecker:
             if not title:
                 continue
             if title in positions:
-                self.problem(1, title, raw, "列名重复")
+                self.problem(1, title, raw, N_("列名重复"))
             elif title not in self.columns:
-                self.problem(1, title, raw, "未知列名（请使用模板中的列名）")
+                self.problem(1, title, raw, N_("未知列名（请使用模板中的列名）"))
             positions[title] = index
         for column in self.required:
             if column not in positions:
-                self.problem(1, column, "", "缺少必填列")
+                self.problem(1, column, "", N_("缺少必填列"))
         return positions
 
     def data_rows(
@@ -255,10 +269,10 @@ class TableChecker:
             }
             extra = [c for i, c in enumerate(raw) if i not in positions.values() and c]
             if extra:
-                self.problem(number, OUTSIDE_HEADER, extra[0], "表头之外的列有内容")
+                self.problem(number, OUTSIDE_HEADER, extra[0], N_("表头之外的列有内容"))
             for column in self.required:
                 if not cells[column]:
-                    self.problem(number, column, "", "必填项为空")
+                    self.problem(number, column, "", N_("必填项为空"))
             yield number, cells
 
     def national_id(self, number: int, column: str, raw: str) -> str | None:
@@ -273,11 +287,13 @@ class TableChecker:
         try:
             national_id = ric.validate(raw)
         except ValidationError as exc:
-            self.problem(number, column, raw, f"身份证号无效（{_ric_reason(exc)}）")
+            self.problem(
+                number, column, raw, N_("身份证号无效（%(reason)s）", reason=_ric_reason(exc))
+            )
             return None
         first = self.seen_ids.setdefault(national_id, number)
         if first != number:
-            self.problem(number, column, raw, f"与第 {first} 行重复")
+            self.problem(number, column, raw, duplicate_of(first))
             return None
         self.hashes[self.keys.hash(national_id)] = (number, raw)
         return national_id
@@ -289,7 +305,7 @@ class TableChecker:
         try:
             return date.fromisoformat(raw.replace("/", "-").replace(".", "-"))
         except ValueError:
-            self.problem(number, column, raw, "日期格式应为 YYYY-MM-DD")
+            self.problem(number, column, raw, N_("日期格式应为 YYYY-MM-DD"))
             return None
 
     def yes_no(
@@ -308,7 +324,7 @@ class TableChecker:
             return True
         if raw.lower() in no:
             return False
-        self.problem(number, column, raw, "应填写“是”或“否”")
+        self.problem(number, column, raw, N_("应填写“是”或“否”"))
         return default
 
     def phone(self, number: int, column: str, raw: str) -> str | None:
@@ -316,7 +332,7 @@ class TableChecker:
         if not raw:
             return None
         if len(raw) > 30 or not looks_like_phone(raw):
-            self.problem(number, column, raw, "联系电话格式不正确")
+            self.problem(number, column, raw, N_("联系电话格式不正确"))
             return None
         return raw
 
@@ -327,12 +343,17 @@ class TableChecker:
 
 def _ric_reason(exc: Exception) -> str:
     names = {
-        "InvalidLength": "长度应为 18 位",
-        "InvalidFormat": "前 17 位应为数字",
-        "InvalidChecksum": "校验码错误",
-        "InvalidComponent": "出生日期或地区码无效",
+        "InvalidLength": N_("长度应为 18 位"),
+        "InvalidFormat": N_("前 17 位应为数字"),
+        "InvalidChecksum": N_("校验码错误"),
+        "InvalidComponent": N_("出生日期或地区码无效"),
     }
-    return names.get(type(exc).__name__, "格式错误")
+    return names.get(type(exc).__name__, N_("格式错误"))
+
+
+def duplicate_of(first: int) -> str:
+    """Why a row repeats an earlier one."""
+    return N_("与第 %(row)d 行重复", row=first)
 
 
 def looks_like_phone(phone: str) -> bool:

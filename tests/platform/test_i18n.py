@@ -30,7 +30,19 @@ def _read_po(path: Path) -> Catalog:
 def fresh_template(tmp_path_factory) -> Catalog:  # type: ignore[no-untyped-def]
     """What the code marks for translation now, extracted the way `make translations-extract` does."""
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    args = ["pybabel", "-q", "extract", "-F", "platform/babel.cfg", "-k", "N_", "-k", "_l"]
+    args = [
+        "pybabel",
+        "-q",
+        "extract",
+        "-F",
+        "platform/babel.cfg",
+        "-k",
+        "N_",
+        "-k",
+        "Np_:1,2",
+        "-k",
+        "_l",
+    ]
     cwd = Path.cwd()
     os.chdir(ROOT)  # babel.cfg's patterns are relative to the extraction root
     try:

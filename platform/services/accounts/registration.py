@@ -55,7 +55,7 @@ REGISTRATION_ATTEMPTED = "account.registration_attempted"
 def check_password(password: str, *user_inputs: str) -> None:
     """InvalidInput unless the password is long and hard to guess from the account's own data."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+        raise InvalidInput(N_("密码至少需要 %(n)d 个字符", n=MIN_PASSWORD_LENGTH))
     if not is_strong_password(password, user_inputs):
         raise InvalidInput(
             N_("密码太容易被猜到：请用更长、更少见的词组，避免重复、顺序字符、常见单词和个人信息")
@@ -290,12 +290,14 @@ def create_bureau_user(
 ) -> User:
     """Bureau accounts are created by an operator on the command line, never self-registered."""
     if staff_role not in STAFF_ROLES[Role.BUREAU]:
-        raise InvalidInput(f"人社局账号的岗位只能是 {', '.join(STAFF_ROLES[Role.BUREAU])}")
+        raise InvalidInput(
+            N_("人社局账号的岗位只能是 %(roles)s", roles=", ".join(STAFF_ROLES[Role.BUREAU]))
+        )
     email = normalise_email(email)
     check_password(password, email, display_name)
     region = session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
-        raise InvalidInput(f"地区 {region_code} 不存在")
+        raise InvalidInput(N_("地区 %(code)s 不存在", code=region_code))
     ensure_email_free(session, email)
     user = new_user(email, password, display_name, Role.BUREAU, staff_role, region_id=region.id)
     session.add(user)

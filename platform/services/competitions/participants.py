@@ -22,7 +22,7 @@ from skillbridge.platform.services.identity import IdentityKeys
 from skillbridge.platform.services.known_persons import known_person
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.tables import TableChecker, file_problem, read_table
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 ID_BATCH = 500  # national-ID hashes looked up per query
 
@@ -200,14 +200,20 @@ def import_participants(
     competition = open_competition(session, actor, competition_id)
     rows = read_table(filename, data)
     if not rows:
-        raise file_problem("文件中没有表头")
+        raise file_problem(N_("文件中没有表头"))
     checker = _Checker(session, competition.id, keys)
     checked = checker.rows(rows)
     persons = checker.persons(checked)
     if checker.problems:
-        raise checker.rejected(f"参赛名单有 {len(checker.problems)} 处问题，未导入任何参赛人员")
+        raise checker.rejected(
+            Np_(
+                "参赛名单有 %(n)d 处问题，未导入任何参赛人员",
+                "参赛名单有 %(n)d 处问题，未导入任何参赛人员",
+                len(checker.problems),
+            )
+        )
     if not persons:
-        raise file_problem("文件中没有参赛人员数据")
+        raise file_problem(N_("文件中没有参赛人员数据"))
     participants = [
         CompetitionParticipant(
             competition_id=competition.id, person_id=person_id, added_by_id=actor.id

@@ -72,13 +72,13 @@ def record_results(
     problems = []
     for participant_id, result in results.items():
         if participant_id not in rows:
-            problems.append(f"参赛人员 #{participant_id}：不在本竞赛的参赛名单中")
+            problems.append(N_("参赛人员 #%(id)d：不在本竞赛的参赛名单中", id=participant_id))
             continue
         name = rows[participant_id][1]
         if result.rank is not None and not 1 <= result.rank <= count:
-            problems.append(f"{name}：名次应在 1 至 {count} 之间")
+            problems.append(N_("%(name)s：名次应在 1 至 %(count)d 之间", name=name, count=count))
         if result.prize is not None and result.prize not in prizes:
-            problems.append(f"{name}：奖项应从竞赛奖项中选择")
+            problems.append(N_("%(name)s：奖项应从竞赛奖项中选择", name=name))
     if problems:
         raise InvalidInput(N_("成绩有误，未保存任何成绩"), details=problems)
     changed = []

@@ -88,14 +88,20 @@ def _ensure_not_barred(
 ) -> None:
     """R6: neither party may be under a credit record that bars it from agreements."""
     for label, subject in (
-        ("学校", {"school_id": school.id}),
-        ("企业", {"enterprise_id": enterprise.id}),
+        (N_("学校"), {"school_id": school.id}),
+        (N_("企业"), {"enterprise_id": enterprise.id}),
     ):
         record = active_credit_record(session, today, "blocks_agreements", **subject)
         if record is not None:
             raise PermissionDenied(
-                f"{label}处于诚信档案限制期（至 {record.ends_on.isoformat()}，"
-                f"原因：{record.reason}），不得签订校企合作协议（{R6_CITATION}）"
+                N_(
+                    "%(party)s处于诚信档案限制期（至 %(until)s，原因：%(reason)s），"
+                    "不得签订校企合作协议（%(citation)s）",
+                    party=label,
+                    until=record.ends_on.isoformat(),
+                    reason=record.reason,
+                    citation=R6_CITATION,
+                )
             )
 
 

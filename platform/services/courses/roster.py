@@ -219,7 +219,7 @@ def record_attendance(
     if strangers:
         raise InvalidInput(
             N_("考勤有误，未保存任何考勤"),
-            details=[f"学员 #{i}：不在本项目名单中" for i in strangers],
+            details=[N_("学员 #%(id)d：不在本项目名单中", id=i) for i in strangers],
         )
     marks = {
         m.trainee_id: m
@@ -258,7 +258,8 @@ def record_completion(
     strangers = sorted(set(completed) - _roster_ids(session, course.id))
     if strangers:
         raise InvalidInput(
-            N_("结业名单有误，未保存"), details=[f"学员 #{i}：不在本项目名单中" for i in strangers]
+            N_("结业名单有误，未保存"),
+            details=[N_("学员 #%(id)d：不在本项目名单中", id=i) for i in strangers],
         )
     for trainee in session.scalars(
         select(CourseTrainee).where(CourseTrainee.id.in_(list(completed)))

@@ -20,6 +20,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from skillbridge.platform.policy.document_kinds import MIB, DocumentKind
+from skillbridge.platform.text import N_, SERIES, bilingual, join
 
 from .storage import sha256_of
 
@@ -68,10 +69,15 @@ def read_limited(stream: IO[bytes], filename: str, kind: DocumentKind) -> bytes:
     data = stream.read(kind.max_bytes + 1)
     if len(data) > kind.max_bytes:
         raise UploadRefused(
-            filename, f"文件超过「{kind.name_zh}」的大小上限 {kind.max_bytes // MIB} MiB"
+            filename,
+            N_(
+                "文件超过「%(kind)s」的大小上限 %(mib)d MiB",
+                kind=bilingual(kind.name_zh, kind.name_en),
+                mib=kind.max_bytes // MIB,
+            ),
         )
     if not data:
-        raise UploadRefused(filename, "文件是空的")
+        raise UploadRefused(filename, N_("文件是空的"))
     return data
 
 
@@ -81,14 +87,22 @@ def check_upload(kind: DocumentKind, filename: str, stream: IO[bytes]) -> Checke
     data = read_limited(stream, name, kind)
     guess = filetype.guess(data)
     content_type = guess.mime if guess is not None else None
-    allowed = "、".join(TYPE_NAMES[t] for t in kind.types)
+    allowed = join(SERIES, (TYPE_NAMES[t] for t in kind.types))
     if content_type not in kind.types:
         found = TYPE_NAMES.get(content_type or "") or (
-            f"{guess.extension.upper()}（{content_type}）" if guess else "无法识别的格式"
+            f"{guess.extension.upper()}（{content_type}）" if guess else N_("无法识别的格式")
         )
-        raise UploadRefused(name, f"文件内容是 {found}；「{kind.name_zh}」只接受 {allowed}")
+        raise UploadRefused(
+            name,
+            N_(
+                "文件内容是 %(found)s；「%(kind)s」只接受 %(allowed)s",
+                found=found,
+                kind=bilingual(kind.name_zh, kind.name_en),
+                allowed=allowed,
+            ),
+        )
     if _HTML_MARKERS.search(data):
-        raise UploadRefused(name, "文件内含网页代码（HTML 多格式混合文件），已拒收")
+        raise UploadRefused(name, N_("文件内含网页代码（HTML 多格式混合文件），已拒收"))
     if content_type == "application/pdf":
         _check_pdf(name, data)
     else:
@@ -110,16 +124,16 @@ def _check_pdf(name: str, data: bytes) -> None:
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                raise UploadRefused(name, "PDF 已加密，审核人无法打开；请上传未加密的文件")
+                raise UploadRefused(name, N_("PDF 已加密，审核人无法打开；请上传未加密的文件"))
             if len(reader.pages) == 0:
-                raise UploadRefused(name, "PDF 没有页面")
+                raise UploadRefused(name, N_("PDF 没有页面"))
             active = _active_content(reader.trailer)
     except UploadRefused:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise UploadRefused(name, f"无法解析的 PDF：{exc}") from None
+        raise UploadRefused(name, N_("无法解析的 PDF：%(error)s", error=str(exc))) from None
     if active:
-        raise UploadRefused(name, f"PDF 含有脚本或自动动作（{active}），已拒收")
+        raise UploadRefused(name, N_("PDF 含有脚本或自动动作（%(found)s），已拒收", found=active))
 
 
 def _active_content(root: PdfObject) -> str:
@@ -151,7 +165,7 @@ def _reencode_image(name: str, data: bytes, content_type: str) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                    raise UploadRefused(name, "图片像素过多，请缩小后再上传")
+                    raise UploadRefused(name, N_("图片像素过多，请缩小后再上传"))
                 probe.load()
                 # The picture keeps its orientation once the EXIF tag that carried it is gone.
                 image = ImageOps.exif_transpose(probe)
@@ -164,7 +178,7 @@ def _reencode_image(name: str, data: bytes, content_type: str) -> bytes:
         Image.DecompressionBombWarning,
         Image.DecompressionBombError,
     ) as exc:
-        raise UploadRefused(name, f"无法解析的图片：{exc}") from None
+        raise UploadRefused(name, N_("无法解析的图片：%(error)s", error=str(exc))) from None
     out = io.BytesIO()
     if content_type == "image/jpeg":
         image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)

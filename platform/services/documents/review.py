@@ -38,7 +38,7 @@ def request_document(
     if not reason:
         raise InvalidInput(N_("要求补正时必须说明理由"))
     if len(reason) > REASON_MAX_CHARS:
-        raise InvalidInput(N_("补正理由过长"), details=[f"最多 {REASON_MAX_CHARS} 字"])
+        raise InvalidInput(N_("补正理由过长"), details=[N_("最多 %(n)d 字", n=REASON_MAX_CHARS)])
     request = DocumentRequest(
         owner_type=owner.type,
         owner_id=owner.id,

@@ -80,7 +80,13 @@ def check_uploads(owner: Owner, uploads: Sequence[Upload]) -> list[tuple[str, Ch
     problems: list[str] = []
     for upload in uploads:
         if upload.kind not in owner.kinds:
-            problems.append(f"{upload.filename}：该记录不收这类材料（{upload.kind}）")
+            problems.append(
+                N_(
+                    "%(file)s：该记录不收这类材料（%(kind)s）",
+                    file=upload.filename,
+                    kind=upload.kind,
+                )
+            )
             continue
         try:
             checked.append(
@@ -90,7 +96,9 @@ def check_uploads(owner: Owner, uploads: Sequence[Upload]) -> list[tuple[str, Ch
                 )
             )
         except UploadRefused as refusal:
-            problems.append(f"{refusal.filename}：{refusal.reason}")
+            problems.append(
+                N_("%(file)s：%(reason)s", file=refusal.filename, reason=refusal.reason)
+            )
     if problems:
         raise InvalidInput(REFUSED, details=problems)
     if not checked:
@@ -132,7 +140,12 @@ def _check_quota(session: Session, holder: dict[str, int], adding: int, quota: i
         raise InvalidInput(
             N_("本单位的材料存储空间已满，未保存任何文件"),
             details=[
-                f"已用 {(used or 0) // MIB} MiB，本次 {adding // MIB} MiB，上限 {quota // MIB} MiB"
+                N_(
+                    "已用 %(used)d MiB，本次 %(adding)d MiB，上限 %(quota)d MiB",
+                    used=(used or 0) // MIB,
+                    adding=adding // MIB,
+                    quota=quota // MIB,
+                )
             ],
         )
 

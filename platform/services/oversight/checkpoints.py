@@ -35,7 +35,11 @@ def make_checkpoint(session: Session, key: bytes) -> dict[str, Any]:
     result = verify_chain(session)
     if not result.ok:
         raise InvalidInput(
-            f"审计链校验失败，无法导出检查点：#{result.first_bad_seq} {result.reason}"
+            N_(
+                "审计链校验失败，无法导出检查点：#%(seq)s %(reason)s",
+                seq=result.first_bad_seq,
+                reason=result.reason,
+            )
         )
     document = {
         "version": CHECKPOINT_VERSION,
@@ -56,7 +60,7 @@ def load_checkpoint(text: str, key: bytes) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError) as exc:
         raise InvalidInput(N_("检查点文件格式不正确")) from exc
     if missing:
-        raise InvalidInput(f"检查点缺少字段：{', '.join(missing)}")
+        raise InvalidInput(N_("检查点缺少字段：%(fields)s", fields=", ".join(missing)))
     if not hmac.compare_digest(claimed, _signature(document, key)):
         raise InvalidInput(N_("检查点签名无效：文件被改动或密钥不符"))
     return document

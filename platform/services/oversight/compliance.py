@@ -16,9 +16,11 @@ from skillbridge.platform.services.oversight.checks import RULES, CheckContext, 
 from skillbridge.platform.services.packs import placement_rules, region_pack
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_audit_compliance
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, as_message
 
 STATES = ("open", "resolved", "all")
+#: The evidence key that keeps a finding's summary as a message (its text is `summary`).
+SUMMARY_MESSAGE = "summary_message"
 
 
 def _lock_region(session: Session, region_id: int) -> Region:
@@ -93,7 +95,11 @@ def run_compliance(
             finding.object_type = violation.object_type
             finding.object_id = violation.object_id
             finding.summary = violation.summary_zh[:300]
-            finding.evidence = violation.evidence
+            # The summary's message beside the evidence, so the page can show it in English.
+            finding.evidence = {
+                **violation.evidence,
+                SUMMARY_MESSAGE: as_message(violation.summary_zh),
+            }
             finding.last_seen_at = now
             finding.last_run_id = run.id
     for key, finding in open_findings.items():

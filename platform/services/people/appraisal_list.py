@@ -32,9 +32,10 @@ from skillbridge.platform.services.tables import (
     SKILL_LEVEL_NAMES,
     RowProblem,
     TableRejected,
+    duplicate_of,
     read_table,
 )
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 NAME, NATIONAL_ID, OCCUPATION, LEVEL, NUMBER, ISSUED_ON, ISSUER = (
     "姓名",
@@ -81,14 +82,14 @@ class _Checker:
         positions = {cell.rstrip("*").strip(): index for index, cell in enumerate(cells)}
         for column in COLUMNS:
             if column not in positions:
-                self.problem(1, column, "", "缺少该列（请下载模板）")
+                self.problem(1, column, "", N_("缺少该列（请下载模板）"))
         return positions
 
     def row(self, number: int, cells: dict[str, str]) -> _Row | None:
         before = len(self.problems)
         for column in COLUMNS:
             if not cells[column]:
-                self.problem(number, column, "", "不能为空")
+                self.problem(number, column, "", N_("不能为空"))
         if len(self.problems) > before:
             return None
         person_id = self._person(number, cells[NATIONAL_ID], cells[NAME])
@@ -96,7 +97,7 @@ class _Checker:
             select(Occupation.id).where(Occupation.code == cells[OCCUPATION])
         )
         if occupation_id is None:
-            self.problem(number, OCCUPATION, cells[OCCUPATION], "职业（工种）代码不存在")
+            self.problem(number, OCCUPATION, cells[OCCUPATION], N_("职业（工种）代码不存在"))
         level = self._level(number, cells[LEVEL])
         issued_on = self._date(number, cells[ISSUED_ON])
         declared = self._number(number, cells[NUMBER], person_id)
@@ -122,10 +123,10 @@ class _Checker:
             return None
         person = person_by_national_id(self.session, self.keys, national_id)
         if person is None:
-            self.problem(number, NATIONAL_ID, raw_id, "平台上没有该身份证号的人员")
+            self.problem(number, NATIONAL_ID, raw_id, N_("平台上没有该身份证号的人员"))
             return None
         if person.name != name:
-            self.problem(number, NAME, name, "与该身份证号登记的姓名不一致")
+            self.problem(number, NAME, name, N_("与该身份证号登记的姓名不一致"))
         return person.id
 
     def _level(self, number: int, raw: str) -> int | None:
@@ -134,7 +135,14 @@ class _Checker:
         if raw.isdigit() and SKILL_LEVEL_MIN <= int(raw) <= SKILL_LEVEL_MAX:
             return int(raw)
         self.problem(
-            number, LEVEL, raw, f"应为 {SKILL_LEVEL_MIN}–{SKILL_LEVEL_MAX} 或等级名称，如 中级工"
+            number,
+            LEVEL,
+            raw,
+            N_(
+                "应为 %(low)d–%(high)d 或等级名称，如 中级工",
+                low=SKILL_LEVEL_MIN,
+                high=SKILL_LEVEL_MAX,
+            ),
         )
         return None
 
@@ -142,26 +150,26 @@ class _Checker:
         try:
             issued_on = date.fromisoformat(raw)
         except ValueError:
-            self.problem(number, ISSUED_ON, raw, "日期格式应为 YYYY-MM-DD")
+            self.problem(number, ISSUED_ON, raw, N_("日期格式应为 YYYY-MM-DD"))
             return None
         if issued_on > self.today:
-            self.problem(number, ISSUED_ON, raw, "发证日期不能晚于今天")
+            self.problem(number, ISSUED_ON, raw, N_("发证日期不能晚于今天"))
         return issued_on
 
     def _number(self, number: int, raw: str, person_id: int | None) -> Certificate | None:
         if raw in self.numbers:
-            self.problem(number, NUMBER, raw, f"与第 {self.numbers[raw]} 行重复")
+            self.problem(number, NUMBER, raw, duplicate_of(self.numbers[raw]))
             return None
         self.numbers[raw] = number
         if len(raw) > 40:
-            self.problem(number, NUMBER, raw, "不超过 40 个字符")
+            self.problem(number, NUMBER, raw, N_("不超过 40 个字符"))
             return None
         existing = self.session.scalar(select(Certificate).where(Certificate.number == raw))
         if existing is None:
             return None
         if existing.person_id == person_id and existing.status == CertificateStatus.DECLARED:
             return existing
-        self.problem(number, NUMBER, raw, "该证书编号已登记")
+        self.problem(number, NUMBER, raw, N_("该证书编号已登记"))
         return None
 
 
@@ -185,7 +193,14 @@ def check_rows(
             checked.append(row)
     if checker.problems:
         problems = sorted(checker.problems, key=lambda p: p.row)
-        raise TableRejected(f"名单有 {len(problems)} 处问题，未导入任何证书", problems)
+        raise TableRejected(
+            Np_(
+                "名单有 %(n)d 处问题，未导入任何证书",
+                "名单有 %(n)d 处问题，未导入任何证书",
+                len(problems),
+            ),
+            problems,
+        )
     if not checked:
         raise TableRejected(N_("文件中没有证书数据"), [RowProblem(2, "文件", "", "没有数据行")])
     return checked

@@ -36,7 +36,7 @@ from skillbridge.platform.services.people.employments import (
 from skillbridge.platform.services.people.persons import new_person
 from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
 from skillbridge.platform.services.tables import TableChecker, file_problem, read_table
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 ID_BATCH = 500  # national-ID hashes looked up per query
 
@@ -89,7 +89,7 @@ class _Checker(TableChecker):
         before = len(self.problems)
         name = cells[NAME]
         if len(name) > 60:
-            self.problem(number, NAME, name, "姓名过长（最多 60 个字符）")
+            self.problem(number, NAME, name, N_("姓名过长（最多 60 个字符）"))
         national_id = self.national_id(number, NATIONAL_ID, cells[NATIONAL_ID])
         facts = EmploymentFacts(
             post=cells[POST],
@@ -126,7 +126,9 @@ class _Checker(TableChecker):
                 if row is None:
                     continue
                 if row.name != name:
-                    self.problem(number, NATIONAL_ID, raw, "该身份证号已在平台登记，姓名与本行不符")
+                    self.problem(
+                        number, NATIONAL_ID, raw, N_("该身份证号已在平台登记，姓名与本行不符")
+                    )
                     continue
                 self.known_people[digest] = person_id
             self._employed(batch)
@@ -159,7 +161,7 @@ def check_rows(
     """Every row checked; TableRejected naming every problem when there is any."""
     checker = _Checker(session, enterprise_id, keys, today)
     if not rows:
-        raise file_problem("文件中没有表头")
+        raise file_problem(N_("文件中没有表头"))
     positions = checker.header(rows[0])
     if checker.problems:
         raise checker.rejected(N_("职工名册表头不符合模板"))
@@ -175,12 +177,20 @@ def check_rows(
                 row.number,
                 PRIMARY,
                 "是",
-                "该职工已有另一家企业登记为当前主要雇主，本企业只能登记为非主要雇佣关系（填“否”）",
+                N_(
+                    "该职工已有另一家企业登记为当前主要雇主，本企业只能登记为非主要雇佣关系（填“否”）"
+                ),
             )
     if checker.problems:
-        raise checker.rejected(f"职工名册有 {len(checker.problems)} 处问题，未导入任何职工")
+        raise checker.rejected(
+            Np_(
+                "职工名册有 %(n)d 处问题，未导入任何职工",
+                "职工名册有 %(n)d 处问题，未导入任何职工",
+                len(checker.problems),
+            )
+        )
     if not checked:
-        raise file_problem("文件中没有职工数据")
+        raise file_problem(N_("文件中没有职工数据"))
     return [
         replace(row, person_id=checker.known_people.get(keys.hash(row.national_id)))
         for row in checked

@@ -29,7 +29,7 @@ from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.policies import can_manage_employees, is_verified
 from skillbridge.platform.services.subsidies.workers import on_employment_confirmed
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, field_problem
 
 EMPLOYMENT_CONFIRMED = "employment.confirmed"
 EMPLOYMENT_REJECTED = "employment.rejected"
@@ -236,11 +236,11 @@ def end_employment(
     reason = reason.strip()
     problems = []
     if ended_on is None:
-        problems.append(f"{N_('离职日期')}：{N_('请填写离职日期')}")
+        problems.append(field_problem(N_("离职日期"), N_("请填写离职日期")))
     elif ended_on < employment.hire_date:
-        problems.append(f"{N_('离职日期')}：{N_('离职日期不能早于入职日期')}")
+        problems.append(field_problem(N_("离职日期"), N_("离职日期不能早于入职日期")))
     if not 0 < len(reason) <= MAX_REASON:
-        problems.append(f"{N_('离职原因')}：{N_('请填写离职原因（最多 200 个字符）')}")
+        problems.append(field_problem(N_("离职原因"), N_("请填写离职原因（最多 200 个字符）")))
     if problems:
         raise InvalidInput(N_("离职信息有误，请按提示修改"), details=problems)
     employment.status = EmploymentStatus.ENDED

@@ -44,7 +44,7 @@ from skillbridge.platform.services.identity import (
 from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.people.persons import new_person, person_by_national_id
 from skillbridge.platform.services.policies import is_verified
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, field_problem
 
 T = TypeVar("T")
 WORKER_REGISTERED = "employment.registered"
@@ -129,7 +129,7 @@ def register_worker(
     )
     person = person_by_national_id(session, keys, national_id) if national_id else None
     if person is not None and person.name != name:
-        checked.problems.append(f"{N_('姓名')}：{N_('与该身份证号已登记的姓名不符')}")
+        checked.problems.append(field_problem(N_("姓名"), N_("与该身份证号已登记的姓名不符")))
     if checked.problems:
         raise InvalidInput(N_("注册信息有误，请按提示修改"), details=checked.problems)
     assert national_id is not None and enterprise is not None and form.hire_date is not None

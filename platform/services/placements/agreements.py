@@ -348,7 +348,11 @@ def record_insurance(
         insurance.start > context.placement.start_date or insurance.end < context.placement.end_date
     ):
         problems.append(
-            f"保险期须覆盖整个实习期 {context.placement.start_date} 至 {context.placement.end_date}"
+            N_(
+                "保险期须覆盖整个实习期 %(start)s 至 %(end)s",
+                start=context.placement.start_date,
+                end=context.placement.end_date,
+            )
         )
     if problems:
         raise InvalidInput(N_("保险信息有误"), details=problems)

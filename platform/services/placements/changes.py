@@ -80,7 +80,7 @@ def _reason_text(reason: str, required: bool) -> str:
     if required and not text:
         raise InvalidInput(N_("请填写原因"))
     if len(text) > REASON_MAX:
-        raise InvalidInput(N_("原因过长"), details=[f"最多 {REASON_MAX} 字"])
+        raise InvalidInput(N_("原因过长"), details=[N_("最多 %(n)d 字", n=REASON_MAX)])
     return text
 
 

@@ -39,7 +39,7 @@ from skillbridge.models import Region, SlotKind, Student
 from skillbridge.platform.policy import months_between
 from skillbridge.platform.services.errors import Conflict
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 
 def add_months(start: date, months: int) -> date:
@@ -164,6 +164,12 @@ def change_months(session: Session, student: Student, delta: int, cap: int) -> N
         raise Conflict(
             N_("超出顶岗实习累计月数上限（R1）"),
             details=[
-                f"已用 {student.months_used} 个月，上限 {cap} 个月，本次需要 {delta} 个月",
+                Np_(
+                    "已用 %(used)d 个月，上限 %(cap)d 个月，本次需要 %(n)d 个月",
+                    "已用 %(used)d 个月，上限 %(cap)d 个月，本次需要 %(n)d 个月",
+                    delta,
+                    used=student.months_used,
+                    cap=cap,
+                ),
             ],
         )

@@ -74,7 +74,7 @@ def parse_modules(text: str) -> list[ModuleInput]:
             continue
         name, _sep, hours = line.replace("，", ",").rpartition(",")
         if not name.strip() or not hours.strip().isdigit():
-            problems.append(f"培训计划第{number}行：应为“模块名称,学时”")
+            problems.append(N_("培训计划第%(line)d行：应为“模块名称,学时”", line=number))
             continue
         modules.append(ModuleInput(name.strip(), int(hours)))
     if problems:
@@ -120,7 +120,7 @@ def _validate(session: Session, data: ProgrammeInput) -> list[str]:
         problems.append(N_("培训计划：至少一个模块"))
     for number, module in enumerate(data.modules, start=1):
         if not module.name.strip() or module.hours <= 0:
-            problems.append(f"培训计划第{number}行：模块名称必填，学时须为正整数")
+            problems.append(N_("培训计划第%(line)d行：模块名称必填，学时须为正整数", line=number))
     if data.total_hours <= 0 or sum(m.hours for m in data.modules) != data.total_hours:
         problems.append(N_("总学时：须为正整数且等于各模块学时之和"))
     return problems

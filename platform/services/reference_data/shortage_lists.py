@@ -21,7 +21,7 @@ from skillbridge.platform.services import audit, tables
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.reference_data.access import keeper_region, reader_region
-from skillbridge.platform.services.tables import TableChecker, read_table
+from skillbridge.platform.services.tables import TableChecker, duplicate_of, read_table
 from skillbridge.platform.text import N_
 
 CODE, NAME, GRADE = "职业编码", "职业名称", "紧缺程度"
@@ -145,20 +145,24 @@ def parse_rows(session: Session, filename: str, data: bytes) -> tuple[Listed, ..
         if not code:
             continue
         if occupation is None:
-            checker.problem(number, CODE, code, "职业编码不在职业目录中")
+            checker.problem(number, CODE, code, N_("职业编码不在职业目录中"))
             continue
         if occupation.retired:
-            checker.problem(number, CODE, code, "该职业已停用，不能列入目录")
+            checker.problem(number, CODE, code, N_("该职业已停用，不能列入目录"))
         if name and name != occupation.name:
-            checker.problem(number, NAME, name, f"与职业目录中的名称「{occupation.name}」不一致")
+            checker.problem(
+                number, NAME, name, N_("与职业目录中的名称「%(name)s」不一致", name=occupation.name)
+            )
         if grade and grade not in GRADES:
-            checker.problem(number, GRADE, grade, f"应为{'、'.join(GRADES)}之一或留空")
+            checker.problem(
+                number, GRADE, grade, N_("应为%(grades)s之一或留空", grades="、".join(GRADES))
+            )
         first = seen.setdefault(code, number)
         if first != number:
-            checker.problem(number, CODE, code, f"与第 {first} 行重复")
+            checker.problem(number, CODE, code, duplicate_of(first))
         listed.append(Listed(code, occupation.name, grade))
     if not cells and not checker.problems:
-        checker.problem(2, CODE, "", "文件中没有数据行")
+        checker.problem(2, CODE, "", N_("文件中没有数据行"))
     if checker.problems:
         raise checker.rejected(N_("紧缺职业目录有误，未导入"))
     return tuple(listed)

@@ -324,7 +324,7 @@ def _rank_distribution(session: Session, region_id: int) -> Chart:
     keys = [key for key, _, _ in RANK_BUCKETS] + [RANK_OPEN[0], RANK_NONE]
     bars = tuple(
         Bar(
-            N_("未排序") if key == RANK_NONE else N_("第 %s 志愿") % key,
+            N_("未排序") if key == RANK_NONE else N_("第 %(rank)s 志愿", rank=key),
             (Segment(counts.get(key, 0), {"rank": key}),),
         )
         for key in keys

@@ -77,7 +77,9 @@ def add_specialty(session: Session, actor: User, form: SpecialtyInput) -> Specia
         session.add(specialty)
         session.flush()
     if specialty in school.specialties:
-        raise Conflict(f"本校已开设专业 {specialty.code} {specialty.name}")
+        raise Conflict(
+            N_("本校已开设专业 %(code)s %(name)s", code=specialty.code, name=specialty.name)
+        )
     school.specialties.append(specialty)
     session.flush()
     audit.record(
@@ -125,7 +127,7 @@ def create_cohort(session: Session, actor: User, form: CohortInput) -> Cohort:
         )
     )
     if duplicate is not None:
-        raise Conflict(f"{form.intake_year} 级已有同名班级「{name}」")
+        raise Conflict(N_("%(year)d 级已有同名班级「%(name)s」", year=form.intake_year, name=name))
     cohort = Cohort(
         school_id=school.id,
         specialty_id=form.specialty_id,

@@ -39,7 +39,7 @@ from skillbridge.platform.services.tables import (
     file_problem,
     read_table,
 )
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 ID_BATCH = 500  # national-ID hashes looked up per query
 INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
@@ -133,13 +133,13 @@ class _Checker(TableChecker):
         before = len(self.problems)
         name = cells[NAME]
         if len(name) > 60:
-            self.problem(number, NAME, name, "姓名过长（最多 60 个字符）")
+            self.problem(number, NAME, name, N_("姓名过长（最多 60 个字符）"))
         national_id = self.national_id(number, NATIONAL_ID, cells[NATIONAL_ID])
         cohort = self._cohort(number, cells)
         birth = self._birth_date(number, cells[BIRTH_DATE], national_id)
         hukou = cells[HUKOU]
         if len(hukou) > 60:
-            self.problem(number, HUKOU, hukou, "户籍所在地过长（最多 60 个字符）")
+            self.problem(number, HUKOU, hukou, N_("户籍所在地过长（最多 60 个字符）"))
         is_local = self.yes_no(number, IS_LOCAL, cells[IS_LOCAL], True, LOCAL_WORDS)
         level = self._skill_level(number, cells[SKILL_LEVEL])
         phone = self.phone(number, PHONE, cells[PHONE])
@@ -164,9 +164,11 @@ class _Checker(TableChecker):
             ):
                 number, raw = self.hashes[digest]
                 if is_student:
-                    self.problem(number, NATIONAL_ID, raw, "该学生已在平台登记（重复学生）")
+                    self.problem(number, NATIONAL_ID, raw, N_("该学生已在平台登记（重复学生）"))
                 elif names.get(number) != name:
-                    self.problem(number, NATIONAL_ID, raw, "该身份证号已在平台登记，姓名与本行不符")
+                    self.problem(
+                        number, NATIONAL_ID, raw, N_("该身份证号已在平台登记，姓名与本行不符")
+                    )
                 else:
                     self.known_people[digest] = person_id
 
@@ -176,10 +178,10 @@ class _Checker(TableChecker):
             return None
         specialty = self.specialties.get(code)
         if specialty is None:
-            self.problem(number, SPECIALTY_CODE, code, "未知专业：本校未开设该专业代码")
+            self.problem(number, SPECIALTY_CODE, code, N_("未知专业：本校未开设该专业代码"))
         year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
         if year is None:
-            self.problem(number, INTAKE_YEAR, year_text, "入学年份应为四位数字年份")
+            self.problem(number, INTAKE_YEAR, year_text, N_("入学年份应为四位数字年份"))
         if specialty is None or year is None:
             return None
         cohort = self.cohorts.get((specialty.id, year, class_name))
@@ -188,7 +190,11 @@ class _Checker(TableChecker):
                 number,
                 CLASS_NAME,
                 class_name,
-                f"本校没有 {year} 级「{specialty.name}」的该班级，请先创建届/班",
+                N_(
+                    "本校没有 %(year)d 级「%(specialty)s」的该班级，请先创建届/班",
+                    year=year,
+                    specialty=specialty.name,
+                ),
             )
         return cohort
 
@@ -201,7 +207,10 @@ class _Checker(TableChecker):
         given = self.date_cell(number, BIRTH_DATE, raw)
         if given is not None and from_id is not None and given != from_id:
             self.problem(
-                number, BIRTH_DATE, raw, f"与身份证号中的出生日期 {from_id.isoformat()} 不一致"
+                number,
+                BIRTH_DATE,
+                raw,
+                N_("与身份证号中的出生日期 %(day)s 不一致", day=from_id.isoformat()),
             )
             return None
         return given
@@ -217,7 +226,11 @@ class _Checker(TableChecker):
             number,
             SKILL_LEVEL,
             raw,
-            f"应为 {SKILL_LEVEL_MIN}–{SKILL_LEVEL_MAX} 或等级名称，如 中级工",
+            N_(
+                "应为 %(low)d–%(high)d 或等级名称，如 中级工",
+                low=SKILL_LEVEL_MIN,
+                high=SKILL_LEVEL_MAX,
+            ),
         )
         return SKILL_LEVEL_MIN
 
@@ -228,7 +241,7 @@ def check_rows(
     """Every row checked; TableRejected naming every problem when there is any."""
     checker = _Checker(session, school, keys)
     if not rows:
-        raise file_problem("文件中没有表头")
+        raise file_problem(N_("文件中没有表头"))
     positions = checker.header(rows[0])
     if checker.problems:
         raise checker.rejected(N_("名册表头不符合模板"))
@@ -239,9 +252,15 @@ def check_rows(
             checked.append(row)
     checker.known_students({row.number: row.name for row in checked})
     if checker.problems:
-        raise checker.rejected(f"名册有 {len(checker.problems)} 处问题，未导入任何学生")
+        raise checker.rejected(
+            Np_(
+                "名册有 %(n)d 处问题，未导入任何学生",
+                "名册有 %(n)d 处问题，未导入任何学生",
+                len(checker.problems),
+            )
+        )
     if not checked:
-        raise file_problem("文件中没有学生数据")
+        raise file_problem(N_("文件中没有学生数据"))
     return [
         replace(row, person_id=checker.known_people.get(keys.hash(row.national_id)))
         for row in checked

@@ -76,7 +76,8 @@ def decide_nomination(
     on = rounds.today()
     if on <= row.publicity_ends_on:
         raise Conflict(
-            N_("公示期满后才能认定"), details=[f"公示至{row.publicity_ends_on.isoformat()}"]
+            N_("公示期满后才能认定"),
+            details=[N_("公示至%(day)s", day=row.publicity_ends_on.isoformat())],
         )
     if nomination.status != NominationStatus.PROPOSED:
         raise Conflict(N_("该人选不在公示名单中"))
@@ -147,7 +148,7 @@ def close_round(session: Session, actor: User, round_id: int) -> SelectionRound:
         .where(Nomination.round_id == row.id, Nomination.status == NominationStatus.PROPOSED)
     )
     if waiting:
-        raise Conflict(N_("公示名单中尚有人选未认定"), details=[f"待认定{waiting}人"])
+        raise Conflict(N_("公示名单中尚有人选未认定"), details=[N_("待认定%(n)d人", n=waiting)])
     row.status = RoundStatus.DECIDED
     row.decided_at = utcnow()
     session.flush()

@@ -127,7 +127,7 @@ def draw_panel(
     if len(pool) < row.panel_size:
         raise Conflict(
             N_("专家库中无利害关系的专家不足，无法抽取评审组"),
-            details=[f"需要{row.panel_size}人，可抽取{len(pool)}人"],
+            details=[N_("需要%(size)d人，可抽取%(pool)d人", size=row.panel_size, pool=len(pool))],
         )
     chosen_seed = seed if seed is not None else secrets.randbelow(SEED_BOUND)
     claimed = cast(
@@ -204,11 +204,11 @@ def record_ballot(
     for nomination in judged:
         score = scores.get(nomination.id)
         if score is None or not 0 <= score <= 100:
-            problems.append(f"申报#{nomination.id} 评分：应为0至100之间的整数")
+            problems.append(N_("申报#%(id)d 评分：应为0至100之间的整数", id=nomination.id))
         if nomination.id not in votes:
-            problems.append(f"申报#{nomination.id} 投票：请选择同意或不同意")
+            problems.append(N_("申报#%(id)d 投票：请选择同意或不同意", id=nomination.id))
     unknown = (set(scores) | set(votes)) - {n.id for n in judged}
-    problems.extend(f"申报#{n}：不是本期的评审对象" for n in sorted(unknown))
+    problems.extend(N_("申报#%(id)d：不是本期的评审对象", id=n) for n in sorted(unknown))
     if problems:
         raise InvalidInput(N_("评分表不完整"), details=problems)
     voted = cast(

@@ -51,7 +51,7 @@ def start_publicity(session: Session, actor: User, round_id: int) -> SelectionRo
     if not members:
         raise Conflict(N_("尚未抽取评审组"))
     if waiting:
-        raise Conflict(N_("评审组尚有专家未投票"), details=[f"未投票{waiting}人"])
+        raise Conflict(N_("评审组尚有专家未投票"), details=[N_("未投票%(n)d人", n=waiting)])
     results = tallies(session, row)
     judged = candidates(session, row)
     approved = sorted(

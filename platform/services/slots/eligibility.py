@@ -23,20 +23,21 @@ from skillbridge.platform.policy import R6_CITATION, PlacementRules, age_in_year
 from skillbridge.platform.services.cooperation.agreements import agreement_windows
 from skillbridge.platform.services.credit import active_credit_record
 from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.text import N_, Np_
 
 #: R2 and R7 are fixed texts of the seeds, not per-region figures.
 R2_CITATION = "大政发[2011]46号 二(三)"
 R7_CITATION = "内党办发〔2007〕4号 (八)"
 
 SKILL_LEVEL_NAMES = (
-    "学徒工",
-    "初级工",
-    "中级工",
-    "高级工",
-    "技师",
-    "高级技师",
-    "特级技师",
-    "首席技师",
+    N_("学徒工"),
+    N_("初级工"),
+    N_("中级工"),
+    N_("高级工"),
+    N_("技师"),
+    N_("高级技师"),
+    N_("特级技师"),
+    N_("首席技师"),
 )
 
 
@@ -102,8 +103,12 @@ def _specialty(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failu
         return None
     return Failure(
         "specialty",
-        f"本人专业“{ctx.specialty.name}”不在该岗位接收的专业之列，"
-        f"也不对应岗位职业（工种）“{occupation.name}”",
+        N_(
+            "本人专业“%(specialty)s”不在该岗位接收的专业之列，"
+            "也不对应岗位职业（工种）“%(occupation)s”",
+            specialty=ctx.specialty.name,
+            occupation=occupation.name,
+        ),
     )
 
 
@@ -112,8 +117,11 @@ def _level(ctx: StudentContext, slot: Slot) -> Failure | None:
         return None
     return Failure(
         "level",
-        f"岗位要求技能等级不低于{level_name(slot.min_level)}，"
-        f"本人为{level_name(ctx.student.skill_level)}",
+        N_(
+            "岗位要求技能等级不低于%(required)s，本人为%(held)s",
+            required=level_name(slot.min_level),
+            held=level_name(ctx.student.skill_level),
+        ),
     )
 
 
@@ -123,7 +131,10 @@ def _certificate(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Fai
         return None
     return Failure(
         "R7",
-        f"职业（工种）“{occupation.name}”实行就业准入，须持有该职业的职业技能等级证书",
+        N_(
+            "职业（工种）“%(occupation)s”实行就业准入，须持有该职业的职业技能等级证书",
+            occupation=occupation.name,
+        ),
         R7_CITATION,
     )
 
@@ -133,8 +144,12 @@ def _window(ctx: StudentContext, slot: Slot) -> Failure | None:
         return None
     return Failure(
         "window",
-        f"岗位开始日期 {slot.start_date.isoformat()} 不在本届实习安排期 "
-        f"{ctx.cohort.window_start.isoformat()} 至 {ctx.cohort.window_end.isoformat()} 之内",
+        N_(
+            "岗位开始日期 %(start)s 不在本届实习安排期 %(opens)s 至 %(closes)s 之内",
+            start=slot.start_date.isoformat(),
+            opens=ctx.cohort.window_start.isoformat(),
+            closes=ctx.cohort.window_end.isoformat(),
+        ),
     )
 
 
@@ -146,8 +161,10 @@ def _agreement(ctx: StudentContext, slot: Slot, today: date) -> Failure | None:
                 return None
     return Failure(
         "R2",
-        "学校与该企业尚无覆盖本专业、在岗位开始日期有效且经人社局审查的校企合作协议，"
-        "不得安排岗位实习",
+        N_(
+            "学校与该企业尚无覆盖本专业、在岗位开始日期有效且经人社局审查的校企合作协议，"
+            "不得安排岗位实习"
+        ),
         R2_CITATION,
     )
 
@@ -159,8 +176,16 @@ def _months(ctx: StudentContext, slot: Slot) -> Failure | None:
     cap = ctx.rules.post_internship_max_months
     return Failure(
         "R1",
-        f"岗位实习累计不得超过 {ctx.student.month_cap} 个月：已用 {ctx.student.months_used} "
-        f"个月，剩余 {left} 个月，本岗位 {slot.duration_months} 个月",
+        Np_(
+            "岗位实习累计不得超过 %(cap)d 个月：已用 %(used)d 个月，剩余 %(left)d 个月，"
+            "本岗位 %(n)d 个月",
+            "岗位实习累计不得超过 %(cap)d 个月：已用 %(used)d 个月，剩余 %(left)d 个月，"
+            "本岗位 %(n)d 个月",
+            slot.duration_months,
+            cap=ctx.student.month_cap,
+            used=ctx.student.months_used,
+            left=left,
+        ),
         cap.citation,
     )
 
@@ -170,7 +195,7 @@ def _credit(ctx: StudentContext) -> Failure | None:
         return None
     return Failure(
         "R6",
-        f"本人处于诚信档案限制期（至 {ctx.credit_record.ends_on.isoformat()}）",
+        N_("本人处于诚信档案限制期（至 %(until)s）", until=ctx.credit_record.ends_on.isoformat()),
         R6_CITATION,
     )
 
@@ -186,7 +211,11 @@ def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
         return None
     return Failure(
         "N1",
-        f"岗位实习须年满 {minimum.value} 周岁：岗位开始日本人 {age} 周岁",
+        N_(
+            "岗位实习须年满 %(minimum)d 周岁：岗位开始日本人 %(age)d 周岁",
+            minimum=minimum.value,
+            age=age,
+        ),
         minimum.citation,
     )
 

@@ -30,7 +30,7 @@ from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.placements.months import add_months
 from skillbridge.platform.services.policies import can_manage_slot, can_view_slot, is_verified
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, Np_
 
 TITLE_MAX = 120
 LOCATION_MAX = 120
@@ -98,31 +98,54 @@ def _post_internship_problems(data: SlotInput, rules: PlacementRules) -> list[st
     cap = rules.post_internship_max_months
     if data.duration_months > cap.value:
         problems.append(
-            f"岗位实习累计不得超过 {cap.value} 个月（{cap.citation}）：本岗位期限为 "
-            f"{data.duration_months} 个月"
+            Np_(
+                "岗位实习累计不得超过 %(cap)d 个月（%(citation)s）：本岗位期限为 %(n)d 个月",
+                "岗位实习累计不得超过 %(cap)d 个月（%(citation)s）：本岗位期限为 %(n)d 个月",
+                data.duration_months,
+                cap=cap.value,
+                citation=cap.citation,
+            )
         )
     share = rules.max_intern_share_of_post_staff
     if data.post_headcount is None:
         problems.append(
-            f"岗位实习须填写同类岗位在岗职工人数，以核对实习学生不高于其 {share.value}%"
-            f"（{share.citation}）"
+            N_(
+                "岗位实习须填写同类岗位在岗职工人数，以核对实习学生不高于其 %(share)s%%"
+                "（%(citation)s）",
+                share=share.value,
+                citation=share.citation,
+            )
         )
     else:
         limit = _floor(share.ratio * data.post_headcount)
         if data.seats > limit:
             problems.append(
-                f"具体岗位实习学生人数不得高于同类岗位在岗职工总数的 {share.value}%"
-                f"（{share.citation}）：同类岗位在岗职工 {data.post_headcount} 人，"
-                f"最多 {limit} 个席位，本岗位 {data.seats} 个"
+                N_(
+                    "具体岗位实习学生人数不得高于同类岗位在岗职工总数的 %(share)s%%"
+                    "（%(citation)s）：同类岗位在岗职工 %(staff)d 人，"
+                    "最多 %(limit)d 个席位，本岗位 %(seats)d 个",
+                    share=share.value,
+                    citation=share.citation,
+                    staff=data.post_headcount,
+                    limit=limit,
+                    seats=data.seats,
+                )
             )
     floor_rule = rules.min_stipend_ratio
     if data.post_wage_yuan is not None:
         floor = floor_rule.ratio * data.post_wage_yuan
         if data.stipend_yuan < floor:
             problems.append(
-                f"岗位实习报酬不得低于同岗位职工工资的 {floor_rule.value}%"
-                f"（{floor_rule.citation}）：同岗位工资 {data.post_wage_yuan} 元/月，"
-                f"实习报酬至少 {_ceiling(floor)} 元/月，填写为 {data.stipend_yuan} 元/月"
+                N_(
+                    "岗位实习报酬不得低于同岗位职工工资的 %(share)s%%"
+                    "（%(citation)s）：同岗位工资 %(wage)s 元/月，"
+                    "实习报酬至少 %(minimum)s 元/月，填写为 %(stipend)s 元/月",
+                    share=floor_rule.value,
+                    citation=floor_rule.citation,
+                    wage=data.post_wage_yuan,
+                    minimum=_ceiling(floor),
+                    stipend=data.stipend_yuan,
+                )
             )
     return problems
 
@@ -147,10 +170,15 @@ def _staff_share_problem(
     limit = _floor(rule.ratio * enterprise.staff_headcount)
     if total <= limit:
         return None
-    return (
-        f"岗位实习学生人数不得超过实习单位在岗职工总数的 {rule.value}%（{rule.citation}）："
-        f"在岗职工 {enterprise.staff_headcount} 人，同期最多 {limit} 个岗位实习席位，"
-        f"连同同期已开放岗位合计 {total} 个"
+    return N_(
+        "岗位实习学生人数不得超过实习单位在岗职工总数的 %(share)s%%（%(citation)s）："
+        "在岗职工 %(staff)d 人，同期最多 %(limit)d 个岗位实习席位，"
+        "连同同期已开放岗位合计 %(total)d 个",
+        share=rule.value,
+        citation=rule.citation,
+        staff=enterprise.staff_headcount,
+        limit=limit,
+        total=total,
     )
 
 
@@ -289,8 +317,13 @@ def open_slot(session: Session, actor: User, slot_id: int, today: date) -> Slot:
     record = active_credit_record(session, today, "blocks_slots", enterprise_id=enterprise.id)
     if record is not None:
         raise PermissionDenied(
-            f"企业处于诚信档案限制期（至 {record.ends_on.isoformat()}，原因：{record.reason}），"
-            f"不得开放新岗位（{R6_CITATION}）"
+            N_(
+                "企业处于诚信档案限制期（至 %(until)s，原因：%(reason)s），"
+                "不得开放新岗位（%(citation)s）",
+                until=record.ends_on.isoformat(),
+                reason=record.reason,
+                citation=R6_CITATION,
+            )
         )
     if slot.start_date < today:
         raise Conflict(N_("岗位开始日期已过，请修改后再开放"))

@@ -125,10 +125,17 @@ def set_student_preferences(
     for slot_id in slot_ids:
         slot = slots.get(slot_id)
         if slot is None or slot.status != SlotStatus.OPEN:
-            problems.append(f"岗位 #{slot_id} 不存在或未开放")
+            problems.append(N_("岗位 #%(id)d 不存在或未开放", id=slot_id))
             continue
         problems.extend(
-            f"{slot.title}：{f.reason}" + (f"（{f.citation}）" if f.citation else "")
+            N_(
+                "%(slot)s：%(reason)s（%(citation)s）",
+                slot=slot.title,
+                reason=f.reason,
+                citation=f.citation,
+            )
+            if f.citation
+            else N_("%(slot)s：%(reason)s", slot=slot.title, reason=f.reason)
             for f in explain_for(session, ctx, slot, today)
         )
     if problems:
@@ -217,7 +224,7 @@ def rank_candidates(
     if strangers:
         raise InvalidInput(
             N_("只能对填报了该岗位且符合条件的候选人排序"),
-            details=[f"学生 #{i} 不是该岗位的候选人" for i in strangers],
+            details=[N_("学生 #%(id)d 不是该岗位的候选人", id=i) for i in strangers],
         )
     session.execute(delete(EnterpriseRanking).where(EnterpriseRanking.slot_id == slot.id))
     rankings = [

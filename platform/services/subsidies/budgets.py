@@ -186,7 +186,9 @@ def update_policy_settings(
         problems.append(N_("补贴标准超出政策文件规定的范围"))
     codes = sorted({c.strip() for c in designated_codes if c.strip()})
     known = set(session.scalars(select(Occupation.code).where(Occupation.code.in_(codes))))
-    problems.extend(f"未知的职业（工种）代码：{code}" for code in codes if code not in known)
+    problems.extend(
+        N_("未知的职业（工种）代码：%(code)s", code=code) for code in codes if code not in known
+    )
     if problems:
         raise InvalidInput(problems[0], details=problems)
     before = {"amount_yuan": policy.amount_yuan, "designated": list(policy.designated_occupations)}

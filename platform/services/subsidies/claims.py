@@ -89,7 +89,7 @@ from skillbridge.platform.services.subsidies.facts import (
 )
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
-from skillbridge.platform.text import N_
+from skillbridge.platform.text import N_, as_message
 
 #: Triggers claimed online, whose facts the platform builds from its records (a competition's
 #: from its record). An award's grant is not among them: the round's decision raises it
@@ -186,11 +186,22 @@ def snapshot(
                 "evidence": c.evidence,
                 "citation": c.citation,
                 "display": c.display_zh(),
+                # The message beside its Chinese text, so that the page can show it in English.
+                "display_message": as_message(c.display_zh()),
                 "declared": c.code in declared,
             }
             for c in evaluation.conditions
         ],
-        "facts": [{"label": r.label_zh, "value": r.value, "source": r.source} for r in built.rows],
+        "facts": [
+            {
+                "label": r.label_zh,
+                "value": r.value,
+                "source": r.source,
+                "label_message": as_message(r.label_zh),
+                "value_message": as_message(r.value),
+            }
+            for r in built.rows
+        ],
         "declared": declared_for_snapshot(built.declared),
     }
 

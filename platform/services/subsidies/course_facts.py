@@ -22,8 +22,10 @@ from skillbridge.platform.services.subsidies.facts import (
     FactsBuilder,
     lists_for,
     school_key,
+    shortage_list_label,
 )
 from skillbridge.platform.services.subsidies.worker_facts import worker_key
+from skillbridge.platform.text import N_
 
 
 def course_key(course_id: int) -> str:
@@ -56,15 +58,21 @@ def build_course_facts(
     the claim is paid to."""
     b = FactsBuilder(session, policy, on_date, {})
     shortage, designated = lists_for(session, policy, on_date)
-    b.row(f"{on_date.year}年紧缺职业（工种）目录", "、".join(sorted(shortage)) or "无")
+    b.row(shortage_list_label(on_date.year), "、".join(sorted(shortage)) or N_("无"))
     occupation = session.get_one(Occupation, course.occupation_id)
     completed = completed_count(session, course.id)
     b.row(
-        "培训项目",
-        f"{course_key(course.id)} {course.title}（{occupation.code}，"
-        f"{course.starts_on.isoformat()}至{course.ends_on.isoformat()}）",
+        N_("培训项目"),
+        N_(
+            "%(key)s %(title)s（%(occupation)s，%(start)s至%(end)s）",
+            key=course_key(course.id),
+            title=course.title,
+            occupation=occupation.code,
+            start=course.starts_on.isoformat(),
+            end=course.ends_on.isoformat(),
+        ),
     )
-    b.row("结业人数", f"{completed}人（结业名单记录）")
+    b.row(N_("结业人数"), N_("%(n)d人（结业名单记录）", n=completed))
     person_facts = school_facts = None
     subject_completed = None
     if person is not None:
@@ -74,14 +82,19 @@ def build_course_facts(
             )
         )
         subject_completed = trainee is not None and trainee.completed
-        b.row("学员", f"{person.name}（{'已结业' if subject_completed else '未结业'}）")
+        b.row(
+            N_("学员"),
+            N_("%(name)s（已结业）", name=person.name)
+            if subject_completed
+            else N_("%(name)s（未结业）", name=person.name),
+        )
         student = latest_enrolment(session, person.id)
         credit = b.credit(student_id=student.id) if student is not None else False
         person_facts = engine.PersonFacts(
             worker_key(session, person), birth_date=person.birth_date, credit_record_active=credit
         )
     if school is not None:
-        b.row("学校", school.name)
+        b.row(N_("学校"), school.name)
         school_facts = engine.SchoolFacts(
             school_key(school.id), credit_record_active=b.credit(school_id=school.id)
         )

@@ -61,6 +61,7 @@ from skillbridge.platform.services.evaluations.outcomes import host_hire_of, wit
 from skillbridge.platform.services.mentoring.fund_returns import latest_return
 from skillbridge.platform.services.packs import placement_rules_for
 from skillbridge.platform.services.reference_data import yearly
+from skillbridge.platform.text import N_
 
 
 @dataclass(frozen=True)
@@ -73,17 +74,19 @@ class Declarable:
 
 
 DECLARABLE: dict[str, Declarable] = {
-    "contract_insured_since": Declarable("劳动合同和社会保险连续缴纳起始日", "date", "person"),
-    "employer_since": Declarable("本单位连续工作起始日", "date", "person"),
-    "district_work_since": Declarable("在本区企业连续工作起始日", "date", "person"),
-    "first_job_in_district": Declarable("首次在本区就业", "bool", "person"),
-    "newly_introduced": Declarable("新引进人才", "bool", "person"),
-    "front_line": Declarable("在企业一线岗位工作", "bool", "person"),
-    "certificate_route": Declarable("取证途径", "route", "certificate"),
-    "training_ended_on": Declarable("培训结业日期", "date", "certificate"),
-    "designated_school": Declarable("就读院校为指定院校", "bool", "student"),
-    "in_education_base": Declarable("院校在职业教育基地内", "bool", "student"),
-    "extracts_education_fund": Declarable("企业按规定提取使用职工教育经费", "bool", "enterprise"),
+    "contract_insured_since": Declarable(N_("劳动合同和社会保险连续缴纳起始日"), "date", "person"),
+    "employer_since": Declarable(N_("本单位连续工作起始日"), "date", "person"),
+    "district_work_since": Declarable(N_("在本区企业连续工作起始日"), "date", "person"),
+    "first_job_in_district": Declarable(N_("首次在本区就业"), "bool", "person"),
+    "newly_introduced": Declarable(N_("新引进人才"), "bool", "person"),
+    "front_line": Declarable(N_("在企业一线岗位工作"), "bool", "person"),
+    "certificate_route": Declarable(N_("取证途径"), "route", "certificate"),
+    "training_ended_on": Declarable(N_("培训结业日期"), "date", "certificate"),
+    "designated_school": Declarable(N_("就读院校为指定院校"), "bool", "student"),
+    "in_education_base": Declarable(N_("院校在职业教育基地内"), "bool", "student"),
+    "extracts_education_fund": Declarable(
+        N_("企业按规定提取使用职工教育经费"), "bool", "enterprise"
+    ),
 }
 
 #: The facts each condition (or trigger) reads that a claimant may have declared.
@@ -121,21 +124,21 @@ def parse_declared(raw: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in raw.items():
         spec = DECLARABLE.get(name)
         if spec is None:
-            problems.append(f"不能声明的事项：{name}")
+            problems.append(N_("不能声明的事项：%(name)s", name=name))
         elif value is None or value == "":
             continue
         elif spec.kind == "date":
             try:
                 declared[name] = value if isinstance(value, date) else date.fromisoformat(value)
             except (TypeError, ValueError):
-                problems.append(f"{spec.label_zh}：日期格式应为 YYYY-MM-DD")
+                problems.append(N_("%(label)s：日期格式应为 YYYY-MM-DD", label=spec.label_zh))
         elif spec.kind == "bool":
             if not isinstance(value, bool):
-                problems.append(f"{spec.label_zh}：应为是或否")
+                problems.append(N_("%(label)s：应为是或否", label=spec.label_zh))
             else:
                 declared[name] = value
         elif value not in engine.TRAINING_ROUTES:
-            problems.append(f"{spec.label_zh}：未知的取证途径")
+            problems.append(N_("%(label)s：未知的取证途径", label=spec.label_zh))
         else:
             declared[name] = value
     if problems:
@@ -183,7 +186,7 @@ def school_key(school_id: int) -> str:
 
 
 def _yes(value: bool) -> str:
-    return "是" if value else "否"
+    return N_("是") if value else N_("否")
 
 
 class FactsBuilder:
@@ -199,7 +202,7 @@ class FactsBuilder:
         self.rows: list[FactRow] = []
 
     def row(self, label: str, value: object, source: str = "database") -> None:
-        self.rows.append(FactRow(label, str(value), source))
+        self.rows.append(FactRow(label, value if isinstance(value, str) else str(value), source))
 
     def pick(
         self, name: str, default: Any, label: str | None = None, source: str = "database"
@@ -227,16 +230,24 @@ class FactsBuilder:
             enterprise_id=enterprise_id,
             school_id=school_id,
         )
-        self.row("诚信档案", f"在期失信记录#{record.id}" if record else "无在期失信记录")
+        self.row(
+            N_("诚信档案"),
+            N_("在期失信记录#%(id)d", id=record.id) if record else N_("无在期失信记录"),
+        )
         return record is not None
 
     def enterprise(self, enterprise: Enterprise | None) -> engine.EnterpriseFacts | None:
         if enterprise is None:
             return None
         in_district = enterprise.region_id == self.policy.region_id
-        self.row("企业", f"{enterprise.name}（{'本区' if in_district else '外区'}企业）")
+        self.row(
+            N_("企业"),
+            N_("%(name)s（本区企业）", name=enterprise.name)
+            if in_district
+            else N_("%(name)s（外区企业）", name=enterprise.name),
+        )
         key_industry = yearly.is_key_industry(self.session, enterprise, self.on_date.year)
-        self.row(f"{self.on_date.year}年重点产业企业", _yes(key_industry))
+        self.row(N_("%(year)d年重点产业企业", year=self.on_date.year), _yes(key_industry))
         return engine.EnterpriseFacts(
             enterprise_key(enterprise.id),
             in_district=in_district,
@@ -260,11 +271,58 @@ class FactsBuilder:
         )
         used = share is None or fund.front_line_yuan >= fund.spent_yuan * share.ratio
         self.row(
-            "职工教育经费",
-            f"{fund.year}年申报：工资总额{fund.payroll_yuan}元，提取{fund.extracted_yuan}元，"
-            f"使用{fund.spent_yuan}元，其中一线职工{fund.front_line_yuan}元（申报#{fund.id}）",
+            N_("职工教育经费"),
+            N_(
+                "%(year)d年申报：工资总额%(payroll)s元，提取%(extracted)s元，"
+                "使用%(spent)s元，其中一线职工%(front_line)s元（申报#%(id)d）",
+                year=fund.year,
+                payroll=fund.payroll_yuan,
+                extracted=fund.extracted_yuan,
+                spent=fund.spent_yuan,
+                front_line=fund.front_line_yuan,
+                id=fund.id,
+            ),
         )
         return extracted and used
+
+
+def shortage_list_label(year: int) -> str:
+    """The label of the row that lists a year's shortage occupations."""
+    return N_("%(year)d年紧缺职业（工种）目录", year=year)
+
+
+def age_row(age: int, on_date: date) -> str:
+    """An age as a fact row shows it: the age, not the birth date."""
+    return N_("%(age)d 周岁（%(day)s）", age=age, day=on_date.isoformat())
+
+
+def hukou_row(locality: str, is_local: bool) -> str:
+    """A hukou locality as a fact row shows it, local or not."""
+    if is_local:
+        return N_("%(locality)s（本地）", locality=locality)
+    return N_("%(locality)s（外地）", locality=locality)
+
+
+def certificate_row(
+    code: str, label: str, issued_on: date, certificate_id: int, trust: str | None
+) -> str:
+    """A certificate as a fact row shows it; ``trust`` says whose record it is, if said."""
+    if trust is None:
+        return N_(
+            "%(code)s %(label)s %(issued)s（证书#%(id)d）",
+            code=code,
+            label=label,
+            issued=issued_on.isoformat(),
+            id=certificate_id,
+        )
+    return N_(
+        "%(code)s %(label)s %(issued)s（证书#%(id)d，%(trust)s）",
+        code=code,
+        label=label,
+        issued=issued_on.isoformat(),
+        id=certificate_id,
+        trust=trust,
+    )
 
 
 def _shown(value: object) -> str:
@@ -273,7 +331,7 @@ def _shown(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if value is None:
-        return "无"
+        return N_("无")
     return engine.TRAINING_ROUTES.get(str(value), str(value))
 
 
@@ -355,8 +413,8 @@ def build_facts(
     """
     b = FactsBuilder(session, policy, on_date, dict(declared or {}))
     shortage, designated = lists_for(session, policy, on_date)
-    b.row(f"{on_date.year}年紧缺职业（工种）目录", "、".join(sorted(shortage)) or "无")
-    b.row("指定职业（工种）", "、".join(sorted(designated)) or "未指定")
+    b.row(shortage_list_label(on_date.year), "、".join(sorted(shortage)) or N_("无"))
+    b.row(N_("指定职业（工种）"), "、".join(sorted(designated)) or N_("未指定"))
     person = subject_cert = employer = None
     if student is not None:
         if placement is None:
@@ -370,21 +428,44 @@ def build_facts(
         person, subject_cert = _person(b, student, enterprise, certificate, placement)
     employer = b.enterprise(enterprise)
     if programme is not None:
-        b.row("学徒培养", f"{programme.programme_id}（{programme.occupation_code}）")
+        b.row(
+            N_("学徒培养"),
+            N_(
+                "%(programme)s（%(occupation)s）",
+                programme=programme.programme_id,
+                occupation=programme.occupation_code,
+            ),
+        )
         if programme.completed:
-            b.row("结业考核合格", programme.held_on.isoformat())
+            b.row(N_("结业考核合格"), programme.held_on.isoformat())
     if competition is not None:
         b.row(
-            "竞赛",
-            f"{competition.competition_id}（{competition.occupation_code}，"
-            f"{competition.starts_on.isoformat()}至{competition.ended_on.isoformat()}）",
+            N_("竞赛"),
+            N_(
+                "%(competition)s（%(occupation)s，%(start)s至%(end)s）",
+                competition=competition.competition_id,
+                occupation=competition.occupation_code,
+                start=competition.starts_on.isoformat(),
+                end=competition.ended_on.isoformat(),
+            ),
         )
-        b.row("参赛人数", f"{competition.participants}人（参赛名单记录）")
+        b.row(
+            N_("参赛人数"),
+            N_("%(n)d人（参赛名单记录）", n=competition.participants),
+        )
     if student is None and certificate is not None:
-        b.row("证书", f"{certificate.number}（{certificate.issuer}，{certificate.status.value}）")
+        b.row(
+            N_("证书"),
+            N_(
+                "%(number)s（%(issuer)s，%(status)s）",
+                number=certificate.number,
+                issuer=certificate.issuer,
+                status=certificate.status.value,
+            ),
+        )
     school_facts = None
     if school is not None:
-        b.row("学校", school.name)
+        b.row(N_("学校"), school.name)
         school_facts = engine.SchoolFacts(
             school_key(school.id), credit_record_active=b.credit(school_id=school.id)
         )
@@ -411,8 +492,8 @@ def _school_designation(b: FactsBuilder, school_id: int) -> dict[str, bool]:
             "in_education_base": b.pick("in_education_base", False),
         }
     year = b.on_date.year
-    b.row(f"{year}年指定院校（人社局记录）", _yes(record.designated))
-    b.row(f"{year}年职业教育基地院校（人社局记录）", _yes(record.education_base))
+    b.row(N_("%(year)d年指定院校（人社局记录）", year=year), _yes(record.designated))
+    b.row(N_("%(year)d年职业教育基地院校（人社局记录）", year=year), _yes(record.education_base))
     return {"designated_school": record.designated, "in_education_base": record.education_base}
 
 
@@ -423,7 +504,10 @@ def _contract_since(b: FactsBuilder, placement: Placement | None) -> date | None
     if placement is None or slot is None or slot.kind != SlotKind.APPRENTICESHIP:
         return b.pick("contract_insured_since", None)
     return b.pick(
-        "contract_insured_since", placement.start_date, "劳动合同和社会保险（学徒岗位）", "derived"
+        "contract_insured_since",
+        placement.start_date,
+        N_("劳动合同和社会保险（学徒岗位）"),
+        "derived",
     )
 
 
@@ -435,10 +519,10 @@ def _person(
     placement: Placement | None,
 ) -> tuple[engine.PersonFacts, engine.Certificate | None]:
     session, on_date = b.session, b.on_date
-    b.row("姓名", student.name)
+    b.row(N_("姓名"), student.name)
     # The age, not the birth date: this explanation is read by enterprises too (README table).
-    b.row("年龄", f"{age_in_years(student.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
-    b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
+    b.row(N_("年龄"), age_row(age_in_years(student.birth_date, on_date), on_date))
+    b.row(N_("户籍"), hukou_row(student.hukou_locality, student.is_local))
     cooperating = (
         employer is not None
         and placement is not None
@@ -453,15 +537,25 @@ def _person(
         if hire is not None and hire.started_on is not None:
             on_post = hire.started_on
             b.row(
-                "录用（就业去向）", f"{hire.employer_name} {on_post.isoformat()} 起（企业已确认）"
+                N_("录用（就业去向）"),
+                N_(
+                    "%(employer)s %(day)s 起（企业已确认）",
+                    employer=hire.employer_name,
+                    day=on_post.isoformat(),
+                ),
             )
             if with_labour_contract(hire):
                 contract_since = b.pick(
-                    "contract_insured_since", on_post, "劳动合同和社会保险（录用）", "database"
+                    "contract_insured_since", on_post, N_("劳动合同和社会保险（录用）"), "database"
                 )
-        b.row("上岗日期", f"{on_post.isoformat()}（岗位#{placement.id}）")
         b.row(
-            "校企合作培养", "是（学校与企业有已批准的合作协议）" if cooperating else "否", "derived"
+            N_("上岗日期"),
+            N_("%(day)s（岗位#%(id)d）", day=on_post.isoformat(), id=placement.id),
+        )
+        b.row(
+            N_("校企合作培养"),
+            N_("是（学校与企业有已批准的合作协议）") if cooperating else N_("否"),
+            "derived",
         )
     route = "school_enterprise" if cooperating else "social_appraisal"
     route = b.pick("certificate_route", route)
@@ -484,20 +578,25 @@ def _person(
         # holder entered stands as declared until the bureau verifies it.
         trusted = row.status in TRUSTED_CERTIFICATE
         b.row(
-            "证书",
-            f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}"
-            f"{'' if trusted else '，自报未核验'}）",
+            N_("证书"),
+            certificate_row(
+                code, label, row.issued_on, row.id, None if trusted else N_("自报未核验")
+            ),
             "database" if trusted else "declared",
         )
     if certificate is None:
         current = [c for c in held if c.issued_on <= on_date]
         subject = max(current, key=lambda c: engine.SKILL_LEVELS.index(c.level), default=None)
     if subject is not None and "certificate_route" not in b.declared:
-        b.row("取证途径", engine.TRAINING_ROUTES[subject.route], "derived")
+        b.row(N_("取证途径"), engine.TRAINING_ROUTES[subject.route], "derived")
     cohort = session.get_one(Cohort, student.cohort_id)
     specialty = session.get_one(Specialty, cohort.specialty_id)
     occupations = tuple(o.code for o in specialty.occupations)
-    b.row("在籍", f"{cohort.name}（{specialty.name}，全日制）", "derived")
+    b.row(
+        N_("在籍"),
+        N_("%(cohort)s（%(specialty)s，全日制）", cohort=cohort.name, specialty=specialty.name),
+        "derived",
+    )
     student_facts = engine.StudentFacts(
         full_time=True,
         track_level=TRACK_LEVELS[cohort.level],

@@ -36,11 +36,19 @@ from skillbridge.platform.services.directory import latest_enrolment
 from skillbridge.platform.services.subsidies.facts import (
     BuiltFacts,
     FactsBuilder,
+    age_row,
+    certificate_row,
+    hukou_row,
     lists_for,
     person_key,
+    shortage_list_label,
 )
+from skillbridge.platform.text import N_
 
-_TRUST = {CertificateStatus.VERIFIED: "人社局已核验", CertificateStatus.IMPORTED: "鉴定机构名单"}
+_TRUST = {
+    CertificateStatus.VERIFIED: N_("人社局已核验"),
+    CertificateStatus.IMPORTED: N_("鉴定机构名单"),
+}
 #: Employments that record real work with the enterprise (pending and rejected ones do not).
 _WORKED = (EmploymentStatus.CONFIRMED, EmploymentStatus.ENDED)
 
@@ -87,12 +95,18 @@ def _contract_insured_since(employment: Employment, on_date: date) -> date | Non
 
 def _route(b: FactsBuilder, certificate: Certificate, employer: Enterprise) -> str:
     if certificate.issuer.strip() == employer.name:
-        b.row("取证途径", engine.TRAINING_ROUTES["in_house_evaluation"] + "（发证机构为本企业）",
-              "derived")  # fmt: skip
+        b.row(
+            N_("取证途径"),
+            N_(
+                "%(route)s（发证机构为本企业）",
+                route=engine.TRAINING_ROUTES["in_house_evaluation"],
+            ),
+            "derived",
+        )
         return str(b.pick("certificate_route", "in_house_evaluation"))
     route = b.pick("certificate_route", "social_appraisal")
     if "certificate_route" not in b.declared:
-        b.row("取证途径", engine.TRAINING_ROUTES[route], "derived")
+        b.row(N_("取证途径"), engine.TRAINING_ROUTES[route], "derived")
     return str(route)
 
 
@@ -109,31 +123,49 @@ def build_worker_facts(
     """Facts about `person`, employed under `employment`, on `on_date`, and its employer."""
     b = FactsBuilder(session, policy, on_date, dict(declared or {}))
     shortage, designated = lists_for(session, policy, on_date)
-    b.row(f"{on_date.year}年紧缺职业（工种）目录", "、".join(sorted(shortage)) or "无")
-    b.row("指定职业（工种）", "、".join(sorted(designated)) or "未指定")
+    b.row(shortage_list_label(on_date.year), "、".join(sorted(shortage)) or N_("无"))
+    b.row(N_("指定职业（工种）"), "、".join(sorted(designated)) or N_("未指定"))
     employer = session.get_one(Enterprise, employment.enterprise_id)
-    b.row("姓名", person.name)
-    b.row("年龄", f"{age_in_years(person.birth_date, on_date)} 周岁（{on_date.isoformat()}）")
+    b.row(N_("姓名"), person.name)
+    b.row(N_("年龄"), age_row(age_in_years(person.birth_date, on_date), on_date))
     student = latest_enrolment(session, person.id)
     if student is not None:
-        b.row("户籍", f"{student.hukou_locality}（{'本地' if student.is_local else '外地'}）")
+        b.row(N_("户籍"), hukou_row(student.hukou_locality, student.is_local))
     else:
-        b.row("户籍", "平台无户籍记录（按非本地计）", "derived")
-    b.row("岗位", f"{employment.post}（{'一线' if employment.is_front_line else '非一线'}，"
-          f"劳动关系#{employment.id}，企业已确认）")  # fmt: skip
-    b.row("入职日期", employment.hire_date.isoformat())
+        b.row(N_("户籍"), N_("平台无户籍记录（按非本地计）"), "derived")
+    b.row(
+        N_("岗位"),
+        N_("%(post)s（一线，劳动关系#%(id)d，企业已确认）", post=employment.post, id=employment.id)
+        if employment.is_front_line
+        else N_(
+            "%(post)s（非一线，劳动关系#%(id)d，企业已确认）",
+            post=employment.post,
+            id=employment.id,
+        ),
+    )
+    b.row(N_("入职日期"), employment.hire_date.isoformat())
     contract_since = _contract_insured_since(employment, on_date)
     b.row(
-        "劳动合同和社会保险",
-        f"合同{_day(employment.contract_start)}–{_day(employment.contract_end)}，"
-        f"社保自{_day(employment.social_insurance_since)}",
+        N_("劳动合同和社会保险"),
+        N_(
+            "合同%(start)s–%(end)s，社保自%(insured)s",
+            start=_day(employment.contract_start),
+            end=_day(employment.contract_end),
+            insured=_day(employment.social_insurance_since),
+        ),
     )
     district_since, first_job = _district_history(session, person, policy.region_id, employment)
     in_district = employer.region_id == policy.region_id
     b.row(
-        "在本区企业连续工作起始日", district_since.isoformat() if in_district else "无", "derived"
+        N_("在本区企业连续工作起始日"),
+        district_since.isoformat() if in_district else N_("无"),
+        "derived",
     )
-    b.row("首次在本区就业", "是（平台无此前本区就业记录）" if first_job else "否", "derived")
+    b.row(
+        N_("首次在本区就业"),
+        N_("是（平台无此前本区就业记录）") if first_job else N_("否"),
+        "derived",
+    )
     held, subject = [], None
     rows = session.execute(
         select(Certificate, Occupation.code)
@@ -155,8 +187,8 @@ def build_worker_facts(
         subject = fact if is_subject else subject
         label = engine.SKILL_LEVEL_LABELS[fact.level]
         b.row(
-            "证书",
-            f"{code} {label} {row.issued_on.isoformat()}（证书#{row.id}，{_TRUST[row.status]}）",
+            N_("证书"),
+            certificate_row(code, label, row.issued_on, row.id, _TRUST[row.status]),
         )
     if certificate is None:  # the claim is about the person: their highest level held
         current = [c for c in held if c.issued_on <= on_date]
@@ -203,18 +235,23 @@ def _award(
         return None
     level = engine.SKILL_LEVELS[award.level] if award.level is not None else None
     b.row(
-        "评选当选",
-        f"{award.year}年当选（评选轮次#{award.round_id}，{award.awarded_on.isoformat()}认定）",
+        N_("评选当选"),
+        N_(
+            "%(year)d年当选（评选轮次#%(round)d，%(day)s认定）",
+            year=award.year,
+            round=award.round_id,
+            day=award.awarded_on.isoformat(),
+        ),
     )
     return engine.AwardSelection(policy.code, award.year, level=level, criterion=award.criterion)
 
 
 def _credit(b: FactsBuilder, student: Student | None) -> bool:
     if student is None:
-        b.row("诚信档案", "无在期失信记录（个人诚信档案按学籍登记）")
+        b.row(N_("诚信档案"), N_("无在期失信记录（个人诚信档案按学籍登记）"))
         return False
     return b.credit(student_id=student.id)
 
 
 def _day(value: date | None) -> str:
-    return value.isoformat() if value is not None else "未登记"
+    return value.isoformat() if value is not None else N_("未登记")

@@ -154,3 +154,18 @@ def test_each_rule_shows_its_basis_in_the_region(login_as, world, session) -> No
     html = login_as(world.users["bureau"]).get("/bureau/compliance/").get_data(as_text=True)
     row = _row(html, "R1")
     assert "大政发[2011]46号 二(三)" in row and "本地区不适用" not in row and "不检查" not in row
+
+
+def test_a_findings_summary_reads_in_english(login_as, world, findings, compiled_catalogue) -> None:  # type: ignore[no-untyped-def]
+    own = findings[0]
+    client = login_as(world.users["bureau"])
+    chinese = client.get(f"/bureau/compliance/findings/{own.id}").get_data(as_text=True)
+    assert f'<p class="lead">{own.summary}</p>' in chinese
+    client.get("/lang/en")
+    page = client.get(f"/bureau/compliance/findings/{own.id}").get_data(as_text=True)
+    listed = client.get("/bureau/compliance/findings?rule=R4").get_data(as_text=True)
+    english = "&#39;s post internship at {} has started with no accident insurance recorded"
+    enterprise = world.enterprise.name
+    assert english.format(enterprise) in page and english.format(enterprise) in listed
+    assert "未登记意外伤害保险" not in page and "未登记意外伤害保险" not in listed
+    assert "summary_message" not in page  # the stored message is not shown as evidence

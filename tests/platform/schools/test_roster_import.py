@@ -327,3 +327,26 @@ def test_a_sheet_stretched_by_a_far_away_cell_is_refused_quickly(roster_files): 
     with pytest.raises(tables.TableRejected) as caught:
         tables.read_table("r.xlsx", buffer.getvalue())
     assert "含空行" in caught.value.message
+
+
+def test_a_refused_roster_names_rows_and_reasons_in_english(
+    login_as, session, school_side, roster_files, compiled_catalogue
+):  # type: ignore[no-untyped-def]
+    rows = roster_files.roster_rows(random.Random(8), school_side.cohort, school_side.specialty, 4)
+    rows[3][roster.COLUMNS.index(roster.NATIONAL_ID)] = "110105200501010011"
+    rows[4][roster.COLUMNS.index(roster.INTAKE_YEAR)] = "25"
+    client = login_as(school_side.user)
+    client.get("/lang/en")
+    response = _post(client, "r.csv", roster_files.to_csv(rows))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The roster has 2 problems; no student was imported" in text
+    assert (
+        f"Row 4, column “{roster.NATIONAL_ID}”, value “110105200501010011”: "
+        "Invalid national ID (wrong check digit)"
+    ) in text
+    assert (
+        f"Row 5, column “{roster.INTAKE_YEAR}”, value “25”: The intake year must be a four" in text
+    )
+    assert "第 4 行" not in text and "处问题" not in text and "校验码" not in text
+    assert _students(session, school_side) == 0

@@ -267,3 +267,25 @@ def test_the_fund_page_lists_its_earmarks_and_the_claimable_balance(installed, s
         assert line in html
     assert "未定额" in html and "吴政规字〔2012〕13号 四" in html
     assert "可用于补贴申领的余额（元）：<strong>30,000,000</strong>" in html
+
+
+def test_a_claims_checks_and_facts_read_in_english(
+    eligible_today, session, login_as, compiled_catalogue
+):  # type: ignore[no-untyped-def]
+    claim = _raised(session, eligible_today)
+    bureau = login_as(eligible_today.users["bureau"])
+    bureau.get("/lang/en")
+    page = bureau.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
+    assert "✔ months on the post: 7 months on the post ≥ 6 months" in page
+    assert "✔ no active credit record: no active bad-credit record" in page
+    assert (
+        "certificate level Senior worker ∈ {Senior worker, Technician, Senior technician}" in page
+    )
+    assert "<td>Hukou</td>" in page and "<td>Start on the post</td>" in page
+    assert f"(placement #{claim.placement_id})" in page and "self-reported, not verified" in page
+    for chinese in ("上岗时间", "个月", "无在期失信记录", "户籍", "上岗日期", "自报未核验"):
+        assert chinese not in page, chinese
+    # The stored snapshot keeps its Chinese text: the claim reads as before in Chinese.
+    bureau.get("/lang/zh")
+    page = bureau.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
+    assert "✔ 上岗时间 上岗7个月 ≥ 6个月" in page and "<td>上岗日期</td>" in page

@@ -35,11 +35,17 @@ from skillbridge.platform.services.oversight.checks.placements import (
 )
 from skillbridge.platform.services.placements.agreements import ADULT_AGE
 from skillbridge.platform.services.placements.terms import REQUIRED_PARTIES
+from skillbridge.platform.text import CLAUSES, N_, SERIES, join
 
 # An agreement that was approved counts for a placement that started inside its validity, even
 # if it has expired since; a rejected, terminated or never-approved one never counted.
 _HELD = (AgreementStatus.APPROVED, AgreementStatus.EXPIRED)
-_PARTY_ZH = {"school": "学校", "enterprise": "企业", "student": "学生", "guardian": "监护人"}
+_PARTY_ZH = {
+    "school": N_("学校"),
+    "enterprise": N_("企业"),
+    "student": N_("学生"),
+    "guardian": N_("监护人"),
+}
 
 
 def _signed_parties() -> ScalarSelect[str]:
@@ -102,14 +108,18 @@ def post_internship_without_agreement_or_plan(ctx: CheckContext) -> Iterator[Vio
         plan_ok = row.plan_status == FilingStatus.APPROVED
         missing = []
         if row.cooperation_agreement_id is None:
-            missing.append("开始时无覆盖该专业的有效校企合作协议")
+            missing.append(N_("开始时无覆盖该专业的有效校企合作协议"))
         if not plan_ok:
-            missing.append("实习计划未经人社局审定备案")
+            missing.append(N_("实习计划未经人社局审定备案"))
         yield Violation(
             subject_key=placement_subject(row),
             object_type="placement",
             object_id=row.placement_id,
-            summary_zh=f"{row.student_name} 的岗位实习：" + "；".join(missing),
+            summary_zh=N_(
+                "%(student)s 的岗位实习：%(problems)s",
+                student=row.student_name,
+                problems=join(CLAUSES, missing),
+            ),
             evidence={
                 **placement_evidence(row),
                 "cooperation_agreement_id": row.cooperation_agreement_id,
@@ -141,19 +151,28 @@ def _started_unsigned(ctx: CheckContext, kind: PlacementAgreementKind) -> Iterat
         minor = age_in_years(row.birth_date, row.start_date) < ADULT_AGE
         problems = []
         if row.agreement_id is None or row.agreement_kind != kind:
-            problems.append("未订立规定的协议")
+            problems.append(N_("未订立规定的协议"))
         elif missing:
-            problems.append("协议未经各方签署：缺" + "、".join(_PARTY_ZH[p] for p in missing))
+            problems.append(
+                N_(
+                    "协议未经各方签署：缺%(parties)s",
+                    parties=join(SERIES, (_PARTY_ZH[p] for p in missing)),
+                )
+            )
         if not apprenticeships and minor and not row.guardian_consent:
-            problems.append("未满18周岁，无监护人书面同意")
+            problems.append(N_("未满18周岁，无监护人书面同意"))
         if not problems:
             continue
         yield Violation(
             subject_key=placement_subject(row),
             object_type="placement",
             object_id=row.placement_id,
-            summary_zh=f"{row.student_name} 在 {row.enterprise_name} 已开始："
-            + "；".join(problems),
+            summary_zh=N_(
+                "%(student)s 在 %(enterprise)s 已开始：%(problems)s",
+                student=row.student_name,
+                enterprise=row.enterprise_name,
+                problems=join(CLAUSES, problems),
+            ),
             evidence={
                 **placement_evidence(row),
                 "agreement_id": row.agreement_id,

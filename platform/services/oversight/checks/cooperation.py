@@ -13,6 +13,7 @@ from skillbridge.platform.services.oversight.checks.base import (
     Violation,
     figure_evidence,
 )
+from skillbridge.platform.text import N_
 
 
 def specialty_short_of_partners(ctx: CheckContext) -> Iterator[Violation]:
@@ -33,8 +34,13 @@ def specialty_short_of_partners(ctx: CheckContext) -> Iterator[Violation]:
             object_type="school",
             object_id=row.school_id,
             summary_zh=(
-                f"{row.school_name} {row.specialty_name} 专业合作企业 {row.partners} 家，"
-                f"少于 {figure.value} 家"
+                N_(
+                    "%(school)s %(specialty)s 专业合作企业 %(partners)d 家，少于 %(minimum)d 家",
+                    school=row.school_name,
+                    specialty=row.specialty_name,
+                    partners=row.partners,
+                    minimum=figure.value,
+                )
             ),
             evidence={
                 "school_id": row.school_id,

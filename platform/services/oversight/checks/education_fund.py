@@ -23,6 +23,7 @@ from skillbridge.platform.services.oversight.checks.base import (
     ratio_exceeded,
     ratio_short,
 )
+from skillbridge.platform.text import N_
 
 
 def _returns(ctx: CheckContext, *where: Any) -> list[tuple[EducationFundReturn, str]]:
@@ -78,9 +79,16 @@ def _front_line_short(ctx: CheckContext) -> Iterator[Violation]:
             object_type="enterprise",
             object_id=row.enterprise_id,
             summary_zh=(
-                f"{name} {row.year}年职工教育经费用于一线职工 {row.front_line_yuan} 元，"
-                f"占使用额 {row.spent_yuan} 元的 {_percent(row.front_line_yuan, row.spent_yuan)}，"
-                f"低于 {share.value}%"
+                N_(
+                    "%(name)s %(year)d年职工教育经费用于一线职工 %(front_line)s 元，"
+                    "占使用额 %(spent)s 元的 %(percent)s，低于 %(share)s%%",
+                    name=name,
+                    year=row.year,
+                    front_line=row.front_line_yuan,
+                    spent=row.spent_yuan,
+                    percent=_percent(row.front_line_yuan, row.spent_yuan),
+                    share=share.value,
+                )
             ),
             evidence={**_evidence(ctx, row, name), "min_front_line_share": figure_evidence(share)},
         )
@@ -101,10 +109,16 @@ def _extraction_outside_rates(ctx: CheckContext) -> Iterator[Violation]:
             object_type="enterprise",
             object_id=row.enterprise_id,
             summary_zh=(
-                f"{name} {row.year}年提取职工教育经费 {row.extracted_yuan} 元，"
-                f"为工资总额 {row.payroll_yuan} 元的 "
-                f"{_percent(row.extracted_yuan, row.payroll_yuan)}，未足额提取"
-                f"（{rate.note or rate.citation}）"
+                N_(
+                    "%(name)s %(year)d年提取职工教育经费 %(extracted)s 元，"
+                    "为工资总额 %(payroll)s 元的 %(percent)s，未足额提取（%(basis)s）",
+                    name=name,
+                    year=row.year,
+                    extracted=row.extracted_yuan,
+                    payroll=row.payroll_yuan,
+                    percent=_percent(row.extracted_yuan, row.payroll_yuan),
+                    basis=rate.note or rate.citation,
+                )
             ),
             evidence={**_evidence(ctx, row, name), **figures},
         )
@@ -116,10 +130,16 @@ def _extraction_outside_rates(ctx: CheckContext) -> Iterator[Violation]:
             object_type="enterprise",
             object_id=row.enterprise_id,
             summary_zh=(
-                f"{name} {row.year}年提取职工教育经费 {row.extracted_yuan} 元，"
-                f"为工资总额 {row.payroll_yuan} 元的 "
-                f"{_percent(row.extracted_yuan, row.payroll_yuan)}，超过可提取上限"
-                f"（{ceiling.note or ceiling.citation}）"
+                N_(
+                    "%(name)s %(year)d年提取职工教育经费 %(extracted)s 元，"
+                    "为工资总额 %(payroll)s 元的 %(percent)s，超过可提取上限（%(basis)s）",
+                    name=name,
+                    year=row.year,
+                    extracted=row.extracted_yuan,
+                    payroll=row.payroll_yuan,
+                    percent=_percent(row.extracted_yuan, row.payroll_yuan),
+                    basis=ceiling.note or ceiling.citation,
+                )
             ),
             evidence={**_evidence(ctx, row, name), **figures},
         )

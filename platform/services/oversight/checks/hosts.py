@@ -15,6 +15,7 @@ from skillbridge.platform.services.oversight.checks.base import (
     ratio_exceeded,
     ratio_short,
 )
+from skillbridge.platform.text import N_
 
 #: Interns counted against headcounts are those on the post now: active post internships.
 _ON_POST = and_(Slot.kind == SlotKind.POST_INTERNSHIP, Placement.status == PlacementStatus.ACTIVE)
@@ -42,8 +43,13 @@ def enterprise_over_intern_share(ctx: CheckContext) -> Iterator[Violation]:
             object_type="enterprise",
             object_id=row.id,
             summary_zh=(
-                f"{row.name} 在岗实习学生 {row.interns} 人，在岗职工 {row.staff_headcount} 人，"
-                f"超过 {share.value}%"
+                N_(
+                    "%(name)s 在岗实习学生 %(interns)d 人，在岗职工 %(staff)d 人，超过 %(share)s%%",
+                    name=row.name,
+                    interns=row.interns,
+                    staff=row.staff_headcount,
+                    share=share.value,
+                )
             ),
             evidence={
                 "enterprise_id": row.id,
@@ -80,14 +86,24 @@ def post_over_intern_share(ctx: CheckContext) -> Iterator[Violation]:
     )
     for row in rows:
         if row.post_headcount is None:
-            detail = "未登记同类岗位在岗职工人数，无法核对"
+            detail = N_("未登记同类岗位在岗职工人数，无法核对")
         else:
-            detail = f"同类岗位在岗职工 {row.post_headcount} 人，超过 {share.value}%"
+            detail = N_(
+                "同类岗位在岗职工 %(staff)d 人，超过 %(share)s%%",
+                staff=row.post_headcount,
+                share=share.value,
+            )
         yield Violation(
             subject_key=f"slot:{row.id}",
             object_type="slot",
             object_id=row.id,
-            summary_zh=f"{row.enterprise_name}「{row.title}」在岗实习学生 {row.interns} 人，{detail}",
+            summary_zh=N_(
+                "%(enterprise)s「%(title)s」在岗实习学生 %(interns)d 人，%(detail)s",
+                enterprise=row.enterprise_name,
+                title=row.title,
+                interns=row.interns,
+                detail=detail,
+            ),
             evidence={
                 "slot_id": row.id,
                 "slot_title": row.title,
@@ -132,15 +148,25 @@ def stipend_below_floor(ctx: CheckContext) -> Iterator[Violation]:
     )
     for row in rows:
         if row.post_wage_yuan is None:
-            detail = "未登记同岗位职工工资，无法核对"
+            detail = N_("未登记同岗位职工工资，无法核对")
         else:
-            detail = f"低于同岗位工资 {row.post_wage_yuan} 元/月的 {floor.value}%"
+            detail = N_(
+                "低于同岗位工资 %(wage)s 元/月的 %(share)s%%",
+                wage=row.post_wage_yuan,
+                share=floor.value,
+            )
         yield Violation(
             subject_key=f"slot:{row.id}",
             object_type="slot",
             object_id=row.id,
             summary_zh=(
-                f"{row.enterprise_name}「{row.title}」实习报酬 {row.stipend_yuan} 元/月，{detail}"
+                N_(
+                    "%(enterprise)s「%(title)s」实习报酬 %(stipend)s 元/月，%(detail)s",
+                    enterprise=row.enterprise_name,
+                    title=row.title,
+                    stipend=row.stipend_yuan,
+                    detail=detail,
+                )
             ),
             evidence={
                 "slot_id": row.id,

@@ -14,6 +14,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_query,
     placement_subject,
 )
+from skillbridge.platform.text import N_
 
 _INSURANCE = (
     PlacementAgreement.insurer,
@@ -55,7 +56,12 @@ def post_internship_uninsured(ctx: CheckContext) -> Iterator[Violation]:
     )
     for row in rows:
         yield _violation(
-            row, f"{row.student_name} 在 {row.enterprise_name} 的岗位实习已开始，未登记意外伤害保险"
+            row,
+            N_(
+                "%(student)s 在 %(enterprise)s 的岗位实习已开始，未登记意外伤害保险",
+                student=row.student_name,
+                enterprise=row.enterprise_name,
+            ),
         )
 
 
@@ -75,11 +81,21 @@ def internship_not_covered(ctx: CheckContext) -> Iterator[Violation]:
     )
     for row in rows:
         if any(getattr(row, column.key) is None for column in _INSURANCE):
-            gap = "未登记实习责任保险"
+            gap = N_("未登记实习责任保险")
         else:
-            gap = f"保险期 {row.insurance_start} 至 {row.insurance_end} 未覆盖整个实习期"
+            gap = N_(
+                "保险期 %(start)s 至 %(end)s 未覆盖整个实习期",
+                start=row.insurance_start,
+                end=row.insurance_end,
+            )
         yield _violation(
             row,
-            f"{row.student_name} 在 {row.enterprise_name} 的实习（{row.start_date} 至 "
-            f"{row.end_date}）：{gap}",
+            N_(
+                "%(student)s 在 %(enterprise)s 的实习（%(start)s 至 %(end)s）：%(gap)s",
+                student=row.student_name,
+                enterprise=row.enterprise_name,
+                start=row.start_date,
+                end=row.end_date,
+                gap=gap,
+            ),
         )

@@ -20,6 +20,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_subject,
 )
 from skillbridge.platform.services.placements import ledger
+from skillbridge.platform.text import N_
 
 
 def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
@@ -84,7 +85,12 @@ def student_over_month_cap(ctx: CheckContext) -> Iterator[Violation]:
             subject_key=f"student:{row.id}",
             object_type="student",
             object_id=row.id,
-            summary_zh=f"{row.name} 岗位实习累计 {worked_total} 个月，超过上限 {cap.value} 个月",
+            summary_zh=N_(
+                "%(name)s 岗位实习累计 %(months)d 个月，超过上限 %(cap)d 个月",
+                name=row.name,
+                months=worked_total,
+                cap=cap.value,
+            ),
             evidence={
                 "student_id": row.id,
                 "student_name": row.name,
@@ -111,8 +117,14 @@ def placement_longer_than_generic(ctx: CheckContext) -> Iterator[Violation]:
             object_type="placement",
             object_id=row.placement_id,
             summary_zh=(
-                f"{row.student_name} 在 {row.enterprise_name} 的岗位实习为 {row.months} 个月，"
-                f"超过一般期限 {generic.value} 个月"
+                N_(
+                    "%(student)s 在 %(enterprise)s 的岗位实习为 %(months)d 个月，"
+                    "超过一般期限 %(generic)d 个月",
+                    student=row.student_name,
+                    enterprise=row.enterprise_name,
+                    months=row.months,
+                    generic=generic.value,
+                )
             ),
             evidence={**placement_evidence(row), "generic_months": figure_evidence(generic)},
         )

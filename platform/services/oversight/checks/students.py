@@ -30,6 +30,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_subject,
 )
 from skillbridge.platform.services.placements.terms import SLOT_KIND_ZH
+from skillbridge.platform.text import CLAUSES, N_, join
 
 # The school year begins on 1 September: a post internship starting before the second school
 # year of the cohort's intake is a first-year student's.
@@ -71,15 +72,22 @@ def post_internship_too_young(ctx: CheckContext) -> Iterator[Violation]:
             continue  # a birthday just past, which the SQL pre-filter lets through
         problems = []
         if under_age:
-            problems.append(f"开始时 {age} 周岁，未满 {minimum.value} 周岁")
+            problems.append(
+                N_("开始时 %(age)d 周岁，未满 %(minimum)d 周岁", age=age, minimum=minimum.value)
+            )
         if first_year:
-            problems.append(f"开始时为一年级在校学生（{row.intake_year} 级）")
+            problems.append(N_("开始时为一年级在校学生（%(year)d 级）", year=row.intake_year))
         kind_zh = SLOT_KIND_ZH[row.slot_kind]
         yield Violation(
             subject_key=placement_subject(row),
             object_type="placement",
             object_id=row.placement_id,
-            summary_zh=f"{row.student_name} 的{kind_zh}：" + "；".join(problems),
+            summary_zh=N_(
+                "%(student)s 的%(kind)s：%(problems)s",
+                student=row.student_name,
+                kind=kind_zh,
+                problems=join(CLAUSES, problems),
+            ),
             evidence={
                 **placement_evidence(row),
                 "age_at_start": age,
@@ -113,8 +121,12 @@ def placed_without_required_certificate(ctx: CheckContext) -> Iterator[Violation
             object_type="placement",
             object_id=row.placement_id,
             summary_zh=(
-                f"{row.student_name} 无{row.occupation_name}职业资格证书，"
-                f"被安排在就业准入岗位 {row.slot_title}"
+                N_(
+                    "%(student)s 无%(occupation)s职业资格证书，被安排在就业准入岗位 %(slot)s",
+                    student=row.student_name,
+                    occupation=row.occupation_name,
+                    slot=row.slot_title,
+                )
             ),
             evidence={
                 **placement_evidence(row),

@@ -18,6 +18,7 @@ from skillbridge.models import (
 )
 from skillbridge.platform.services.oversight.checks.base import CheckContext, Violation, iso
 from skillbridge.platform.services.packs import region_pack
+from skillbridge.platform.text import N_
 
 # Credit terms are local calendar dates; decision and payment times are stored in UTC.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -75,9 +76,16 @@ def subsidy_to_barred_subject(ctx: CheckContext) -> Iterator[Violation]:
             object_type="subsidy_claim",
             object_id=claim.id,
             summary_zh=(
-                f"{name}（申领 #{claim.id}，{claim.amount_yuan} 元）"
-                f"{'已发放' if claim.status == ClaimStatus.PAID else '已批准'}，"
-                f"但受益方处于诚信档案限制期（{record.starts_on} 至 {record.ends_on}）"
+                N_(
+                    "%(name)s（申领 #%(id)d，%(amount)s 元）%(status)s，"
+                    "但受益方处于诚信档案限制期（%(start)s 至 %(end)s）",
+                    name=name,
+                    id=claim.id,
+                    amount=claim.amount_yuan,
+                    status=N_("已发放") if claim.status == ClaimStatus.PAID else N_("已批准"),
+                    start=record.starts_on,
+                    end=record.ends_on,
+                )
             ),
             evidence={
                 "claim_id": claim.id,
@@ -135,8 +143,13 @@ def certificate_claimed_late(ctx: CheckContext) -> Iterator[Violation]:
             object_type="subsidy_claim",
             object_id=row.id,
             summary_zh=(
-                f"{row.name}（申领 #{row.id}）于 {row.on_date} 申报，"
-                f"证书取得于 {row.issued_on}，不在取证当年"
+                N_(
+                    "%(name)s（申领 #%(id)d）于 %(claimed)s 申报，证书取得于 %(issued)s，不在取证当年",
+                    name=row.name,
+                    id=row.id,
+                    claimed=row.on_date,
+                    issued=row.issued_on,
+                )
             ),
             evidence={
                 "claim_id": row.id,

@@ -27,6 +27,7 @@ from skillbridge.platform.services.oversight.checks.placements import (
     placement_query,
     placement_subject,
 )
+from skillbridge.platform.text import Np_
 
 _DAY = (
     AttendanceDay.day,
@@ -80,8 +81,13 @@ def placement_hours_breached(ctx: CheckContext) -> Iterator[Violation]:
             object_type="placement",
             object_id=first.placement_id,
             summary_zh=(
-                f"{first.student_name} 在 {first.enterprise_name} 实习：{len(days)} 天加班、"
-                "夜班或法定节假日工作，未备案"
+                Np_(
+                    "%(student)s 在 %(enterprise)s 实习：%(n)d 天加班、夜班或法定节假日工作，未备案",
+                    "%(student)s 在 %(enterprise)s 实习：%(n)d 天加班、夜班或法定节假日工作，未备案",
+                    len(days),
+                    student=first.student_name,
+                    enterprise=first.enterprise_name,
+                )
             ),
             evidence={
                 **placement_evidence(first),
