@@ -84,9 +84,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
     return set_day
 
 
-@pytest.fixture
-def bureau(session: Session, factories: Factories) -> Bureau:
-    region = factories.region(pack="dalian")
+def _bureau_of(session: Session, factories: Factories, pack: str) -> Bureau:
+    """A region of `pack` with its policies installed, its officers and two enterprises."""
+    region = factories.region(pack=pack)
     officer = factories.user(Role.BUREAU, StaffRole.OFFICER, region_id=region.id)
     finance = factories.user(Role.BUREAU, StaffRole.FINANCE, region_id=region.id)
     employer, other = factories.enterprise(region), factories.enterprise(region)
@@ -96,18 +96,14 @@ def bureau(session: Session, factories: Factories) -> Bureau:
     install_region_policies(session, region)
     session.commit()
     return Bureau(session, factories, region, officer, finance, employer, hr, other, other_hr)
+
+
+@pytest.fixture
+def bureau(session: Session, factories: Factories) -> Bureau:
+    return _bureau_of(session, factories, "dalian")
 
 
 @pytest.fixture
 def wujiang(session: Session, factories: Factories) -> Bureau:
     """A Wujiang bureau (002: awards paid over five years, awards to organisations)."""
-    region = factories.region(pack="wujiang")
-    officer = factories.user(Role.BUREAU, StaffRole.OFFICER, region_id=region.id)
-    finance = factories.user(Role.BUREAU, StaffRole.FINANCE, region_id=region.id)
-    employer, other = factories.enterprise(region), factories.enterprise(region)
-    session.flush()
-    hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=employer.id)
-    other_hr = factories.user(Role.ENTERPRISE, StaffRole.HR, enterprise_id=other.id)
-    install_region_policies(session, region)
-    session.commit()
-    return Bureau(session, factories, region, officer, finance, employer, hr, other, other_hr)
+    return _bureau_of(session, factories, "wujiang")
