@@ -19,8 +19,6 @@ from skillbridge.platform.services import directory
 from .blueprint import api_actor, bp, scope
 from .schemas import row_id
 
-_VERIFICATION = {"by_value": True, "required": True}
-
 
 class MeSchema(Schema):
     id = row_id()
@@ -39,7 +37,7 @@ class SchoolSchema(Schema):
     name = fields.String(required=True)
     code = fields.String(required=True)
     type = fields.Enum(SchoolType, attribute="school_type", by_value=True, required=True)
-    verification_status = fields.Enum(VerificationStatus, **_VERIFICATION)
+    verification_status = fields.Enum(VerificationStatus, by_value=True, required=True)
 
 
 class EnterpriseSchema(Schema):
@@ -48,7 +46,7 @@ class EnterpriseSchema(Schema):
     uscc = fields.String(required=True, validate=validate.Regexp("^[0-9A-HJ-NPQRTUWXY]{18}$"))
     industry = fields.String(required=True)
     staff_headcount = fields.Integer(required=True, validate=validate.Range(min=0))
-    verification_status = fields.Enum(VerificationStatus, **_VERIFICATION)
+    verification_status = fields.Enum(VerificationStatus, by_value=True, required=True)
 
 
 class StudentSchema(Schema):

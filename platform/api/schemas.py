@@ -10,9 +10,11 @@ ID_RANGE = validate.Range(min=1, max=MAX_ROW_ID)
 PAGE_MAX = 1_000_000
 
 
-def row_id(**kwargs: object) -> fields.Integer:
-    """A row id, as the routes bound it (nullable when `allow_none` is given)."""
-    return fields.Integer(required=True, validate=ID_RANGE, **kwargs)  # type: ignore[arg-type]
+def row_id(allow_none: bool = False, attribute: str | None = None) -> fields.Integer:
+    """A row id, as the routes bound it, read from `attribute` when given."""
+    return fields.Integer(
+        required=True, validate=ID_RANGE, allow_none=allow_none, attribute=attribute
+    )
 
 
 class ErrorSchema(Schema):
