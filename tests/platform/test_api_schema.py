@@ -170,7 +170,9 @@ def _key(session, world, role: str, *scopes: str) -> str:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize(("scope", "role"), SCOPE_RUNS)
-def test_fuzzed_calls_with_each_scope_match_the_document(app, api, session, world, scope, role) -> None:  # type: ignore[no-untyped-def]
+def test_fuzzed_calls_with_each_scope_match_the_document(
+    app, api, session, world, scope, role
+) -> None:  # type: ignore[no-untyped-def]
     """Every operation with a key holding one scope: in scope served or refused by the rules,
     out of scope 403; never a server error, always as documented."""
     auth = {"headers": bearer(_key(session, world, role, scope))}
@@ -185,7 +187,7 @@ def test_fuzzed_calls_with_each_scope_match_the_document(app, api, session, worl
             try:
                 case.validate_response(response, checks=CHECKS)
             except FailureGroup as group:
-                failures.append((operation.label, response.status_code, group))
+                failures.append((case.operation.label, response.status_code, group))
 
         run()
     print(  # the figures of this scope's run (pytest -s shows them)
@@ -198,7 +200,9 @@ def test_fuzzed_calls_with_each_scope_match_the_document(app, api, session, worl
 
 
 @pytest.mark.parametrize("role", ["school", "enterprise", "bureau"])
-def test_a_key_with_every_scope_serves_own_objects_and_never_another_tenants(app, api, session, world, role) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_with_every_scope_serves_own_objects_and_never_another_tenants(
+    app, api, session, world, role
+) -> None:  # type: ignore[no-untyped-def]
     granted = [scope.name for scope in SCOPES if Role(role) in scope.roles]
     auth = {"headers": bearer(_key(session, world, role, *granted))}
     for path, (parameter, kind) in BY_ID.items():
@@ -216,7 +220,9 @@ def test_a_key_with_every_scope_serves_own_objects_and_never_another_tenants(app
         assert response.status_code in (403, 404), (role, path)
 
 
-def test_stateful_runs_along_the_links_as_an_enterprise_key(app, api, session, world, factories) -> None:  # type: ignore[no-untyped-def]
+def test_stateful_runs_along_the_links_as_an_enterprise_key(
+    app, api, session, world, factories
+) -> None:  # type: ignore[no-untyped-def]
     """createSlot's links lead to getSlot, openSlot and closeSlot with the created id."""
     occupation = factories.occupation(code="6-18-01-01", name="车工")
     session.commit()

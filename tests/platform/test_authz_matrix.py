@@ -2788,7 +2788,9 @@ def world(database_url: str, tmp_path_factory) -> Iterator[World]:  # type: igno
 
 
 def test_every_route_has_a_written_expectation(world):  # type: ignore[no-untyped-def]
-    api_routes = {r.endpoint for r in world.app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    api_routes = {
+        r.endpoint for r in world.app.url_map.iter_rules() if r.endpoint.startswith("api.")
+    }
     assert sorted(api_routes - set(ALLOWED) - API_BY_KEY) == [], "the API's keyed operations"
     endpoints = {r.endpoint for r, _m in _routes(world.app)}
     assert sorted(endpoints - set(ALLOWED)) == [], "add them to ALLOWED with the roles allowed"

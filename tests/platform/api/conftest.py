@@ -23,4 +23,3 @@ def issue_key(session: Session, world: World) -> Callable[..., str]:
         return key
 
     return factory
-

@@ -62,7 +62,10 @@ def test_revoking_ends_the_key_and_another_organisation_cannot_revoke(
     admin = login_as(world.users["school"])
     key = KEY.search(_create(admin).get_data(as_text=True)).group(0)
     headers = {"Authorization": f"Bearer {key}"}
-    assert admin.application.test_client().get("/api/v1/placements", headers=headers).status_code == 200
+    assert (
+        admin.application.test_client().get("/api/v1/placements", headers=headers).status_code
+        == 200
+    )
     client_id = session.scalars(select(ApiClient.id)).one()
     session.rollback()
     stranger = make_user(Role.SCHOOL, school_id=world.other_school.id)

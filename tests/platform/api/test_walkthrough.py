@@ -51,7 +51,10 @@ def test_the_readme_walkthrough(app, login_as, session, world, factories) -> Non
     (student,) = upserted.get_json()["students"]
     assert student["name"] == "张三" and student["invitation_code"]
     # The same request again (a retry after a timeout, say) writes nothing new.
-    assert system.post("/api/v1/roster", headers=headers, json=roster).get_json() == upserted.get_json()
+    assert (
+        system.post("/api/v1/roster", headers=headers, json=roster).get_json()
+        == upserted.get_json()
+    )
     session.rollback()
     assert session.scalar(select(func.count(Student.id)).where(Student.cohort_id == cohort.id)) == 1
     session.rollback()

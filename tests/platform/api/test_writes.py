@@ -125,7 +125,12 @@ def test_a_post_without_an_idempotency_key_is_refused(client, issue_key, cohort)
     body = {"students": [roster_student(cohort, random.Random(3))]}
     refused = client.post("/api/v1/roster", headers=bearer(key), json=body)
     assert refused.status_code == 400 and refused.get_json()["details"] == ["Idempotency-Key"]
-    assert client.post("/api/v1/roster", headers=bearer(key, Idempotency_Key="é"), json=body).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/roster", headers=bearer(key, Idempotency_Key="é"), json=body
+        ).status_code
+        == 400
+    )
     ok = client.post("/api/v1/roster", headers=bearer(key, Idempotency_Key="k"), json=body)
     assert ok.status_code == 201
 
@@ -189,7 +194,9 @@ def test_a_slot_opens_and_closes_and_another_enterprises_slot_is_never_reached(
     ).get_json()["id"]
     opened = client.post(f"/api/v1/slots/{slot_id}/open", headers=bearer(key, Idempotency_Key="o1"))
     assert opened.status_code == 200 and opened.get_json()["status"] == "open"
-    closed = client.post(f"/api/v1/slots/{slot_id}/close", headers=bearer(key, Idempotency_Key="c1"))
+    closed = client.post(
+        f"/api/v1/slots/{slot_id}/close", headers=bearer(key, Idempotency_Key="c1")
+    )
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     session.rollback()
     assert session.get(Slot, slot_id).status == SlotStatus.CLOSED
@@ -197,14 +204,18 @@ def test_a_slot_opens_and_closes_and_another_enterprises_slot_is_never_reached(
     session.commit()
     for call in (
         lambda: client.get(f"/api/v1/slots/{other.id}", headers=bearer(key)),
-        lambda: client.post(f"/api/v1/slots/{other.id}/close", headers=bearer(key, Idempotency_Key="c2")),
+        lambda: client.post(
+            f"/api/v1/slots/{other.id}/close", headers=bearer(key, Idempotency_Key="c2")
+        ),
     ):
         assert call().status_code in (403, 404)
     listed = client.get("/api/v1/slots", headers=bearer(key)).get_json()
     assert [s["id"] for s in listed["items"]] == [slot_id]
 
 
-def test_the_ranking_goes_through_the_candidates_rules(client, issue_key, occupation, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_ranking_goes_through_the_candidates_rules(
+    client, issue_key, occupation, world
+) -> None:  # type: ignore[no-untyped-def]
     key = issue_key("enterprise", "slots:write", "preferences:write")
     slot_id = client.post(
         "/api/v1/slots", headers=bearer(key, Idempotency_Key="s1"), json=slot_body(occupation)
