@@ -1,6 +1,7 @@
 """SkillBridge's SQLAlchemy models; importing this package registers every table."""
 
 from .agreement import AgreementStatus, CooperationAgreement, CooperationKind, Party
+from .api_client import ApiClient, IdempotencyRecord
 from .attendance import (
     AttendanceDay,
     DayStatus,
@@ -131,6 +132,8 @@ from .training_course import (
 from .user import STAFF_ROLES, Role, StaffRole, User
 
 __all__ = [
+    "ApiClient",
+    "IdempotencyRecord",
     # ── selections ──
     "Award",
     "Ballot",

@@ -87,10 +87,12 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .api import init_api
     from .views import BLUEPRINTS, NAV_ITEMS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    init_api(app)
     app.jinja_env.globals["nav_items"] = NAV_ITEMS
 
 

@@ -64,7 +64,9 @@ PENDING_ENDPOINTS = frozenset(
         "notifications.read",
         "notifications.read_all",
         "api.me",
-        "api.spec",
+        "api_docs.spec",
+        "api_docs.docs",
+        "api_docs.asset",
         "people.me",  # a worker's own page, showing whether its employer has confirmed it
         # The public policy pages: what anyone may read, whatever its account's state or job.
         "policies.index",
@@ -217,7 +219,7 @@ STAFF_ENDPOINTS: dict[StaffRole, frozenset[str]] = {
 
 
 # Pages only the organisation's admin (a bureau: its officer) uses.
-ADMIN_ENDPOINTS = frozenset({"staff.index"})
+ADMIN_ENDPOINTS = frozenset({"staff.index", "api_clients.index"})
 # Pages that read the officer's own region's policy pack: an upper-level bureau (a province over
 # its cities) has none, so its navigation leaves them out and it reads its cities' figures on
 # the regions page (a direct visit says so on a 404 page).

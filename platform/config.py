@@ -43,6 +43,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
         "REGISTRATION_RATE_LIMIT": "10 per hour",
         "PASSWORD_CHANGE_RATE_LIMIT": "5 per 15 minutes",
+        # Calls per API client (its key), in the login limits' storage (Redis when configured).
+        "API_RATE_LIMIT": "600 per minute",
         # Claims approved above this amount (yuan) are paid by a second bureau user.
         "PAYMENT_FOUR_EYES_ABOVE_YUAN": 10_000,
         # Leave longer than this many days needs the assigned teacher's approval after the mentor's.

@@ -29,7 +29,10 @@ _HTTP_MESSAGES = {
     404: N_("页面不存在，或链接已失效"),
     405: N_("不支持该操作方式"),
     409: N_("操作与当前数据冲突，请刷新后重试"),
+    412: N_("数据已被修改（If-Match 与当前 ETag 不符），请重新读取后再改"),
     413: N_("上传的文件过大"),
+    422: N_("请求的数据有误，见 details"),
+    428: N_("修改需要 If-Match 请求头（先读取对象取得 ETag）"),
     429: N_("尝试次数过多，请稍后再试"),
     500: N_("服务器出错，请稍后重试；问题已记录"),
     503: N_("服务暂时不可用，请稍后重试"),
@@ -41,7 +44,10 @@ _TITLES = {
     404: N_("页面不存在"),
     405: N_("操作方式不支持"),
     409: N_("数据冲突"),
+    412: N_("数据已被修改"),
     413: N_("文件过大"),
+    422: N_("数据有误"),
+    428: N_("缺少 If-Match"),
     429: N_("请求过于频繁"),
     500: N_("服务器出错"),
     503: N_("暂时不可用"),
@@ -68,6 +74,27 @@ def _answer(status: int, message: str, details: list[str] | None = None) -> Resp
         details=details,
         back=_way_back(),
     ), status
+
+
+def _validation_details(error: HTTPException) -> list[str]:
+    """The fields a request's parsing refused (webargs keeps them on the exception), one each:
+    `json.students.0.national_id: Missing data for required field.`"""
+    data = getattr(error, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    details: list[str] = []
+
+    def walk(path: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{path}.{key}" if path else str(key), inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(path, inner)
+        else:
+            details.append(f"{path}: {value}")
+
+    walk("", messages or {})
+    return details
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -113,7 +140,8 @@ def register_error_handlers(app: Flask) -> None:
         # one is English for everybody, so the status's own message replaces it.
         default = type(error).description
         own = error.description if error.description and error.description != default else None
-        return _answer(status, own or _(_HTTP_MESSAGES.get(status, _HTTP_MESSAGES[500])))
+        message = own or _(_HTTP_MESSAGES.get(status, _HTTP_MESSAGES[500]))
+        return _answer(status, message, _validation_details(error))
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> ResponseReturnValue:

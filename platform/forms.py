@@ -284,6 +284,13 @@ class StaffInviteForm(FlaskForm):
     submit = SubmitField(_l("发送邀请"))
 
 
+class ApiClientForm(FlaskForm):
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=60)])
+    # The choices are the scopes the admin's organisation may grant (views/api_clients.py).
+    scopes = SelectMultipleField(_l("权限范围"), validators=[DataRequired()])
+    submit = SubmitField(_l("创建并显示密钥"))
+
+
 class StaffRoleForm(FlaskForm):
     staff_role = SelectField(_l("岗位角色"))
     submit = SubmitField(_l("更改"))

@@ -298,3 +298,10 @@ def alone(
         except Exception as exc:
             own.rollback()
             return f"error: {exc!r}"
+
+
+def bearer(key: str, **headers: str) -> dict[str, str]:
+    """API request headers carrying `key`, and any others given (Idempotency_Key → Idempotency-Key)."""
+    return {"Authorization": f"Bearer {key}"} | {
+        name.replace("_", "-"): value for name, value in headers.items()
+    }

@@ -1,81 +1,70 @@
-"""The JSON API under /api/v1: the same services as the pages, answering JSON."""
+"""The JSON API under /api/v1: the same services as the pages, documented by flask-smorest.
+
+Each resource module adds its operations to the one blueprint (blueprint.py); `init_api`
+registers it with the app, generates the OpenAPI document from the operations' schemas and
+serves it with its interactive docs (docs.py).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
-from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from typing import Any
 
-from skillbridge.platform.auth import actor
-from skillbridge.platform.db import get_session
-from skillbridge.platform.services import directory
+from flask import Flask
+from flask_smorest import Api
 
-from .openapi import openapi_document
+from skillbridge.platform.extensions import csrf, login_manager
+from skillbridge.platform.routing import MAX_ROW_ID, RowIdConverter
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from . import directory, records, roster, slots
+from .blueprint import bp, load_key_user
+from .docs import bp as docs_bp
+from .schemas import ErrorSchema
 
-
-@bp.before_request
-def _authenticated() -> None:
-    """The API never redirects to a login page: an anonymous call gets 401 (the spec is public)."""
-    if request.endpoint != "api.spec" and not current_user.is_authenticated:
-        abort(401)
-
-
-@bp.get("/openapi.json")
-def spec() -> ResponseReturnValue:
-    return openapi_document()
-
-
-@bp.get("/me")
-def me() -> ResponseReturnValue:
-    user = actor()
-    return {
-        "id": user.id,
-        "email": user.email,
-        "phone": user.phone,
-        "role": user.role.value,
-        "school_id": user.school_id,
-        "enterprise_id": user.enterprise_id,
-        "student_id": user.student_id,
-        "region_id": user.region_id,
-        "person_id": user.person_id,
-    }
+# Imported for the operations they add to the blueprint.
+RESOURCES = (directory, records, roster, slots)
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key from the page API 客户端 (/api-clients), with its scopes.",
+    },
+    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+}
 
 
-@bp.get("/schools/<int:school_id>")
-def school(school_id: int) -> ResponseReturnValue:
-    s = directory.get_school(get_session(), actor(), school_id)
-    return {
-        "id": s.id,
-        "name": s.name,
-        "code": s.code,
-        "type": s.school_type.value,
-        "verification_status": s.verification_status.value,
-    }
+class _Api(Api):
+    """flask-smorest's Api, documenting the errors as the app's handlers answer them."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
-@bp.get("/enterprises/<int:enterprise_id>")
-def enterprise(enterprise_id: int) -> ResponseReturnValue:
-    e = directory.get_enterprise(get_session(), actor(), enterprise_id)
-    return {
-        "id": e.id,
-        "name": e.name,
-        "uscc": e.uscc,
-        "industry": e.industry,
-        "staff_headcount": e.staff_headcount,
-        "verification_status": e.verification_status.value,
-    }
+def _row_id_schema(_converter: Any) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 
 
-@bp.get("/students/<int:student_id>")
-def student(student_id: int) -> ResponseReturnValue:
-    s = directory.get_student(get_session(), actor(), student_id)
-    return {
-        "id": s.id,
-        "name": s.name,
-        "national_id": s.national_id_masked,
-        "skill_level": s.skill_level,
-        "months_used": s.months_used,
-        "month_cap": s.month_cap,
-    }
+def init_api(app: Flask) -> None:
+    """Register the API and its document (before the app's error handlers, which answer for it)."""
+    app.config.setdefault("API_TITLE", "SkillBridge API")
+    app.config.setdefault("API_VERSION", "1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "security": [{"bearer": []}, {"session": []}],
+            "info": {
+                "description": "An organisation's own records for its systems. Send an API key "
+                "as Authorization: Bearer; each operation names the scope it needs "
+                "(x-required-scope). The login session of the web pages may read."
+            },
+        },
+    )
+    api = _Api(app)
+    api.register_converter(RowIdConverter, _row_id_schema)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    api.register_blueprint(bp)
+    app.register_blueprint(docs_bp)
+    # A key, not a cookie, authenticates every write (blueprint.py): no CSRF token to send.
+    csrf.exempt(bp)
+    login_manager.request_loader(load_key_user)
+    app.extensions["skillbridge.api"] = api

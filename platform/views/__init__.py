@@ -38,20 +38,21 @@
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
-| `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
+| `api_clients`   | `/api-clients`        | an organisation's API clients: keys, scopes, revoking  |
+| `api`           | `/api/v1`             | the JSON API, its OpenAPI document and docs (`api/`)   |
 
 Flask serves `/static/…` and Bootstrap-Flask its own `/bootstrap/static/…`. A page module
 exposes `bp` and may expose `NAV`: (roles, endpoint, label) rows that the base layout shows in
-the navigation bar for those roles, in the order of `NAV_ITEMS`.
+the navigation bar for those roles, in the order of `NAV_ITEMS`. The API's blueprints are
+registered by `skillbridge.platform.api.init_api`, which also builds their OpenAPI document.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from skillbridge.platform.api import bp as api_bp
-
 from . import (
+    api_clients,
     assignments,
     attendance,
     auth,
@@ -127,7 +128,7 @@ BLUEPRINTS: list[Blueprint] = [
     slots.bp,
     staff.bp,
     subsidies.bp,
-    api_bp,
+    api_clients.bp,
 ]
 
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
@@ -158,6 +159,7 @@ NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [
     *selections.NAV,
     *slots.NAV,
     *staff.NAV,
+    *api_clients.NAV,
     *subsidies.NAV,
     *signatures.NAV,
 ]

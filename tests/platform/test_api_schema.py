@@ -1,29 +1,36 @@
-"""The JSON API against its own OpenAPI document, fuzzed by schemathesis as every role.
+"""The JSON API against its own OpenAPI document, fuzzed by schemathesis as every role and as
+every scope of an API key, and in stateful mode along the document's links.
 
-Every operation is called with generated ids (valid and invalid), with the seeded ids of the
-caller's own tenant and of another region's tenants, and without a login. It passes when no
-answer is a server error, every answer matches the document (status, content type, body
-schema), invalid ids are refused, own objects are served and other tenants' never are.
+Every operation is called with generated data (valid and, with the login session, invalid), with
+the seeded ids of the caller's own tenant and of another region's tenants, and without a login.
+It passes when no answer is a server error, every answer matches the document (status, content
+type, body schema), invalid data is refused, own objects are served and other tenants' never are.
+Each scope's run prints its figures (operations, calls, failures); the README quotes them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
-from support import login
+from support import bearer, login
 
+from skillbridge.models import Role
 from skillbridge.platform.routing import MAX_ROW_ID
+from skillbridge.platform.services.api_clients import clients
+from skillbridge.platform.services.api_clients.scopes import SCOPES
 
 CHECKS = [
     not_a_server_error,
@@ -102,7 +109,7 @@ def test_the_document_is_public_and_every_route_of_the_api_is_in_it(app, api) ->
     served = {
         rule.rule.replace("<int:", "{").replace(">", "}")
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("api.") and rule.endpoint != "api.spec"
+        if rule.endpoint.startswith("api.")
     }
     assert served == {operation.path for operation in _operations(api)}
 
@@ -147,3 +154,122 @@ def test_without_a_login_every_operation_answers_401(api, world) -> None:  # typ
     for operation in _operations(api):
         _fuzz(operation, {}, GenerationMode.POSITIVE, seen)
     assert set(seen) == {401}, seen
+
+
+# Every scope as held by each kind of organisation that may grant it.
+SCOPE_RUNS = [(scope.name, role.value) for scope in SCOPES for role in sorted(scope.roles)]
+KEY_EXAMPLES = settings(EXAMPLES, max_examples=12)
+
+
+def _key(session, world, role: str, *scopes: str) -> str:  # type: ignore[no-untyped-def]
+    _client, key = clients.create_client(
+        session, world.users[role], clients.NewClient("schemathesis", scopes)
+    )
+    session.commit()
+    return key
+
+
+@pytest.mark.parametrize(("scope", "role"), SCOPE_RUNS)
+def test_fuzzed_calls_with_each_scope_match_the_document(
+    app, api, session, world, scope, role
+) -> None:  # type: ignore[no-untyped-def]
+    """Every operation with a key holding one scope: in scope served or refused by the rules,
+    out of scope 403; never a server error, always as documented."""
+    auth = {"headers": bearer(_key(session, world, role, scope))}
+    operations, seen, failures = _operations(api), Counter(), []
+    for operation in operations:
+
+        @KEY_EXAMPLES
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE, **auth))
+        def run(case) -> None:  # type: ignore[no-untyped-def]
+            response = case.call()
+            seen[response.status_code] += 1
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except FailureGroup as group:
+                failures.append((case.operation.label, response.status_code, group))
+
+        run()
+    print(  # the figures of this scope's run (pytest -s shows them)
+        f"schemathesis scope={scope} role={role} operations={len(operations)} "
+        f"calls={sum(seen.values())} failures={len(failures)} statuses={dict(sorted(seen.items()))}"
+    )
+    assert not failures, failures[:3]
+    assert not [s for s in seen if s >= 500], seen
+    assert seen[200] + seen[201] >= 1, seen  # the scope's own operations were served
+
+
+@pytest.mark.parametrize("role", ["school", "enterprise", "bureau"])
+def test_a_key_with_every_scope_serves_own_objects_and_never_another_tenants(
+    app, api, session, world, role
+) -> None:  # type: ignore[no-untyped-def]
+    granted = [scope.name for scope in SCOPES if Role(role) in scope.roles]
+    auth = {"headers": bearer(_key(session, world, role, *granted))}
+    for path, (parameter, kind) in BY_ID.items():
+        operation = api[path]["GET"]
+        own = operation.Case(path_parameters={parameter: getattr(world, kind).id}, **auth)
+        response = own.call()
+        own.validate_response(response, checks=CHECKS)
+        if kind in OWN[role]:
+            assert response.status_code == 200, (role, path)
+        other = operation.Case(
+            path_parameters={parameter: getattr(world, f"other_{kind}").id}, **auth
+        )
+        response = other.call()
+        other.validate_response(response, checks=CHECKS)
+        assert response.status_code in (403, 404), (role, path)
+
+
+def test_stateful_runs_along_the_links_as_an_enterprise_key(
+    app, api, session, world, factories
+) -> None:  # type: ignore[no-untyped-def]
+    """createSlot's links lead to getSlot, openSlot and closeSlot with the created id."""
+    occupation = factories.occupation(code="6-18-01-01", name="车工")
+    session.commit()
+    # Generated slots seldom pass the posting rules (a known occupation, the stipend floor), so
+    # every creation sends a valid one and the links lead to a real slot.
+    valid_slot = {
+        "kind": "post_internship",
+        "title": "数控车床操作岗",
+        "occupation_id": occupation.id,
+        "start_date": (date.today() + timedelta(days=60)).isoformat(),
+        "duration_months": 6,
+        "seats": 1,
+        "stipend_yuan": 3000,
+        "post_wage_yuan": 3500,
+        "post_headcount": 40,
+    }
+    granted = [scope.name for scope in SCOPES if Role.ENTERPRISE in scope.roles]
+    headers = bearer(_key(session, world, "enterprise", *granted))
+    seen: Counter = Counter()
+    base = api.as_state_machine()
+
+    class Machine(base):  # type: ignore[valid-type, misc]
+        def before_call(self, case) -> None:  # type: ignore[no-untyped-def]
+            case.headers = {**(case.headers or {}), **headers}
+            if case.operation.label == "POST /api/v1/slots":
+                case.body = valid_slot
+
+        def after_call(self, response, case) -> None:  # type: ignore[no-untyped-def]
+            super().after_call(response, case)
+            seen[(case.operation.label, response.status_code)] += 1
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            case.validate_response(response, checks=CHECKS)
+
+    Machine.run(
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=6,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    calls = sum(seen.values())
+    print(f"schemathesis stateful role=enterprise calls={calls} by_operation={dict(seen)}")
+    assert not [key for key in seen if key[1] >= 500], seen
+    # The links were followed: a slot was created and then reached by its id.
+    assert seen[("POST /api/v1/slots", 201)] >= 1, seen
+    assert any(label != "POST /api/v1/slots" and "{slot_id}" in label for label, _ in seen), seen

@@ -279,9 +279,16 @@ def new_invitation_code() -> str:
 def import_roster(
     session: Session, actor: User, filename: str, data: bytes, keys: IdentityKeys
 ) -> list[ImportedStudent]:
-    """Import a roster into the actor's school: every row written, or none."""
+    """Import a roster file into the actor's school: every row written, or none."""
+    return import_roster_rows(session, actor, read_table(filename, data), keys)
+
+
+def import_roster_rows(
+    session: Session, actor: User, table: list[list[str]], keys: IdentityKeys
+) -> list[ImportedStudent]:
+    """Import a roster's rows (the header first, as in the template): every row, or none."""
     school = own_school(session, actor)
-    rows = check_rows(session, school, read_table(filename, data), keys)
+    rows = check_rows(session, school, table, keys)
     new_people = {
         row.number: new_person(keys, row.national_id, row.name, row.birth_date, row.phone)
         for row in rows

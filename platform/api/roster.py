@@ -1,0 +1,129 @@
+"""Roster upsert: a school's system sends its students; the import's checks, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from skillbridge.platform.db import get_session
+from skillbridge.platform.keys import id_keys
+from skillbridge.platform.services import tables
+from skillbridge.platform.services.errors import DomainError
+from skillbridge.platform.services.schools import roster
+from skillbridge.platform.text import Np_, field_problem
+
+from .blueprint import api_actor, bp, scope
+from .schemas import row_id
+from .writes import post
+
+# Each field of a student and the roster template's column it fills, in the template's order.
+FIELDS = {
+    "name": roster.NAME,
+    "national_id": roster.NATIONAL_ID,
+    "specialty_code": roster.SPECIALTY_CODE,
+    "intake_year": roster.INTAKE_YEAR,
+    "class_name": roster.CLASS_NAME,
+    "hukou": roster.HUKOU,
+    "is_local": roster.IS_LOCAL,
+    "skill_level": roster.SKILL_LEVEL,
+    "phone": roster.PHONE,
+    "birth_date": roster.BIRTH_DATE,
+}
+COLUMN_FIELDS = {column: field for field, column in FIELDS.items()}
+MAX_STUDENTS = 5000
+_TEXT = validate.Length(max=200)
+
+
+class RosterStudentSchema(Schema):
+    """One student, as a row of the roster template (学生名册); the import checks each value."""
+
+    name = fields.String(required=True, validate=_TEXT, metadata={"description": "姓名"})
+    national_id = fields.String(required=True, validate=_TEXT, metadata={"description": "身份证号"})
+    specialty_code = fields.String(
+        required=True, validate=_TEXT, metadata={"description": "专业代码"}
+    )
+    intake_year = fields.String(required=True, validate=_TEXT, metadata={"description": "入学年份"})
+    class_name = fields.String(required=True, validate=_TEXT, metadata={"description": "班级"})
+    hukou = fields.String(required=True, validate=_TEXT, metadata={"description": "户籍所在地"})
+    is_local = fields.Boolean(metadata={"description": "是否本地户籍 (default true)"})
+    skill_level = fields.String(
+        validate=_TEXT, metadata={"description": "技能等级: 0–7 or a name such as 中级工"}
+    )
+    phone = fields.String(validate=_TEXT, metadata={"description": "联系电话"})
+    birth_date = fields.String(
+        validate=_TEXT, metadata={"description": "出生日期 YYYY-MM-DD (default: from the ID)"}
+    )
+
+
+class RosterSchema(Schema):
+    students = fields.List(
+        fields.Nested(RosterStudentSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_STUDENTS),
+    )
+
+
+class ImportedStudentSchema(Schema):
+    id = row_id(attribute="student_id")
+    name = fields.String(required=True)
+    class_name = fields.String(required=True, attribute="cohort_name")
+    invitation_code = fields.String(
+        required=True, metadata={"description": "the student activates its account with it"}
+    )
+
+
+class ImportedSchema(Schema):
+    students = fields.List(fields.Nested(ImportedStudentSchema), required=True)
+
+
+class RosterRejected(DomainError):
+    """Some students' values failed the import's checks: nothing was written."""
+
+    status = 422
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _rows(students: list[dict[str, Any]]) -> list[list[str]]:
+    """The students as the template's rows: the header, then one row each."""
+    header = list(FIELDS.values())
+    return [header] + [[_cell(s[f]) if f in s else "" for f in FIELDS] for s in students]
+
+
+def _named(problem: tables.RowProblem) -> str:
+    """A problem named by the student's index in the request and the field, as the body spells it."""
+    if problem.row < 2:  # the request as a whole (no students left after blanks, say)
+        return problem.why
+    field = COLUMN_FIELDS.get(problem.column, problem.column)
+    return field_problem(f"students[{problem.row - 2}].{field}", problem.why)
+
+
+@bp.route("/roster", methods=["POST"])
+@post
+@scope("roster:write")
+@bp.arguments(RosterSchema)
+@bp.response(201, ImportedSchema)
+def upsert_roster(data: dict[str, Any]) -> Any:
+    """Add students to the school's roster: every one written, or none with every problem named.
+
+    A student already on the platform is a problem of its row (the roster import's rule).
+    """
+    try:
+        imported = roster.import_roster_rows(
+            get_session(), api_actor(), _rows(data["students"]), id_keys()
+        )
+    except tables.TableRejected as rejected:
+        raise RosterRejected(
+            Np_(
+                "名册有 %(n)d 处问题，未导入任何学生",
+                "名册有 %(n)d 处问题，未导入任何学生",
+                len(rejected.problems),
+            ),
+            details=[_named(p) for p in rejected.problems],
+        ) from rejected
+    return {"students": imported}

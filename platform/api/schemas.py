@@ -1,0 +1,44 @@
+"""Schemas every API resource shares: the error body, a page of a list, ids."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from skillbridge.platform.routing import MAX_ROW_ID
+
+ID_RANGE = validate.Range(min=1, max=MAX_ROW_ID)
+PAGE_MAX = 1_000_000
+
+
+def row_id(allow_none: bool = False, attribute: str | None = None) -> fields.Integer:
+    """A row id, as the routes bound it, read from `attribute` when given."""
+    return fields.Integer(
+        required=True, validate=ID_RANGE, allow_none=allow_none, attribute=attribute
+    )
+
+
+class ErrorSchema(Schema):
+    """Every refusal: the message, what exactly was wrong (fields, rows, a scope), the status."""
+
+    error = fields.String(required=True)
+    details = fields.List(fields.String(), required=True)
+    status = fields.Integer(required=True)
+
+
+class PageArgsSchema(Schema):
+    """Which page of a list; past the end the last page is served (the pages' rule)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
+
+
+def page_schema(name: str, item: type[Schema]) -> type[Schema]:
+    """The schema of one page of a list of `item`s."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "page": fields.Integer(required=True, validate=validate.Range(min=1)),
+            "pages": fields.Integer(required=True, validate=validate.Range(min=1)),
+            "total": fields.Integer(required=True, validate=validate.Range(min=0)),
+        },
+        name=name,
+    )
