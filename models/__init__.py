@@ -129,6 +129,13 @@ from .training_course import (
     TrainingCourse,
 )
 from .user import STAFF_ROLES, Role, StaffRole, User
+from .webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     # ── selections ──
@@ -299,4 +306,10 @@ __all__ = [
     "BaseReview",
     "BaseStatus",
     "TrainingBase",
+    # ── webhooks ──
+    "DeliveryStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

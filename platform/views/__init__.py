@@ -38,6 +38,7 @@
 | `slots`         | `/slots`              | enterprises' slots, the open-slot browser              |
 | `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
+| `webhooks`      | `/webhooks`           | an organisation's webhook endpoints, their delivery log |
 | `api`           | `/api/v1`             | the JSON API and its OpenAPI document (`api/`)         |
 
 Flask serves `/static/…` and Bootstrap-Flask its own `/bootstrap/static/…`. A page module
@@ -88,6 +89,7 @@ from . import (
     slots,
     staff,
     subsidies,
+    webhooks,
 )
 
 BLUEPRINTS: list[Blueprint] = [
@@ -127,6 +129,7 @@ BLUEPRINTS: list[Blueprint] = [
     slots.bp,
     staff.bp,
     subsidies.bp,
+    webhooks.bp,
     api_bp,
 ]
 

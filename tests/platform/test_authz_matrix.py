@@ -119,6 +119,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
     VerificationStatus,
+    WebhookEndpoint,
     utcnow,
 )
 from skillbridge.models.subsidy import Beneficiary
@@ -185,6 +186,8 @@ SLOT_START = date(TODAY.year + 1, 3, 1)
 END = date(2026, 12, 31)
 COVER = Insurance("中国人寿财产保险", "PICC-MATRIX", date(2026, 6, 30), date(2027, 6, 30))
 STRONG_PASSWORD = "Quartz-lantern-97-harbour"
+# Nothing listens on the discard port: a test event's one attempt is refused at once.
+MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook"
 # An incident on the matrix's placements: a day after their start, inside their insurance.
 INCIDENT_DAY = date(2026, 7, 2)
 INCIDENT_REPORT = IncidentReport(
@@ -230,6 +233,13 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "staff.invite": SCHOOL | ENTERPRISE | BUREAU,
     "staff.change_role": SCHOOL | ENTERPRISE | BUREAU,
     "staff.deactivate": SCHOOL | ENTERPRISE | BUREAU,
+    # ── webhooks ── an organisation's endpoints are its admin's (a bureau: its officer)
+    "webhooks.index": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.create": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.set_active": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.delete": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.send_test": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.deliveries": SCHOOL | ENTERPRISE | BUREAU,
     "assignments.index": SCHOOL | ENTERPRISE,
     "assignments.assign": SCHOOL | ENTERPRISE,
     "certificates.queue": BUREAU,
@@ -504,7 +514,16 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "attendance.file_exception": SCHOOL,
 }
 # Inviting, re-roling and deactivating staff is the admin's alone.
-MANAGED_BY_ADMIN_ONLY = {"staff.index", "staff.invite", "staff.change_role", "staff.deactivate"}
+MANAGED_BY_ADMIN_ONLY = {
+    "staff.index",
+    "staff.invite",
+    "staff.change_role",
+    "staff.deactivate",
+    *(
+        f"webhooks.{name}"
+        for name in ("index", "create", "set_active", "delete", "send_test", "deliveries")
+    ),
+}
 # What the narrow staff roles succeed on, beside every account's own pages: a teacher
 # and a mentor their assigned placements, the reviewer filings and claims, finance payments.
 NARROW_ALLOWED: dict[str, frozenset[str]] = {
@@ -1777,6 +1796,20 @@ class World:
             ids["user_id"] = self.user(
                 session, kind, narrow, **self.organisation_of(tenant, kind)
             ).id
+        if "endpoint_id" in arguments:
+            # An endpoint of the tenant's organisation of the actor's kind (a student: its school).
+            kind = Role(base_role(cell.role)) if base_role(cell.role) != "student" else Role.SCHOOL
+            endpoint = WebhookEndpoint(
+                **self.organisation_of(tenant, kind),
+                url=MATRIX_WEBHOOK_URL,
+                event_types=["offer.accepted"],
+                secret_encrypted=id_keys(self.app).encrypt("whsec_matrix"),
+                active=True,
+                created_by_id=tenant.users[base_role(cell.role)].id,
+            )
+            session.add(endpoint)
+            session.flush()
+            ids["endpoint_id"] = endpoint.id
         if "organisation_id" in arguments:
             ids["organisation_id"] = self.school(session, tenant.region, verified=False).id
         if "occupation_id" in arguments:
@@ -2443,6 +2476,8 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "display_name": "新同事",
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer"),
     },
+    "webhooks.create": lambda w, t, c: {"url": MATRIX_WEBHOOK_URL, "event_types": "offer.accepted"},
+    "webhooks.set_active": lambda w, t, c: {"active": "0"},
     "staff.change_role": lambda w, t, c: {
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer")
     },
@@ -2723,7 +2758,12 @@ def run_matrix(world: World, endpoints: set[str] | None = None) -> Report:
 def world(database_url: str, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
     """One app (CSRF on) and one database for the whole module, emptied first."""
     app = create_app(
-        make_test_config(database_url, tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=True)
+        make_test_config(
+            database_url,
+            tmp_path_factory.mktemp("matrix"),
+            WTF_CSRF_ENABLED=True,
+            WEBHOOKS_MAX_ATTEMPTS=1,  # a test event's one attempt, refused, and no retry thread
+        )
     )
     engine = get_database(app).engine
     empty_all_tables(engine)
