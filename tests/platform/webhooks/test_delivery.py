@@ -194,14 +194,17 @@ def test_a_rolled_back_transaction_writes_no_event_and_enqueues_nothing(
     assert queue.count == 1
 
 
-def test_the_sweep_enqueues_deliveries_whose_job_was_lost(app, session, world, queue, receiver):
+@pytest.mark.parametrize("command", [["webhooks-sweep"], ["daily", "--today", "2026-09-01"]])
+def test_the_sweep_enqueues_deliveries_whose_job_was_lost(
+    app, session, world, queue, receiver, command
+) -> None:  # type: ignore[no-untyped-def]
     _school_endpoint(app, session, world, receiver.url)
     lost, fresh = _emit_roster(session, world), _emit_roster(session, world)
     session.flush()
     lost.next_attempt_at = utcnow() - timedelta(minutes=10)  # Redis was down at its commit
     session.commit()
     queue.empty()  # what the commit enqueued is gone, as if Redis had never taken it
-    result = app.test_cli_runner().invoke(args=["webhooks-sweep"])
+    result = app.test_cli_runner().invoke(args=command)  # `daily` sweeps too
     assert result.exit_code == 0, result.output
     assert "1 lost deliveries enqueued again" in result.output
     assert [job.args[0] for job in queue.jobs] == [lost.id]  # not the fresh one (positive control)
