@@ -130,6 +130,13 @@ from .training_course import (
     TrainingCourse,
 )
 from .user import STAFF_ROLES, Role, StaffRole, User
+from .webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "ApiClient",
@@ -302,4 +309,10 @@ __all__ = [
     "BaseReview",
     "BaseStatus",
     "TrainingBase",
+    # ── webhooks ──
+    "DeliveryStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -55,10 +55,12 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import init_text_sessions, policy_name, select_locale, translate
     from .keys import init_id_keys
     from .security_headers import init_security_headers
+    from .webhook_jobs import init_webhooks
 
     _trust_proxies(app)
     init_id_keys(app)
     db.init_app(app)
+    init_webhooks(app)
     init_document_store(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 #: The queues `skillbridge worker` serves, in the order it takes jobs from them.
 MATCHING_QUEUE = "skillbridge-matching"
 FIGURES_QUEUE = "skillbridge-figures"
-QUEUES = (MATCHING_QUEUE, FIGURES_QUEUE)
+WEBHOOKS_QUEUE = "skillbridge-webhooks"
+QUEUES = (MATCHING_QUEUE, FIGURES_QUEUE, WEBHOOKS_QUEUE)
 
 
 def hand_off(
@@ -28,11 +29,13 @@ def hand_off(
     *args: Any,
     name: str,
     timeout: int,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
     """Run `job(*args, database_url)` on an RQ worker, or `in_process(database)` in a thread.
 
     The web request returns at once either way. Without Redis configured, or when Redis cannot
     take the job (an outage), this process runs it: the work was asked for and is not dropped.
+    `options` go to RQ's enqueue as they are (a webhook delivery's `retry`).
     """
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
@@ -43,7 +46,7 @@ def hand_off(
         connection = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=5)
         try:
             Queue(queue, connection=connection).enqueue(
-                job, *args, app.config["DATABASE_URL"], job_timeout=timeout
+                job, *args, app.config["DATABASE_URL"], job_timeout=timeout, **(options or {})
             )
             return
         except RedisError:
@@ -72,11 +75,12 @@ def in_own_database(work: Callable[[Database], None], database_url: str) -> None
 
 
 def run_worker(redis_url: str, burst: bool = False) -> None:
-    """Serve every queue (the `skillbridge worker` command)."""
+    """Serve every queue (the `skillbridge worker` command), with RQ's scheduler: a webhook
+    delivery's retries wait in its scheduled registry and only the scheduler enqueues them."""
     from redis import Redis
     from rq import Queue, Worker
 
     connection = Redis.from_url(redis_url)
     Worker([Queue(q, connection=connection) for q in QUEUES], connection=connection).work(
-        burst=burst
+        burst=burst, with_scheduler=True
     )

@@ -285,6 +285,21 @@ def daily(today: datetime | None) -> None:
     _chain_waiting_entries()
     _write_daily_checkpoint()
     _send_reminders(as_of, mailer)
+    _sweep_webhooks()
+
+
+def _sweep_webhooks() -> None:
+    from .webhook_jobs import sweep
+
+    click.echo(f"webhooks: {sweep(current_app)} lost deliveries enqueued again")
+
+
+@click.command("webhooks-sweep")
+@with_appcontext
+def webhooks_sweep() -> None:
+    """Enqueue again the webhook deliveries whose job was lost (Redis down at commit, a worker
+    killed): pending ones 5 minutes past due. For cron, every few minutes."""
+    _sweep_webhooks()
 
 
 def _chain_waiting_entries() -> None:
@@ -429,26 +444,31 @@ def policy_table(today: datetime | None) -> None:
 @click.command("rotate-id-keys")
 @with_appcontext
 def rotate_id_keys() -> None:
-    """Re-encrypt every stored national ID under the newest of SKILLBRIDGE_ID_ENCRYPTION_KEYS.
+    """Re-encrypt every stored national ID and webhook secret under the newest of
+    SKILLBRIDGE_ID_ENCRYPTION_KEYS.
 
     Put the new key first in the list, run this, then drop the old keys from the list.
     """
     from skillbridge.platform.services.errors import DomainError
     from skillbridge.platform.services.schools.students import rotate_national_id_keys
+    from skillbridge.platform.services.webhooks.endpoints import rotate_secrets
 
     try:
         with get_database().session_scope() as session:
             rotated = rotate_national_id_keys(session, id_keys())
+            secrets = rotate_secrets(session, id_keys())
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"{rotated} national IDs re-encrypted under the newest key")
+    click.echo(f"{secrets} webhook secrets re-encrypted under the newest key")
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Serve background jobs from Redis: match runs, supervision figures (SKILLBRIDGE_REDIS_URL)."""
+    """Serve background jobs from Redis: match runs, supervision figures, webhook deliveries
+    with their scheduled retries (SKILLBRIDGE_REDIS_URL)."""
     from .background import run_worker
 
     redis_url = current_app.config.get("REDIS_URL")
@@ -495,5 +515,6 @@ def register_commands(app: Flask) -> None:
         rotate_id_keys,
         worker,
         documents_retention,
+        webhooks_sweep,
     ):
         app.cli.add_command(command)

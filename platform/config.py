@@ -80,6 +80,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SMTP_TIMEOUT_SECONDS": 10,
         "MAIL_FROM": "SkillBridge 校企通 <noreply@skillbridge.invalid>",
         "BASE_URL": "http://127.0.0.1:5000",
+        # ── webhooks ── endpoint URLs may be http or reach loopback/private addresses only when
+        # this is on (empty: on in development, off in production), checked at registration and
+        # at every delivery; attempts per delivery and the waits (seconds) between them.
+        "WEBHOOKS_ALLOW_PRIVATE_URLS": None,
+        "WEBHOOKS_MAX_ATTEMPTS": 6,
+        "WEBHOOKS_RETRY_INTERVALS": "10,60,300,1800,7200",
+        "WEBHOOKS_TIMEOUT_SECONDS": 10,
     }
 
 
@@ -129,7 +136,33 @@ def load_config(
         _apply_production_rules(settings)
     _apply_identity_keys(settings)
     _check_proxy_hops(settings)
+    _apply_webhook_settings(settings)
     return settings
+
+
+def _apply_webhook_settings(settings: dict[str, Any]) -> None:
+    """Private URLs follow the environment unless set; the retry waits become whole seconds."""
+    if settings["WEBHOOKS_ALLOW_PRIVATE_URLS"] is None:
+        settings["WEBHOOKS_ALLOW_PRIVATE_URLS"] = settings["ENV"] == "development"
+    raw = settings["WEBHOOKS_RETRY_INTERVALS"]
+    try:
+        intervals = (
+            [int(part) for part in str(raw).split(",") if part.strip()]
+            if isinstance(raw, str | int)
+            else [int(part) for part in raw]
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            f"SKILLBRIDGE_WEBHOOKS_RETRY_INTERVALS must be comma-separated seconds, not {raw!r}"
+        ) from exc
+    attempts = settings["WEBHOOKS_MAX_ATTEMPTS"]
+    if not intervals or any(i < 0 for i in intervals):
+        raise ConfigError("SKILLBRIDGE_WEBHOOKS_RETRY_INTERVALS needs one or more waits >= 0")
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
+        raise ConfigError(
+            f"SKILLBRIDGE_WEBHOOKS_MAX_ATTEMPTS must be a whole number >= 1, not {attempts!r}"
+        )
+    settings["WEBHOOKS_RETRY_INTERVALS"] = intervals
 
 
 def _check_proxy_hops(settings: dict[str, Any]) -> None:

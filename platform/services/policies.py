@@ -25,6 +25,7 @@ from skillbridge.models import (
     TrainingCourse,
     User,
     VerificationStatus,
+    WebhookEndpoint,
 )
 
 # Who acts for the whole organisation: the admin and the staff role that runs its daily business.
@@ -74,6 +75,26 @@ def organisation_of(user: User) -> tuple[Role, int | None]:
 def can_manage_staff(actor: User) -> bool:
     """The organisation's admin (the bureau: an officer) invites and manages its staff."""
     return STAFF_ADMINS.get(actor.role) == actor.staff_role
+
+
+def can_manage_webhooks(actor: User) -> bool:
+    """An organisation's webhooks are its admin's (the bureau: an officer), as its staff are."""
+    return can_manage_staff(actor)
+
+
+def can_manage_webhook(actor: User, endpoint: WebhookEndpoint) -> bool:
+    """The admin of the organisation the endpoint belongs to, and nobody else."""
+    owner = {
+        Role.SCHOOL: endpoint.school_id,
+        Role.ENTERPRISE: endpoint.enterprise_id,
+        Role.BUREAU: endpoint.region_id,
+    }
+    role, organisation_id = organisation_of(actor)
+    return (
+        can_manage_webhooks(actor)
+        and organisation_id is not None
+        and owner.get(role) == organisation_id
+    )
 
 
 def can_manage_staff_member(actor: User, member: User) -> bool:

@@ -39,6 +39,7 @@
 | `staff`         | `/staff`              | an organisation's staff: invitations, roles, access    |
 | `subsidies`     | `/subsidies`          | claims, review, budgets, policies, exports, credit     |
 | `api_clients`   | `/api-clients`        | an organisation's API clients: keys, scopes, revoking  |
+| `webhooks`      | `/webhooks`           | an organisation's webhook endpoints, their delivery log |
 | `api`           | `/api/v1`             | the JSON API, its OpenAPI document and docs (`api/`)   |
 
 Flask serves `/static/…` and Bootstrap-Flask its own `/bootstrap/static/…`. A page module
@@ -89,6 +90,7 @@ from . import (
     slots,
     staff,
     subsidies,
+    webhooks,
 )
 
 BLUEPRINTS: list[Blueprint] = [
@@ -129,6 +131,7 @@ BLUEPRINTS: list[Blueprint] = [
     staff.bp,
     subsidies.bp,
     api_clients.bp,
+    webhooks.bp,
 ]
 
 NAV_ITEMS: list[tuple[tuple[str, ...], str, object]] = [

@@ -120,6 +120,7 @@ from skillbridge.models import (
     SubsidyPolicy,
     User,
     VerificationStatus,
+    WebhookEndpoint,
     utcnow,
 )
 from skillbridge.models.subsidy import Beneficiary
@@ -186,6 +187,8 @@ SLOT_START = date(TODAY.year + 1, 3, 1)
 END = date(2026, 12, 31)
 COVER = Insurance("中国人寿财产保险", "PICC-MATRIX", date(2026, 6, 30), date(2027, 6, 30))
 STRONG_PASSWORD = "Quartz-lantern-97-harbour"
+# Nothing listens on the discard port: a test event's one attempt is refused at once.
+MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook"
 # An incident on the matrix's placements: a day after their start, inside their insurance.
 INCIDENT_DAY = date(2026, 7, 2)
 INCIDENT_REPORT = IncidentReport(
@@ -255,6 +258,13 @@ ADMIN_ALLOWED: dict[str, frozenset[str]] = {
     "api_clients.index": SCHOOL | ENTERPRISE | BUREAU,
     "api_clients.create": SCHOOL | ENTERPRISE | BUREAU,
     "api_clients.revoke": SCHOOL | ENTERPRISE | BUREAU,
+    # ── webhooks ── an organisation's endpoints are its admin's (a bureau: its officer)
+    "webhooks.index": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.create": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.set_active": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.delete": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.send_test": SCHOOL | ENTERPRISE | BUREAU,
+    "webhooks.deliveries": SCHOOL | ENTERPRISE | BUREAU,
     "assignments.index": SCHOOL | ENTERPRISE,
     "assignments.assign": SCHOOL | ENTERPRISE,
     "certificates.queue": BUREAU,
@@ -537,6 +547,10 @@ MANAGED_BY_ADMIN_ONLY = {
     "api_clients.index",
     "api_clients.create",
     "api_clients.revoke",
+    *(
+        f"webhooks.{name}"
+        for name in ("index", "create", "set_active", "delete", "send_test", "deliveries")
+    ),
 }
 # What the narrow staff roles succeed on, beside every account's own pages: a teacher
 # and a mentor their assigned placements, the reviewer filings and claims, finance payments.
@@ -1824,6 +1838,20 @@ class World:
             session.add(client)
             session.flush()
             ids["client_id"] = client.id
+        if "endpoint_id" in arguments:
+            # An endpoint of the tenant's organisation of the actor's kind (a student: its school).
+            kind = Role(base_role(cell.role)) if base_role(cell.role) != "student" else Role.SCHOOL
+            endpoint = WebhookEndpoint(
+                **self.organisation_of(tenant, kind),
+                url=MATRIX_WEBHOOK_URL,
+                event_types=["offer.accepted"],
+                secret_encrypted=id_keys(self.app).encrypt("whsec_matrix"),
+                active=True,
+                created_by_id=tenant.users[base_role(cell.role)].id,
+            )
+            session.add(endpoint)
+            session.flush()
+            ids["endpoint_id"] = endpoint.id
         if "organisation_id" in arguments:
             ids["organisation_id"] = self.school(session, tenant.region, verified=False).id
         if "occupation_id" in arguments:
@@ -2491,6 +2519,8 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "display_name": "新同事",
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer"),
     },
+    "webhooks.create": lambda w, t, c: {"url": MATRIX_WEBHOOK_URL, "event_types": "offer.accepted"},
+    "webhooks.set_active": lambda w, t, c: {"active": "0"},
     "staff.change_role": lambda w, t, c: {
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer")
     },
@@ -2771,7 +2801,12 @@ def run_matrix(world: World, endpoints: set[str] | None = None) -> Report:
 def world(database_url: str, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
     """One app (CSRF on) and one database for the whole module, emptied first."""
     app = create_app(
-        make_test_config(database_url, tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=True)
+        make_test_config(
+            database_url,
+            tmp_path_factory.mktemp("matrix"),
+            WTF_CSRF_ENABLED=True,
+            WEBHOOKS_MAX_ATTEMPTS=1,  # a test event's one attempt, refused, and no retry thread
+        )
     )
     engine = get_database(app).engine
     empty_all_tables(engine)

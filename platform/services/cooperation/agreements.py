@@ -43,6 +43,7 @@ from skillbridge.platform.services.policies import (
     is_party_to_agreement,
     is_verified,
 )
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_
 
 OrgT = TypeVar("OrgT", School, Enterprise)
@@ -253,6 +254,23 @@ def accept_agreement(
     agreement.accepted_at = utcnow()
     session.flush()
     _record(session, actor, "accepted", agreement)
+    # Both sides have agreed: the cooperation agreement is signed (the bureau reviews it later).
+    outbox.emit(
+        session,
+        "agreement.signed",
+        {
+            "agreement_kind": "cooperation",
+            "agreement_id": agreement.id,
+            "school_id": school.id,
+            "enterprise_id": enterprise.id,
+            "status": agreement.status.value,
+        },
+        [
+            outbox.school(school.id),
+            outbox.enterprise(enterprise.id),
+            outbox.bureau(school.region_id),
+        ],
+    )
     messages.settle_for(session, actor, agreement)
     messages.answered(session, agreement, accepted=True)
     return agreement

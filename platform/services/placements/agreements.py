@@ -66,6 +66,7 @@ from skillbridge.platform.services.policies import (
 )
 from skillbridge.platform.services.signatures.reauth import Reauthentication, confirm_identity
 from skillbridge.platform.services.signatures.signing import Origin, sign_version
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_
 
 ADULT_AGE = 18
@@ -300,6 +301,17 @@ def sign_agreement(
         session, actor, version, party, request.sha256, request.proof, request.origin, now
     )
     session.expire(agreement, ["signatures"])
+    if not missing_parties(agreement):
+        outbox.placement_event(
+            session,
+            "agreement.signed",
+            context.placement,
+            context.school,
+            context.enterprise.id,
+            agreement_kind=agreement.kind.value,
+            agreement_id=agreement.id,
+            version=version.version,
+        )
     signers = _party_users(session, context, party)
     notifications.settle(session, signers, placement_link(placement_id))
     if amendment is not None:
@@ -461,6 +473,15 @@ def decide_internship_plan(
         "placement_agreement",
         agreement.id,
         {"placement_id": placement_id, "reason": reason},
+    )
+    outbox.placement_event(
+        session,
+        "plan.approved" if approve else "plan.rejected",
+        context.placement,
+        context.school,
+        context.enterprise.id,
+        agreement_id=agreement.id,
+        plan_status=agreement.plan_status.value,
     )
     if plans_to_review(session, actor).total == 0:
         # The notices all point at the list of filed plans: done once the list is empty.

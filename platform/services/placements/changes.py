@@ -45,6 +45,7 @@ from skillbridge.platform.services.placements.records import (
     placement_link,
 )
 from skillbridge.platform.services.policies import can_arrange_placement, can_run_placement
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_
 
 PLACEMENT_CHANGED = "placement.changed"
@@ -220,6 +221,14 @@ def terminate_placement(
         placement_id,
         {"on": on.isoformat(), "reason": reason.value, "note": text, "months": booked},
     )
+    outbox.placement_event(
+        session,
+        "placement.ended",
+        placement,
+        context.school,
+        context.enterprise.id,
+        end_reason=reason.value,
+    )
     _tell(session, context, N_("实习已终止"), f"{on} · {reason.value} {text}".strip())
     return placement
 
@@ -285,6 +294,17 @@ def transfer_placement(
         "placement",
         new.id,
         {"from": old.id, "slot_id": slot.id, "months": booked.counted},
+    )
+    outbox.placement_event(
+        session,
+        "placement.transferred",
+        old,
+        context.school,
+        context.enterprise.id,
+        also=[outbox.enterprise(slot.enterprise_id)],  # the new host hears of it too
+        new_placement_id=new.id,
+        new_slot_id=slot.id,
+        new_enterprise_id=slot.enterprise_id,
     )
     create_agreement(session, actor, fresh)
     _tell(session, context, N_("学生已转岗"), f"{transfer.last_day} → {fresh.enterprise.name}")

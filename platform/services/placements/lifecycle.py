@@ -51,6 +51,7 @@ from skillbridge.platform.services.policies import (
     can_arrange_placement,
     can_run_placement,
 )
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_
 
 
@@ -106,6 +107,9 @@ def start_placement(
         placement_id,
         {"started_on": first_day.isoformat(), "months": booked.counted},
     )
+    outbox.placement_event(
+        session, "placement.started", context.placement, context.school, context.enterprise.id
+    )
     return context.placement
 
 
@@ -128,6 +132,14 @@ def end_placement(
         "placement",
         placement_id,
         {"end_date": end_date.isoformat(), "early": end_date < planned_end, "months": booked},
+    )
+    outbox.placement_event(
+        session,
+        "placement.ended",
+        placement,
+        context.school,
+        context.enterprise.id,
+        end_reason="completed",
     )
     return placement
 

@@ -34,6 +34,7 @@ from skillbridge.platform.services.placements.records import (
     transition,
 )
 from skillbridge.platform.services.policies import can_answer_offer, can_publish_offer
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_
 
 
@@ -151,6 +152,9 @@ def accept_offer(session: Session, actor: User, placement_id: int, today: date) 
     )
     create_agreement(session, actor, context)
     session.flush()
+    outbox.placement_event(
+        session, "offer.accepted", placement, context.school, context.enterprise.id
+    )
     _settle_answered(session, context)
     return placement
 

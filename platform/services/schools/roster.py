@@ -39,6 +39,7 @@ from skillbridge.platform.services.tables import (
     file_problem,
     read_table,
 )
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_, Np_
 
 ID_BATCH = 500  # national-ID hashes looked up per query
@@ -328,6 +329,16 @@ def import_roster_rows(
         "school",
         school.id,
         {"students": len(students), "cohorts": sorted({s.cohort_id for s in students})},
+    )
+    outbox.emit(
+        session,
+        "roster.imported",
+        {
+            "school_id": school.id,
+            "student_ids": [s.id for s in students],
+            "cohort_ids": sorted({s.cohort_id for s in students}),
+        },
+        [outbox.school(school.id)],
     )
     return [
         ImportedStudent(s.id, s.name, row.cohort.name, s.invitation_code or "")

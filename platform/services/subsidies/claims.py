@@ -89,6 +89,7 @@ from skillbridge.platform.services.subsidies.facts import (
 )
 from skillbridge.platform.services.subsidies.routes import ClaimRoute, declare, raises
 from skillbridge.platform.services.subsidies.worker_facts import build_worker_facts
+from skillbridge.platform.services.webhooks import outbox
 from skillbridge.platform.text import N_, as_message
 
 #: Triggers claimed online, whose facts the platform builds from its records (a competition's
@@ -131,6 +132,29 @@ def _beneficiary_users(session: Session, claim: SubsidyClaim) -> list[int]:
         return list(session.scalars(select(User.id).where(User.person_id == claim.person_id)))
     assert claim.school_id is not None, "one_beneficiary: exactly one of the four is set"
     return notifications.school_users(session, claim.school_id)
+
+
+def _emit_decided(session: Session, claim: SubsidyClaim, region_id: int) -> None:
+    """claim.decided for the region's bureau and the beneficiary's organisation: the school, or
+    the enterprise (a student's claim: its school; a worker's own claim: the bureau alone)."""
+    parties = [outbox.bureau(region_id)]
+    if claim.enterprise_id is not None:
+        parties.append(outbox.enterprise(claim.enterprise_id))
+    school_id = claim.school_id
+    if claim.student_id is not None:
+        school_id = session.get_one(Student, claim.student_id).school_id
+    if school_id is not None:
+        parties.append(outbox.school(school_id))
+    data = {
+        "claim_id": claim.id,
+        "policy_id": claim.policy_id,
+        "status": claim.status.value,
+        "student_id": claim.student_id,
+        "school_id": claim.school_id,
+        "enterprise_id": claim.enterprise_id,
+        "placement_id": claim.placement_id,
+    }
+    outbox.emit(session, "claim.decided", data, parties)
 
 
 def _tell(
@@ -853,6 +877,7 @@ def approve_claim(
             "needs_second_user": claim.needs_second_user,
         },
     )
+    _emit_decided(session, claim, policy.region_id)
     return claim
 
 
@@ -906,6 +931,7 @@ def reject_claim(session: Session, actor: User, claim_id: int, reason: str) -> S
         claim.id,
         {"reason": claim.decision_reason, "evaluation": claim.evaluation},
     )
+    _emit_decided(session, claim, _policy.region_id)
     return claim
 
 

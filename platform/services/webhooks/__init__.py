@@ -1,0 +1,1 @@
+"""Signed webhooks: the outbox of domain events, endpoints, signing, the SSRF guard, delivery."""
