@@ -75,3 +75,8 @@ class Slot(CreatedAtMixin, Base):
         enum_column(SlotStatus, "slot_status"), default=SlotStatus.DRAFT
     )
     accepted_specialties: Mapped[list[Specialty]] = relationship(secondary=slot_specialty)
+
+    @property
+    def accepted_specialty_ids(self) -> frozenset[int]:
+        """The ids of the accepted specialties (what the eligibility rules compare)."""
+        return frozenset(specialty.id for specialty in self.accepted_specialties)

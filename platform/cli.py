@@ -81,6 +81,8 @@ def seed_demo(seed: int, if_empty: bool, history: bool) -> None:
 
         season = seed_demo_history(database, seed)
         click.echo("First season: " + ", ".join(f"{n} {what}" for what, n in season.items()))
+    if logins is not None:
+        database.refresh_statistics()
     if logins is None:
         from skillbridge.platform.demo.region import DEMO_LOGINS
 

@@ -64,6 +64,16 @@ class Database:
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
 
+    def refresh_statistics(self) -> None:
+        """ANALYZE every table, for the query planner after a bulk load.
+
+        Autovacuum may be off or not have run yet: without statistics PostgreSQL plans the
+        demo's 474 placement agreements as 110 rows and its signatures as one, and then scans
+        the signatures once per agreement (a to-do count of 0.4 ms took 37 ms).
+        """
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
         """A writing session that commits on success and rolls back on error (CLI, workers)."""

@@ -271,7 +271,8 @@ def index() -> ResponseReturnValue:
     page = bounds.page_arg(request.args)
     return render_template(
         "placements/index.html",
-        listing=placements.placements_page(db, user, page, query=query),
+        # The list's rows show no signatures (the agreements to sign are listed above it).
+        listing=placements.placements_page(db, user, page, query=query, signatures=False),
         spec=placements.PLACEMENT_LIST,
         query=query,
         to_sign=placement_agreements.agreements_to_sign(db, user)

@@ -16,7 +16,6 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
-from skillbridge.platform.services.paging import page_of
 from skillbridge.platform.services.slots import preferences
 from skillbridge.platform.services.slots.candidates import candidate_profile
 
@@ -95,17 +94,20 @@ def mine() -> ResponseReturnValue:
 def _preferences_page(form: RankingForm) -> str:
     """The slots the student may rank, all in the form, then the others, searched and paged."""
     query = request.args.get("q", "").strip()
-    options = preferences.slot_options(get_session(), actor(), date.today())
-    if query:
-        options = [o for o in options if query in o.slot.title or query in o.enterprise.name]
-    eligible = [o for o in options if o.eligible or o.rank is not None]
-    others = [o for o in options if not (o.eligible or o.rank is not None)]
+    choices = preferences.slot_choices(
+        get_session(),
+        actor(),
+        date.today(),
+        query,
+        request.args.get("page", 1, type=int),
+        OTHERS_PER_PAGE,
+    )
     return render_template(
         "preferences/mine.html",
         form=form,
         query=query,
-        eligible=eligible,
-        others=page_of(others, request.args.get("page", 1, type=int), OTHERS_PER_PAGE),
+        eligible=choices.rankable,
+        others=choices.others,
     )
 
 

@@ -12,6 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext
 from support import login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +154,23 @@ def test_messages_in_variables_are_translated_but_never_marked_safe(
     with app.test_request_context("/?lang=en"):
         assert template.render(message="该邮箱已注册") == "This email is already registered"
         assert template.render(message="<b>100%</b>") == "&lt;b&gt;100%&lt;/b&gt;"
+
+
+def test_the_catalogue_remembered_in_a_request_follows_a_forced_locale(
+    app, compiled_catalogue
+) -> None:  # type: ignore[no-untyped-def]
+    # The request remembers its locale's catalogue (one lookup, not one per message); a
+    # digest rendered in its recipient's language inside it must not get the request's.
+    template = app.jinja_env.from_string("{{ _('该邮箱已注册') }}")
+    with app.test_request_context("/"):
+        assert template.render() == gettext("该邮箱已注册") == "该邮箱已注册"
+        with force_locale("en"):
+            assert (
+                template.render() == gettext("该邮箱已注册") == "This email is already registered"
+            )
+        assert template.render() == "该邮箱已注册"
+    with app.test_request_context("/?lang=en"):
+        assert template.render() == "This email is already registered"
 
 
 def test_the_chosen_language_survives_signing_in_and_out(client, world, compiled_catalogue) -> None:  # type: ignore[no-untyped-def]

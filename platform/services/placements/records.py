@@ -195,13 +195,16 @@ def list_placements(
 
 
 def placements_statement(
-    actor: User, statuses: tuple[PlacementStatus, ...] | None = None
+    actor: User, statuses: tuple[PlacementStatus, ...] | None = None, signatures: bool = True
 ) -> Select:
     """The unordered query of the placements the actor may see in `statuses`, as contexts.
 
-    The agreements' signatures come in one more query: the lists show who still has to sign.
+    The agreements' signatures come in one more query (the lists that show who still has to
+    sign need them), unless `signatures` is false.
     """
-    statement = _visible(actor).options(selectinload(PlacementAgreement.signatures))
+    statement = _visible(actor)
+    if signatures:
+        statement = statement.options(selectinload(PlacementAgreement.signatures))
     if statuses is not None:
         statement = statement.where(Placement.status.in_(statuses))
     return statement
@@ -244,10 +247,11 @@ def placements_page(
     per_page: int | None = None,
     statuses: tuple[PlacementStatus, ...] | None = None,
     query: listing.ListQuery | None = None,
+    signatures: bool = True,
 ) -> Page[PlacementContext]:
     """Page `page` (from 1, clamped) of the actor's placements in `statuses`, as asked
-    (newest first unless sorted otherwise)."""
-    statement = placements_statement(actor, statuses)
+    (newest first unless sorted otherwise); `signatures` as in placements_statement()."""
+    statement = placements_statement(actor, statuses, signatures)
     statement = listing.refine(statement, PLACEMENT_LIST, query or listing.ListQuery())
     return paginate(session, statement, page, context_of, per_page)
 

@@ -63,7 +63,16 @@ class TodoItem:
 
 
 def _count(session: Session, statement: Select[Any] | CompoundSelect[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return _counts(session, statement)[0]
+
+
+def _counts(session: Session, *statements: Select[Any] | CompoundSelect[Any]) -> list[int]:
+    """The row count of each statement, in one query: the navigation counts them on every page."""
+    counts = (
+        select(func.count()).select_from(statement.subquery()).scalar_subquery()
+        for statement in statements
+    )
+    return [n or 0 for n in session.execute(select(*counts)).one()]
 
 
 def _unsigned_by(party: Party, scope: ColumnElement[bool]) -> Select[Any]:
@@ -99,23 +108,14 @@ def _cooperation_proposed_to(party: Party, scope: ColumnElement[bool]) -> Select
 def _school_items(session: Session, actor: User) -> list[TodoItem]:
     mine = Student.school_id == actor.school_id
     unsigned = _unsigned_by(Party.SCHOOL, mine)
+    to_sign, proposed = _counts(
+        session,
+        unsigned,
+        _cooperation_proposed_to(Party.SCHOOL, CooperationAgreement.school_id == actor.school_id),
+    )
     return [
-        TodoItem(
-            N_("待学校签署的实习协议"),
-            _count(session, unsigned),
-            "placements.index",
-            per_placement=unsigned,
-        ),
-        TodoItem(
-            N_("企业发来、待接受的合作协议"),
-            _count(
-                session,
-                _cooperation_proposed_to(
-                    Party.SCHOOL, CooperationAgreement.school_id == actor.school_id
-                ),
-            ),
-            "cooperation.index",
-        ),
+        TodoItem(N_("待学校签署的实习协议"), to_sign, "placements.index", per_placement=unsigned),
+        TodoItem(N_("企业发来、待接受的合作协议"), proposed, "cooperation.index"),
         # ── incidents ── (a teacher's count is of its assigned placements)
         _open_incidents(session, actor),
     ]
@@ -133,23 +133,16 @@ def _open_incidents(session: Session, actor: User) -> TodoItem:
 def _enterprise_items(session: Session, actor: User) -> list[TodoItem]:
     mine = Slot.enterprise_id == actor.enterprise_id
     unsigned = _unsigned_by(Party.ENTERPRISE, mine)
+    to_sign, proposed = _counts(
+        session,
+        unsigned,
+        _cooperation_proposed_to(
+            Party.ENTERPRISE, CooperationAgreement.enterprise_id == actor.enterprise_id
+        ),
+    )
     return [
-        TodoItem(
-            N_("待企业签署的实习协议"),
-            _count(session, unsigned),
-            "placements.index",
-            per_placement=unsigned,
-        ),
-        TodoItem(
-            N_("学校发来、待接受的合作协议"),
-            _count(
-                session,
-                _cooperation_proposed_to(
-                    Party.ENTERPRISE, CooperationAgreement.enterprise_id == actor.enterprise_id
-                ),
-            ),
-            "cooperation.index",
-        ),
+        TodoItem(N_("待企业签署的实习协议"), to_sign, "placements.index", per_placement=unsigned),
+        TodoItem(N_("学校发来、待接受的合作协议"), proposed, "cooperation.index"),
     ]
 
 
@@ -158,13 +151,10 @@ def _student_items(session: Session, actor: User) -> list[TodoItem]:
     offers = select(Placement.id).where(
         Placement.student_id == actor.student_id, Placement.status == PlacementStatus.OFFERED
     )
+    answers, to_sign = _counts(session, offers, _unsigned_by(Party.STUDENT, me))
     return [
-        TodoItem(N_("待答复的录用通知"), _count(session, offers), "placements.offers"),
-        TodoItem(
-            N_("待本人签署的实习协议"),
-            _count(session, _unsigned_by(Party.STUDENT, me)),
-            "placements.index",
-        ),
+        TodoItem(N_("待答复的录用通知"), answers, "placements.offers"),
+        TodoItem(N_("待本人签署的实习协议"), to_sign, "placements.index"),
     ]
 
 
@@ -200,19 +190,27 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
             .where(SubsidyPolicy.region_id == region, SubsidyClaim.status == status)
         )
 
+    orgs, agreements, plans, submitted, approved = _counts(
+        session,
+        pending_orgs,
+        filed_agreements,
+        filed_plans,
+        claims(ClaimStatus.SUBMITTED),
+        claims(ClaimStatus.APPROVED),
+    )
     return [
-        TodoItem(N_("待审核的机构"), _count(session, pending_orgs), "bureau.verifications"),
-        TodoItem(N_("待审批的合作协议"), _count(session, filed_agreements), "cooperation.index"),
-        TodoItem(N_("待审批的实习计划"), _count(session, filed_plans), "placements.plans"),
+        TodoItem(N_("待审核的机构"), orgs, "bureau.verifications"),
+        TodoItem(N_("待审批的合作协议"), agreements, "cooperation.index"),
+        TodoItem(N_("待审批的实习计划"), plans, "placements.plans"),
         TodoItem(
             N_("待审核的补贴申领"),
-            _count(session, claims(ClaimStatus.SUBMITTED)),
+            submitted,
             "subsidies.review",
             {"status": ClaimStatus.SUBMITTED.value},
         ),
         TodoItem(
             N_("已批准、待支付的补贴"),
-            _count(session, claims(ClaimStatus.APPROVED)),
+            approved,
             "subsidies.review",
             {"status": ClaimStatus.APPROVED.value},
         ),
@@ -229,17 +227,18 @@ def _mentor_items(session: Session, actor: User) -> list[TodoItem]:
         .where(assigned, AttendanceDay.status == DayStatus.RECORDED)
     )
     mentor_leave = _leave_at(LeaveStatus.PENDING_MENTOR, assigned)
+    days, leave = _counts(session, days_to_confirm, mentor_leave)
     return [
         TodoItem(
             N_("待确认的考勤"),
-            _count(session, days_to_confirm),
+            days,
             "attendance.index",
             {"to_confirm": 1},
             per_placement=days_to_confirm,
         ),
         TodoItem(
             N_("待审批的请假"),
-            _count(session, mentor_leave),
+            leave,
             "attendance.index",
             per_placement=mentor_leave,
         ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +16,6 @@ from skillbridge.models import (
     CreditRecord,
     Occupation,
     School,
-    Slot,
     SlotKind,
     Specialty,
     Student,
@@ -48,6 +49,35 @@ class Failure:
     rule: str
     reason: str
     citation: str = ""
+
+
+class SlotTerms(Protocol):
+    """What the hard rules read of a slot: a Slot, or a lighter row of the same columns (a list
+    of slots checks hundreds and loads full objects only for those it shows)."""
+
+    @property
+    def enterprise_id(self) -> int: ...
+
+    @property
+    def kind(self) -> SlotKind: ...
+
+    @property
+    def occupation_id(self) -> int: ...
+
+    @property
+    def min_level(self) -> int: ...
+
+    @property
+    def certificate_required(self) -> bool: ...
+
+    @property
+    def start_date(self) -> date: ...
+
+    @property
+    def duration_months(self) -> int: ...
+
+    @property
+    def accepted_specialty_ids(self) -> Collection[int]: ...
 
 
 @dataclass(frozen=True)
@@ -96,10 +126,8 @@ def level_name(level: int) -> str:
     return SKILL_LEVEL_NAMES[level]
 
 
-def _specialty(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failure | None:
-    if slot.occupation_id in ctx.fed_occupations or any(
-        s.id == ctx.specialty.id for s in slot.accepted_specialties
-    ):
+def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure | None:
+    if slot.occupation_id in ctx.fed_occupations or ctx.specialty.id in slot.accepted_specialty_ids:
         return None
     return Failure(
         "specialty",
@@ -112,7 +140,7 @@ def _specialty(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failu
     )
 
 
-def _level(ctx: StudentContext, slot: Slot) -> Failure | None:
+def _level(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     if ctx.student.skill_level >= slot.min_level:
         return None
     return Failure(
@@ -125,7 +153,7 @@ def _level(ctx: StudentContext, slot: Slot) -> Failure | None:
     )
 
 
-def _certificate(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Failure | None:
+def _certificate(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure | None:
     needed = slot.certificate_required or occupation.requires_certificate
     if not needed or slot.occupation_id in ctx.certificate_occupations:
         return None
@@ -139,7 +167,7 @@ def _certificate(ctx: StudentContext, slot: Slot, occupation: Occupation) -> Fai
     )
 
 
-def _window(ctx: StudentContext, slot: Slot) -> Failure | None:
+def _window(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     if ctx.cohort.window_start <= slot.start_date <= ctx.cohort.window_end:
         return None
     return Failure(
@@ -153,7 +181,7 @@ def _window(ctx: StudentContext, slot: Slot) -> Failure | None:
     )
 
 
-def _agreement(ctx: StudentContext, slot: Slot, today: date) -> Failure | None:
+def _agreement(ctx: StudentContext, slot: SlotTerms, today: date) -> Failure | None:
     """R2: an approved agreement covering the specialty, in force on the start date and today."""
     for enterprise_id, valid_from, valid_to in ctx.agreements:
         if enterprise_id == slot.enterprise_id and valid_from <= slot.start_date <= valid_to:
@@ -169,7 +197,7 @@ def _agreement(ctx: StudentContext, slot: Slot, today: date) -> Failure | None:
     )
 
 
-def _months(ctx: StudentContext, slot: Slot) -> Failure | None:
+def _months(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     left = ctx.student.month_cap - ctx.student.months_used
     if left >= slot.duration_months:
         return None
@@ -200,7 +228,7 @@ def _credit(ctx: StudentContext) -> Failure | None:
     )
 
 
-def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
+def _age(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     minimum = ctx.rules.post_internship_min_age
     age = (
         age_in_years(ctx.student.birth_date, slot.start_date)
@@ -223,7 +251,7 @@ def _age(ctx: StudentContext, slot: Slot) -> Failure | None:
 def explain_for(
     session: Session,
     ctx: StudentContext,
-    slot: Slot,
+    slot: SlotTerms,
     today: date,
     occupation: Occupation | None = None,
 ) -> list[Failure]:
@@ -249,6 +277,6 @@ def explain_for(
     return [failure for failure in checks if failure is not None]
 
 
-def explain(session: Session, student: Student, slot: Slot, today: date) -> list[Failure]:
+def explain(session: Session, student: Student, slot: SlotTerms, today: date) -> list[Failure]:
     """The failed rules of one (student, slot) pair; an empty list means the student is eligible."""
     return explain_for(session, student_context(session, student, today), slot, today)

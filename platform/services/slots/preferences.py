@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from skillbridge.models import (
     AgreementStatus,
@@ -17,15 +17,23 @@ from skillbridge.models import (
     Role,
     School,
     Slot,
+    SlotKind,
     SlotStatus,
     Student,
     StudentPreference,
     User,
 )
+from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
-from skillbridge.platform.services.slots.eligibility import Failure, explain_for, student_context
+from skillbridge.platform.services.paging import Page, page_of
+from skillbridge.platform.services.slots.eligibility import (
+    Failure,
+    StudentContext,
+    explain_for,
+    student_context,
+)
 from skillbridge.platform.services.slots.postings import get_own_slot
 from skillbridge.platform.text import N_
 
@@ -61,50 +69,150 @@ def _student_ranks(session: Session, student_id: int) -> dict[int, int]:
     return {slot_id: rank for slot_id, rank in rows}
 
 
-def slot_options(session: Session, actor: User, today: date) -> list[SlotOption]:
-    """Open slots open to the student's cohort, ranked ones first, each with its failed rules.
+@dataclass(frozen=True)
+class _OpenSlot:
+    """An open slot's columns that the rules, the search and the order read: hundreds are
+    checked per page, and only the few shown are loaded as Slot objects."""
+
+    #: Of the student's own specialty only: the one the rules compare.
+    accepted_specialty_ids: frozenset[int]
+    id: int
+    title: str
+    enterprise_id: int
+    enterprise_name: str
+    kind: SlotKind
+    occupation_id: int
+    min_level: int
+    certificate_required: bool
+    start_date: date
+    duration_months: int
+
+
+@dataclass(frozen=True)
+class SlotChoices:
+    """The preference page: the slots the student may rank or has ranked, and a page of the
+    others (each with its failed rules)."""
+
+    rankable: list[SlotOption]
+    others: Page[SlotOption]
+
+
+def _open_slots(
+    session: Session, student: Student, ctx: StudentContext, ranked: list[int]
+) -> list[_OpenSlot]:
+    """Open slots open to the student's cohort in (start date, id) order, as light rows.
 
     Slots open to the cohort: those of enterprises in the school's region or with an approved
     agreement with the school, plus any the student has already ranked.
     """
-    student = _student(session, actor)
-    ctx = student_context(session, student, today)
-    ranks = _student_ranks(session, student.id)
     partners = select(CooperationAgreement.enterprise_id).where(
         CooperationAgreement.school_id == student.school_id,
         CooperationAgreement.status == AgreementStatus.APPROVED,
     )
-    rows = session.execute(
-        select(Slot, Enterprise)
+    visible = (
+        select(Slot.id)
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .where(Slot.status == SlotStatus.OPEN)
         .where(
             or_(
                 Enterprise.region_id == ctx.school.region_id,
                 Enterprise.id.in_(partners),
-                Slot.id.in_(list(ranks)),
+                Slot.id.in_(ranked),
             )
         )
+    )
+    accepting = set(
+        session.scalars(
+            select(slot_specialty.c.slot_id).where(
+                slot_specialty.c.specialty_id == ctx.specialty.id,
+                slot_specialty.c.slot_id.in_(visible),
+            )
+        )
+    )
+    mine = frozenset((ctx.specialty.id,))
+    rows = session.execute(
+        select(
+            Slot.id,
+            Slot.title,
+            Slot.enterprise_id,
+            Enterprise.name,
+            Slot.kind,
+            Slot.occupation_id,
+            Slot.min_level,
+            Slot.certificate_required,
+            Slot.start_date,
+            Slot.duration_months,
+        )
+        .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+        .where(Slot.id.in_(visible))
         .order_by(Slot.start_date, Slot.id)
-        .options(selectinload(Slot.accepted_specialties))
-    ).all()
+    )
+    return [
+        _OpenSlot(
+            mine if row.id in accepting else frozenset(),
+            row.id,
+            row.title,
+            row.enterprise_id,
+            row.name,
+            row.kind,
+            row.occupation_id,
+            row.min_level,
+            row.certificate_required,
+            row.start_date,
+            row.duration_months,
+        )
+        for row in rows
+    ]
+
+
+def slot_choices(
+    session: Session, actor: User, today: date, query: str, page: int, per_page: int
+) -> SlotChoices:
+    """Open slots open to the student's cohort whose title or enterprise name contains `query`:
+    ranked ones first (by rank), then the eligible, each with its failed rules; the slots the
+    student can neither rank nor has ranked come a page of `per_page` at a time."""
+    student = _student(session, actor)
+    ctx = student_context(session, student, today)
+    ranks = _student_ranks(session, student.id)
+    rows = _open_slots(session, student, ctx, list(ranks))
+    if query:
+        rows = [r for r in rows if query in r.title or query in r.enterprise_name]
     # Every slot's occupation in one query, not one per slot.
     occupations = {
         o.id: o
         for o in session.scalars(
-            select(Occupation).where(Occupation.id.in_({slot.occupation_id for slot, _ in rows}))
+            select(Occupation).where(Occupation.id.in_({row.occupation_id for row in rows}))
         )
     }
-    options = [
-        SlotOption(
-            slot,
-            enterprise,
-            explain_for(session, ctx, slot, today, occupations[slot.occupation_id]),
-            ranks.get(slot.id),
+    checked = sorted(
+        (
+            (
+                row,
+                explain_for(session, ctx, row, today, occupations[row.occupation_id]),
+                ranks.get(row.id),
+            )
+            for row in rows
+        ),
+        key=lambda c: (c[2] is None, c[2] or 0, bool(c[1])),
+    )
+    rankable = [c for c in checked if not c[1] or c[2] is not None]
+    others = page_of([c for c in checked if c[1] and c[2] is None], page, per_page)
+    shown = rankable + others.items
+    loaded = {
+        slot.id: (slot, enterprise)
+        for slot, enterprise in session.execute(
+            select(Slot, Enterprise)
+            .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+            .where(Slot.id.in_([row.id for row, _failures, _rank in shown]))
         )
-        for slot, enterprise in rows
-    ]
-    return sorted(options, key=lambda o: (o.rank is None, o.rank or 0, not o.eligible))
+    }
+
+    def option(row: _OpenSlot, failures: list[Failure], rank: int | None) -> SlotOption:
+        return SlotOption(*loaded[row.id], failures, rank)
+
+    return SlotChoices(
+        [option(*c) for c in rankable], others.with_items([option(*c) for c in others.items])
+    )
 
 
 def set_student_preferences(

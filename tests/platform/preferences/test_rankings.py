@@ -77,11 +77,11 @@ def test_options_explain_ineligible_slots_and_show_ranks(session, world, make_sl
     good, bad = make_slot(), make_slot(min_level=4)
     preferences.set_student_preferences(session, world.users["student"], [good.id], TODAY)
     session.commit()
-    options = preferences.slot_options(session, world.users["student"], TODAY)
-    by_id = {o.slot.id: o for o in options}
-    assert by_id[good.id].rank == 1 and by_id[good.id].eligible
-    assert [f.rule for f in by_id[bad.id].failures] == ["level"]
-    assert options[0].slot.id == good.id
+    choices = preferences.slot_choices(session, world.users["student"], TODAY, "", 1, 10)
+    assert [(o.slot.id, o.rank, o.eligible) for o in choices.rankable] == [(good.id, 1, True)]
+    assert [(o.slot.id, [f.rule for f in o.failures]) for o in choices.others.items] == [
+        (bad.id, ["level"])
+    ]
 
 
 def test_candidates_are_eligible_students_who_ranked_the_slot(
