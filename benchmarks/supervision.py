@@ -604,6 +604,10 @@ def run(args: argparse.Namespace) -> int:
                     flush=True,
                 )
             failed += int(figures["errors"])
+        # The in-process app chains its audit entries in a thread: what it left, before the drop.
+        chainer = app.extensions.get("skillbridge.audit_chainer")
+        if chainer is not None:
+            chainer.close()
         get_database(app).engine.dispose()
         engine.dispose()
         return 1 if failed else 0

@@ -51,7 +51,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CHECKPOINT_DIR": None,
         # Audit entries are chained by a thread of each process this long after a commit woke
         # it, many in one transaction; 0 chains each commit's entries at once, in its thread.
-        "AUDIT_CHAIN_LINGER_MS": 20,
+        "AUDIT_CHAIN_LINGER_MS": 100,
         "CHECKPOINT_KEY_FILE": None,
         "RATELIMIT_ENABLED": True,
         # If Redis (the shared limit storage) goes down, each process keeps counting the same

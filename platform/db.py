@@ -17,7 +17,9 @@ def init_app(app: Flask) -> None:
     database = app.extensions["skillbridge.db"] = Database(app.config["DATABASE_URL"])
     linger_ms = app.config["AUDIT_CHAIN_LINGER_MS"]
     if linger_ms:
-        audit.chain_in_background(database, linger_ms / 1000)
+        app.extensions["skillbridge.audit_chainer"] = audit.chain_in_background(
+            database, linger_ms / 1000
+        )
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
