@@ -239,10 +239,9 @@ def _chain_batch(connection: Connection, wait: bool) -> int | None:
             }
         )
         last_hash = entry_hash
-    events = AuditEvent.__table__
     connection.execute(
-        update(events)
-        .where(events.c.id == bindparam("entry_id"))
+        update(AuditEvent)
+        .where(AuditEvent.id == bindparam("entry_id"))
         .values(
             seq=bindparam("new_seq"),
             payload=bindparam("new_payload"),
