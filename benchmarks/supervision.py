@@ -604,10 +604,21 @@ def run(args: argparse.Namespace) -> int:
                     flush=True,
                 )
             failed += int(figures["errors"])
-        # The in-process app chains its audit entries in a thread: what it left, before the drop.
+        # Every worker chains its audit entries in a thread and what it left when it exits, as
+        # does the in-process app: with gunicorn stopped, the writes' entries must all be in one
+        # chain without help (no `chain(wait=True)` here), and it verifies.
+        gunicorn.terminate()
+        gunicorn.wait(timeout=60)
         chainer = app.extensions.get("skillbridge.audit_chainer")
         if chainer is not None:
             chainer.close()
+        with Session(engine) as db:
+            unchained, result = audit.unchained_count(db), audit.verify_chain(db)
+        print(
+            f"\naudit chain after the run: {result.checked:,} entries, {unchained} unchained, "
+            + ("verified" if result.ok else f"BROKEN: {result.reason}")
+        )
+        failed += unchained + (not result.ok)
         get_database(app).engine.dispose()
         engine.dispose()
         return 1 if failed else 0
