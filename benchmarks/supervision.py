@@ -18,8 +18,9 @@ placement and day and a journal per placement and week), and the supervisors' pa
 errors, plus, for a write, answers that stored nothing), the rows stored, the CPU milliseconds per
 request of the gunicorn workers and the database's server processes together, the share of busy
 server processes found waiting for a lock, and one such request alone through the Flask test
-client (median of five: wall time, SQL statements, SQL time). The database is dropped unless
-``--keep``.
+client (median of five: wall time, SQL statements, SQL time). Then gunicorn is stopped and the
+audit chain checked: every entry of the run chained by the processes themselves, and verified.
+The database is dropped unless ``--keep``.
 """
 
 from __future__ import annotations
