@@ -18,8 +18,9 @@ placement and day and a journal per placement and week), and the supervisors' pa
 errors, plus, for a write, answers that stored nothing), the rows stored, the CPU milliseconds per
 request of the gunicorn workers and the database's server processes together, the share of busy
 server processes found waiting for a lock, and one such request alone through the Flask test
-client (median of five: wall time, SQL statements, SQL time). The database is dropped unless
-``--keep``.
+client (median of five: wall time, SQL statements, SQL time). Then gunicorn is stopped and the
+audit chain checked: every entry of the run chained by the processes themselves, and verified.
+The database is dropped unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -604,6 +605,21 @@ def run(args: argparse.Namespace) -> int:
                     flush=True,
                 )
             failed += int(figures["errors"])
+        # Every worker chains its audit entries in a thread and what it left when it exits, as
+        # does the in-process app: with gunicorn stopped, the writes' entries must all be in one
+        # chain without help (no `chain(wait=True)` here), and it verifies.
+        gunicorn.terminate()
+        gunicorn.wait(timeout=60)
+        chainer = app.extensions.get("skillbridge.audit_chainer")
+        if chainer is not None:
+            chainer.close()
+        with Session(engine) as db:
+            unchained, result = audit.unchained_count(db), audit.verify_chain(db)
+        print(
+            f"\naudit chain after the run: {result.checked:,} entries, {unchained} unchained, "
+            + ("verified" if result.ok else f"BROKEN: {result.reason}")
+        )
+        failed += unchained + (not result.ok)
         get_database(app).engine.dispose()
         engine.dispose()
         return 1 if failed else 0

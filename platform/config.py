@@ -51,6 +51,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LEAVE_TEACHER_ABOVE_DAYS": 3,
         # Signed audit checkpoints written by `skillbridge daily`, kept outside the database.
         "CHECKPOINT_DIR": None,
+        # Audit entries are chained by a thread of each process this long after a commit woke
+        # it, many in one transaction; 0 chains each commit's entries at once, in its thread.
+        "AUDIT_CHAIN_LINGER_MS": 100,
         "CHECKPOINT_KEY_FILE": None,
         "RATELIMIT_ENABLED": True,
         # If Redis (the shared limit storage) goes down, each process keeps counting the same

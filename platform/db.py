@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
+from skillbridge.platform.services import audit
+
 from .database import Database, close_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -12,7 +14,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def init_app(app: Flask) -> None:
     """Attach a Database to the app and close the request's session at teardown."""
-    app.extensions["skillbridge.db"] = Database(app.config["DATABASE_URL"])
+    database = app.extensions["skillbridge.db"] = Database(app.config["DATABASE_URL"])
+    linger_ms = app.config["AUDIT_CHAIN_LINGER_MS"]
+    if linger_ms:
+        app.extensions["skillbridge.audit_chainer"] = audit.chain_in_background(
+            database, linger_ms / 1000
+        )
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

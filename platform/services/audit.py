@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from skillbridge.models import GENESIS_HASH, AuditChainHead, AuditEvent, User, utcnow
-from skillbridge.platform.database import WRITE_OPTION
+from skillbridge.platform.database import WRITE_OPTION, Database
 
 HEAD_ID = 1
 #: Entries given their place in one chaining transaction.
@@ -22,6 +26,8 @@ CHAIN_BATCH = 500
 CHAIN_ROUNDS = 8
 #: session.info keys: the open transaction appended entries; a committed one did.
 _APPENDED, _COMMITTED = "skillbridge.audit_appended", "skillbridge.audit_committed"
+#: session.info key: the Chainer that chains this session's commits, when there is one.
+_CHAINER = "skillbridge.audit_chainer"
 log = logging.getLogger(__name__)
 
 
@@ -95,6 +101,10 @@ def _chain_after_commit(session: Session, transaction: SessionTransaction) -> No
     """
     if transaction.parent is not None or not session.info.pop(_COMMITTED, False):
         return
+    chainer = session.info.get(_CHAINER)
+    if chainer is not None:
+        chainer.wake()
+        return
     bind = session.get_bind()
     try:
         chain(bind.engine if isinstance(bind, Connection) else bind)
@@ -114,42 +124,137 @@ def chain(engine: Engine, wait: bool = False) -> int:
     # One connection for every round and the look after them: no pool round trip per step.
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
         for _round in range(CHAIN_ROUNDS):
-            with Session(connection) as session:
-                done = _chain_batch(session, wait)
-                if done is None:
-                    break
-                session.commit()
+            with connection.begin():
+                done = _chain_batch(connection, wait)
+            if done is None:
+                break
             chained += done
             if done < CHAIN_BATCH and not _any_unchained(connection):
                 break
     return chained
 
 
-def _chain_batch(session: Session, wait: bool) -> int | None:
-    """Chain up to CHAIN_BATCH entries in the session's transaction; None if the head is busy."""
-    head = session.execute(
-        select(AuditChainHead)
+class Chainer:
+    """Chains a process's committed entries from a thread of its own, `linger_s` after a commit
+    woke it: one chaining transaction then serves every entry committed meanwhile, and a request
+    only appends (the chaining cost a few statements and a commit of its own per request).
+
+    Each round is `chain`: with SKIP LOCKED, an entry left to another process's chainer is
+    chained when that one looks again after its commit, as with chaining at commit.
+    """
+
+    def __init__(self, engine: Engine, linger_s: float) -> None:
+        self.engine, self.linger_s = engine, linger_s
+        self._changed = threading.Condition()
+        self._requested = self._done = 0
+        self._pid = -1  # the process the thread runs in: a forked worker starts its own
+
+    def wake(self) -> None:
+        """Ask for a chaining round (after a commit that appended)."""
+        with self._changed:
+            if self._pid != os.getpid():
+                self._pid, self._requested, self._done = os.getpid(), 0, 0
+                threading.Thread(target=self._run, name="audit-chainer", daemon=True).start()
+            self._requested += 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Whether every round asked for so far has run, waiting up to `timeout_s`."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._done >= self._requested, timeout_s)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._requested > self._done)
+            time.sleep(self.linger_s)  # the commits of the next few ms join this round
+            with self._changed:
+                asked = self._requested
+            try:
+                chain(self.engine)
+            except SQLAlchemyError:
+                log.warning("audit entries left unchained for the next round", exc_info=True)
+            with self._changed:
+                self._done = asked
+                self._changed.notify_all()
+
+    def close(self) -> None:
+        """Chain what is left, queueing for the head (a process that exits after appending)."""
+        if self._pid != os.getpid():
+            return
+        self._pid = -1
+        try:
+            chain(self.engine, wait=True)
+        except SQLAlchemyError as error:  # the next commit anywhere, or `daily`, chains them
+            log.warning("audit entries left unchained at exit: %s", error)
+
+
+def chain_in_background(database: Database, linger_s: float) -> Chainer:
+    """Chain the commits of `database`'s sessions in a Chainer thread, not in the committing one."""
+    chainer = Chainer(database.engine, linger_s)
+    for factory in (database.sessions, database.write_sessions):
+        factory.configure(info={_CHAINER: chainer})
+    atexit.register(chainer.close)
+    return chainer
+
+
+def _chain_batch(connection: Connection, wait: bool) -> int | None:
+    """Chain up to CHAIN_BATCH entries in the connection's transaction; None if the head is busy.
+
+    Core statements, not the ORM: a round of hundreds of entries is one SELECT, one
+    executemany UPDATE and the head's UPDATE.
+    """
+    head = connection.execute(
+        select(AuditChainHead.last_seq, AuditChainHead.last_hash)
         .where(AuditChainHead.id == HEAD_ID)
         .with_for_update(skip_locked=not wait)
-    ).scalar_one_or_none()
+    ).one_or_none()
     if head is None:
         if wait:
             raise RuntimeError("The audit chain head is missing: run `skillbridge db upgrade`.")
         return None
-    waiting = session.scalars(
-        select(AuditEvent)
+    waiting = connection.execute(
+        select(AuditEvent.id, AuditEvent.payload)
         .where(AuditEvent.seq.is_(None))
         .order_by(AuditEvent.id)
         .limit(CHAIN_BATCH)
     ).all()
-    for entry in waiting:
-        document = json.loads(entry.payload)
-        document["seq"] = head.last_seq + 1
-        entry.seq = document["seq"]
-        entry.payload = canonical_json(document)
-        entry.prev_hash = head.last_hash
-        entry.entry_hash = chain_hash(head.last_hash, entry.payload)
-        head.last_seq, head.last_hash = entry.seq, entry.entry_hash
+    if not waiting:
+        return 0
+    last_seq, last_hash = head
+    places = []
+    for entry_id, payload in waiting:
+        document = json.loads(payload)
+        last_seq += 1
+        document["seq"] = last_seq
+        chained_payload = canonical_json(document)
+        entry_hash = chain_hash(last_hash, chained_payload)
+        places.append(
+            {
+                "entry_id": entry_id,
+                "new_seq": last_seq,
+                "new_payload": chained_payload,
+                "new_prev": last_hash,
+                "new_hash": entry_hash,
+            }
+        )
+        last_hash = entry_hash
+    connection.execute(
+        update(AuditEvent)
+        .where(AuditEvent.id == bindparam("entry_id"))
+        .values(
+            seq=bindparam("new_seq"),
+            payload=bindparam("new_payload"),
+            prev_hash=bindparam("new_prev"),
+            entry_hash=bindparam("new_hash"),
+        ),
+        places,
+    )
+    connection.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_seq=last_seq, last_hash=last_hash)
+    )
     return len(waiting)
 
 

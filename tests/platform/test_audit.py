@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from skillbridge.models import AuditChainHead, AuditEvent
+from skillbridge.platform.database import Database
 from skillbridge.platform.db import get_database
 from skillbridge.platform.services import audit
 
@@ -271,3 +272,79 @@ def test_appends_commit_while_the_chain_head_is_held(app, db_engine):  # type: i
     with database.sessions() as session:
         result = audit.verify_chain(session)
     assert result.ok and result.checked == 1
+
+
+def _append_from_threads(databases: list[Database], threads: int, per_thread: int) -> None:
+    """`threads` threads per database append `per_thread` entries each, one per transaction."""
+    barrier = threading.Barrier(threads * len(databases))
+    errors: list[BaseException] = []
+
+    def worker(database: Database, index: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                with database.session_scope() as session:
+                    audit.record(session, None, "test.background", "thread", index, {"i": i})
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    pool = [
+        threading.Thread(target=worker, args=(database, n))
+        for database in databases
+        for n in range(threads)
+    ]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert errors == []
+
+
+def test_a_background_chainer_chains_every_commit_in_order(app, database_url):  # type: ignore[no-untyped-def]
+    """Two processes' chainers (two engines, as two gunicorn workers have) under concurrent
+    appends: once both are idle every entry is in one chain, without gap or fork."""
+    databases = [get_database(app), Database(database_url)]
+    chainers = [audit.chain_in_background(database, 0.005) for database in databases]
+    try:
+        _append_from_threads(databases, threads=6, per_thread=10)
+        for chainer in chainers:
+            assert chainer.wait_idle(timeout_s=30)
+        with databases[0].sessions() as session:
+            assert audit.unchained_count(session) == 0
+            assert session.get(AuditChainHead, audit.HEAD_ID).last_seq == 2 * 6 * 10
+            seqs = session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
+            assert seqs == list(range(1, 2 * 6 * 10 + 1))
+            result = audit.verify_chain(session)
+        assert result.ok and result.checked == 2 * 6 * 10, result.reason
+    finally:
+        for chainer in chainers:
+            chainer.close()
+        databases[1].engine.dispose()
+
+
+def test_with_a_background_chainer_a_commit_leaves_the_chaining_to_it(app):  # type: ignore[no-untyped-def]
+    """The committing thread only appends; the chainer's round, woken by the commit, chains."""
+    database = get_database(app)
+    chainer = audit.chain_in_background(database, 2.0)
+    try:
+        with database.session_scope() as session:
+            audit.record(session, None, "test.deferred", "thing", 1)
+        with database.sessions() as session:
+            assert audit.unchained_count(session) == 1  # still lingering: nothing chained yet
+        assert chainer.wait_idle(timeout_s=30)
+        with database.sessions() as session:
+            assert audit.unchained_count(session) == 0
+            result = audit.verify_chain(session)
+        assert result.ok and result.checked == 1
+    finally:
+        chainer.close()
+
+
+def test_closing_a_chainer_chains_what_is_left(app, db_engine):  # type: ignore[no-untyped-def]
+    database = get_database(app)
+    chainer = audit.chain_in_background(database, 60)  # its own round would come far too late
+    with database.session_scope() as session:
+        audit.record(session, None, "test.at_exit", "thing", 1)
+    chainer.close()  # what a worker's exit runs
+    with database.sessions() as session:
+        assert audit.unchained_count(session) == 0 and audit.verify_chain(session).checked == 1

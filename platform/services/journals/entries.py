@@ -41,6 +41,8 @@ from .similarity import flag_near_copy
 JOURNAL_SUBMITTED = "journal.submitted"
 JOURNAL_RETURNED = "journal.returned"
 JOURNAL_CONFIRMED = "journal.confirmed"
+#: session.info key: the week `writable_week` settled in the open transaction, and for whom.
+_WRITABLE = "journals.writable"
 
 STATUS_LABELS = {
     JournalStatus.DRAFT: N_("草稿"),
@@ -128,7 +130,23 @@ def writable_week(
     session: Session, actor: User, placement_id: int, iso_year: int, iso_week: int, today: date
 ) -> tuple[PlacementContext, Week]:
     """The placement and week the actor may write: its own active placement, a week inside the
-    placement's period and not after the current week."""
+    placement's period and not after the current week.
+
+    Settled once per transaction: the view asks before it reads the form (404 and 403 before
+    400) and `save_journal` asks again, on the same identity-mapped rows.
+    """
+    asked = (session.get_transaction(), actor.id, placement_id, iso_year, iso_week, today)
+    kept = session.info.get(_WRITABLE)
+    if kept is not None and kept[0] == asked:
+        return kept[1]
+    found = _writable_week(session, actor, placement_id, iso_year, iso_week, today)
+    session.info[_WRITABLE] = (asked, found)
+    return found
+
+
+def _writable_week(
+    session: Session, actor: User, placement_id: int, iso_year: int, iso_week: int, today: date
+) -> tuple[PlacementContext, Week]:
     context = load_placement(session, actor, placement_id)
     if not can_write_journal(actor, context.placement):
         raise PermissionDenied(N_("只有实习学生本人可以填写周志"))
@@ -155,11 +173,12 @@ def journal_of_week(
 
 
 def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Journal:
-    """The week's journal, locked; created as a draft if there is none (UNIQUE per week, so a
-    concurrent creation makes this one wait and then find the other's row)."""
-    journal = journal_of_week(session, placement_id, week, for_update=True)
-    if journal is not None:
-        return journal
+    """The week's journal, locked; created as a draft if there is none.
+
+    The INSERT comes first: a week is most often submitted without a draft, and then this is
+    its one statement. UNIQUE per week: when the row exists (or a concurrent request is creating
+    it, which this INSERT waits for) it inserts nothing, and the row is read under the lock.
+    """
     journal = session.scalars(
         insert_unless_present(
             session,
@@ -171,7 +190,7 @@ def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Jou
             status=JournalStatus.DRAFT,
         ).returning(Journal)
     ).one_or_none()
-    if journal is None:  # created meanwhile by a concurrent request: build on its row
+    if journal is None:
         journal = journal_of_week(session, placement_id, week, for_update=True)
         if journal is None:
             raise Conflict(N_("操作与当前数据冲突，请刷新后重试"))

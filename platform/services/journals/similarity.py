@@ -3,25 +3,42 @@ interns' journals of the same week at the same host (flagged for the reviewers, 
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, utils
-from sqlalchemy import and_, or_, select
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Journal, JournalStatus, Placement, Slot
 
 from .rules import SIMILARITY_THRESHOLD
 
+#: Scores are compared rounded to whole points: anything that rounds to the bar counts.
+_CUTOFF = SIMILARITY_THRESHOLD - 0.5
+
 
 def journal_text(journal: Journal) -> str:
     """The three fields as one text (a copy moved between fields is still a copy)."""
-    return "\n".join((journal.work_done, journal.learned, journal.problems))
+    return _joined(journal.work_done, journal.learned, journal.problems)
 
 
-def _candidates(session: Session, journal: Journal, placement: Placement) -> list[Journal]:
+def _joined(work_done: str, learned: str, problems: str) -> str:
+    return "\n".join((work_done, learned, problems))
+
+
+def _candidates(
+    session: Session, journal: Journal, placement: Placement
+) -> Sequence[tuple[int, str, str, str]]:
+    """The ids and texts to compare with, in one statement: the student's own earlier weeks,
+    then the peers' journals of the week at the host, each by id (the columns only: a host's
+    week may hold hundreds, and whole rows cost more to load than the comparison)."""
+    columns = (Journal.id, Journal.work_done, Journal.learned, Journal.problems)
+    submitted = Journal.status != JournalStatus.DRAFT
     own_earlier = (
-        select(Journal)
+        select(literal(0).label("part"), *columns)
         .join(Placement, Placement.id == Journal.placement_id)
         .where(
+            submitted,
             Placement.student_id == placement.student_id,
             Journal.id != journal.id,
             or_(
@@ -32,31 +49,42 @@ def _candidates(session: Session, journal: Journal, placement: Placement) -> lis
     )
     enterprise_id = select(Slot.enterprise_id).where(Slot.id == placement.slot_id).scalar_subquery()
     peers_same_week = (
-        select(Journal)
+        select(literal(1).label("part"), *columns)
         .join(Placement, Placement.id == Journal.placement_id)
         .join(Slot, Slot.id == Placement.slot_id)
         .where(
+            submitted,
             Slot.enterprise_id == enterprise_id,
             Placement.student_id != placement.student_id,
             Journal.iso_year == journal.iso_year,
             Journal.iso_week == journal.iso_week,
         )
     )
-    submitted = Journal.status != JournalStatus.DRAFT
-    return [
-        *session.scalars(own_earlier.where(submitted).order_by(Journal.id)),
-        *session.scalars(peers_same_week.where(submitted).order_by(Journal.id)),
-    ]
+    both = own_earlier.union_all(peers_same_week).subquery()
+    rows = session.execute(
+        select(both.c.id, both.c.work_done, both.c.learned, both.c.problems).order_by(
+            both.c.part, both.c.id
+        )
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def flag_near_copy(session: Session, journal: Journal, placement: Placement) -> None:
-    """Set (or clear) the journal's flag: the closest candidate scoring at or above the bar."""
-    text = journal_text(journal)
+    """Set (or clear) the journal's flag: the closest candidate scoring at or above the bar
+    (the first in the candidates' order among equals)."""
+    candidates = _candidates(session, journal, placement)
+    # rapidfuzz scores them all in one call and keeps only those near the bar.
+    near = process.extract(
+        journal_text(journal),
+        [_joined(work, learned, problems) for _id, work, learned, problems in candidates],
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        score_cutoff=_CUTOFF,
+        limit=None,
+    )
     best: tuple[int, int] | None = None
-    for other in _candidates(session, journal, placement):
-        score = round(
-            fuzz.token_set_ratio(text, journal_text(other), processor=utils.default_process)
-        )
+    for _text, raw, index in sorted(near, key=lambda found: found[2]):
+        score = round(raw)
         if score >= SIMILARITY_THRESHOLD and (best is None or score > best[0]):
-            best = (score, other.id)
+            best = (score, candidates[index][0])
     journal.similarity, journal.similar_journal_id = best if best else (None, None)

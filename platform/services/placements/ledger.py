@@ -22,12 +22,13 @@ def pauses_of(session: Session, placement_ids: Iterable[int]) -> dict[int, Pause
     ids = list(placement_ids)
     if not ids:
         return found
-    for pause in session.scalars(
-        select(PlacementPause)
+    # The three columns, not whole rows: every check-in and journal submission asks.
+    for placement_id, starts_on, ends_on in session.execute(
+        select(PlacementPause.placement_id, PlacementPause.starts_on, PlacementPause.ends_on)
         .where(PlacementPause.placement_id.in_(ids))
         .order_by(PlacementPause.starts_on, PlacementPause.id)
     ):
-        found[pause.placement_id].append((pause.starts_on, pause.ends_on))
+        found[placement_id].append((starts_on, ends_on))
     return found
 
 
