@@ -187,8 +187,11 @@ SLOT_START = date(TODAY.year + 1, 3, 1)
 END = date(2026, 12, 31)
 COVER = Insurance("中国人寿财产保险", "PICC-MATRIX", date(2026, 6, 30), date(2027, 6, 30))
 STRONG_PASSWORD = "Quartz-lantern-97-harbour"
-# Nothing listens on the discard port: a test event's one attempt is refused at once.
+# Nothing listens on the discard port: a test event's one attempt is refused at once. The
+# matrix's endpoints take only plan.rejected, which no cell emits (its plan decisions approve):
+# the events of the other routes' cells fan out to none of the endpoints the cells pile up.
 MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook"
+MATRIX_WEBHOOK_EVENT = "plan.rejected"
 # An incident on the matrix's placements: a day after their start, inside their insurance.
 INCIDENT_DAY = date(2026, 7, 2)
 INCIDENT_REPORT = IncidentReport(
@@ -1844,7 +1847,7 @@ class World:
             endpoint = WebhookEndpoint(
                 **self.organisation_of(tenant, kind),
                 url=MATRIX_WEBHOOK_URL,
-                event_types=["offer.accepted"],
+                event_types=[MATRIX_WEBHOOK_EVENT],
                 secret_encrypted=id_keys(self.app).encrypt("whsec_matrix"),
                 active=True,
                 created_by_id=tenant.users[base_role(cell.role)].id,
@@ -2519,7 +2522,10 @@ BODIES: dict[str, Callable[[World, Tenant, Cell], dict]] = {
         "display_name": "新同事",
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer"),
     },
-    "webhooks.create": lambda w, t, c: {"url": MATRIX_WEBHOOK_URL, "event_types": "offer.accepted"},
+    "webhooks.create": lambda w, t, c: {
+        "url": MATRIX_WEBHOOK_URL,
+        "event_types": MATRIX_WEBHOOK_EVENT,
+    },
     "webhooks.set_active": lambda w, t, c: {"active": "0"},
     "staff.change_role": lambda w, t, c: {
         "staff_role": OTHER_STAFF_ROLE.get(base_role(c.role), "placement_officer")
