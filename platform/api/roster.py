@@ -9,12 +9,11 @@ from marshmallow import Schema, fields, validate
 from skillbridge.platform.db import get_session
 from skillbridge.platform.keys import id_keys
 from skillbridge.platform.services import tables
-from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.schools import roster
-from skillbridge.platform.text import Np_, field_problem
 
 from .blueprint import api_actor, bp, scope
 from .schemas import row_id
+from .table_rows import as_rows, rejected
 from .writes import post
 
 # Each field of a student and the roster template's column it fills, in the template's order.
@@ -30,7 +29,6 @@ FIELDS = {
     "phone": roster.PHONE,
     "birth_date": roster.BIRTH_DATE,
 }
-COLUMN_FIELDS = {column: field for field, column in FIELDS.items()}
 MAX_STUDENTS = 5000
 _TEXT = validate.Length(max=200)
 
@@ -77,32 +75,6 @@ class ImportedSchema(Schema):
     students = fields.List(fields.Nested(ImportedStudentSchema), required=True)
 
 
-class RosterRejected(DomainError):
-    """Some students' values failed the import's checks: nothing was written."""
-
-    status = 422
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def _rows(students: list[dict[str, Any]]) -> list[list[str]]:
-    """The students as the template's rows: the header, then one row each."""
-    header = list(FIELDS.values())
-    return [header] + [[_cell(s[f]) if f in s else "" for f in FIELDS] for s in students]
-
-
-def _named(problem: tables.RowProblem) -> str:
-    """A problem named by the student's index in the request and the field, as the body spells it."""
-    if problem.row < 2:  # the request as a whole (no students left after blanks, say)
-        return problem.why
-    field = COLUMN_FIELDS.get(problem.column, problem.column)
-    return field_problem(f"students[{problem.row - 2}].{field}", problem.why)
-
-
 @bp.route("/roster", methods=["POST"])
 @post
 @scope("roster:write")
@@ -115,15 +87,8 @@ def upsert_roster(data: dict[str, Any]) -> Any:
     """
     try:
         imported = roster.import_roster_rows(
-            get_session(), api_actor(), _rows(data["students"]), id_keys()
+            get_session(), api_actor(), as_rows(FIELDS, data["students"]), id_keys()
         )
-    except tables.TableRejected as rejected:
-        raise RosterRejected(
-            Np_(
-                "名册有 %(n)d 处问题，未导入任何学生",
-                "名册有 %(n)d 处问题，未导入任何学生",
-                len(rejected.problems),
-            ),
-            details=[_named(p) for p in rejected.problems],
-        ) from rejected
+    except tables.TableRejected as error:
+        raise rejected(error, FIELDS, "students") from error
     return {"students": imported}

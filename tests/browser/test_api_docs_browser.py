@@ -13,9 +13,7 @@ METHODS = {"get", "post", "put", "patch", "delete"}  # a path's other keys: its 
 def test_swagger_ui_shows_every_operation_without_a_csp_violation(app, live_url, browser) -> None:  # type: ignore[no-untyped-def]
     assert "'unsafe-inline'" not in str(CONTENT_SECURITY_POLICY)
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
-    operations = sum(
-        method in METHODS for path in spec["paths"].values() for method in path
-    )
+    operations = sum(method in METHODS for path in spec["paths"].values() for method in path)
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -234,6 +234,7 @@ API_BY_KEY = {
     "api.close_slot",
     "api.rank_candidates",
     "api.upsert_roster",
+    "api.upsert_employees",
     "api.placements",
     "api.cooperation_agreements",
     "api.subsidy_claims",

@@ -28,6 +28,7 @@ SCOPES: tuple[Scope, ...] = (
     Scope("slots:read", N_("读取本企业的岗位"), frozenset({_ENTERPRISE})),
     Scope("slots:write", N_("新建、修改、开放、关闭岗位"), frozenset({_ENTERPRISE})),
     Scope("preferences:write", N_("提交候选人排序"), frozenset({_ENTERPRISE})),
+    Scope("employees:write", N_("写入本企业的职工"), frozenset({_ENTERPRISE})),
     Scope("placements:read", N_("读取实习安排"), frozenset({_SCHOOL, _ENTERPRISE, _BUREAU})),
     Scope("agreements:read", N_("读取合作协议"), frozenset({_SCHOOL, _ENTERPRISE, _BUREAU})),
     Scope("claims:read", N_("读取补贴申领"), frozenset({_SCHOOL, _ENTERPRISE})),

@@ -200,9 +200,16 @@ def check_rows(
 def import_employees(
     session: Session, actor: User, filename: str, data: bytes, keys: IdentityKeys, today: date
 ) -> list[Employment]:
-    """Import employees into the actor's enterprise, confirmed: every row written, or none."""
+    """Import an employee file into the actor's enterprise, confirmed: every row, or none."""
+    return import_employee_rows(session, actor, read_table(filename, data), keys, today)
+
+
+def import_employee_rows(
+    session: Session, actor: User, table: list[list[str]], keys: IdentityKeys, today: date
+) -> list[Employment]:
+    """Import employees' rows (the header first, as in the template), confirmed: all or none."""
     enterprise = keeper_enterprise(session, actor)
-    rows = check_rows(session, enterprise.id, read_table(filename, data), keys, today)
+    rows = check_rows(session, enterprise.id, table, keys, today)
     new_people = {
         row.number: new_person(keys, row.national_id, row.name, row.birth_date, row.phone)
         for row in rows

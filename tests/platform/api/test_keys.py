@@ -3,9 +3,8 @@ the rate limit per client, and the session cookie still reading."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+import redis
 from sqlalchemy import select
 from support import PASSWORD_HASH, TEST_SECRET, bearer, empty_all_tables, make_test_config
 
@@ -65,12 +64,13 @@ def test_the_rate_limit_counts_per_client_in_redis(database_url, tmp_path, redis
             tmp_path,
             RATELIMIT_ENABLED=True,
             REDIS_URL=redis_url,
-            RATELIMIT_KEY_PREFIX=f"api-test-{uuid.uuid4().hex}",
             API_RATE_LIMIT="3 per minute",
         )
     )
     engine = get_database(app).engine
     empty_all_tables(engine)
+    # This test's Redis database: no counts of an earlier run (client ids repeat across runs).
+    redis.Redis.from_url(redis_url).flushdb()
     with get_database(app).write_sessions() as session:
         factories = Factories(session, TEST_SECRET, PASSWORD_HASH)
         region = factories.region()
@@ -85,8 +85,10 @@ def test_the_rate_limit_counts_per_client_in_redis(database_url, tmp_path, redis
         ]
         session.commit()
     web = app.test_client()
-    answers = [web.get("/api/v1/slots", headers=bearer(keys[0])).status_code for _ in range(4)]
-    assert answers == [200, 200, 200, 429]
-    # Another client from the same address keeps its own count (positive control).
-    assert web.get("/api/v1/slots", headers=bearer(keys[1])).status_code == 200
-    engine.dispose()
+    try:
+        answers = [web.get("/api/v1/slots", headers=bearer(keys[0])).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        # Another client from the same address keeps its own count (positive control).
+        assert web.get("/api/v1/slots", headers=bearer(keys[1])).status_code == 200
+    finally:
+        engine.dispose()

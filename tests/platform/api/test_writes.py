@@ -14,6 +14,7 @@ from support import bearer
 from skillbridge.models import (
     AuditEvent,
     Cohort,
+    Employment,
     IdempotencyRecord,
     Slot,
     SlotStatus,
@@ -230,3 +231,38 @@ def test_the_ranking_goes_through_the_candidates_rules(
     assert stranger.status_code == 400 and stranger.get_json()["details"]
     empty = client.post(url, headers=bearer(key, Idempotency_Key="r3"), json={"ranked": []})
     assert empty.status_code == 200 and empty.get_json() == {"ranked": [], "screened_out": []}
+
+
+def test_an_employee_upsert_names_every_bad_field_and_then_writes_confirmed_employments(
+    client, session, issue_key
+) -> None:  # type: ignore[no-untyped-def]
+    key, rng = issue_key("enterprise", "employees:write"), random.Random(4)
+    good = {
+        "name": "李四",
+        "national_id": national_id(rng),
+        "post": "数控车工",
+        "hire_date": (date.today() - timedelta(days=30)).isoformat(),
+        "is_front_line": True,
+    }
+    bad = good | {"national_id": "110105200301011234", "hire_date": "昨天"}
+    refused = client.post(
+        "/api/v1/employees",
+        headers=bearer(key, Idempotency_Key="e1"),
+        json={"employees": [good, bad]},
+    )
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    details = refused.get_json()["details"]
+    assert any(d.startswith("employees[1].national_id") for d in details), details
+    assert any(d.startswith("employees[1].hire_date") for d in details), details
+    assert not any(d.startswith("employees[0]") for d in details), details
+    session.rollback()
+    assert session.scalar(select(func.count(Employment.id))) == 0
+    session.rollback()
+    written = client.post(
+        "/api/v1/employees", headers=bearer(key, Idempotency_Key="e2"), json={"employees": [good]}
+    )
+    assert written.status_code == 201, written.get_data(as_text=True)
+    (employment,) = written.get_json()["employments"]
+    assert employment["status"] == "confirmed" and employment["post"] == "数控车工"
+    session.rollback()
+    assert session.scalar(select(func.count(Employment.id))) == 1
