@@ -11,7 +11,6 @@ Each scope's run prints its figures (operations, calls, failures); the README qu
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
 
 import pytest
 import schemathesis
@@ -25,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from support import bearer, login
+from support import api_slot_body, bearer, login
 
 from skillbridge.models import Role
 from skillbridge.platform.routing import MAX_ROW_ID
@@ -228,17 +227,7 @@ def test_stateful_runs_along_the_links_as_an_enterprise_key(
     session.commit()
     # Generated slots seldom pass the posting rules (a known occupation, the stipend floor), so
     # every creation sends a valid one and the links lead to a real slot.
-    valid_slot = {
-        "kind": "post_internship",
-        "title": "数控车床操作岗",
-        "occupation_id": occupation.id,
-        "start_date": (date.today() + timedelta(days=60)).isoformat(),
-        "duration_months": 6,
-        "seats": 1,
-        "stipend_yuan": 3000,
-        "post_wage_yuan": 3500,
-        "post_headcount": 40,
-    }
+    valid_slot = api_slot_body(occupation.id, seats=1)
     granted = [scope.name for scope in SCOPES if Role.ENTERPRISE in scope.roles]
     headers = bearer(_key(session, world, "enterprise", *granted))
     seen: Counter = Counter()

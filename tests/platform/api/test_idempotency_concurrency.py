@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from support import bearer
+from support import api_slot_body, bearer
 
 from skillbridge.models import IdempotencyRecord, Slot
 
@@ -28,17 +27,7 @@ def occupation(session, factories):  # type: ignore[no-untyped-def]
 
 def test_twenty_concurrent_retries_create_one_slot(app, session, issue_key, occupation) -> None:  # type: ignore[no-untyped-def]
     key = issue_key("enterprise", "slots:write")
-    body = {
-        "kind": "post_internship",
-        "title": "数控车床操作岗",
-        "occupation_id": occupation.id,
-        "start_date": (date.today() + timedelta(days=60)).isoformat(),
-        "duration_months": 6,
-        "seats": 1,
-        "stipend_yuan": 3000,
-        "post_wage_yuan": 3500,
-        "post_headcount": 40,
-    }
+    body = api_slot_body(occupation.id, seats=1)
     barrier = threading.Barrier(COPIES)
 
     def send(_n: int):  # type: ignore[no-untyped-def]

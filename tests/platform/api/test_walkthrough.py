@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
 
 import redis
 from sqlalchemy import func, select
-from support import bearer
+from support import api_slot_body, bearer
 from webhook_support import Receiver
 
 from skillbridge.models import Slot, Student
@@ -95,17 +94,7 @@ def test_the_readme_walkthrough(app, login_as, session, world, factories, redis_
     hr_key = _create_client(
         login_as(world.users["enterprise"]), "人事系统", ["slots:read", "slots:write"]
     )
-    slot = {
-        "kind": "post_internship",
-        "title": "数控车床操作岗",
-        "occupation_id": occupation.id,
-        "start_date": (date.today() + timedelta(days=60)).isoformat(),
-        "duration_months": 6,
-        "seats": 4,
-        "stipend_yuan": 3000,
-        "post_wage_yuan": 3500,
-        "post_headcount": 40,
-    }
+    slot = api_slot_body(occupation.id)
     created = system.post(
         "/api/v1/slots", headers=bearer(hr_key, Idempotency_Key="slot-cnc-2025"), json=slot
     )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
-from support import bearer
+from support import api_slot_body, bearer
 
 from skillbridge.models import (
     AuditEvent,
@@ -20,8 +20,6 @@ from skillbridge.models import (
     SlotStatus,
     Student,
 )
-
-START = (date.today() + timedelta(days=60)).isoformat()
 
 
 def national_id(rng: random.Random) -> str:
@@ -144,18 +142,7 @@ def occupation(session, factories):  # type: ignore[no-untyped-def]
 
 
 def slot_body(occupation, **changes: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "kind": "post_internship",
-        "title": "数控车床操作岗",
-        "occupation_id": occupation.id,
-        "start_date": START,
-        "duration_months": 6,
-        "seats": 4,
-        "stipend_yuan": 3000,
-        "post_wage_yuan": 3500,
-        "post_headcount": 40,
-        "location": "吴江经济技术开发区",
-    } | changes
+    return api_slot_body(occupation.id, **({"location": "吴江经济技术开发区"} | changes))
 
 
 def test_a_slot_is_created_read_with_its_etag_and_patched_under_if_match(
