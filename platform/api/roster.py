@@ -66,8 +66,16 @@ class ImportedStudentSchema(Schema):
     id = row_id(attribute="student_id")
     name = fields.String(required=True)
     class_name = fields.String(required=True, attribute="cohort_name")
+    result = fields.String(
+        required=True,
+        attribute="outcome",
+        validate=validate.OneOf([o.value for o in roster.Outcome]),
+        metadata={"description": "created, updated (a changeable field changed) or unchanged"},
+    )
     invitation_code = fields.String(
-        required=True, metadata={"description": "the student activates its account with it"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "the student activates its account with it; null once it has"},
     )
 
 
@@ -81,13 +89,18 @@ class ImportedSchema(Schema):
 @bp.arguments(RosterSchema)
 @bp.response(201, ImportedSchema)
 def upsert_roster(data: dict[str, Any]) -> Any:
-    """Add students to the school's roster: every one written, or none with every problem named.
+    """Upsert the school's roster: every student written, or none with every problem named.
 
-    A student already on the platform is a problem of its row (the roster import's rule).
+    A student of this school (by national ID) has its class, hukou, local flag, skill level and
+    phone updated; a new one is added; a student of another school is a problem of its row.
     """
     try:
         imported = roster.import_roster_rows(
-            get_session(), api_actor(), as_rows(FIELDS, data["students"]), id_keys()
+            get_session(),
+            api_actor(),
+            as_rows(FIELDS, data["students"]),
+            id_keys(),
+            update_own=True,
         )
     except tables.TableRejected as error:
         raise rejected(error, FIELDS, "students") from error

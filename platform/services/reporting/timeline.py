@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "enterprise.rejected": N_("机构审核驳回"),
     "cohort.created": N_("新建班级"),
     "roster.imported": N_("导入学生名册"),
+    "roster.student_updated": N_("名册更新学生信息"),
     "student.activated": N_("学生激活账号"),
     "preferences.ranked": N_("学生填报志愿"),
     "slot.created": N_("岗位创建"),

@@ -2,7 +2,9 @@
 
 The file is read and its cells checked by the shared spreadsheet-import module (tables): every
 problem is named by row, column, value and reason, and a file with any problem writes nothing.
-Each imported student gets an invitation code with which it activates its own account.
+Each imported student gets an invitation code with which it activates its own account. A school's
+records system may re-send its roster (`update_own`): a row of one of the school's own students
+then updates that student's changeable fields instead of being a duplicate.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -81,14 +84,23 @@ TEMPLATE_EXAMPLE = (
 )
 
 
+class Outcome(StrEnum):
+    """What an import did with a row's student."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True)
 class ImportedStudent:
-    """A student written by an import, with the code it activates its account with."""
+    """A student written (or found as it was) by an import, with its activation code if unused."""
 
     student_id: int
     name: str
     cohort_name: str
-    invitation_code: str
+    invitation_code: str | None
+    outcome: Outcome = Outcome.CREATED
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,8 +118,12 @@ class _Row:
     is_local: bool
     skill_level: int
     phone: str | None
+    # Optional columns left blank: on an update they keep the stored value.
+    blank: frozenset[str] = frozenset()
     # The person already on the platform with this national ID (a worker, say), if any.
     person_id: int | None = None
+    # The school's own student with this national ID, when the import updates its own students.
+    student: Student | None = None
 
 
 class _Checker(TableChecker):
@@ -116,9 +132,14 @@ class _Checker(TableChecker):
     columns = COLUMNS
     required = REQUIRED_COLUMNS
 
-    def __init__(self, session: Session, school: School, keys: IdentityKeys) -> None:
+    def __init__(
+        self, session: Session, school: School, keys: IdentityKeys, update_own: bool
+    ) -> None:
         super().__init__(keys)
         self.session = session
+        self.school_id = school.id
+        self.update_own = update_own
+        self.own_students: dict[str, Student] = {}
         offered = {s.code: s for s in school.specialties}
         cohorts = session.scalars(select(Cohort).where(Cohort.school_id == school.id)).all()
         self.specialties = offered | {
@@ -146,32 +167,58 @@ class _Checker(TableChecker):
         phone = self.phone(number, PHONE, cells[PHONE])
         if len(self.problems) > before or national_id is None or cohort is None or birth is None:
             return None
-        return _Row(number, name, national_id, cohort, birth, hukou, is_local, level, phone)
+        blank = frozenset(column for column in OPTIONAL_COLUMNS if not cells[column])
+        return _Row(number, name, national_id, cohort, birth, hukou, is_local, level, phone, blank)
 
     def known_students(self, names: dict[int, str]) -> None:
-        """Rows whose person is already on the platform, in one query per batch of IDs.
+        """Rows whose person is already on the platform, in two queries per batch of IDs.
 
-        A person who is already a student is a duplicate; a person known otherwise (a registered
-        worker) is enrolled as they are, provided the roster spells the same name.
+        A person who is already a student is a duplicate, unless the import updates the school's
+        own students and this is one (of this school only: the refusal of another school's
+        student reads the same as any duplicate's, so it never tells which school). A person
+        known otherwise (a registered worker) is enrolled as they are, provided the roster
+        spells the same name.
         """
         digests = list(self.hashes)
         for start in range(0, len(digests), ID_BATCH):
             batch = digests[start : start + ID_BATCH]
-            enrolled = Person.id.in_(select(Student.person_id)).label("enrolled")
-            for person_id, digest, name, is_student in self.session.execute(
-                select(Person.id, Person.national_id_hash, Person.name, enrolled).where(
+            people = self.session.execute(
+                select(Person.id, Person.national_id_hash, Person.name).where(
                     Person.national_id_hash.in_(batch)
                 )
+            ).all()
+            enrolled: dict[int, list[Student]] = {}
+            for student in self.session.scalars(
+                select(Student).where(Student.person_id.in_([p.id for p in people]))
             ):
+                enrolled.setdefault(student.person_id, []).append(student)
+            for person_id, digest, name in people:
                 number, raw = self.hashes[digest]
-                if is_student:
-                    self.problem(number, NATIONAL_ID, raw, N_("该学生已在平台登记（重复学生）"))
+                students = enrolled.get(person_id, [])
+                if students:
+                    self._enrolled(number, raw, digest, names.get(number), students)
                 elif names.get(number) != name:
                     self.problem(
                         number, NATIONAL_ID, raw, N_("该身份证号已在平台登记，姓名与本行不符")
                     )
                 else:
                     self.known_people[digest] = person_id
+
+    def _enrolled(
+        self, number: int, raw: str, digest: str, name: str | None, students: list[Student]
+    ) -> None:
+        own = self.update_own and len(students) == 1 and students[0].school_id == self.school_id
+        if not own:
+            self.problem(number, NATIONAL_ID, raw, N_("该学生已在平台登记（重复学生）"))
+        elif name is not None and name != students[0].name:
+            self.problem(
+                number,
+                NAME,
+                name or "",
+                N_("与平台登记的该学生姓名不符（姓名随身份登记，名册不能更改）"),
+            )
+        else:
+            self.own_students[digest] = students[0]
 
     def _cohort(self, number: int, cells: dict[str, str]) -> Cohort | None:
         code, year_text, class_name = cells[SPECIALTY_CODE], cells[INTAKE_YEAR], cells[CLASS_NAME]
@@ -237,10 +284,14 @@ class _Checker(TableChecker):
 
 
 def check_rows(
-    session: Session, school: School, rows: list[list[str]], keys: IdentityKeys
+    session: Session,
+    school: School,
+    rows: list[list[str]],
+    keys: IdentityKeys,
+    update_own: bool = False,
 ) -> list[_Row]:
     """Every row checked; TableRejected naming every problem when there is any."""
-    checker = _Checker(session, school, keys)
+    checker = _Checker(session, school, keys, update_own)
     if not rows:
         raise file_problem(N_("文件中没有表头"))
     positions = checker.header(rows[0])
@@ -263,8 +314,13 @@ def check_rows(
     if not checked:
         raise file_problem(N_("文件中没有学生数据"))
     return [
-        replace(row, person_id=checker.known_people.get(keys.hash(row.national_id)))
+        replace(
+            row,
+            person_id=checker.known_people.get(digest),
+            student=checker.own_students.get(digest),
+        )
         for row in checked
+        for digest in (keys.hash(row.national_id),)
     ]
 
 
@@ -285,14 +341,23 @@ def import_roster(
 
 
 def import_roster_rows(
-    session: Session, actor: User, table: list[list[str]], keys: IdentityKeys
+    session: Session,
+    actor: User,
+    table: list[list[str]],
+    keys: IdentityKeys,
+    *,
+    update_own: bool = False,
 ) -> list[ImportedStudent]:
-    """Import a roster's rows (the header first, as in the template): every row, or none."""
+    """Import a roster's rows (the header first, as in the template): every row, or none.
+
+    With `update_own`, a row of one of the school's own students updates it (`_update`).
+    """
     school = own_school(session, actor)
-    rows = check_rows(session, school, table, keys)
+    rows = check_rows(session, school, table, keys, update_own)
+    added = [row for row in rows if row.student is None]
     new_people = {
         row.number: new_person(keys, row.national_id, row.name, row.birth_date, row.phone)
-        for row in rows
+        for row in added
         if row.person_id is None
     }
     session.add_all(new_people.values())
@@ -301,8 +366,8 @@ def import_roster_rows(
     except IntegrityError as exc:
         # A concurrent import or registration of the same person won the UNIQUE race.
         raise Conflict(N_("导入期间名册数据已被修改（可能有重复学生），请重新导入")) from exc
-    students = [
-        Student(
+    created = {
+        row.number: Student(
             school_id=school.id,
             cohort_id=row.cohort.id,
             person_id=row.person_id or new_people[row.number].id,
@@ -314,36 +379,108 @@ def import_roster_rows(
             phone=row.phone,
             invitation_code=new_invitation_code(),
         )
+        for row in added
+    }
+    session.add_all(created.values())
+    changed = {
+        row.number: fields
         for row in rows
-    ]
-    session.add_all(students)
+        if row.student is not None and (fields := _update(row.student, row))
+    }
     try:
         session.flush()
     except IntegrityError as exc:
         # A concurrent import of the same person won the UNIQUE race after our checks.
         raise Conflict(N_("导入期间名册数据已被修改（可能有重复学生），请重新导入")) from exc
+    result = [_imported(row, created, changed) for row in rows]
+    _record(session, actor, school, rows, result, changed)
+    return result
+
+
+def _update(student: Student, row: _Row) -> list[str]:
+    """Set the student's changeable fields from its row; the names of those that changed.
+
+    The name and birth date are the identity record's (the birth date is part of the national
+    ID), so a roster never changes them; a blank optional cell keeps what is stored.
+    """
+    wanted = {
+        "cohort_id": row.cohort.id,
+        "hukou_locality": row.hukou,
+        "is_local": student.is_local if IS_LOCAL in row.blank else row.is_local,
+        "skill_level": student.skill_level if SKILL_LEVEL in row.blank else row.skill_level,
+        "phone": student.phone if PHONE in row.blank else row.phone,
+    }
+    fields = [field for field, value in wanted.items() if getattr(student, field) != value]
+    for field in fields:
+        setattr(student, field, wanted[field])
+    return fields
+
+
+def _imported(
+    row: _Row, created: dict[int, Student], changed: dict[int, list[str]]
+) -> ImportedStudent:
+    student = row.student or created[row.number]
+    outcome = (
+        Outcome.CREATED
+        if row.student is None
+        else Outcome.UPDATED
+        if row.number in changed
+        else Outcome.UNCHANGED
+    )
+    return ImportedStudent(
+        student.id, student.name, row.cohort.name, student.invitation_code, outcome
+    )
+
+
+def _record(
+    session: Session,
+    actor: User,
+    school: School,
+    rows: list[_Row],
+    result: list[ImportedStudent],
+    changed: dict[int, list[str]],
+) -> None:
+    """Audit the import and each update (field names only), and emit roster.imported."""
+    created_ids = [s.student_id for s in result if s.outcome == Outcome.CREATED]
+    updated_ids = [s.student_id for s in result if s.outcome == Outcome.UPDATED]
+    if not (created_ids or updated_ids):
+        return  # a roster re-sent as it is writes nothing, so it tells no one
+    for imported, row in zip(result, rows, strict=True):
+        if row.number in changed:
+            audit.record(
+                session,
+                actor,
+                "roster.student_updated",
+                "student",
+                imported.student_id,
+                {"fields": changed[row.number]},
+            )
+    cohort_ids = sorted(
+        {
+            row.cohort.id
+            for row, s in zip(rows, result, strict=True)
+            if s.outcome != Outcome.UNCHANGED
+        }
+    )
     audit.record(
         session,
         actor,
         "roster.imported",
         "school",
         school.id,
-        {"students": len(students), "cohorts": sorted({s.cohort_id for s in students})},
+        {"students": len(created_ids), "updated": len(updated_ids), "cohorts": cohort_ids},
     )
     outbox.emit(
         session,
         "roster.imported",
         {
             "school_id": school.id,
-            "student_ids": [s.id for s in students],
-            "cohort_ids": sorted({s.cohort_id for s in students}),
+            "student_ids": created_ids,
+            "updated_student_ids": updated_ids,
+            "cohort_ids": cohort_ids,
         },
         [outbox.school(school.id)],
     )
-    return [
-        ImportedStudent(s.id, s.name, row.cohort.name, s.invitation_code or "")
-        for s, row in zip(students, rows, strict=True)
-    ]
 
 
 def invitations_csv(students: Iterable[Student]) -> bytes:

@@ -1,5 +1,5 @@
-"""The write operations through the pages' services: the roster upsert (all or nothing, every bad
-field named), idempotent POSTs, slots under ETag / If-Match, open, close, the ranking."""
+"""The write operations through the pages' services: the roster upsert (updates of the school's
+own students, all or nothing, every bad field named), idempotent POSTs, slots under ETag / If-Match, open, close, the ranking."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ from skillbridge.models import (
     Cohort,
     Employment,
     IdempotencyRecord,
+    Role,
     Slot,
     SlotStatus,
+    Specialty,
     Student,
+    WebhookEvent,
 )
+from skillbridge.platform.services.api_clients import clients
 
 
 def national_id(rng: random.Random) -> str:
@@ -253,3 +257,166 @@ def test_an_employee_upsert_names_every_bad_field_and_then_writes_confirmed_empl
     assert employment["status"] == "confirmed" and employment["post"] == "数控车工"
     session.rollback()
     assert session.scalar(select(func.count(Employment.id))) == 1
+
+
+@pytest.fixture
+def next_class(session, world, factories, cohort) -> Cohort:  # type: ignore[no-untyped-def]
+    """A second class of the same specialty and year, which a re-sent roster moves students to."""
+    specialty = session.get(Specialty, cohort.specialty_id)
+    made = factories.cohort(
+        world.school, specialty, name="数控2302班", intake_year=cohort.intake_year
+    )
+    session.commit()
+    return made
+
+
+def _post_roster(client, key: str, idempotency_key: str, *students):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/roster",
+        headers=bearer(key, Idempotency_Key=idempotency_key),
+        json={"students": list(students)},
+    )
+
+
+def _results(answer) -> list[str]:  # type: ignore[no-untyped-def]
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    return [s["result"] for s in answer.get_json()["students"]]
+
+
+def test_a_re_sent_roster_updates_inserts_and_leaves_unchanged_per_row(
+    client, session, issue_key, cohort, next_class
+) -> None:  # type: ignore[no-untyped-def]
+    key, rng = issue_key("school", "roster:write"), random.Random(11)
+    moved, kept = roster_student(cohort, rng, phone="13800000001"), roster_student(cohort, rng)
+    first = _post_roster(client, key, "term-1", moved, kept)
+    assert _results(first) == ["created", "created"]
+    [moved_id, kept_id] = [s["id"] for s in first.get_json()["students"]]
+    code = first.get_json()["students"][0]["invitation_code"]
+    birth = session.get(Student, moved_id).birth_date
+    session.rollback()
+    # Next term: one student changes class, hukou and level; the phone is left out, one is new.
+    changes = {
+        "class_name": next_class.name,
+        "hukou": "江苏省苏州市姑苏区",
+        "skill_level": "高级工",
+    }
+    changed = {k: v for k, v in moved.items() if k != "phone"} | changes
+    new = roster_student(cohort, rng)
+    second = _post_roster(client, key, "term-2", changed, kept, new)
+    assert _results(second) == ["updated", "unchanged", "created"]
+    answered = second.get_json()["students"]
+    assert [s["id"] for s in answered[:2]] == [moved_id, kept_id]
+    assert answered[0]["class_name"] == next_class.name and answered[0]["invitation_code"] == code
+    session.rollback()
+    student = session.get(Student, moved_id)
+    assert (student.cohort_id, student.hukou_locality, student.skill_level) == (
+        next_class.id,
+        "江苏省苏州市姑苏区",
+        3,  # 高级工
+    )
+    # A left-out optional field keeps its value; the identity record's fields stay as they were.
+    assert student.phone == "13800000001"
+    assert (student.name, student.birth_date) == (moved["name"], birth)
+    assert _students(session, cohort) == 2 and _students(session, next_class) == 1
+    # The update is audited with the fields it changed (their names, never their values)...
+    [audited] = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "roster.student_updated")
+    ).all()
+    assert audited.object_id == str(moved_id) and "skill_level" in audited.payload
+    assert "姑苏区" not in audited.payload
+    # ...and the event names the created and the updated students, keeping its earlier keys.
+    events = session.scalars(
+        select(WebhookEvent).where(WebhookEvent.type == "roster.imported").order_by(WebhookEvent.id)
+    ).all()
+    assert events[-1].data == {
+        "school_id": student.school_id,
+        "student_ids": [answered[2]["id"]],
+        "updated_student_ids": [moved_id],
+        "cohort_ids": sorted({cohort.id, next_class.id}),
+    }
+    # The same roster once more changes nothing, and tells no one.
+    third = _post_roster(client, key, "term-3", changed, kept, new)
+    assert _results(third) == ["unchanged"] * 3
+    session.rollback()
+    assert session.scalar(
+        select(func.count(WebhookEvent.id)).where(WebhookEvent.type == "roster.imported")
+    ) == len(events)
+    # The update replays under its key: the same answer, no second audit entry.
+    again = _post_roster(client, key, "term-2", changed, kept, new)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == second.get_json()
+    session.rollback()
+    assert (
+        session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "roster.student_updated")
+        )
+        == 1
+    )
+
+
+def test_another_schools_student_is_refused_without_naming_the_school(
+    client, session, world, factories, issue_key, cohort
+) -> None:  # type: ignore[no-untyped-def]
+    other_specialty = factories.specialty("数控技术")
+    world.other_school.specialties.append(other_specialty)
+    other_cohort = factories.cohort(world.other_school, other_specialty, name="数控2301班")
+    other_admin = factories.user(Role.SCHOOL, school_id=world.other_school.id)
+    session.commit()
+    other_cohort.specialty_code = other_specialty.code  # type: ignore[attr-defined]
+    _client, other_key = clients.create_client(
+        session, other_admin, clients.NewClient("other system", ["roster:write"])
+    )
+    session.commit()
+    rng = random.Random(12)
+    theirs = roster_student(other_cohort, rng)
+    assert _results(_post_roster(client, other_key, "o1", theirs)) == ["created"]
+    key = issue_key("school", "roster:write")
+    claimed = theirs | {
+        "specialty_code": cohort.specialty_code,  # type: ignore[attr-defined]
+        "class_name": cohort.name,
+        "intake_year": str(cohort.intake_year),
+    }
+    good = roster_student(cohort, rng)
+    refused = _post_roster(client, key, "m1", good, claimed)
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    details = refused.get_json()["details"]
+    assert [d for d in details if d.startswith("students[1].national_id")], details
+    assert not [d for d in details if d.startswith("students[0]")], details
+    assert world.other_school.name not in refused.get_data(as_text=True)
+    assert _students(session, cohort) == 0  # all or nothing: the good row is not written either
+    # Positive control: its own school updates the same student through the same operation.
+    session.rollback()
+    moved = theirs | {"hukou": "江苏省苏州市姑苏区"}
+    assert _results(_post_roster(client, other_key, "o2", moved)) == ["updated"]
+    assert _results(_post_roster(client, key, "m2", good)) == ["created"]
+
+
+def test_one_bad_row_keeps_every_update_and_insert_from_being_written(
+    client, session, issue_key, cohort, next_class
+) -> None:  # type: ignore[no-untyped-def]
+    key, rng = issue_key("school", "roster:write"), random.Random(13)
+    student = roster_student(cohort, rng)
+    [created] = _post_roster(client, key, "b1", student).get_json()["students"]
+    moved = student | {"class_name": next_class.name}
+    renamed = student | {"name": "改名字"}
+    refused = _post_roster(
+        client,
+        key,
+        "b2",
+        moved,
+        roster_student(cohort, rng),
+        roster_student(cohort, rng, phone="电话"),
+    )
+    assert refused.status_code == 422
+    assert [d for d in refused.get_json()["details"] if d.startswith("students[2].phone")]
+    session.rollback()
+    assert session.get(Student, created["id"]).cohort_id == cohort.id
+    assert _students(session, cohort) == 1 and _students(session, next_class) == 0
+    # The name comes from the identity record: a roster cannot change it.
+    renaming = _post_roster(client, key, "b3", renamed)
+    assert renaming.status_code == 422
+    assert [d for d in renaming.get_json()["details"] if d.startswith("students[0].name")]
+    # Positive control: the same update alone goes through.
+    assert _results(_post_roster(client, key, "b4", moved)) == ["updated"]
+    session.rollback()
+    assert session.get(Student, created["id"]).cohort_id == next_class.id

@@ -42,6 +42,7 @@ def test_an_import_tells_the_school_and_nobody_else(
     assert body["data"] == {
         "school_id": world.school.id,
         "student_ids": [s.student_id for s in imported],
+        "updated_student_ids": [],
         "cohort_ids": [school_side.cohort.id],
     }
     text = json.dumps(body, ensure_ascii=False)
