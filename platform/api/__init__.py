@@ -15,13 +15,13 @@ from flask_smorest import Api
 from skillbridge.platform.extensions import csrf, login_manager
 from skillbridge.platform.routing import MAX_ROW_ID, RowIdConverter
 
-from . import directory, employees, records, roster, slots
+from . import directory, employees, records, roster, slots, supervision
 from .blueprint import bp, load_key_user
 from .docs import bp as docs_bp
 from .schemas import ErrorSchema
 
 # Imported for the operations they add to the blueprint.
-RESOURCES = (directory, employees, records, roster, slots)
+RESOURCES = (directory, employees, records, roster, slots, supervision)
 SECURITY_SCHEMES = {
     "bearer": {
         "type": "http",

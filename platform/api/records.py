@@ -9,12 +9,11 @@ from marshmallow import Schema, fields
 from skillbridge.models import AgreementStatus, ClaimStatus, CooperationKind, PlacementStatus
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services.cooperation import agreements
-from skillbridge.platform.services.paging import Page
 from skillbridge.platform.services.placements import records
 from skillbridge.platform.services.subsidies import claims
 
 from .blueprint import api_actor, bp, scope
-from .schemas import PageArgsSchema, page_schema, row_id
+from .schemas import PageArgsSchema, page_answer, page_schema, row_id
 
 
 class PlacementSchema(Schema):
@@ -54,17 +53,13 @@ class ClaimSchema(Schema):
     beneficiary_name = fields.String(required=True)
 
 
-def _page(found: Page[Any]) -> dict[str, Any]:
-    return {"items": found.items, "page": found.page, "pages": found.pages, "total": found.total}
-
-
 @bp.route("/placements", methods=["GET"])
 @scope("placements:read")
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema("PlacementPage", PlacementSchema))
 def placements(args: dict[str, Any]) -> Any:
     """A page of the placements the organisation may see, newest first."""
-    return _page(records.placements_page(get_session(), api_actor(), args["page"]))
+    return page_answer(records.placements_page(get_session(), api_actor(), args["page"]))
 
 
 @bp.route("/agreements", methods=["GET"])
@@ -73,7 +68,7 @@ def placements(args: dict[str, Any]) -> Any:
 @bp.response(200, page_schema("AgreementPage", AgreementSchema))
 def cooperation_agreements(args: dict[str, Any]) -> Any:
     """A page of the cooperation agreements: a party's own, a bureau's schools'."""
-    return _page(agreements.list_agreements(get_session(), api_actor(), args["page"]))
+    return page_answer(agreements.list_agreements(get_session(), api_actor(), args["page"]))
 
 
 @bp.route("/claims", methods=["GET"])
@@ -82,4 +77,4 @@ def cooperation_agreements(args: dict[str, Any]) -> Any:
 @bp.response(200, page_schema("ClaimPage", ClaimSchema))
 def subsidy_claims(args: dict[str, Any]) -> Any:
     """A page of the organisation's own subsidy claims, newest first."""
-    return _page(claims.list_my_claims(get_session(), api_actor(), args["page"]))
+    return page_answer(claims.list_my_claims(get_session(), api_actor(), args["page"]))

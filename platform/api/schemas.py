@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from skillbridge.platform.routing import MAX_ROW_ID
+from skillbridge.platform.services.paging import Page
 
 ID_RANGE = validate.Range(min=1, max=MAX_ROW_ID)
 PAGE_MAX = 1_000_000
@@ -42,3 +45,8 @@ def page_schema(name: str, item: type[Schema]) -> type[Schema]:
         },
         name=name,
     )
+
+
+def page_answer(found: Page[Any]) -> dict[str, Any]:
+    """A page of a list as the page schemas spell it."""
+    return {"items": found.items, "page": found.page, "pages": found.pages, "total": found.total}

@@ -32,6 +32,7 @@ SCOPES: tuple[Scope, ...] = (
     Scope("placements:read", N_("读取实习安排"), frozenset({_SCHOOL, _ENTERPRISE, _BUREAU})),
     Scope("agreements:read", N_("读取合作协议"), frozenset({_SCHOOL, _ENTERPRISE, _BUREAU})),
     Scope("claims:read", N_("读取补贴申领"), frozenset({_SCHOOL, _ENTERPRISE})),
+    Scope("attendance:read", N_("读取实习考勤"), frozenset({_SCHOOL, _ENTERPRISE})),
 )
 BY_NAME = {scope.name: scope for scope in SCOPES}
 

@@ -32,7 +32,7 @@ from skillbridge.platform.services.upserts import insert_unless_present
 from skillbridge.platform.text import N_
 
 from .access import day_for, may_confirm, may_record, placement_for, require_scope
-from .calendar import day_kind
+from .calendar import CHINA, day_kind
 from .hours import hours_between
 
 #: Two decimals of a degree: about 1 km, enough to tell the workplace from elsewhere.
@@ -246,26 +246,63 @@ class DayRow:
 
     day: AttendanceDay
     student_name: str
+    student_id: int
+
+    @property
+    def checked_in(self) -> datetime:
+        """The check-in with its offset: the rows hold China's wall-clock time."""
+        return self.day.check_in_at.replace(tzinfo=CHINA)
+
+    @property
+    def checked_out(self) -> datetime | None:
+        out = self.day.check_out_at
+        return None if out is None else out.replace(tzinfo=CHINA)
+
+    @property
+    def mentor_confirmed(self) -> bool:
+        """The mentor confirmed the day as recorded, or corrected it."""
+        return self.day.status in (DayStatus.CONFIRMED, DayStatus.CORRECTED)
 
 
 def _day_row(row: AnyRow) -> DayRow:
-    return DayRow(row[0], row[1])
+    return DayRow(row[0], row[1], row[2])
+
+
+@dataclass(frozen=True)
+class DayFilter:
+    """Which days a list holds: of one placement, from and to a date (each bound included)."""
+
+    placement_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    to_confirm: bool = False
 
 
 def list_days(
     session: Session, actor: User, page: int = 1, to_confirm: bool = False
 ) -> Page[DayRow]:
     """The days of every placement the actor supervises, newest first, with the student's name."""
+    return filtered_days(session, actor, DayFilter(to_confirm=to_confirm), page)
+
+
+def filtered_days(session: Session, actor: User, only: DayFilter, page: int = 1) -> Page[DayRow]:
+    """The days of the placements whose attendance the actor's lists hold, `only` those asked."""
     statement = (
-        select(AttendanceDay, Student.name)
+        select(AttendanceDay, Student.name, Student.id)
         .join(Placement, Placement.id == AttendanceDay.placement_id)
         .join(Student, Student.id == Placement.student_id)
         .join(Slot, Slot.id == Placement.slot_id)
         .where(require_scope(actor))
         .order_by(AttendanceDay.day.desc(), AttendanceDay.id.desc())
     )
-    if to_confirm:
+    if only.to_confirm:
         statement = statement.where(AttendanceDay.status == DayStatus.RECORDED)
+    if only.placement_id is not None:
+        statement = statement.where(AttendanceDay.placement_id == only.placement_id)
+    if only.date_from is not None:
+        statement = statement.where(AttendanceDay.day >= only.date_from)
+    if only.date_to is not None:
+        statement = statement.where(AttendanceDay.day <= only.date_to)
     return paginate(session, statement, page, _day_row)
 
 
