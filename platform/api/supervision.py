@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from skillbridge.models import DayStatus
+from skillbridge.models import DayStatus, JournalStatus
 from skillbridge.platform.db import get_session
 from skillbridge.platform.services.attendance import days
+from skillbridge.platform.services.journals import records as journal_records
 
 from .blueprint import api_actor, bp, scope
 from .schemas import ID_RANGE, PageArgsSchema, page_answer, page_schema, row_id
@@ -57,3 +58,51 @@ def attendance(args: dict[str, Any]) -> Any:
     """
     only = days.DayFilter(args.get("placement_id"), args.get("date_from"), args.get("date_to"))
     return page_answer(days.filtered_days(get_session(), api_actor(), only, args["page"]))
+
+
+class JournalArgsSchema(PageArgsSchema):
+    placement_id = fields.Integer(validate=ID_RANGE, metadata={"description": "one placement's"})
+
+
+class JournalTextSchema(Schema):
+    work_done = fields.String(required=True, metadata={"description": "本周工作内容"})
+    learned = fields.String(required=True, metadata={"description": "收获体会"})
+    problems = fields.String(required=True, metadata={"description": "遇到的问题"})
+
+
+class JournalSchema(Schema):
+    id = row_id(attribute="journal.id")
+    placement_id = row_id(attribute="journal.placement_id")
+    student_id = row_id()
+    week = fields.String(required=True, metadata={"description": "ISO week, e.g. 2026-W10"})
+    iso_year = fields.Integer(required=True, attribute="journal.iso_year")
+    iso_week = fields.Integer(required=True, attribute="journal.iso_week")
+    status = fields.Enum(JournalStatus, by_value=True, required=True, attribute="journal.status")
+    late = fields.Boolean(required=True, attribute="journal.late")
+    first_submitted_at = fields.AwareDateTime(
+        required=True, allow_none=True, attribute="journal.first_submitted_at"
+    )
+    submitted_at = fields.AwareDateTime(
+        required=True, allow_none=True, attribute="journal.submitted_at"
+    )
+    confirmed_at = fields.AwareDateTime(
+        required=True, allow_none=True, attribute="journal.confirmed_at"
+    )
+    text = fields.Nested(
+        JournalTextSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "the entry, for the host enterprise's key only; null otherwise"},
+    )
+
+
+@bp.route("/journals", methods=["GET"])
+@scope("journals:read")
+@bp.arguments(JournalArgsSchema, location="query")
+@bp.response(200, page_schema("JournalPage", JournalSchema))
+def journals(args: dict[str, Any]) -> Any:
+    """A page of the submitted weekly journals (周志) of the organisation's placements."""
+    found = journal_records.list_journals(
+        get_session(), api_actor(), args["page"], args.get("placement_id")
+    )
+    return page_answer(found)

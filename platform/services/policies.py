@@ -667,6 +667,12 @@ def can_countersign_journals(actor: User, placement: Placement) -> bool:
     return is_assigned_teacher(actor, placement)
 
 
+def can_read_journal_text(actor: User, enterprise_id: int) -> bool:
+    """A journal list gives the entries' text to the host's managers only (the HR system that
+    follows its interns); others read the states, and the pages show the text to the rest."""
+    return acts_for_enterprise(actor, enterprise_id)
+
+
 # ── attendance ──
 def can_record_attendance(actor: User, student: Student) -> bool:
     """Only the student checks itself in and out, and asks for its own leave."""

@@ -33,6 +33,7 @@ SCOPES: tuple[Scope, ...] = (
     Scope("agreements:read", N_("读取合作协议"), frozenset({_SCHOOL, _ENTERPRISE, _BUREAU})),
     Scope("claims:read", N_("读取补贴申领"), frozenset({_SCHOOL, _ENTERPRISE})),
     Scope("attendance:read", N_("读取实习考勤"), frozenset({_SCHOOL, _ENTERPRISE})),
+    Scope("journals:read", N_("读取实习周志"), frozenset({_SCHOOL, _ENTERPRISE})),
 )
 BY_NAME = {scope.name: scope for scope in SCOPES}
 

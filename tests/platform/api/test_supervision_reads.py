@@ -1,5 +1,6 @@
-"""The attendance read for HR and records systems: the organisation's placements' days only,
-filtered by placement and dates, under the attendance:read scope."""
+"""The supervision reads for HR and records systems: the organisation's placements' attendance
+days (filtered by placement and dates) and submitted journals (text for the host only), each
+under its scope, never another tenant's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from supervision_support import START, Seeder
 from support import bearer
 
-from skillbridge.models import AttendanceDay, DayStatus
+from skillbridge.models import AttendanceDay, DayStatus, Journal, JournalStatus
 
 
 @pytest.fixture
@@ -87,3 +88,51 @@ def test_attendance_needs_its_scope(client, issue_key, seeded) -> None:  # type:
         "/api/v1/attendance", headers=bearer(issue_key("enterprise", "attendance:read"))
     )
     assert granted.status_code == 200
+
+
+@pytest.fixture
+def journals(session, world, factories):  # type: ignore[no-untyped-def]
+    """Two submitted journals and a draft of the world's pair's placement, one of another pair's."""
+    seeder = Seeder(session, factories, world.users["school"])
+    own = seeder.placement(world.school, world.enterprise)
+    other = seeder.placement(world.other_school, world.other_enterprise)
+    seeder.journal(own, 10, JournalStatus.CONFIRMED, date(2026, 3, 8))
+    seeder.journal(own, 11, JournalStatus.SUBMITTED, date(2026, 3, 15))
+    seeder.journal(own, 12, JournalStatus.DRAFT, None)
+    seeder.journal(other, 10, JournalStatus.SUBMITTED, date(2026, 3, 8))
+    session.flush()
+    for journal in session.scalars(select(Journal)):
+        journal.work_done, journal.learned, journal.problems = "装配", "读图", "无"
+    session.commit()
+    return own, other
+
+
+def test_journals_serve_the_states_and_the_text_to_the_host_only(
+    client, issue_key, journals
+) -> None:  # type: ignore[no-untyped-def]
+    own, other = journals
+    host = client.get("/api/v1/journals", headers=bearer(issue_key("enterprise", "journals:read")))
+    assert _ids(host) == [own.id, own.id]  # the draft and the other pair's journal never
+    [latest, first] = host.get_json()["items"]
+    assert (latest["week"], latest["status"], first["status"]) == (
+        "2026-W11",
+        "submitted",
+        "confirmed",
+    )
+    assert latest["submitted_at"].startswith("2026-03-15T12:00:00")
+    assert latest["student_id"] == own.student_id
+    assert latest["text"] == {"work_done": "装配", "learned": "读图", "problems": "无"}
+    school = client.get("/api/v1/journals", headers=bearer(issue_key("school", "journals:read")))
+    assert _ids(school) == [own.id, own.id]
+    assert [j["text"] for j in school.get_json()["items"]] == [None, None]
+    assert "装配" not in school.get_data(as_text=True)
+    key = issue_key("enterprise", "journals:read")
+    only = client.get(f"/api/v1/journals?placement_id={other.id}", headers=bearer(key))
+    assert _ids(only) == []
+    assert (
+        len(_ids(client.get(f"/api/v1/journals?placement_id={own.id}", headers=bearer(key)))) == 2
+    )
+    refused = client.get(
+        "/api/v1/journals", headers=bearer(issue_key("enterprise", "attendance:read"))
+    )
+    assert refused.status_code == 403 and refused.get_json()["details"] == ["journals:read"]
