@@ -24,9 +24,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from supervision_support import START, Seeder
 from support import api_slot_body, bearer, login
 
-from skillbridge.models import Role
+from skillbridge.models import JournalStatus, Role
 from skillbridge.platform.routing import MAX_ROW_ID
 from skillbridge.platform.services.api_clients import clients
 from skillbridge.platform.services.api_clients.scopes import SCOPES
@@ -217,6 +218,39 @@ def test_a_key_with_every_scope_serves_own_objects_and_never_another_tenants(
         response = other.call()
         other.validate_response(response, checks=CHECKS)
         assert response.status_code in (403, 404), (role, path)
+
+
+# The supervision lists for HR and records systems, and the scope each needs.
+SUPERVISION_LISTS = {"/api/v1/attendance": "attendance:read", "/api/v1/journals": "journals:read"}
+
+
+@pytest.mark.parametrize("role", ["school", "enterprise"])
+def test_the_supervision_lists_serve_own_placements_rows_and_never_another_tenants(
+    app, api, session, world, factories, role
+) -> None:  # type: ignore[no-untyped-def]
+    """A day and a journal on each pairing of the two schools and two enterprises: a school's
+    key reads its students' rows, an enterprise's its interns', nobody else's."""
+    seeder = Seeder(session, factories, world.users["school"])
+    pairs = [
+        (school, enterprise)
+        for school in (world.school, world.other_school)
+        for enterprise in (world.enterprise, world.other_enterprise)
+    ]
+    placements = {pair: seeder.placement(*pair) for pair in pairs}
+    for placement in placements.values():
+        seeder.day(placement, START)
+        seeder.journal(placement, 10, JournalStatus.SUBMITTED, START)
+    session.commit()
+    own = world.school if role == "school" else world.enterprise
+    expected = {p.id for pair, p in placements.items() if own in pair}
+    auth = {"headers": bearer(_key(session, world, role, *SUPERVISION_LISTS.values()))}
+    for path in SUPERVISION_LISTS:
+        case = api[path]["GET"].Case(**auth)
+        response = case.call()
+        case.validate_response(response, checks=CHECKS)
+        assert response.status_code == 200, (role, path)
+        served = [item["placement_id"] for item in response.json()["items"]]
+        assert sorted(served) == sorted(expected), (role, path, served)
 
 
 def test_stateful_runs_along_the_links_as_an_enterprise_key(

@@ -238,6 +238,8 @@ API_BY_KEY = {
     "api.placements",
     "api.cooperation_agreements",
     "api.subsidy_claims",
+    "api.attendance",
+    "api.journals",
 }
 
 # Routes that act on a student who has not activated an account yet (the tenant's own student
