@@ -67,6 +67,7 @@ def test_the_readme_walkthrough(app, login_as, session, world, factories, redis_
     assert upserted.status_code == 201, upserted.get_data(as_text=True)
     (student,) = upserted.get_json()["students"]
     assert student["name"] == "张三" and student["invitation_code"]
+    assert student["result"] == "created"
     # The same request again (a retry after a timeout, say) writes nothing new.
     assert (
         system.post("/api/v1/roster", headers=headers, json=roster).get_json()
@@ -87,6 +88,7 @@ def test_the_readme_walkthrough(app, login_as, session, world, factories, redis_
     event = json.loads(delivered.body)
     assert event["organisation"] == {"kind": "school", "id": world.school.id}
     assert event["data"]["student_ids"] == [student["id"]]
+    assert event["data"]["updated_student_ids"] == []
     fetched = system.get(f"/api/v1/students/{student['id']}", headers=bearer(school_key))
     assert fetched.status_code == 200 and fetched.get_json()["name"] == "张三"
 
