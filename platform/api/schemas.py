@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -18,6 +19,15 @@ def row_id(allow_none: bool = False, attribute: str | None = None) -> fields.Int
     return fields.Integer(
         required=True, validate=ID_RANGE, allow_none=allow_none, attribute=attribute
     )
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """A moment stored in UTC, always answered with its offset."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # SQLite hands the stored UTC back without its zone
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ErrorSchema(Schema):

@@ -12,7 +12,7 @@ from skillbridge.platform.services.attendance import days
 from skillbridge.platform.services.journals import records as journal_records
 
 from .blueprint import api_actor, bp, scope
-from .schemas import ID_RANGE, PageArgsSchema, page_answer, page_schema, row_id
+from .schemas import ID_RANGE, PageArgsSchema, UtcDateTime, page_answer, page_schema, row_id
 
 
 class AttendanceArgsSchema(PageArgsSchema):
@@ -41,9 +41,7 @@ class AttendanceDaySchema(Schema):
     statutory_holiday = fields.Boolean(required=True, attribute="day.statutory_holiday")
     status = fields.Enum(DayStatus, by_value=True, required=True, attribute="day.status")
     mentor_confirmed = fields.Boolean(required=True)
-    confirmed_at = fields.AwareDateTime(
-        required=True, allow_none=True, attribute="day.confirmed_at"
-    )
+    confirmed_at = UtcDateTime(required=True, allow_none=True, attribute="day.confirmed_at")
 
 
 @bp.route("/attendance", methods=["GET"])
@@ -79,15 +77,11 @@ class JournalSchema(Schema):
     iso_week = fields.Integer(required=True, attribute="journal.iso_week")
     status = fields.Enum(JournalStatus, by_value=True, required=True, attribute="journal.status")
     late = fields.Boolean(required=True, attribute="journal.late")
-    first_submitted_at = fields.AwareDateTime(
+    first_submitted_at = UtcDateTime(
         required=True, allow_none=True, attribute="journal.first_submitted_at"
     )
-    submitted_at = fields.AwareDateTime(
-        required=True, allow_none=True, attribute="journal.submitted_at"
-    )
-    confirmed_at = fields.AwareDateTime(
-        required=True, allow_none=True, attribute="journal.confirmed_at"
-    )
+    submitted_at = UtcDateTime(required=True, allow_none=True, attribute="journal.submitted_at")
+    confirmed_at = UtcDateTime(required=True, allow_none=True, attribute="journal.confirmed_at")
     text = fields.Nested(
         JournalTextSchema,
         required=True,

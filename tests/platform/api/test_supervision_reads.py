@@ -4,7 +4,7 @@ under its scope, never another tenant's."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -67,11 +67,12 @@ def test_a_confirmed_day_says_so_and_bad_filters_name_their_field(
             AttendanceDay.placement_id == own.id, AttendanceDay.day == START
         )
     ).one()
-    day.status = DayStatus.CONFIRMED
+    day.status, day.confirmed_at = DayStatus.CONFIRMED, datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     session.commit()
     key = issue_key("enterprise", "attendance:read")
     items = client.get("/api/v1/attendance", headers=bearer(key)).get_json()["items"]
     assert [d["mentor_confirmed"] for d in items] == [False, True]
+    assert items[1]["confirmed_at"] == "2026-03-02T10:00:00+00:00"  # with its zone on SQLite too
     backwards = client.get(
         "/api/v1/attendance?date_from=2026-03-07&date_to=2026-03-01", headers=bearer(key)
     )
