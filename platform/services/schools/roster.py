@@ -214,7 +214,7 @@ class _Checker(TableChecker):
             self.problem(
                 number,
                 NAME,
-                name or "",
+                name,
                 N_("与平台登记的该学生姓名不符（姓名随身份登记，名册不能更改）"),
             )
         else:
