@@ -66,14 +66,22 @@ def test_a_pending_worker_is_refused_everywhere_but_its_own_pages(
     assert "尚待企业确认" not in client.get("/me").get_data(as_text=True)
     # Past the gate, every other page is the other roles' and refuses the worker in its own way.
     after = _walk(app, client)
-    opened = {key for key, status in after.items() if status not in (403, 404)}
+    # 401: the API's writes take an API key, never the login session.
+    opened = {key for key, status in after.items() if status not in (401, 403, 404)}
     # The document check (文件核验) is open to every signed-in user holding a document.
     verification = {("GET", "signatures.verify"), ("POST", "signatures.verify_upload")}
     # The apprenticeship list is every account's: an apprentice sees only its own enrolments.
     programmes = {("GET", "programmes.index")}
     # A confirmed worker may nominate itself (个人自荐): the selections list shows it the calls.
     selections = {("GET", "selections.index")}
-    assert opened == {("GET", "people.my_employment")} | verification | programmes | selections
+    # The API's placement, claim and journal lists answer a login session with the rows its account may
+    # see: this worker has neither, and nobody else's shows.
+    api_lists = {("GET", "api.placements"), ("GET", "api.subsidy_claims"), ("GET", "api.journals")}
+    for path in ("/api/v1/placements", "/api/v1/claims", "/api/v1/journals"):
+        assert client.get(path).get_json()["total"] == 0
+    assert opened == (
+        {("GET", "people.my_employment")} | verification | programmes | selections | api_lists
+    )
     assert employment.id == 1
 
 
