@@ -7,7 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -442,16 +442,13 @@ def record_failed_activation(
     )
 
 
-def count_pending(session: Session, region_id: int) -> dict[str, int]:
-    """Pending verifications in a region, per kind."""
+def pending_count_statements(region_id: int) -> dict[str, Select[tuple[int]]]:
+    """The count of pending verifications in a region per kind, as statements to run or nest."""
     return {
-        kind: session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(model.region_id == region_id)
-            .where(model.verification_status == VerificationStatus.PENDING)
-        )
-        or 0
+        kind: select(func.count())
+        .select_from(model)
+        .where(model.region_id == region_id)
+        .where(model.verification_status == VerificationStatus.PENDING)
         for kind, model in ORGANISATION_MODELS.items()
     }
 

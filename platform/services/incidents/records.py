@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -126,10 +126,9 @@ def list_incidents(
     return paginate(session, statement, page, _context)
 
 
-def open_incident_count(session: Session, actor: User) -> int:
-    """How many incidents in the actor's list are still open (its to-do item)."""
-    statement = _query().where(_scope(actor), Incident.status == IncidentStatus.OPEN)
-    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+def open_incidents(actor: User) -> Select:
+    """The incidents in the actor's list that are still open (its to-do item counts them)."""
+    return _query().where(_scope(actor), Incident.status == IncidentStatus.OPEN)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Executable, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -24,8 +25,12 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
-from skillbridge.platform.services.accounts.registration import count_pending
+from skillbridge.models.school import school_specialty
+from skillbridge.platform.services.accounts.registration import pending_count_statements
 from skillbridge.platform.text import N_
+
+#: The key of the unread-notification count among a page's counts.
+UNREAD = "unread_notifications"
 
 
 @dataclass
@@ -39,8 +44,18 @@ class Overview:
     unread_notifications: int = 0
 
 
-def _count(session: Session, statement: Executable) -> int:
-    return session.scalar(statement) or 0
+def _counts(session: Session, actor: User, statements: dict[str, Select[Any]]) -> dict[str, int]:
+    """Every figure of a landing page, and the actor's unread notifications, in one statement:
+    each count is a scalar subquery, so the page pays one round trip instead of one per card."""
+    statements = statements | {
+        UNREAD: select(func.count(Notification.id))
+        .where(Notification.user_id == actor.id)
+        .where(Notification.read_at.is_(None))
+    }
+    row = session.execute(
+        select(*(query.scalar_subquery().label(name) for name, query in statements.items()))
+    ).one()
+    return {name: int(value or 0) for name, value in row._mapping.items()}
 
 
 def build_overview(session: Session, actor: User) -> Overview:
@@ -52,12 +67,7 @@ def build_overview(session: Session, actor: User) -> Overview:
         Role.BUREAU: _bureau_overview,
     }
     overview = builders[actor.role](session, actor)
-    overview.unread_notifications = _count(
-        session,
-        select(func.count(Notification.id))
-        .where(Notification.user_id == actor.id)
-        .where(Notification.read_at.is_(None)),
-    )
+    overview.unread_notifications = overview.counts.pop(UNREAD)
     return overview
 
 
@@ -65,34 +75,31 @@ def _school_overview(session: Session, actor: User) -> Overview:
     school = session.get(School, actor.school_id)
     assert school is not None  # the role CHECK constraint guarantees the tenant exists
     live_agreement = CooperationAgreement.status == AgreementStatus.APPROVED
-    counts = {
-        "cohorts": _count(
-            session, select(func.count(Cohort.id)).where(Cohort.school_id == school.id)
-        ),
-        "students": _count(
-            session, select(func.count(Student.id)).where(Student.school_id == school.id)
-        ),
-        "agreements": _count(
-            session,
-            select(func.count(CooperationAgreement.id))
+    counts = _counts(
+        session,
+        actor,
+        {
+            "specialties": select(func.count())
+            .select_from(school_specialty)
+            .where(school_specialty.c.school_id == school.id),
+            "cohorts": select(func.count(Cohort.id)).where(Cohort.school_id == school.id),
+            "students": select(func.count(Student.id)).where(Student.school_id == school.id),
+            "agreements": select(func.count(CooperationAgreement.id))
             .where(CooperationAgreement.school_id == school.id)
             .where(live_agreement),
-        ),
-        "placements": _count(
-            session,
-            select(func.count(Placement.id))
+            "placements": select(func.count(Placement.id))
             .join(Student, Student.id == Placement.student_id)
             .where(Student.school_id == school.id)
             .where(Placement.status.in_(SEAT_HOLDING)),
-        ),
-    }
+        },
+    )
     steps = []
     if school.verification_status == VerificationStatus.PENDING:
         steps.append(N_("等待人社局审核机构资质"))
     elif school.verification_status == VerificationStatus.REJECTED:
         steps.append(N_("机构资质未通过审核") + "：" + (school.rejection_reason or ""))
     else:
-        if not school.specialties:
+        if counts["specialties"] == 0:
             steps.append(N_("添加本校开设的专业及其对应职业（工种）"))
         if counts["cohorts"] == 0:
             steps.append(N_("创建届/班并导入学生名册"))
@@ -105,24 +112,20 @@ def _enterprise_overview(session: Session, actor: User) -> Overview:
     enterprise = session.get(Enterprise, actor.enterprise_id)
     assert enterprise is not None
     own_slots = select(Slot.id).where(Slot.enterprise_id == enterprise.id)
-    counts = {
-        "open_slots": _count(
-            session,
-            select(func.count(Slot.id))
+    counts = _counts(
+        session,
+        actor,
+        {
+            "open_slots": select(func.count(Slot.id))
             .where(Slot.enterprise_id == enterprise.id)
             .where(Slot.status == SlotStatus.OPEN),
-        ),
-        "seats": _count(
-            session, select(func.sum(Slot.seats)).where(Slot.enterprise_id == enterprise.id)
-        ),
-        "placements": _count(
-            session,
-            select(func.count(Placement.id))
+            "seats": select(func.sum(Slot.seats)).where(Slot.enterprise_id == enterprise.id),
+            "placements": select(func.count(Placement.id))
             .where(Placement.slot_id.in_(own_slots))
             .where(Placement.status.in_(SEAT_HOLDING)),
-        ),
-        "staff": enterprise.staff_headcount,
-    }
+        },
+    )
+    counts["staff"] = enterprise.staff_headcount
     steps = []
     if enterprise.verification_status == VerificationStatus.PENDING:
         steps.append(N_("等待人社局审核机构资质"))
@@ -136,50 +139,48 @@ def _enterprise_overview(session: Session, actor: User) -> Overview:
 def _student_overview(session: Session, actor: User) -> Overview:
     student = session.get(Student, actor.student_id)
     assert student is not None
-    offers = _count(
+    counts = _counts(
         session,
-        select(func.count(Placement.id))
-        .where(Placement.student_id == student.id)
-        .where(Placement.status == PlacementStatus.OFFERED),
+        actor,
+        {
+            "offers": select(func.count(Placement.id))
+            .where(Placement.student_id == student.id)
+            .where(Placement.status == PlacementStatus.OFFERED)
+        },
     )
-    counts = {
+    counts |= {
         "months_used": student.months_used,
         "months_left": student.month_cap - student.months_used,
-        "offers": offers,
     }
-    steps = [N_("查看并答复录用通知")] if offers else []
+    steps = [N_("查看并答复录用通知")] if counts["offers"] else []
     return Overview(student, None, counts, steps)
 
 
 def _bureau_overview(session: Session, actor: User) -> Overview:
     region_id = actor.region_id
     assert region_id is not None  # role_matches_tenant: a bureau user has its region
-    pending = count_pending(session, region_id)
-    counts = {
-        "pending_schools": pending["school"],
-        "pending_enterprises": pending["enterprise"],
-        "schools": _count(
-            session, select(func.count(School.id)).where(School.region_id == region_id)
-        ),
-        "enterprises": _count(
-            session, select(func.count(Enterprise.id)).where(Enterprise.region_id == region_id)
-        ),
-        "students": _count(
-            session,
-            select(func.count(Student.id))
+    pending = pending_count_statements(region_id)
+    counts = _counts(
+        session,
+        actor,
+        {
+            "pending_schools": pending["school"],
+            "pending_enterprises": pending["enterprise"],
+            "schools": select(func.count(School.id)).where(School.region_id == region_id),
+            "enterprises": select(func.count(Enterprise.id)).where(
+                Enterprise.region_id == region_id
+            ),
+            "students": select(func.count(Student.id))
             .join(School, School.id == Student.school_id)
             .where(School.region_id == region_id),
-        ),
-        "filed_agreements": _count(
-            session,
-            select(func.count(CooperationAgreement.id))
+            "filed_agreements": select(func.count(CooperationAgreement.id))
             .join(School, School.id == CooperationAgreement.school_id)
             .where(School.region_id == region_id)
             .where(CooperationAgreement.status == AgreementStatus.FILED),
-        ),
-    }
+        },
+    )
     steps = []
-    if pending["school"] or pending["enterprise"]:
+    if counts["pending_schools"] or counts["pending_enterprises"]:
         steps.append(N_("审核待认证的机构"))
     if counts["filed_agreements"]:
         steps.append(N_("审查已备案的校企合作协议"))

@@ -39,7 +39,7 @@ from skillbridge.models import (
     VerificationStatus,
 )
 from skillbridge.platform.services.evaluations.due import due_counts
-from skillbridge.platform.services.incidents.records import open_incident_count
+from skillbridge.platform.services.incidents.records import open_incidents
 from skillbridge.platform.services.journals import queues as journal_queues
 from skillbridge.platform.services.journals import weeks as journal_weeks
 from skillbridge.platform.text import N_
@@ -108,25 +108,23 @@ def _cooperation_proposed_to(party: Party, scope: ColumnElement[bool]) -> Select
 def _school_items(session: Session, actor: User) -> list[TodoItem]:
     mine = Student.school_id == actor.school_id
     unsigned = _unsigned_by(Party.SCHOOL, mine)
-    to_sign, proposed = _counts(
+    to_sign, proposed, incidents = _counts(
         session,
         unsigned,
         _cooperation_proposed_to(Party.SCHOOL, CooperationAgreement.school_id == actor.school_id),
+        open_incidents(actor),
     )
     return [
         TodoItem(N_("待学校签署的实习协议"), to_sign, "placements.index", per_placement=unsigned),
         TodoItem(N_("企业发来、待接受的合作协议"), proposed, "cooperation.index"),
         # ── incidents ── (a teacher's count is of its assigned placements)
-        _open_incidents(session, actor),
+        _open_incidents(incidents),
     ]
 
 
-def _open_incidents(session: Session, actor: User) -> TodoItem:
+def _open_incidents(count: int) -> TodoItem:
     return TodoItem(
-        N_("未结案的安全事故"),
-        open_incident_count(session, actor),
-        "incidents.index",
-        {"status": IncidentStatus.OPEN.value},
+        N_("未结案的安全事故"), count, "incidents.index", {"status": IncidentStatus.OPEN.value}
     )
 
 
@@ -190,13 +188,14 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
             .where(SubsidyPolicy.region_id == region, SubsidyClaim.status == status)
         )
 
-    orgs, agreements, plans, submitted, approved = _counts(
+    orgs, agreements, plans, submitted, approved, incidents = _counts(
         session,
         pending_orgs,
         filed_agreements,
         filed_plans,
         claims(ClaimStatus.SUBMITTED),
         claims(ClaimStatus.APPROVED),
+        open_incidents(actor),
     )
     return [
         TodoItem(N_("待审核的机构"), orgs, "bureau.verifications"),
@@ -214,7 +213,7 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
             "subsidies.review",
             {"status": ClaimStatus.APPROVED.value},
         ),
-        _open_incidents(session, actor),  # ── incidents ──
+        _open_incidents(incidents),  # ── incidents ──
     ]
 
 
@@ -330,7 +329,8 @@ def todo_items(session: Session, actor: User, today: date | None = None) -> list
     if builder is not None and actor.staff_role not in _ASSIGNED_STAFF:
         items += builder(session, actor)
     elif actor.staff_role == StaffRole.TEACHER:
-        items.append(_open_incidents(session, actor))  # those of its assigned placements
+        # those of its assigned placements
+        items.append(_open_incidents(_count(session, open_incidents(actor))))
     staff_builder = _STAFF_BUILDERS.get(actor.staff_role)
     if staff_builder is not None:
         items += staff_builder(session, actor)
