@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from skillbridge.models import Enterprise, Role, School, StaffRole, User
+from skillbridge.models import Enterprise, Region, Role, School, StaffRole, User
 from skillbridge.platform.services.people.workers import worker_is_confirmed
 from skillbridge.platform.services.policies import can_manage_staff, is_verified
 from skillbridge.platform.services.regions.hierarchy import is_upper_level
@@ -91,8 +91,13 @@ def refuse_unverified_organisations() -> None:
         organisation = get_session().get(School, current_user.school_id)
     elif current_user.role == Role.ENTERPRISE:
         organisation = get_session().get(Enterprise, current_user.enterprise_id)
+    elif current_user.role == Role.BUREAU and current_user.region_id is not None:
+        g.tenant = get_session().get(Region, current_user.region_id)  # the navigation reads it
     if organisation is not None and not is_verified(organisation):
         abort(403, _("机构通过人社局审核之前，只能查看本机构的审核状态"))
+    # The session's identity map holds objects weakly: kept for the request, the tenant is not
+    # read again by the view's own `get` of it (one statement fewer on every page).
+    g.tenant = organisation if organisation is not None else g.get("tenant")
 
 
 # Staff roles with a narrow job reach their own pages only, beside everyone's account pages; the

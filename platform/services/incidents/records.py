@@ -55,16 +55,22 @@ class IncidentContext:
         return insurance_cover(self.context.agreement, local_day(self.incident.occurred_at))
 
 
-def _query() -> Select:
+def _with_parties(statement: Select) -> Select:
+    """The incidents' placements with their student, slot, school and host, which the
+    visibility scopes filter on."""
     return (
-        select(Incident, Placement, Student, Slot, School, Enterprise, PlacementAgreement)
-        .join(Placement, Placement.id == Incident.placement_id)
+        statement.join(Placement, Placement.id == Incident.placement_id)
         .join(Student, Student.id == Placement.student_id)
         .join(Slot, Slot.id == Placement.slot_id)
         .join(School, School.id == Student.school_id)
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-        .outerjoin(PlacementAgreement, PlacementAgreement.placement_id == Placement.id)
     )
+
+
+def _query() -> Select:
+    return _with_parties(
+        select(Incident, Placement, Student, Slot, School, Enterprise, PlacementAgreement)
+    ).outerjoin(PlacementAgreement, PlacementAgreement.placement_id == Placement.id)
 
 
 def _context(row: AnyRow) -> IncidentContext:
@@ -127,8 +133,11 @@ def list_incidents(
 
 
 def open_incidents(actor: User) -> Select:
-    """The incidents in the actor's list that are still open (its to-do item counts them)."""
-    return _query().where(_scope(actor), Incident.status == IncidentStatus.OPEN)
+    """The ids of the incidents in the actor's list that are still open (its to-do item counts
+    them on every page, so only the columns the scope needs are selected)."""
+    return _with_parties(select(Incident.id)).where(
+        _scope(actor), Incident.status == IncidentStatus.OPEN
+    )
 
 
 @dataclass(frozen=True)
