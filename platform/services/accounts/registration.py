@@ -6,6 +6,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -442,7 +443,7 @@ def record_failed_activation(
     )
 
 
-def pending_count_statements(region_id: int) -> dict[str, Select[tuple[int]]]:
+def pending_count_statements(region_id: int) -> dict[str, Select[Any]]:
     """The count of pending verifications in a region per kind, as statements to run or nest."""
     return {
         kind: select(func.count())
