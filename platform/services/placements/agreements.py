@@ -543,7 +543,7 @@ def agreements_to_sign(session: Session, actor: User) -> list[AgreementToSign]:
 
     Loaded as rows of the columns the list shows and the ids the actor's side is decided by,
     with the parties that signed each current version in one more query: a school may have
-    dozens waiting, and six objects each cost more than the whole list.
+    dozens waiting, and six objects each cost about as much as the list below them.
     """
     rows = _signing_candidates(session, actor)
     signed: dict[int, set[Party]] = {}
