@@ -25,6 +25,8 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -44,6 +46,52 @@ PAGES = {
     "bureau": ["/dashboard", "/bureau/dashboard/", "/bureau/compliance/", "/placements/"],
     "bureau API": ["/api/v1/me"],
 }
+
+
+def parse_pages(value: str) -> dict[str, list[str]]:
+    """``role:/path,role:/path`` as PAGES is laid out (a role's pages in the order given)."""
+    pages: dict[str, list[str]] = {}
+    for item in value.split(","):
+        role, separator, path = item.strip().partition(":")
+        if not separator or role not in PAGES or not path.startswith("/"):
+            raise ValueError(f"not role:/path with a role of {', '.join(PAGES)}: {item!r}")
+        pages.setdefault(role, []).append(path)
+    return pages
+
+
+def login_form(page: str, email: str) -> dict[str, str]:
+    """The login form's fields for a demo account, with the CSRF token of the login `page`."""
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError("no CSRF token on the login page")
+    return {"csrf_token": token.group(1), "email": email, "password": DEMO_PASSWORD}
+
+
+def seed_demo(environ: dict[str, str]) -> float:
+    """Migrate and seed the database of `environ` with the real commands; the seconds it took."""
+    started = time.perf_counter()
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(
+            [_command("skillbridge"), *step], env=environ, check=True, capture_output=True
+        )
+    return time.perf_counter() - started
+
+
+@contextmanager
+def scratch_database(server_url: str, keep: bool = False) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of `server_url`, dropped afterwards
+    unless `keep`; yields its URL."""
+    name = f"skillbridge_load_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _free_port() -> int:
@@ -66,11 +114,7 @@ def _opener() -> tuple[urllib.request.OpenerDirector, CookieJar]:
 def _session_cookie(base: str, email: str) -> str:
     """Log in through the form (CSRF token included) and return the session cookie."""
     opener, jar = _opener()
-    page = opener.open(f"{base}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    if token is None:
-        raise RuntimeError("no CSRF token on the login page")
-    form = {"csrf_token": token.group(1), "email": email, "password": DEMO_PASSWORD}
+    form = login_form(opener.open(f"{base}/login").read().decode(), email)
     opener.open(f"{base}/login", urllib.parse.urlencode(form).encode()).read()
     for cookie in jar:
         if cookie.name == "session":
@@ -131,44 +175,56 @@ def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) ->
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
-def run(server_url: str, workers: int, connections: int, duration: int, keep: bool) -> int:
-    if shutil.which("wrk") is None:
-        print("wrk is missing: apt-get install wrk")
-        return 2
-    name = f"skillbridge_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    environ = {
+def demo_environ(database_url: str) -> dict[str, str]:
+    """The environment of the commands and the app on the demo database at `database_url`."""
+    return {
         **os.environ,
-        "SKILLBRIDGE_DATABASE_URL": url,
+        "SKILLBRIDGE_DATABASE_URL": database_url,
         "SKILLBRIDGE_SECRET_KEY": uuid.uuid4().hex * 2,
         "SKILLBRIDGE_RATELIMIT_ENABLED": "false",  # four logins, then only page requests
     }
-    gunicorn = None
+
+
+def run(
+    server_url: str,
+    workers: int,
+    connections: int,
+    duration: int,
+    keep: bool,
+    pages: dict[str, list[str]] = PAGES,
+) -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install wrk")
+        return 2
+    with scratch_database(server_url, keep) as url:
+        return _measure(demo_environ(url), workers, connections, duration, pages)
+
+
+def _measure(
+    environ: dict[str, str],
+    workers: int,
+    connections: int,
+    duration: int,
+    pages: dict[str, list[str]],
+) -> int:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    name = make_url(environ["SKILLBRIDGE_DATABASE_URL"]).database
+    print(f"database {name}: migrated and seeded in {seed_demo(environ):.1f} s")
+    gunicorn = subprocess.Popen(
+        [
+            _command("gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "skillbridge.platform.app:create_app()",
+        ],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        started = time.perf_counter()
-        for step in (["db", "upgrade"], ["seed-demo"]):
-            subprocess.run(
-                [_command("skillbridge"), *step], env=environ, check=True, capture_output=True
-            )
-        print(f"database {name}: migrated and seeded in {time.perf_counter() - started:.1f} s")
-        gunicorn = subprocess.Popen(
-            [
-                _command("gunicorn"),
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "skillbridge.platform.app:create_app()",
-            ],
-            env=environ,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         _wait_until_up(base, gunicorn)
         cookies = {role: _session_cookie(base, email) for role, email in DEMO_LOGINS.items()}
         cookies["bureau API"] = cookies["bureau"]
@@ -183,7 +239,7 @@ def run(server_url: str, workers: int, connections: int, duration: int, keep: bo
         print(header)
         print("-" * len(header))
         failed = 0
-        for role, paths in PAGES.items():
+        for role, paths in pages.items():
             for path in paths:
                 figures = _wrk(f"{base}{path}", cookies.get(role), connections, duration)
                 # Requests wrk left queued finish before the next page is measured.
@@ -197,13 +253,8 @@ def run(server_url: str, workers: int, connections: int, duration: int, keep: bo
                 )
         return 1 if failed else 0
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        if not keep:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
 
 
 def main() -> int:
@@ -213,10 +264,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--pages", type=parse_pages, default=PAGES, help="role:/path,... (default: all)"
+    )
     args = parser.parse_args()
     if not args.server_url:
         parser.error("give --server-url or set SKILLBRIDGE_TEST_POSTGRES_URL")
-    return run(args.server_url, args.workers, args.connections, args.duration, args.keep)
+    return run(
+        args.server_url, args.workers, args.connections, args.duration, args.keep, args.pages
+    )
 
 
 if __name__ == "__main__":

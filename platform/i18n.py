@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, request, session
 from flask.json.tag import JSONTag, TaggedJSONSerializer
@@ -14,6 +14,7 @@ from skillbridge.platform.policy.packs import load_all_packs
 from skillbridge.platform.text import MESSAGE_KEY, Text, message_from
 
 LOCALE_SESSION_KEY = "locale"
+K = TypeVar("K")
 
 
 def select_locale() -> str:
@@ -37,6 +38,12 @@ def translate(message: str | Mapping[str, Any] | None) -> Any:
     if isinstance(message, Text):
         return message.render(get_translations(), str(get_locale()) == "en")
     return get_translations().ugettext(message) if message else message
+
+
+def resolved(labels: Mapping[K, Any]) -> dict[K, str]:
+    """Lazy labels (`_l`) as the current locale's text, each translated once: a list that shows
+    a lazy label in every row would translate it again in every row."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from werkzeug.routing import IntegerConverter, Map
 
 from skillbridge.platform.services.bounds import INTEGER_MAX
@@ -22,3 +23,14 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def url_prefix(endpoint: str, argument: str) -> str:
+    """The URL of `endpoint` up to its `argument`, which must end it: a list appends each row's
+    id to it rather than building 50 URLs with url_for (some 40 calls each)."""
+    values: dict[str, Any] = {argument: MAX_ROW_ID}
+    url = url_for(endpoint, **values)
+    prefix, found, rest = url.rpartition(str(MAX_ROW_ID))
+    if not found or rest:
+        raise ValueError(f"{endpoint}'s URL does not end with its {argument}: {url}")
+    return prefix

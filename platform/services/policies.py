@@ -317,11 +317,18 @@ def can_answer_offer(actor: User, student: Student) -> bool:
 
 def placement_party(actor: User, student: Student, slot: Slot) -> Party | None:
     """The side of a placement agreement the actor signs for, or None."""
-    if actor.role == Role.STUDENT and actor.student_id == student.id:
+    return placement_party_of(actor, student.id, student.school_id, slot.enterprise_id)
+
+
+def placement_party_of(
+    actor: User, student_id: int, school_id: int, enterprise_id: int
+) -> Party | None:
+    """placement_party() from the ids it reads, for lists loaded as rows rather than objects."""
+    if actor.role == Role.STUDENT and actor.student_id == student_id:
         return Party.STUDENT
-    if acts_for_school(actor, student.school_id):
+    if acts_for_school(actor, school_id):
         return Party.SCHOOL
-    if acts_for_enterprise(actor, slot.enterprise_id):
+    if acts_for_enterprise(actor, enterprise_id):
         return Party.ENTERPRISE
     return None
 

@@ -46,6 +46,8 @@ from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.extensions import limiter
 from skillbridge.platform.forms import BoundedDateField, DecisionForm
+from skillbridge.platform.i18n import resolved
+from skillbridge.platform.routing import url_prefix
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
@@ -271,8 +273,7 @@ def index() -> ResponseReturnValue:
     page = bounds.page_arg(request.args)
     return render_template(
         "placements/index.html",
-        # The list's rows show no signatures (the agreements to sign are listed above it).
-        listing=placements.placements_page(db, user, page, query=query, signatures=False),
+        listing=placements.placement_rows_page(db, user, page, query),
         spec=placements.PLACEMENT_LIST,
         query=query,
         to_sign=placement_agreements.agreements_to_sign(db, user)
@@ -280,6 +281,10 @@ def index() -> ResponseReturnValue:
         else [],
         student=student,
         months_left=months_left(student) if student is not None else None,
+        # Every row shows these: translated and built once per page, not once per row.
+        row_status_labels=resolved(STATUS_LABELS),
+        row_kind_labels=resolved(KIND_LABELS),
+        detail_prefix=url_prefix("placements.detail", "placement_id"),
         **LABELS,
     )
 

@@ -15,6 +15,10 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 from support import login
 
+from skillbridge.models import PlacementStatus
+from skillbridge.platform.i18n import resolved
+from skillbridge.platform.views.placements import STATUS_LABELS
+
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "platform" / "translations"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -180,3 +184,13 @@ def test_the_chosen_language_survives_signing_in_and_out(client, world, compiled
 
     page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
     assert "Signed out" in page
+
+
+def test_resolved_labels_are_the_request_locales_text(app, compiled_catalogue) -> None:  # type: ignore[no-untyped-def]
+    labels = {PlacementStatus.ACTIVE: STATUS_LABELS[PlacementStatus.ACTIVE]}
+    with app.test_request_context("/"):
+        assert resolved(labels) == {PlacementStatus.ACTIVE: "实习中"}
+    with app.test_request_context("/?lang=en"):
+        english = resolved(labels)
+    assert english != {PlacementStatus.ACTIVE: "实习中"}
+    assert type(english[PlacementStatus.ACTIVE]) is str  # no longer lazy: fixed in the request

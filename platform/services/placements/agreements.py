@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,9 @@ from skillbridge.models import (
     Role,
     School,
     Signature,
+    Slot,
     SlotKind,
+    Student,
     User,
     utcnow,
 )
@@ -31,7 +34,7 @@ from skillbridge.platform.policy import PlacementRules, age_in_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.services.paging import Page, paginate
+from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.placements.pending_amendments import (
     apply_when_signed,
     may_withdraw,
@@ -41,7 +44,6 @@ from skillbridge.platform.services.placements.records import (
     PLANS_LINK,
     PlacementContext,
     context_of,
-    list_placements,
     load_for_change,
     load_placement,
     placement_link,
@@ -62,6 +64,7 @@ from skillbridge.platform.services.policies import (
     can_run_placement,
     is_verified,
     placement_party,
+    placement_party_of,
     student_disclosure,
 )
 from skillbridge.platform.services.signatures.reauth import Reauthentication, confirm_identity
@@ -115,8 +118,12 @@ def insurance_covers(agreement: PlacementAgreement, start: date, end: date) -> b
 
 def missing_parties(agreement: PlacementAgreement) -> list[Party]:
     """Required parties that have not signed yet."""
-    signed = {signature.party for signature in agreement.signatures}
-    return [party for party in REQUIRED_PARTIES[agreement.kind] if party not in signed]
+    return unsigned_parties(agreement.kind, {signature.party for signature in agreement.signatures})
+
+
+def unsigned_parties(kind: PlacementAgreementKind, signed: set[Party]) -> list[Party]:
+    """The parties an agreement of `kind` requires that are not among `signed`."""
+    return [party for party in REQUIRED_PARTIES[kind] if party not in signed]
 
 
 @dataclass(frozen=True)
@@ -521,24 +528,67 @@ def reissue_agreement(
     return version
 
 
-def agreements_to_sign(session: Session, actor: User) -> list[PlacementContext]:
-    """Accepted placements, and running ones with a pending amendment, whose agreement still
-    waits for the actor's side."""
-    amended = placements_statement(actor, (PlacementStatus.ACTIVE,)).where(
+class AgreementToSign(NamedTuple):
+    """A line of the agreements waiting for the reader's signature: what the list shows."""
+
+    placement_id: int
+    student_name: str
+    enterprise_name: str
+    slot_title: str
+
+
+def agreements_to_sign(session: Session, actor: User) -> list[AgreementToSign]:
+    """Accepted placements (newest first), and running ones with a pending amendment, whose
+    agreement still waits for the actor's side.
+
+    Loaded as rows of the columns the list shows and the ids the actor's side is decided by,
+    with the parties that signed each current version in one more query: a school may have
+    dozens waiting, and six objects each cost about as much as the list below them.
+    """
+    rows = _signing_candidates(session, actor)
+    signed: dict[int, set[Party]] = {}
+    agreement_ids = [row.agreement_id for row in rows]
+    for agreement_id, party in session.execute(
+        select(PlacementAgreement.id, Signature.party)
+        .join(PlacementAgreement.signatures)
+        .where(PlacementAgreement.id.in_(agreement_ids))
+    ):
+        signed.setdefault(agreement_id, set()).add(party)
+    return [
+        AgreementToSign(row.id, row.student_name, row.enterprise_name, row.title)
+        for row in rows
+        if placement_party_of(actor, row.student_id, row.school_id, row.enterprise_id)
+        in unsigned_parties(row.kind, signed.get(row.agreement_id, set()))
+    ]
+
+
+def _signing_candidates(session: Session, actor: User) -> list[AnyRow]:
+    """The accepted placements, newest first, then the running ones with a pending amendment:
+    each with the ids that decide the actor's side and its agreement's id and kind."""
+    columns = (
+        Placement.id,
+        Student.name.label("student_name"),
+        Enterprise.name.label("enterprise_name"),
+        Slot.title,
+        Student.id.label("student_id"),
+        Student.school_id,
+        Slot.enterprise_id,
+        PlacementAgreement.id.label("agreement_id"),
+        PlacementAgreement.kind,
+    )
+    accepted = placements_statement(actor, (PlacementStatus.ACCEPTED,), signatures=False)
+    amended = placements_statement(actor, (PlacementStatus.ACTIVE,), signatures=False).where(
         Placement.id.in_(
             select(PlacementAmendment.placement_id).where(
                 PlacementAmendment.status == AmendmentStatus.PENDING
             )
         )
     )
-    candidates = list_placements(session, actor, (PlacementStatus.ACCEPTED,))
-    candidates += [context_of(row) for row in session.execute(amended.order_by(Placement.id))]
-    waiting = []
-    for context in candidates:
-        party = placement_party(actor, context.student, context.slot)
-        if context.agreement is not None and party in missing_parties(context.agreement):
-            waiting.append(context)
-    return waiting
+    rows = list(session.execute(accepted.with_only_columns(*columns).order_by(Placement.id.desc())))
+    rows += session.execute(amended.with_only_columns(*columns).order_by(Placement.id))
+    # An accepted placement always has its agreement (made on acceptance); the outer join
+    # would leave a row without one, which waits for nobody.
+    return [row for row in rows if row.agreement_id is not None]
 
 
 def plans_to_review(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:

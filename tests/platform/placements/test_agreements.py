@@ -190,7 +190,7 @@ def test_agreements_to_sign_lists_what_waits_for_each_side(session, world, accep
     pid = accepted.placement.id
     for role in ("student", "school", "enterprise"):
         waiting = placement_agreements.agreements_to_sign(session, world.users[role])
-        assert [c.placement.id for c in waiting] == [pid]
+        assert [c.placement_id for c in waiting] == [pid]
     sign_as(session, world.users["enterprise"], pid)
     session.commit()
     assert placement_agreements.agreements_to_sign(session, world.users["enterprise"]) == []

@@ -189,7 +189,7 @@ def test_a_pending_amendment_is_on_each_signers_list_until_it_signs(  # type: ig
     assert agreements.agreements_to_sign(session, school) == []
     _propose(session, world.users["enterprise"], running)
     session.commit()
-    assert [c.placement.id for c in agreements.agreements_to_sign(session, school)] == [running]
+    assert [c.placement_id for c in agreements.agreements_to_sign(session, school)] == [running]
     sign_as(session, school, running)
     session.commit()
     assert agreements.agreements_to_sign(session, school) == []

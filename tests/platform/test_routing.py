@@ -1,0 +1,21 @@
+"""The URL helpers every route shares."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from skillbridge.platform.routing import url_prefix
+
+
+def test_a_url_prefix_with_an_id_appended_is_the_url_for_that_id(app) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context("/"):
+        prefix = url_prefix("placements.detail", "placement_id")
+        assert prefix + "17" == url_for("placements.detail", placement_id=17)
+
+
+def test_a_url_that_goes_on_past_its_id_has_no_prefix(app) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context("/"):
+        assert url_for("placements.agreement", placement_id=17).endswith("/agreement")
+        with pytest.raises(ValueError, match="does not end with"):
+            url_prefix("placements.agreement", "placement_id")
