@@ -7,14 +7,11 @@ day one is stored and the other refused as a Conflict.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, cast, exists, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -33,6 +30,7 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.placements import ledger
+from skillbridge.platform.services.upserts import bound_values, insert_select_unless_present
 from skillbridge.platform.text import N_
 
 from .access import day_for, may_confirm, may_record, placement_for, require_scope
@@ -102,34 +100,24 @@ _CHECK_IN_COLUMNS = (
 def _check_in_insert(dialect: str) -> Select[tuple[AttendanceDay]]:
     """The day's row unless a pause covers the day or the row exists, in one statement.
 
-    Built once per dialect, with bound parameters: every check-in runs it, and a statement built
-    per request costs more Python than its execution (construction and its cache key). The pause
-    test is ledger.paused_on's: a pause covers its first day up to the day before resumption.
+    Built once per dialect: every check-in runs it, and a statement built per request cost more
+    Python than its execution. The pause test is ledger.paused_on's: a pause covers its first
+    day up to the day before resumption.
     """
-    columns = AttendanceDay.__table__.c
-    values: list[ColumnElement[Any]] = [
-        bindparam(name, type_=columns[name].type) for name in _CHECK_IN_COLUMNS
-    ]
-    if dialect == "postgresql":
-        # PostgreSQL types a SELECT's parameters apart from the INSERT's columns (a NULL would be
-        # text); SQLite must not cast: CAST(? AS DATE) makes a number of an ISO date.
-        values = [cast(value, value.type) for value in values]
-    day = values[1]
+    values = bound_values(dialect, AttendanceDay, _CHECK_IN_COLUMNS)
+    placement_id, day = values[0], values[1]
     paused = exists().where(
-        PlacementPause.placement_id == values[0],
+        PlacementPause.placement_id == placement_id,
         PlacementPause.starts_on <= day,
         or_(PlacementPause.ends_on.is_(None), PlacementPause.ends_on > day),
     )
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # A Core INSERT read back as the ORM row (SQLAlchemy's recipe for an upsert with bound
-    # parameters: an ORM INSERT given parameters would be taken for a bulk insert).
-    statement = (
-        insert(AttendanceDay.__table__)
-        .from_select(_CHECK_IN_COLUMNS, select(*values).where(~paused))
-        .on_conflict_do_nothing(index_elements=["placement_id", "day"])
-        .returning(*AttendanceDay.__table__.c)
+    return insert_select_unless_present(
+        dialect,
+        AttendanceDay,
+        ["placement_id", "day"],
+        _CHECK_IN_COLUMNS,
+        select(*values).where(~paused),
     )
-    return select(AttendanceDay).from_statement(statement)
 
 
 def check_in(

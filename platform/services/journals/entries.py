@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -32,7 +33,7 @@ from skillbridge.platform.services.policies import (
     can_view_placement,
     can_write_journal,
 )
-from skillbridge.platform.services.upserts import insert_unless_present
+from skillbridge.platform.services.upserts import bound_values, insert_select_unless_present
 from skillbridge.platform.text import N_
 
 from .rules import Week, placement_weeks, week_paused
@@ -172,6 +173,22 @@ def journal_of_week(
     return session.scalars(statement).one_or_none()
 
 
+_NEW_WEEK_COLUMNS = ("placement_id", "iso_year", "iso_week", "status")
+
+
+@cache
+def _new_week_insert(dialect: str) -> Select[tuple[Journal]]:
+    """A week's new draft row unless it exists, built once per dialect (every submission)."""
+    values = bound_values(dialect, Journal, _NEW_WEEK_COLUMNS)
+    return insert_select_unless_present(
+        dialect,
+        Journal,
+        ["placement_id", "iso_year", "iso_week"],
+        _NEW_WEEK_COLUMNS,
+        select(*values),
+    )
+
+
 def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Journal:
     """The week's journal, locked; created as a draft if there is none.
 
@@ -180,15 +197,13 @@ def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Jou
     it, which this INSERT waits for) it inserts nothing, and the row is read under the lock.
     """
     journal = session.scalars(
-        insert_unless_present(
-            session,
-            Journal,
-            ["placement_id", "iso_year", "iso_week"],
-            placement_id=placement_id,
-            iso_year=week.iso_year,
-            iso_week=week.iso_week,
-            status=JournalStatus.DRAFT,
-        ).returning(Journal)
+        _new_week_insert(session.get_bind().dialect.name),
+        {
+            "placement_id": placement_id,
+            "iso_year": week.iso_year,
+            "iso_week": week.iso_week,
+            "status": JournalStatus.DRAFT,
+        },
     ).one_or_none()
     if journal is None:
         journal = journal_of_week(session, placement_id, week, for_update=True)
