@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache, cached_property
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from flask import Flask, Request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -92,7 +92,7 @@ STAFF_ROLE_LABELS = {
 
 
 @cache
-def _wtforms_translations(locale: str) -> Translations:
+def _wtforms_translations(locale: str) -> NullTranslations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
@@ -104,7 +104,7 @@ class FormRequest(Request):
     """
 
     @cached_property
-    def wtforms_translations(self) -> Translations:
+    def wtforms_translations(self) -> NullTranslations:
         return _wtforms_translations(str(get_locale()))
 
 

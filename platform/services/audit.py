@@ -11,11 +11,12 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, bindparam, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from skillbridge.models import GENESIS_HASH, AuditChainHead, AuditEvent, User, utcnow
 from skillbridge.platform.database import WRITE_OPTION, Database
@@ -74,7 +75,7 @@ def record(
             "data": data or {},
         }
     )
-    event = session.scalars(
+    event: AuditEvent = session.scalars(
         _append_statement(),
         {
             "occurred_at": occurred_at,
@@ -90,10 +91,10 @@ def record(
 
 
 @cache
-def _append_statement() -> Select[tuple[AuditEvent]]:
+def _append_statement() -> ExecutableReturnsRows:
     """One INSERT, read back as the ORM row, built once: every audited write runs it (a unit of
     work flush of the one new object cost twice as much Python)."""
-    table = AuditEvent.__table__
+    table = cast(Table, AuditEvent.__table__)
     columns = ("occurred_at", "actor_id", "action", "object_type", "object_id", "payload")
     statement = (
         insert(table)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from typing import cast as typed
 
-from sqlalchemy import ColumnElement, Select, bindparam, cast, select, true
+from sqlalchemy import ColumnElement, Select, Table, bindparam, cast, select, true
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 
 def dialect_insert(session: Session, model: type[Any]) -> PgInsert | SqliteInsert:
@@ -39,7 +41,7 @@ def bound_values(dialect: str, model: type[Any], names: Sequence[str]) -> list[C
     PostgreSQL types a SELECT's parameters apart from the INSERT's columns (a NULL would be
     text), hence the casts; SQLite must not cast: CAST(? AS DATE) makes a number of an ISO date.
     """
-    columns = model.__table__.c
+    columns = typed(Table, model.__table__).c
     values: list[ColumnElement[Any]] = [bindparam(name, type_=columns[name].type) for name in names]
     if dialect == "postgresql":
         values = [cast(value, value.type) for value in values]
@@ -48,14 +50,14 @@ def bound_values(dialect: str, model: type[Any], names: Sequence[str]) -> list[C
 
 def insert_select_unless_present(
     dialect: str, model: type[Any], keys: list[str], names: Sequence[str], values: Select[Any]
-) -> Select[Any]:
+) -> ExecutableReturnsRows:
     """INSERT … SELECT `values` into the columns `names`, doing nothing when a row with the same
     `keys` exists, the new row read back as `model` (none when nothing was inserted).
 
     For a statement built once with bound parameters: SQLAlchemy's recipe of a Core INSERT
     under `select(model).from_statement` (an ORM INSERT given parameters is a bulk insert).
     """
-    table = model.__table__
+    table = typed(Table, model.__table__)
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(table)

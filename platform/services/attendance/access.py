@@ -57,7 +57,7 @@ _LOADED = "attendance.placements"
 
 
 @cache
-def _placement_statement() -> Select[tuple[Placement, Student, int]]:
+def _placement_statement() -> Select[Placement, Student, int]:
     """The three rows in one statement, built once: every check-in and check-out starts here."""
     return (
         select(Placement, Student, Slot.enterprise_id)

@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from skillbridge.models import (
     AttendanceDay,
@@ -97,7 +98,7 @@ _CHECK_IN_COLUMNS = (
 
 
 @cache
-def _check_in_insert(dialect: str) -> Select[tuple[AttendanceDay]]:
+def _check_in_insert(dialect: str) -> ExecutableReturnsRows:
     """The day's row unless a pause covers the day or the row exists, in one statement.
 
     Built once per dialect: every check-in runs it, and a statement built per request cost more
@@ -137,7 +138,7 @@ def check_in(
     kind = day_kind(today)
     arrived = now.replace(microsecond=0)
     hours = hours_between(arrived, None)
-    day = session.scalars(
+    day: AttendanceDay | None = session.scalars(
         _check_in_insert(session.get_bind().dialect.name),
         {
             "placement_id": placement.id,

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import cast
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from skillbridge.models import (
     AWAITING_REVIEW,
@@ -173,12 +175,12 @@ def journal_of_week(
     return session.scalars(statement).one_or_none()
 
 
-_ADD_EVENT = insert(JournalEvent.__table__)
+_ADD_EVENT = insert(cast(Table, JournalEvent.__table__))
 _NEW_WEEK_COLUMNS = ("placement_id", "iso_year", "iso_week", "status")
 
 
 @cache
-def _new_week_insert(dialect: str) -> Select[tuple[Journal]]:
+def _new_week_insert(dialect: str) -> ExecutableReturnsRows:
     """A week's new draft row unless it exists, built once per dialect (every submission)."""
     values = bound_values(dialect, Journal, _NEW_WEEK_COLUMNS)
     return insert_select_unless_present(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import Select, and_, bindparam, literal, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, literal, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Journal, JournalStatus, Placement, Slot
@@ -28,13 +28,16 @@ def _joined(work_done: str, learned: str, problems: str) -> str:
 
 
 @cache
-def _candidates_statement() -> Select[tuple[int, str, str, str]]:
+def _candidates_statement() -> Select[int, str, str, str]:
     """The candidates of `_candidates`, built once with bound parameters (every submission asks,
     and building the union cost more Python than running it)."""
     columns = (Journal.id, Journal.work_done, Journal.learned, Journal.problems)
     submitted = Journal.status != JournalStatus.DRAFT
-    student_id, journal_id = bindparam("student_id"), bindparam("journal_id")
-    iso_year, iso_week = bindparam("iso_year"), bindparam("iso_week")
+    student_id, journal_id = (
+        bindparam("student_id", type_=Integer),
+        bindparam("journal_id", type_=Integer),
+    )
+    iso_year, iso_week = bindparam("iso_year", type_=Integer), bindparam("iso_week", type_=Integer)
     own_earlier = (
         select(literal(0).label("part"), *columns)
         .join(Placement, Placement.id == Journal.placement_id)
