@@ -414,6 +414,11 @@ def _alone(
 ) -> Alone:
     client = app.test_client()
     client.set_cookie("session", forged.cookie)
+    chainer = app.extensions.get("skillbridge.audit_chainer")
+    if chainer is not None:
+        # The previous request's entries are chained by now: the chainer's statements are not
+        # this request's (they start `linger` after its commit, when it has answered).
+        chainer.wait_idle(10)
     timer.reset()
     started = time.perf_counter()
     response = client.open(
@@ -525,6 +530,10 @@ def run(args: argparse.Namespace) -> int:
                 _command("gunicorn"),
                 "-w",
                 str(args.workers),
+                "-k",
+                args.worker_class,
+                "--threads",
+                str(args.threads),
                 "-b",
                 f"127.0.0.1:{port}",
                 "skillbridge.platform.app:create_app()",
@@ -536,7 +545,8 @@ def run(args: argparse.Namespace) -> int:
         _wait_until_up(base, gunicorn)
         cpu = CpuMeter(gunicorn.pid, engine, name)
         print(
-            f"gunicorn {args.workers} sync workers, wrk 2 threads x {args.connections} "
+            f"gunicorn {args.workers} {args.worker_class} workers ({args.threads} threads each), "
+            f"wrk 2 threads x {args.connections} "
             f"connections, {args.duration} s per row, both on the same {os.cpu_count()} cores\n"
         )
         print(HEADER)
@@ -580,7 +590,7 @@ def run(args: argparse.Namespace) -> int:
                     write.label, figures, stored, alone, target + ("met" if met else "NOT met")
                 )
                 failed += int(figures["errors"])
-        for role, path in PAGES:
+        for role, path in [] if args.writes_only else PAGES:
             if path == SUPERVISION_VIEW:
                 # The region's first view counts its figures and stores them; later views (and
                 # wrk's) show them, refreshed in the background once they are 5 minutes old.
@@ -647,10 +657,15 @@ def main() -> int:
         "--rotate", type=int, default=20_000, help="students the writes rotate over"
     )
     parser.add_argument("--workers", type=int, default=4)
+    # Production runs sync workers (README, Production): one request at a time, the connection
+    # closed after each answer. gthread keeps connections alive (wrk then reconnects no more).
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--writes-only", action="store_true", help="the two POST rows only")
     return run(parser.parse_args())
 
 

@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from .auth import init_login
     from .document_store import init_app as init_document_store
     from .extensions import babel, bootstrap, csrf, limiter
+    from .forms import init_forms
     from .i18n import init_text_sessions, policy_name, select_locale, translate
     from .keys import init_id_keys
     from .security_headers import init_security_headers
@@ -63,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     init_webhooks(app)
     init_document_store(app)
     csrf.init_app(app)
+    init_forms(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

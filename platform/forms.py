@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache, cached_property
+
+from babel.support import NullTranslations, Translations
+from flask import Flask, Request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +23,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -83,6 +89,28 @@ STAFF_ROLE_LABELS = {
     StaffRole.FINANCE: _l("财务人员"),
     StaffRole.SELF: _l("本人"),
 }
+
+
+@cache
+def _wtforms_translations(locale: str) -> NullTranslations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class FormRequest(Request):
+    """A request whose WTForms messages come from a catalogue loaded once per locale.
+
+    Flask-WTF looks for them in the request's `wtforms_translations` and, finding none, reads
+    and parses WTForms' catalogue file again for every request that validates a form.
+    """
+
+    @cached_property
+    def wtforms_translations(self) -> NullTranslations:
+        return _wtforms_translations(str(get_locale()))
+
+
+def init_forms(app: Flask) -> None:
+    """Serve the app's requests as FormRequest."""
+    app.request_class = FormRequest
 
 
 def invalid_form(form: FlaskForm) -> InvalidInput:

@@ -194,3 +194,21 @@ def test_resolved_labels_are_the_request_locales_text(app, compiled_catalogue) -
         english = resolved(labels)
     assert english != {PlacementStatus.ACTIVE: "实习中"}
     assert type(english[PlacementStatus.ACTIVE]) is str  # no longer lazy: fixed in the request
+
+
+def test_wtforms_messages_follow_each_requests_locale(app):  # type: ignore[no-untyped-def]
+    """WTForms' own messages come from a catalogue kept per locale (platform/forms.py): each
+    request still gets its own language's, whichever locale asked first."""
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    class Form(FlaskForm):
+        n = IntegerField()
+
+    errors = {}
+    for lang in ("en", "zh", "en"):
+        with app.test_request_context(f"/?lang={lang}", method="POST", data={"n": "x"}):
+            form = Form(meta={"csrf": False})
+            assert not form.validate()
+            errors.setdefault(lang, set()).update(form.errors["n"])
+    assert errors == {"en": {"Not a valid integer value."}, "zh": {"不是有效的整数。"}}

@@ -4,8 +4,9 @@ and the rows each account's lists hold."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -55,6 +56,17 @@ def may_file_exception(actor: User, student: Student, _placement: Placement) -> 
 _LOADED = "attendance.placements"
 
 
+@cache
+def _placement_statement() -> Select[Placement, Student, int]:
+    """The three rows in one statement, built once: every check-in and check-out starts here."""
+    return (
+        select(Placement, Student, Slot.enterprise_id)
+        .join(Student, Student.id == Placement.student_id)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .where(Placement.id == bindparam("placement_id"))
+    )
+
+
 def placement_for(
     session: Session, actor: User, placement_id: int, may: May | None = None
 ) -> tuple[Placement, Student]:
@@ -69,12 +81,8 @@ def placement_for(
         kept = session.info[_LOADED] = (transaction, {})
     loaded: dict[int, tuple[Placement, Student, int]] = kept[1]
     if placement_id not in loaded:
-        # One statement for the three rows: every check-in and check-out starts here.
         found = session.execute(
-            select(Placement, Student, Slot.enterprise_id)
-            .join(Student, Student.id == Placement.student_id)
-            .join(Slot, Slot.id == Placement.slot_id)
-            .where(Placement.id == placement_id)
+            _placement_statement(), {"placement_id": placement_id}
         ).one_or_none()
         if found is None:
             raise NotFound(N_("实习不存在"))

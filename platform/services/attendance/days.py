@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from skillbridge.models import (
     AttendanceDay,
     DayStatus,
     Placement,
+    PlacementPause,
     PlacementStatus,
     Role,
     Slot,
@@ -28,7 +31,7 @@ from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput
 from skillbridge.platform.services.paging import AnyRow, Page, paginate
 from skillbridge.platform.services.placements import ledger
-from skillbridge.platform.services.upserts import insert_unless_present
+from skillbridge.platform.services.upserts import bound_values, insert_select_unless_present
 from skillbridge.platform.text import N_
 
 from .access import day_for, may_confirm, may_record, placement_for, require_scope
@@ -79,6 +82,45 @@ def _set_times(day: AttendanceDay, check_in: datetime, check_out: datetime | Non
     day.minutes, day.night_minutes = hours.minutes, hours.night_minutes
 
 
+_CHECK_IN_COLUMNS = (
+    "placement_id",
+    "day",
+    "check_in_at",
+    "minutes",
+    "night_minutes",
+    "latitude",
+    "longitude",
+    "rest_day",
+    "statutory_holiday",
+    "calendar_known",
+    "status",
+)
+
+
+@cache
+def _check_in_insert(dialect: str) -> ExecutableReturnsRows:
+    """The day's row unless a pause covers the day or the row exists, in one statement.
+
+    Built once per dialect: every check-in runs it, and a statement built per request cost more
+    Python than its execution. The pause test is ledger.paused_on's: a pause covers its first
+    day up to the day before resumption.
+    """
+    values = bound_values(dialect, AttendanceDay, _CHECK_IN_COLUMNS)
+    placement_id, day = values[0], values[1]
+    paused = exists().where(
+        PlacementPause.placement_id == placement_id,
+        PlacementPause.starts_on <= day,
+        or_(PlacementPause.ends_on.is_(None), PlacementPause.ends_on > day),
+    )
+    return insert_select_unless_present(
+        dialect,
+        AttendanceDay,
+        ["placement_id", "day"],
+        _CHECK_IN_COLUMNS,
+        select(*values).where(~paused),
+    )
+
+
 def check_in(
     session: Session,
     actor: User,
@@ -93,30 +135,29 @@ def check_in(
         raise Conflict(N_("只有进行中的实习可以签到"))
     if not placement.start_date <= today <= placement.end_date:
         raise Conflict(N_("今天不在实习期内"), details=[today.isoformat()])
-    if ledger.paused_on(ledger.placement_pauses(session, placement.id), today):
-        raise Conflict(N_("实习暂停中，暂停期间不能签到"), details=[today.isoformat()])
     kind = day_kind(today)
     arrived = now.replace(microsecond=0)
     hours = hours_between(arrived, None)
-    day = session.scalars(
-        insert_unless_present(
-            session,
-            AttendanceDay,
-            ["placement_id", "day"],
-            placement_id=placement.id,
-            day=today,
-            check_in_at=arrived,
-            minutes=hours.minutes,
-            night_minutes=hours.night_minutes,
-            latitude=location.latitude if location else None,
-            longitude=location.longitude if location else None,
-            rest_day=kind.rest_day,
-            statutory_holiday=kind.statutory_holiday,
-            calendar_known=kind.known,
-            status=DayStatus.CHECKED_IN,
-        ).returning(AttendanceDay)
+    day: AttendanceDay | None = session.scalars(
+        _check_in_insert(session.get_bind().dialect.name),
+        {
+            "placement_id": placement.id,
+            "day": today,
+            "check_in_at": arrived,
+            "minutes": hours.minutes,
+            "night_minutes": hours.night_minutes,
+            "latitude": location.latitude if location else None,
+            "longitude": location.longitude if location else None,
+            "rest_day": kind.rest_day,
+            "statutory_holiday": kind.statutory_holiday,
+            "calendar_known": kind.known,
+            "status": DayStatus.CHECKED_IN,
+        },
     ).one_or_none()
     if day is None:
+        # Nothing stored: a pause covers today, or the day is already there (the UNIQUE key).
+        if ledger.paused_on(ledger.placement_pauses(session, placement.id), today):
+            raise Conflict(N_("实习暂停中，暂停期间不能签到"), details=[today.isoformat()])
         raise Conflict(N_("今天已经签到"), details=[today.isoformat()])
     audit.record(
         session,

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from skillbridge.models import (
     AWAITING_REVIEW,
@@ -32,7 +35,7 @@ from skillbridge.platform.services.policies import (
     can_view_placement,
     can_write_journal,
 )
-from skillbridge.platform.services.upserts import insert_unless_present
+from skillbridge.platform.services.upserts import bound_values, insert_select_unless_present
 from skillbridge.platform.text import N_
 
 from .rules import Week, placement_weeks, week_paused
@@ -172,6 +175,23 @@ def journal_of_week(
     return session.scalars(statement).one_or_none()
 
 
+_ADD_EVENT = insert(cast(Table, JournalEvent.__table__))
+_NEW_WEEK_COLUMNS = ("placement_id", "iso_year", "iso_week", "status")
+
+
+@cache
+def _new_week_insert(dialect: str) -> ExecutableReturnsRows:
+    """A week's new draft row unless it exists, built once per dialect (every submission)."""
+    values = bound_values(dialect, Journal, _NEW_WEEK_COLUMNS)
+    return insert_select_unless_present(
+        dialect,
+        Journal,
+        ["placement_id", "iso_year", "iso_week"],
+        _NEW_WEEK_COLUMNS,
+        select(*values),
+    )
+
+
 def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Journal:
     """The week's journal, locked; created as a draft if there is none.
 
@@ -180,15 +200,13 @@ def _journal_for_writing(session: Session, placement_id: int, week: Week) -> Jou
     it, which this INSERT waits for) it inserts nothing, and the row is read under the lock.
     """
     journal = session.scalars(
-        insert_unless_present(
-            session,
-            Journal,
-            ["placement_id", "iso_year", "iso_week"],
-            placement_id=placement_id,
-            iso_year=week.iso_year,
-            iso_week=week.iso_week,
-            status=JournalStatus.DRAFT,
-        ).returning(Journal)
+        _new_week_insert(session.get_bind().dialect.name),
+        {
+            "placement_id": placement_id,
+            "iso_year": week.iso_year,
+            "iso_week": week.iso_week,
+            "status": JournalStatus.DRAFT,
+        },
     ).one_or_none()
     if journal is None:
         journal = journal_of_week(session, placement_id, week, for_update=True)
@@ -256,7 +274,12 @@ def _submit(
     journal.submitted_at = now
     flag_near_copy(session, journal, context.placement)
     action = JournalAction.RESUBMITTED if again else JournalAction.SUBMITTED
-    session.add(JournalEvent(journal_id=journal.id, actor_id=actor.id, action=action, at=now))
+    # A Core INSERT: nothing reads the event back here, and the flush below is then left with
+    # the journal's own row and the notification.
+    session.execute(
+        _ADD_EVENT,
+        {"journal_id": journal.id, "actor_id": actor.id, "action": action, "at": now},
+    )
     mentor = context.placement.mentor_user_id
     if mentor is not None:
         notifications.notify(

@@ -4,9 +4,10 @@ interns' journals of the same week at the same host (flagged for the reviewers, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, literal, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import Journal, JournalStatus, Placement, Slot
@@ -26,28 +27,33 @@ def _joined(work_done: str, learned: str, problems: str) -> str:
     return "\n".join((work_done, learned, problems))
 
 
-def _candidates(
-    session: Session, journal: Journal, placement: Placement
-) -> Sequence[tuple[int, str, str, str]]:
-    """The ids and texts to compare with, in one statement: the student's own earlier weeks,
-    then the peers' journals of the week at the host, each by id (the columns only: a host's
-    week may hold hundreds, and whole rows cost more to load than the comparison)."""
+@cache
+def _candidates_statement() -> Select[int, str, str, str]:
+    """The candidates of `_candidates`, built once with bound parameters (every submission asks,
+    and building the union cost more Python than running it)."""
     columns = (Journal.id, Journal.work_done, Journal.learned, Journal.problems)
     submitted = Journal.status != JournalStatus.DRAFT
+    student_id, journal_id = (
+        bindparam("student_id", type_=Integer),
+        bindparam("journal_id", type_=Integer),
+    )
+    iso_year, iso_week = bindparam("iso_year", type_=Integer), bindparam("iso_week", type_=Integer)
     own_earlier = (
         select(literal(0).label("part"), *columns)
         .join(Placement, Placement.id == Journal.placement_id)
         .where(
             submitted,
-            Placement.student_id == placement.student_id,
-            Journal.id != journal.id,
+            Placement.student_id == student_id,
+            Journal.id != journal_id,
             or_(
-                Journal.iso_year < journal.iso_year,
-                and_(Journal.iso_year == journal.iso_year, Journal.iso_week < journal.iso_week),
+                Journal.iso_year < iso_year,
+                and_(Journal.iso_year == iso_year, Journal.iso_week < iso_week),
             ),
         )
     )
-    enterprise_id = select(Slot.enterprise_id).where(Slot.id == placement.slot_id).scalar_subquery()
+    enterprise_id = (
+        select(Slot.enterprise_id).where(Slot.id == bindparam("slot_id")).scalar_subquery()
+    )
     peers_same_week = (
         select(literal(1).label("part"), *columns)
         .join(Placement, Placement.id == Journal.placement_id)
@@ -55,16 +61,32 @@ def _candidates(
         .where(
             submitted,
             Slot.enterprise_id == enterprise_id,
-            Placement.student_id != placement.student_id,
-            Journal.iso_year == journal.iso_year,
-            Journal.iso_week == journal.iso_week,
+            Placement.student_id != student_id,
+            Journal.iso_year == iso_year,
+            Journal.iso_week == iso_week,
         )
     )
     both = own_earlier.union_all(peers_same_week).subquery()
+    return select(both.c.id, both.c.work_done, both.c.learned, both.c.problems).order_by(
+        both.c.part, both.c.id
+    )
+
+
+def _candidates(
+    session: Session, journal: Journal, placement: Placement
+) -> Sequence[tuple[int, str, str, str]]:
+    """The ids and texts to compare with, in one statement: the student's own earlier weeks,
+    then the peers' journals of the week at the host, each by id (the columns only: a host's
+    week may hold hundreds, and whole rows cost more to load than the comparison)."""
     rows = session.execute(
-        select(both.c.id, both.c.work_done, both.c.learned, both.c.problems).order_by(
-            both.c.part, both.c.id
-        )
+        _candidates_statement(),
+        {
+            "student_id": placement.student_id,
+            "journal_id": journal.id,
+            "iso_year": journal.iso_year,
+            "iso_week": journal.iso_week,
+            "slot_id": placement.slot_id,
+        },
     )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
