@@ -18,6 +18,7 @@ from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
 from skillbridge.platform.services.slots import preferences
 from skillbridge.platform.services.slots.candidates import candidate_profile
+from skillbridge.platform.views.slots import row_labels
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]
@@ -108,6 +109,7 @@ def _preferences_page(form: RankingForm) -> str:
         query=query,
         eligible=choices.rankable,
         others=choices.others,
+        **row_labels(option.slot.duration_months for option in choices.rankable),
     )
 
 

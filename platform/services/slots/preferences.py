@@ -32,6 +32,7 @@ from skillbridge.platform.services.slots.eligibility import (
     Failure,
     StudentContext,
     explain_for,
+    failed_rules,
     student_context,
 )
 from skillbridge.platform.services.slots.postings import get_own_slot
@@ -184,16 +185,16 @@ def slot_choices(
             select(Occupation).where(Occupation.id.in_({row.occupation_id for row in rows}))
         )
     }
+    # The rules' tests for every row (the order and the split need them), their messages only
+    # for the rows shown.
     checked = sorted(
-        (
-            (
-                row,
-                explain_for(session, ctx, row, today, occupations[row.occupation_id]),
-                ranks.get(row.id),
-            )
-            for row in rows
+        zip(
+            rows,
+            (bool(failed) for failed in failed_rules(ctx, rows, today, occupations)),
+            (ranks.get(row.id) for row in rows),
+            strict=True,
         ),
-        key=lambda c: (c[2] is None, c[2] or 0, bool(c[1])),
+        key=lambda c: (c[2] is None, c[2] or 0, c[1]),
     )
     rankable = [c for c in checked if not c[1] or c[2] is not None]
     others = page_of([c for c in checked if c[1] and c[2] is None], page, per_page)
@@ -203,11 +204,14 @@ def slot_choices(
         for slot, enterprise in session.execute(
             select(Slot, Enterprise)
             .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-            .where(Slot.id.in_([row.id for row, _failures, _rank in shown]))
+            .where(Slot.id.in_([row.id for row, _fails, _rank in shown]))
         )
     }
 
-    def option(row: _OpenSlot, failures: list[Failure], rank: int | None) -> SlotOption:
+    def option(row: _OpenSlot, fails: bool, rank: int | None) -> SlotOption:
+        failures = (
+            explain_for(session, ctx, row, today, occupations[row.occupation_id]) if fails else []
+        )
         return SlotOption(*loaded[row.id], failures, rank)
 
     return SlotChoices(
