@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import (
     Blueprint,
@@ -25,6 +25,7 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.figures_jobs import enqueue_refresh
+from skillbridge.platform.i18n import translator
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
@@ -56,18 +57,28 @@ def _bureau_only() -> None:
 def chart_links(list_url: Callable[..., str]) -> Callable[..., str]:
     """`list_url` with each list's address built once: a page's hundred chart segments link to a
     few lists and differ only in their filters, appended here as url_for appends the arguments
-    its rule does not take (werkzeug's query encoding, with its safe characters)."""
+    its rule does not take (werkzeug's query encoding: ``urlencode`` with its safe characters),
+    each key and value quoted once a page."""
     addresses: dict[str, str] = {}
+    quote = functools.cache(functools.partial(quote_plus, safe=QUERY_SAFE))
 
-    def link(name: str, **filters: str) -> str:
+    def link(name: str, **filters: object) -> str:
         address = addresses.get(name)
         if address is None:
             address = addresses[name] = list_url(name=name)
-        if not filters:
-            return address
-        return f"{address}?{urlencode(list(filters.items()), safe=QUERY_SAFE)}"
+        query = "&".join(
+            [f"{quote(k)}={quote(str(v))}" for k, v in filters.items() if v is not None]
+        )
+        return f"{address}?{query}" if query else address
 
     return link
+
+
+def bar_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
+    """The charts' bar labels in the reader's language, with the catalogue looked up once (a
+    page has a hundred bars; the lookup was most of what translating each label cost)."""
+    translate = translator()
+    return {bar.label: translate(bar.label) for chart in charts for bar in chart.bars}
 
 
 def own_pages() -> dict[str, Any]:
@@ -111,6 +122,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/index.html",
         board=board,
+        bar_labels=bar_labels(board.charts),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
         **own_pages(),
