@@ -74,11 +74,24 @@ def chart_links(list_url: Callable[..., str]) -> Callable[..., str]:
     return link
 
 
-def bar_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
-    """The charts' bar labels in the reader's language, with the catalogue looked up once (a
-    page has a hundred bars; the lookup was most of what translating each label cost)."""
+def chart_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
+    """Every text of the charts (titles, captions, bars, segments, legends) in the reader's
+    language, with the catalogue looked up once: a page has a hundred, and the lookup was most
+    of what translating each cost."""
     translate = translator()
-    return {bar.label: translate(bar.label) for chart in charts for bar in chart.bars}
+    texts = {
+        text
+        for chart in charts
+        for text in (
+            chart.title,
+            chart.caption,
+            *(label for _tone, label in chart.legend),
+            *(bar.label for bar in chart.bars),
+            *(segment.label for bar in chart.bars for segment in bar.segments),
+        )
+        if text
+    }
+    return {text: translate(text) for text in texts}
 
 
 def own_pages() -> dict[str, Any]:
@@ -122,7 +135,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/index.html",
         board=board,
-        bar_labels=bar_labels(board.charts),
+        chart_labels=chart_labels(board.charts),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
         **own_pages(),
