@@ -135,7 +135,7 @@ def _open_slots(
             )
         )
     )
-    mine = frozenset((ctx.specialty.id,))
+    mine, none = frozenset((ctx.specialty.id,)), frozenset[int]()
     rows = session.execute(
         select(
             Slot.id,
@@ -155,7 +155,7 @@ def _open_slots(
     )
     return [
         _OpenSlot(
-            mine if row.id in accepting else frozenset(),
+            mine if row.id in accepting else none,
             row.id,
             row.title,
             row.enterprise_id,
