@@ -51,7 +51,8 @@ def _translate(
         message = message_from(message)
     if isinstance(message, Text):
         return message.render(catalogue, str(get_locale()) == "en" if english is None else english)
-    return catalogue.ugettext(message) if message else message
+    # A Mapping without a msgid is looked up as given, as translate always did.
+    return catalogue.ugettext(message) if message else message  # type: ignore[arg-type]
 
 
 @cache

@@ -113,7 +113,7 @@ def _open_slots(
 
     # Built afresh for each statement: one select shared by the two gave the second another
     # cache key once the first had run, and SQLAlchemy compiled it again (2k calls a page).
-    def visible() -> Select[tuple[int]]:
+    def visible() -> Select[int]:
         return (
             select(Slot.id)
             .join(Enterprise, Enterprise.id == Slot.enterprise_id)
