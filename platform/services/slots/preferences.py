@@ -112,7 +112,7 @@ def _open_slots(
     )
 
     # Built afresh for each statement: one select shared by the two gave the second another
-    # cache key once the first had run, and SQLAlchemy compiled it again (2k calls a page).
+    # cache key once the first had run, and SQLAlchemy compiled it again (2k calls).
     def visible() -> Select[int]:
         return (
             select(Slot.id)
