@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, partial
 from typing import Any, TypeVar
 
+from babel.support import NullTranslations
 from flask import Flask, current_app, request, session
 from flask.json.tag import JSONTag, TaggedJSONSerializer
 from flask_babel import get_locale, get_translations
@@ -33,11 +34,26 @@ def translate(message: str | Mapping[str, Any] | None) -> Any:
     Templates use this as the `tr` filter for messages held in variables: Jinja's `_()` marks its
     result safe and %-formats it, which is wrong for text that may carry user data or a "%".
     """
+    return _translate(message, get_translations(), None)
+
+
+def translator() -> Callable[[str | Mapping[str, Any] | None], Any]:
+    """`translate` with the locale's catalogue looked up once, for a page of a hundred labels
+    (the lookup is most of what translating one costs)."""
+    catalogue, english = get_translations(), str(get_locale()) == "en"
+    return partial(_translate, catalogue=catalogue, english=english)
+
+
+def _translate(
+    message: str | Mapping[str, Any] | None, catalogue: NullTranslations, english: bool | None
+) -> Any:
+    """`translate` with the catalogue given; `english` None: read from the locale if needed."""
     if isinstance(message, Mapping) and MESSAGE_KEY in message:
         message = message_from(message)
     if isinstance(message, Text):
-        return message.render(get_translations(), str(get_locale()) == "en")
-    return get_translations().ugettext(message) if message else message
+        return message.render(catalogue, str(get_locale()) == "en" if english is None else english)
+    # A Mapping without a msgid is looked up as given, as translate always did.
+    return catalogue.ugettext(message) if message else message  # type: ignore[arg-type]
 
 
 def resolved(labels: Mapping[K, Any]) -> dict[K, str]:

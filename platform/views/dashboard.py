@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import quote_plus
 
 from flask import (
     Blueprint,
@@ -23,6 +25,7 @@ from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_database, get_session
 from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.figures_jobs import enqueue_refresh
+from skillbridge.platform.i18n import translator
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
@@ -41,6 +44,7 @@ NAV = [
     (("bureau",), "dashboard.host_quality_ranking", _l("实习单位质量指数")),
 ]
 FINDING_ENDPOINT = "compliance.finding"
+QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string
 
 
 @bp.before_request
@@ -50,13 +54,53 @@ def _bureau_only() -> None:
     """Region-wide statistics are the bureau's."""
 
 
+def chart_links(list_url: Callable[..., str]) -> Callable[..., str]:
+    """`list_url` with each list's address built once: a page's hundred chart segments link to a
+    few lists and differ only in their filters, appended here as url_for appends the arguments
+    its rule does not take (werkzeug's query encoding: ``urlencode`` with its safe characters),
+    each key and value quoted once a page."""
+    addresses: dict[str, str] = {}
+    quote = functools.cache(functools.partial(quote_plus, safe=QUERY_SAFE))
+
+    def link(name: str, **filters: object) -> str:
+        address = addresses.get(name)
+        if address is None:
+            address = addresses[name] = list_url(name=name)
+        query = "&".join(
+            [f"{quote(k)}={quote(str(v))}" for k, v in filters.items() if v is not None]
+        )
+        return f"{address}?{query}" if query else address
+
+    return link
+
+
+def chart_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
+    """Every text of the charts (titles, captions, bars, segments, legends) in the reader's
+    language, with the catalogue looked up once: a page has a hundred, and the lookup was most
+    of what translating each cost."""
+    translate = translator()
+    texts = {
+        text
+        for chart in charts
+        for text in (
+            chart.title,
+            chart.caption,
+            *(label for _tone, label in chart.legend),
+            *(bar.label for bar in chart.bars),
+            *(segment.label for bar in chart.bars for segment in bar.segments),
+        )
+        if text
+    }
+    return {text: translate(text) for text in texts}
+
+
 def own_pages() -> dict[str, Any]:
     """What the dashboard templates link to: the bureau's own lists and supervision pages (the
     regions blueprint gives a region's, read from above)."""
     return {
         "drill": None,
         "scope": {},
-        "list_url": functools.partial(url_for, "dashboard.listing"),
+        "list_url": chart_links(functools.partial(url_for, "dashboard.listing")),
         "supervision_endpoint": "dashboard.supervision",
     }
 
@@ -91,6 +135,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/index.html",
         board=board,
+        chart_labels=chart_labels(board.charts),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
         **own_pages(),

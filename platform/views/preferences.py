@@ -14,10 +14,12 @@ from flask_wtf import FlaskForm
 from skillbridge.models import Role
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.i18n import translator
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError, InvalidInput
 from skillbridge.platform.services.slots import preferences
 from skillbridge.platform.services.slots.candidates import candidate_profile
+from skillbridge.platform.views.slots import row_labels
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 NAV = [(("student",), "preferences.mine", _l("岗位志愿"))]
@@ -108,6 +110,9 @@ def _preferences_page(form: RankingForm) -> str:
         query=query,
         eligible=choices.rankable,
         others=choices.others,
+        # The failed rules' reasons, a few each of two dozen rows, with one catalogue lookup.
+        translate=translator(),
+        **row_labels(option.slot.duration_months for option in choices.rankable),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -11,6 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -63,6 +64,19 @@ def _slot_labels() -> dict[str, object]:
         "slot_status_labels": SLOT_STATUS_LABELS,
         "skill_level_names": SKILL_LEVEL_NAMES,
         "slot_end": slots.slot_end,
+    }
+
+
+def row_labels(durations: Iterable[int]) -> dict[str, object]:
+    """What each row of a list of slots shows in words, resolved once for the page rather than
+    per row (a lazy label is looked up again at each use): the kinds, the periods of the
+    `durations` shown, the stipend's format, and the slot pages' address before the id (one
+    url_for, not one a row)."""
+    return {
+        "slot_kind_labels": {kind: str(label) for kind, label in SLOT_KIND_LABELS.items()},
+        "month_labels": {n: ngettext("%(num)d 个月", "%(num)d 个月", n) for n in set(durations)},
+        "stipend_format": _("%(n)d 元/月"),
+        "slot_url": url_for("slots.detail", slot_id=0).removesuffix("0"),
     }
 
 
@@ -239,7 +253,13 @@ def close(slot_id: int) -> ResponseReturnValue:
 def browse() -> ResponseReturnValue:
     query = ListQuery.parse(request.args, slots.OPEN_SLOT_LIST)
     rows = slots.list_open_slots(get_session(), actor(), bounds.page_arg(request.args), query)
-    return render_template("slots/browse.html", rows=rows, spec=slots.OPEN_SLOT_LIST, query=query)
+    return render_template(
+        "slots/browse.html",
+        rows=rows,
+        spec=slots.OPEN_SLOT_LIST,
+        query=query,
+        **row_labels(slot.duration_months for slot, _enterprise in rows.items),
+    )
 
 
 @bp.get("/<int:slot_id>")

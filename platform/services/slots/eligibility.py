@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -126,9 +126,78 @@ def level_name(level: int) -> str:
     return SKILL_LEVEL_NAMES[level]
 
 
-def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure | None:
-    if slot.occupation_id in ctx.fed_occupations or ctx.specialty.id in slot.accepted_specialty_ids:
-        return None
+def failed_rules(
+    ctx: StudentContext,
+    slots: Sequence[SlotTerms],
+    today: date,
+    occupations: Mapping[int, Occupation],
+) -> list[list[str]]:
+    """For each slot, the codes of the hard rules the student fails, in the order of
+    `explain_for`; `occupations` holds the slots' occupations by id.
+
+    Only the tests, with what they read of the student taken once: a list checks hundreds of
+    slots, and builds the messages of the few it shows.
+    """
+    student, cohort = ctx.student, ctx.cohort
+    fed, specialty_id, certified = (
+        ctx.fed_occupations,
+        ctx.specialty.id,
+        ctx.certificate_occupations,
+    )
+    skill_level, months_left = student.skill_level, student.month_cap - student.months_used
+    opens, closes = cohort.window_start, cohort.window_end
+    restricted = {o.id for o in occupations.values() if o.requires_certificate}
+    # R2's agreements in force today, by enterprise.
+    in_force: dict[int, list[tuple[date, date]]] = {}
+    for enterprise_id, valid_from, valid_to in ctx.agreements:
+        if valid_to >= today:
+            in_force.setdefault(enterprise_id, []).append((valid_from, valid_to))
+    minimum = ctx.rules.post_internship_min_age
+    age_limited = {kind for kind in SlotKind if minimum.limits(kind)}
+    ages: dict[date, int] = {}  # by start date: a list's slots start on few days
+    results = []
+    for slot in slots:
+        failed = []
+        start = slot.start_date
+        if slot.occupation_id not in fed and specialty_id not in slot.accepted_specialty_ids:
+            failed.append("specialty")
+        if skill_level < slot.min_level:
+            failed.append("level")
+        if (
+            slot.certificate_required or slot.occupation_id in restricted
+        ) and slot.occupation_id not in certified:
+            failed.append("R7")
+        if not opens <= start <= closes:
+            failed.append("window")
+        if ctx.credit_record is not None:
+            failed.append("R6")
+        if slot.kind == SlotKind.POST_INTERNSHIP:
+            # R2: an approved agreement covering the specialty, in force on the start date and
+            # today.
+            for valid_from, valid_to in in_force.get(slot.enterprise_id, ()):
+                if valid_from <= start <= valid_to:
+                    break
+            else:
+                failed.append("R2")
+            if months_left < slot.duration_months:
+                failed.append("R1")
+        if slot.kind in age_limited:
+            age = ages.get(start)
+            if age is None:
+                age = ages[start] = _age(ctx, slot)
+            if age < minimum.value:
+                failed.append("N1")
+        results.append(failed)
+    return results
+
+
+def _age(ctx: StudentContext, slot: SlotTerms) -> int:
+    """The student's age on the slot's first day (0 if not yet born)."""
+    birth_date = ctx.student.birth_date
+    return age_in_years(birth_date, slot.start_date) if slot.start_date >= birth_date else 0
+
+
+def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure:
     return Failure(
         "specialty",
         N_(
@@ -140,9 +209,7 @@ def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> 
     )
 
 
-def _level(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
-    if ctx.student.skill_level >= slot.min_level:
-        return None
+def _level(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
     return Failure(
         "level",
         N_(
@@ -153,10 +220,7 @@ def _level(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     )
 
 
-def _certificate(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure | None:
-    needed = slot.certificate_required or occupation.requires_certificate
-    if not needed or slot.occupation_id in ctx.certificate_occupations:
-        return None
+def _certificate(_ctx: StudentContext, _slot: SlotTerms, occupation: Occupation) -> Failure:
     return Failure(
         "R7",
         N_(
@@ -167,9 +231,7 @@ def _certificate(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -
     )
 
 
-def _window(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
-    if ctx.cohort.window_start <= slot.start_date <= ctx.cohort.window_end:
-        return None
+def _window(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
     return Failure(
         "window",
         N_(
@@ -181,12 +243,7 @@ def _window(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     )
 
 
-def _agreement(ctx: StudentContext, slot: SlotTerms, today: date) -> Failure | None:
-    """R2: an approved agreement covering the specialty, in force on the start date and today."""
-    for enterprise_id, valid_from, valid_to in ctx.agreements:
-        if enterprise_id == slot.enterprise_id and valid_from <= slot.start_date <= valid_to:
-            if valid_to >= today:
-                return None
+def _agreement(_ctx: StudentContext, _slot: SlotTerms, _occupation: Occupation) -> Failure:
     return Failure(
         "R2",
         N_(
@@ -197,10 +254,8 @@ def _agreement(ctx: StudentContext, slot: SlotTerms, today: date) -> Failure | N
     )
 
 
-def _months(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
+def _months(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
     left = ctx.student.month_cap - ctx.student.months_used
-    if left >= slot.duration_months:
-        return None
     cap = ctx.rules.post_internship_max_months
     return Failure(
         "R1",
@@ -218,9 +273,8 @@ def _months(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
     )
 
 
-def _credit(ctx: StudentContext) -> Failure | None:
-    if ctx.credit_record is None:
-        return None
+def _credit(ctx: StudentContext, _slot: SlotTerms, _occupation: Occupation) -> Failure:
+    assert ctx.credit_record is not None  # R6 fails only with a record
     return Failure(
         "R6",
         N_("本人处于诚信档案限制期（至 %(until)s）", until=ctx.credit_record.ends_on.isoformat()),
@@ -228,24 +282,30 @@ def _credit(ctx: StudentContext) -> Failure | None:
     )
 
 
-def _age(ctx: StudentContext, slot: SlotTerms) -> Failure | None:
+def _minimum_age(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
     minimum = ctx.rules.post_internship_min_age
-    age = (
-        age_in_years(ctx.student.birth_date, slot.start_date)
-        if slot.start_date >= ctx.student.birth_date
-        else 0
-    )
-    if age >= minimum.value:
-        return None
     return Failure(
         "N1",
         N_(
             "岗位实习须年满 %(minimum)d 周岁：岗位开始日本人 %(age)d 周岁",
             minimum=minimum.value,
-            age=age,
+            age=_age(ctx, slot),
         ),
         minimum.citation,
     )
+
+
+#: Each rule's failure, with its reason in words, by the code `failed_rules` gives.
+_FAILURES: dict[str, Callable[[StudentContext, SlotTerms, Occupation], Failure]] = {
+    "specialty": _specialty,
+    "level": _level,
+    "R7": _certificate,
+    "window": _window,
+    "R6": _credit,
+    "R2": _agreement,
+    "R1": _months,
+    "N1": _minimum_age,
+}
 
 
 def explain_for(
@@ -263,18 +323,8 @@ def explain_for(
     """
     occupation = occupation or session.get(Occupation, slot.occupation_id)
     assert occupation is not None  # FK
-    checks = [
-        _specialty(ctx, slot, occupation),
-        _level(ctx, slot),
-        _certificate(ctx, slot, occupation),
-        _window(ctx, slot),
-        _credit(ctx),
-    ]
-    if slot.kind == SlotKind.POST_INTERNSHIP:
-        checks += [_agreement(ctx, slot, today), _months(ctx, slot)]
-    if ctx.rules.post_internship_min_age.limits(slot.kind):
-        checks.append(_age(ctx, slot))
-    return [failure for failure in checks if failure is not None]
+    (failed,) = failed_rules(ctx, [slot], today, {occupation.id: occupation})
+    return [_FAILURES[rule](ctx, slot, occupation) for rule in failed]
 
 
 def explain(session: Session, student: Student, slot: SlotTerms, today: date) -> list[Failure]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -32,6 +32,7 @@ from skillbridge.platform.services.slots.eligibility import (
     Failure,
     StudentContext,
     explain_for,
+    failed_rules,
     student_context,
 )
 from skillbridge.platform.services.slots.postings import get_own_slot
@@ -109,27 +110,32 @@ def _open_slots(
         CooperationAgreement.school_id == student.school_id,
         CooperationAgreement.status == AgreementStatus.APPROVED,
     )
-    visible = (
-        select(Slot.id)
-        .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-        .where(Slot.status == SlotStatus.OPEN)
-        .where(
-            or_(
-                Enterprise.region_id == ctx.school.region_id,
-                Enterprise.id.in_(partners),
-                Slot.id.in_(ranked),
+
+    # Built afresh for each statement: one select shared by the two gave the second another
+    # cache key once the first had run, and SQLAlchemy compiled it again (2k calls).
+    def visible() -> Select[int]:
+        return (
+            select(Slot.id)
+            .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+            .where(Slot.status == SlotStatus.OPEN)
+            .where(
+                or_(
+                    Enterprise.region_id == ctx.school.region_id,
+                    Enterprise.id.in_(partners),
+                    Slot.id.in_(ranked),
+                )
             )
         )
-    )
+
     accepting = set(
         session.scalars(
             select(slot_specialty.c.slot_id).where(
                 slot_specialty.c.specialty_id == ctx.specialty.id,
-                slot_specialty.c.slot_id.in_(visible),
+                slot_specialty.c.slot_id.in_(visible()),
             )
         )
     )
-    mine = frozenset((ctx.specialty.id,))
+    mine, none = frozenset((ctx.specialty.id,)), frozenset[int]()
     rows = session.execute(
         select(
             Slot.id,
@@ -144,12 +150,12 @@ def _open_slots(
             Slot.duration_months,
         )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-        .where(Slot.id.in_(visible))
+        .where(Slot.id.in_(visible()))
         .order_by(Slot.start_date, Slot.id)
     )
     return [
         _OpenSlot(
-            mine if row.id in accepting else frozenset(),
+            mine if row.id in accepting else none,
             row.id,
             row.title,
             row.enterprise_id,
@@ -184,30 +190,35 @@ def slot_choices(
             select(Occupation).where(Occupation.id.in_({row.occupation_id for row in rows}))
         )
     }
-    checked = sorted(
-        (
-            (
-                row,
-                explain_for(session, ctx, row, today, occupations[row.occupation_id]),
-                ranks.get(row.id),
-            )
-            for row in rows
-        ),
-        key=lambda c: (c[2] is None, c[2] or 0, bool(c[1])),
+    # The rules' tests for every row (the order and the split need them), their messages only
+    # for the rows shown: the ranked slots by rank, then the eligible, then a page of the others.
+    checked = list(zip(rows, map(bool, failed_rules(ctx, rows, today, occupations)), strict=True))
+    ranked = sorted(
+        ((row, fails, ranks[row.id]) for row, fails in checked if row.id in ranks),
+        key=lambda c: c[2],
     )
-    rankable = [c for c in checked if not c[1] or c[2] is not None]
-    others = page_of([c for c in checked if c[1] and c[2] is None], page, per_page)
+    rankable = ranked + [
+        (row, fails, None) for row, fails in checked if not fails and row.id not in ranks
+    ]
+    others = page_of(
+        [(row, fails, None) for row, fails in checked if fails and row.id not in ranks],
+        page,
+        per_page,
+    )
     shown = rankable + others.items
     loaded = {
         slot.id: (slot, enterprise)
         for slot, enterprise in session.execute(
             select(Slot, Enterprise)
             .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-            .where(Slot.id.in_([row.id for row, _failures, _rank in shown]))
+            .where(Slot.id.in_([row.id for row, _fails, _rank in shown]))
         )
     }
 
-    def option(row: _OpenSlot, failures: list[Failure], rank: int | None) -> SlotOption:
+    def option(row: _OpenSlot, fails: bool, rank: int | None) -> SlotOption:
+        failures = (
+            explain_for(session, ctx, row, today, occupations[row.occupation_id]) if fails else []
+        )
         return SlotOption(*loaded[row.id], failures, rank)
 
     return SlotChoices(
