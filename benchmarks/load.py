@@ -104,6 +104,20 @@ def _command(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
+def gunicorn_command(port: int, workers: int, *options: str) -> list[str]:
+    """gunicorn serving the app as in production: `workers` workers (sync unless `options` say
+    otherwise) on loopback at `port`."""
+    return [
+        _command("gunicorn"),
+        "-w",
+        str(workers),
+        *options,
+        "-b",
+        f"127.0.0.1:{port}",
+        "skillbridge.platform.app:create_app()",
+    ]
+
+
 def _opener() -> tuple[urllib.request.OpenerDirector, CookieJar]:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -212,14 +226,7 @@ def _measure(
     name = make_url(environ["SKILLBRIDGE_DATABASE_URL"]).database
     print(f"database {name}: migrated and seeded in {seed_demo(environ):.1f} s")
     gunicorn = subprocess.Popen(
-        [
-            _command("gunicorn"),
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "skillbridge.platform.app:create_app()",
-        ],
+        gunicorn_command(port, workers),
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

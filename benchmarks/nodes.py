@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from benchmarks.dashboard import build_region
-from benchmarks.load import _command, _free_port, _wait_until_up, _wrk
+from benchmarks.load import _free_port, _wait_until_up, _wrk, gunicorn_command
 from benchmarks.supervision import LUA, WRK_THREADS, Forged, _checkin_body, forge, supervise
 from skillbridge.models import Base, User
 from skillbridge.platform.app import create_app
@@ -56,8 +56,7 @@ def _layouts(workers: int) -> list[tuple[str, list[int]]]:
 def _start(workers: int, environ: dict[str, str]) -> tuple[str, subprocess.Popen[bytes]]:
     port = _free_port()
     process = subprocess.Popen(
-        [_command("gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        + ["skillbridge.platform.app:create_app()"],
+        gunicorn_command(port, workers),
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

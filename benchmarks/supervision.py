@@ -49,7 +49,14 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from benchmarks.dashboard import SqlTimer, build_region
-from benchmarks.load import USER_AGENT, WRK_THREADS, _command, _free_port, _wait_until_up, _wrk
+from benchmarks.load import (
+    USER_AGENT,
+    WRK_THREADS,
+    _free_port,
+    _wait_until_up,
+    _wrk,
+    gunicorn_command,
+)
 from skillbridge.models import Base, User
 from skillbridge.platform.app import create_app
 from skillbridge.platform.db import get_database
@@ -526,18 +533,9 @@ def run(args: argparse.Namespace) -> int:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
-            [
-                _command("gunicorn"),
-                "-w",
-                str(args.workers),
-                "-k",
-                args.worker_class,
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "skillbridge.platform.app:create_app()",
-            ],
+            gunicorn_command(
+                port, args.workers, "-k", args.worker_class, "--threads", str(args.threads)
+            ),
             env=environ,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
