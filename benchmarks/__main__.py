@@ -28,6 +28,10 @@ BENCHMARKS = [
         [sys.executable, "-m", "benchmarks.region_run", "--students", "100000"],
     ),
     (
+        "pages' Python calls and SQL statements per request, demo data (in process, SQLite)",
+        [sys.executable, "-m", "benchmarks.calls"],
+    ),
+    (
         "pages under load: gunicorn + PostgreSQL + wrk, demo data",
         [sys.executable, "-m", "benchmarks.load"],
     ),
