@@ -7,6 +7,7 @@ in SQL date arithmetic that SQLite and PostgreSQL spell differently.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,21 +74,33 @@ def due_rows(session: Session, actor: User, today: date) -> list[DueRow]:
     rated = set(
         session.scalars(select(HostRating.placement_id).where(HostRating.placement_id.in_(ids)))
     )
-    result = []
-    for placement, name in rows:
-        stages = tuple(
-            stage
-            for stage in EvaluationStage
-            if (placement.id, stage) not in done and today >= due_from(placement, stage)
-        )
-        # The host is rated near the end, with the final self-assessment.
-        rating_due = (
-            evaluator == Evaluator.SELF
-            and placement.id not in rated
-            and today >= due_from(placement, EvaluationStage.FINAL)
-        )
-        result.append(DueRow(placement, name, stages, rating_due))
-    return result
+    return [
+        DueRow(placement, name, *owed(placement, evaluator, done, rated, today))
+        for placement, name in rows
+    ]
+
+
+def owed(
+    placement: Placement,
+    evaluator: Evaluator,
+    done: Container[tuple[int, EvaluationStage]],
+    rated: Container[int],
+    today: date,
+) -> tuple[tuple[EvaluationStage, ...], bool]:
+    """The stages `evaluator` may evaluate now and has not (`done` holds (placement, stage)),
+    and whether the placement's host rating is due (`rated` holds the rated placements)."""
+    stages = tuple(
+        stage
+        for stage in EvaluationStage
+        if (placement.id, stage) not in done and today >= due_from(placement, stage)
+    )
+    # The host is rated near the end, with the final self-assessment.
+    rating_due = (
+        evaluator == Evaluator.SELF
+        and placement.id not in rated
+        and today >= due_from(placement, EvaluationStage.FINAL)
+    )
+    return stages, rating_due
 
 
 def list_due(session: Session, actor: User, today: date, page: int = 1) -> Page[DueRow]:

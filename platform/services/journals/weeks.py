@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,8 +58,11 @@ WEEK_STATE_LABELS = {
 STUDENT_TODO = (WeekState.DUE, WeekState.MISSING, WeekState.RETURNED)
 
 
-def week_state(week: Week, journal: Journal | None, today: date, paused: bool = False) -> WeekState:
-    status = journal.status if journal is not None else JournalStatus.DRAFT
+def week_state(
+    week: Week, status: JournalStatus | None, today: date, paused: bool = False
+) -> WeekState:
+    """The state of `week` whose journal has `status` (None: no journal yet)."""
+    status = status or JournalStatus.DRAFT
     if status in AWAITING_REVIEW:
         return WeekState.SUBMITTED
     if status == JournalStatus.RETURNED:
@@ -134,11 +137,28 @@ def week_rows(
     return [
         WeekRow(
             w,
-            week_state(w, journals.get(w), today, week_paused(pauses, w, start, end)),
+            week_state(w, _status(journals.get(w)), today, week_paused(pauses, w, start, end)),
             journals.get(w),
         )
         for w in placement_weeks(start, end, today)
     ][::-1]
+
+
+def _status(journal: Journal | None) -> JournalStatus | None:
+    return journal.status if journal is not None else None
+
+
+def weeks_waiting(
+    placement: Placement, statuses: Mapping[Week, JournalStatus], pauses: Pauses, today: date
+) -> int:
+    """How many of the placement's weeks up to today wait for the student (due, missing or
+    returned), its journals' statuses by week given."""
+    start, end = placement.start_date, placement.end_date
+    return sum(
+        1
+        for w in placement_weeks(start, end, today)
+        if week_state(w, statuses.get(w), today, week_paused(pauses, w, start, end)) in STUDENT_TODO
+    )
 
 
 def month_rows(
@@ -208,17 +228,6 @@ def students_placement_id(session: Session, actor: User) -> int | None:
         .order_by(Placement.start_date.desc(), Placement.id.desc())
         .limit(1)
     )
-
-
-def student_todo_count(session: Session, actor: User, today: date) -> int:
-    """The student's weeks that wait for it: due, missing or returned."""
-    placement_id = students_placement_id(session, actor)
-    if placement_id is None:
-        return 0
-    placement = session.get_one(Placement, placement_id)
-    journals = journals_by_week(session, [placement_id])[placement_id]
-    rows = week_rows(placement, journals, placement_pauses(session, placement_id), today)
-    return sum(1 for row in rows if row.state in STUDENT_TODO)
 
 
 def ready_months(session: Session, actor: User, today: date) -> list[MonthRow]:

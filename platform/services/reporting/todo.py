@@ -42,6 +42,7 @@ from skillbridge.platform.services.evaluations.due import due_counts
 from skillbridge.platform.services.incidents.records import open_incidents
 from skillbridge.platform.services.journals import queues as journal_queues
 from skillbridge.platform.services.journals import weeks as journal_weeks
+from skillbridge.platform.services.reporting.student_due import student_due
 from skillbridge.platform.text import N_
 
 # Placements whose agreement is still being signed: offers accepted, not yet ended or cancelled.
@@ -282,10 +283,9 @@ _BUILDERS: dict[Role, Callable[[Session, User], list[TodoItem]]] = {
 
 
 # ── evaluations ──
-def _evaluation_items(session: Session, actor: User) -> list[TodoItem]:
+def _evaluation_items(evaluations: int, ratings: int) -> list[TodoItem]:
     """Evaluations the assigned teacher, mentor or the student owes (mid-term from half-way,
     final near the end), and the student's rating of its host."""
-    evaluations, ratings = due_counts(session, actor, date.today())
     return [
         TodoItem(N_("待填写的实习评价"), evaluations, "evaluations.index"),
         TodoItem(N_("待评价的实习单位"), ratings, "evaluations.index"),
@@ -296,11 +296,7 @@ def _evaluation_items(session: Session, actor: User) -> list[TodoItem]:
 
 
 def _journal_items(session: Session, actor: User, today: date) -> list[TodoItem]:
-    """Weekly journals: the student's weeks due or returned, the mentor's to review, the
-    teacher's months to countersign."""
-    if actor.role == Role.STUDENT:
-        due = journal_weeks.student_todo_count(session, actor, today)
-        return [TodoItem(N_("待提交或被退回的周志"), due, "journals.mine")]
+    """Weekly journals: the mentor's to review, the teacher's months to countersign."""
     if actor.staff_role == StaffRole.MENTOR:
         waiting = journal_queues.awaiting_review(actor)
         return [
@@ -334,8 +330,14 @@ def todo_items(session: Session, actor: User, today: date | None = None) -> list
     staff_builder = _STAFF_BUILDERS.get(actor.staff_role)
     if staff_builder is not None:
         items += staff_builder(session, actor)
-    items += _evaluation_items(session, actor)
-    items += _journal_items(session, actor, today or date.today())
+    today = today or date.today()
+    if actor.role == Role.STUDENT:
+        due = student_due(session, actor, today)
+        items += _evaluation_items(due.evaluations, due.ratings)
+        items.append(TodoItem(N_("待提交或被退回的周志"), due.weeks, "journals.mine"))
+    else:
+        items += _evaluation_items(*due_counts(session, actor, today))
+        items += _journal_items(session, actor, today)
     return [item for item in items if item.count > 0]
 
 

@@ -18,6 +18,7 @@ from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFoun
 from skillbridge.platform.services.journals import countersign, entries, weeks
 from skillbridge.platform.services.journals.entries import JournalText
 from skillbridge.platform.services.journals.rules import Week
+from skillbridge.platform.services.reporting.student_due import student_due
 
 TEXT = JournalText(
     "在数控车间跟随师傅完成轴类零件的粗加工，学习了对刀和工件坐标系的设定。",
@@ -207,7 +208,7 @@ def test_the_students_weeks_show_due_missing_returned_and_confirmed(session, tea
     listing = weeks.placement_journals(session, team.users["student"], team.placement.id, today)
     states = {row.week.iso_week: row.state.value for row in listing.weeks.items}
     assert states == {13: "open", 12: "due", 11: "returned", 10: "confirmed"}
-    assert weeks.student_todo_count(session, team.users["student"], today) == 2
+    assert student_due(session, team.users["student"], today).weeks == 2
     later = weeks.placement_journals(
         session, team.users["student"], team.placement.id, date(2026, 3, 26)
     )

@@ -14,6 +14,7 @@ from skillbridge.platform.services.journals.entries import JournalText
 from skillbridge.platform.services.journals.escalation import escalate_overdue_journals
 from skillbridge.platform.services.journals.rules import Week
 from skillbridge.platform.services.journals.weeks import WeekState
+from skillbridge.platform.services.reporting.student_due import student_due
 
 TEXT = JournalText("工作", "收获", "无")
 # Paused from Monday of week 11 (2026-03-09) to Wednesday of week 12 (resumed 03-18).
@@ -74,4 +75,4 @@ def test_a_wholly_paused_week_is_shown_paused_and_is_not_on_the_students_list(  
     states = {row.week: row.state for row in listing.weeks.items}
     assert states[W11] == WeekState.PAUSED and states[W12] == WeekState.MISSING
     # Weeks 10 and 12 are missing, 13 is due; week 11 is owed nothing; 14 is being written.
-    assert weeks.student_todo_count(session, student, today) == 3
+    assert student_due(session, student, today).weeks == 3
