@@ -22,6 +22,7 @@ from skillbridge.models import (
     Student,
     User,
 )
+from skillbridge.platform.services.actors import Actor
 from skillbridge.platform.services.errors import NotFound
 from skillbridge.platform.services.incidents.insurance import Cover, insurance_cover
 from skillbridge.platform.services.incidents.times import local_day
@@ -92,7 +93,7 @@ def load_incident(session: Session, actor: User, incident_id: int) -> IncidentCo
     return found
 
 
-def _scope(actor: User) -> ColumnElement[bool]:
+def _scope(actor: Actor) -> ColumnElement[bool]:
     """The incidents the actor's list holds (the same parties as can_view_incident)."""
     if actor.role == Role.STUDENT:
         return Placement.student_id == actor.student_id
@@ -132,7 +133,7 @@ def list_incidents(
     return paginate(session, statement, page, _context)
 
 
-def open_incidents(actor: User) -> Select:
+def open_incidents(actor: Actor) -> Select:
     """The ids of the incidents in the actor's list that are still open (its to-do item counts
     them on every page, so only the columns the scope needs are selected)."""
     return _with_parties(select(Incident.id)).where(

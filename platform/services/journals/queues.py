@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import AWAITING_REVIEW, Journal, Placement, StaffRole, Student, User
+from skillbridge.platform.services.actors import Actor
 from skillbridge.platform.services.errors import PermissionDenied
 from skillbridge.platform.services.paging import AnyRow, AnySelect, Page, page_of, paginate
 from skillbridge.platform.text import N_
@@ -35,7 +36,7 @@ class QueuedMonth:
     student_name: str
 
 
-def _waiting_for(actor: User) -> ColumnElement[bool]:
+def _waiting_for(actor: Actor) -> ColumnElement[bool]:
     """Journals (joined with their placements) that wait for the actor as their mentor."""
     return and_(Placement.mentor_user_id == actor.id, Journal.status.in_(AWAITING_REVIEW))
 
@@ -66,7 +67,7 @@ def mentor_queue(session: Session, actor: User, page: int = 1) -> Page[QueuedJou
     return paginate(session, statement, page, _queued)
 
 
-def awaiting_review(actor: User) -> AnySelect:
+def awaiting_review(actor: Actor) -> AnySelect:
     """The placement of each journal waiting for the mentor (one row per journal)."""
     return (
         select(Journal.placement_id)

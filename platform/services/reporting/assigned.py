@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import CompoundSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import User
@@ -24,9 +24,13 @@ class AssignedPlacement:
 
 
 def _counts_for(
-    session: Session, statement: Select[Any], placement_ids: list[int]
+    session: Session,
+    statement: Select[Any] | CompoundSelect[Any],
+    parameters: dict[str, Any],
+    placement_ids: list[int],
 ) -> dict[int, int]:
-    """How many rows of `statement` (placement ids) fall on each of `placement_ids`."""
+    """How many rows of `statement` (placement ids, run with `parameters`) fall on each of
+    `placement_ids`."""
     rows = statement.subquery()
     placement_id = next(iter(rows.c))
     return {
@@ -34,7 +38,8 @@ def _counts_for(
         for pid, count in session.execute(
             select(placement_id, func.count())
             .where(placement_id.in_(placement_ids))
-            .group_by(placement_id)
+            .group_by(placement_id),
+            parameters,
         )
     }
 
@@ -54,7 +59,9 @@ def assigned_placements(
     for item in todo if ids else []:
         if item.per_placement is None:
             continue
-        for placement_id, count in _counts_for(session, item.per_placement, ids).items():
+        for placement_id, count in _counts_for(
+            session, item.per_placement, item.parameters, ids
+        ).items():
             due.setdefault(placement_id, []).append(
                 TodoItem(item.label, count, item.endpoint, item.args)
             )

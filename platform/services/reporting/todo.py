@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select
@@ -38,6 +39,8 @@ from skillbridge.models import (
     User,
     VerificationStatus,
 )
+from skillbridge.platform.services.actors import Actor, BoundActor
+from skillbridge.platform.services.actors import parameters as actor_parameters
 from skillbridge.platform.services.evaluations.due import due_counts
 from skillbridge.platform.services.incidents.records import open_incidents
 from skillbridge.platform.services.journals import queues as journal_queues
@@ -59,21 +62,23 @@ class TodoItem:
     args: dict[str, Any] = field(default_factory=dict)
     # ── per placement ── when each thing waiting is about one placement: the query of their
     # placement ids (one row per thing), so the teachers' and mentors' home pages can say what
-    # waits for each placement they list (reporting/assigned.py). None: not about placements.
-    per_placement: Select[Any] | None = field(default=None, compare=False, repr=False)
-
-
-def _count(session: Session, statement: Select[Any] | CompoundSelect[Any]) -> int:
-    return _counts(session, statement)[0]
-
-
-def _counts(session: Session, *statements: Select[Any] | CompoundSelect[Any]) -> list[int]:
-    """The row count of each statement, in one query: the navigation counts them on every page."""
-    counts = (
-        select(func.count()).select_from(statement.subquery()).scalar_subquery()
-        for statement in statements
+    # waits for each placement they list (reporting/assigned.py), run with `parameters` (the
+    # actor's ids). None: not about placements.
+    per_placement: Select[Any] | CompoundSelect[Any] | None = field(
+        default=None, compare=False, repr=False
     )
-    return [n or 0 for n in session.execute(select(*counts)).one()]
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A kind of pending step: its label and page, and the rows that wait (one per thing)."""
+
+    label: str
+    waiting: Select[Any] | CompoundSelect[Any]
+    endpoint: str
+    args: dict[str, Any] = field(default_factory=dict)
+    per_placement: bool = False
 
 
 def _unsigned_by(party: Party, scope: ColumnElement[bool]) -> Select[Any]:
@@ -106,58 +111,70 @@ def _cooperation_proposed_to(party: Party, scope: ColumnElement[bool]) -> Select
     )
 
 
-def _school_items(session: Session, actor: User) -> list[TodoItem]:
-    mine = Student.school_id == actor.school_id
-    unsigned = _unsigned_by(Party.SCHOOL, mine)
-    to_sign, proposed, incidents = _counts(
-        session,
-        unsigned,
-        _cooperation_proposed_to(Party.SCHOOL, CooperationAgreement.school_id == actor.school_id),
+def _open_incidents(actor: Actor) -> _Step:
+    # ── incidents ── (a teacher's count is of its assigned placements)
+    return _Step(
+        N_("未结案的安全事故"),
         open_incidents(actor),
+        "incidents.index",
+        {"status": IncidentStatus.OPEN.value},
     )
+
+
+def _school_steps(actor: Actor) -> list[_Step]:
+    mine = Student.school_id == actor.school_id
     return [
-        TodoItem(N_("待学校签署的实习协议"), to_sign, "placements.index", per_placement=unsigned),
-        TodoItem(N_("企业发来、待接受的合作协议"), proposed, "cooperation.index"),
-        # ── incidents ── (a teacher's count is of its assigned placements)
-        _open_incidents(incidents),
-    ]
-
-
-def _open_incidents(count: int) -> TodoItem:
-    return TodoItem(
-        N_("未结案的安全事故"), count, "incidents.index", {"status": IncidentStatus.OPEN.value}
-    )
-
-
-def _enterprise_items(session: Session, actor: User) -> list[TodoItem]:
-    mine = Slot.enterprise_id == actor.enterprise_id
-    unsigned = _unsigned_by(Party.ENTERPRISE, mine)
-    to_sign, proposed = _counts(
-        session,
-        unsigned,
-        _cooperation_proposed_to(
-            Party.ENTERPRISE, CooperationAgreement.enterprise_id == actor.enterprise_id
+        _Step(
+            N_("待学校签署的实习协议"),
+            _unsigned_by(Party.SCHOOL, mine),
+            "placements.index",
+            per_placement=True,
         ),
-    )
-    return [
-        TodoItem(N_("待企业签署的实习协议"), to_sign, "placements.index", per_placement=unsigned),
-        TodoItem(N_("学校发来、待接受的合作协议"), proposed, "cooperation.index"),
+        _Step(
+            N_("企业发来、待接受的合作协议"),
+            _cooperation_proposed_to(
+                Party.SCHOOL, CooperationAgreement.school_id == actor.school_id
+            ),
+            "cooperation.index",
+        ),
+        _open_incidents(actor),
     ]
 
 
-def _student_items(session: Session, actor: User) -> list[TodoItem]:
-    me = Student.id == actor.student_id
+def _enterprise_steps(actor: Actor) -> list[_Step]:
+    mine = Slot.enterprise_id == actor.enterprise_id
+    return [
+        _Step(
+            N_("待企业签署的实习协议"),
+            _unsigned_by(Party.ENTERPRISE, mine),
+            "placements.index",
+            per_placement=True,
+        ),
+        _Step(
+            N_("学校发来、待接受的合作协议"),
+            _cooperation_proposed_to(
+                Party.ENTERPRISE, CooperationAgreement.enterprise_id == actor.enterprise_id
+            ),
+            "cooperation.index",
+        ),
+    ]
+
+
+def _student_steps(actor: Actor) -> list[_Step]:
     offers = select(Placement.id).where(
         Placement.student_id == actor.student_id, Placement.status == PlacementStatus.OFFERED
     )
-    answers, to_sign = _counts(session, offers, _unsigned_by(Party.STUDENT, me))
     return [
-        TodoItem(N_("待答复的录用通知"), answers, "placements.offers"),
-        TodoItem(N_("待本人签署的实习协议"), to_sign, "placements.index"),
+        _Step(N_("待答复的录用通知"), offers, "placements.offers"),
+        _Step(
+            N_("待本人签署的实习协议"),
+            _unsigned_by(Party.STUDENT, Student.id == actor.student_id),
+            "placements.index",
+        ),
     ]
 
 
-def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
+def _bureau_steps(actor: Actor) -> list[_Step]:
     region = actor.region_id
     pending_orgs = (
         select(School.id)
@@ -189,71 +206,61 @@ def _bureau_items(session: Session, actor: User) -> list[TodoItem]:
             .where(SubsidyPolicy.region_id == region, SubsidyClaim.status == status)
         )
 
-    orgs, agreements, plans, submitted, approved, incidents = _counts(
-        session,
-        pending_orgs,
-        filed_agreements,
-        filed_plans,
-        claims(ClaimStatus.SUBMITTED),
-        claims(ClaimStatus.APPROVED),
-        open_incidents(actor),
-    )
     return [
-        TodoItem(N_("待审核的机构"), orgs, "bureau.verifications"),
-        TodoItem(N_("待审批的合作协议"), agreements, "cooperation.index"),
-        TodoItem(N_("待审批的实习计划"), plans, "placements.plans"),
-        TodoItem(
+        _Step(N_("待审核的机构"), pending_orgs, "bureau.verifications"),
+        _Step(N_("待审批的合作协议"), filed_agreements, "cooperation.index"),
+        _Step(N_("待审批的实习计划"), filed_plans, "placements.plans"),
+        _Step(
             N_("待审核的补贴申领"),
-            submitted,
+            claims(ClaimStatus.SUBMITTED),
             "subsidies.review",
             {"status": ClaimStatus.SUBMITTED.value},
         ),
-        TodoItem(
+        _Step(
             N_("已批准、待支付的补贴"),
-            approved,
+            claims(ClaimStatus.APPROVED),
             "subsidies.review",
             {"status": ClaimStatus.APPROVED.value},
         ),
-        _open_incidents(incidents),  # ── incidents ──
+        _open_incidents(actor),
     ]
 
 
 # ── supervisors (teacher, mentor): what their assigned placements wait for ──
-def _mentor_items(session: Session, actor: User) -> list[TodoItem]:
+def _mentor_steps(actor: Actor) -> list[_Step]:
     assigned = Placement.mentor_user_id == actor.id
     days_to_confirm = (
         select(AttendanceDay.placement_id)
         .join(Placement, Placement.id == AttendanceDay.placement_id)
         .where(assigned, AttendanceDay.status == DayStatus.RECORDED)
     )
-    mentor_leave = _leave_at(LeaveStatus.PENDING_MENTOR, assigned)
-    days, leave = _counts(session, days_to_confirm, mentor_leave)
     return [
-        TodoItem(
+        _Step(
             N_("待确认的考勤"),
-            days,
+            days_to_confirm,
             "attendance.index",
             {"to_confirm": 1},
-            per_placement=days_to_confirm,
+            per_placement=True,
         ),
-        TodoItem(
+        _Step(
             N_("待审批的请假"),
-            leave,
+            _leave_at(LeaveStatus.PENDING_MENTOR, assigned),
             "attendance.index",
-            per_placement=mentor_leave,
+            per_placement=True,
         ),
     ]
 
 
-def _teacher_items(session: Session, actor: User) -> list[TodoItem]:
+def _teacher_steps(actor: Actor) -> list[_Step]:
     assigned = Placement.teacher_user_id == actor.id
-    teacher_leave = _leave_at(LeaveStatus.PENDING_TEACHER, assigned)
     return [
-        TodoItem(
+        # A teacher's list holds the incidents of its assigned placements.
+        _open_incidents(actor),
+        _Step(
             N_("待审批的请假"),
-            _count(session, teacher_leave),
+            _leave_at(LeaveStatus.PENDING_TEACHER, assigned),
             "attendance.index",
-            per_placement=teacher_leave,
+            per_placement=True,
         ),
     ]
 
@@ -266,20 +273,80 @@ def _leave_at(status: LeaveStatus, assigned: ColumnElement[bool]) -> Select[Any]
     )
 
 
-# A teacher's and a mentor's home page lists what their assigned placements wait for, not the
-# organisation's items (those link to pages their staff role does not reach).
-_STAFF_BUILDERS: dict[StaffRole, Callable[[Session, User], list[TodoItem]]] = {
-    StaffRole.MENTOR: _mentor_items,
-    StaffRole.TEACHER: _teacher_items,
+def _mentor_journal_steps(actor: Actor) -> list[_Step]:
+    return [
+        _Step(
+            N_("待审阅的周志"),
+            journal_queues.awaiting_review(actor),
+            "journals.queue",
+            per_placement=True,
+        )
+    ]
+
+
+# A teacher and a mentor act on their assigned students only, never on their organisation's
+# agreements: their list holds the steps of their own job.
+_STAFF_STEPS: dict[StaffRole, Callable[[Actor], list[_Step]]] = {
+    StaffRole.MENTOR: _mentor_steps,
+    StaffRole.TEACHER: _teacher_steps,
+}
+
+_ORGANISATION_STEPS: dict[Role, Callable[[Actor], list[_Step]]] = {
+    Role.SCHOOL: _school_steps,
+    Role.ENTERPRISE: _enterprise_steps,
+    Role.STUDENT: _student_steps,
+    Role.BUREAU: _bureau_steps,
 }
 
 
-_BUILDERS: dict[Role, Callable[[Session, User], list[TodoItem]]] = {
-    Role.SCHOOL: _school_items,
-    Role.ENTERPRISE: _enterprise_items,
-    Role.STUDENT: _student_items,
-    Role.BUREAU: _bureau_items,
-}
+@dataclass(frozen=True)
+class _Plan:
+    """One role's counted steps and the one statement counting them all: `before` come ahead
+    of the evaluation items on the list, `after` behind them."""
+
+    before: list[_Step]
+    after: list[_Step]
+    counts: Select[Any] | None
+
+
+@cache
+def _plan(role: Role, staff_role: StaffRole | None, organisation: bool = False) -> _Plan:
+    """Built once per role and staff role: building the statements costs more than running
+    them, and the navigation counts them on every page. `organisation`: the organisation's
+    steps even for a teacher or mentor (its home page shows them beside its own)."""
+    actor = BoundActor(role, staff_role)
+    staff_steps = None if organisation or staff_role is None else _STAFF_STEPS.get(staff_role)
+    organisation_steps = _ORGANISATION_STEPS.get(role)
+    before = organisation_steps(actor) if organisation_steps and staff_steps is None else []
+    after = []
+    if staff_steps is not None:
+        before += staff_steps(actor)
+        if staff_role == StaffRole.MENTOR:
+            after = _mentor_journal_steps(actor)
+    steps = before + after
+    counts = (
+        select(func.count()).select_from(step.waiting.subquery()).scalar_subquery()
+        for step in steps
+    )
+    return _Plan(before, after, select(*counts) if steps else None)
+
+
+def _counted(session: Session, plan: _Plan, actor: User) -> tuple[list[TodoItem], list[TodoItem]]:
+    """The plan's steps with their counts for `actor`, in one statement."""
+    parameters = actor_parameters(actor)
+    counts = session.execute(plan.counts, parameters).one() if plan.counts is not None else ()
+    items = [
+        TodoItem(
+            step.label,
+            count or 0,
+            step.endpoint,
+            step.args,
+            step.waiting if step.per_placement else None,
+            parameters,
+        )
+        for step, count in zip(plan.before + plan.after, counts, strict=True)
+    ]
+    return items[: len(plan.before)], items[len(plan.before) :]
 
 
 # ── evaluations ──
@@ -292,52 +359,19 @@ def _evaluation_items(evaluations: int, ratings: int) -> list[TodoItem]:
     ]
 
 
-# ── journals ──
-
-
-def _journal_items(session: Session, actor: User, today: date) -> list[TodoItem]:
-    """Weekly journals: the mentor's to review, the teacher's months to countersign."""
-    if actor.staff_role == StaffRole.MENTOR:
-        waiting = journal_queues.awaiting_review(actor)
-        return [
-            TodoItem(
-                N_("待审阅的周志"),
-                _count(session, waiting),
-                "journals.queue",
-                per_placement=waiting,
-            )
-        ]
-    if actor.staff_role == StaffRole.TEACHER:
-        months = len(journal_weeks.ready_months(session, actor, today))
-        return [TodoItem(N_("待会签的月度周志"), months, "journals.queue")]
-    return []
-
-
-# A teacher and a mentor act on their assigned students only, never on their organisation's
-# agreements: their list holds the steps of their own job.
-_ASSIGNED_STAFF = (StaffRole.TEACHER, StaffRole.MENTOR)
-
-
 def todo_items(session: Session, actor: User, today: date | None = None) -> list[TodoItem]:
     """The actor's pending steps that have something waiting (count above zero)."""
-    builder = _BUILDERS.get(actor.role)
-    items = []
-    if builder is not None and actor.staff_role not in _ASSIGNED_STAFF:
-        items += builder(session, actor)
-    elif actor.staff_role == StaffRole.TEACHER:
-        # those of its assigned placements
-        items.append(_open_incidents(_count(session, open_incidents(actor))))
-    staff_builder = _STAFF_BUILDERS.get(actor.staff_role)
-    if staff_builder is not None:
-        items += staff_builder(session, actor)
+    before, after = _counted(session, _plan(actor.role, actor.staff_role), actor)
     today = today or date.today()
     if actor.role == Role.STUDENT:
         due = student_due(session, actor, today)
-        items += _evaluation_items(due.evaluations, due.ratings)
+        items = before + _evaluation_items(due.evaluations, due.ratings)
         items.append(TodoItem(N_("待提交或被退回的周志"), due.weeks, "journals.mine"))
     else:
-        items += _evaluation_items(*due_counts(session, actor, today))
-        items += _journal_items(session, actor, today)
+        items = before + _evaluation_items(*due_counts(session, actor, today)) + after
+        if actor.staff_role == StaffRole.TEACHER:
+            months = len(journal_weeks.ready_months(session, actor, today))
+            items.append(TodoItem(N_("待会签的月度周志"), months, "journals.queue"))
     return [item for item in items if item.count > 0]
 
 
@@ -345,7 +379,8 @@ def placement_steps(session: Session, actor: User) -> list[TodoItem]:
     """What a supervisor's students wait for, whoever has to act: the organisation's steps
     (its signature, say) beside the supervisor's own, for the rows of its home page. Its
     to-do list and badge (todo_items) keep only its own."""
-    builder = _BUILDERS.get(actor.role)
     own = todo_items(session, actor)
-    organisation = builder(session, actor) if builder is not None else []
+    organisation, _ = _counted(
+        session, _plan(actor.role, actor.staff_role, organisation=True), actor
+    )
     return [item for item in organisation if item.count > 0 and item not in own] + own
