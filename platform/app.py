@@ -92,12 +92,13 @@ def _trust_proxies(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import init_api
-    from .views import BLUEPRINTS, NAV_ITEMS
+    from .views import BLUEPRINTS
+    from .views.navigation import nav_links
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     init_api(app)
-    app.jinja_env.globals["nav_items"] = NAV_ITEMS
+    app.jinja_env.globals["nav_links"] = nav_links
 
 
 def _register_error_handlers(app: Flask) -> None:

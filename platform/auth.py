@@ -12,6 +12,7 @@ from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from skillbridge.models import Enterprise, Region, Role, School, StaffRole, User
 from skillbridge.platform.services.people.workers import worker_is_confirmed
@@ -260,14 +261,31 @@ def _without_own_pack(user: User) -> bool:
     return bool(g.upper_level)
 
 
+# The account with its organisation (school, enterprise, or a bureau's region) in one
+# statement, built once: every signed-in request loads both.
+_ACCOUNT = (
+    select(User, School, Enterprise, Region)
+    .outerjoin(School, School.id == User.school_id)
+    .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+    .outerjoin(Region, Region.id == User.region_id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
 def load_user(user_id: str) -> User | None:
     """Resolve 'id:token'; a token that no longer matches the database means a dead session."""
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = get_session().get(User, int(raw_id))
-    if user is None or not user.is_active or user.session_token != token:
+    row = get_session().execute(_ACCOUNT, {"user_id": int(raw_id)}).first()
+    if row is None:
         return None
+    user, *organisations = row
+    if not user.is_active or user.session_token != token:
+        return None
+    # The organisation checks and the views `get` it from the session's identity map, which
+    # holds objects weakly: the request keeps it.
+    g.tenant = next((o for o in organisations if o is not None), None)
     return user
 
 
