@@ -114,11 +114,16 @@ def _upper_level() -> bool:
 def _snapshot(board: snapshots.Board[T]) -> T:
     """A board's figures as last counted, and their recount handed to the background when old.
 
-    The snapshot is read and marked in a transaction of its own that writes: on SQLite a GET's
-    reading transaction cannot start writing once another writer has committed beside it.
+    Fresh figures are read in the request's session. Old or missing ones are read and marked
+    in a transaction of its own that writes: on SQLite a GET's reading transaction cannot start
+    writing once another writer has committed beside it.
     """
+    today, now = date.today(), utcnow()
+    fresh = snapshots.fresh_for_bureau(get_session(), board, actor(), today, now)
+    if fresh is not None:
+        return fresh
     with get_database().session_scope() as writer:
-        figures, stale_region = snapshots.for_bureau(writer, board, actor(), date.today(), utcnow())
+        figures, stale_region = snapshots.for_bureau(writer, board, actor(), today, now)
     if stale_region is not None:
         # The hand-off reads the app's settings and database here, inside the request; the
         # background job receives the database, never the request-bound app proxy.

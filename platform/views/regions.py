@@ -183,10 +183,13 @@ def _drill(region_id: int) -> dict[str, Any]:
 
 
 def _snapshot(board: snapshots.Board[Any], region_id: int) -> Any:
+    """The region's figures of the board as `dashboard._snapshot` reads the bureau's own."""
+    today, now = date.today(), utcnow()
+    fresh = snapshots.fresh_for_bureau(get_session(), board, actor(), today, now, region_id)
+    if fresh is not None:
+        return fresh
     with get_database().session_scope() as writer:
-        figures, stale = snapshots.for_bureau(
-            writer, board, actor(), date.today(), utcnow(), region_id
-        )
+        figures, stale = snapshots.for_bureau(writer, board, actor(), today, now, region_id)
     if stale is not None:
         enqueue_refresh(current_app, board.name, stale)
     return figures
