@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote_plus
 
 from flask import url_for
 from werkzeug.routing import IntegerConverter, Map
@@ -11,6 +12,8 @@ from skillbridge.platform.services.bounds import INTEGER_MAX
 
 # Row ids are PostgreSQL `integer`s; a larger number in a URL can name no row.
 MAX_ROW_ID = INTEGER_MAX
+# What werkzeug leaves unquoted in a query string: a query appended here reads as url_for's.
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 class RowIdConverter(IntegerConverter):
@@ -34,3 +37,14 @@ def url_prefix(endpoint: str, argument: str) -> str:
     if not found or rest:
         raise ValueError(f"{endpoint}'s URL does not end with its {argument}: {url}")
     return prefix
+
+
+def with_query(address: str, **args: object) -> str:
+    """`address` (built once by url_for) with `args` appended as url_for appends the arguments
+    its rule does not take, None left out: a list's rows link to one page with a few filters."""
+    query = "&".join(
+        f"{quote_plus(key, safe=QUERY_SAFE)}={quote_plus(str(value), safe=QUERY_SAFE)}"
+        for key, value in args.items()
+        if value is not None
+    )
+    return f"{address}?{query}" if query else address

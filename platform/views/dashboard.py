@@ -27,6 +27,7 @@ from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.figures_jobs import enqueue_refresh
 from skillbridge.platform.i18n import translator
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
+from skillbridge.platform.routing import QUERY_SAFE
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.incidents.times import to_local
@@ -44,7 +45,6 @@ NAV = [
     (("bureau",), "dashboard.host_quality_ranking", _l("实习单位质量指数")),
 ]
 FINDING_ENDPOINT = "compliance.finding"
-QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string
 
 
 @bp.before_request
