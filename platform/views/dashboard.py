@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
@@ -17,8 +19,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 
 from skillbridge.models import Role, utcnow
 from skillbridge.platform.auth import actor, role_required
@@ -94,6 +98,41 @@ def chart_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
     return {text: translate(text) for text in texts}
 
 
+# The chart cards as rendered, per snapshot of figures (region, time counted), language and page
+# (the bureau's own or a region's read from above): each view of one snapshot renders the same
+# hundred segments, a third of the page's cost. The oldest markup goes first.
+_CHARTS_KEPT = 32
+_rendered: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
+_rendering = threading.Lock()
+
+
+def rendered_charts(board: dashboard.Dashboard, pages: dict[str, Any]) -> Markup:
+    """The cards of the board's counted charts (not the funds': those are read live), linking
+    to the lists of `pages` (`own_pages`, or a region's)."""
+    key = (
+        request.script_root,
+        request.blueprint,
+        board.region.id,
+        board.counted_at,
+        str(get_locale()),
+    )
+    markup = _rendered.get(key)
+    if markup is None:
+        markup = Markup(
+            render_template(
+                "dashboard/_chart_cards.html",
+                board=board,
+                chart_labels=chart_labels(board.charts),
+                **pages,
+            )
+        )
+        with _rendering:
+            _rendered[key] = markup
+            while len(_rendered) > _CHARTS_KEPT:
+                _rendered.popitem(last=False)
+    return markup
+
+
 def own_pages() -> dict[str, Any]:
     """What the dashboard templates link to: the bureau's own lists and supervision pages (the
     regions blueprint gives a region's, read from above)."""
@@ -137,13 +176,14 @@ def index() -> ResponseReturnValue:
         return redirect(url_for("regions.index"))
     counted = _snapshot(dashboard_snapshot.BOARD)
     board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted)
+    pages = own_pages()
     return render_template(
         "dashboard/index.html",
         board=board,
-        chart_labels=chart_labels(board.charts),
+        charts=rendered_charts(board, pages),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
-        **own_pages(),
+        **pages,
     )
 
 

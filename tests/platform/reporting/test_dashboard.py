@@ -321,3 +321,33 @@ def test_fresh_figures_are_read_as_stored_and_old_ones_left_to_the_recount(
     assert snapshots.fresh(session, board, region_id, TODAY + timedelta(days=1), now) is None
     with pytest.raises(PermissionDenied):
         snapshots.fresh_for_bureau(session, board, world.users["school"], TODAY, now)
+
+
+def test_the_charts_rendered_once_follow_each_recount_and_language(  # type: ignore[no-untyped-def]
+    app, scene, world, login_as, factories, session
+) -> None:
+    # The cards are rendered once per snapshot, language and page: a new count shows, and so
+    # does the reader's language.
+    client = login_as(world.users["bureau"])
+
+    def charts() -> str:
+        page = client.get("/bureau/dashboard/").get_data(as_text=True)
+        return page.split('id="chart-occupation"')[1].split('id="chart-budgets"')[0]
+
+    first = charts()
+    assert charts() == first and "按职业" in first
+    board, region_id = dashboard_snapshot.BOARD, world.region.id
+    factories.placement(
+        factories.student(world.school),
+        factories.slot(world.enterprise, factories.occupation("钳工")),
+        status=PlacementStatus.ACTIVE,
+    )
+    session.commit()
+    later = datetime.now(UTC)
+    snapshots.store(session, board, region_id, TODAY, later, board.count(session, region_id, TODAY, later))  # fmt: skip
+    session.commit()
+    recounted = charts()
+    assert "钳工" in recounted and "钳工" not in first
+    client.get("/lang/en")
+    english = charts()
+    assert "按职业" not in english and "钳工" in english
