@@ -16,6 +16,8 @@ from wtforms import SubmitField
 from skillbridge.models import ComplianceFinding, Role, Severity
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
+from skillbridge.platform.i18n import resolved, translator
+from skillbridge.platform.routing import with_query
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.oversight import compliance
 from skillbridge.platform.services.oversight.checks import RULES, rule_by_id
@@ -148,7 +150,24 @@ def _labels() -> dict[str, object]:
 @bp.get("/")
 def rules() -> ResponseReturnValue:
     overview = compliance.overview(get_session(), actor())
-    return render_template("compliance/rules.html", overview=overview, form=RunForm())
+    findings = url_for("compliance.findings")
+    return render_template(
+        "compliance/rules.html",
+        overview=overview,
+        form=RunForm(),
+        # The list's twenty rows, each with two links and a few labels: the labels resolved and
+        # the catalogue looked up once, the links appended to the findings' address.
+        severity_labels=resolved(SEVERITY_LABELS),
+        unit_labels=resolved(UNIT_LABELS),
+        translate=translator(),
+        finding_links={
+            row.rule.id: {
+                state: with_query(findings, rule=row.rule.id, state=state)
+                for state in ("open", "resolved")
+            }
+            for row in overview.rules
+        },
+    )
 
 
 @bp.post("/runs")

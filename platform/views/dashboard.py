@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
@@ -17,8 +19,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 
 from skillbridge.models import Role, utcnow
 from skillbridge.platform.auth import actor, role_required
@@ -27,6 +31,7 @@ from skillbridge.platform.downloads import csv_download, xlsx_download
 from skillbridge.platform.figures_jobs import enqueue_refresh
 from skillbridge.platform.i18n import translator
 from skillbridge.platform.policy.supervision import PARTS, quality_settings
+from skillbridge.platform.routing import QUERY_SAFE
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.incidents import labels as incident_labels
 from skillbridge.platform.services.incidents.times import to_local
@@ -44,7 +49,6 @@ NAV = [
     (("bureau",), "dashboard.host_quality_ranking", _l("实习单位质量指数")),
 ]
 FINDING_ENDPOINT = "compliance.finding"
-QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string
 
 
 @bp.before_request
@@ -94,6 +98,41 @@ def chart_labels(charts: Iterable[dashboard.Chart]) -> dict[str, str]:
     return {text: translate(text) for text in texts}
 
 
+# The chart cards as rendered, per snapshot of figures (region, time counted), language and page
+# (the bureau's own or a region's read from above): each view of one snapshot renders the same
+# hundred segments, a third of the page's cost. The oldest markup goes first.
+_CHARTS_KEPT = 32
+_rendered: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
+_rendering = threading.Lock()
+
+
+def rendered_charts(board: dashboard.Dashboard, pages: dict[str, Any]) -> Markup:
+    """The cards of the board's counted charts (not the funds': those are read live), linking
+    to the lists of `pages` (`own_pages`, or a region's)."""
+    key = (
+        request.script_root,
+        request.blueprint,
+        board.region.id,
+        board.counted_at,
+        str(get_locale()),
+    )
+    markup = _rendered.get(key)
+    if markup is None:
+        markup = Markup(
+            render_template(
+                "dashboard/_chart_cards.html",
+                board=board,
+                chart_labels=chart_labels(board.charts),
+                **pages,
+            )
+        )
+        with _rendering:
+            _rendered[key] = markup
+            while len(_rendered) > _CHARTS_KEPT:
+                _rendered.popitem(last=False)
+    return markup
+
+
 def own_pages() -> dict[str, Any]:
     """What the dashboard templates link to: the bureau's own lists and supervision pages (the
     regions blueprint gives a region's, read from above)."""
@@ -114,11 +153,16 @@ def _upper_level() -> bool:
 def _snapshot(board: snapshots.Board[T]) -> T:
     """A board's figures as last counted, and their recount handed to the background when old.
 
-    The snapshot is read and marked in a transaction of its own that writes: on SQLite a GET's
-    reading transaction cannot start writing once another writer has committed beside it.
+    Fresh figures are read in the request's session. Old or missing ones are read and marked
+    in a transaction of its own that writes: on SQLite a GET's reading transaction cannot start
+    writing once another writer has committed beside it.
     """
+    today, now = date.today(), utcnow()
+    fresh = snapshots.fresh_for_bureau(get_session(), board, actor(), today, now)
+    if fresh is not None:
+        return fresh
     with get_database().session_scope() as writer:
-        figures, stale_region = snapshots.for_bureau(writer, board, actor(), date.today(), utcnow())
+        figures, stale_region = snapshots.for_bureau(writer, board, actor(), today, now)
     if stale_region is not None:
         # The hand-off reads the app's settings and database here, inside the request; the
         # background job receives the database, never the request-bound app proxy.
@@ -132,13 +176,14 @@ def index() -> ResponseReturnValue:
         return redirect(url_for("regions.index"))
     counted = _snapshot(dashboard_snapshot.BOARD)
     board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted)
+    pages = own_pages()
     return render_template(
         "dashboard/index.html",
         board=board,
-        chart_labels=chart_labels(board.charts),
+        charts=rendered_charts(board, pages),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
-        **own_pages(),
+        **pages,
     )
 
 

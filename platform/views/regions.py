@@ -41,6 +41,7 @@ from skillbridge.platform.services.regions import figures as region_figures
 from skillbridge.platform.services.regions import onboarding
 from skillbridge.platform.services.reporting import dashboard, dashboard_snapshot, snapshots
 from skillbridge.platform.services.reporting import lists as dashboard_lists
+from skillbridge.platform.views.dashboard import rendered_charts
 from skillbridge.platform.views.subsidies import AllocationForm
 
 bp = Blueprint("regions", __name__, url_prefix="/bureau/regions")
@@ -183,10 +184,13 @@ def _drill(region_id: int) -> dict[str, Any]:
 
 
 def _snapshot(board: snapshots.Board[Any], region_id: int) -> Any:
+    """The region's figures of the board as `dashboard._snapshot` reads the bureau's own."""
+    today, now = date.today(), utcnow()
+    fresh = snapshots.fresh_for_bureau(get_session(), board, actor(), today, now, region_id)
+    if fresh is not None:
+        return fresh
     with get_database().session_scope() as writer:
-        figures, stale = snapshots.for_bureau(
-            writer, board, actor(), date.today(), utcnow(), region_id
-        )
+        figures, stale = snapshots.for_bureau(writer, board, actor(), today, now, region_id)
     if stale is not None:
         enqueue_refresh(current_app, board.name, stale)
     return figures
@@ -196,12 +200,14 @@ def _snapshot(board: snapshots.Board[Any], region_id: int) -> Any:
 def dashboard_of(region_id: int) -> ResponseReturnValue:
     counted = _snapshot(dashboard_snapshot.BOARD, region_id)
     board = dashboard.build_dashboard(get_session(), actor(), date.today(), counted, region_id)
+    pages = _drill(region_id)
     return render_template(
         "dashboard/index.html",
         board=board,
+        charts=rendered_charts(board, pages),
         counted_at=to_local(board.counted_at),
         max_age=quality_settings().figures_max_age_minutes,
-        **_drill(region_id),
+        **pages,
     )
 
 

@@ -30,6 +30,8 @@ from skillbridge.models import Enterprise, Occupation, Role, Slot, SlotKind, Slo
 from skillbridge.platform.auth import actor, role_required
 from skillbridge.platform.db import get_session
 from skillbridge.platform.forms import ActionForm, BoundedDateField, ColumnIntegerField
+from skillbridge.platform.i18n import resolved
+from skillbridge.platform.routing import id_url
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
@@ -183,6 +185,18 @@ def mine() -> ResponseReturnValue:
         action_form=ActionForm(),
         spec=slots.OWN_SLOT_LIST,
         query=query,
+        **row_labels(slot.duration_months for slot in own.items),
+        slot_status_labels=resolved(SLOT_STATUS_LABELS),
+        # Each row's actions, its id put into their URLs (one url_for each, not one a row).
+        action_urls={
+            action: id_url(endpoint, "slot_id")
+            for action, endpoint in (
+                ("edit", "slots.edit"),
+                ("open", "slots.open_"),
+                ("close", "slots.close"),
+                ("candidates", "preferences.candidates"),
+            )
+        },
     )
 
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import BindParameter, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -443,8 +443,9 @@ def record_failed_activation(
     )
 
 
-def pending_count_statements(region_id: int) -> dict[str, Select[Any]]:
-    """The count of pending verifications in a region per kind, as statements to run or nest."""
+def pending_count_statements(region_id: int | BindParameter[int]) -> dict[str, Select[Any]]:
+    """The count of pending verifications in a region per kind, as statements to run or nest
+    (the region given, or bound when the statement is built once)."""
     return {
         kind: select(func.count())
         .select_from(model)

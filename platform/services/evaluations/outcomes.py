@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -200,22 +201,26 @@ class SchoolOutcomes:
         return None if not self.finished else round(100 * self.employed / self.finished)
 
 
+@cache
+def _outcomes_statement() -> Select[OutcomeKind, int]:
+    """The school's ended placements per outcome kind (None: no outcome recorded), built once:
+    an outcome is unique per placement, so the counts add up to the finished placements."""
+    return (
+        select(EmploymentOutcome.kind, func.count(Placement.id))
+        .select_from(Placement)
+        .join(Student, Student.id == Placement.student_id)
+        .outerjoin(EmploymentOutcome, EmploymentOutcome.placement_id == Placement.id)
+        .where(
+            Student.school_id == bindparam("school_id"),
+            Placement.status == PlacementStatus.ENDED,
+        )
+        .group_by(EmploymentOutcome.kind)
+    )
+
+
 def school_outcomes(session: Session, school_id: int) -> SchoolOutcomes:
     """The outcomes of the school's ended placements (the dashboard's employment rate)."""
-    finished = (
-        session.scalar(
-            select(func.count(Placement.id))
-            .join(Student, Student.id == Placement.student_id)
-            .where(Student.school_id == school_id, Placement.status == PlacementStatus.ENDED)
-        )
-        or 0
-    )
-    rows = session.execute(
-        select(EmploymentOutcome.kind, func.count(EmploymentOutcome.id))
-        .join(Placement, Placement.id == EmploymentOutcome.placement_id)
-        .join(Student, Student.id == Placement.student_id)
-        .where(Student.school_id == school_id, Placement.status == PlacementStatus.ENDED)
-        .group_by(EmploymentOutcome.kind)
-    ).all()
-    by_kind = {OutcomeKind(kind): int(count) for kind, count in rows}
-    return SchoolOutcomes(int(finished), sum(by_kind.values()), by_kind)
+    rows = session.execute(_outcomes_statement(), {"school_id": school_id}).all()
+    by_kind = {OutcomeKind(kind): int(count) for kind, count in rows if kind is not None}
+    finished = sum(int(count) for _kind, count in rows)
+    return SchoolOutcomes(finished, sum(by_kind.values()), by_kind)

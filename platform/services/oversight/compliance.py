@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import ComplianceFinding, ComplianceRun, Region, Severity, User, utcnow
@@ -158,32 +159,47 @@ class Overview:
     latest_run: ComplianceRun | None
 
 
+@cache
+def _counts_statement() -> Select[str, Severity, int, int]:
+    """The region's open and resolved findings per rule and severity, built once: the rule list
+    sums them per rule and its cards per severity (one statement, not one for each)."""
+    is_open = ComplianceFinding.resolved_at.is_(None)
+    return (
+        select(
+            ComplianceFinding.rule_id,
+            ComplianceFinding.severity,
+            func.count(case((is_open, 1))),
+            func.count(case((~is_open, 1))),
+        )
+        .where(ComplianceFinding.region_id == bindparam("region_id"))
+        .group_by(ComplianceFinding.rule_id, ComplianceFinding.severity)
+    )
+
+
+@cache
+def _latest_run_statement() -> Select[ComplianceRun]:
+    return (
+        select(ComplianceRun)
+        .where(ComplianceRun.region_id == bindparam("region_id"))
+        .order_by(ComplianceRun.id.desc())
+        .limit(1)
+    )
+
+
 def overview(session: Session, actor: User) -> Overview:
     """Every registered rule with its open and resolved finding counts in the actor's region."""
     region_id = _own_region(actor)
     region = session.get(Region, region_id)
     assert region is not None  # the user's region is a foreign key
     figures = placement_rules(region)
-    is_open = ComplianceFinding.resolved_at.is_(None)
-    counts = {
-        rule_id: (open_count, resolved_count)
-        for rule_id, open_count, resolved_count in session.execute(
-            select(
-                ComplianceFinding.rule_id,
-                func.count(case((is_open, 1))),
-                func.count(case((~is_open, 1))),
-            )
-            .where(ComplianceFinding.region_id == region_id)
-            .group_by(ComplianceFinding.rule_id)
-        )
-    }
+    counts: dict[str, tuple[int, int]] = {}
     by_severity = dict.fromkeys(Severity, 0)
-    for severity, count in session.execute(
-        select(ComplianceFinding.severity, func.count())
-        .where(ComplianceFinding.region_id == region_id, is_open)
-        .group_by(ComplianceFinding.severity)
+    for rule_id, severity, open_count, resolved_count in session.execute(
+        _counts_statement(), {"region_id": region_id}
     ):
-        by_severity[severity] = count
+        before = counts.get(rule_id, (0, 0))
+        counts[rule_id] = (before[0] + open_count, before[1] + resolved_count)
+        by_severity[severity] += open_count
     bases = region_pack(region).compliance
     rows = [
         RuleRow(
@@ -199,12 +215,7 @@ def overview(session: Session, actor: User) -> Overview:
 
 def latest_run(session: Session, region_id: int) -> ComplianceRun | None:
     """The region's most recent run."""
-    return session.scalars(
-        select(ComplianceRun)
-        .where(ComplianceRun.region_id == region_id)
-        .order_by(ComplianceRun.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_latest_run_statement(), {"region_id": region_id}).first()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import (
@@ -12,6 +14,8 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     SQLColumnExpression,
+    and_,
+    bindparam,
     case,
     func,
     literal,
@@ -442,30 +446,42 @@ def _findings(session: Session, region_id: int) -> Chart:
     )
 
 
-def _budget_series(session: Session, region_id: int) -> list[BudgetSeries]:
-    """Each fund's payments grouped by calendar month of payment, accumulated."""
+@cache
+def _budget_statement() -> Select[Budget, Any, Any, Any]:
+    """Each fund of the region with its policies' payments summed by calendar month of payment
+    (one row of NULLs for a fund with none), built once: every view of the dashboard reads it."""
     year = func.extract("year", SubsidyClaim.paid_at)
     month = func.extract("month", SubsidyClaim.paid_at)
-    rows = session.execute(
-        select(SubsidyPolicy.budget_id, year, month, func.sum(SubsidyClaim.amount_yuan))
-        .join(SubsidyPolicy, SubsidyPolicy.id == SubsidyClaim.policy_id)
-        .where(SubsidyPolicy.region_id == region_id, SubsidyClaim.status == ClaimStatus.PAID)
-        .where(SubsidyPolicy.budget_id.is_not(None))
-        .group_by(SubsidyPolicy.budget_id, year, month)
-        .order_by(SubsidyPolicy.budget_id, year, month)
-    ).all()
-    paid: dict[int | None, list[tuple[str, int]]] = {}
-    for budget_id, y, m, amount in rows:
-        # A paid claim always has its amount (approved_has_amount), so no sum is NULL.
-        paid.setdefault(budget_id, []).append((f"{int(y):04d}-{int(m):02d}", int(amount or 0)))
-    budgets = session.scalars(
-        select(Budget).where(Budget.region_id == region_id).order_by(Budget.code)
+    return (
+        select(Budget, year, month, func.sum(SubsidyClaim.amount_yuan))
+        .outerjoin(
+            SubsidyPolicy,
+            and_(SubsidyPolicy.budget_id == Budget.id, SubsidyPolicy.region_id == Budget.region_id),
+        )
+        .outerjoin(
+            SubsidyClaim,
+            and_(
+                SubsidyClaim.policy_id == SubsidyPolicy.id,
+                SubsidyClaim.status == ClaimStatus.PAID,
+            ),
+        )
+        .where(Budget.region_id == bindparam("region_id"))
+        .group_by(Budget.id, year, month)
+        .order_by(Budget.code, Budget.id, year, month)
     )
+
+
+def _budget_series(session: Session, region_id: int) -> list[BudgetSeries]:
+    """Each fund's payments grouped by calendar month of payment, accumulated."""
+    rows = session.execute(_budget_statement(), {"region_id": region_id})
     series = []
-    for budget in budgets:
+    for budget, months in groupby(rows, key=lambda row: row[0]):
         running, points = 0, []
-        for label, amount in paid.get(budget.id, []):
-            running += amount
-            points.append((label, amount, running))
+        for _budget, y, m, amount in months:
+            if y is None:  # the fund has no payment yet
+                continue
+            # A paid claim always has its amount (approved_has_amount), so no sum is NULL.
+            running += int(amount or 0)
+            points.append((f"{int(y):04d}-{int(m):02d}", int(amount or 0), running))
         series.append(BudgetSeries(budget, tuple(points)))
     return series

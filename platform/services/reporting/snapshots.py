@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import CursorResult, or_, update
@@ -107,6 +107,38 @@ def current(
     return board.decode(row.figures, row.computed_at), _claim_refresh(
         session, board, region_id, today, now
     )
+
+
+def fresh(
+    session: Session, board: Board[Figures], region_id: int, today: date, now: datetime
+) -> Figures | None:
+    """The region's stored figures of the board if no view need recount them (counted for
+    `today` and within the maximum age), read without writing; None when `current` decides.
+
+    Most views find them fresh: they then need no writing transaction beside the request's,
+    nor the claim's UPDATE, which could not match such a row.
+    """
+    row = session.get(FiguresSnapshot, (region_id, board.name))
+    if row is None or row.computed_for != today:
+        return None
+    # SQLite gives the stored time back without its zone; it was stored in UTC.
+    at = row.computed_at if row.computed_at.tzinfo else row.computed_at.replace(tzinfo=UTC)
+    if at < now - max_age():
+        return None
+    return board.decode(row.figures, row.computed_at)
+
+
+def fresh_for_bureau(
+    session: Session,
+    board: Board[Figures],
+    actor: User,
+    today: date,
+    now: datetime,
+    region_id: int | None = None,
+) -> Figures | None:
+    """`fresh` for the bureau's region (or `region_id`'s, read from above); PermissionDenied
+    for anyone but a bureau user, as `for_bureau`."""
+    return fresh(session, board, readable_region(session, actor, region_id), today, now)
 
 
 def for_bureau(

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, false, or_, select, update
+from sqlalchemy import CursorResult, Select, bindparam, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -1015,16 +1016,32 @@ def _claim_row(row: AnyRow) -> ClaimRow:
     return ClaimRow(claim, policy, kind, student or enterprise or worker or school)
 
 
+# The beneficiary column of each role's own claims.
+_OWNERS = {
+    Role.STUDENT: (SubsidyClaim.student_id, "student_id"),
+    Role.ENTERPRISE: (SubsidyClaim.enterprise_id, "enterprise_id"),
+    Role.SCHOOL: (SubsidyClaim.school_id, "school_id"),
+    Role.WORKER: (SubsidyClaim.person_id, "person_id"),
+}
+
+
+@cache
+def _own_claims(
+    role: Role,
+) -> Select[SubsidyClaim, SubsidyPolicy, str | None, str | None, str | None, str | None]:
+    """The role's own claims, built once with the owner's id bound (each beneficiary's list
+    page runs it); only beneficiaries have claims of their own, anyone else none."""
+    owner = _OWNERS.get(role)
+    condition = false() if owner is None else owner[0] == bindparam("owner_id")
+    return _claims_query().where(condition)
+
+
 def list_my_claims(session: Session, actor: User, page: int = 1) -> Page[ClaimRow]:
     """A page of the actor's own claims (student, enterprise, school or worker), newest first."""
-    condition = {
-        Role.STUDENT: SubsidyClaim.student_id == actor.student_id,
-        Role.ENTERPRISE: SubsidyClaim.enterprise_id == actor.enterprise_id,
-        Role.SCHOOL: SubsidyClaim.school_id == actor.school_id,
-        Role.WORKER: SubsidyClaim.person_id == actor.person_id,
-    }.get(actor.role)
-    # Only beneficiaries have claims of their own; anyone else gets the one empty page.
-    statement = _claims_query().where(false() if condition is None else condition)
+    owner = _OWNERS.get(actor.role)
+    statement = _own_claims(actor.role)
+    if owner is not None:
+        statement = statement.params(owner_id=getattr(actor, owner[1]))
     return paginate(session, statement, page, _claim_row)
 
 

@@ -6,7 +6,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from skillbridge.models import ComplianceFinding, ComplianceRun, Role
+from skillbridge.models import ComplianceFinding, ComplianceRun, Role, Severity
+from skillbridge.platform.services.oversight import compliance
 from skillbridge.platform.services.oversight.compliance import run_compliance
 
 from .conftest import TODAY, figures
@@ -43,6 +44,25 @@ def test_rule_list_shows_every_rule_with_open_counts(login_as, world, findings) 
     assert "平台不经手实习费用" in html  # N8 is manual, with its reason
     assert "平台未登记实习考勤" not in html  # N7 is automatic now (attendance)
     assert "平台未登记企业职工教育经费" not in html  # R9 is automatic now (mentoring)
+
+
+def test_rule_counts_add_up_each_rules_severities_and_each_severitys_rules(  # type: ignore[no-untyped-def]
+    session, world, factories
+) -> None:
+    for rule, severity, resolved in (
+        ("R4", Severity.HIGH, False),
+        ("R4", Severity.LOW, False),
+        ("R4", Severity.HIGH, True),
+        ("N2", Severity.HIGH, False),
+        ("N2", Severity.MEDIUM, True),
+    ):
+        factories.finding(world.region, rule, severity, resolved=resolved)
+    factories.finding(world.other_region, "R4", Severity.LOW)
+    session.commit()
+    overview = compliance.overview(session, world.users["bureau"])
+    counts = {row.rule.id: (row.open_count, row.resolved_count) for row in overview.rules}
+    assert (counts["R4"], counts["N2"], counts["R1"]) == ((2, 1), (1, 1), (0, 0))
+    assert overview.open_by_severity == {Severity.HIGH: 2, Severity.MEDIUM: 0, Severity.LOW: 1}
 
 
 def test_findings_filter_by_rule_severity_and_state(login_as, world, findings) -> None:  # type: ignore[no-untyped-def]

@@ -165,6 +165,14 @@ def test_budget_series_accumulates_payments_by_month(session, scene) -> None:
     assert series.top == 1000
 
 
+def test_a_fund_without_payments_has_an_empty_series(session, scene, world, make_budget) -> None:  # type: ignore[no-untyped-def]
+    empty, _policy = make_budget(world.region, allocated=500)
+    session.commit()
+    board = dashboard.build_dashboard(session, scene.bureau, TODAY)
+    months = {series.budget.id: series.months for series in board.budgets}
+    assert months == {scene.budget.id: (("2025-01", 150, 150), ("2025-03", 200, 350)), empty.id: ()}
+
+
 def test_every_bar_links_to_a_list_with_exactly_its_rows(session, scene) -> None:
     checked = 0
     for chart in _charts(session, scene.bureau).values():
@@ -295,3 +303,51 @@ def test_the_page_shows_the_charts_as_last_counted(
         time.sleep(0.05)
     else:
         raise AssertionError("the charts were not counted again")
+
+
+def test_fresh_figures_are_read_as_stored_and_old_ones_left_to_the_recount(
+    session, scene, world
+) -> None:  # type: ignore[no-untyped-def]
+    board, region_id, now = dashboard_snapshot.BOARD, world.region.id, datetime.now(UTC)
+    assert snapshots.fresh(session, board, region_id, TODAY, now) is None  # none stored yet
+    counted = board.count(session, region_id, TODAY, now)
+    snapshots.store(session, board, region_id, TODAY, now, counted)
+    session.commit()
+    fresh = snapshots.fresh_for_bureau(session, board, scene.bureau, TODAY, now)
+    assert fresh is not None and (fresh.totals, fresh.charts) == (counted.totals, counted.charts)
+    # What `current` would claim for a recount is not fresh: too old, or counted another day.
+    old = now + snapshots.max_age() + timedelta(seconds=1)
+    assert snapshots.fresh(session, board, region_id, TODAY, old) is None
+    assert snapshots.fresh(session, board, region_id, TODAY + timedelta(days=1), now) is None
+    with pytest.raises(PermissionDenied):
+        snapshots.fresh_for_bureau(session, board, world.users["school"], TODAY, now)
+
+
+def test_the_charts_rendered_once_follow_each_recount_and_language(  # type: ignore[no-untyped-def]
+    app, scene, world, login_as, factories, session
+) -> None:
+    # The cards are rendered once per snapshot, language and page: a new count shows, and so
+    # does the reader's language.
+    client = login_as(world.users["bureau"])
+
+    def charts() -> str:
+        page = client.get("/bureau/dashboard/").get_data(as_text=True)
+        return page.split('id="chart-occupation"')[1].split('id="chart-budgets"')[0]
+
+    first = charts()
+    assert charts() == first and "按职业" in first
+    board, region_id = dashboard_snapshot.BOARD, world.region.id
+    factories.placement(
+        factories.student(world.school),
+        factories.slot(world.enterprise, factories.occupation("钳工")),
+        status=PlacementStatus.ACTIVE,
+    )
+    session.commit()
+    later = datetime.now(UTC)
+    snapshots.store(session, board, region_id, TODAY, later, board.count(session, region_id, TODAY, later))  # fmt: skip
+    session.commit()
+    recounted = charts()
+    assert "钳工" in recounted and "钳工" not in first
+    client.get("/lang/en")
+    english = charts()
+    assert "按职业" not in english and "钳工" in english

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from skillbridge.models import (
     ClaimStatus,
     Placement,
     QuotaUsage,
+    Role,
     SubsidyClaim,
 )
 from skillbridge.platform.services.credit import CreditInput, record_credit, revoke_credit
@@ -396,3 +397,22 @@ def test_the_allocation_cannot_drop_below_the_earmarks(youth_case, session, monk
         set_budget_allocation(session, bureau, fund.id, 999_999)
     session.rollback()
     assert set_budget_allocation(session, bureau, fund.id, 1_000_000).allocated_yuan == 1_000_000
+
+
+def test_each_beneficiary_lists_its_own_claims_and_others_none(session, world, factories):  # type: ignore[no-untyped-def]
+    # The list's statement is built once per role with the owner bound: a second student of
+    # the same role must not be shown the first one's claims.
+    paid_at = datetime(2026, 3, 1, tzinfo=UTC)
+    bureau = world.users["bureau"]
+    budget, policy = factories.budget(world.region)
+    own = [factories.paid_claim(budget, policy, world.student, 100, paid_at, bureau).id for _ in range(2)]  # fmt: skip
+    other = factories.paid_claim(budget, policy, world.other_student, 50, paid_at, bureau).id
+    other_user = factories.user(Role.STUDENT, student_id=world.other_student.id)
+    session.commit()
+
+    def listed(user):  # type: ignore[no-untyped-def]
+        return [row.claim.id for row in claims.list_my_claims(session, user).items]
+
+    assert listed(world.users["student"]) == own[::-1]  # newest first
+    assert listed(other_user) == [other]
+    assert listed(world.users["enterprise"]) == listed(bureau) == []
