@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from skillbridge.models import CreditRecord, Enterprise, School, Student, User, utcnow
@@ -44,15 +44,28 @@ def active_credit_record(
     if len(given) != 1:
         raise ValueError("name exactly one subject")
     column, value = given[0]
-    statement = select(CreditRecord).where(getattr(CreditRecord, column) == value)
-    if blocking is not None:
-        statement = statement.where(getattr(CreditRecord, blocking).is_(True))
     return session.scalar(
-        statement.where(CreditRecord.revoked_at.is_(None))
-        .where(CreditRecord.starts_on <= on_date, CreditRecord.ends_on >= on_date)
+        select(CreditRecord)
+        .where(getattr(CreditRecord, column) == value, *in_force(on_date, blocking))
         .order_by(CreditRecord.ends_on.desc())
         .limit(1)
     )
+
+
+def in_force(
+    on_date: date | ColumnElement[date], blocking: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions of a record in force on `on_date`: unrevoked, its term covering the day,
+    and the flag column `blocking` set if one is named (as `active_credit_record` reads them;
+    a statement built once passes a bound parameter for the day)."""
+    conditions = [
+        CreditRecord.revoked_at.is_(None),
+        CreditRecord.starts_on <= on_date,
+        CreditRecord.ends_on >= on_date,
+    ]
+    if blocking is not None:
+        conditions.append(getattr(CreditRecord, blocking).is_(True))
+    return conditions
 
 
 def subject_region_id(session: Session, kind: str, subject_id: int) -> int | None:

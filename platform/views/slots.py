@@ -272,7 +272,7 @@ def browse() -> ResponseReturnValue:
         rows=rows,
         spec=slots.OPEN_SLOT_LIST,
         query=query,
-        **row_labels(slot.duration_months for slot, _enterprise in rows.items),
+        **row_labels(slot.duration_months for slot in rows.items),
     )
 
 

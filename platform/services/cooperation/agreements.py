@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -480,7 +480,16 @@ def agreement_windows(
     session: Session, school_id: int, specialty_id: int
 ) -> list[tuple[int, date, date]]:
     """(enterprise_id, valid_from, valid_to) of the school's approved agreements on a specialty."""
-    rows = session.execute(
+    rows = session.execute(approved_windows(school_id, specialty_id))
+    return [(enterprise_id, start, end) for enterprise_id, start, end in rows]
+
+
+def approved_windows(
+    school_id: int | ColumnElement[int], specialty_id: int | ColumnElement[int]
+) -> Select[int, date, date]:
+    """The select of `agreement_windows`, for a statement that reads it among other things (the
+    school and specialty may then be subqueries)."""
+    return (
         select(
             CooperationAgreement.enterprise_id,
             CooperationAgreement.valid_from,
@@ -491,7 +500,6 @@ def agreement_windows(
         .where(agreement_specialty.c.specialty_id == specialty_id)
         .where(CooperationAgreement.status == AgreementStatus.APPROVED)
     )
-    return [(enterprise_id, start, end) for enterprise_id, start, end in rows]
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, cast
+from functools import cache
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Integer, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from skillbridge.models import Placement, PlacementStatus, Slot, SlotStatus, User, utcnow
+from skillbridge.models import (
+    Enterprise,
+    Placement,
+    PlacementStatus,
+    Role,
+    Slot,
+    SlotKind,
+    SlotStatus,
+    User,
+    utcnow,
+)
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.services.paging import Page
+from skillbridge.platform.services.paging import Page, page_of
 from skillbridge.platform.services.placements import months
 from skillbridge.platform.services.placements.agreements import below_minimum_age, create_agreement
 from skillbridge.platform.services.placements.records import (
@@ -29,7 +40,6 @@ from skillbridge.platform.services.placements.records import (
     PlacementContext,
     ensure_period_free,
     load_for_change,
-    placements_page,
     school_region,
     transition,
 )
@@ -217,6 +227,55 @@ def expire_offers(session: Session, today: date) -> int:
     return expired
 
 
-def list_offers(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:
-    """A page of the actor's open offers (students see their own), newest first."""
-    return placements_page(session, actor, page, statuses=(PlacementStatus.OFFERED,))
+class OfferRow(NamedTuple):
+    """An open offer as the student's list shows it."""
+
+    id: int
+    enterprise_name: str
+    slot_title: str
+    location: str
+    kind: SlotKind
+    start_date: date
+    end_date: date
+    months: int
+    stipend_yuan: int
+    offer_deadline: date | None
+
+
+@cache
+def _offers_statement() -> Select[int, str, str, str, SlotKind, date, date, int, int, date | None]:
+    """The student's open offers, newest first, as the columns shown: built once, for the page
+    a student opens after each published run."""
+    return (
+        select(
+            Placement.id,
+            Enterprise.name,
+            Slot.title,
+            Slot.location,
+            Slot.kind,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.months,
+            Slot.stipend_yuan,
+            Placement.offer_deadline,
+        )
+        .join(Slot, Slot.id == Placement.slot_id)
+        .join(Enterprise, Enterprise.id == Slot.enterprise_id)
+        .where(
+            Placement.student_id == bindparam("student_id", type_=Integer),
+            Placement.status == PlacementStatus.OFFERED,
+        )
+        .order_by(Placement.id.desc())
+    )
+
+
+def list_offers(session: Session, actor: User, page: int = 1) -> Page[OfferRow]:
+    """A page of the student's open offers, newest first.
+
+    All of them are read and paged here, one statement rather than a count and a page: a
+    student holds a few open offers at a time (one a published run, until answered or expired).
+    """
+    if actor.role != Role.STUDENT:
+        raise PermissionDenied(N_("只有学生本人可以答复录用通知"))
+    rows = session.execute(_offers_statement(), {"student_id": actor.student_id})
+    return page_of([OfferRow(*row) for row in rows], page)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -15,15 +27,17 @@ from skillbridge.models import (
     Cohort,
     CreditRecord,
     Occupation,
+    Region,
     School,
     SlotKind,
     Specialty,
     Student,
 )
+from skillbridge.models.occupation import specialty_occupation
 from skillbridge.platform.policy import R6_CITATION, PlacementRules, age_in_years
-from skillbridge.platform.services.cooperation.agreements import agreement_windows
-from skillbridge.platform.services.credit import active_credit_record
-from skillbridge.platform.services.packs import placement_rules_for
+from skillbridge.platform.services.cooperation.agreements import approved_windows
+from skillbridge.platform.services.credit import in_force
+from skillbridge.platform.services.packs import placement_rules
 from skillbridge.platform.text import N_, Np_
 
 #: R2 and R7 are fixed texts of the seeds, not per-region figures.
@@ -80,6 +94,20 @@ class SlotTerms(Protocol):
     def accepted_specialty_ids(self) -> Collection[int]: ...
 
 
+class OccupationTerms(Protocol):
+    """What the rules' messages read of a slot's occupation: an Occupation, or a row of its
+    columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def requires_certificate(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class StudentContext:
     """What is checked about the student, loaded once for many slots."""
@@ -91,33 +119,90 @@ class StudentContext:
     fed_occupations: frozenset[int]
     school: School
     certificate_occupations: frozenset[int]
-    credit_record: CreditRecord | None
+    #: The last day of the latest record in force that bars the student from slots (R6).
+    credit_record_ends: date | None
     #: (enterprise_id, valid_from, valid_to) of approved agreements covering the cohort specialty.
     agreements: tuple[tuple[int, date, date], ...]
     #: The figures of the pack of the school's region, whose bureau reviews its internships.
     rules: PlacementRules
 
 
-def student_context(session: Session, student: Student, today: date) -> StudentContext:
-    """Load the student's cohort, specialty, certificates, credit record and agreements."""
-    cohort = session.get(Cohort, student.cohort_id)
-    school = session.get(School, student.school_id)
-    assert cohort is not None and school is not None  # foreign keys
-    specialty = session.get(Specialty, cohort.specialty_id)
-    assert specialty is not None
-    certificates = session.scalars(
-        select(Certificate.occupation_id).where(Certificate.person_id == student.person_id)
+# What each row of the context's statement beyond the student's own tells (its `fact` column).
+_CERTIFICATE, _FED, _AGREEMENT, _CREDIT = "certificate", "fed", "agreement", "credit"
+
+
+@cache
+def _context_statement() -> Select[
+    Student, Cohort, School, Specialty, Region, int, date, date, str
+]:
+    """The student with its cohort, school, specialty and region, and a row of each fact checked
+    about it (a certificate's occupation, an occupation the specialty feeds, an agreement's
+    window, a credit record in force): one statement, built once, for what were nine.
+
+    The facts are a union of (key, since, until, fact) rows joined to the student's row, which
+    they repeat; a student without any still has the one row.
+    """
+    student_id, today = bindparam("student_id", type_=Integer), bindparam("today", type_=Date)
+    of_student = Student.id == student_id
+    person = select(Student.person_id).where(of_student).scalar_subquery()
+    school = select(Student.school_id).where(of_student).scalar_subquery()
+    specialty = (
+        select(Cohort.specialty_id)
+        .join(Student, Student.cohort_id == Cohort.id)
+        .where(of_student)
+        .scalar_subquery()
     )
+    no_date = cast(null(), Date)
+    facts = union_all(
+        select(
+            Certificate.occupation_id.label("key"),
+            no_date.label("since"),
+            no_date.label("until"),
+            literal(_CERTIFICATE).label("fact"),
+        ).where(Certificate.person_id == person),
+        select(specialty_occupation.c.occupation_id, no_date, no_date, literal(_FED)).where(
+            specialty_occupation.c.specialty_id == specialty
+        ),
+        approved_windows(school, specialty).add_columns(literal(_AGREEMENT)),
+        select(CreditRecord.id, CreditRecord.starts_on, CreditRecord.ends_on, literal(_CREDIT))
+        .where(CreditRecord.student_id == student_id)
+        .where(*in_force(today, "blocks_slots")),
+    ).subquery()
+    return (
+        select(Student, Cohort, School, Specialty, Region, *facts.c)
+        .join(Cohort, Cohort.id == Student.cohort_id)
+        .join(School, School.id == Student.school_id)
+        .join(Specialty, Specialty.id == Cohort.specialty_id)
+        .join(Region, Region.id == School.region_id)
+        .outerjoin(facts, true())
+        .where(of_student)
+    )
+
+
+def student_context(session: Session, student_id: int, today: date) -> StudentContext:
+    """Load the student with its cohort, specialty, certificates, credit record and agreements."""
+    rows = session.execute(_context_statement(), {"student_id": student_id, "today": today}).all()
+    assert rows  # the callers' students exist: an actor's own, or rows just read
+    student, cohort, school, specialty, region = rows[0][:5]
+    keys: dict[str | None, set[int]] = {_CERTIFICATE: set(), _FED: set()}
+    agreements, credit_ends = [], []
+    for *_entities, key, since, until, fact in rows:
+        if fact == _AGREEMENT:
+            agreements.append((key, since, until))
+        elif fact == _CREDIT:
+            credit_ends.append(until)
+        elif fact is not None:
+            keys[fact].add(key)
     return StudentContext(
         student=student,
         cohort=cohort,
         specialty=specialty,
-        fed_occupations=frozenset(o.id for o in specialty.occupations),
+        fed_occupations=frozenset(keys[_FED]),
         school=school,
-        certificate_occupations=frozenset(certificates),
-        credit_record=active_credit_record(session, today, "blocks_slots", student_id=student.id),
-        agreements=tuple(agreement_windows(session, school.id, specialty.id)),
-        rules=placement_rules_for(session, school.region_id),
+        certificate_occupations=frozenset(keys[_CERTIFICATE]),
+        credit_record_ends=max(credit_ends, default=None),
+        agreements=tuple(agreements),
+        rules=placement_rules(region),
     )
 
 
@@ -130,10 +215,11 @@ def failed_rules(
     ctx: StudentContext,
     slots: Sequence[SlotTerms],
     today: date,
-    occupations: Mapping[int, Occupation],
+    restricted: Collection[int],
 ) -> list[list[str]]:
     """For each slot, the codes of the hard rules the student fails, in the order of
-    `explain_for`; `occupations` holds the slots' occupations by id.
+    `explain_for`; `restricted` holds those of the slots' occupations that require a
+    certificate (就业准入, R7).
 
     Only the tests, with what they read of the student taken once: a list checks hundreds of
     slots, and builds the messages of the few it shows.
@@ -146,7 +232,7 @@ def failed_rules(
     )
     skill_level, months_left = student.skill_level, student.month_cap - student.months_used
     opens, closes = cohort.window_start, cohort.window_end
-    restricted = {o.id for o in occupations.values() if o.requires_certificate}
+    barred = ctx.credit_record_ends is not None
     # R2's agreements in force today, by enterprise.
     in_force: dict[int, list[tuple[date, date]]] = {}
     for enterprise_id, valid_from, valid_to in ctx.agreements:
@@ -169,7 +255,7 @@ def failed_rules(
             failed.append("R7")
         if not opens <= start <= closes:
             failed.append("window")
-        if ctx.credit_record is not None:
+        if barred:
             failed.append("R6")
         if slot.kind == SlotKind.POST_INTERNSHIP:
             # R2: an approved agreement covering the specialty, in force on the start date and
@@ -197,7 +283,7 @@ def _age(ctx: StudentContext, slot: SlotTerms) -> int:
     return age_in_years(birth_date, slot.start_date) if slot.start_date >= birth_date else 0
 
 
-def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> Failure:
+def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: OccupationTerms) -> Failure:
     return Failure(
         "specialty",
         N_(
@@ -209,7 +295,7 @@ def _specialty(ctx: StudentContext, slot: SlotTerms, occupation: Occupation) -> 
     )
 
 
-def _level(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
+def _level(ctx: StudentContext, slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
     return Failure(
         "level",
         N_(
@@ -220,7 +306,7 @@ def _level(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Fai
     )
 
 
-def _certificate(_ctx: StudentContext, _slot: SlotTerms, occupation: Occupation) -> Failure:
+def _certificate(_ctx: StudentContext, _slot: SlotTerms, occupation: OccupationTerms) -> Failure:
     return Failure(
         "R7",
         N_(
@@ -231,7 +317,7 @@ def _certificate(_ctx: StudentContext, _slot: SlotTerms, occupation: Occupation)
     )
 
 
-def _window(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
+def _window(ctx: StudentContext, slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
     return Failure(
         "window",
         N_(
@@ -243,7 +329,7 @@ def _window(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Fa
     )
 
 
-def _agreement(_ctx: StudentContext, _slot: SlotTerms, _occupation: Occupation) -> Failure:
+def _agreement(_ctx: StudentContext, _slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
     return Failure(
         "R2",
         N_(
@@ -254,7 +340,7 @@ def _agreement(_ctx: StudentContext, _slot: SlotTerms, _occupation: Occupation) 
     )
 
 
-def _months(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
+def _months(ctx: StudentContext, slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
     left = ctx.student.month_cap - ctx.student.months_used
     cap = ctx.rules.post_internship_max_months
     return Failure(
@@ -273,16 +359,16 @@ def _months(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Fa
     )
 
 
-def _credit(ctx: StudentContext, _slot: SlotTerms, _occupation: Occupation) -> Failure:
-    assert ctx.credit_record is not None  # R6 fails only with a record
+def _credit(ctx: StudentContext, _slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
+    assert ctx.credit_record_ends is not None  # R6 fails only with a record
     return Failure(
         "R6",
-        N_("本人处于诚信档案限制期（至 %(until)s）", until=ctx.credit_record.ends_on.isoformat()),
+        N_("本人处于诚信档案限制期（至 %(until)s）", until=ctx.credit_record_ends.isoformat()),
         R6_CITATION,
     )
 
 
-def _minimum_age(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) -> Failure:
+def _minimum_age(ctx: StudentContext, slot: SlotTerms, _occupation: OccupationTerms) -> Failure:
     minimum = ctx.rules.post_internship_min_age
     return Failure(
         "N1",
@@ -296,7 +382,7 @@ def _minimum_age(ctx: StudentContext, slot: SlotTerms, _occupation: Occupation) 
 
 
 #: Each rule's failure, with its reason in words, by the code `failed_rules` gives.
-_FAILURES: dict[str, Callable[[StudentContext, SlotTerms, Occupation], Failure]] = {
+_FAILURES: dict[str, Callable[[StudentContext, SlotTerms, OccupationTerms], Failure]] = {
     "specialty": _specialty,
     "level": _level,
     "R7": _certificate,
@@ -313,7 +399,7 @@ def explain_for(
     ctx: StudentContext,
     slot: SlotTerms,
     today: date,
-    occupation: Occupation | None = None,
+    occupation: OccupationTerms | None = None,
 ) -> list[Failure]:
     """Every hard rule the student fails for `slot`, in a fixed order; empty means eligible.
 
@@ -323,10 +409,11 @@ def explain_for(
     """
     occupation = occupation or session.get(Occupation, slot.occupation_id)
     assert occupation is not None  # FK
-    (failed,) = failed_rules(ctx, [slot], today, {occupation.id: occupation})
+    restricted = (occupation.id,) if occupation.requires_certificate else ()
+    (failed,) = failed_rules(ctx, [slot], today, restricted)
     return [_FAILURES[rule](ctx, slot, occupation) for rule in failed]
 
 
 def explain(session: Session, student: Student, slot: SlotTerms, today: date) -> list[Failure]:
     """The failed rules of one (student, slot) pair; an empty list means the student is eligible."""
-    return explain_for(session, student_context(session, student, today), slot, today)
+    return explain_for(session, student_context(session, student.id, today), slot, today)

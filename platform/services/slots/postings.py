@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -407,16 +408,40 @@ def list_own_slots(
     return paginate(session, statement, page, first_column)
 
 
+class ListedSlot(NamedTuple):
+    """A line of the open-slot list: the columns it shows, not a slot and its enterprise."""
+
+    id: int
+    title: str
+    enterprise_name: str
+    kind: SlotKind
+    start_date: date
+    duration_months: int
+    seats_left: int
+    stipend_yuan: int
+    location: str
+
+
 def list_open_slots(
     session: Session, actor: User, page: int = 1, query: listing.ListQuery | None = None
-) -> Page[tuple[Slot, Enterprise]]:
+) -> Page[ListedSlot]:
     """A page of the open slots a school, a student or a bureau may browse, as asked.
 
     Schools and students see every open slot (cooperation may cross regions); a bureau sees the
     open slots of its own region's enterprises.
     """
     statement = (
-        select(Slot, Enterprise)
+        select(
+            Slot.id,
+            Slot.title,
+            Enterprise.name,
+            Slot.kind,
+            Slot.start_date,
+            Slot.duration_months,
+            Slot.seats - Slot.seats_taken,
+            Slot.stipend_yuan,
+            Slot.location,
+        )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
         .where(Slot.status == SlotStatus.OPEN)
     )
@@ -425,4 +450,4 @@ def list_open_slots(
     if actor.role == Role.BUREAU:
         statement = statement.where(Enterprise.region_id == actor.region_id)
     statement = listing.refine(statement, OPEN_SLOT_LIST, query or listing.ListQuery())
-    return paginate(session, statement, page, lambda row: (row[0], row[1]))
+    return paginate(session, statement, page, ListedSlot._make)

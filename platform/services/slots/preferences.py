@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Integer, and_, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -27,9 +29,10 @@ from skillbridge.models.slot import slot_specialty
 from skillbridge.platform.services import audit
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.locks import lock_row
-from skillbridge.platform.services.paging import Page, page_of
+from skillbridge.platform.services.paging import AnySelect, Page, page_of
 from skillbridge.platform.services.slots.eligibility import (
     Failure,
+    OccupationTerms,
     StudentContext,
     explain_for,
     failed_rules,
@@ -39,12 +42,47 @@ from skillbridge.platform.services.slots.postings import get_own_slot
 from skillbridge.platform.text import N_
 
 
+class OpenSlot(NamedTuple):
+    """An open slot's columns that the rules, the search, the order and the page read, with the
+    student's rank of it: hundreds are checked per page, a few dozen shown."""
+
+    id: int
+    title: str
+    enterprise_id: int
+    enterprise_name: str
+    kind: SlotKind
+    occupation_id: int
+    occupation_name: str
+    occupation_restricted: bool
+    min_level: int
+    certificate_required: bool
+    start_date: date
+    duration_months: int
+    #: The student's own specialty if the slot accepts it (the only one the rules compare).
+    accepted_specialty_id: int | None
+    rank: int | None
+
+    @property
+    def accepted_specialty_ids(self) -> tuple[int, ...]:
+        accepted = self.accepted_specialty_id
+        return () if accepted is None else (accepted,)
+
+    @property
+    def occupation(self) -> OccupationTerms:
+        return _Occupation(self.occupation_id, self.occupation_name, self.occupation_restricted)
+
+
+class _Occupation(NamedTuple):
+    id: int
+    name: str
+    requires_certificate: bool
+
+
 @dataclass(frozen=True)
 class SlotOption:
     """A slot a student may consider, with why it is not eligible and the student's rank."""
 
-    slot: Slot
-    enterprise: Enterprise
+    slot: OpenSlot
     failures: list[Failure]
     rank: int | None
 
@@ -53,40 +91,11 @@ class SlotOption:
         return not self.failures
 
 
-def _student(session: Session, actor: User) -> Student:
+def _student_id(actor: User) -> int:
     if actor.role != Role.STUDENT:
         raise PermissionDenied(N_("只有学生本人可以填报岗位志愿"))
-    student = session.get(Student, actor.student_id)
-    assert student is not None  # the role CHECK constraint guarantees the tenant exists
-    return student
-
-
-def _student_ranks(session: Session, student_id: int) -> dict[int, int]:
-    rows = session.execute(
-        select(StudentPreference.slot_id, StudentPreference.rank).where(
-            StudentPreference.student_id == student_id
-        )
-    )
-    return {slot_id: rank for slot_id, rank in rows}
-
-
-@dataclass(frozen=True)
-class _OpenSlot:
-    """An open slot's columns that the rules, the search and the order read: hundreds are
-    checked per page, and only the few shown are loaded as Slot objects."""
-
-    #: Of the student's own specialty only: the one the rules compare.
-    accepted_specialty_ids: frozenset[int]
-    id: int
-    title: str
-    enterprise_id: int
-    enterprise_name: str
-    kind: SlotKind
-    occupation_id: int
-    min_level: int
-    certificate_required: bool
-    start_date: date
-    duration_months: int
+    assert actor.student_id is not None  # the role CHECK constraint guarantees the tenant exists
+    return actor.student_id
 
 
 @dataclass(frozen=True)
@@ -98,45 +107,23 @@ class SlotChoices:
     others: Page[SlotOption]
 
 
-def _open_slots(
-    session: Session, student: Student, ctx: StudentContext, ranked: list[int]
-) -> list[_OpenSlot]:
-    """Open slots open to the student's cohort in (start date, id) order, as light rows.
+@cache
+def _open_slots_statement() -> AnySelect:
+    """Open slots open to the student's cohort in (start date, id) order, with what the rules
+    read of each and the student's rank: one statement, built once with bound parameters.
 
     Slots open to the cohort: those of enterprises in the school's region or with an approved
     agreement with the school, plus any the student has already ranked.
     """
+    student_id, specialty_id, school_id, region_id = (
+        bindparam(name, type_=Integer)
+        for name in ("student_id", "specialty_id", "school_id", "region_id")
+    )
     partners = select(CooperationAgreement.enterprise_id).where(
-        CooperationAgreement.school_id == student.school_id,
+        CooperationAgreement.school_id == school_id,
         CooperationAgreement.status == AgreementStatus.APPROVED,
     )
-
-    # Built afresh for each statement: one select shared by the two gave the second another
-    # cache key once the first had run, and SQLAlchemy compiled it again (2k calls).
-    def visible() -> Select[int]:
-        return (
-            select(Slot.id)
-            .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-            .where(Slot.status == SlotStatus.OPEN)
-            .where(
-                or_(
-                    Enterprise.region_id == ctx.school.region_id,
-                    Enterprise.id.in_(partners),
-                    Slot.id.in_(ranked),
-                )
-            )
-        )
-
-    accepting = set(
-        session.scalars(
-            select(slot_specialty.c.slot_id).where(
-                slot_specialty.c.specialty_id == ctx.specialty.id,
-                slot_specialty.c.slot_id.in_(visible()),
-            )
-        )
-    )
-    mine, none = frozenset((ctx.specialty.id,)), frozenset[int]()
-    rows = session.execute(
+    return (
         select(
             Slot.id,
             Slot.title,
@@ -144,31 +131,50 @@ def _open_slots(
             Enterprise.name,
             Slot.kind,
             Slot.occupation_id,
+            Occupation.name,
+            Occupation.requires_certificate,
             Slot.min_level,
             Slot.certificate_required,
             Slot.start_date,
             Slot.duration_months,
+            slot_specialty.c.specialty_id,
+            StudentPreference.rank,
         )
         .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-        .where(Slot.id.in_(visible()))
+        .join(Occupation, Occupation.id == Slot.occupation_id)
+        .outerjoin(
+            slot_specialty,
+            and_(
+                slot_specialty.c.slot_id == Slot.id, slot_specialty.c.specialty_id == specialty_id
+            ),
+        )
+        .outerjoin(
+            StudentPreference,
+            and_(StudentPreference.slot_id == Slot.id, StudentPreference.student_id == student_id),
+        )
+        .where(Slot.status == SlotStatus.OPEN)
+        .where(
+            or_(
+                Enterprise.region_id == region_id,
+                Enterprise.id.in_(partners),
+                StudentPreference.id.is_not(None),
+            )
+        )
         .order_by(Slot.start_date, Slot.id)
     )
-    return [
-        _OpenSlot(
-            mine if row.id in accepting else none,
-            row.id,
-            row.title,
-            row.enterprise_id,
-            row.name,
-            row.kind,
-            row.occupation_id,
-            row.min_level,
-            row.certificate_required,
-            row.start_date,
-            row.duration_months,
-        )
-        for row in rows
-    ]
+
+
+def _open_slots(session: Session, ctx: StudentContext) -> list[OpenSlot]:
+    rows = session.execute(
+        _open_slots_statement(),
+        {
+            "student_id": ctx.student.id,
+            "specialty_id": ctx.specialty.id,
+            "school_id": ctx.school.id,
+            "region_id": ctx.school.region_id,
+        },
+    )
+    return [OpenSlot(*row) for row in rows]
 
 
 def slot_choices(
@@ -177,49 +183,26 @@ def slot_choices(
     """Open slots open to the student's cohort whose title or enterprise name contains `query`:
     ranked ones first (by rank), then the eligible, each with its failed rules; the slots the
     student can neither rank nor has ranked come a page of `per_page` at a time."""
-    student = _student(session, actor)
-    ctx = student_context(session, student, today)
-    ranks = _student_ranks(session, student.id)
-    rows = _open_slots(session, student, ctx, list(ranks))
+    ctx = student_context(session, _student_id(actor), today)
+    rows = _open_slots(session, ctx)
     if query:
         rows = [r for r in rows if query in r.title or query in r.enterprise_name]
-    # Every slot's occupation in one query, not one per slot.
-    occupations = {
-        o.id: o
-        for o in session.scalars(
-            select(Occupation).where(Occupation.id.in_({row.occupation_id for row in rows}))
-        )
-    }
     # The rules' tests for every row (the order and the split need them), their messages only
     # for the rows shown: the ranked slots by rank, then the eligible, then a page of the others.
-    checked = list(zip(rows, map(bool, failed_rules(ctx, rows, today, occupations)), strict=True))
+    restricted = {row.occupation_id for row in rows if row.occupation_restricted}
+    checked = list(zip(rows, map(bool, failed_rules(ctx, rows, today, restricted)), strict=True))
+    ranks = {row.id: row.rank for row in rows if row.rank is not None}
     ranked = sorted(
-        ((row, fails, ranks[row.id]) for row, fails in checked if row.id in ranks),
-        key=lambda c: c[2],
+        ((row, fails) for row, fails in checked if row.id in ranks), key=lambda c: ranks[c[0].id]
     )
-    rankable = ranked + [
-        (row, fails, None) for row, fails in checked if not fails and row.id not in ranks
-    ]
+    rankable = ranked + [(row, fails) for row, fails in checked if not fails and row.rank is None]
     others = page_of(
-        [(row, fails, None) for row, fails in checked if fails and row.id not in ranks],
-        page,
-        per_page,
+        [(row, fails) for row, fails in checked if fails and row.rank is None], page, per_page
     )
-    shown = rankable + others.items
-    loaded = {
-        slot.id: (slot, enterprise)
-        for slot, enterprise in session.execute(
-            select(Slot, Enterprise)
-            .join(Enterprise, Enterprise.id == Slot.enterprise_id)
-            .where(Slot.id.in_([row.id for row, _fails, _rank in shown]))
-        )
-    }
 
-    def option(row: _OpenSlot, fails: bool, rank: int | None) -> SlotOption:
-        failures = (
-            explain_for(session, ctx, row, today, occupations[row.occupation_id]) if fails else []
-        )
-        return SlotOption(*loaded[row.id], failures, rank)
+    def option(row: OpenSlot, fails: bool) -> SlotOption:
+        failures = explain_for(session, ctx, row, today, row.occupation) if fails else []
+        return SlotOption(row, failures, row.rank)
 
     return SlotChoices(
         [option(*c) for c in rankable], others.with_items([option(*c) for c in others.items])
@@ -234,11 +217,11 @@ def set_student_preferences(
     The student row is locked first, so two submissions at once apply one after the other and
     the stored list is always exactly one of them.
     """
-    student = lock_row(session, Student, _student(session, actor).id)
-    assert student is not None  # the actor's own row, loaded just above
+    student = lock_row(session, Student, _student_id(actor))
+    assert student is not None  # the role CHECK constraint guarantees the tenant exists
     if len(set(slot_ids)) != len(slot_ids):
         raise InvalidInput(N_("同一岗位不能重复填报"))
-    ctx = student_context(session, student, today)
+    ctx = student_context(session, student.id, today)
     slots = {s.id: s for s in session.scalars(select(Slot).where(Slot.id.in_(slot_ids)))}
     problems = []
     for slot_id in slot_ids:
@@ -300,7 +283,7 @@ def _candidates(session: Session, slot: Slot, today: date) -> list[Candidate]:
     candidates = []
     for student, student_rank, school in rows:
         # An enterprise sees only students it could take: ineligible ones stay private.
-        if explain_for(session, student_context(session, student, today), slot, today):
+        if explain_for(session, student_context(session, student.id, today), slot, today):
             continue
         ranking = rankings.get(student.id)
         candidates.append(

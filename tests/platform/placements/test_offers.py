@@ -211,3 +211,26 @@ def test_expiry_sweep_expires_overdue_offers_only(
     assert offers.expire_offers(session, DEADLINE + timedelta(days=1)) == 0
     session.commit()
     assert facts.seat_rows(slot.id) == 0
+
+
+def test_the_student_lists_its_own_open_offers_newest_first(
+    session, world, make_slot, make_offer
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_offer(world.student, make_slot(world.enterprise))
+    answered = make_offer(world.student, make_slot(world.enterprise))
+    latest = make_offer(world.student, make_slot(world.enterprise, stipend=3200))
+    make_offer(world.other_student, make_slot(world.enterprise))
+    offers.decline_offer(session, world.users["student"], answered.id, TODAY)
+    session.commit()
+    listed = offers.list_offers(session, world.users["student"])
+    assert [row.id for row in listed.items] == [latest.id, first.id] and listed.total == 2
+    row = listed.items[0]
+    assert (row.enterprise_name, row.slot_title, row.location, row.stipend_yuan) == (
+        world.enterprise.name,
+        "数控车工实习岗",
+        "苏州市吴江区",
+        3200,
+    )
+    assert (row.start_date, row.months, row.offer_deadline) == (latest.start_date, 6, DEADLINE)
+    with pytest.raises(PermissionDenied):
+        offers.list_offers(session, world.users["school"])

@@ -189,7 +189,7 @@ def test_students_see_open_slots_only(session, world, draft):
     slots.open_slot(session, world.users["enterprise"], slot.id, TODAY)
     session.commit()
     assert slots.get_slot(session, student, slot.id).id == slot.id
-    assert [s.id for s, _e in slots.list_open_slots(session, student).items] == [slot.id]
+    assert [row.id for row in slots.list_open_slots(session, student).items] == [slot.id]
 
 
 def test_the_bureau_browses_its_own_regions_open_slots(session, world, draft, make_user):
