@@ -551,13 +551,22 @@ def agreements_to_sign(session: Session, actor: User) -> list[AgreementToSign]:
     """
     scope, tenant = scope_of(actor)
     waiting = []
-    for row in session.execute(_signing_candidates(scope), {"tenant": tenant}):
-        party = placement_party_of(actor, row.student_id, row.school_id, row.enterprise_id)
-        signed = {p for p, did in zip(_SIGNERS, row[: len(_SIGNERS)], strict=True) if did}
-        if party in unsigned_parties(row.kind, signed):
-            waiting.append(
-                AgreementToSign(row.id, row.student_name, row.enterprise_name, row.title)
-            )
+    # Unpacked, not read by name: a row's attributes cost more than the rest of the loop.
+    for (
+        *signed,
+        placement_id,
+        student,
+        enterprise,
+        title,
+        student_id,
+        school_id,
+        enterprise_id,
+        kind,
+    ) in session.execute(_signing_candidates(scope), {"tenant": tenant}):
+        party = placement_party_of(actor, student_id, school_id, enterprise_id)
+        # unsigned_parties(), for the one party that matters
+        if party in REQUIRED_PARTIES[kind] and not signed[_SIGNERS.index(party)]:
+            waiting.append(AgreementToSign(placement_id, student, enterprise, title))
     return waiting
 
 
