@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, String, bindparam, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from skillbridge.platform.services.paging import AnySelect
@@ -17,8 +17,10 @@ from skillbridge.platform.services.paging import AnySelect
 WORDS_MAX = 5
 WORD_MAX = 40
 
-#: A search condition for one LIKE pattern (already wrapped in % and escaped).
-Matcher = Callable[[str], ColumnElement[bool]]
+#: A LIKE pattern (already wrapped in % and escaped), or a parameter bound to one.
+Pattern = str | BindParameter[str]
+#: A search condition for one pattern.
+Matcher = Callable[[Pattern], ColumnElement[bool]]
 
 
 def contains(column: InstrumentedAttribute[str] | ColumnElement[str]) -> Matcher:
@@ -117,8 +119,37 @@ class ListQuery:
 
 def refine(statement: AnySelect, spec: ListSpec, query: ListQuery) -> AnySelect:
     """The statement searched, filtered and ordered as asked (replacing any order it had)."""
-    for word in query.q.split():
-        pattern = _like_pattern(word)
+    patterns = [_like_pattern(word) for word in query.q.split()]
+    return _refined(statement, spec, patterns, query)
+
+
+#: What a refined statement depends on but its bound words: the number of words, the filters
+#: and the sort. A list read on every request builds its statement once per shape.
+Shape = tuple[int, tuple[tuple[str, str], ...], str]
+
+
+def shape_of(query: ListQuery) -> Shape:
+    """The query's shape: its statement is the same for any words of the same number."""
+    return len(query.q.split()), tuple(sorted(query.filters.items())), query.sort
+
+
+def refine_shape(statement: AnySelect, spec: ListSpec, shape: Shape) -> AnySelect:
+    """refine() for every query of `shape`: the words are the parameters `word_0`, `word_1`…,
+    given at execution by search_values()."""
+    words, filters, sort = shape
+    patterns = [bindparam(f"word_{index}", type_=String) for index in range(words)]
+    return _refined(statement, spec, patterns, ListQuery("", dict(filters), sort))
+
+
+def search_values(query: ListQuery) -> dict[str, str]:
+    """The parameters of a statement of refine_shape() for the query's words."""
+    return {f"word_{index}": _like_pattern(word) for index, word in enumerate(query.q.split())}
+
+
+def _refined(
+    statement: AnySelect, spec: ListSpec, patterns: Sequence[Pattern], query: ListQuery
+) -> AnySelect:
+    for pattern in patterns:
         statement = statement.where(or_(*(match(pattern) for match in spec.search)))
     for name, value in query.filters.items():
         statement = statement.where(spec.filters[name][1][value].condition())

@@ -34,9 +34,12 @@ from skillbridge.platform.forms import (
     DecisionForm,
     ReasonForm,
 )
+from skillbridge.platform.i18n import resolved
+from skillbridge.platform.routing import url_prefix
 from skillbridge.platform.services import bounds
 from skillbridge.platform.services.bulk import BatchRefused
 from skillbridge.platform.services.cooperation import agreements as cooperation
+from skillbridge.platform.services.cooperation import rows
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.listing import ListQuery
 from skillbridge.platform.services.policies import (
@@ -85,31 +88,18 @@ def _proposal_form() -> ProposalForm:
 @login_required
 @role_required(Role.SCHOOL, Role.ENTERPRISE, Role.BUREAU)
 def index() -> ResponseReturnValue:
-    db = get_session()
+    db, user = get_session(), actor()
     query = ListQuery.parse(request.args, cooperation.AGREEMENT_LIST)
-    agreements = cooperation.list_agreements(db, actor(), bounds.page_arg(request.args), query)
-    schools = {
-        s.id: s
-        for s in db.scalars(
-            select(School).where(School.id.in_({a.school_id for a in agreements.items}))
-        )
-    }
-    enterprises = {
-        e.id: e
-        for e in db.scalars(
-            select(Enterprise).where(Enterprise.id.in_({a.enterprise_id for a in agreements.items}))
-        )
-    }
     return render_template(
         "cooperation/index.html",
-        agreements=agreements,
-        schools=schools,
-        enterprises=enterprises,
-        kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        agreements=rows.agreement_rows_page(db, user, bounds.page_arg(request.args), query),
+        # Every row shows these: translated and built once per page, not once per row.
+        kind_labels=resolved(KIND_LABELS),
+        status_labels=resolved(STATUS_LABELS),
+        detail_prefix=url_prefix("cooperation.detail", "agreement_id"),
         spec=cooperation.AGREEMENT_LIST,
         query=query,
-        bulk_form=DecisionForm() if actor().role == Role.BUREAU else None,
+        bulk_form=DecisionForm() if user.role == Role.BUREAU else None,
     )
 
 

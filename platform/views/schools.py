@@ -17,6 +17,7 @@ from skillbridge.platform.db import get_session
 from skillbridge.platform.downloads import import_template
 from skillbridge.platform.forms import CohortForm, RosterImportForm, SpecialtyForm
 from skillbridge.platform.keys import id_keys
+from skillbridge.platform.routing import url_prefix
 from skillbridge.platform.services import tables
 from skillbridge.platform.services.errors import DomainError
 from skillbridge.platform.services.schools import cohorts, roster
@@ -82,6 +83,7 @@ def cohort_list() -> ResponseReturnValue:
     context = {
         "form": form,
         "rows": cohorts.list_cohorts(db, user, request.args.get("page", 1, type=int)),
+        "cohort_prefix": url_prefix("schools.cohort", "cohort_id"),
         "school": school,
     }
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from datetime import date
 
 from skillbridge.models import AgreementStatus, CooperationAgreement, CooperationKind, Party
 from skillbridge.platform.services.cooperation import agreements as cooperation
+from skillbridge.platform.services.cooperation import rows as cooperation_rows
 from skillbridge.platform.services.listing import ListQuery
 
 SPEC = cooperation.AGREEMENT_LIST
@@ -33,8 +34,13 @@ def _named(enterprise, name: str):  # type: ignore[no-untyped-def]
 
 
 def _ids(session, actor, **args: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """The list's ids as asked, the same from the objects (the API's) and the page's rows."""
     query = ListQuery.parse(args, SPEC)
-    return [a.id for a in cooperation.list_agreements(session, actor, 1, query).items]
+    ids = [a.id for a in cooperation.list_agreements(session, actor, 1, query).items]
+    assert [
+        r.id for r in cooperation_rows.agreement_rows_page(session, actor, 1, query).items
+    ] == ids
+    return ids
 
 
 def test_search_filter_and_sort_narrow_the_bureaus_list(session, world, make_enterprise):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -34,7 +35,7 @@ from skillbridge.platform.policy import PlacementRules, age_in_years
 from skillbridge.platform.services import audit, notifications
 from skillbridge.platform.services.errors import Conflict, InvalidInput, PermissionDenied
 from skillbridge.platform.services.packs import placement_rules
-from skillbridge.platform.services.paging import AnyRow, Page, paginate
+from skillbridge.platform.services.paging import Page, paginate
 from skillbridge.platform.services.placements.pending_amendments import (
     apply_when_signed,
     may_withdraw,
@@ -43,12 +44,15 @@ from skillbridge.platform.services.placements.pending_amendments import (
 from skillbridge.platform.services.placements.records import (
     PLANS_LINK,
     PlacementContext,
+    Scope,
     context_of,
     load_for_change,
     load_placement,
     placement_link,
     placements_statement,
     school_region,
+    scope_of,
+    visible_in,
 )
 from skillbridge.platform.services.placements.terms import (
     REQUIRED_PARTIES,
@@ -538,57 +542,68 @@ class AgreementToSign(NamedTuple):
 
 
 def agreements_to_sign(session: Session, actor: User) -> list[AgreementToSign]:
-    """Accepted placements (newest first), and running ones with a pending amendment, whose
-    agreement still waits for the actor's side.
+    """Accepted placements (newest first), and running ones with a pending amendment (oldest
+    first), whose agreement still waits for the actor's side.
 
-    Loaded as rows of the columns the list shows and the ids the actor's side is decided by,
-    with the parties that signed each current version in one more query: a school may have
-    dozens waiting, and six objects each cost about as much as the list below them.
+    One statement built once per scope: the columns the list shows, the ids the actor's side is
+    decided by and whether each party signed the current version. A school may have dozens
+    waiting, and six objects each cost about as much as the list below them.
     """
-    rows = _signing_candidates(session, actor)
-    signed: dict[int, set[Party]] = {}
-    agreement_ids = [row.agreement_id for row in rows]
-    for agreement_id, party in session.execute(
-        select(PlacementAgreement.id, Signature.party)
-        .join(PlacementAgreement.signatures)
-        .where(PlacementAgreement.id.in_(agreement_ids))
-    ):
-        signed.setdefault(agreement_id, set()).add(party)
-    return [
-        AgreementToSign(row.id, row.student_name, row.enterprise_name, row.title)
-        for row in rows
-        if placement_party_of(actor, row.student_id, row.school_id, row.enterprise_id)
-        in unsigned_parties(row.kind, signed.get(row.agreement_id, set()))
-    ]
+    scope, tenant = scope_of(actor)
+    waiting = []
+    # Unpacked, not read by name: a row's attributes cost more than the rest of the loop.
+    for (
+        *signed,
+        placement_id,
+        student,
+        enterprise,
+        title,
+        student_id,
+        school_id,
+        enterprise_id,
+        kind,
+    ) in session.execute(_signing_candidates(scope), {"tenant": tenant}):
+        party = placement_party_of(actor, student_id, school_id, enterprise_id)
+        # unsigned_parties(), for the one party that matters
+        if party in REQUIRED_PARTIES[kind] and not signed[_SIGNERS.index(party)]:
+            waiting.append(AgreementToSign(placement_id, student, enterprise, title))
+    return waiting
 
 
-def _signing_candidates(session: Session, actor: User) -> list[AnyRow]:
+# Every party some kind of agreement requires, in the order of the candidates' first columns.
+_SIGNERS = tuple(dict.fromkeys(party for kind in REQUIRED_PARTIES.values() for party in kind))
+
+
+@cache
+def _signing_candidates(scope: Scope) -> Select:
     """The accepted placements, newest first, then the running ones with a pending amendment:
-    each with the ids that decide the actor's side and its agreement's id and kind."""
-    columns = (
-        Placement.id,
-        Student.name.label("student_name"),
-        Enterprise.name.label("enterprise_name"),
-        Slot.title,
-        Student.id.label("student_id"),
-        Student.school_id,
-        Slot.enterprise_id,
-        PlacementAgreement.id.label("agreement_id"),
-        PlacementAgreement.kind,
-    )
-    accepted = placements_statement(actor, (PlacementStatus.ACCEPTED,), signatures=False)
-    amended = placements_statement(actor, (PlacementStatus.ACTIVE,), signatures=False).where(
-        Placement.id.in_(
-            select(PlacementAmendment.placement_id).where(
-                PlacementAmendment.status == AmendmentStatus.PENDING
-            )
+    first one column per party of _SIGNERS, whether it signed the current version, then the
+    columns shown, the ids that decide the actor's side and the agreement's kind."""
+    amended = Placement.id.in_(
+        select(PlacementAmendment.placement_id).where(
+            PlacementAmendment.status == AmendmentStatus.PENDING
         )
     )
-    rows = list(session.execute(accepted.with_only_columns(*columns).order_by(Placement.id.desc())))
-    rows += session.execute(amended.with_only_columns(*columns).order_by(Placement.id))
-    # An accepted placement always has its agreement (made on acceptance); the outer join
-    # would leave a row without one, which waits for nobody.
-    return [row for row in rows if row.agreement_id is not None]
+    accepted = Placement.status == PlacementStatus.ACCEPTED
+    return (
+        visible_in(scope, bindparam("tenant"))
+        .with_only_columns(
+            *(PlacementAgreement.signatures.any(Signature.party == party) for party in _SIGNERS),
+            Placement.id,
+            Student.name.label("student_name"),
+            Enterprise.name.label("enterprise_name"),
+            Slot.title,
+            Student.id.label("student_id"),
+            Student.school_id,
+            Slot.enterprise_id,
+            PlacementAgreement.kind,
+        )
+        # An accepted placement always has its agreement (made on acceptance); the outer join
+        # would leave a row without one, which waits for nobody.
+        .where(PlacementAgreement.id.is_not(None))
+        .where(or_(accepted, and_(Placement.status == PlacementStatus.ACTIVE, amended)))
+        .order_by(case((accepted, 0), else_=1), case((accepted, -Placement.id), else_=Placement.id))
+    )
 
 
 def plans_to_review(session: Session, actor: User, page: int = 1) -> Page[PlacementContext]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, Result, Select, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillbridge.models import (
@@ -25,7 +27,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.services import listing
+from skillbridge.platform.services import listing, windowed
 from skillbridge.platform.services.errors import Conflict, NotFound, PermissionDenied
 from skillbridge.platform.services.notifications import Link
 from skillbridge.platform.services.paging import AnyRow, Page, first_column, paginate
@@ -163,27 +165,62 @@ def transition(
         raise Conflict(N_("实习安排的状态已变化，请刷新后重试"))
 
 
-def _scope(statement: Select, actor: User) -> Select:
-    """Restrict a placement query to what the actor's tenant may see."""
+class Scope(StrEnum):
+    """Whose placements an actor sees: each kind is one condition on one id."""
+
+    STUDENT = "student"
+    TEACHER = "teacher"
+    MENTOR = "mentor"
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+    REGION = "region"
+
+
+def scope_of(actor: User) -> tuple[Scope, int | None]:
+    """The kind of the actor's tenant and the id it is narrowed to."""
     if actor.role == Role.STUDENT:
-        return statement.where(Placement.student_id == actor.student_id)
+        return Scope.STUDENT, actor.student_id
     # A teacher or a mentor sees only the placements assigned to them.
     if actor.staff_role == StaffRole.TEACHER:
-        return statement.where(Placement.teacher_user_id == actor.id)
+        return Scope.TEACHER, actor.id
     if actor.staff_role == StaffRole.MENTOR:
-        return statement.where(Placement.mentor_user_id == actor.id)
+        return Scope.MENTOR, actor.id
     if actor.role == Role.SCHOOL:
-        return statement.where(Student.school_id == actor.school_id)
+        return Scope.SCHOOL, actor.school_id
     if actor.role == Role.ENTERPRISE:
-        return statement.where(Slot.enterprise_id == actor.enterprise_id)
-    return statement.where(
-        or_(School.region_id == actor.region_id, Enterprise.region_id == actor.region_id)
+        return Scope.ENTERPRISE, actor.enterprise_id
+    return Scope.REGION, actor.region_id
+
+
+def scope_condition(scope: Scope, tenant: Any) -> ColumnElement[bool]:
+    """The placements of `scope` whose tenant is `tenant` (an id, or a bound parameter)."""
+    match scope:
+        case Scope.STUDENT:
+            return Placement.student_id == tenant
+        case Scope.TEACHER:
+            return Placement.teacher_user_id == tenant
+        case Scope.MENTOR:
+            return Placement.mentor_user_id == tenant
+        case Scope.SCHOOL:
+            return Student.school_id == tenant
+        case Scope.ENTERPRISE:
+            return Slot.enterprise_id == tenant
+    return or_(School.region_id == tenant, Enterprise.region_id == tenant)
+
+
+def visible_in(scope: Scope, tenant: Any) -> Select:
+    """The contexts of the placements `scope`'s tenant `tenant` may see (an id, or a bound
+    parameter for a statement built once); proposals of unpublished runs are left out."""
+    return (
+        _context_query()
+        .where(scope_condition(scope, tenant))
+        .where(Placement.status != PlacementStatus.PROPOSED)
     )
 
 
 def _visible(actor: User) -> Select:
-    """Placements the actor may see; proposals of unpublished runs are left out."""
-    return _scope(_context_query(), actor).where(Placement.status != PlacementStatus.PROPOSED)
+    """Placements the actor may see."""
+    return visible_in(*scope_of(actor))
 
 
 def list_placements(
@@ -275,7 +312,16 @@ def placement_rows_page(
 ) -> Page[PlacementRow]:
     """Page `page` (from 1, clamped) of the actor's placement list as asked, as PlacementRows:
     the same placements in the same order as placements_page()."""
-    statement = _visible(actor).with_only_columns(
+    scope, tenant = scope_of(actor)
+    statement = _rows_statement(scope, listing.shape_of(query))
+    values = {"tenant": tenant, **listing.search_values(query)}
+    return windowed.page_of_rows(session, statement, values, page, PlacementRow._make)
+
+
+@cache
+def _rows_statement(scope: Scope, shape: listing.Shape) -> windowed.PagedStatement:
+    """The placement list of one scope and shape, built once: each request gives its values."""
+    statement = visible_in(scope, bindparam("tenant")).with_only_columns(
         Placement.id,
         Student.name,
         Enterprise.name,
@@ -287,8 +333,7 @@ def placement_rows_page(
         Placement.counts_toward_cap,
         Placement.status,
     )
-    statement = listing.refine(statement, PLACEMENT_LIST, query)
-    return paginate(session, statement, page, PlacementRow._make)
+    return windowed.paged(listing.refine_shape(statement, PLACEMENT_LIST, shape))
 
 
 def placements_for_export(

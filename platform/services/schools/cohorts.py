@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -17,7 +19,7 @@ from skillbridge.models import (
     Student,
     User,
 )
-from skillbridge.platform.services import audit
+from skillbridge.platform.services import audit, windowed
 from skillbridge.platform.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from skillbridge.platform.services.paging import Page, first_column, paginate
 from skillbridge.platform.services.policies import can_manage_school, is_verified
@@ -151,32 +153,56 @@ def create_cohort(session: Session, actor: User, form: CohortInput) -> Cohort:
     return cohort
 
 
-@dataclass(frozen=True)
-class CohortRow:
-    """A cohort with its specialty and head count, for the cohort list."""
+class CohortRow(NamedTuple):
+    """A line of the cohort list: the cohort's columns shown, its specialty and head count."""
 
-    cohort: Cohort
-    specialty: Specialty
+    id: int
+    intake_year: int
+    specialty_code: str
+    specialty_name: str
+    name: str
+    graduation_year: int
+    window_start: date
+    window_end: date
     students: int
 
 
 def list_cohorts(session: Session, actor: User, page: int = 1) -> Page[CohortRow]:
     """A page of the school's cohorts, newest intake first, with student counts (one query)."""
     school = own_school(session, actor, acting=False)
+    return windowed.page_of_rows(
+        session, _cohorts_statement(), {"school_id": school.id}, page, CohortRow._make
+    )
+
+
+@cache
+def _cohorts_statement() -> windowed.PagedStatement:
+    """The cohort list, built once: each request gives its school."""
+    school_id: BindParameter[int] = bindparam("school_id")
     counts = (
         select(Student.cohort_id, func.count(Student.id).label("n"))
-        .where(Student.school_id == school.id)
+        .where(Student.school_id == school_id)
         .group_by(Student.cohort_id)
         .subquery()
     )
     statement = (
-        select(Cohort, Specialty, func.coalesce(counts.c.n, 0))
+        select(
+            Cohort.id,
+            Cohort.intake_year,
+            Specialty.code,
+            Specialty.name,
+            Cohort.name,
+            Cohort.graduation_year,
+            Cohort.window_start,
+            Cohort.window_end,
+            func.coalesce(counts.c.n, 0),
+        )
         .join(Specialty, Specialty.id == Cohort.specialty_id)
         .outerjoin(counts, counts.c.cohort_id == Cohort.id)
-        .where(Cohort.school_id == school.id)
+        .where(Cohort.school_id == school_id)
         .order_by(Cohort.intake_year.desc(), Specialty.code, Cohort.name, Cohort.id)
     )
-    return paginate(session, statement, page, lambda row: CohortRow(*row))
+    return windowed.paged(statement)
 
 
 def get_cohort(session: Session, actor: User, cohort_id: int) -> Cohort:

@@ -8,8 +8,11 @@ from skillbridge.platform.services.placements import records as placements
 
 
 def _ids(session, user, **args: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """The list's ids as asked, the same from the contexts (the API's) and the page's rows."""
     query = ListQuery.parse(args, placements.PLACEMENT_LIST)
-    return [c.placement.id for c in placements.placements_page(session, user, 1, query=query).items]
+    ids = [c.placement.id for c in placements.placements_page(session, user, 1, query=query).items]
+    assert [r.id for r in placements.placement_rows_page(session, user, 1, query).items] == ids
+    return ids
 
 
 def test_the_school_finds_a_placement_by_name_kind_and_status(
@@ -28,6 +31,10 @@ def test_the_school_finds_a_placement_by_name_kind_and_status(
     assert _ids(session, school, status="offered") == [second.id, first.id]
     assert _ids(session, school, status="active") == []
     assert _ids(session, school, sort="start") == [first.id, second.id]  # same day: by id
+    assert _ids(session, school, q="小 明") == [first.id]  # every word, each a parameter
+    for role in ("enterprise", "bureau"):
+        assert _ids(session, world.users[role], q="小红") == [second.id]
+    assert _ids(session, world.users["enterprise"], kind="post_internship") == [first.id]
     page = login_as(school).get("/placements/?q=小红").get_data(as_text=True)
     assert "李小红" in page and "张小明" not in page
 
