@@ -31,7 +31,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -176,6 +176,61 @@ def _wrk(
     }
 
 
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (Linux /proc; a process gone counts nothing)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return seconds
+
+
+class CpuMeter:
+    """CPU seconds spent by the gunicorn workers and by the database's server processes.
+
+    On a machine shared with other work the wall-clock figures follow the load; the CPU a
+    request costs does much less, and says what the two cores could serve alone.
+    """
+
+    def __init__(self, gunicorn: int, engine: Engine, database: str) -> None:
+        self.gunicorn, self.engine, self.database = gunicorn, engine, database
+        self.start: dict[int, float] = {}
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        """The gunicorn workers' and the database server processes' ids."""
+        children = Path(f"/proc/{self.gunicorn}/task/{self.gunicorn}/children").read_text()
+        with self.engine.connect() as connection:
+            backends = connection.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = :name "
+                    "AND pid <> pg_backend_pid()"
+                ),
+                {"name": self.database},
+            ).all()
+        return [int(pid) for pid in children.split()], [int(pid) for pid in backends]
+
+    def begin(self) -> None:
+        workers, backends = self._pids()
+        self.start = _cpu_seconds(workers + backends)
+
+    def spent_apart(self) -> tuple[float, float]:
+        """CPU seconds since `begin` of the web workers and of the database, apart."""
+        workers, backends = self._pids()
+        now = _cpu_seconds(workers + backends)
+        spent = {pid: now[pid] - self.start.get(pid, 0.0) for pid in now}
+        return (
+            sum(spent.get(pid, 0.0) for pid in workers),
+            sum(spent.get(pid, 0.0) for pid in backends),
+        )
+
+    def spent(self) -> float:
+        return sum(self.spent_apart())
+
+
 def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -231,6 +286,8 @@ def _measure(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    engine = create_engine(environ["SKILLBRIDGE_DATABASE_URL"])
+    cpu = CpuMeter(gunicorn.pid, engine, name)
     try:
         _wait_until_up(base, gunicorn)
         cookies = {role: _session_cookie(base, email) for role, email in DEMO_LOGINS.items()}
@@ -241,25 +298,30 @@ def _measure(
         )
         header = (
             f"{'role':11s} {'page':22s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} "
-            f"{'requests':>9s} {'errors':>7s}"
+            f"{'requests':>9s} {'errors':>7s} {'web CPU':>8s} {'db CPU':>7s}"
         )
         print(header)
         print("-" * len(header))
         failed = 0
         for role, paths in pages.items():
             for path in paths:
+                cpu.begin()
                 figures = _wrk(f"{base}{path}", cookies.get(role), connections, duration)
                 # Requests wrk left queued finish before the next page is measured.
                 _wait_until_up(base, gunicorn)
+                web, database = (
+                    1000 * seconds / max(figures["requests"], 1) for seconds in cpu.spent_apart()
+                )
                 failed += int(figures["errors"])
                 print(
                     f"{role:11s} {path:22s} {figures['rps']:8.1f} {figures['p50']:8.1f} "
                     f"{figures['p99']:8.1f} {int(figures['requests']):9d} "
-                    f"{int(figures['errors']):7d}",
+                    f"{int(figures['errors']):7d} {web:8.2f} {database:7.2f}",
                     flush=True,
                 )
         return 1 if failed else 0
     finally:
+        engine.dispose()
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
 

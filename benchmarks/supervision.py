@@ -52,6 +52,7 @@ from benchmarks.dashboard import SqlTimer, build_region
 from benchmarks.load import (
     USER_AGENT,
     WRK_THREADS,
+    CpuMeter,
     _free_port,
     _wait_until_up,
     _wrk,
@@ -316,50 +317,6 @@ def _busiest(engine: Engine, column: str) -> tuple[int, int]:
     with engine.connect() as connection:
         found, count = connection.execute(text(query)).one()
     return int(found), int(count)
-
-
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU seconds of each process (Linux /proc; a process gone counts nothing)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return seconds
-
-
-class CpuMeter:
-    """CPU seconds spent by the gunicorn workers and by the database's server processes.
-
-    On a machine shared with other work the wall-clock figures follow the load; the CPU a
-    request costs does much less, and says what the two cores could serve alone.
-    """
-
-    def __init__(self, gunicorn: int, engine: Engine, database: str) -> None:
-        self.gunicorn, self.engine, self.database = gunicorn, engine, database
-        self.start: dict[int, float] = {}
-
-    def _pids(self) -> list[int]:
-        children = Path(f"/proc/{self.gunicorn}/task/{self.gunicorn}/children").read_text()
-        with self.engine.connect() as connection:
-            backends = connection.scalars(
-                text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = :name "
-                    "AND pid <> pg_backend_pid()"
-                ),
-                {"name": self.database},
-            ).all()
-        return [int(pid) for pid in children.split()] + [int(pid) for pid in backends]
-
-    def begin(self) -> None:
-        self.start = _cpu_seconds(self._pids())
-
-    def spent(self) -> float:
-        now = _cpu_seconds(self._pids())
-        return sum(now[pid] - self.start.get(pid, 0.0) for pid in now)
 
 
 class LockSampler:

@@ -22,10 +22,10 @@ def init_app(app: Flask) -> None:
         )
 
     @app.teardown_appcontext
-    def _close_session(_exc: BaseException | None) -> None:
+    def _close_session(exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:
-            close_session(session)
+            close_session(session, finished=exc is None)
 
 
 def get_database(app: Flask | None = None) -> Database:
