@@ -33,8 +33,28 @@ def make_engine(url: str) -> Engine:
         _make_sqlite_transactions_immediate(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        _plan_prepared_statements_once(engine)
     _note_writes(engine)
     return engine
+
+
+def _plan_prepared_statements_once(engine: Engine) -> None:
+    """PostgreSQL plans a prepared statement once, not at every run.
+
+    psycopg prepares a statement at its 5th run on a connection. PostgreSQL would still plan
+    each run for its parameters while its estimate for a plan that ignores them is higher,
+    which it is for every paginated list (it cannot know the LIMIT); planning a page's to-do
+    counts or a list took 1.3–3 ms of the server's CPU, more than running them. Every value
+    these statements bind is a tenant, an id, a status or a window, so one plan serves them
+    all: on the 100k-student region no page got slower (`benchmarks/README.md`).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.close()
+        dbapi_connection.commit()
 
 
 def _note_writes(engine: Engine) -> None:

@@ -141,3 +141,12 @@ def test_prepared_statements_outlive_a_reading_request_on_postgresql(app: Flask)
     assert _prepared_after(finished=True) != []
     database.engine.dispose()
     assert _prepared_after(finished=False) == []  # a rollback drops them: what COMMIT avoids
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_a_prepared_statement_once(app: Flask) -> None:
+    engine = get_database(app).engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SHOW plan_cache_mode")) == "force_generic_plan"
