@@ -5,8 +5,10 @@ server in SKILLBRIDGE_TEST_POSTGRES_URL), migrates it and seeds the demo region 
 commands (``skillbridge db upgrade``, ``skillbridge seed-demo``), starts gunicorn as in
 production (``--workers`` sync workers on loopback), logs in as each demo role through the login
 form, then drives each role's pages with wrk (``--connections`` connections for ``--duration``
-seconds each) and prints requests/s, p50 and p99 latency and the errors (non-2xx answers and
-socket errors). The database is dropped afterwards unless ``--keep`` is given.
+seconds each, after an unmeasured run of ``WARM_UP_S`` seconds on the same page) and prints
+requests/s, p50 and p99 latency, the errors (non-2xx answers and socket errors) and the CPU a
+request cost the gunicorn workers and the database's server processes (read from /proc). The
+database is dropped afterwards unless ``--keep`` is given.
 
 wrk is Debian's ``wrk`` package (``apt-get install wrk``); it is written in C, so the load
 generator costs the two cores far less than the server it measures.
@@ -37,6 +39,7 @@ from skillbridge.platform.demo.region import DEMO_LOGINS, DEMO_PASSWORD
 
 USER_AGENT = "skillbridge-load"  # the login's session is bound to address and agent
 WRK_THREADS = 2
+WARM_UP_S = 2  # wrk's run on each page before the measured one
 # Each role's landing page (where / redirects) and the lists it works from.
 PAGES = {
     "anonymous": ["/login"],
@@ -305,6 +308,11 @@ def _measure(
         failed = 0
         for role, paths in pages.items():
             for path in paths:
+                # Unmeasured: what each worker does once per page (compiling its templates,
+                # preparing its statements on each pooled connection, rendering the chart
+                # cards of a snapshot) would otherwise be the run's slowest percent.
+                _wrk(f"{base}{path}", cookies.get(role), connections, WARM_UP_S)
+                _wait_until_up(base, gunicorn)
                 cpu.begin()
                 figures = _wrk(f"{base}{path}", cookies.get(role), connections, duration)
                 # Requests wrk left queued finish before the next page is measured.
