@@ -159,6 +159,13 @@ def _remember_connection(
     session.info[_CONNECTION] = connection
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session: Session, transaction: SessionTransaction) -> None:
+    # A later transaction that has sent nothing yet has no connection to judge.
+    if transaction.parent is None:
+        session.info.pop(_CONNECTION, None)
+
+
 def _wrote_nothing(session: Session) -> bool:
     """Whether the session's open transaction only read: no pending changes, no statement that
     may write (see `_note_writes`)."""

@@ -150,3 +150,16 @@ def test_postgresql_plans_a_prepared_statement_once(app: Flask) -> None:
         pytest.skip("plan_cache_mode is PostgreSQL's")
     with engine.connect() as connection:
         assert connection.scalar(text("SHOW plan_cache_mode")) == "force_generic_plan"
+
+
+def test_a_transaction_begun_after_a_commit_is_judged_by_its_own_statements(
+    app: Flask, ends: list[str], session: Session
+) -> None:
+    def _commit_then_write(db_session: Session) -> object:
+        _read(db_session)
+        db_session.commit()  # the first transaction only read
+        return _core_insert(db_session)  # the second writes and is left uncommitted
+
+    _end(app, _commit_then_write)
+    assert ends == ["commit", "rollback"]
+    assert session.scalars(select(Region.code)).all() == []
