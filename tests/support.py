@@ -9,7 +9,8 @@ import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from botocore.config import Config
 from flask import Flask
 from flask.testing import FlaskClient
 from mypy_boto3_s3 import S3Client
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from skillbridge.models import (
@@ -322,3 +323,21 @@ def bearer(key: str, **headers: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"} | {
         name.replace("_", "-"): value for name, value in headers.items()
     }
+
+
+@contextmanager
+def statements_sent(session: Session) -> Iterator[list[str]]:
+    """The SQL statements sent on the session's connection while inside (but SQLite's BEGIN,
+    which the app sends itself to open each transaction)."""
+    sent: list[str] = []
+
+    def executed(*args: object) -> None:
+        if args[2] != "BEGIN":
+            sent.append(str(args[2]))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from support import statements_sent
 
 from skillbridge.models import Occupation
 from skillbridge.platform.demo.factories import Factories
@@ -48,17 +49,8 @@ def test_one_statement_unless_the_page_is_past_the_end(
     for _ in range(3):
         factories.occupation(PREFIX)
     session.flush()
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(session) as statements:
         inside = windowed.page_of_rows(session, STATEMENT, {"prefix": PREFIX}, 2, _first, 2)
         assert (len(inside.items), inside.page, inside.total, len(statements)) == (1, 2, 3, 1)
         past = windowed.page_of_rows(session, STATEMENT, {"prefix": PREFIX}, 9, _first, 2)
         assert (len(past.items), past.page, past.total, len(statements)) == (1, 2, 3, 4)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

@@ -3,36 +3,15 @@ agree with those of one (student, slot) pair."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from support import statements_sent
 
 from skillbridge.models import Certificate, CreditRecord, Slot, SlotKind, utcnow
 from skillbridge.platform.services.slots import preferences
 from skillbridge.platform.services.slots.eligibility import explain
 
 TODAY = date(2025, 6, 1)
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    """The SQL statements sent on the session's connection while inside (but SQLite's BEGIN,
-    which the app sends itself to open each transaction)."""
-    sent: list[str] = []
-
-    def executed(*args: object) -> None:
-        if args[2] != "BEGIN":
-            sent.append(str(args[2]))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", executed)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", executed)
 
 
 def _record(session, world, ends_on: date, **changes) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +50,7 @@ def test_the_page_names_the_failures_of_each_pair_in_two_statements(
     ]
     preferences.set_student_preferences(session, world.users["student"], [slots[0].id], TODAY)
     session.commit()
-    with _statements(session) as sent:
+    with statements_sent(session) as sent:
         choices = preferences.slot_choices(session, world.users["student"], TODAY, "", 1, 10)
     assert len(sent) == 2
     shown = choices.rankable + choices.others.items
